@@ -1,0 +1,1 @@
+"""slutrapport: the final report of a Swedish regional business-development project."""
