@@ -1,0 +1,722 @@
+r"""Narrative text: a small Markdown subset, rendered as WordprocessingML for docxtpl.
+
+Every narrative field of a report (see :mod:`slutrapport.models`) is Markdown. The text is parsed
+with markdown-it-py (CommonMark, ``breaks=True``, ``html=False``) and turned into ``<w:p>``
+paragraphs or ``<w:r>`` runs that a docxtpl template inserts with ``{{p …}}`` or ``{{r …}}``.
+
+Supported
+---------
+
+- **Paragraphs**, separated by a blank line.
+- **Line breaks**: a single newline inside a paragraph is a line break in Word (as are a trailing
+  backslash and two trailing spaces).
+- **Tabs**: a tab character is a Word tab stop.
+- **Bullet lists** (``- `` or ``* ``) and **numbered lists** (``1. ``), nested one level (indent
+  the inner item under the text of the outer one). Word numbers the items itself, through the list
+  styles of the template. A second paragraph of an item (indented, after a blank line) stays in
+  the item, after a blank line.
+- **Emphasis**: ``*italic*`` or ``_italic_``, ``**bold**``, and both (``***both***``).
+- **Links**: ``[text](https://…)`` and ``<https://…>`` become clickable hyperlinks (any link with
+  a scheme such as ``https:`` or ``mailto:``).
+- **Figure links**: ``[2 949](tal:horisontella_kriterier.deltagare.totalt)`` shows ``2 949`` as
+  ordinary text; the figure is checked against the field it names elsewhere.
+- **Backslash escapes**: ``\*`` is a literal ``*``, ``\\`` a literal backslash, and so on.
+  Entities such as ``&amp;`` and ``&#32;`` are decoded.
+
+Raw HTML is not interpreted: ``<b>`` stays the literal text ``<b>``. Reference-style link
+definitions (``[a]: https://…``) are not interpreted either and stay literal text, so that a line
+of text can never vanish.
+
+Not supported, kept as text
+---------------------------
+
+Headings (``#``), code blocks and ``inline code``, block quotes (``>``), tables, images, horizontal
+rules, lists nested deeper than two levels, numbered lists that do not start at 1 (Word numbers
+from 1) and links without a scheme (``[text](sida.html)``) are outside the subset. Nothing is lost:
+such a block is rendered as its Markdown source, as plain text in one paragraph (its lines joined
+by line breaks); inline code and images are rendered as their source; a link without a scheme is
+rendered as ``text (target)``; a deep list is rendered at the second level. :func:`unsupported`
+names what was found, so that the caller can warn.
+
+Writing literal text
+--------------------
+
+:func:`escape` turns any text into Markdown that renders as exactly that text, for text from
+elsewhere that must not be read as Markdown. It puts a backslash before a backslash, a backtick
+and ``* _ [ ] < &`` anywhere, and before ``# > - + = ~ : |`` and the ``.`` or ``)`` after leading
+digits at the start of a line. Line endings are normalised first (``\r\n`` and a lone ``\r``
+become ``\n``): Word has no carriage return of its own. Beyond that the round trip is exact:
+spaces, tabs and other whitespace at the start or end of a line, which Markdown would strip, are
+written as numeric character references (``&#32;``, ``&#9;``), and blank lines beyond the one
+that separates two paragraphs are written as ``&#10;`` (a newline character, which renders as a
+line break).
+
+Characters that XML 1.0 forbids (most C0 control characters, U+FFFE, U+FFFF, lone surrogates)
+cannot appear in a Word document and are dropped from the output.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+from lxml import etree
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+__all__ = [
+    "Styles",
+    "escape",
+    "figure_links",
+    "plain_text",
+    "to_paragraphs",
+    "to_runs",
+    "unsupported",
+]
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+@dataclass(frozen=True)
+class Styles:
+    """Style ids of the template that narrative text is rendered with."""
+
+    body: str = "BodyText"
+    """Paragraph style of plain paragraphs."""
+    bullet: str = "ListBullet"
+    """Paragraph style of a bullet list item."""
+    bullet2: str = "ListBullet2"
+    """Paragraph style of a bullet list item nested in another list."""
+    number: str = "ListNumber"
+    """Paragraph style of a numbered list item."""
+    number2: str = "ListNumber2"
+    """Paragraph style of a numbered list item nested in another list."""
+    hyperlink: str = "Hyperlink"
+    """Character style of a hyperlink."""
+
+
+# Names (Swedish, for the user) of the constructs outside the subset.
+HEADING = "rubrik"
+CODE_BLOCK = "kodblock"
+INLINE_CODE = "kod i löptext"
+BLOCK_QUOTE = "citat"
+TABLE = "tabell"
+IMAGE = "bild"
+RULE = "avgränsningslinje"
+DEEP_LIST = "lista i mer än två nivåer"
+NUMBER_START = "numrerad lista som inte börjar på 1"
+RELATIVE_LINK = "länk utan webbadress"
+
+_BLOCKS_AS_SOURCE = {
+    "heading_open": HEADING,
+    "code_block": CODE_BLOCK,
+    "fence": CODE_BLOCK,
+    "blockquote_open": BLOCK_QUOTE,
+    "table_open": TABLE,
+    "hr": RULE,
+}
+
+_FIGURE_SCHEME = "tal:"
+
+_MD = MarkdownIt("commonmark", {"breaks": True, "html": False}).enable("table")
+_MD.disable("reference")
+
+# Characters XML 1.0 does not allow, dropped from all output; a carriage return from an entity
+# becomes a newline.
+_XML_CLEAN: dict[int, int | None] = {
+    **{c: None for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20))},
+    **{c: None for c in range(0xD800, 0xE000)},
+    0xFFFE: None,
+    0xFFFF: None,
+    0x0D: 0x0A,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing into paragraphs of runs
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Text with one formatting; ``\\n`` is a line break and ``\\t`` a tab."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    kind: Literal["body", "bullet", "number"]
+    level: int  # 0 for body text, 1 or 2 for list items
+    runs: tuple[_Run, ...]
+    number: int = 0  # the item's number in a numbered list
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    paragraphs: tuple[_Paragraph, ...]
+    unsupported: tuple[str, ...]
+    figure_links: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class _Item:
+    """An open list item while walking the tokens."""
+
+    kind: Literal["bullet", "number"]
+    level: int
+    number: int
+    first_line: int
+    indent: int
+    blocks: list[list[_Run]] = field(default_factory=list)
+    emitted: bool = False
+
+
+@dataclass
+class _List:
+    kind: Literal["bullet", "number"]
+    next_number: int
+
+
+class _Walker:
+    """Turns markdown-it's token stream into paragraphs of runs."""
+
+    def __init__(self, source: str) -> None:
+        self.lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self.paragraphs: list[_Paragraph] = []
+        self.unsupported: list[str] = []
+        self.figure_links: list[tuple[str, str]] = []
+        self.lists: list[_List] = []
+        self.items: list[_Item] = []
+
+    def note(self, name: str) -> None:
+        if name not in self.unsupported:
+            self.unsupported.append(name)
+
+    def walk(self, tokens: list[Token]) -> _Parsed:
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            kind = token.type
+            if kind == "paragraph_open":
+                self.block(self.inline(tokens[i + 1]))
+                i += 3
+                continue
+            if kind in _BLOCKS_AS_SOURCE:
+                self.note(_BLOCKS_AS_SOURCE[kind])
+                self.block([_Run("\n".join(self.source(token)))])
+                i = _after_close(tokens, i)
+                continue
+            if kind in ("bullet_list_open", "ordered_list_open"):
+                self.open_list(token)
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                self.lists.pop()
+            elif kind == "list_item_open":
+                self.open_item(token)
+            elif kind == "list_item_close":
+                item = self.items.pop()
+                if item.blocks or not item.emitted:
+                    self.flush(item)
+            i += 1
+        return _Parsed(tuple(self.paragraphs), tuple(self.unsupported), tuple(self.figure_links))
+
+    def block(self, runs: list[_Run]) -> None:
+        """Add a block's runs: to the open list item, or as a paragraph of its own."""
+        if self.items:
+            self.items[-1].blocks.append(runs)
+        elif runs:
+            self.paragraphs.append(_Paragraph("body", 0, _merge(runs)))
+
+    def flush(self, item: _Item) -> None:
+        """Emit what an item holds so far as one paragraph (its blocks apart by a blank line)."""
+        runs: list[_Run] = []
+        for n, block in enumerate(item.blocks):
+            if n:
+                runs.append(_Run("\n\n"))
+            runs.extend(block)
+        self.paragraphs.append(_Paragraph(item.kind, item.level, _merge(runs), item.number))
+        item.blocks.clear()
+        item.emitted = True
+
+    def open_list(self, token: Token) -> None:
+        if self.items:  # the text of the item so far goes before its nested list
+            if self.items[-1].blocks:
+                self.flush(self.items[-1])
+            self.items[-1].emitted = True
+        if len(self.lists) >= 2:
+            self.note(DEEP_LIST)
+        if token.type == "ordered_list_open":
+            start = int(token.attrs.get("start", 1))
+            if start != 1:
+                self.note(NUMBER_START)
+            self.lists.append(_List("number", start))
+        else:
+            self.lists.append(_List("bullet", 0))
+
+    def open_item(self, token: Token) -> None:
+        current = self.lists[-1]
+        first_line = token.map[0] if token.map else 0
+        line = self.strip_items(first_line, self.lines[first_line])
+        marker = token.info + token.markup
+        lead = len(line) - len(line.lstrip(" \t"))
+        rest = line[lead + len(marker) :]
+        gap = len(rest) - len(rest.lstrip(" \t"))
+        indent = lead + len(marker) + (1 if gap == len(rest) or gap > 4 else gap)
+        self.items.append(
+            _Item(
+                kind=current.kind,
+                level=min(len(self.lists), 2),
+                number=current.next_number,
+                first_line=first_line,
+                indent=indent,
+            )
+        )
+        current.next_number += 1
+
+    def strip_items(self, number: int, line: str) -> str:
+        """Remove the markers and indentation of the open list items from a source line."""
+        for item in self.items:
+            if number == item.first_line:
+                line = line[item.indent :]
+            else:
+                spaces = len(line) - len(line.lstrip(" "))
+                line = line[min(spaces, item.indent) :]
+        return line
+
+    def source(self, token: Token) -> list[str]:
+        """The source lines of a block, without the list markers around it."""
+        start, end = token.map if token.map else (0, 0)
+        lines = [self.strip_items(n, self.lines[n]) for n in range(start, end)]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return lines
+
+    def inline(self, token: Token) -> list[_Run]:
+        runs: list[_Run] = []
+        bold = italic = 0
+        href: str | None = None
+        figure: list[str] | None = None
+        relative: str | None = None
+        for child in token.children or ():
+            kind = child.type
+            if kind in ("text", "softbreak", "hardbreak", "code_inline", "image"):
+                if kind == "text":
+                    text = child.content
+                elif kind == "code_inline":
+                    self.note(INLINE_CODE)
+                    text = child.markup + child.content + child.markup
+                elif kind == "image":
+                    self.note(IMAGE)
+                    text = _image_source(child)
+                else:
+                    text = "\n"
+                runs.append(_Run(text, bold > 0, italic > 0, href))
+                if figure is not None:
+                    figure.append(text)
+            elif kind == "strong_open":
+                bold += 1
+            elif kind == "strong_close":
+                bold -= 1
+            elif kind == "em_open":
+                italic += 1
+            elif kind == "em_close":
+                italic -= 1
+            elif kind == "link_open":
+                target = str(child.attrs.get("href", ""))
+                if target[: len(_FIGURE_SCHEME)].lower() == _FIGURE_SCHEME:
+                    figure = []
+                    relative = _MD.normalizeLinkText(target)[len(_FIGURE_SCHEME) :]
+                elif urlsplit(target).scheme:
+                    href = target
+                else:
+                    self.note(RELATIVE_LINK)
+                    relative = _MD.normalizeLinkText(target)
+            elif kind == "link_close":
+                if figure is not None and relative is not None:
+                    self.figure_links.append(("".join(figure), relative))
+                elif relative is not None:
+                    runs.append(_Run(f" ({relative})", bold > 0, italic > 0))
+                href = relative = figure = None
+            elif child.content:  # a token type this module does not know: keep its text
+                runs.append(_Run(child.content, bold > 0, italic > 0, href))
+        return runs
+
+
+def _after_close(tokens: list[Token], i: int) -> int:
+    """The index after the token that closes ``tokens[i]`` (after ``tokens[i]`` if it is whole)."""
+    if tokens[i].nesting != 1:
+        return i + 1
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j + 1
+    return len(tokens)
+
+
+def _image_source(token: Token) -> str:
+    src = _MD.normalizeLinkText(str(token.attrs.get("src", "")))
+    title = token.attrs.get("title")
+    title_part = f' "{title}"' if title else ""
+    return f"![{token.content}]({src}{title_part})"
+
+
+def _merge(runs: Iterable[_Run]) -> tuple[_Run, ...]:
+    """Clean the text for XML and join neighbouring runs that look the same."""
+    merged: list[_Run] = []
+    for run in runs:
+        text = run.text.translate(_XML_CLEAN)
+        if not text:
+            continue
+        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].href) == (
+            run.bold,
+            run.italic,
+            run.href,
+        ):
+            last = merged.pop()
+            merged.append(_Run(last.text + text, run.bold, run.italic, run.href))
+        else:
+            merged.append(_Run(text, run.bold, run.italic, run.href))
+    return tuple(merged)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(text: str) -> _Parsed:
+    """Parse narrative text once; checks and rendering ask for the same text again."""
+    return _Walker(text).walk(_MD.parse(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(text: str) -> str:
+    return _esc(text).replace('"', "&quot;")
+
+
+# The order of the children of w:rPr that the schema prescribes.
+_RPR_ORDER = {
+    name: n
+    for n, name in enumerate(
+        (
+            "rStyle",
+            "rFonts",
+            "b",
+            "bCs",
+            "i",
+            "iCs",
+            "caps",
+            "smallCaps",
+            "strike",
+            "dstrike",
+            "outline",
+            "shadow",
+            "emboss",
+            "imprint",
+            "noProof",
+            "snapToGrid",
+            "vanish",
+            "webHidden",
+            "color",
+            "spacing",
+            "w",
+            "kern",
+            "position",
+            "sz",
+            "szCs",
+            "highlight",
+            "u",
+            "effect",
+            "bdr",
+            "shd",
+            "fitText",
+            "vertAlign",
+            "rtl",
+            "cs",
+            "em",
+            "lang",
+            "eastAsianLayout",
+            "specVanish",
+            "oMath",
+            "rPrChange",
+        )
+    )
+}
+_PREFIXES = {W_NS: "w", R_NS: "r"}
+
+
+def _qname(tag: str) -> str:
+    qname = etree.QName(tag)
+    if qname.namespace is None:
+        return qname.localname
+    if qname.namespace not in _PREFIXES:
+        raise ValueError(f"run_props får bara använda namnrymderna w: och r:, inte {tag!r}")
+    return f"{_PREFIXES[qname.namespace]}:{qname.localname}"
+
+
+def _serialize(element: etree._Element) -> str:
+    name = _qname(str(element.tag))
+    attrs = "".join(f' {_qname(str(k))}="{_attr(str(v))}"' for k, v in element.attrib.items())
+    inner = _esc(element.text or "")
+    for child in element:
+        if isinstance(child.tag, str):
+            inner += _serialize(child)
+        inner += _esc(child.tail or "")
+    return f"<{name}{attrs}>{inner}</{name}>" if inner else f"<{name}{attrs}/>"
+
+
+@functools.lru_cache(maxsize=64)
+def _run_props(run_props: str) -> tuple[tuple[str, str], ...]:
+    """The elements of ``run_props`` as (local name, XML) pairs."""
+    if not run_props.strip():
+        return ()
+    wrapped = f'<w:rPr xmlns:w="{W_NS}" xmlns:r="{R_NS}">{run_props}</w:rPr>'
+    try:
+        root = etree.fromstring(wrapped)
+    except etree.XMLSyntaxError as exc:
+        raise ValueError(f"run_props är inte giltig XML för w:rPr: {exc}") from exc
+    if (root.text or "").strip() or any((child.tail or "").strip() for child in root):
+        raise ValueError("run_props får bara innehålla element, inte text")
+    return tuple(
+        (etree.QName(child).localname, _serialize(child))
+        for child in root
+        if isinstance(child.tag, str)
+    )
+
+
+def _rpr(run: _Run, extra: tuple[tuple[str, str], ...], hyperlink_style: str | None) -> str:
+    props = dict(extra)
+    if hyperlink_style is not None:
+        props["rStyle"] = f'<w:rStyle w:val="{_attr(hyperlink_style)}"/>'
+    if run.bold:
+        props["b"] = "<w:b/>"
+    if run.italic:
+        props["i"] = "<w:i/>"
+    if not props:
+        return ""
+    ordered = sorted(props.items(), key=lambda item: _RPR_ORDER.get(item[0], len(_RPR_ORDER)))
+    return "<w:rPr>" + "".join(xml for _, xml in ordered) + "</w:rPr>"
+
+
+def _content(text: str) -> str:
+    """``<w:t>``, ``<w:br/>`` and ``<w:tab/>`` elements for a run's text."""
+    parts: list[str] = []
+    chunk: list[str] = []
+    for char in text + "\n":
+        if char in "\n\t":
+            if chunk:
+                parts.append(f'<w:t xml:space="preserve">{_esc("".join(chunk))}</w:t>')
+                chunk.clear()
+            parts.append("<w:br/>" if char == "\n" else "<w:tab/>")
+        else:
+            chunk.append(char)
+    parts.pop()  # the newline added above
+    return "".join(parts)
+
+
+def _runs_xml(
+    runs: Iterable[_Run],
+    extra: tuple[tuple[str, str], ...],
+    link_id: Callable[[str], str] | None,
+    hyperlink_style: str,
+) -> str:
+    if link_id is None:  # links are plain text
+        runs = _merge(_Run(run.text, run.bold, run.italic) for run in runs)
+    out: list[str] = []
+    open_href: str | None = None
+    for run in runs:
+        href = run.href
+        if href != open_href:
+            if open_href is not None:
+                out.append("</w:hyperlink>")
+            if href is not None and link_id is not None:
+                out.append(f'<w:hyperlink r:id="{_attr(link_id(href))}" w:history="1">')
+            open_href = href
+        style = hyperlink_style if href is not None else None
+        out.append(f"<w:r>{_rpr(run, extra, style)}{_content(run.text)}</w:r>")
+    if open_href is not None:
+        out.append("</w:hyperlink>")
+    return "".join(out)
+
+
+def _style(paragraph: _Paragraph, styles: Styles, body: str) -> str:
+    if paragraph.kind == "bullet":
+        return styles.bullet if paragraph.level < 2 else styles.bullet2
+    if paragraph.kind == "number":
+        return styles.number if paragraph.level < 2 else styles.number2
+    return body
+
+
+def to_paragraphs(
+    text: str,
+    *,
+    styles: Styles = Styles(),
+    link_id: Callable[[str], str] | None = None,
+    paragraph_style: str | None = None,
+    run_props: str = "",
+) -> str:
+    """Render narrative Markdown as ``<w:p>`` elements, for ``{{p …}}`` in a docxtpl template.
+
+    ``paragraph_style`` replaces ``styles.body`` for plain paragraphs; ``run_props`` is extra
+    ``<w:rPr>`` content for every run (such as ``"<w:b/>"``); ``link_id`` maps a URL to a
+    relationship id (``DocxTemplate.build_url_id``); without it links are plain text.
+
+    >>> to_paragraphs("Hej **du**")  # doctest: +NORMALIZE_WHITESPACE
+    '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr><w:r><w:t xml:space="preserve">Hej
+    </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">du</w:t></w:r></w:p>'
+    """
+    extra = _run_props(run_props)
+    body = paragraph_style if paragraph_style is not None else styles.body
+    out: list[str] = []
+    for paragraph in _parse(text).paragraphs:
+        style = _attr(_style(paragraph, styles, body))
+        runs = _runs_xml(paragraph.runs, extra, link_id, styles.hyperlink)
+        out.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>')
+    return "".join(out)
+
+
+def to_runs(
+    text: str,
+    *,
+    link_id: Callable[[str], str] | None = None,
+    run_props: str = "",
+    styles: Styles = Styles(),
+) -> str:
+    """Render narrative Markdown as runs only, for ``{{r …}}`` inside an existing paragraph.
+
+    Paragraphs and list items follow each other on lines of their own (joined by a line break);
+    a list item starts with ``• `` or its number (``1. ``), since a run cannot carry a list style.
+
+    >>> to_runs("a\\n\\n- b")
+    '<w:r><w:t xml:space="preserve">a</w:t><w:br/><w:t xml:space="preserve">• b</w:t></w:r>'
+    """
+    runs: list[_Run] = []
+    for n, paragraph in enumerate(_parse(text).paragraphs):
+        if n:
+            runs.append(_Run("\n"))
+        if paragraph.kind == "bullet":
+            runs.append(_Run("• "))
+        elif paragraph.kind == "number":
+            runs.append(_Run(f"{paragraph.number}. "))
+        runs.extend(paragraph.runs)
+    return _runs_xml(_merge(runs), _run_props(run_props), link_id, styles.hyperlink)
+
+
+def plain_text(text: str) -> str:
+    """What a reader sees: the text without Markdown syntax.
+
+    Paragraphs are joined by a blank line, list items (without their bullets or numbers) by a
+    newline.
+
+    >>> plain_text("Vi nådde *fler* än [2 949](tal:deltagare.totalt) personer.\\n\\n- ett\\n- två")
+    'Vi nådde fler än 2 949 personer.\\n\\nett\\ntvå'
+    """
+    out: list[str] = []
+    previous: _Paragraph | None = None
+    for paragraph in _parse(text).paragraphs:
+        if previous is not None:
+            in_list = previous.kind != "body" and paragraph.kind != "body"
+            out.append("\n" if in_list else "\n\n")
+        out.append("".join(run.text for run in paragraph.runs))
+        previous = paragraph
+    return "".join(out)
+
+
+def figure_links(text: str) -> list[tuple[str, str]]:
+    """The figure links of the text, in order: ``(shown text, path)``.
+
+    >>> figure_links("Totalt [2 949](tal:horisontella_kriterier.deltagare.totalt) deltagare.")
+    [('2 949', 'horisontella_kriterier.deltagare.totalt')]
+    """
+    return list(_parse(text).figure_links)
+
+
+def unsupported(text: str) -> list[str]:
+    """Names (in Swedish) of the constructs outside the subset that the text uses, once each.
+
+    >>> unsupported("# Rubrik\\n\\nText med `kod`.")
+    ['rubrik', 'kod i löptext']
+    """
+    return list(_parse(text).unsupported)
+
+
+# ---------------------------------------------------------------------------------------------
+# Escaping
+
+# Characters that start Markdown syntax anywhere in a line.
+_ESCAPE_ALWAYS = frozenset("\\`*_[]<&")
+# Characters that start block syntax at the start of a line: headings, block quotes, list items,
+# setext underlines, fences and the delimiter row that makes a table. That row can only start
+# with ``|``, ``-`` or ``:``; escaped there, no line is one, so ``|`` elsewhere is safe.
+_ESCAPE_AT_START = frozenset("#>-+=~:|")
+# Whitespace that Markdown strips from the edges of a line (CommonMark's and Python's).
+_EDGE_SPACE = frozenset(
+    "\t\v\f \xa0\u1680\u2028\u2029\u202f\u205f\u3000\ufeff"
+    + "".join(chr(c) for c in range(0x2000, 0x200B))
+)
+
+
+def _escape_line(line: str) -> str:
+    """Markdown for one non-empty line, as paragraph text."""
+    start = 0
+    while start < len(line) and line[start] in _EDGE_SPACE:
+        start += 1
+    end = len(line)
+    while end > start and line[end - 1] in _EDGE_SPACE:
+        end -= 1
+    out = [f"&#{ord(c)};" for c in line[:start]]
+    digits = start
+    while digits < end and line[digits].isascii() and line[digits].isdigit():
+        digits += 1
+    for n in range(start, end):
+        char = line[n]
+        if (
+            char in _ESCAPE_ALWAYS
+            or (n == start and char in _ESCAPE_AT_START)
+            or (n == digits > start and char in ".)")
+        ):
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    out.extend(f"&#{ord(c)};" for c in line[end:])
+    return "".join(out)
+
+
+def escape(text: str) -> str:
+    r"""Markdown that renders as exactly ``text`` (after ``\r\n`` and ``\r`` become ``\n``).
+
+    >>> escape("**Obs:** 1. {{ x }} & <b>")
+    '\\*\\*Obs:\\*\\* 1. {{ x }} \\& \\<b>'
+    >>> escape("  indrag\n\n\nslut ")
+    '&#32;&#32;indrag\n\n&#10;slut&#32;'
+    >>> plain_text(escape("# inte en rubrik\n- inte en lista"))
+    '# inte en rubrik\n- inte en lista'
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(lines):
+        return "&#10;" * (len(lines) - 1)
+    out: list[str] = []
+    empty = 0  # empty lines since the last non-empty one (or since the start)
+    for line in lines:
+        if not line:
+            empty += 1
+            continue
+        if not out:  # leading empty lines: one newline character each
+            out.append("&#10;" * empty)
+        elif empty == 0:  # one line end: a line break
+            out.append("\n")
+        else:  # a paragraph break holds two line ends; any further ones are characters
+            out.append("\n\n" + "&#10;" * (empty - 1))
+        out.append(_escape_line(line))
+        empty = 0
+    return "".join(out) + "&#10;" * empty  # trailing empty lines: one newline character each
