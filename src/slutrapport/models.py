@@ -31,10 +31,13 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    field_validator,
     model_validator,
 )
 
 __all__ = [
+    "FORBIDDEN_CHARACTERS",
+    "clean_text",
     "Aktivitetsgrupp",
     "Aktivitetsomrade",
     "Avsnitt",
@@ -146,14 +149,73 @@ Datum = Annotated[
     AfterValidator(_valid_partial_date),
 ]
 """A date, as precise as it is known: ``2019``, ``2022-10`` or ``2022-10-31``."""
-Markdown = str
+
+
+class _MarkdownMarker:
+    """Marks a ``str`` field as narrative Markdown (see :mod:`slutrapport.narrative`)."""
+
+    def __repr__(self) -> str:
+        return "Markdown"
+
+
+MARKDOWN = _MarkdownMarker()
+Markdown = Annotated[str, MARKDOWN]
 """Narrative text in the documented Markdown subset."""
+
+
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 forbids: they would corrupt a .docx, so text holding them is refused."""
+
+
+def _refuse_forbidden(value: Any) -> None:
+    if isinstance(value, str):
+        found = FORBIDDEN_CHARACTERS.search(value)
+        if found:
+            char = found.group()
+            raise ValueError(
+                f"otillåtet tecken U+{ord(char):04X} på position {found.start() + 1} "
+                "(ett styrtecken som inte får finnas i ett Word-dokument); ta bort det, "
+                "eller tvätta texten med slutrapport.clean_text"
+            )
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_forbidden(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_forbidden(key)
+            _refuse_forbidden(item)
+
+
+def _unify_newlines(value: Any) -> Any:
+    """Read ``\r\n`` and a lone ``\r`` as ``\n`` in every text."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if isinstance(value, list):
+        return [_unify_newlines(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unify_newlines(v) for k, v in value.items()}
+    return value
+
+
+def clean_text(text: str) -> str:
+    """Remove the characters XML 1.0 forbids (see ``FORBIDDEN_CHARACTERS``), keeping all others.
+
+    >>> clean_text("Smide\x07 & Industrimontage")
+    'Smide & Industrimontage'
+    """
+    return FORBIDDEN_CHARACTERS.sub("", text)
 
 
 class Modell(BaseModel):
     """Base of every section: unknown keys are errors, so a misspelt key is never lost silently."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_forbidden_characters(cls, value: Any) -> Any:
+        _refuse_forbidden(value)
+        return _unify_newlines(value)
 
 
 class Period(Modell):

@@ -1,0 +1,90 @@
+"""The exceptions slutrapport raises. Each keeps the data it complains about.
+
+::
+
+    SlutrapportError                  base; the CLI catches only this
+    ├── InputError                    the data can't be used (exit 2); .problems lists each
+    ├── TemplateError                 the Word template can't be used (exit 2)
+    │   └── UnsafeTemplateError       the template reaches for Python internals
+    ├── RefusedError                  --strict: findings with errors stop the render (exit 1)
+    └── ConversionError               LibreOffice missing, timed out or failed (exit 2)
+
+Findings (sums that disagree, figures that differ) are *not* exceptions: checks return them and
+the caller decides what is fatal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from slutrapport.checks import Finding
+
+__all__ = [
+    "ConversionError",
+    "InputError",
+    "Problem",
+    "RefusedError",
+    "SlutrapportError",
+    "TemplateError",
+    "UnsafeTemplateError",
+]
+
+
+class SlutrapportError(Exception):
+    """Base of every error slutrapport raises on purpose; its message is Swedish and complete."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason the input can't be used: where (file, line, field) and what."""
+
+    message: str
+    path: str = ""
+    line: int | None = None
+    file: str | None = None
+
+    def __str__(self) -> str:
+        place = self.file or ""
+        if self.line is not None:
+            place = f"{place}:{self.line}" if place else f"rad {self.line}"
+        parts = [p for p in (place, self.path) if p]
+        return ": ".join([*parts, self.message])
+
+
+class InputError(SlutrapportError):
+    """The data can't be used: a missing file, bad YAML, wrong types, unknown keys …"""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class TemplateError(SlutrapportError):
+    """The Word template can't be used (unreadable, bad tags, unknown variables)."""
+
+
+class UnsafeTemplateError(TemplateError):
+    """The template tries to reach Python internals; it is refused, not run."""
+
+
+class RefusedError(SlutrapportError):
+    """``strict=True``: the checks found errors, so nothing was written."""
+
+    exit_code = 1
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.findings = list(findings)
+        errors = [f for f in self.findings if f.severity == "error"]
+        super().__init__(
+            f"Rapporten skrevs inte: kontrollerna hittade {len(errors)} "
+            f"{'fel' if len(errors) != 1 else 'fel'} (--strict)."
+        )
+
+
+class ConversionError(SlutrapportError):
+    """Converting to PDF failed: LibreOffice is missing, timed out or refused the file."""

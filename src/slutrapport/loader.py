@@ -1,0 +1,307 @@
+"""Reading a report from YAML, keeping the line of every field, and validating it.
+
+Everything that can go wrong with an input file becomes an :class:`~slutrapport.errors.InputError`
+whose problems name the file, the line and the field, in Swedish — never a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from slutrapport.errors import InputError, Problem
+from slutrapport.models import Slutrapport
+
+__all__ = ["MAX_FILE_BYTES", "format_loc", "from_data", "load", "read_yaml"]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+"""A data file larger than this is refused rather than read (a report is well under 1 MB)."""
+
+Loc = tuple[str | int, ...]
+
+
+def format_loc(loc: Loc) -> str:
+    """A path in the data as the user writes it.
+
+    >>> format_loc(("ekonomi", "kostnader", 2, "belopp"))
+    'ekonomi.kostnader[2].belopp'
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def load(path: str | Path) -> Slutrapport:
+    """Read and validate a report from a YAML file; raise InputError naming file, line and field."""
+    data, lines = read_yaml(path)
+    return from_data(data, lines=lines, source=str(path))
+
+
+def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse a YAML file into plain Python data and a map from each path to its 1-based line."""
+    file = str(path)
+    p = Path(path)
+    if not p.exists():
+        raise InputError([Problem("filen finns inte", file=file)])
+    if p.is_dir():
+        raise InputError([Problem("är en mapp, inte en fil; ange YAML-filen med rapportens data",
+                                  file=file)])
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError([Problem(
+                f"filen är för stor ({size // (1024 * 1024)} MB; högst "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB) — är det rätt fil?", file=file)])
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(f"filen kan inte läsas ({exc.strerror})", file=file)]) from exc
+    text = _decode(raw, file)
+    if not text.strip():
+        raise InputError([Problem("filen är tom; den ska innehålla rapportens data i YAML",
+                                  file=file)])
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    try:
+        doc = yaml.load(text)
+    except DuplicateKeyError as exc:
+        raise InputError([_yaml_problem(exc, file, "samma nyckel står två gånger")]) from exc
+    except MarkedYAMLError as exc:
+        raise InputError([_yaml_problem(exc, file, None)]) from exc
+    except YAMLError as exc:
+        raise InputError([Problem(f"ogiltig YAML: {exc}", file=file)]) from exc
+    if not isinstance(doc, CommentedMap):
+        raise InputError([Problem(
+            "filen ska innehålla fält som 'projekt:' och 'ekonomi:' (en YAML-mappning), "
+            f"men innehåller {_kind(doc)}", line=1, file=file)])
+    lines: dict[Loc, int] = {(): 1}
+    return _plain(doc, (), lines), lines
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError([Problem(
+            "filen är sparad som UTF-16; spara den som UTF-8", line=1, file=file)])
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]  # a UTF-8 byte order mark is harmless: drop it
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError([Problem(
+            f"filen är inte UTF-8 (byte 0x{raw[exc.start]:02X} på rad {line}); "
+            "spara den som UTF-8", line=line, file=file)]) from exc
+
+
+def _yaml_problem(exc: MarkedYAMLError, file: str, lead: str | None) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    what = exc.problem or ""
+    translations = {
+        "found character '\\t' that cannot start any token":
+            "tabbtecken får inte användas för indrag i YAML; använd mellanslag",
+        "mapping values are not allowed here":
+            "kolon på fel ställe (saknas ett mellanslag efter kolon, eller citattecken runt texten?)",
+        "could not find expected ':'": "ett kolon saknas efter nyckeln",
+        "found duplicate key": "samma nyckel står två gånger",
+    }
+    message = next((sv for en, sv in translations.items() if en in what), None)
+    if message is None:
+        message = lead or f"ogiltig YAML: {what or exc}"
+    if isinstance(exc, DuplicateKeyError):
+        key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else ""
+        message = f"nyckeln '{key}' står två gånger" if key else "samma nyckel står två gånger"
+    return Problem(message, line=line, file=file)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "inget"
+    if isinstance(value, list):
+        return "en lista"
+    if isinstance(value, str):
+        return "bara text"
+    return f"ett värde av typen {type(value).__name__}"
+
+
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
+    """Copy ruamel's round-trip nodes into dicts, lists and scalars, recording lines."""
+    if isinstance(node, CommentedMap):
+        out: dict[Any, Any] = {}
+        for key, value in node.items():
+            k = str(key) if not isinstance(key, str) else key
+            try:
+                lines[(*loc, k)] = node.lc.key(key)[0] + 1
+            except (KeyError, TypeError):
+                pass
+            out[k] = _plain(value, (*loc, k), lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for i, value in enumerate(node):
+            try:
+                lines[(*loc, i)] = node.lc.item(i)[0] + 1
+            except (KeyError, TypeError, IndexError):
+                pass
+            items.append(_plain(value, (*loc, i), lines))
+        return items
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, float):
+        return Decimal(repr(float(node)))
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def from_data(
+    data: Mapping[str, Any], *, lines: Mapping[Loc, int] | None = None, source: str | None = None
+) -> Slutrapport:
+    """Validate plain data (e.g. parsed YAML or JSON) into a report, or raise InputError."""
+    lines = dict(lines or {})
+    try:
+        report = Slutrapport.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(_problems(exc, lines, source)) from None
+    report._lines = lines
+    report._source = source
+    return report
+
+
+def _line(lines: Mapping[Loc, int], loc: Loc) -> int | None:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return None
+
+
+def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None) -> list[Problem]:
+    problems = []
+    seen: set[tuple[str, str]] = set()
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        message = _swedish(err, loc)
+        key = (format_loc(loc), message)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(message, path=format_loc(loc), line=_line(lines, loc),
+                                file=source))
+    return problems
+
+
+def _shown(value: Any) -> str:
+    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _swedish(err: Any, loc: Loc) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    got = f" (fick {_shown(err.get('input'))})" if "input" in err else ""
+    if kind == "missing":
+        return "fältet saknas men måste finnas"
+    if kind == "extra_forbidden":
+        return _unknown_key(loc)
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind in {"int_parsing", "int_type"}:
+        return "ska vara ett heltal" + got
+    if kind == "int_from_float":
+        return "ska vara ett heltal, inte ett decimaltal" + got
+    if kind in {"decimal_parsing", "decimal_type", "float_parsing", "float_type"}:
+        return "ska vara ett tal" + got
+    if kind in {"greater_than_equal", "greater_than"}:
+        limit = ctx.get("ge", ctx.get("gt"))
+        if str(limit) == "0":
+            return "får inte vara negativt" + got
+        return f"får inte vara mindre än {limit}" + got
+    if kind in {"less_than_equal", "less_than"}:
+        limit = ctx.get("le", ctx.get("lt"))
+        if loc and str(limit) == "100":
+            return "en procentsats får vara högst 100" + got
+        return f"är orimligt stort (högst {limit})" + got
+    if kind == "string_type":
+        return "ska vara text" + got
+    if kind == "string_too_short":
+        return "får inte vara tomt"
+    if kind == "string_pattern_mismatch":
+        return "ska vara ett datum som 2022, 2022-10 eller 2022-10-31" + got
+    if kind == "list_type":
+        return "ska vara en lista (rader som börjar med '- ')" + got
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "ska vara en samling fält (nyckel: värde)" + got
+    if kind == "bool_type" or kind == "bool_parsing":
+        return "ska vara true eller false" + got
+    if kind == "decimal_max_places":
+        return "har för många decimaler" + got
+    return f"{err['msg']}{got}"
+
+
+def _unknown_key(loc: Loc) -> str:
+    key = str(loc[-1])
+    allowed = _allowed_keys(loc[:-1])
+    hint = ""
+    if allowed:
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        if close:
+            hint = f"; menade du '{close[0]}'?"
+        else:
+            hint = "; tillåtna fält här: " + ", ".join(sorted(allowed))
+    return f"okänt fält '{key}'{hint}"
+
+
+def _allowed_keys(loc: Loc) -> list[str]:
+    """The field names allowed at a location, following the model's annotations."""
+    model: Any = Slutrapport
+    for part in loc:
+        if isinstance(part, int):
+            model = _element(model)
+        else:
+            if not (isinstance(model, type) and issubclass(model, BaseModel)):
+                return []
+            field = model.model_fields.get(part)
+            if field is None:
+                return []
+            model = field.annotation
+        model = _unwrap(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """Strip Optional and Annotated from an annotation."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else tp
+            if len(args) != 1:
+                return tp
+        else:
+            return tp
+
+
+def _element(tp: Any) -> Any:
+    args = typing.get_args(_unwrap(tp))
+    return args[-1] if args else None
