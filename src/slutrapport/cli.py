@@ -96,3 +96,32 @@ def check_command(file: Path, fmt: str, debug: bool) -> None:
     else:
         click.echo(format_findings(findings, str(file)), nl=False)
     sys.exit(1 if has_errors(findings) else 0)
+
+
+@main.command("render")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Rapportfilen som skrivs (.docx).")
+@click.option("--template", "template", type=click.Path(path_type=Path), default=None,
+              help="En egen Word-mall; standardmallen används annars.")
+@click.option("--strict", is_flag=True,
+              help="Skriv inget om kontrollerna hittar fel (slutkod 1).")
+@click.option("--quiet", "-q", is_flag=True, help="Skriv inte ut fynd som inte är fel.")
+@_debug_option
+def render_command(file: Path, output: Path, template: Path | None, strict: bool, quiet: bool,
+                   debug: bool) -> None:
+    """Skriv rapporten i FILE (YAML) till en Word-fil, efter att ha kontrollerat den."""
+    from slutrapport.checks import check
+    from slutrapport.loader import load
+    from slutrapport.render import render
+
+    try:
+        report = load(file)
+        findings = check(report)
+        shown = [f for f in findings if f.severity == "error"] if quiet else findings
+        click.echo(format_findings(shown, str(file)), nl=False, err=True)
+        render(report, output, template=template, strict=strict, findings=findings)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    click.echo(f"Skrev {output}")

@@ -81,8 +81,7 @@ class RefusedError(SlutrapportError):
         self.findings = list(findings)
         errors = [f for f in self.findings if f.severity == "error"]
         super().__init__(
-            f"Rapporten skrevs inte: kontrollerna hittade {len(errors)} "
-            f"{'fel' if len(errors) != 1 else 'fel'} (--strict)."
+            f"Rapporten skrevs inte: kontrollerna hittade {len(errors)} fel (--strict)."
         )
 
 
