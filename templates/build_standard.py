@@ -485,7 +485,7 @@ def build() -> Document:
 
 def main() -> int:
     sys.path.insert(0, str(HERE.parent / "src"))
-    from slutrapport.render import normalize_docx
+    from slutrapport.rendering import normalize_docx
 
     doc = build()
     doc.core_properties.title = "Slutrapport"

@@ -58,8 +58,8 @@ def render(
 ) -> bytes:
     """Check and render a report to .docx (or .pdf by the output's suffix); return the bytes.
 
-    See :func:`slutrapport.render.render` for the options.
+    See :func:`slutrapport.rendering.render` for the options.
     """
-    from slutrapport.render import render as _render
+    from slutrapport.rendering import render as _render
 
     return _render(report, output, template=template, strict=strict, **options)

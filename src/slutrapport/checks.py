@@ -395,7 +395,7 @@ def _figures_in_text(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, 
             value, found = resolve_path(report, path, owner)
             number = _number(value)
             if not found or number is None:
-                what = "finns inte i datat" if not found else "är inget tal"
+                what = "inte finns i datat" if not found else "inte är något tal"
                 yield ("tal-okand-sokvag", "error", loc,
                        f"Talet '{shown}' i texten hänvisar till '{path}', som {what}.", path, None)
                 continue

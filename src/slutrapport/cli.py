@@ -113,7 +113,7 @@ def render_command(file: Path, output: Path, template: Path | None, strict: bool
     """Skriv rapporten i FILE (YAML) till en Word-fil, efter att ha kontrollerat den."""
     from slutrapport.checks import check
     from slutrapport.loader import load
-    from slutrapport.render import render
+    from slutrapport.rendering import render
 
     try:
         report = load(file)

@@ -1,0 +1,205 @@
+"""The checks on the NIS 6.0 data as published, on mended data, and one by one."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+import slutrapport
+from slutrapport.checks import Finding, check, has_errors
+from slutrapport.loader import from_data, read_yaml
+
+NIS_FINDINGS = [
+    Finding(
+        "foretag-okning", "error", "program_for_tillvaxt.effekt.foretag[18].okning",
+        "Norrlands fruktvin: 1 → 1 anställda är en ökning med 0, men ökningen anges till 1.",
+        Decimal(0), Decimal(1), 298,
+    ),
+    Finding(
+        "foretag-total-okning", "error", "program_for_tillvaxt.effekt.summa.okning",
+        "Den totala ökningen anges till 43,5, men 202 − 159,5 = 42,5.",
+        Decimal("42.5"), Decimal("43.5"), 315,
+    ),
+    Finding(
+        "kostnader-summa", "error", "ekonomi.kostnader",
+        "Kostnaderna summerar till 15\u00a0470\u00a0694\u00a0kr, men utfallet anges till "
+        "15\u00a0470\u00a0690\u00a0kr (skillnad 4\u00a0kr).",
+        15470690, 15470694, 487,
+    ),
+    Finding(
+        "strategigrupper-platser", "warning", "program_for_tillvaxt.strategigrupper.grupper",
+        "Strategigrupperna har 33 platser (5, 5, 5, 5, 5, 8), men programmet har 32 företag.",
+        32, 33, 231,
+    ),
+    Finding(
+        "finansiering-summa", "warning", "ekonomi.finansiering",
+        "Finansieringen summerar till 15\u00a0477\u00a0874\u00a0kr, 7\u00a0184\u00a0kr över "
+        "utfallet 15\u00a0470\u00a0690\u00a0kr. Finansieringen är markerad som preliminär "
+        "(december 2022).",
+        15470690, 15477874, 500,
+    ),
+    Finding(
+        "indikator-uppfyllt", "info", "resultat.indikatorer[0].utfall",
+        "Nådda företag: 503 företag mot målvärdet 400 företag — uppfyllt.",
+        Decimal(400), Decimal(503), 334,
+    ),
+    Finding(
+        "indikator-uppfyllt", "info", "resultat.indikatorer[2].utfall",
+        "Sysselsättningsökning: 43 heltidstjänster mot målvärdet 40 heltidstjänster — uppfyllt.",
+        Decimal(40), Decimal(43), 344,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def nis_data() -> dict[str, Any]:
+    data, _ = read_yaml(slutrapport.example_path())
+    assert isinstance(data, dict)
+    return data
+
+
+def _mended(data: dict[str, Any]) -> dict[str, Any]:
+    mended = copy.deepcopy(data)
+    mended["ekonomi"]["utfall"] = 15470694
+    mended["ekonomi"]["under_budget"] = 16713030 - 15470694
+    mended["ekonomi"]["finansiering"][0]["belopp"] -= 7184 - 4
+    program = mended["program_for_tillvaxt"]
+    norrlands = program["effekt"]["foretag"][18]
+    assert norrlands["namn"] == "Norrlands fruktvin"
+    norrlands["anstallda_efter"] = 2
+    program["effekt"]["summa"]["efter"] = 203
+    program["strategigrupper"]["grupper"][-1]["antal_foretag"] = 7
+    _drop_figure_links(mended)
+    return mended
+
+
+def _drop_figure_links(node: Any) -> Any:
+    """Narrative in the mended copy keeps its text but not its ties to the changed figures."""
+    import re
+
+    if isinstance(node, dict):
+        for key, value in node.items():
+            node[key] = _drop_figure_links(value)
+    elif isinstance(node, list):
+        return [_drop_figure_links(v) for v in node]
+    elif isinstance(node, str):
+        return re.sub(r"\[([^\]]*)\]\(tal:[^)]*\)", r"\1", node)
+    return node
+
+
+def test_published_nis_data_gives_exactly_the_known_errors_and_warnings() -> None:
+    """The published NIS 6.0 figures give three errors, two warnings and two infos, no more."""
+    assert check(slutrapport.load(slutrapport.example_path())) == NIS_FINDINGS
+
+
+def test_mended_nis_data_gives_no_error_or_warning(nis_data: dict[str, Any]) -> None:
+    """With the published errors mended, only the indicators' infos remain."""
+    findings = check(from_data(_mended(nis_data)))
+    assert [(f.code, f.severity, f.path) for f in findings] == [
+        ("indikator-uppfyllt", "info", "resultat.indikatorer[0].utfall"),
+        ("indikator-uppfyllt", "info", "resultat.indikatorer[2].utfall"),
+    ]
+    assert not has_errors(findings)
+
+
+def _base() -> dict[str, Any]:
+    return {"projekt": {"namn": "Test", "kortnamn": "T", "period": {"fran": 2020, "till": 2021}}}
+
+
+def _codes(data: dict[str, Any]) -> list[tuple[str, str, str, Any, Any]]:
+    return [(f.code, f.severity, f.path, f.expected, f.actual) for f in check(from_data(data))]
+
+
+def test_financing_that_misses_the_outcome_is_an_error_unless_preliminary() -> None:
+    """Financing that does not sum to the outcome is an error, a warning while preliminary."""
+    data = _base() | {"ekonomi": {"budget": 100, "utfall": 90,
+                                  "finansiering": [{"finansiar": "A", "belopp": 80}]}}
+    assert _codes(data) == [("finansiering-summa", "error", "ekonomi.finansiering", 90, 80)]
+    data["ekonomi"]["preliminar"] = {"per": "2022-12", "text": "Preliminärt."}
+    assert _codes(data) == [("finansiering-summa", "warning", "ekonomi.finansiering", 90, 80)]
+
+
+def test_amount_under_budget_must_equal_budget_less_outcome() -> None:
+    """A stated amount under budget that is not budget − outcome is an error."""
+    data = _base() | {"ekonomi": {"budget": 100, "utfall": 90, "under_budget": 12}}
+    assert _codes(data) == [("under-budget", "error", "ekonomi.under_budget", 10, 12)]
+
+
+def test_stated_cost_total_is_compared_with_the_rows() -> None:
+    """A stated cost total that differs from the rows is an error of its own."""
+    data = _base() | {"ekonomi": {"budget": 100, "utfall": 30, "summa_kostnader": 31,
+                                  "kostnader": [{"kategori": "A", "belopp": 10},
+                                                {"kategori": "B", "belopp": 20}]}}
+    assert _codes(data) == [("kostnader-summa", "error", "ekonomi.summa_kostnader", 31, 30)]
+
+
+def test_participants_must_add_up_and_shares_match_the_counts() -> None:
+    """Women + men must equal all, and stated shares must round to the computed ones."""
+    data = _base() | {"horisontella_kriterier": {"deltagare": {
+        "kvinnor": 10, "man": 10, "totalt": 21, "andel_kvinnor": 50, "andel_man": 47.6}}}
+    d = "horisontella_kriterier.deltagare"
+    assert _codes(data) == [
+        ("deltagare-andel", "error", f"{d}.andel_kvinnor", Decimal(48), Decimal(50)),
+        ("deltagare-summa", "error", f"{d}.totalt", 20, 21),
+    ]
+
+
+def test_indicator_below_target_is_reported_as_info() -> None:
+    """An indicator under its target is an info finding, not an error."""
+    data = _base() | {"resultat": {"indikatorer": [
+        {"namn": "Jobb", "utfall": 3, "malvarde": 4, "enhet": "jobb"}]}}
+    assert _codes(data) == [("indikator-ej-uppfyllt", "info", "resultat.indikatorer[0].utfall",
+                             Decimal(4), Decimal(3))]
+
+
+def test_company_percentage_and_count_are_compared_with_the_table() -> None:
+    """The stated growth percentage and number of companies are compared with the table."""
+    data = _base() | {"program_for_tillvaxt": {"foretag_slut": 3, "effekt": {
+        "foretag": [{"namn": "A", "anstallda_fore": 10, "anstallda_efter": 12.5}],
+        "okning_procent": 20}}}
+    e = "program_for_tillvaxt.effekt"
+    assert _codes(data) == [
+        ("foretag-okning-procent", "error", f"{e}.okning_procent", Decimal(25), Decimal(20)),
+        ("foretag-antal", "warning", "program_for_tillvaxt.foretag_slut", 3, 1),
+    ]
+
+
+def test_figure_link_that_disagrees_or_points_nowhere_is_an_error() -> None:
+    """A figure in narrative must match the field it links to, and the field must exist."""
+    data = _base() | {"inledning": {"rubrik": "I", "text": (
+        "Vi nådde [2 950](tal:horisontella_kriterier.deltagare.totalt) och "
+        "[7](tal:projekt.finns_inte).")},
+        "horisontella_kriterier": {"deltagare": {"kvinnor": 1466, "totalt": 2949}}}
+    findings = check(from_data(data))
+    assert [(f.code, f.path, f.message) for f in findings] == [
+        ("tal-i-text", "inledning.text",
+         "Texten säger 2 950, men horisontella_kriterier.deltagare.totalt är 2\u00a0949."),
+        ("tal-okand-sokvag", "inledning.text",
+         "Talet '7' i texten hänvisar till 'projekt.finns_inte', som inte finns i datat."),
+    ]
+
+
+def test_figure_link_to_a_computed_figure_resolves() -> None:
+    """A link to a figure the data leaves out (men) resolves to the computed value."""
+    data = _base() | {"sammanfattning": ["[1 483](tal:horisontella_kriterier.deltagare.man) män"],
+                      "horisontella_kriterier": {"deltagare": {"kvinnor": 1466, "totalt": 2949}}}
+    assert check(from_data(data)) == []
+
+
+def test_findings_as_json_keep_numbers_exact() -> None:
+    """A finding's JSON form has int or string numbers, never float."""
+    data = NIS_FINDINGS[1].as_dict()
+    assert data == {"code": "foretag-total-okning", "severity": "error",
+                    "path": "program_for_tillvaxt.effekt.summa.okning",
+                    "message": "Den totala ökningen anges till 43,5, men 202 − 159,5 = 42,5.",
+                    "expected": "42.5", "actual": "43.5", "line": 315}
+
+
+def test_fixture_yaml_is_plain_yaml() -> None:
+    """The fixture loads with a plain safe YAML loader too (no custom tags)."""
+    with open(slutrapport.example_path(), encoding="utf-8") as handle:
+        assert "ekonomi" in YAML(typ="safe").load(handle)

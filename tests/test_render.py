@@ -1,0 +1,127 @@
+"""Rendering the NIS 6.0 report into Word: content, Swedish figures, structure, strict XML."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+import slutrapport
+from slutrapport.cli import main
+from slutrapport.rendering import render_bytes
+from tests.docxread import document_text, outline, parts
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_3e7cfc8fc2e77f87.txt"
+GOLDEN = Path(__file__).parent / "golden" / "nis60.txt"
+
+
+@pytest.fixture(scope="module")
+def nis_docx() -> bytes:
+    return render_bytes(slutrapport.load(slutrapport.example_path()))
+
+
+def _norm(text: str) -> str:
+    text = text.replace("\u2212", "-").replace("\u2013", "-").replace("*", "")
+    return re.sub(r"[\s\u00a0\u202f\u200b]", "", text).lower()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason=f"the reference report is not at {SEED}")
+def test_rendered_report_holds_at_least_99_percent_of_the_seed_lines(nis_docx: bytes) -> None:
+    """With whitespace collapsed, ≥ 99 % of the seed's lines (contents page aside) are in the text."""
+    text = _norm(document_text(nis_docx))
+    lines = [re.sub(r"^-\s+", "", line.strip()) for line in SEED.read_text("utf-8").splitlines()]
+    lines = [line for line in lines if line and not re.search(r"\.{4,}\s*\d+$", line)]
+    missing = [line for line in lines if _norm(line) not in text]
+    assert len(missing) / len(lines) <= 0.01, missing
+    # The two lines left are the seed's Markdown autolinks: in Word the link shows no brackets.
+    assert all("<https://www.nis60.se/>" in line for line in missing)
+
+
+def test_rendered_report_matches_the_golden_outline(nis_docx: bytes) -> None:
+    """The whole rendered text, paragraph by paragraph with styles, equals the golden file."""
+    if os.environ.get("SLUTRAPPORT_REGEN"):
+        GOLDEN.write_text(outline(nis_docx), encoding="utf-8")
+    assert outline(nis_docx) == GOLDEN.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        "Projektet hade en totalbudget på 16\u00a0713\u00a0030\u00a0kr.",
+        "Utfallet blev 15\u00a0470\u00a0690\u00a0kr det vill säga 1\u00a0242\u00a0340\u00a0kr under",
+        "| Kvinnor | 1\u00a0466 | 49,7\u00a0% |",
+        "| Män | 1\u00a0483 | 50,3\u00a0% |",
+        "| Friluftsbutiken Skog & Rök | 2 | 0 | \u22122 |",
+        "| Automattolerans/Smejtec AB | 2,5 | 4 | 1,5 |",
+        "| Summa antal anställda | 159,5 | 202 | 43,5 |",
+        "| Schablonkostnader | 4\u00a0758\u00a0531* |",
+        "| Summa | 15\u00a0470\u00a0694 |",
+        "[Subtitle] NIS 6.0 · 2019\u20132022",
+        "[BodyText] december 2022",
+    ],
+)
+def test_figures_come_out_the_swedish_way_by_code_point(nis_docx: bytes, expected: str) -> None:
+    """Amounts, head counts, shares, minus signs and ranges use NBSP, U+2212 and the en dash."""
+    assert expected in outline(nis_docx)
+
+
+def test_every_xml_part_parses_strictly_and_python_docx_reopens_it(nis_docx: bytes) -> None:
+    """Every XML part parses without recovery, and python-docx opens the document again."""
+    strict = etree.XMLParser(recover=False, resolve_entities=False)
+    for name, blob in parts(nis_docx).items():
+        if name.endswith((".xml", ".rels")):
+            etree.fromstring(blob, strict)
+    document = docx.Document(io.BytesIO(nis_docx))
+    assert len(document.tables) == 5
+
+
+def test_headings_lists_and_links_are_real_word_structures(nis_docx: bytes) -> None:
+    """Headings use heading styles, bullets list styles, and the website is a clickable link."""
+    document = docx.Document(io.BytesIO(nis_docx))
+    by_style: dict[str, list[str]] = {}
+    for p in document.paragraphs:
+        by_style.setdefault(p.style.name if p.style else "", []).append(p.text)
+    assert by_style["Heading 1"][:4] == ["NIS 6.0 inleddes", "Coronapandemin.", "Aktiviteterna.",
+                                         "Horisontella kriterier"]
+    assert by_style["Heading 2"][-5:] == ["ROBERTSFORS", "VINDELN", "VÄNNÄS", "BJURHOLM",
+                                          "NORDMALING"]
+    assert "Ekonomi" in by_style["Heading 1"]
+    assert len(by_style["Sammanfattning"]) == 6
+    assert "CadCam" in by_style["List Bullet"]
+    links = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert links == ["https://www.nis60.se/"]
+
+
+def test_cli_render_writes_the_report_and_exits_0_despite_findings(tmp_path: Path) -> None:
+    """Without --strict the report is written although the data has errors; exit 0."""
+    out = tmp_path / "nis60.docx"
+    result = CliRunner().invoke(main, ["render", str(slutrapport.example_path()), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Skrev {out}\n"
+    assert "3 fel, 2 varningar, 2 upplysningar" in result.stderr
+    assert out.read_bytes() == render_bytes(slutrapport.load(slutrapport.example_path()))
+
+
+def test_cli_render_strict_refuses_on_errors_and_writes_nothing(tmp_path: Path) -> None:
+    """With --strict, errors in the data stop the render: exit 1 and no file."""
+    out = tmp_path / "nis60.docx"
+    args = ["render", str(slutrapport.example_path()), "-o", str(out), "--strict"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        "RefusedError: Rapporten skrevs inte: kontrollerna hittade 3 fel (--strict).\n")
+    assert not out.exists()
+    assert os.listdir(tmp_path) == []
+
+
+def test_api_render_to_path_and_to_bytes_agree(tmp_path: Path) -> None:
+    """slutrapport.render writes the same bytes it returns."""
+    report = slutrapport.load(slutrapport.example_path())
+    out = tmp_path / "r.docx"
+    assert slutrapport.render(report, out) == out.read_bytes()
