@@ -7,6 +7,7 @@ whose problems name the file, the line and the field, in Swedish — never a tra
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -17,8 +18,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from slutrapport.errors import InputError, Problem
 from slutrapport.models import Slutrapport
@@ -29,6 +31,23 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 """A data file larger than this is refused rather than read (a report is well under 1 MB)."""
 
 Loc = tuple[str | int, ...]
+
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters a YAML stream may not hold at all (ruamel's reader refuses them)."""
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip construction, except that a date stays text: a bad date is a field error."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
+class _AliasedContainer(Exception):
+    """A list or mapping used a second time through a YAML alias."""
+
+    def __init__(self, loc: Loc) -> None:
+        self.loc = loc
 
 
 def format_loc(loc: Loc) -> str:
@@ -65,7 +84,7 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             raise InputError([Problem(
-                f"filen är för stor ({size // (1024 * 1024)} MB; högst "
+                f"filen är för stor ({-(-size // (1024 * 1024))} MB; högst "
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB) — är det rätt fil?", file=file)])
         raw = p.read_bytes()
     except OSError as exc:
@@ -74,14 +93,14 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
     if not text.strip():
         raise InputError([Problem("filen är tom; den ska innehålla rapportens data i YAML",
                                   file=file)])
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
     try:
-        doc = yaml.load(text)
+        doc = _yaml().load(text)
     except DuplicateKeyError as exc:
         raise InputError([_yaml_problem(exc, file, "samma nyckel står två gånger")]) from exc
     except MarkedYAMLError as exc:
         raise InputError([_yaml_problem(exc, file, None)]) from exc
+    except ReaderError as exc:
+        raise InputError([_reader_problem(exc, text, file)]) from exc
     except YAMLError as exc:
         raise InputError([Problem(f"ogiltig YAML: {exc}", file=file)]) from exc
     if not isinstance(doc, CommentedMap):
@@ -89,7 +108,62 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
             "filen ska innehålla fält som 'projekt:' och 'ekonomi:' (en YAML-mappning), "
             f"men innehåller {_kind(doc)}", line=1, file=file)])
     lines: dict[Loc, int] = {(): 1}
-    return _plain(doc, (), lines), lines
+    try:
+        plain = _plain(doc, (), lines, set())
+    except _AliasedContainer as exc:
+        raise InputError([Problem(
+            "en lista eller samling fält får inte återanvändas med ett alias (*namn); "
+            "skriv ut värdena", path=format_loc(exc.loc),  # an alias's own line is its anchor's
+            line=_line(lines, exc.loc[:-1]), file=file)]) from None
+    return plain, lines
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _reader_problem(exc: ReaderError, text: str, file: str) -> Problem:
+    """A character YAML refuses (a control character), placed at its line and, if found, field."""
+    position = exc.position if isinstance(exc.position, int) else 0
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1)
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return Problem(
+        f"otillåtet tecken U+{code:04X} (ett styrtecken, som inte får finnas i YAML eller i ett "
+        "Word-dokument); ta bort det", path=_field_at(text, line, column), line=line, file=file)
+
+
+def _field_at(text: str, line: int, column: int) -> str:
+    """The field whose value holds the given place, found by parsing without bad characters."""
+    try:
+        doc = _yaml().load(_NOT_YAML.sub(" ", text))
+    except (YAMLError, ValueError):
+        return ""
+    found: list[tuple[tuple[int, ...], Loc]] = []
+    where = (line - 1, column)
+
+    def walk(node: Any, loc: Loc) -> None:
+        places: list[tuple[Any, str | int, Any]]
+        if isinstance(node, CommentedMap):
+            places = [(key, str(key), node.lc.value) for key in node]
+        elif isinstance(node, CommentedSeq):
+            places = [(i, i, node.lc.item) for i in range(len(node))]
+        else:
+            return
+        for key, part, place in places:
+            try:
+                start = tuple(place(key))
+            except (KeyError, TypeError, IndexError):
+                continue
+            if start <= where:  # the value starts before the bad character: it may hold it
+                found.append((start, (*loc, part)))
+                walk(node[key], (*loc, part))
+
+    walk(doc, ())
+    return format_loc(max(found, key=lambda f: (f[0], len(f[1])))[1]) if found else ""
 
 
 def _decode(raw: bytes, file: str) -> str:
@@ -108,6 +182,9 @@ def _decode(raw: bytes, file: str) -> str:
 
 
 def _yaml_problem(exc: MarkedYAMLError, file: str, lead: str | None) -> Problem:
+    if "quoted scalar" in (exc.context or "") and exc.context_mark is not None:
+        return Problem("ett citattecken som börjar här stängs aldrig",
+                       line=exc.context_mark.line + 1, file=file)
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     what = exc.problem or ""
@@ -118,6 +195,13 @@ def _yaml_problem(exc: MarkedYAMLError, file: str, lead: str | None) -> Problem:
             "kolon på fel ställe (saknas ett mellanslag efter kolon, eller citattecken runt texten?)",
         "could not find expected ':'": "ett kolon saknas efter nyckeln",
         "found duplicate key": "samma nyckel står två gånger",
+        "expected <block end>, but found":
+            "indraget stämmer inte med raderna ovanför (eller har ett citattecken längre upp "
+            "inte stängts?)",
+        "found unexpected end of stream":
+            "filen tar slut mitt i ett värde; stängs alla citattecken och parenteser?",
+        "but found another document":
+            "filen får bara innehålla ett YAML-dokument; ta bort raden '---'",
     }
     message = next((sv for en, sv in translations.items() if en in what), None)
     if message is None:
@@ -138,8 +222,16 @@ def _kind(value: Any) -> str:
     return f"ett värde av typen {type(value).__name__}"
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Copy ruamel's round-trip nodes into dicts, lists and scalars, recording lines."""
+def _plain(node: Any, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> Any:
+    """Copy ruamel's round-trip nodes into dicts, lists and scalars, recording lines.
+
+    A list or mapping reached a second time (through an alias) is refused rather than copied
+    again: nested aliases would otherwise expand a small file into billions of values.
+    """
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        if id(node) in seen:
+            raise _AliasedContainer(loc)
+        seen.add(id(node))
     if isinstance(node, CommentedMap):
         out: dict[Any, Any] = {}
         for key, value in node.items():
@@ -148,7 +240,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
                 lines[(*loc, k)] = node.lc.key(key)[0] + 1
             except (KeyError, TypeError):
                 pass
-            out[k] = _plain(value, (*loc, k), lines)
+            out[k] = _plain(value, (*loc, k), lines, seen)
         return out
     if isinstance(node, CommentedSeq):
         items = []
@@ -157,7 +249,7 @@ def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
                 lines[(*loc, i)] = node.lc.item(i)[0] + 1
             except (KeyError, TypeError, IndexError):
                 pass
-            items.append(_plain(value, (*loc, i), lines))
+            items.append(_plain(value, (*loc, i), lines, seen))
         return items
     if isinstance(node, bool) or node is None:
         return node
@@ -226,6 +318,8 @@ def _swedish(err: Any, loc: Loc) -> str:
         return "ska vara ett heltal" + got
     if kind == "int_from_float":
         return "ska vara ett heltal, inte ett decimaltal" + got
+    if kind == "finite_number":
+        return "ska vara ett ändligt tal, inte .inf eller .nan" + got
     if kind in {"decimal_parsing", "decimal_type", "float_parsing", "float_type"}:
         return "ska vara ett tal" + got
     if kind in {"greater_than_equal", "greater_than"}:

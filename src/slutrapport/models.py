@@ -90,8 +90,10 @@ def _swedish_number(value: Any) -> Any:
 
 def _whole(value: Any) -> Any:
     """Turn a Swedish-written whole number into an int, leaving anything else to pydantic."""
+    if isinstance(value, bool):
+        raise ValueError(f"ska vara ett heltal, inte {str(value).lower()}")
     value = _swedish_number(value)
-    if isinstance(value, Decimal) and value == value.to_integral_value():
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
     return value
 

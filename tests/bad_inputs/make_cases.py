@@ -26,38 +26,6 @@ CATALOGUE = "cases.toml"
 
 TEXT = FIXTURE.read_text(encoding="utf-8")
 
-# Reasons for the cases that fail because of known bugs (see the report that added this file);
-# each is an xfail(strict=True) in the tests until the loader or the models are fixed.
-PARSER_ENGLISH = (
-    "loader._yaml_problem translates only four ruamel messages; 'expected <block end>', "
-    "'found unexpected end of stream' and 'but found another document' come out in English "
-    "(and an unclosed quote is placed at the end of the file, not where it opens)"
-)
-READER_ERROR = (
-    "loader.read_yaml turns ruamel's ReaderError (a raw control character) into "
-    "'ogiltig YAML: unacceptable character #x0007 …' in English, without line or field"
-)
-TIMESTAMP = (
-    "ruamel constructs an unquoted 2022-02-30 as a date and raises ValueError, which "
-    "loader.read_yaml does not catch: a traceback"
-)
-FINITE = "loader._swedish has no Swedish text for pydantic's 'finite_number' (.nan, .inf)"
-INFINITE_INT = (
-    "models._whole calls int(Decimal('Infinity')) for '.inf' and raises OverflowError: "
-    "a traceback"
-)
-BOOL_INT = (
-    "models._whole passes a YAML true/false to pydantic, which takes it as 1/0 for an int "
-    "field: 'antal: true' is accepted as 1"
-)
-ALIAS_BOMB = (
-    "loader._plain expands every YAML alias into a fresh copy: a 350-byte file of nested "
-    "aliases ('billion laughs') runs for hours and uses gigabytes"
-)
-SIZE_ROUNDING = (
-    "loader.read_yaml rounds the size down: a file just over 20 MB is refused as "
-    "'(20 MB; högst 20 MB)'"
-)
 
 
 @dataclass
@@ -122,21 +90,21 @@ def cases() -> list[Case]:
         "a quoted value near the end whose closing quote is missing; the quote runs to the end "
         "of the file, and the line must be where it opens",
         swap('per: "2022-12"', 'per: "2022-12'),
-        ["citattecken"], line=line_of('per: "2022-12"'), xfail=PARSER_ENGLISH,
+        ["citattecken"], line=line_of('per: "2022-12"'),
     ))
     add(Case(
         "yaml_unclosed_quote_midfile",
         "a quoted date with its closing quote missing; the parser notices on the next line",
         swap('fran: "2019"', 'fran: "2019'),
         ["citattecken"], line=line_of('till: "2022"', within="\nprojekt:\n"),
-        xfail=PARSER_ENGLISH,
+
     ))
     add(Case(
         "yaml_bad_indentation",
         "a key indented less than its sibling (3 spaces instead of 4)",
         swap('    till: "2022"', '   till: "2022"', within="\nprojekt:\n"),
         ["indraget"], line=line_of('till: "2022"', within="\nprojekt:\n"),
-        xfail=PARSER_ENGLISH,
+
     ))
     add(Case(
         "yaml_indent_too_deep",
@@ -180,14 +148,14 @@ def cases() -> list[Case]:
         "yaml_two_documents",
         "a '---' in the middle, which starts a second YAML document",
         swap("\nekonomi:\n", "\n---\nekonomi:\n"),
-        ["ett YAML-dokument"], line=line_of("\nekonomi:\n"), xfail=PARSER_ENGLISH,
+        ["ett YAML-dokument"], line=line_of("\nekonomi:\n"),
     ))
     add(Case(
         "yaml_unquoted_impossible_date",
         "an unquoted date that does not exist (2022-02-30), which YAML itself reads as a date",
         swap('rapportdatum: "2022-12"', "rapportdatum: 2022-02-30"),
         ["ogiltigt datum"], line=line_of("rapportdatum:"), path="projekt.rapportdatum",
-        xfail=TIMESTAMP,
+
     ))
     line = line_of("{namn: Smide & Industrimontage")
     add(Case(
@@ -195,7 +163,7 @@ def cases() -> list[Case]:
         "a raw BEL character (U+0007) pasted into a company name",
         swap("{namn: Smide & Industrimontage", "{namn: Smide\a & Industrimontage"),
         ["U+0007"], line=line, path="program_for_tillvaxt.effekt.foretag[24].namn",
-        xfail=READER_ERROR,
+
     ))
     add(Case(
         "control_char_escaped",
@@ -247,7 +215,7 @@ def cases() -> list[Case]:
         "true where a count is expected; it must not be taken as 1",
         swap("antal: 259", "antal: true"),
         ["ska vara ett heltal"], line=line_of("antal: 259"), path="aktiviteter[0].omraden[0].antal",
-        xfail=BOOL_INT,
+
     ))
     add(Case(
         "null_for_amount",
@@ -374,7 +342,6 @@ def cases() -> list[Case]:
         "an infinite budget (.inf)",
         swap("budget: 16713030", "budget: .inf"),
         ["ändligt tal"], line=line_of("  budget:"), path="ekonomi.budget",
-        xfail=f"{INFINITE_INT}; and {FINITE}",
     ))
     add(Case(
         "fractional_kronor",
@@ -402,7 +369,7 @@ def cases() -> list[Case]:
         "a percentage that is not a number (.nan)",
         swap("andel_kvinnor: 49.7", "andel_kvinnor: .nan"),
         ["ändligt tal"], line=line_of("andel_kvinnor: 49.7"),
-        path="horisontella_kriterier.deltagare.andel_kvinnor", xfail=FINITE,
+        path="horisontella_kriterier.deltagare.andel_kvinnor",
     ))
 
     # --- dates -------------------------------------------------------------------------------
@@ -484,7 +451,7 @@ def cases() -> list[Case]:
         "alias_bomb",
         "nested YAML aliases that expand to 10**9 values ('billion laughs'); refused quickly",
         laughs.encode("utf-8"),
-        ["alias"], line=2, path="b[0]", timeout=5, xfail=ALIAS_BOMB,
+        ["alias"], line=2, path="b[0]", timeout=5,
     ))
     add(Case(
         "folder",
@@ -505,7 +472,7 @@ def cases() -> list[Case]:
         "just_over_size_limit",
         "a file one byte over the 20 MB limit (made at test time)",
         None, ["filen är för stor", "(21 MB; högst 20 MB)"], setup="large",
-        extra={"bytes": 20 * 1024 * 1024 + 1}, xfail=SIZE_ROUNDING,
+        extra={"bytes": 20 * 1024 * 1024 + 1},
     ))
     return out
 
