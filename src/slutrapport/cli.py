@@ -61,9 +61,11 @@ def summary_line(findings: Sequence[Finding]) -> str:
     return ", ".join(words)
 
 
-def format_findings(findings: Sequence[Finding], source: str) -> str:
-    """The findings as a readable table, one block per finding."""
+def format_findings(findings: Sequence[Finding], source: str, *, errors_only: bool = False) -> str:
+    """The findings as a readable table, one block per finding (the summary counts them all)."""
     lines = [f"{source}: {summary_line(findings)}"]
+    if errors_only:
+        findings = [f for f in findings if f.severity == "error"]
     if not findings:
         return lines[0] + "\n"
     width = max(len(f.path) for f in findings)
@@ -99,29 +101,64 @@ def check_command(file: Path, fmt: str, debug: bool) -> None:
 
 
 @main.command("render")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Rapportfilen som skrivs (.docx).")
+              help="Filen som skrivs (.docx eller .pdf); med flera FILES en mapp.")
+@click.option("--to", "fmt", type=click.Choice(["docx", "pdf"]), default=None,
+              help="Format när -o är en mapp (standard docx); annars avgör filändelsen.")
 @click.option("--template", "template", type=click.Path(path_type=Path), default=None,
               help="En egen Word-mall; standardmallen används annars.")
 @click.option("--strict", is_flag=True,
               help="Skriv inget om kontrollerna hittar fel (slutkod 1).")
-@click.option("--quiet", "-q", is_flag=True, help="Skriv inte ut fynd som inte är fel.")
+@click.option("--no-contents", is_flag=True,
+              help="Fyll inte i innehållsförteckningen med LibreOffice (Word fyller i den).")
+@click.option("--timeout", type=float, default=180, show_default=True,
+              help="Högsta tid i sekunder för LibreOffice.")
+@click.option("--quiet", "-q", is_flag=True, help="Skriv bara ut fynd som är fel.")
 @_debug_option
-def render_command(file: Path, output: Path, template: Path | None, strict: bool, quiet: bool,
+def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
+                   strict: bool, no_contents: bool, timeout: float, quiet: bool,
                    debug: bool) -> None:
-    """Skriv rapporten i FILE (YAML) till en Word-fil, efter att ha kontrollerat den."""
+    """Skriv rapporten i FILES (YAML) till Word eller PDF, efter att ha kontrollerat den.
+
+    \b
+    slutrapport render rapport.yaml -o rapport.docx
+    slutrapport render rapport.yaml -o rapport.pdf
+    slutrapport render a.yaml b.yaml -o utmapp/ --to pdf   (en LibreOffice-start för alla)
+    """
+    import warnings
+
     from slutrapport.checks import check
     from slutrapport.loader import load
-    from slutrapport.rendering import render
+    from slutrapport.rendering import ContentsNotFilledWarning, render_many
 
+    many = len(files) > 1 or output.is_dir()
+    stems = [f.stem for f in files]
+    if len(set(stems)) != len(stems):
+        twice = sorted({s for s in stems if stems.count(s) > 1})
+        click.echo("InputError: flera indatafiler skulle skrivas till samma utfil "
+                   f"({', '.join(twice)}); byt namn på någon av dem.", err=True)
+        sys.exit(2)
+    if many:
+        output.mkdir(parents=True, exist_ok=True)
+        kind = fmt or "docx"
+        outputs = [output / f"{f.stem}.{kind}" for f in files]
+    else:
+        kind = fmt or ("pdf" if output.suffix.lower() == ".pdf" else "docx")
+        outputs = [output]
     try:
-        report = load(file)
-        findings = check(report)
-        shown = [f for f in findings if f.severity == "error"] if quiet else findings
-        click.echo(format_findings(shown, str(file)), nl=False, err=True)
-        render(report, output, template=template, strict=strict, findings=findings)
+        reports = [load(f) for f in files]
+        findings = [check(r) for r in reports]
+        for f, found in zip(files, findings, strict=True):
+            click.echo(format_findings(found, str(f), errors_only=quiet), nl=False, err=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ContentsNotFilledWarning)
+            render_many(reports, outputs, template=template, strict=strict, findings=findings,
+                        contents=not no_contents, timeout=timeout, formats=[kind] * len(files))
+        for warning in caught:
+            click.echo(f"Obs: {warning.message}", err=True)
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
-    click.echo(f"Skrev {output}")
+    for out in outputs:
+        click.echo(f"Skrev {out}")

@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,14 +20,28 @@ from typing import TYPE_CHECKING, Any
 from slutrapport import formatting
 from slutrapport.checks import Finding, check, has_errors
 from slutrapport.context import build_context, protect_braces
-from slutrapport.errors import RefusedError, TemplateError, UnsafeTemplateError
+from slutrapport.errors import (
+    ConversionError,
+    RefusedError,
+    TemplateError,
+    UnsafeTemplateError,
+)
 from slutrapport.models import Slutrapport
 from slutrapport.resources import default_template
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-__all__ = ["FILTERS", "environment", "render", "render_bytes", "write_atomic"]
+__all__ = [
+    "FILTERS",
+    "ContentsNotFilledWarning",
+    "environment",
+    "fill_contents",
+    "render",
+    "render_bytes",
+    "render_many",
+    "write_atomic",
+]
 
 # The date every zip member carries, so the same input gives the same bytes.
 _ZIP_DATE = (2000, 1, 1, 0, 0, 0)
@@ -188,6 +202,10 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     return target
 
 
+class ContentsNotFilledWarning(UserWarning):
+    """The table of contents could not be filled now; Word fills it when the file is opened."""
+
+
 def render(
     report: Slutrapport,
     output: str | Path | None = None,
@@ -195,20 +213,164 @@ def render(
     template: str | Path | None = None,
     strict: bool = False,
     findings: list[Finding] | None = None,
+    contents: bool = True,
+    timeout: float = 180,
 ) -> bytes:
     """Check and render a report; write it to output (atomically) if given; return the bytes.
 
-    With ``strict=True`` findings with errors raise :class:`~slutrapport.errors.RefusedError`
-    and nothing is written.
+    The output's suffix decides the format: ``.pdf`` converts through LibreOffice headless,
+    anything else is a .docx. With ``contents=True`` (the default) the table of contents is filled
+    with page numbers by LibreOffice when it is installed; otherwise a
+    :class:`ContentsNotFilledWarning` says Word will fill it on opening. With ``strict=True``
+    findings with errors raise :class:`~slutrapport.errors.RefusedError` and nothing is written.
     """
+    return render_many([report], [output], template=template, strict=strict,
+                       findings=[findings] if findings is not None else None,
+                       contents=contents, timeout=timeout)[0]
+
+
+def render_many(
+    reports: Sequence[Slutrapport],
+    outputs: Sequence[str | Path | None],
+    *,
+    template: str | Path | None = None,
+    strict: bool = False,
+    findings: Sequence[list[Finding]] | None = None,
+    contents: bool = True,
+    timeout: float = 180,
+    formats: Sequence[str] | None = None,
+) -> list[bytes]:
+    """Render several reports; all PDF conversions and contents share one LibreOffice start.
+
+    ``formats`` ("docx" or "pdf" per report) overrides the outputs' suffixes (needed when an
+    output is None).
+    """
+    from slutrapport import office
+
     if findings is None:
-        findings = check(report)
-    if strict and has_errors(findings):
-        raise RefusedError(findings)
-    data = render_bytes(report, template=template)
-    if output is not None:
-        write_atomic(output, data)
-    return data
+        findings = [check(r) for r in reports]
+    if strict:
+        refused = [f for fs in findings for f in fs if f.severity == "error"]
+        if refused:
+            raise RefusedError([f for fs in findings for f in fs])
+    kinds = list(formats) if formats is not None else [
+        "pdf" if out is not None and Path(out).suffix.lower() == ".pdf" else "docx"
+        for out in outputs]
+    documents = [render_bytes(r, template=template) for r in reports]
+    wants_office = [k == "pdf" or contents for k in kinds]
+    results: list[bytes] = list(documents)
+    if any(wants_office):
+        if not office.available() and not any(k == "pdf" for k in kinds):
+            import warnings
+
+            warnings.warn(ContentsNotFilledWarning(
+                "Innehållsförteckningen fylls i av Word när dokumentet öppnas, eftersom "
+                f"LibreOffice saknas här. {office.INSTALL_HINT}"), stacklevel=2)
+        else:
+            with tempfile.TemporaryDirectory(prefix="slutrapport-") as tmp:
+                folder = Path(tmp)
+                jobs = [i for i, wanted in enumerate(wants_office) if wanted]
+                docx_paths = []
+                pdf_paths: list[Path | None] = []
+                for i in jobs:
+                    path = folder / f"rapport-{i}.docx"
+                    path.write_bytes(documents[i])
+                    docx_paths.append(path)
+                    pdf_paths.append(folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None)
+                answers = office.run_office(docx_paths, pdf_paths, timeout=timeout)
+                for i, answer, pdf in zip(jobs, answers, pdf_paths, strict=True):
+                    if pdf is not None:
+                        if not pdf.exists():
+                            raise ConversionError("LibreOffice skrev ingen PDF.")
+                        results[i] = pdf.read_bytes()
+                    else:
+                        results[i] = fill_contents(documents[i], answer.entries)
+    for out, data in zip(outputs, results, strict=True):
+        if out is not None:
+            write_atomic(out, data)
+    return results
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]]) -> bytes:
+    """Write a contents field's result: one line per heading with its page number.
+
+    The field stays a field (Word can still update it); only its shown result is filled, and
+    Word is no longer asked to update fields on opening. Levels come from the headings' styles.
+    """
+    from lxml import etree
+
+    if not entries:
+        return docx
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    root = etree.fromstring(source.read("word/document.xml"))
+    instr = next((el for el in root.iter(f"{_W}instrText")
+                  if (el.text or "").strip().startswith("TOC")), None)
+    if instr is None:
+        return docx
+    paragraph = instr.getparent().getparent()
+    runs = [r for r in paragraph if r.tag == f"{_W}r"]
+    levels = _heading_levels(root)
+    begin_runs = []
+    for run in runs:
+        begin_runs.append(run)
+        sep = run.find(f"{_W}fldChar")
+        if sep is not None and sep.get(f"{_W}fldCharType") == "separate":
+            break
+    end_run = runs[-1]
+    for fld in (r.find(f"{_W}fldChar") for r in begin_runs):
+        if fld is not None:
+            fld.attrib.pop(f"{_W}dirty", None)
+    new_paragraphs = []
+    for n, (title, page) in enumerate(entries):
+        level = levels.get(title, 1)
+        p = etree.Element(f"{_W}p")
+        ppr = etree.SubElement(p, f"{_W}pPr")
+        etree.SubElement(ppr, f"{_W}pStyle").set(f"{_W}val", f"TOC{min(level, 9)}")
+        if n == 0:
+            for run in begin_runs:
+                p.append(run)
+        for kind, text in (("t", title), ("tab", None), ("t", str(page))):
+            r = etree.SubElement(p, f"{_W}r")
+            el = etree.SubElement(r, f"{_W}{kind}")
+            if text is not None:
+                el.text = text
+                el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        if n == len(entries) - 1:
+            p.append(end_run)
+        new_paragraphs.append(p)
+    parent = paragraph.getparent()
+    at = parent.index(paragraph)
+    parent.remove(paragraph)
+    for offset, p in enumerate(new_paragraphs):
+        parent.insert(at + offset, p)
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    settings = re.sub(rb"<w:updateFields[^>]*/>", b"", source.read("word/settings.xml"))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            blob = source.read(name)
+            if name == "word/document.xml":
+                blob = document
+            elif name == "word/settings.xml":
+                blob = settings
+            target.writestr(name, blob)
+    return normalize_docx(out.getvalue())
+
+
+def _heading_levels(root: Any) -> dict[str, int]:
+    levels: dict[str, int] = {}
+    for p in root.iter(f"{_W}p"):
+        style = p.find(f"{_W}pPr/{_W}pStyle")
+        if style is None:
+            continue
+        found = re.fullmatch(r"Heading(\d)", style.get(f"{_W}val", ""))
+        if found:
+            text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
+            levels.setdefault(text, int(found.group(1)))
+    return levels
 
 
 def today() -> date:
