@@ -109,6 +109,17 @@ def _styles(doc: Document) -> None:
     table_head_number = styles.add_style("Tabellrubrik tal", 1)
     table_head_number.base_style = table_head
     table_head_number.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    lead = styles.add_style("Tabellingress", 1)
+    lead.base_style = styles["Body Text"]
+    lead.paragraph_format.keep_with_next = True
+    after_table = styles.add_style("Efter tabell", 1)
+    after_table.base_style = styles["Normal"]
+    after_table.font.size = Pt(2)
+    _spacing(after_table, 0, 8, line=1.0)
+    figure = styles.add_style("Figur", 1)
+    figure.base_style = styles["Normal"]
+    figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _spacing(figure, 6, 2, keep_next=True, line=1.0)
     footnote = styles.add_style("Fotnot", 1)
     footnote.base_style = styles["Normal"]
     _set_font(footnote, 9, italic=True)
@@ -218,7 +229,7 @@ class Builder:
         """A table with a header row; ``headers`` pairs a heading with 'is a number column'."""
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         _table_width(table, widths_cm)
         head = table.rows[0]
@@ -241,6 +252,18 @@ class Builder:
             if shade:
                 _shade(cell, shade)
         _cant_split(row)
+
+    def end_table(self) -> None:
+        """A small paragraph after a table, so the text that follows doesn't touch it."""
+        self.doc.add_paragraph("", style="Efter tabell")
+
+    def chart(self, name: str) -> None:
+        """A chart from ``diagram.<name>`` with its caption, if the report has one."""
+        var = "diagram." + name
+        self.tag("{%p if " + var + " %}")
+        self.p("{{ " + var + ".bild }}", "Figur")
+        self.p("{{ " + var + ".bildtext }}", "Caption")
+        self.tag("{%p endif %}")
 
     def loop_row(self, table: Table, tag: str) -> None:
         row = table.add_row()
@@ -352,6 +375,8 @@ def build() -> Document:
               ("{{ " + d + ".andel_man|procent }}", True)])
     b.row(t, [("Totalt", False), ("{{ " + d + ".totalt|tal }}", True), ("100 %", True)],
           bold=True)
+    b.end_table()
+    b.chart("deltagare")
     b.tag("{%p endif %}")
     b.tag("{%p endif %}")
     b.tag("{%p endfor %}")
@@ -391,7 +416,7 @@ def build() -> Document:
     b.tag("{%p endfor %}")
     e = pt + ".effekt"
     b.h("{{ " + e + ".rubrik }}", 3)
-    b.narrative(e + ".text")
+    b.narrative(e + ".text.stycken('Tabellingress')")
     b.tag("{%p if " + e + ".foretag %}")
     cap = b.p("Tabell: Antal anställda i de deltagande företagen", "Caption")
     _keep_with_next(cap)
@@ -406,6 +431,8 @@ def build() -> Document:
               ("{{ " + e + ".summa.fore|decimal }}", True),
               ("{{ " + e + ".summa.efter|decimal }}", True),
               ("{{ " + e + ".summa.okning|decimal }}", True)], bold=True, shade=GREY)
+    b.end_table()
+    b.chart("anstallda")
     b.tag("{%p endif %}")
     b.tag("{%p endif %}")
 
@@ -428,6 +455,7 @@ def build() -> Document:
                " else ind.malvarde|decimal if ind.malvarde is not none else '–' }}", True),
               ("{{ ind.uppfyllt }}", False)])
     b.loop_row(t, "{%tr endfor %}")
+    b.end_table()
     b.tag("{%p endif %}")
     b.narrative("resultat.text_efter")
     b.tag("{%p endif %}")
@@ -450,9 +478,10 @@ def build() -> Document:
     b.p("Projektet hade en totalbudget på {{ ekonomi.budget|kr }}.")
     b.p("Utfallet blev {{ ekonomi.utfall|kr }} det vill säga {{ ekonomi.budgetavvikelse|kr }} "
         "{{ ekonomi.budget_riktning }} budget.")
+    b.chart("budget")
     b.narrative("ekonomi.text")
     b.tag("{%p if ekonomi.kostnader %}")
-    b.narrative("ekonomi.kostnader_ingress")
+    b.narrative("ekonomi.kostnader_ingress.stycken('Tabellingress')")
     cap = b.p("Tabell: Kostnader per kostnadsslag (kr)", "Caption")
     _keep_with_next(cap)
     t = b.table([("Kostnadsslag", False), ("Belopp (kr)", True)], [9.0, 4.0])
@@ -461,12 +490,14 @@ def build() -> Document:
     b.loop_row(t, "{%tr endfor %}")
     b.row(t, [("Summa", False), ("{{ ekonomi.summa_kostnader|tal }}", True)], bold=True,
           shade=GREY)
+    b.end_table()
     b.tag("{%p for fotnot in ekonomi.fotnoter %}")
     b.narrative("fotnot.text.stycken('Fotnot')")
     b.tag("{%p endfor %}")
+    b.chart("kostnader")
     b.tag("{%p endif %}")
     b.tag("{%p if ekonomi.finansiering %}")
-    b.narrative("ekonomi.finansiering_ingress")
+    b.narrative("ekonomi.finansiering_ingress.stycken('Tabellingress')")
     cap = b.p("Tabell: Finansiering per finansiär (kr)", "Caption")
     _keep_with_next(cap)
     t = b.table([("Finansiär", False), ("Belopp (kr)", True)], [9.0, 4.0])
@@ -475,6 +506,7 @@ def build() -> Document:
     b.loop_row(t, "{%tr endfor %}")
     b.row(t, [("Summa", False), ("{{ ekonomi.summa_finansiering|tal }}", True)], bold=True,
           shade=GREY)
+    b.end_table()
     b.tag("{%p endif %}")
     b.tag("{%p if ekonomi.preliminar %}")
     b.narrative("ekonomi.preliminar.text")

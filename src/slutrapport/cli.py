@@ -112,12 +112,13 @@ def check_command(file: Path, fmt: str, debug: bool) -> None:
               help="Skriv inget om kontrollerna hittar fel (slutkod 1).")
 @click.option("--no-contents", is_flag=True,
               help="Fyll inte i innehållsförteckningen med LibreOffice (Word fyller i den).")
+@click.option("--no-charts", is_flag=True, help="Utan diagram.")
 @click.option("--timeout", type=float, default=180, show_default=True,
               help="Högsta tid i sekunder för LibreOffice.")
 @click.option("--quiet", "-q", is_flag=True, help="Skriv bara ut fynd som är fel.")
 @_debug_option
 def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
-                   strict: bool, no_contents: bool, timeout: float, quiet: bool,
+                   strict: bool, no_contents: bool, no_charts: bool, timeout: float, quiet: bool,
                    debug: bool) -> None:
     """Skriv rapporten i FILES (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
@@ -154,7 +155,8 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ContentsNotFilledWarning)
             render_many(reports, outputs, template=template, strict=strict, findings=findings,
-                        contents=not no_contents, timeout=timeout, formats=[kind] * len(files))
+                        contents=not no_contents, charts=not no_charts, timeout=timeout,
+                        formats=[kind] * len(files))
         for warning in caught:
             click.echo(f"Obs: {warning.message}", err=True)
     except SlutrapportError as exc:

@@ -125,7 +125,7 @@ def build_context(
     _participants(report, ctx)
     _programme(report, ctx, link_id)
     _municipalities(ctx)
-    _economy(report, ctx)
+    _economy(report, ctx, link_id)
     _indicators(ctx)
     if extra:
         ctx.update(extra)
@@ -190,7 +190,7 @@ def _municipalities(ctx: dict[str, Any]) -> None:
             k["rubrik"] = k["namn"].upper()
 
 
-def _economy(report: Slutrapport, ctx: dict[str, Any]) -> None:
+def _economy(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None) -> None:
     e = report.ekonomi
     if e is None:
         return
@@ -208,7 +208,8 @@ def _economy(report: Slutrapport, ctx: dict[str, Any]) -> None:
         k["markering"] = ""
         if k["fotnot"]:
             k["markering"] = "*" * (len(notes) + 1)
-            notes.append({"markering": k["markering"], "text": k["fotnot"]})
+            marked = narrative.escape(k["markering"]) + k["fotnot"].text
+            notes.append({"markering": k["markering"], "text": Narrative(marked, link_id)})
     out["fotnoter"] = notes
 
 

@@ -97,13 +97,49 @@ def environment() -> SandboxedEnvironment:
     return env
 
 
+CHART_NAMES = ("deltagare", "anstallda", "budget", "kostnader")
+"""The charts a template can place, as ``diagram.<namn>.bild`` with ``diagram.<namn>.bildtext``."""
+
+
+def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, Any]:
+    """The ``diagram`` context: each chart as an image with caption, or None when not drawn."""
+    from docx.shared import Cm
+    from docxtpl import InlineImage
+    from markupsafe import escape
+
+    charts: dict[str, Any] = dict.fromkeys(CHART_NAMES)
+    if not wanted:
+        return charts
+    from slutrapport.charts import make_charts
+
+    class _Picture(InlineImage):  # type: ignore[misc]
+        """An inline picture that carries its alt text (docPr/@descr) for screen readers."""
+
+        def __init__(self, tpl: Any, data: bytes, width_cm: float, alt: str) -> None:
+            super().__init__(tpl, io.BytesIO(data), width=Cm(width_cm))
+            self.alt = alt
+
+        def _insert_image(self) -> str:
+            xml: str = super()._insert_image()
+            return xml.replace("<wp:docPr ", f'<wp:docPr descr="{escape(self.alt)}" ', 1)
+
+    for name, chart in make_charts(report).items():
+        charts[name] = {"bild": _Picture(tpl, chart.png, chart.width_cm, chart.alt),
+                        "bildtext": chart.bildtext, "alt": chart.alt}
+    return charts
+
+
 def render_bytes(
     report: Slutrapport,
     *,
     template: str | Path | None = None,
     extra: dict[str, Any] | None = None,
+    charts: bool = True,
 ) -> bytes:
-    """Render a report into .docx bytes with a template (the default one if None)."""
+    """Render a report into .docx bytes with a template (the default one if None).
+
+    ``charts=False`` leaves the charts out (and does not import matplotlib).
+    """
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
@@ -126,7 +162,9 @@ def render_bytes(
         tpl.init_docx()
     except Exception as exc:  # docx/zip/lxml raise many kinds; all mean "not a Word file"
         raise TemplateError(f"{path}: mallen kan inte läsas som ett Word-dokument ({exc})") from exc
-    context = build_context(report, link_id=tpl.build_url_id, extra=extra)
+    context = build_context(
+        report, link_id=tpl.build_url_id,
+        extra={"diagram": _charts(tpl, report, charts), **(extra or {})})
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except SecurityError as exc:
@@ -214,6 +252,7 @@ def render(
     strict: bool = False,
     findings: list[Finding] | None = None,
     contents: bool = True,
+    charts: bool = True,
     timeout: float = 180,
 ) -> bytes:
     """Check and render a report; write it to output (atomically) if given; return the bytes.
@@ -221,12 +260,13 @@ def render(
     The output's suffix decides the format: ``.pdf`` converts through LibreOffice headless,
     anything else is a .docx. With ``contents=True`` (the default) the table of contents is filled
     with page numbers by LibreOffice when it is installed; otherwise a
-    :class:`ContentsNotFilledWarning` says Word will fill it on opening. With ``strict=True``
+    :class:`ContentsNotFilledWarning` says Word will fill it on opening. ``charts=False`` leaves
+    the charts out. With ``strict=True``
     findings with errors raise :class:`~slutrapport.errors.RefusedError` and nothing is written.
     """
     return render_many([report], [output], template=template, strict=strict,
                        findings=[findings] if findings is not None else None,
-                       contents=contents, timeout=timeout)[0]
+                       contents=contents, charts=charts, timeout=timeout)[0]
 
 
 def render_many(
@@ -237,6 +277,7 @@ def render_many(
     strict: bool = False,
     findings: Sequence[list[Finding]] | None = None,
     contents: bool = True,
+    charts: bool = True,
     timeout: float = 180,
     formats: Sequence[str] | None = None,
 ) -> list[bytes]:
@@ -256,7 +297,7 @@ def render_many(
     kinds = list(formats) if formats is not None else [
         "pdf" if out is not None and Path(out).suffix.lower() == ".pdf" else "docx"
         for out in outputs]
-    documents = [render_bytes(r, template=template) for r in reports]
+    documents = [render_bytes(r, template=template, charts=charts) for r in reports]
     wants_office = [k == "pdf" or contents for k in kinds]
     results: list[bytes] = list(documents)
     if any(wants_office):
