@@ -125,3 +125,32 @@ def test_api_render_to_path_and_to_bytes_agree(tmp_path: Path) -> None:
     report = slutrapport.load(slutrapport.example_path())
     out = tmp_path / "r.docx"
     assert slutrapport.render(report, out) == out.read_bytes()
+
+
+def test_users_own_template_with_documented_variables_renders(tmp_path: Path) -> None:
+    """A user's own .docx using the documented variables and filters works with --template."""
+    own = docx.Document()
+    own.add_paragraph("{{ projekt.kortnamn }}: {{ projekt.namn }} ({{ projekt.period|period }})")
+    own.add_paragraph("Budget {{ ekonomi.budget|kr }}, {{ ekonomi.budgetavvikelse|kr }} "
+                      "{{ ekonomi.budget_riktning }} budget.")
+    own.add_paragraph("{%p for post in ekonomi.kostnader %}")
+    own.add_paragraph("{{ post.kategori }}: {{ post.belopp|tal }}{{ post.markering }}")
+    own.add_paragraph("{%p endfor %}")
+    own.add_paragraph("{{p inledning.text }}")
+    path = tmp_path / "egen.docx"
+    own.save(str(path))
+    out = tmp_path / "ut.docx"
+    result = CliRunner().invoke(main, ["render", str(slutrapport.example_path()), "-o", str(out),
+                                       "--template", str(path), "--no-contents", "-q"])
+    assert result.exit_code == 0, result.output
+    lines = outline(out.read_bytes()).splitlines()
+    assert lines[:7] == [
+        "[Normal] NIS 6.0: Näringsliv i samverkan (2019\u20132022)",
+        "[Normal] Budget 16\u00a0713\u00a0030\u00a0kr, 1\u00a0242\u00a0340\u00a0kr under budget.",
+        "[Normal] Externa tjänster: 2\u00a0931\u00a0397",
+        "[Normal] Material och lokaler: 565\u00a0350",
+        "[Normal] Personal: 7\u00a0095\u00a0150",
+        "[Normal] Resor o logi: 120\u00a0266",
+        "[Normal] Schablonkostnader: 4\u00a0758\u00a0531*",
+    ]
+    assert lines[7].startswith("[BodyText] NIS 6.0 inleddes med att projektet")

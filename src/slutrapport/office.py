@@ -112,6 +112,7 @@ def run_office(
             out, err = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             _kill_group(process)
+            process.communicate()  # collect what is left, which also closes the pipes
             raise ConversionError(
                 f"LibreOffice blev inte klart inom {timeout:g} sekunder och avbröts.") from None
         finally:
