@@ -164,3 +164,30 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         return
     for out in outputs:
         click.echo(f"Skrev {out}")
+
+
+@main.command("schema")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Skriv schemat till en fil i stället för till skärmen.")
+@_debug_option
+def schema_command(output: Path | None, debug: bool) -> None:
+    """Skriv ut JSON Schema för datafilen, för en editor som kontrollerar YAML (docs/editor.md).
+
+    \b
+    slutrapport schema -o slutrapport.schema.json
+    """
+    from slutrapport.schema import schema_text
+
+    text = schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from slutrapport.rendering import write_atomic
+
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        click.echo(f"InputError: {output}: filen kan inte skrivas ({exc.strerror})", err=True)
+        sys.exit(2)
+    click.echo(f"Skrev {output}")
+
