@@ -191,3 +191,28 @@ def schema_command(output: Path | None, debug: bool) -> None:
         sys.exit(2)
     click.echo(f"Skrev {output}")
 
+
+@main.command("new")
+@click.option("--from", "previous", type=click.Path(path_type=Path), default=None,
+              help="Den förra rapportens datafil: struktur, rubriker och namn följer med.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Den nya datafilen (YAML).")
+@click.option("--force", is_flag=True, help="Skriv över filen om den redan finns.")
+@_debug_option
+def new_command(previous: Path | None, output: Path, force: bool, debug: bool) -> None:
+    """Skapa datafilen för en ny rapport, tom eller från den förra rapporten.
+
+    \b
+    slutrapport new -o rapport.yaml                    (ett tomt skelett)
+    slutrapport new --from forra.yaml -o rapport.yaml  (siffror och texter tömda)
+    """
+    from slutrapport.scaffold import write_new
+
+    try:
+        write_new(output, previous, force=force)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
+    click.echo(f"  slutrapport check {output}")
+
