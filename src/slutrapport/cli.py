@@ -216,3 +216,33 @@ def new_command(previous: Path | None, output: Path, force: bool, debug: bool) -
     click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
     click.echo(f"  slutrapport check {output}")
 
+
+@main.group("template")
+def template_group() -> None:
+    """Word-mallen: kontrollera att den bara använder namn som finns i datat."""
+
+
+@template_group.command("check")
+@click.argument("template", type=click.Path(path_type=Path), required=False)
+@_debug_option
+def template_check_command(template: Path | None, debug: bool) -> None:
+    """Kontrollera TEMPLATE (standardmallen om den utelämnas) mot datat.
+
+    Listar variabler, fält, filter och loopar som datat inte har, med det närmaste rätta namnet,
+    och de avsnitt som mallen aldrig använder. Slutkod 1 om något namn är okänt.
+    """
+    from slutrapport.resources import default_template
+    from slutrapport.templatecheck import (
+        check_template,
+        format_template_findings,
+        has_unknown,
+    )
+
+    path = template if template is not None else default_template()
+    try:
+        findings = check_template(path)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    click.echo(format_template_findings(findings, str(path)), nl=False)
+    sys.exit(1 if has_unknown(findings) else 0)
