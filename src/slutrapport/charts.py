@@ -1,0 +1,549 @@
+"""Charts drawn from a report's data, as PNG images with Swedish captions and alt texts.
+
+:func:`make_charts` draws the charts the data supports, in the order they appear in the report
+(participants, the companies' employees, budget and outcome, costs), numbered in that order::
+
+    charts = make_charts(report)
+    charts["budget"].bildtext   # 'Diagram 3: Budget och utfall'
+
+Every chart is made to be printed: greys and hatching tell its bars apart in black and white, no
+series is told apart by colour or by a legend alone, figures are Swedish (no-break spaces between
+thousands, the true minus sign, decimal comma) and the font is DejaVu Sans, which ships with
+matplotlib. A chart is drawn at the size it is meant to have in the document (``width_cm`` wide,
+at :data:`DPI` dots per inch), so its text prints at its stated point size.
+
+The same data gives the same bytes: the figure has a fixed size, every style setting starts from
+matplotlib's defaults (a user's ``matplotlibrc`` is ignored), and the PNG carries no software
+version or date. (Bytes may differ between matplotlib, FreeType or Pillow versions.)
+
+matplotlib is optional (the ``charts`` extra) and heavy, so it is imported only inside the drawing
+functions; importing this module does not import it. Drawing uses ``matplotlib.figure.Figure``
+and the Agg canvas directly, never pyplot, and holds a lock while matplotlib's style settings are
+changed, so charts may be drawn from several threads.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, cast
+
+from slutrapport import formatting
+from slutrapport.models import Deltagare, Effekt, Ekonomi, Foretag, Slutrapport
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.text import Annotation
+
+__all__ = [
+    "DPI",
+    "MAX_COMPANIES",
+    "ORDER",
+    "SELECTION_SIZE",
+    "Chart",
+    "make_charts",
+    "tick_label",
+]
+
+DPI = 200
+"""Dots per inch of every chart."""
+MAX_COMPANIES = 60
+"""The most companies the employee chart shows one by one; above this it shows a selection."""
+SELECTION_SIZE = 30
+"""How many companies (those whose head count grew most) a selection shows."""
+ORDER = ("deltagare", "anstallda", "budget", "kostnader")
+"""The charts in the order of the report's sections, which is the order they are numbered in."""
+
+_CM = 1 / 2.54
+_FULL_WIDTH_CM = 16.0
+_HALF_WIDTH_CM = 12.0
+_MAX_HEIGHT_CM = 22.0
+_MAX_NAME = 40  # characters of a company or category name before it is shortened with '…'
+
+# Black-and-white friendly fills: a light hatched bar and a dark solid one, both outlined.
+_EDGE = "black"
+_LIGHT: dict[str, Any] = {"color": "white", "hatch": "////"}
+_DARK: dict[str, Any] = {"color": "0.35", "hatch": None}
+_SINGLE: dict[str, Any] = {"color": "0.6", "hatch": None}
+_TEXT_PT = 9.0
+# A white ground behind a figure written on the chart, so grid lines never cross its digits.
+_LABEL_BOX: dict[str, Any] = {
+    "boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none",
+}
+_SMALL_PT = 8.0
+
+_STYLE: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans", "Liberation Sans"],
+    "font.size": _TEXT_PT,
+    # Tick labels come from tick_label, which writes the minus sign itself; matplotlib must not
+    # substitute its own for a hyphen (there is none to substitute).
+    "axes.unicode_minus": False,
+    "axes.edgecolor": "black",
+    "axes.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.axisbelow": True,
+    "axes.grid": False,
+    "grid.color": "0.8",
+    "grid.linewidth": 0.5,
+    "hatch.color": "black",
+    "hatch.linewidth": 0.6,
+    "xtick.labelsize": _SMALL_PT,
+    "ytick.labelsize": _SMALL_PT,
+    "xtick.major.width": 0.6,
+    "ytick.major.width": 0.6,
+    "legend.fontsize": _SMALL_PT,
+    "legend.frameon": False,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "text.color": "black",
+    "patch.linewidth": 0.6,
+}
+
+_LOCK = threading.RLock()
+
+# 256 greys to 16: a level, and the palette that maps each level back to its grey.
+_LEVELS = [(v * 15 + 127) // 255 for v in range(256)]
+_PALETTE = bytes(channel for level in range(16) for channel in (level * 17,) * 3)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart: its PNG, the caption and alt text that go with it, and its width."""
+
+    name: str
+    """What the chart shows: ``anstallda``, ``kostnader``, ``budget`` or ``deltagare``."""
+    png: bytes
+    """The image, as PNG bytes (with its resolution, :data:`DPI`, in the file)."""
+    bildtext: str
+    """The caption, numbered: ``Diagram 2: Anställda per företag 2019 och okt-22``."""
+    alt: str
+    """A description for screen readers, with the chart's figures, in Swedish."""
+    width_cm: float
+    """The width the chart is drawn for, in centimetres (at most 16)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers
+
+
+def tick_label(value: float, pos: int | None = None) -> str:
+    r"""A tick label the Swedish way: no-break spaces between thousands, minus sign, comma.
+
+    The signature is that of a ``matplotlib.ticker.FuncFormatter`` function; ``pos`` is unused.
+
+    >>> tick_label(2000000.0)
+    '2\xa0000\xa0000'
+    >>> tick_label(-2.0)
+    '−2'
+    >>> tick_label(2.5)
+    '2,5'
+    >>> tick_label(-0.0)
+    '0'
+    """
+    del pos
+    number = Decimal(repr(float(value)))
+    whole = number.quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if abs(number - whole) < Decimal("1e-9") * max(Decimal(1), abs(number)):
+        return formatting.format_integer(whole)
+    return formatting.format_decimal(number, max_decimals=2)
+
+
+def _share(part: int | Decimal, whole: int | Decimal) -> Decimal:
+    """``part`` in per cent of ``whole``, rounded half-up to one decimal (as the context does)."""
+    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _short(name: str) -> str:
+    """A name to at most ``_MAX_NAME`` characters, its middle cut out: names differ at the end too.
+
+    >>> _short("Företaget med ett mycket mycket långt namn nummer 19 Aktiebolag")
+    'Företaget med ett myc…mmer 19 Aktiebolag'
+    """
+    name = " ".join(name.split())
+    if len(name) <= _MAX_NAME:
+        return name
+    tail = _MAX_NAME * 9 // 20
+    return name[: _MAX_NAME - 1 - tail].rstrip() + "…" + name[-tail:].lstrip()
+
+
+def _enumerate(items: Sequence[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " och " + items[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# Drawing
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """matplotlib's default style with ours on top, whatever the user's matplotlibrc says."""
+    import matplotlib
+
+    with _LOCK, matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        matplotlib.rcParams.update(cast("dict[Any, Any]", _STYLE))
+        yield
+
+
+def _figure(width_cm: float, height_cm: float) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    # Whole pixels, so the PNG is exactly round(cm / 2.54 * DPI) pixels each way.
+    size = (round(width_cm * _CM * DPI) / DPI, round(height_cm * _CM * DPI) / DPI)
+    fig = Figure(figsize=size, dpi=DPI, layout=ConstrainedLayoutEngine(w_pad=4 / 72, h_pad=4 / 72))
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _png(fig: Figure) -> bytes:
+    """The figure as a 4-bit greyscale PNG: 16 greys are all a chart in greys needs.
+
+    matplotlib's own PNG is 32-bit RGBA and, for a chart of hatched bars, several times larger;
+    Pillow (which matplotlib requires) writes the smaller one, with the resolution and without
+    any software name or date, so the same figure gives the same bytes.
+    """
+    from PIL import Image
+
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=DPI)
+    width, height = (round(v) for v in fig.get_size_inches() * DPI)
+    grey = Image.frombytes("RGBA", (width, height), raw.getvalue()).convert("L").point(_LEVELS)
+    image = Image.frombytes("P", grey.size, grey.tobytes())
+    image.putpalette(_PALETTE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(DPI, DPI))
+    return out.getvalue()
+
+
+def _formatter() -> Any:
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(tick_label)
+
+
+def _bars(
+    ax: Axes, horizontal: bool, pos: Sequence[float], values: Sequence[float], size: float,
+    fill: dict[str, Any], label: str | None = None,
+) -> Any:
+    kwargs: dict[str, Any] = {
+        "color": fill["color"], "edgecolor": _EDGE, "hatch": fill["hatch"], "label": label,
+        "linewidth": 0.6,
+    }
+    if horizontal:
+        return ax.barh(pos, values, height=size, **kwargs)
+    return ax.bar(pos, values, width=size, **kwargs)
+
+
+def _fit_right(fig: Figure, ax: Axes, texts: Sequence[Annotation], pad_px: float = 6.0) -> None:
+    """Widen the x axis so that labels placed right of bar ends end inside the axes."""
+    if not texts:
+        return
+    for _ in range(3):
+        fig.draw_without_rendering()
+        box = ax.get_window_extent()
+        xmin, xmax = ax.get_xlim()
+        needed = xmax
+        for text in texts:
+            anchor = float(text.xy[0])
+            extent = text.get_window_extent()
+            anchor_px = float(ax.transData.transform((anchor, 0.0))[0])
+            beyond = extent.x1 - anchor_px + pad_px  # label width plus its offset
+            room = box.width - beyond
+            if room <= box.width * 0.1:  # a label wider than the axes: let the layout cope
+                continue
+            needed = max(needed, xmin + (anchor - xmin) * box.width / room)
+        if needed <= xmax * 1.0001:
+            return
+        ax.set_xlim(xmin, needed)
+
+
+# --------------------------------------------------------------------------------------------
+# The charts
+
+
+@dataclass(frozen=True)
+class _Drawn:
+    png: bytes
+    title: str
+    alt: str
+    width_cm: float
+
+
+def _participants(d: Deltagare) -> _Drawn | None:
+    women, men, total = d.kvinnor, d.man_beraknat, d.totalt_beraknat
+    if total <= 0 or men < 0:
+        return None
+    # The shares the report states, as its table prints them; computed where it states none.
+    share_w = d.andel_kvinnor if d.andel_kvinnor is not None else _share(women, total)
+    share_m = d.andel_man if d.andel_man is not None else _share(men, total)
+    labels = [
+        f"{formatting.format_integer(women)} ({formatting.format_percent(share_w, decimals=1)})",
+        f"{formatting.format_integer(men)} ({formatting.format_percent(share_m, decimals=1)})",
+    ]
+    width = _HALF_WIDTH_CM
+    with _style():
+        fig = _figure(width, 5.0)
+        ax = fig.add_subplot()
+        for y, value, fill in ((0, women, _LIGHT), (1, men, _DARK)):
+            _bars(ax, True, [y], [value], 0.6, fill)
+        ax.set_yticks([0, 1], ["Kvinnor", "Män"], fontsize=_TEXT_PT)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(1.6, -0.6)
+        ax.set_xlim(0, max(women, men, 1))
+        ax.xaxis.set_major_formatter(_formatter())
+        ax.xaxis.set_major_locator(_locator(5))
+        ax.grid(axis="x")
+        ax.set_xlabel(f"Antal deltagare (totalt {formatting.format_integer(total)})",
+                      fontsize=_SMALL_PT)
+        texts = [
+            ax.annotate(text, (value, y), xytext=(4, 0), textcoords="offset points",
+                        va="center", ha="left", fontsize=_TEXT_PT, bbox=_LABEL_BOX)
+            for y, (value, text) in enumerate(zip((women, men), labels, strict=True))
+        ]
+        _fit_right(fig, ax, texts)
+        png = _png(fig)
+    alt = (
+        "Liggande stapeldiagram över deltagarna i projektets aktiviteter efter kön: "
+        f"{labels[0]} kvinnor och {labels[1]} män, "
+        f"totalt {formatting.format_integer(total)} deltagare."
+    )
+    return _Drawn(png, "Deltagare i projektets aktiviteter efter kön", alt, width)
+
+
+def _locator(nbins: int, integer: bool = True) -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(nbins=nbins, integer=integer, min_n_ticks=2)
+
+
+def _employees(e: Effekt) -> _Drawn | None:
+    companies = list(e.foretag)
+    if not companies:
+        return None
+    total = len(companies)
+    selection = total > MAX_COMPANIES
+    if selection:
+        ranked = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))
+        shown: list[Foretag] = [c for _, c in ranked[:SELECTION_SIZE]]
+    else:
+        shown = companies
+    before, after = e.tabell.fore, e.tabell.efter
+    n = len(shown)
+    # Rows of 0.5 cm until the chart would pass the height of a page; then they get thinner.
+    frame_cm = 2.6
+    height = min(frame_cm + 0.5 * n, _MAX_HEIGHT_CM)
+    row_pt = (height - frame_cm) / n / _CM * 72
+    name_pt = max(5.0, min(_SMALL_PT, row_pt * 0.62))
+    fore = [float(c.anstallda_fore) for c in shown]
+    efter = [float(c.anstallda_efter) for c in shown]
+    bar = 0.38
+    width = _FULL_WIDTH_CM
+    with _style():
+        fig = _figure(width, height)
+        ax = fig.add_subplot()
+        ys = list(range(n))
+        _bars(ax, True, [y - bar / 2 for y in ys], fore, bar, _LIGHT, before)
+        _bars(ax, True, [y + bar / 2 for y in ys], efter, bar, _DARK, after)
+        ax.set_yticks(ys, [_short(c.namn) for c in shown], fontsize=name_pt)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0, max(max(fore), max(efter), 1.0))
+        ax.xaxis.set_major_formatter(_formatter())
+        ax.xaxis.set_major_locator(_locator(8))
+        ax.xaxis.set_ticks_position("both")
+        ax.tick_params(axis="x", top=True, labeltop=True)
+        ax.grid(axis="x")
+        ax.set_xlabel(f"Antal anställda (talen vid staplarna: {before} → {after})",
+                      fontsize=_SMALL_PT)
+        label_pt = max(5.0, min(_SMALL_PT, row_pt * 0.62))
+        texts = [
+            ax.annotate(
+                f"{formatting.format_decimal(c.anstallda_fore)} → "
+                f"{formatting.format_decimal(c.anstallda_efter)}",
+                (max(f, a), y), xytext=(4, 0), textcoords="offset points",
+                va="center", ha="left", fontsize=label_pt, bbox=_LABEL_BOX,
+            )
+            for y, c, f, a in zip(ys, shown, fore, efter, strict=True)
+        ]
+        fig.legend(loc="outside upper center", ncols=2, handlelength=2.4, handleheight=1.2)
+        _fit_right(fig, ax, texts)
+        png = _png(fig)
+    sum_before = sum((c.anstallda_fore for c in companies), Decimal(0))
+    sum_after = sum((c.anstallda_efter for c in companies), Decimal(0))
+    top = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))[:3]
+    grew = [
+        f"{c.namn} ({formatting.format_signed(c.okning_beraknad)})"
+        for _, c in top
+        if c.okning_beraknad > 0
+    ]
+    title = f"Anställda per företag {before} och {after}"
+    if selection:
+        title += (
+            f" – urval: de {formatting.format_integer(SELECTION_SIZE)} av "
+            f"{formatting.format_integer(total)} företag som ökade mest"
+        )
+        scope = (
+            f"de {formatting.format_integer(SELECTION_SIZE)} av "
+            f"{formatting.format_integer(total)} företag i programmet som ökade mest, "
+            "i fallande ordning"
+        )
+    else:
+        scope = f"de {formatting.format_integer(total)} företagen i programmet"
+    alt = (
+        f"Liggande stapeldiagram över antal anställda {before} och {after} i {scope}. "
+        f"Sammanlagt hade alla {formatting.format_integer(total)} företagen "
+        f"{formatting.format_decimal(sum_before)} anställda {before} och "
+        f"{formatting.format_decimal(sum_after)} {after}."
+    )
+    if grew:
+        alt += f" Störst ökning: {_enumerate(grew)}."
+    return _Drawn(png, title, alt, width)
+
+
+def _budget(e: Ekonomi) -> _Drawn | None:
+    if e.budget <= 0 and e.utfall <= 0:
+        return None
+    difference = e.budget - e.utfall
+    amount = formatting.format_amount(abs(difference))
+    direction = "under budget" if difference > 0 else "över budget"
+    width = _HALF_WIDTH_CM
+    with _style():
+        fig = _figure(width, 8.0)
+        ax = fig.add_subplot()
+        _bars(ax, False, [0], [e.budget], 0.55, _LIGHT)
+        _bars(ax, False, [1], [e.utfall], 0.55, _DARK)
+        # The amounts stand under the bars' names, where no line of the annotation can cross them.
+        ax.set_xticks(
+            [0, 1],
+            [f"Budget\n{formatting.format_amount(e.budget)}",
+             f"Utfall\n{formatting.format_amount(e.utfall)}"],
+            fontsize=_TEXT_PT,
+        )
+        ax.tick_params(axis="x", length=0)
+        ax.set_xlim(-0.6, 2.3)
+        ax.set_ylim(0, max(e.budget, e.utfall) * 1.08)
+        ax.yaxis.set_major_formatter(_formatter())
+        ax.yaxis.set_major_locator(_locator(5))
+        ax.grid(axis="y")
+        ax.set_ylabel("Kronor", fontsize=_SMALL_PT)
+        arrow_x = 1.45
+        if difference:
+            low, high = sorted((e.budget, e.utfall))
+            for left, level in ((0.275, e.budget), (1.275, e.utfall)):
+                # Behind the bars, so a line from the budget never crosses the outcome's bar.
+                ax.plot([left, arrow_x + 0.05], [level, level], color="black", linewidth=0.6,
+                        linestyle=(0, (3, 2)), zorder=0.8)
+            if high - low > high * 0.02:  # an arrow too short for its heads is left out
+                ax.annotate(
+                    "", xy=(arrow_x, low), xytext=(arrow_x, high),
+                    arrowprops={"arrowstyle": "<->", "linewidth": 0.8, "color": "black",
+                                "shrinkA": 0, "shrinkB": 0},
+                )
+            ax.annotate(f"{amount}\n{direction}", (arrow_x + 0.07, (low + high) / 2),
+                        va="center", ha="left", fontsize=_TEXT_PT, bbox=_LABEL_BOX)
+        else:
+            ax.annotate("Utfallet är lika\nmed budget", (1.0, 0.97), xycoords="axes fraction",
+                        ha="right", va="top", fontsize=_TEXT_PT)
+        png = _png(fig)
+    outcome = f"{amount} {direction}" if difference else "lika med budget"
+    alt = (
+        "Stapeldiagram som jämför budget och utfall: budgeten var "
+        f"{formatting.format_amount(e.budget)} och utfallet {formatting.format_amount(e.utfall)}, "
+        f"det vill säga {outcome}."
+    )
+    return _Drawn(png, "Budget och utfall", alt, width)
+
+
+def _costs(e: Ekonomi) -> _Drawn | None:
+    posts = list(e.kostnader)
+    total = sum(p.belopp for p in posts)
+    if not posts or total <= 0:
+        return None
+    labels = [
+        f"{formatting.format_amount(p.belopp)} "
+        f"({formatting.format_percent(_share(p.belopp, total), decimals=1)})"
+        for p in posts
+    ]
+    n = len(posts)
+    height = min(2.2 + 0.9 * n, _MAX_HEIGHT_CM)
+    width = _FULL_WIDTH_CM
+    with _style():
+        fig = _figure(width, height)
+        ax = fig.add_subplot()
+        ys = list(range(n))
+        _bars(ax, True, ys, [p.belopp for p in posts], 0.6, _SINGLE)
+        ax.set_yticks(ys, [_short(p.kategori) for p in posts], fontsize=_TEXT_PT)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(n - 0.4, -0.6)
+        ax.set_xlim(0, max(p.belopp for p in posts))
+        ax.xaxis.set_major_formatter(_formatter())
+        ax.xaxis.set_major_locator(_locator(4))
+        ax.grid(axis="x")
+        ax.set_xlabel("Kronor", fontsize=_SMALL_PT)
+        texts = [
+            ax.annotate(text, (p.belopp, y), xytext=(4, 0), textcoords="offset points",
+                        va="center", ha="left", fontsize=_TEXT_PT, bbox=_LABEL_BOX)
+            for y, p, text in zip(ys, posts, labels, strict=True)
+        ]
+        _fit_right(fig, ax, texts)
+        png = _png(fig)
+    parts = [f"{p.kategori} {text}" for p, text in zip(posts, labels, strict=True)]
+    alt = (
+        "Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
+        f"summan {formatting.format_amount(total)}: {_enumerate(parts)}."
+    )
+    return _Drawn(png, "Kostnader per kostnadsslag", alt, width)
+
+
+def _drawers(report: Slutrapport) -> dict[str, Callable[[], _Drawn | None]]:
+    out: dict[str, Callable[[], _Drawn | None]] = {}
+    h = report.horisontella_kriterier
+    if h is not None and h.deltagare is not None:
+        d = h.deltagare
+        out["deltagare"] = lambda: _participants(d)
+    p = report.program_for_tillvaxt
+    if p is not None and p.effekt.foretag:
+        effekt = p.effekt
+        out["anstallda"] = lambda: _employees(effekt)
+    e = report.ekonomi
+    if e is not None:
+        ekonomi = e
+        out["budget"] = lambda: _budget(ekonomi)
+        if e.kostnader:
+            out["kostnader"] = lambda: _costs(ekonomi)
+    return out
+
+
+def make_charts(report: Slutrapport) -> dict[str, Chart]:
+    """Draw the charts the report's data supports, numbered and keyed in the report's order.
+
+    A chart whose data is missing or empty (no ``ekonomi``, no companies, no participants) is
+    left out, and the others are numbered without a gap. See :data:`ORDER` for the names.
+    """
+    drawers = _drawers(report)
+    charts: dict[str, Chart] = {}
+    for name in ORDER:
+        drawer = drawers.get(name)
+        drawn = drawer() if drawer is not None else None
+        if drawn is None:
+            continue
+        number = len(charts) + 1
+        charts[name] = Chart(
+            name=name,
+            png=drawn.png,
+            bildtext=f"Diagram {number}: {drawn.title}",
+            alt=drawn.alt,
+            width_cm=drawn.width_cm,
+        )
+    return charts
