@@ -120,8 +120,8 @@ def _rows(model: type[BaseModel], prefix: str) -> list[tuple[str, str, str]]:
 
 
 def build() -> str:
-    from slutrapport.resources import example_path
     from slutrapport.loader import load
+    from slutrapport.resources import example_path
 
     lines = [
         "# Mallvariabler och filter",

@@ -33,7 +33,7 @@ def _norm(text: str) -> str:
 
 @pytest.mark.skipif(not SEED.exists(), reason=f"the reference report is not at {SEED}")
 def test_rendered_report_holds_at_least_99_percent_of_the_seed_lines(nis_docx: bytes) -> None:
-    """With whitespace collapsed, ≥ 99 % of the seed's lines (contents page aside) are in the text."""
+    """With whitespace collapsed, ≥ 99 % of the seed's lines (contents aside) are in the text."""
     text = _norm(document_text(nis_docx))
     lines = [re.sub(r"^-\s+", "", line.strip()) for line in SEED.read_text("utf-8").splitlines()]
     lines = [line for line in lines if line and not re.search(r"\.{4,}\s*\d+$", line)]
@@ -54,7 +54,8 @@ def test_rendered_report_matches_the_golden_outline(nis_docx: bytes) -> None:
     "expected",
     [
         "Projektet hade en totalbudget på 16\u00a0713\u00a0030\u00a0kr.",
-        "Utfallet blev 15\u00a0470\u00a0690\u00a0kr det vill säga 1\u00a0242\u00a0340\u00a0kr under",
+        "Utfallet blev 15\u00a0470\u00a0690\u00a0kr det vill säga "
+        "1\u00a0242\u00a0340\u00a0kr under",
         "| Kvinnor | 1\u00a0466 | 49,7\u00a0% |",
         "| Män | 1\u00a0483 | 50,3\u00a0% |",
         "| Friluftsbutiken Skog & Rök | 2 | 0 | \u22122 |",

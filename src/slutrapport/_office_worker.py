@@ -6,17 +6,20 @@ and closes the document. It prints one JSON object with the results. It imports 
 slutrapport: it may run under another Python than the library.
 """
 
+from __future__ import annotations
+
 import json
 import os
 import subprocess
 import sys
 import time
 import uuid
+from typing import Any
 
 
-def _connect(pipe, deadline):
-    import uno  # type: ignore[import-not-found]
-    from com.sun.star.connection import NoConnectException  # type: ignore[import-not-found]
+def _connect(pipe: str, deadline: float) -> Any:
+    import uno
+    from com.sun.star.connection import NoConnectException
 
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
@@ -31,8 +34,8 @@ def _connect(pipe, deadline):
             time.sleep(0.2)
 
 
-def _props(**kwargs):
-    from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+def _props(**kwargs: Any) -> tuple[Any, ...]:
+    from com.sun.star.beans import PropertyValue
 
     out = []
     for key, value in kwargs.items():
@@ -43,13 +46,13 @@ def _props(**kwargs):
     return tuple(out)
 
 
-def _url(path):
-    import uno  # type: ignore[import-not-found]
+def _url(path: str) -> str:
+    import uno
 
-    return uno.systemPathToFileUrl(os.path.abspath(path))
+    return str(uno.systemPathToFileUrl(os.path.abspath(path)))
 
 
-def _run_job(desktop, job):
+def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
     doc = desktop.loadComponentFromURL(_url(job["input"]), "_blank", 0, _props(Hidden=True))
     if doc is None:
         raise RuntimeError(f"LibreOffice could not open {job['input']}")
@@ -77,7 +80,7 @@ def _run_job(desktop, job):
         doc.close(True)
 
 
-def main():
+def main() -> None:
     request = json.loads(sys.argv[1])
     pipe = f"slutrapport_{uuid.uuid4().hex}"
     profile = request["profile"]

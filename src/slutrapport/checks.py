@@ -6,27 +6,27 @@ Swedish figures, and the ``expected`` and ``actual`` values. The caller decides 
 
 The codes, each with its severity:
 
-========================  ========  ==================================================================
+========================  ========  ================================================================
 code                      severity  what
-========================  ========  ==================================================================
-kostnader-summa           error     the cost categories do not sum to the outcome (or stated total)
+========================  ========  ================================================================
+kostnader-summa           error     the cost categories do not sum to the outcome (or stated sum)
 under-budget              error     budget − outcome differs from the stated amount under budget
-finansiering-summa        error     financing does not sum to the outcome (warning while preliminary)
-foretag-okning            error     a company's stated increase differs from after − before
-foretag-kolumnsumma       error     a column of the company table does not sum to its stated total
-foretag-total-okning      error     the stated total increase differs from total after − total before
+finansiering-summa        error     financing does not sum to the outcome (warning if preliminary)
+foretag-okning            error     a company's stated increase is not after − before
+foretag-kolumnsumma       error     a column of the company table does not sum to its stated sum
+foretag-total-okning      error     the stated total increase is not total after − total before
 foretag-okning-procent    error     the stated increase in per cent differs from the computed one
-foretag-antal             warning   the programme's stated number of companies ≠ rows in the table
+foretag-antal             warning   the programme's stated number of companies ≠ rows in table
 deltagare-summa           error     women + men ≠ all participants
 deltagare-andel           error     a stated share of women or men differs from the computed one
 indikator-uppfyllt        info      an indicator met its target
 indikator-ej-uppfyllt     info      an indicator did not meet its target
-indikator-kalla           error     an indicator's outcome differs from the figure it names as source
+indikator-kalla           error     an indicator's outcome differs from the figure it names
 strategigrupper-platser   warning   seats in the strategy groups ≠ companies in the programme
 tal-i-text                error     a figure in narrative differs from the data field it links to
 tal-okand-sokvag          error     a figure link in narrative names a path that does not exist
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
-========================  ========  ==================================================================
+========================  ========  ================================================================
 """
 
 from __future__ import annotations
@@ -169,8 +169,9 @@ def _financing(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, A
 
 def _round_like(value: Decimal, shown: Decimal) -> Decimal:
     """Round value half-up to as many decimals as the stated figure shows."""
-    exponent = min(shown.normalize().as_tuple().exponent, 0)  # type: ignore[operator]
-    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+    exponent = shown.normalize().as_tuple().exponent
+    places = min(exponent, 0) if isinstance(exponent, int) else 0
+    return value.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP)
 
 
 @_check
@@ -263,7 +264,8 @@ def _participants(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str
             yield ("deltagare-andel", "error", (*loc, name),
                    f"Andelen {who} anges till {format_percent(stated)}, men "
                    f"{format_integer(count)} av {format_integer(total)} är "
-                   f"{format_percent(computed, decimals=1)}.", _round_like(computed, stated), stated)
+                   f"{format_percent(computed, decimals=1)}.",
+                   _round_like(computed, stated), stated)
 
 
 @_check
@@ -287,10 +289,12 @@ def _indicators(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, 
             if not found:
                 yield ("tal-okand-sokvag", "error", (*loc, "kalla"),
                        f"Sökvägen '{ind.kalla}' finns inte i datat.", ind.kalla, None)
-            elif _number(target) is not None and _number(target) != ind.utfall:
-                yield ("indikator-kalla", "error", (*loc, "utfall"),
-                       f"{ind.namn}: utfallet anges till {show(ind.utfall)}, men {ind.kalla} är "
-                       f"{show(_number(target))}.", _number(target), ind.utfall)
+            else:
+                source = _number(target)
+                if source is not None and source != ind.utfall:
+                    yield ("indikator-kalla", "error", (*loc, "utfall"),
+                           f"{ind.namn}: utfallet anges till {show(ind.utfall)}, men "
+                           f"{ind.kalla} är {show(source)}.", source, ind.utfall)
 
 
 # --- löptext -----------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class Narrative:
         return narrative.plain_text(self.text)
 
     def __bool__(self) -> bool:
-        return bool(self.text.strip())
+        return bool(narrative.to_paragraphs(self.text))
 
     def __str__(self) -> str:
         return self.ren
@@ -162,7 +162,7 @@ def _programme(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None)
             line = f"{who}: {narrative.escape(w.amne)}"
         wout["rad"] = Narrative(line, link_id)
     for s, sout in zip(p.steg, out["steg"], strict=True):
-        first, _, rest = s.beskrivning.strip().partition("\n\n")
+        first, _, rest = s.beskrivning.strip(" \t\n").partition("\n\n")
         lead = f"*{narrative.escape(s.namn)}*"
         sout["punkt"] = Narrative(f"{lead} – {first}" if first else lead, link_id)
         sout["fortsattning"] = Narrative(rest, link_id)
@@ -203,7 +203,7 @@ def _economy(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None) -
         out["summa_kostnader"] = sum(k.belopp for k in e.kostnader)
     if out["summa_finansiering"] is None:
         out["summa_finansiering"] = sum(f.belopp for f in e.finansiering)
-    notes = []
+    notes: list[dict[str, Any]] = []
     for k in out["kostnader"]:
         k["markering"] = ""
         if k["fotnot"]:

@@ -192,7 +192,8 @@ def _yaml_problem(exc: MarkedYAMLError, file: str, lead: str | None) -> Problem:
         "found character '\\t' that cannot start any token":
             "tabbtecken får inte användas för indrag i YAML; använd mellanslag",
         "mapping values are not allowed here":
-            "kolon på fel ställe (saknas ett mellanslag efter kolon, eller citattecken runt texten?)",
+            "kolon på fel ställe (saknas ett mellanslag efter kolon, eller citattecken runt "
+            "texten?)",
         "could not find expected ':'": "ett kolon saknas efter nyckeln",
         "found duplicate key": "samma nyckel står två gånger",
         "expected <block end>, but found":

@@ -13,7 +13,8 @@ Conventions:
 - Percentages are :class:`~decimal.Decimal` between 0 and 100 (``49.7`` means 49,7 %).
 - Dates may be partial ISO strings: ``"2019"``, ``"2022-10"`` or ``"2022-10-31"``.
 - Narrative text is Markdown (see :mod:`slutrapport.narrative` for the subset). A figure written in
-  narrative may be tied to the data as a link: ``[2 949](tal:horisontella_kriterier.deltagare.totalt)``
+  narrative may be tied to the data as a link,
+  ``[2 949](tal:horisontella_kriterier.deltagare.totalt)``,
   renders as the text ``2 949`` and is checked against the figure it names.
 """
 
@@ -37,7 +38,6 @@ from pydantic import (
 
 __all__ = [
     "FORBIDDEN_CHARACTERS",
-    "clean_text",
     "Aktivitetsgrupp",
     "Aktivitetsomrade",
     "Avsnitt",
@@ -65,6 +65,7 @@ __all__ = [
     "Tabellrubriker",
     "Workshop",
     "Workshops",
+    "clean_text",
 ]
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
@@ -284,7 +285,7 @@ class Aktivitetsomrade(Modell):
 
 
 class Aktivitetsgrupp(Modell):
-    """A group of activity areas under a heading of its own (``Aktiviteterna``, ``Samverkan Umeå``)."""
+    """A group of activity areas under a heading of its own (``Aktiviteterna``)."""
 
     rubrik: str = Field(min_length=1, description="Gruppens rubrik.")
     antal: Antal | None = Field(None, description="Gruppens eget redovisade antal, om något.")
@@ -299,7 +300,8 @@ class Deltagare(Modell):
 
     kvinnor: Antal = Field(description="Antal kvinnor.")
     man: Antal | None = Field(None, description="Antal män (räknas ut om det saknas).")
-    totalt: Antal | None = Field(None, description="Antal deltagare totalt (räknas ut om det saknas).")
+    totalt: Antal | None = Field(
+        None, description="Antal deltagare totalt (räknas ut om det saknas).")
     andel_kvinnor: Procent | None = Field(None, description="Angiven andel kvinnor i procent.")
     andel_man: Procent | None = Field(None, description="Angiven andel män i procent.")
 
@@ -436,16 +438,18 @@ class Effekt(Modell):
 
     rubrik: str = Field("Effekt", description="Avsnittets rubrik.")
     text: Markdown = Field("", description="Text före tabellen (Markdown).")
-    tabell: Tabellrubriker = Field(default_factory=Tabellrubriker, description="Tabellens rubriker.")
+    tabell: Tabellrubriker = Field(
+        default_factory=Tabellrubriker, description="Tabellens rubriker.")
     foretag: list[Foretag] = Field(default_factory=list, description="Företagen i programmet.")
-    summa: Summa = Field(default_factory=Summa, description="Angivna summor (räknas ut om de saknas).")
+    summa: Summa = Field(
+        default_factory=Summa, description="Angivna summor (räknas ut om de saknas).")
     okning_procent: Procent | None = Field(
         None, description="Angiven ökning i procent av första mätningen."
     )
 
 
 class ProgramForTillvaxt(Modell):
-    """The growth programme: workshops, steps, groups, consultants and the effect on the companies."""
+    """The growth programme: workshops, steps, groups, consultants and the effect."""
 
     rubrik: str = Field("Program för tillväxt", description="Avsnittets rubrik.")
     period: Period | None = Field(None, description="När programmets aktiviteter pågick.")

@@ -96,7 +96,8 @@ def run_office(
     if soffice is None or python is None:
         raise ConversionError(f"LibreOffice saknas. {INSTALL_HINT}")
     worker = Path(__file__).with_name("_office_worker.py")
-    with tempfile.TemporaryDirectory(prefix="slutrapport-lo-") as profile:
+    # The profile folder names this process, so its LibreOffice can be told from others'.
+    with tempfile.TemporaryDirectory(prefix=f"slutrapport-lo-{os.getpid()}-") as profile:
         request = {
             "soffice": soffice,
             "profile": profile,

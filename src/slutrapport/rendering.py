@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slutrapport import formatting
-from slutrapport.checks import Finding, check, has_errors
+from slutrapport.checks import Finding, check
 from slutrapport.context import build_context, protect_braces
 from slutrapport.errors import (
     ConversionError,
@@ -349,9 +349,11 @@ def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]]) -> bytes:
     root = etree.fromstring(source.read("word/document.xml"))
     instr = next((el for el in root.iter(f"{_W}instrText")
                   if (el.text or "").strip().startswith("TOC")), None)
-    if instr is None:
+    run_of_instr = instr.getparent() if instr is not None else None
+    paragraph = run_of_instr.getparent() if run_of_instr is not None else None
+    parent = paragraph.getparent() if paragraph is not None else None
+    if paragraph is None or parent is None:
         return docx
-    paragraph = instr.getparent().getparent()
     runs = [r for r in paragraph if r.tag == f"{_W}r"]
     levels = _heading_levels(root)
     begin_runs = []
@@ -382,7 +384,6 @@ def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]]) -> bytes:
         if n == len(entries) - 1:
             p.append(end_run)
         new_paragraphs.append(p)
-    parent = paragraph.getparent()
     at = parent.index(paragraph)
     parent.remove(paragraph)
     for offset, p in enumerate(new_paragraphs):
