@@ -266,7 +266,7 @@ def test_format_date_of_a_day_matches_babel_long_format() -> None:
 
 @pytest.mark.parametrize(
     ("month", "name"),
-    enumerate(
+    list(enumerate(
         [
             "januari",
             "februari",
@@ -282,7 +282,7 @@ def test_format_date_of_a_day_matches_babel_long_format() -> None:
             "december",
         ],
         start=1,
-    ),
+    )),
 )
 def test_month_names_are_lower_case_swedish(month: int, name: str) -> None:
     """Every month prints with its lower-case Swedish name."""
