@@ -1,0 +1,106 @@
+"""A second, consistent example report: it checks clean and every figure reaches the document."""
+
+from __future__ import annotations
+
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from docx import Document
+from pydantic import BaseModel
+from ruamel.yaml import YAML
+
+from slutrapport.checks import check
+from slutrapport.formatting import format_decimal, format_integer
+from slutrapport.loader import load
+from slutrapport.models import Slutrapport
+from slutrapport.rendering import render_bytes
+from slutrapport.schema import json_schema
+
+EXAMPLE = Path(__file__).parents[1] / "fixtures" / "lappland20.yaml"
+
+
+@pytest.fixture(scope="module")
+def report() -> Slutrapport:
+    return load(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def document_text(report: Slutrapport) -> str:
+    """All text of the rendered report: body, tables, headers and footers, spaces unified."""
+    doc = Document(io.BytesIO(render_bytes(report, charts=False)))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        parts.extend(cell.text for row in table.rows for cell in row.cells)
+    for section in doc.sections:
+        parts.extend(p.text for p in section.footer.paragraphs)
+        parts.extend(p.text for p in section.header.paragraphs)
+    return re.sub(r"[\u00a0\u202f]", " ", "\n".join(parts))
+
+
+def figures(node: Any, loc: str = "") -> dict[str, int | Decimal]:
+    """Every figure (int or Decimal) in the data, by its path."""
+    found: dict[str, int | Decimal] = {}
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found.update(figures(getattr(node, name), f"{loc}.{name}".lstrip(".")))
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found.update(figures(item, f"{loc}[{i}]"))
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            found.update(figures(item, f"{loc}.{key}"))
+    elif isinstance(node, int | Decimal) and not isinstance(node, bool):
+        found[loc] = node
+    return found
+
+
+def shown(value: int | Decimal) -> str:
+    """A figure as the report prints it, with ordinary spaces."""
+    text = format_integer(value) if isinstance(value, int) else format_decimal(value,
+                                                                               max_decimals=2)
+    return re.sub(r"[\u00a0\u202f]", " ", text).replace("\u2212", "−")
+
+
+def test_the_second_example_checks_clean_but_for_the_indicators(report: Slutrapport) -> None:
+    """Only the three indicators with targets are reported, as information."""
+    assert [(f.code, f.severity, f.path, f.line, f.message) for f in check(report)] == [
+        ("indikator-uppfyllt", "info", "resultat.indikatorer[0].utfall", 181,
+         "Nådda företag: 214 företag mot målvärdet 180 företag — uppfyllt."),
+        ("indikator-ej-uppfyllt", "info", "resultat.indikatorer[2].utfall", 191,
+         "Nya arbetstillfällen i programföretagen: 14,5 heltidstjänster mot målvärdet "
+         "20 heltidstjänster — inte uppfyllt."),
+        ("indikator-uppfyllt", "info", "resultat.indikatorer[3].utfall", 197,
+         "Nya produkter och tjänster: 31 st. mot målvärdet 25 st. — uppfyllt."),
+    ]
+
+
+def test_the_second_example_differs_in_size_from_nis(report: Slutrapport) -> None:
+    """Three municipalities, four financiers, nine cost categories, twelve companies."""
+    p, e = report.program_for_tillvaxt, report.ekonomi
+    assert p is not None and e is not None
+    assert (len(report.projekt.kommuner), len(e.finansiering), len(e.kostnader),
+            len(p.effekt.foretag), p.strategigrupper, report.pandemin) == (3, 4, 9, 12, None, None)
+
+
+def test_every_figure_of_the_second_example_appears_in_the_document(
+    report: Slutrapport, document_text: str
+) -> None:
+    """Each figure in the data is printed somewhere, in a table or through a figure link."""
+    missing = {
+        loc: shown(value) for loc, value in figures(report).items()
+        if not re.search(rf"(?<!\d )(?<![\d,]){re.escape(shown(value))}(?!\d|,\d)",
+                         document_text)
+    }
+    assert (len(figures(report)), missing) == (83, {})
+
+
+def test_the_second_example_validates_against_the_schema() -> None:
+    """The example file, read with a safe YAML loader, has no schema errors."""
+    data = YAML(typ="safe").load(EXAMPLE.read_text(encoding="utf-8"))
+    errors = [e.message for e in jsonschema.Draft202012Validator(json_schema()).iter_errors(data)]
+    assert errors == []
