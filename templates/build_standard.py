@@ -252,6 +252,22 @@ class Builder:
                 _shade(cell, shade)
         _cant_split(row)
 
+    def amount_table(self, rows: str, item: str, lead: str, caption: str, label: str,
+                     name_cell: str, amount_cell: str, total: str) -> None:
+        """A lead-in, a caption and a two-column table of amounts with a sum row.
+
+        Opens ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
+        """
+        self.tag("{%p if " + rows + " %}")
+        self.narrative(lead + ".stycken('Tabellingress')")
+        _keep_with_next(self.p(caption, "Caption"))
+        t = self.table([(label, False), ("Belopp (kr)", True)], [9.0, 4.0])
+        self.loop_row(t, "{%tr for " + item + " in " + rows + " %}")
+        self.row(t, [(name_cell, False), (amount_cell, True)])
+        self.loop_row(t, "{%tr endfor %}")
+        self.row(t, [("Summa", False), ("{{ " + total + "|tal }}", True)], bold=True, shade=GREY)
+        self.end_table()
+
     def end_table(self) -> None:
         """A small paragraph after a table, so the text that follows doesn't touch it."""
         self.doc.add_paragraph("", style="Efter tabell")
@@ -479,33 +495,18 @@ def build() -> Document:
         "{{ ekonomi.budget_riktning }} budget.")
     b.chart("budget")
     b.narrative("ekonomi.text")
-    b.tag("{%p if ekonomi.kostnader %}")
-    b.narrative("ekonomi.kostnader_ingress.stycken('Tabellingress')")
-    cap = b.p("Tabell: Kostnader per kostnadsslag (kr)", "Caption")
-    _keep_with_next(cap)
-    t = b.table([("Kostnadsslag", False), ("Belopp (kr)", True)], [9.0, 4.0])
-    b.loop_row(t, "{%tr for post in ekonomi.kostnader %}")
-    b.row(t, [("{{ post.kategori }}", False), ("{{ post.belopp|tal }}{{ post.markering }}", True)])
-    b.loop_row(t, "{%tr endfor %}")
-    b.row(t, [("Summa", False), ("{{ ekonomi.summa_kostnader|tal }}", True)], bold=True,
-          shade=GREY)
-    b.end_table()
+    b.amount_table("ekonomi.kostnader", "post", "ekonomi.kostnader_ingress",
+                   "Tabell: Kostnader per kostnadsslag (kr)", "Kostnadsslag",
+                   "{{ post.kategori }}", "{{ post.belopp|tal }}{{ post.markering }}",
+                   "ekonomi.summa_kostnader")
     b.tag("{%p for fotnot in ekonomi.fotnoter %}")
     b.narrative("fotnot.text.stycken('Fotnot')")
     b.tag("{%p endfor %}")
     b.chart("kostnader")
     b.tag("{%p endif %}")
-    b.tag("{%p if ekonomi.finansiering %}")
-    b.narrative("ekonomi.finansiering_ingress.stycken('Tabellingress')")
-    cap = b.p("Tabell: Finansiering per finansiär (kr)", "Caption")
-    _keep_with_next(cap)
-    t = b.table([("Finansiär", False), ("Belopp (kr)", True)], [9.0, 4.0])
-    b.loop_row(t, "{%tr for rad in ekonomi.finansiering %}")
-    b.row(t, [("{{ rad.finansiar }}", False), ("{{ rad.belopp|tal }}", True)])
-    b.loop_row(t, "{%tr endfor %}")
-    b.row(t, [("Summa", False), ("{{ ekonomi.summa_finansiering|tal }}", True)], bold=True,
-          shade=GREY)
-    b.end_table()
+    b.amount_table("ekonomi.finansiering", "rad", "ekonomi.finansiering_ingress",
+                   "Tabell: Finansiering per finansiär (kr)", "Finansiär",
+                   "{{ rad.finansiar }}", "{{ rad.belopp|tal }}", "ekonomi.summa_finansiering")
     b.tag("{%p endif %}")
     b.tag("{%p if ekonomi.preliminar %}")
     b.narrative("ekonomi.preliminar.text")
