@@ -162,6 +162,7 @@ def render_bytes(
         tpl.init_docx()
     except Exception as exc:  # docx/zip/lxml raise many kinds; all mean "not a Word file"
         raise TemplateError(f"{path}: mallen kan inte läsas som ett Word-dokument ({exc})") from exc
+    _refuse_dtd(path)
     context = build_context(
         report, link_id=tpl.build_url_id,
         extra={"diagram": _charts(tpl, report, charts), **(extra or {})})
@@ -177,6 +178,28 @@ def render_bytes(
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalize_docx(buffer.getvalue())
+
+
+def _refuse_dtd(path: Path) -> None:
+    """Refuse a template with a DTD (``<!DOCTYPE …>``) in any XML part.
+
+    Word never writes one, and its entities could name other files (``<!ENTITY x SYSTEM
+    "file:///…">``); python-docx does not expand them but would copy them on into the output.
+    """
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
+                             huge_tree=False)
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            try:
+                root = etree.fromstring(archive.read(name), parser)
+            except etree.XMLSyntaxError:
+                continue  # not XML (an image), or broken: python-docx has had its say
+            if root.getroottree().docinfo.doctype:
+                raise TemplateError(
+                    f"{path}: mallens del {name} har en DTD (<!DOCTYPE …>), som Word-filer "
+                    "aldrig har och som kan hämta in andra filer; mallen används inte")
 
 
 def _undefined(message: str) -> str:
