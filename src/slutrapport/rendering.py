@@ -156,6 +156,21 @@ def render_bytes(
                     f"mallen gav ogiltig XML ({exc}); inget skrevs") from exc
             return super().fix_tables(xml)
 
+        def render_xml_part(self, src_xml: str, part: Any, context: Any,
+                            jinja_env: Any = None) -> Any:
+            try:
+                return super().render_xml_part(src_xml, part, context, jinja_env)
+            except Exception as exc:
+                # docxtpl shows where only for syntax errors; find the line of a runtime error
+                # (an undefined name, say) in the traceback and show the same text around it.
+                line = _template_line(exc)
+                if not hasattr(exc, "docx_context") and line is not None:
+                    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml).splitlines()
+                    start = max(line - 4, 0)
+                    setattr(exc, "docx_context",  # noqa: B010
+                            [re.sub(r"<[^>]+>", "", x) for x in lines[start:start + 7]])
+                raise
+
     path = Path(template) if template is not None else default_template()
     try:
         tpl = _Template(str(path))
@@ -170,7 +185,8 @@ def render_bytes(
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except SecurityError as exc:
         raise UnsafeTemplateError(
-            f"{path}: mallen försöker nå Pythons inre delar och körs inte ({exc})") from exc
+            f"{path}: mallen försöker nå Pythons inre delar och körs inte ({exc})"
+            f"{_where(exc)}") from exc
     except UndefinedError as exc:
         raise TemplateError(f"{path}: {_undefined(str(exc))}{_where(exc)}") from exc
     except TemplateSyntaxError as exc:
@@ -210,6 +226,17 @@ def _undefined(message: str) -> str:
     if found:
         return f"mallen använder fältet '{found.group(1)}', som inte finns i datat ({message})"
     return f"mallen använder något som inte finns i datat ({message})"
+
+
+def _template_line(exc: BaseException) -> int | None:
+    """The template line an exception was raised at (Jinja puts it in the traceback), if any."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def _where(exc: Exception) -> str:
