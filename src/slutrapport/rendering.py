@@ -191,6 +191,14 @@ def render_bytes(
         raise TemplateError(f"{path}: {_undefined(str(exc))}{_where(exc)}") from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(f"{path}: felaktig malltagg: {exc.message}{_where(exc)}") from exc
+    except TemplateError:
+        raise
+    except etree.XMLSyntaxError as exc:  # a header or footer (the body is checked above)
+        raise TemplateError(f"{path}: mallen gav ogiltig XML ({exc}); inget skrevs") from exc
+    except Exception as exc:  # the template's own expressions: {{ 1/0 }}, {{ projekt.namn() }} …
+        raise TemplateError(
+            f"{path}: mallen kunde inte fyllas i ({type(exc).__name__}: {exc}){_where(exc)}"
+        ) from exc
     buffer = io.BytesIO()
     tpl.save(buffer)
     return normalize_docx(buffer.getvalue())
