@@ -87,12 +87,24 @@ def _finalize(value: Any) -> Any:
     return Markup(protect_braces(str(escape(str(value)))))
 
 
-def environment() -> SandboxedEnvironment:
-    """The Jinja environment templates run in: sandboxed, autoescaping, strict about names."""
+def _finalize_text(value: Any) -> Any:
+    """Like ``_finalize``, for plain text such as the document's properties: nothing escaped."""
+    if value is None or isinstance(value, int | Decimal):
+        return _finalize(value)
+    return value
+
+
+def environment(*, xml: bool = True) -> SandboxedEnvironment:
+    """The Jinja environment templates run in: sandboxed, autoescaping, strict about names.
+
+    ``xml=False`` gives the same environment for plain text (no XML escaping), which the
+    document's properties (title, subject …) are: python-docx escapes them itself.
+    """
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    env = SandboxedEnvironment(autoescape=xml, undefined=StrictUndefined,
+                               finalize=_finalize if xml else _finalize_text)
     env.filters.update(FILTERS)
     return env
 
@@ -155,6 +167,10 @@ def render_bytes(
                 raise TemplateError(
                     f"mallen gav ogiltig XML ({exc}); inget skrevs") from exc
             return super().fix_tables(xml)
+
+        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+            # With the XML environment a title '{{ projekt.namn }}' would read 'A &amp; B'.
+            super().render_properties(context, environment(xml=False))
 
         def render_xml_part(self, src_xml: str, part: Any, context: Any,
                             jinja_env: Any = None) -> Any:
