@@ -72,6 +72,8 @@ class Narrative:
         return narrative.plain_text(self.text)
 
     def __bool__(self) -> bool:
+        # True when the text prints anything: str.strip() would call a text of only U+0085
+        # (which Markdown keeps) empty, and a footnote holding it would be dropped.
         return bool(narrative.to_paragraphs(self.text))
 
     def __str__(self) -> str:
@@ -162,6 +164,7 @@ def _programme(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None)
             line = f"{who}: {narrative.escape(w.amne)}"
         wout["rad"] = Narrative(line, link_id)
     for s, sout in zip(p.steg, out["steg"], strict=True):
+        # Only the blank space Markdown ignores: a bare strip() also ate U+0085 and the like.
         first, _, rest = s.beskrivning.strip(" \t\n").partition("\n\n")
         lead = f"*{narrative.escape(s.namn)}*"
         sout["punkt"] = Narrative(f"{lead} – {first}" if first else lead, link_id)
