@@ -215,7 +215,8 @@ def render_bytes(
     except UndefinedError as exc:
         raise TemplateError(f"{path}: {_undefined(str(exc))}{_where(exc)}") from exc
     except TemplateSyntaxError as exc:
-        raise TemplateError(f"{path}: felaktig malltagg: {exc.message}{_where(exc)}") from exc
+        raise TemplateError(
+            f"{path}: felaktig malltagg: {_unclosed(exc) or exc.message}{_where(exc)}") from exc
     except TemplateError:
         raise
     except etree.XMLSyntaxError as exc:  # a header or footer (the body is checked above)
@@ -310,9 +311,36 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def _where(exc: Exception) -> str:
+def _context_lines(exc: Exception) -> list[str]:
+    """The template text around an error, one paragraph a line (docxtpl's ``docx_context``)."""
     lines = [line.strip() for line in getattr(exc, "docx_context", []) if line.strip()]
+    setattr(exc, "docx_context", lines)  # noqa: B010 -- docxtpl gives an iterator: read it once
+    return lines
+
+
+def _where(exc: Exception) -> str:
+    lines = _context_lines(exc)
     return f" — i närheten av: {' / '.join(lines)[:200]}" if lines else ""
+
+
+def _unclosed(exc: Exception) -> str | None:
+    """'{{ … ' without '}}' (or '{% … ' without '%}') near a syntax error, said plainly.
+
+    Jinja then complains about whatever follows in the XML ("unexpected '/'"), not the tag.
+    """
+    closers = {"{{": "}}", "{%": "%}", "{#": "#}"}
+    for line in _context_lines(exc):
+        opened: str | None = None
+        for mark in re.findall(r"\{\{|\{%|\{#|\}\}|%\}|#\}", line):
+            if mark in closers:
+                if opened is not None:
+                    break
+                opened = mark
+            elif opened is not None and mark == closers[opened]:
+                opened = None
+        if opened is not None:
+            return f"taggen '{opened}' avslutas inte med '{closers[opened]}'"
+    return None
 
 
 def normalize_docx(data: bytes) -> bytes:
