@@ -329,6 +329,28 @@ def _keep_with_next(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
+def _horizontal_criteria(b: Builder, condition: str) -> None:
+    """The horizontal criteria with the participants table and chart, under a condition."""
+    b.tag("{%p if " + condition + " %}")
+    b.h("{{ horisontella_kriterier.rubrik }}", 1)
+    b.narrative("horisontella_kriterier.text")
+    b.tag("{%p if horisontella_kriterier.deltagare %}")
+    cap = b.p("Tabell: Deltagare i projektets aktiviteter efter kön", "Caption")
+    _keep_with_next(cap)
+    t = b.table([("Deltagare", False), ("Antal", True), ("Andel", True)], [8.0, 3.5, 3.5])
+    d = "horisontella_kriterier.deltagare"
+    b.row(t, [("Kvinnor", False), ("{{ " + d + ".kvinnor|tal }}", True),
+              ("{{ " + d + ".andel_kvinnor|procent }}", True)])
+    b.row(t, [("Män", False), ("{{ " + d + ".man|tal }}", True),
+              ("{{ " + d + ".andel_man|procent }}", True)])
+    b.row(t, [("Totalt", False), ("{{ " + d + ".totalt|tal }}", True), ("{{ 100|procent }}", True)],
+          bold=True)
+    b.end_table()
+    b.chart("deltagare")
+    b.tag("{%p endif %}")
+    b.tag("{%p endif %}")
+
+
 def build() -> Document:
     doc = Document()
     _styles(doc)
@@ -368,6 +390,8 @@ def build() -> Document:
     b.section("inledning")
     b.section("pandemin")
 
+    # Without activity groups the horizontal criteria still have their place.
+    _horizontal_criteria(b, "not aktiviteter and horisontella_kriterier")
     b.tag("{%p for grupp in aktiviteter %}")
     b.h("{{ grupp.rubrik }}", 1)
     b.narrative("grupp.text")
@@ -376,24 +400,7 @@ def build() -> Document:
     b.narrative("omrade.text")
     b.tag("{%p endfor %}")
     # The horizontal criteria follow the first group of activities, as in the NIS 6.0 report.
-    b.tag("{%p if loop.first and horisontella_kriterier %}")
-    b.h("{{ horisontella_kriterier.rubrik }}", 1)
-    b.narrative("horisontella_kriterier.text")
-    b.tag("{%p if horisontella_kriterier.deltagare %}")
-    cap = b.p("Tabell: Deltagare i projektets aktiviteter efter kön", "Caption")
-    _keep_with_next(cap)
-    t = b.table([("Deltagare", False), ("Antal", True), ("Andel", True)], [8.0, 3.5, 3.5])
-    d = "horisontella_kriterier.deltagare"
-    b.row(t, [("Kvinnor", False), ("{{ " + d + ".kvinnor|tal }}", True),
-              ("{{ " + d + ".andel_kvinnor|procent }}", True)])
-    b.row(t, [("Män", False), ("{{ " + d + ".man|tal }}", True),
-              ("{{ " + d + ".andel_man|procent }}", True)])
-    b.row(t, [("Totalt", False), ("{{ " + d + ".totalt|tal }}", True), ("100 %", True)],
-          bold=True)
-    b.end_table()
-    b.chart("deltagare")
-    b.tag("{%p endif %}")
-    b.tag("{%p endif %}")
+    _horizontal_criteria(b, "loop.first and horisontella_kriterier")
     b.tag("{%p endfor %}")
 
     # --- Program för tillväxt -----------------------------------------------------------------

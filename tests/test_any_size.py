@@ -81,12 +81,16 @@ def big() -> Slutrapport:
 
 
 def test_an_empty_report_checks_clean_and_renders_without_tables() -> None:
-    """No companies, costs, financiers or indicators: no findings and no tables, no crash."""
+    """No companies, costs, financiers or indicators: only to-fill-in infos, no tables, no crash."""
     report = empty_report()
     doc = Document(io.BytesIO(render_bytes(report)))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert (check(report), len(doc.tables), headings) == (
-        [], 0, ["Program för tillväxt", "Effekt", "Resultatet", "Ekonomi"])
+    to_fill = [(f.code, f.severity, f.path, f.message) for f in check(report)]
+    assert (to_fill, len(doc.tables), headings) == (
+        [("ej-ifyllt", "info", "ekonomi.budget", "Budgeten är 0 — inte ifyllt?"),
+         ("ej-ifyllt", "info", "ekonomi.utfall", "Utfallet är 0 — inte ifyllt?"),
+         ("ej-ifyllt", "info", "program_for_tillvaxt.effekt.foretag", "Företagstabellen är tom.")],
+        0, ["Program för tillväxt", "Effekt", "Resultatet", "Ekonomi"])
 
 
 def test_thousands_of_rows_check_with_exactly_the_one_error(big: Slutrapport) -> None:

@@ -134,9 +134,15 @@ def test_new_from_the_last_report_keeps_what_carries_over(next_report: Path) -> 
     }
 
 
-def test_new_from_the_last_report_checks_clean(next_report: Path) -> None:
-    """Zeros agree with each other: the checks find nothing in the new file."""
-    assert check(load(next_report)) == []
+def test_new_from_the_last_report_lists_only_what_to_fill_in(next_report: Path) -> None:
+    """Zeros agree with each other: the checks list only what is left to fill in."""
+    findings = check(load(next_report))
+    assert {(f.code, f.severity) for f in findings} == {("ej-ifyllt", "info")}
+    paths = [f.path for f in findings]
+    assert len(paths) == 67
+    assert paths[:4] == ["sammanfattning", "inledning.text", "pandemin.text",
+                         "aktiviteter[0].omraden[0].antal"]
+    assert paths[-2:] == ["ekonomi.finansiering[5].belopp", "ekonomi.finansiering[6].belopp"]
 
 
 def test_new_from_the_last_report_marks_what_to_fill_in(next_report: Path) -> None:
@@ -201,13 +207,17 @@ def test_skeleton_names_every_field_of_every_section() -> None:
 
 
 def test_skeleton_loads_checks_clean_and_renders(tmp_path: Path) -> None:
-    """The skeleton is a valid report without findings, and the default template renders it."""
+    """The skeleton is a valid report whose findings only say what to fill in; it renders."""
     path = tmp_path / "ny.yaml"
     path.write_text(skeleton(2026), encoding="utf-8")
     report = load(path)
     data = render_bytes(report, charts=False)
-    assert (check(report), report.projekt.namn, report.projekt.period.model_dump(),
-            data[:2]) == ([], PLACEHOLDER, {"fran": "2026", "till": "2029"}, b"PK")
+    findings = check(report)
+    assert ({(f.code, f.severity) for f in findings}, report.projekt.namn,
+            report.projekt.period.model_dump(), data[:2]) == (
+        {("ej-ifyllt", "info")}, PLACEHOLDER, {"fran": "2026", "till": "2029"}, b"PK")
+    assert [f.path for f in findings[:3]] == ["projekt.namn", "projekt.kortnamn",
+                                               "sammanfattning"]
 
 
 def test_new_from_the_last_report_renders(next_report: Path) -> None:

@@ -26,6 +26,7 @@ strategigrupper-platser   warning   seats in the strategy groups ≠ companies i
 tal-i-text                error     a figure in narrative differs from the data field it links to
 tal-okand-sokvag          error     a figure link in narrative names a path that does not exist
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
+ej-ifyllt                 info      a text left empty or as "…", an amount or count left at 0
 ========================  ========  ================================================================
 """
 
@@ -411,3 +412,62 @@ def _figures_in_text(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, 
             elif _round_like(number, stated) != stated:
                 yield ("tal-i-text", "error", loc,
                        f"Texten säger {shown}, men {path} är {_n(number)}.", number, stated)
+
+
+# --- det som återstår att fylla i ----------------------------------------------------------------
+
+PLACEHOLDER = "…"
+"""What ``slutrapport new`` leaves where a text must be written."""
+
+
+def _texts_to_fill(model: BaseModel, loc: Loc) -> Iterator[Loc]:
+    """Texts set but left empty (or as the placeholder): narrative and headings alike."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        md = _is_markdown(field.annotation) or MARKDOWN in field.metadata
+        if isinstance(value, str):
+            explicit_empty = md and name in model.model_fields_set and not value.strip()
+            if explicit_empty or value.strip() == PLACEHOLDER:
+                yield (*loc, name)
+        elif isinstance(value, list):
+            if not value and name in model.model_fields_set and md:
+                yield (*loc, name)
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _texts_to_fill(item, (*loc, name, i))
+                elif isinstance(item, str) and item.strip() == PLACEHOLDER:
+                    yield (*loc, name, i)
+        elif isinstance(value, BaseModel):
+            yield from _texts_to_fill(value, (*loc, name))
+
+
+@_check
+def _unfilled(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
+    for loc in _texts_to_fill(report, ()):
+        yield ("ej-ifyllt", "info", loc, "Texten är inte ifylld.", None, None)
+    zero: list[tuple[Loc, str]] = []
+    e = report.ekonomi
+    if e is not None:
+        zero += [(("ekonomi", "budget"), "Budgeten"), (("ekonomi", "utfall"), "Utfallet")]
+        zero += [(("ekonomi", "kostnader", i, "belopp"), f"Kostnaden för '{k.kategori}'")
+                 for i, k in enumerate(e.kostnader)]
+        zero += [(("ekonomi", "finansiering", i, "belopp"), f"Beloppet från '{f.finansiar}'")
+                 for i, f in enumerate(e.finansiering)]
+    for g, group in enumerate(report.aktiviteter):
+        zero += [(("aktiviteter", g, "omraden", a, "antal"), f"Antalet i '{area.rubrik}'")
+                 for a, area in enumerate(group.omraden)]
+    if report.resultat is not None:
+        zero += [(("resultat", "indikatorer", i, "utfall"), f"Utfallet för '{ind.namn}'")
+                 for i, ind in enumerate(report.resultat.indikatorer)]
+    for loc, what in zero:
+        value, _ = resolve_path(report, format_loc(loc), None)
+        if value == 0:
+            yield ("ej-ifyllt", "info", loc, f"{what} är 0 — inte ifyllt?", None, 0)
+    h = report.horisontella_kriterier
+    if h is not None and h.deltagare is not None and h.deltagare.totalt_beraknat == 0:
+        yield ("ej-ifyllt", "info", ("horisontella_kriterier", "deltagare"),
+               "Inga deltagare är ifyllda.", None, 0)
+    p = report.program_for_tillvaxt
+    if p is not None and not p.effekt.foretag:
+        yield ("ej-ifyllt", "info", ("program_for_tillvaxt", "effekt", "foretag"),
+               "Företagstabellen är tom.", None, 0)

@@ -142,11 +142,9 @@ def _participants(report: Slutrapport, ctx: dict[str, Any]) -> None:
     out = ctx["horisontella_kriterier"]["deltagare"]
     out["man"] = d.man_beraknat
     out["totalt"] = d.totalt_beraknat
-    if d.totalt_beraknat:
-        if out["andel_kvinnor"] is None:
-            out["andel_kvinnor"] = _pct(d.kvinnor, d.totalt_beraknat)
-        if out["andel_man"] is None:
-            out["andel_man"] = _pct(d.man_beraknat, d.totalt_beraknat)
+    for key, count in (("andel_kvinnor", d.kvinnor), ("andel_man", d.man_beraknat)):
+        if out[key] is None:
+            out[key] = _pct(count, d.totalt_beraknat) if d.totalt_beraknat else Decimal(0)
 
 
 def _programme(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None) -> None:

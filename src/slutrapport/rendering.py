@@ -111,6 +111,8 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
 
 CHART_NAMES = ("deltagare", "anstallda", "budget", "kostnader")
 """The charts a template can place, as ``diagram.<namn>.bild`` with ``diagram.<namn>.bildtext``."""
+CHART_KEYS = ("bild", "bildtext", "alt")
+"""What each ``diagram.<namn>`` holds: the picture, its caption and its alt text."""
 
 
 def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, Any]:
@@ -136,8 +138,8 @@ def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, Any]:
             return xml.replace("<wp:docPr ", f'<wp:docPr descr="{escape(self.alt)}" ', 1)
 
     for name, chart in make_charts(report).items():
-        charts[name] = {"bild": _Picture(tpl, chart.png, chart.width_cm, chart.alt),
-                        "bildtext": chart.bildtext, "alt": chart.alt}
+        picture = _Picture(tpl, chart.png, chart.width_cm, chart.alt)
+        charts[name] = dict(zip(CHART_KEYS, (picture, chart.bildtext, chart.alt), strict=True))
     return charts
 
 
@@ -378,6 +380,10 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        # mkstemp makes the file private (0600); give it the mode a new file normally gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -171,10 +171,10 @@ def reference_shape() -> Shape:
 
 def _charts_shape() -> Shape:
     """``diagram.<namn>.bild``, ``.bildtext`` and ``.alt``: the charts render_bytes adds."""
-    from slutrapport.rendering import CHART_NAMES
+    from slutrapport.rendering import CHART_KEYS, CHART_NAMES
 
-    chart = Shape("map", fields={"bild": ANY, "bildtext": Shape("scalar", python=str),
-                                 "alt": Shape("scalar", python=str)})
+    text = Shape("scalar", python=str)
+    chart = Shape("map", fields=dict(zip(CHART_KEYS, (ANY, text, text), strict=True)))
     return Shape("map", fields=dict.fromkeys(CHART_NAMES, chart),
                  description="Diagrammen (bild, bildtext och alt).")
 
