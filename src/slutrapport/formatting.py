@@ -45,14 +45,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import functools
 import re
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
 from typing import NamedTuple
 
+from babel import Locale
 from babel.dates import format_date as _babel_format_date
-from babel.numbers import format_decimal as _babel_format_decimal
+from babel.numbers import NumberPattern, parse_pattern
 
 __all__ = [
     "EN_DASH",
@@ -159,6 +161,17 @@ def _round_half_up(value: Decimal, places: int) -> Decimal:
         return rounded.copy_abs() if rounded.is_zero() else rounded
 
 
+@functools.cache
+def _locale() -> Locale:
+    return Locale.parse(LOCALE)
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern(decimals: int) -> NumberPattern:
+    """``#,##0`` with ``decimals`` fixed decimals, parsed once (babel parses on every call)."""
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
 def _format_number(value: Decimal, places: int, *, fixed: bool) -> str:
     """Format ``value`` with ``places`` decimals (exactly, or as few as needed) through babel."""
     with localcontext(_context(value, places)):
@@ -171,10 +184,8 @@ def _format_number(value: Decimal, places: int, *, fixed: bool) -> str:
         exponent = rounded.as_tuple().exponent
         assert isinstance(exponent, int)  # finite by construction
         decimals = max(0, -exponent)
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        text = _babel_format_decimal(
-            rounded, format=pattern, locale=LOCALE, decimal_quantization=False
-        )
+        # What babel.numbers.format_decimal does, with the locale and pattern parsed once.
+        text = _pattern(decimals).apply(rounded, _locale(), decimal_quantization=False)
     return _OTHER_SPACES.sub(NBSP, text).replace("-", MINUS)
 
 
