@@ -155,3 +155,14 @@ def test_users_own_template_with_documented_variables_renders(tmp_path: Path) ->
         "[Normal] Schablonkostnader: 4\u00a0758\u00a0531*",
     ]
     assert lines[7].startswith("[BodyText] NIS 6.0 inleddes med att projektet")
+
+
+def test_cli_render_into_a_missing_folder_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    """An output folder that does not exist is an OutputError (exit 2), not a traceback."""
+    out = tmp_path / "saknas" / "nis60.docx"
+    result = CliRunner().invoke(main, ["render", str(slutrapport.example_path()), "-o", str(out),
+                                       "--no-contents", "-q"])
+    assert result.exit_code == 2
+    assert result.stderr.endswith(
+        f"OutputError: {out}: kan inte skrivas (mappen {out.parent} finns inte)\n")
+    assert "Traceback" not in result.output

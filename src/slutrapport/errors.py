@@ -7,7 +7,8 @@
     ├── TemplateError                 the Word template can't be used (exit 2)
     │   └── UnsafeTemplateError       the template reaches for Python internals
     ├── RefusedError                  --strict: findings with errors stop the render (exit 1)
-    └── ConversionError               LibreOffice missing, timed out or failed (exit 2)
+    ├── ConversionError               LibreOffice missing, timed out or failed (exit 2)
+    └── OutputError                   the output can't be written (no such folder, no room …)
 
 Findings (sums that disagree, figures that differ) are *not* exceptions: checks return them and
 the caller decides what is fatal.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConversionError",
     "InputError",
+    "OutputError",
     "Problem",
     "RefusedError",
     "SlutrapportError",
@@ -87,3 +89,7 @@ class RefusedError(SlutrapportError):
 
 class ConversionError(SlutrapportError):
     """Converting to PDF failed: LibreOffice is missing, timed out or refused the file."""
+
+
+class OutputError(SlutrapportError):
+    """The output file can't be written: its folder is missing, read-only or full."""

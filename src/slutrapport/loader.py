@@ -23,7 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from slutrapport.errors import InputError, Problem
-from slutrapport.models import Slutrapport
+from slutrapport.models import Slutrapport, forbidden_message
 
 __all__ = ["MAX_FILE_BYTES", "format_loc", "from_data", "load", "read_yaml"]
 
@@ -333,6 +333,9 @@ def _swedish(err: Any, loc: Loc) -> str:
         if loc and str(limit) == "100":
             return "en procentsats får vara högst 100" + got
         return f"är orimligt stort (högst {limit})" + got
+    if kind == "string_unicode":
+        # pydantic refuses a lone surrogate before our own validator sees it: say it the same way
+        return forbidden_message(str(err.get("input", ""))) or "ska vara text" + got
     if kind == "string_type":
         return "ska vara text" + got
     if kind == "string_too_short":

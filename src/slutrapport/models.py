@@ -170,16 +170,23 @@ FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufff
 """Characters XML 1.0 forbids: they would corrupt a .docx, so text holding them is refused."""
 
 
+def forbidden_message(text: str) -> str | None:
+    """The Swedish complaint about the first character of text that XML 1.0 forbids, if any."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if not found:
+        return None
+    return (
+        f"otillåtet tecken U+{ord(found.group()):04X} på position {found.start() + 1} "
+        "(ett styrtecken som inte får finnas i ett Word-dokument); ta bort det, "
+        "eller tvätta texten med slutrapport.clean_text"
+    )
+
+
 def _refuse_forbidden(value: Any) -> None:
     if isinstance(value, str):
-        found = FORBIDDEN_CHARACTERS.search(value)
-        if found:
-            char = found.group()
-            raise ValueError(
-                f"otillåtet tecken U+{ord(char):04X} på position {found.start() + 1} "
-                "(ett styrtecken som inte får finnas i ett Word-dokument); ta bort det, "
-                "eller tvätta texten med slutrapport.clean_text"
-            )
+        message = forbidden_message(value)
+        if message:
+            raise ValueError(message)
     elif isinstance(value, list):
         for item in value:
             _refuse_forbidden(item)

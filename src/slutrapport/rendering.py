@@ -22,6 +22,7 @@ from slutrapport.checks import Finding, check
 from slutrapport.context import build_context, protect_braces
 from slutrapport.errors import (
     ConversionError,
+    OutputError,
     RefusedError,
     TemplateError,
     UnsafeTemplateError,
@@ -374,11 +375,15 @@ def _fixed_core_dates(blob: bytes) -> bytes:
 def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write bytes to a temporary file beside path and rename it into place.
 
-    On any failure the earlier file at path is untouched and no temporary file is left behind.
+    On any failure the earlier file at path is untouched and no temporary file is left behind;
+    a file system error becomes an :class:`~slutrapport.errors.OutputError`.
     """
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"{target}: kan inte skrivas ({_why(exc, folder)})") from exc
     try:
         # mkstemp makes the file private (0600); give it the mode a new file normally gets.
         umask = os.umask(0)
@@ -389,10 +394,22 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(f"{target}: kan inte skrivas ({_why(exc, folder)})") from exc
         raise
     return target
+
+
+def _why(exc: OSError, folder: Path) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return f"mappen {folder} finns inte"
+    if isinstance(exc, PermissionError):
+        return "behörighet saknas"
+    if isinstance(exc, IsADirectoryError):
+        return "det är en mapp"
+    return exc.strerror or str(exc)
 
 
 class ContentsNotFilledWarning(UserWarning):
