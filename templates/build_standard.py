@@ -329,6 +329,31 @@ def _keep_with_next(paragraph: Paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
+def _facts(b: Builder) -> None:
+    """A small table of the project's facts on the title page; rows without data are left out."""
+    facts = [("Kommuner", "projekt.kommuner", "{{ projekt.kommuner|lista }}"),
+             ("Finansiärer", "projekt.finansiarer", "{{ projekt.finansiarer|lista }}"),
+             ("Projektägare", "projekt.projektagare", "{{ projekt.projektagare }}"),
+             ("Utvärderare", "projekt.utvarderare", "{{ projekt.utvarderare }}"),
+             ("Webbplats", "projekt.webbplats", "{{ projekt.webbplats }}")]
+    # A table whose every row is left out would be empty, which Word refuses: guard it whole.
+    b.tag("{%p if " + " or ".join(condition for _, condition, _ in facts) + " %}")
+    table = b.doc.add_table(rows=0, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    for label, condition, value in facts:
+        b.loop_row(table, "{%tr if " + condition + " %}")
+        row = table.add_row()
+        for cell, text, bold in ((row.cells[0], label, True), (row.cells[1], value, False)):
+            cell.paragraphs[0].text = text
+            cell.paragraphs[0].style = b.doc.styles["Tabellrubrik" if bold else "Tabelltext"]
+        _cant_split(row)
+        b.loop_row(table, "{%tr endif %}")
+    _table_width(table, [3.5, 12.5])
+    b.end_table()
+    b.tag("{%p endif %}")
+
+
 def _horizontal_criteria(b: Builder, condition: str) -> None:
     """The horizontal criteria with the participants table and chart, under a condition."""
     b.tag("{%p if " + condition + " %}")
@@ -366,12 +391,10 @@ def build() -> Document:
     b.p("{{ projekt.rapporttyp }}", "Title")
     b.p("{{ projekt.namn }}", "Subtitle")
     b.p("{{ projekt.kortnamn }} · {{ projekt.period|period }}", "Subtitle")
-    b.tag("{%p if projekt.kommuner %}")
-    b.p("{{ projekt.kommuner|lista }}", "Body Text")
-    b.tag("{%p endif %}")
     b.tag("{%p if projekt.rapportdatum %}")
     b.p("{{ projekt.rapportdatum|datum }}", "Body Text")
     b.tag("{%p endif %}")
+    _facts(b)
     b.tag("{%p for punkt in sammanfattning %}")
     b.narrative("punkt.stycken('Sammanfattning', fet=True)")
     b.tag("{%p endfor %}")
@@ -472,9 +495,7 @@ def build() -> Document:
                 [7.5, 3.0, 3.0, 2.5])
     b.loop_row(t, "{%tr for ind in resultat.indikatorer %}")
     b.row(t, [("{{ ind.namn }}", False),
-              ("{{ ind.utfall|procent if ind.enhet == '%' else ind.utfall|decimal }}", True),
-              ("{{ ind.malvarde|procent if ind.enhet == '%' and ind.malvarde is not none"
-               " else ind.malvarde|decimal if ind.malvarde is not none else '–' }}", True),
+              ("{{ ind.utfall_text }}", True), ("{{ ind.malvarde_text }}", True),
               ("{{ ind.uppfyllt }}", False)])
     b.loop_row(t, "{%tr endfor %}")
     b.end_table()

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 import slutrapport
 from slutrapport.cli import main
-from slutrapport.errors import TemplateError
+from slutrapport.errors import OutputError, TemplateError
 from slutrapport.rendering import render_bytes
 
 EARLIER = b"the earlier report, which must survive a failed render"
@@ -69,7 +69,7 @@ def test_failing_rename_leaves_the_earlier_file_and_no_temp_file(
         raise OSError(errno.EXDEV, "simulated failure to rename")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(OSError, match="simulated failure to rename"):
+    with pytest.raises(OutputError, match="simulated failure to rename"):
         _render(nis60, existing)
     assert existing.read_bytes() == EARLIER
     assert os.listdir(existing.parent) == ["rapport.docx"]
@@ -103,7 +103,7 @@ def test_failure_in_the_middle_of_writing_leaves_the_earlier_file_and_no_temp_fi
     real_fdopen = os.fdopen
     monkeypatch.setattr(os, "fdopen",
                         lambda *args, **kwargs: _DiskFullHalfway(real_fdopen(*args, **kwargs)))
-    with pytest.raises(OSError, match="simulated full disk"):
+    with pytest.raises(OutputError, match="simulated full disk"):
         _render(nis60, existing)
     assert existing.read_bytes() == EARLIER
     assert os.listdir(existing.parent) == ["rapport.docx"]

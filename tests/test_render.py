@@ -79,7 +79,7 @@ def test_every_xml_part_parses_strictly_and_python_docx_reopens_it(nis_docx: byt
         if name.endswith((".xml", ".rels")):
             etree.fromstring(blob, strict)
     document = docx.Document(io.BytesIO(nis_docx))
-    assert len(document.tables) == 5
+    assert len(document.tables) == 6
 
 
 def test_headings_lists_and_links_are_real_word_structures(nis_docx: bytes) -> None:

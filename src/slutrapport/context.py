@@ -214,10 +214,24 @@ def _economy(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None) -
     out["fotnoter"] = notes
 
 
+def _with_unit(value: Decimal | None, unit: str | None) -> str:
+    """'503\u00a0företag', '49,7\u00a0%', '–' for a missing value."""
+    from slutrapport.formatting import NBSP, format_decimal, format_percent
+
+    if value is None:
+        return "–"
+    if unit == "%":
+        return format_percent(value)
+    number = format_decimal(value, max_decimals=2)
+    return f"{number}{NBSP}{unit}" if unit else number
+
+
 def _indicators(ctx: dict[str, Any]) -> None:
     if ctx["resultat"] is None:
         return
     for ind in ctx["resultat"]["indikatorer"]:
+        ind["utfall_text"] = _with_unit(ind["utfall"], ind["enhet"])
+        ind["malvarde_text"] = _with_unit(ind["malvarde"], ind["enhet"])
         if ind["malvarde"] is None:
             ind["uppfyllt"] = "–"
         else:
