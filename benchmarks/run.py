@@ -1,0 +1,741 @@
+#!/usr/bin/env python
+"""Benchmarks of slutrapport against bare docxtpl, at the NIS 6.0 size and at scale.
+
+Run from the repository (with the package installed, e.g. ``pip install -e .``)::
+
+    python benchmarks/run.py            # the standard run (about 2½ minutes)
+    python benchmarks/run.py --quick    # under a minute: fewer repetitions, 1 000 and 10 000
+                                        # rows, memory from the timing process, no PDF
+    python benchmarks/run.py --full     # adds 100 000 company rows (about 5 minutes)
+    python benchmarks/run.py --smoke    # 1 repetition of each part on 10 rows, no PDF (for tests)
+
+What is measured (every figure a median over repetitions; ours and bare docxtpl alternate, so
+that noise falls on both alike):
+
+1. The NIS 6.0 report end to end — load the YAML, validate, check, build the context, render,
+   save (``slutrapport.rendering.render(report, path, contents=False)``) — against bare docxtpl
+   rendering the same template with the same context, prepared once beforehand.
+2. Reports with 100, 1 000 and 10 000 company rows (and 100 000 with ``--full``), built in code
+   from the NIS data: time, peak memory (the peak RSS and the ``tracemalloc`` peak of one render,
+   in a fresh process per size) and the ratio to bare docxtpl at the same size.
+3. ``import slutrapport`` and ``slutrapport --help`` in fresh processes.
+4. PDF: one report, and 20 reports in one call (one LibreOffice start); skipped without
+   LibreOffice.
+
+slutrapport draws charts (matplotlib) by default; bare docxtpl gets them drawn beforehand, as part
+of the prepared context, so drawing them counts as slutrapport's time in the figures the targets
+judge. Each comparison is also made with ``charts=False`` on both sides (``…_no_charts…``).
+
+The report is readable text; every figure is also printed as one ``key: value`` line at the end.
+The exit code is 0 when every target of issue 7 is met, 1 when one is missed (``--smoke`` exits 0
+whatever the figures: it is too small to judge them), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import importlib.metadata
+import io
+import itertools
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+# --- what the issue asks for ----------------------------------------------------------------------
+
+TARGETS: dict[str, tuple[float, str]] = {
+    "overhead_vs_docxtpl": (1.3, "NIS 6.0 end to end ≤ 1.3 × bare docxtpl (aim 1.1 ×)"),
+    "rows_10000_vs_1000": (12.0, "10 000 rows ≤ 12 × the time of 1 000 rows"),
+    "rows_10000_vs_docxtpl": (1.3, "10 000 rows within 1.3 × bare docxtpl"),
+    "help_seconds": (0.5, "slutrapport --help ≤ 0.5 s"),
+    "pdf_20_vs_1": (3.0, "20 PDFs in one call ≤ 3 × one PDF"),
+}
+
+
+@dataclass
+class Plan:
+    """How much to measure: repetitions and sizes."""
+
+    name: str
+    nis_reps: int
+    sizes: dict[int, int]  # rows -> repetitions
+    memory: bool  # a fresh process per size and kind for clean peak memory
+    process_reps: int  # runs of 'import slutrapport' and 'slutrapport --help'
+    pdf: bool
+    judge: bool  # whether the exit code follows the targets
+
+
+PLANS = {
+    "standard": Plan("standard", 15, {100: 7, 1000: 5, 10000: 3}, True, 7, True, True),
+    "quick": Plan("quick", 5, {1000: 3, 10000: 3}, False, 5, False, True),
+    "full": Plan("full", 15, {100: 7, 1000: 5, 10000: 3, 100000: 1}, True, 7, True, True),
+    "smoke": Plan("smoke", 1, {10: 1}, True, 1, False, False),
+}
+
+
+@dataclass
+class Results:
+    """The figures of one run, in the order they were measured."""
+
+    figures: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def put(self, key: str, value: Any, fmt: str = "{:.3f}") -> None:
+        self.figures[key] = value if isinstance(value, str) else fmt.format(value)
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+# --- timing helpers -------------------------------------------------------------------------------
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    """Seconds one call of fn takes (garbage collected before, so one run's garbage isn't
+    collected in the next one's time)."""
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def alternate(first: Callable[[], Any], second: Callable[[], Any],
+              reps: int) -> tuple[list[float], list[float]]:
+    """Time two functions reps times each, alternating which goes first."""
+    a: list[float] = []
+    b: list[float] = []
+    for i in range(reps):
+        if i % 2 == 0:
+            a.append(timed(first))
+            b.append(timed(second))
+        else:
+            b.append(timed(second))
+            a.append(timed(first))
+    return a, b
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def spread(values: list[float]) -> str:
+    if len(values) < 2:
+        return f"{values[0]:.3f} s (1 run)"
+    return (f"median {median(values):.3f} s (min {min(values):.3f}, max {max(values):.3f}, "
+            f"{len(values)} runs)")
+
+
+# --- the machine ----------------------------------------------------------------------------------
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.lower().startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    load = " / ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
+    return {
+        "load average (1/5/15 min, at the start)": load,
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": f"{os.cpu_count()} ({usable} usable)",
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "packages": ", ".join(f"{p} {_version(p)}" for p in
+                              ("slutrapport", "docxtpl", "lxml", "jinja2", "python-docx",
+                               "markdown-it-py", "babel", "pydantic", "matplotlib")),
+    }
+
+
+# --- building reports and contexts ----------------------------------------------------------------
+
+
+_CLEARED = re.compile(
+    r"\[([^\]]*)\]\(tal:program_for_tillvaxt\.(?:effekt\.(?:summa|okning_procent)|foretag_slut)"
+    r"[^)]*\)")
+"""Figure links in the narrative to the totals a generated report leaves out."""
+
+
+def _unlink(value: Any) -> Any:
+    if isinstance(value, str):
+        return _CLEARED.sub(r"\1", value)
+    if isinstance(value, dict):
+        return {k: _unlink(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_unlink(v) for v in value]
+    return value
+
+
+def report_data(rows: int, seed: int = 7) -> dict[str, Any]:
+    """The NIS 6.0 data with `rows` generated companies and the stated totals left out.
+
+    The totals (``summa``, ``okning_procent``, ``foretag_slut``) are computed instead, and the
+    narrative's figure links to them become plain text, so the checks find what they find in
+    the NIS data and nothing more.
+    """
+    from slutrapport import example_path
+    from slutrapport.loader import read_yaml
+
+    data, _ = read_yaml(example_path())
+    data = copy.deepcopy(data)
+    programme = data["program_for_tillvaxt"]
+    effect = programme["effekt"]
+    rng = random.Random(seed)
+    companies = []
+    for i in range(rows):
+        before = Decimal(rng.randint(0, 80)) / 2
+        after = max(Decimal(0), before + Decimal(rng.randint(-6, 12)) / 2)
+        companies.append({"namn": f"Företag {i + 1:06d} i Västerbotten AB",
+                          "anstallda_fore": before, "anstallda_efter": after,
+                          "okning": after - before})
+    effect["foretag"] = companies
+    effect.pop("summa", None)
+    effect.pop("okning_procent", None)
+    programme.pop("foretag_slut", None)
+    return _unlink(data)
+
+
+class CurrentTemplate:
+    """Stands for whichever DocxTemplate is being rendered, so a context built once (whose
+    hyperlinks and pictures belong to a template object) can be rendered by fresh ones."""
+
+    tpl: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tpl, name)
+
+    def build_url_id(self, url: str) -> str:
+        return str(self.tpl.build_url_id(url))
+
+
+def prepared_context(report: Any, current: CurrentTemplate) -> dict[str, Any]:
+    """The context slutrapport renders with, built once: the Narrative objects, and the charts
+    drawn once if this version of slutrapport draws them."""
+    from slutrapport import rendering
+    from slutrapport.context import build_context
+
+    extra: dict[str, Any] = {}
+    if hasattr(rendering, "_charts"):  # charts came with issue 6
+        extra["diagram"] = rendering._charts(current, report, _draws_charts())
+    return build_context(report, link_id=current.build_url_id, extra=extra)
+
+
+def _chart_names() -> tuple[str, ...]:
+    from slutrapport import rendering
+
+    return tuple(getattr(rendering, "CHART_NAMES", ()))
+
+
+def _draws_charts() -> bool:
+    """Whether render() draws charts by default in this version of slutrapport."""
+    import inspect
+
+    from slutrapport import rendering
+
+    parameter = inspect.signature(rendering.render).parameters.get("charts")
+    return parameter is not None and parameter.default is True
+
+
+def bare_docxtpl(context: dict[str, Any], current: CurrentTemplate,
+                 output: Path) -> Callable[[], None]:
+    """A function that renders the default template with context through docxtpl alone."""
+    from docxtpl import DocxTemplate
+
+    from slutrapport import default_template
+    from slutrapport.rendering import environment
+
+    template = str(default_template())
+
+    def run() -> None:
+        tpl = DocxTemplate(template)
+        current.tpl = tpl
+        tpl.render(context, jinja_env=environment(), autoescape=True)
+        tpl.save(str(output))
+
+    return run
+
+
+# --- 1. NIS 6.0 -----------------------------------------------------------------------------------
+
+
+def nis_part(plan: Plan, out: Path, results: Results) -> None:
+    import slutrapport
+    from slutrapport.context import build_context
+    from slutrapport.loader import load
+    from slutrapport.rendering import render
+
+    say("\n1. NIS 6.0 end to end against bare docxtpl")
+    path = slutrapport.example_path()
+    report = load(path)
+    current = CurrentTemplate()
+    context = prepared_context(report, current)
+    bare = bare_docxtpl(context, current, out / "nis-docxtpl.docx")
+
+    def ours() -> None:
+        render(load(path), out / "nis-slutrapport.docx", contents=False)
+
+    if plan.nis_reps > 1:  # warm up: imports, babel's locale data, jinja's caches
+        ours()
+        bare()
+    times_ours, times_bare = alternate(ours, bare, plan.nis_reps)
+    ratio = median(times_ours) / median(times_bare)
+    say(f"   slutrapport (load … save): {spread(times_ours)}")
+    say(f"   bare docxtpl (same context): {spread(times_bare)}")
+    say(f"   ratio of medians: {ratio:.2f}")
+    results.put("nis_seconds", median(times_ours))
+    results.put("nis_docxtpl_seconds", median(times_bare))
+    results.put("overhead_vs_docxtpl", ratio, "{:.2f}")
+    if _draws_charts():
+        # The same comparison with the charts left out on both sides: what the rest costs.
+        plain = CurrentTemplate()
+        plain_context = build_context(report, link_id=plain.build_url_id,
+                                      extra={"diagram": dict.fromkeys(_chart_names())})
+        bare_plain = bare_docxtpl(plain_context, plain, out / "nis-docxtpl-utan.docx")
+
+        def ours_plain() -> None:
+            render(load(path), out / "nis-slutrapport-utan.docx", contents=False, charts=False)
+
+        times_plain, times_bare_plain = alternate(ours_plain, bare_plain, plan.nis_reps)
+        ratio_plain = median(times_plain) / median(times_bare_plain)
+        say("   without charts (charts=False; no pictures on either side):")
+        say(f"     slutrapport: {spread(times_plain)}")
+        say(f"     bare docxtpl: {spread(times_bare_plain)}")
+        say(f"     ratio of medians: {ratio_plain:.2f}")
+        results.put("nis_no_charts_seconds", median(times_plain))
+        results.put("nis_no_charts_docxtpl_seconds", median(times_bare_plain))
+        results.put("overhead_no_charts_vs_docxtpl", ratio_plain, "{:.2f}")
+    nis_stages(plan, report, out, results)
+
+
+def nis_stages(plan: Plan, report: Any, out: Path, results: Results) -> None:
+    """Where the time of one NIS render goes, stage by stage (each a median)."""
+    import slutrapport
+    from slutrapport import rendering
+    from slutrapport.checks import check
+    from slutrapport.context import Narrative, build_context
+    from slutrapport.loader import from_data, read_yaml
+
+    reps = max(1, min(plan.nis_reps, 3 if plan.name == "quick" else 7))
+    path = slutrapport.example_path()
+    data, lines = read_yaml(path)
+    docx = rendering.render(report, None, contents=False)
+    current = CurrentTemplate()
+    context = build_context(report, link_id=current.build_url_id)
+    from docxtpl import DocxTemplate
+
+    current.tpl = DocxTemplate(str(slutrapport.default_template()))
+    current.tpl.init_docx()
+
+    def narratives() -> None:
+        for value in _walk(context):
+            if isinstance(value, Narrative):
+                value.stycken()
+
+    stages: list[tuple[str, Callable[[], Any]]] = [
+        ("read YAML", lambda: read_yaml(path)),
+        ("validate", lambda: from_data(data, lines=lines)),
+        ("checks", lambda: check(report)),
+        ("build context", lambda: build_context(report, link_id=current.build_url_id)),
+        ("narrative XML (all fields)", narratives),
+    ]
+    if hasattr(rendering, "_charts") and _draws_charts():
+        from slutrapport.charts import make_charts
+
+        stages.append(("charts (matplotlib)", lambda: make_charts(report)))
+    document_xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
+    from lxml import etree
+
+    stages += [
+        ("strict XML parse of the body", lambda: etree.fromstring(document_xml)),
+        ("normalize_docx (re-zip)", lambda: rendering.normalize_docx(docx)),
+    ]
+    say(f"   stages (median of {reps} runs each):")
+    for name, fn in stages:
+        fn()
+        seconds = median([timed(fn) for _ in range(reps)])
+        key = "stage_" + re.sub(r"\W+", "_", name.split(" (")[0]).strip("_").lower()
+        results.put(key + "_seconds", seconds, "{:.4f}")
+        say(f"     {name:<30} {seconds * 1000:8.1f} ms")
+
+
+def _walk(value: Any) -> Iterator[Any]:
+    yield value
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v)
+
+
+# --- 2. many rows ---------------------------------------------------------------------------------
+
+
+def rows_part(plan: Plan, out: Path, results: Results) -> None:
+    say("\n2. Company rows: slutrapport against bare docxtpl, same template")
+    if plan.name == "quick":
+        say("   (--quick: 1 000 and 10 000 rows, 3 runs each, memory from the timing process)")
+    seconds: dict[int, float] = {}
+    plain_seconds: dict[int, float] = {}
+    for rows, reps in plan.sizes.items():
+        timing = worker(["time", str(rows), str(reps)], out)
+        seconds[rows] = timing["ours"]
+        ratio = timing["ours"] / timing["bare"]
+        results.put(f"rows_{rows}_seconds", timing["ours"])
+        results.put(f"rows_{rows}_docxtpl_seconds", timing["bare"])
+        results.put(f"rows_{rows}_vs_docxtpl", ratio, "{:.2f}")
+        results.put(f"rows_{rows}_validate_seconds", timing["validate"])
+        say(f"   {_count(rows):>7} rows: slutrapport {spread(timing['ours_all'])}")
+        say(f"{'':>18}docxtpl {spread(timing['bare_all'])}; ratio {ratio:.2f}")
+        detail = f"validate {timing['validate']:.3f} s"
+        if timing["charts"] is not None:
+            detail += f"; drawing the charts {timing['charts']:.3f} s of slutrapport's time"
+            results.put(f"rows_{rows}_charts_seconds", timing["charts"])
+        say(f"{'':>18}{detail}; findings {timing['findings']}")
+        if timing["plain"] is not None:
+            plain_seconds[rows] = timing["plain"]
+            plain_ratio = timing["plain"] / timing["bare_plain"]
+            say(f"{'':>18}without charts: slutrapport {timing['plain']:.3f} s, docxtpl "
+                f"{timing['bare_plain']:.3f} s; ratio {plain_ratio:.2f}")
+            results.put(f"rows_{rows}_no_charts_seconds", timing["plain"])
+            results.put(f"rows_{rows}_no_charts_docxtpl_seconds", timing["bare_plain"])
+            results.put(f"rows_{rows}_no_charts_vs_docxtpl", plain_ratio, "{:.2f}")
+        if plan.memory:
+            for kind in ("ours", "bare"):
+                memory = worker(["memory", str(rows), kind], out)
+                results.put(f"rows_{rows}_{kind}_maxrss_mb", memory["maxrss_mb"], "{:.1f}")
+                results.put(f"rows_{rows}_{kind}_tracemalloc_peak_mb", memory["peak_mb"],
+                            "{:.1f}")
+                who = "slutrapport" if kind == "ours" else "docxtpl"
+                say(f"{'':>18}{who} memory: peak RSS {memory['maxrss_mb']:.1f} MB "
+                    f"(+{memory['maxrss_growth_mb']:.1f} MB over the process before rendering); "
+                    f"tracemalloc peak {memory['peak_mb']:.1f} MB")
+        else:
+            results.put(f"rows_{rows}_process_maxrss_mb", timing["maxrss_mb"], "{:.1f}")
+            say(f"{'':>18}peak RSS of the timing process {timing['maxrss_mb']:.1f} MB")
+    for suffix, table in (("", seconds), ("_no_charts", plain_seconds)):
+        sizes = sorted(table)
+        for small, large in itertools.pairwise(sizes):
+            growth = table[large] / table[small]
+            results.put(f"rows_{large}_vs_{small}{suffix}", growth, "{:.2f}")
+            say(f"   {_count(large)} rows take {growth:.2f} × the time of {_count(small)}"
+                + (" (without charts)" if suffix else ""))
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
+def worker(args: list[str], out: Path) -> dict[str, Any]:
+    """Run a measurement in a fresh Python process; return its JSON answer."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", *args,
+               "--outdir", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"worker {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    answer: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def _maxrss_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    On Linux it is VmHWM of /proc/self/status: ``ru_maxrss`` carries over the parent's peak
+    through fork and exec, so a fresh worker would report the benchmark's own memory.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def run_worker(args: list[str], out: Path) -> None:
+    """The other side of worker(): measure, print one JSON line."""
+    from docxtpl import DocxTemplate  # noqa: F401  (imported before any measurement)
+
+    from slutrapport.checks import check
+    from slutrapport.loader import from_data
+    from slutrapport.rendering import render
+
+    mode, rows = args[0], int(args[1])
+    data = report_data(rows)
+    validate = timed(lambda: from_data(data))
+    report = from_data(data)
+
+    def ours() -> None:
+        render(report, out / f"rows-{rows}-slutrapport.docx", contents=False)
+
+    def bare() -> Callable[[], None]:
+        current = CurrentTemplate()
+        context = prepared_context(report, current)
+        return bare_docxtpl(context, current, out / f"rows-{rows}-docxtpl.docx")
+
+    def ours_plain() -> None:
+        render(report, out / f"rows-{rows}-slutrapport-utan.docx", contents=False, charts=False)
+
+    def bare_plain() -> Callable[[], None]:
+        from slutrapport.context import build_context
+
+        current = CurrentTemplate()
+        context = build_context(report, link_id=current.build_url_id,
+                                extra={"diagram": dict.fromkeys(_chart_names())})
+        return bare_docxtpl(context, current, out / f"rows-{rows}-docxtpl-utan.docx")
+
+    answer: dict[str, Any]
+    if mode == "time":
+        reps = int(args[2])
+        times_ours, times_bare = alternate(ours, bare(), reps)
+        counts: dict[str, int] = {}
+        for f in check(report):
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        charts = plain = bare_plain_times = None
+        if _draws_charts():
+            from slutrapport.charts import make_charts
+
+            charts = timed(lambda: make_charts(report))
+            plain, bare_plain_times = alternate(ours_plain, bare_plain(), reps)
+        answer = {
+            "ours": median(times_ours), "bare": median(times_bare), "charts": charts,
+            "plain": median(plain) if plain else None,
+            "bare_plain": median(bare_plain_times) if bare_plain_times else None,
+            "ours_all": times_ours, "bare_all": times_bare, "validate": validate,
+            "findings": ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "none",
+            "maxrss_mb": _maxrss_mb()}
+    else:
+        import tracemalloc
+
+        fn = ours if args[2] == "ours" else bare()  # the bare context is prepared beforehand
+        gc.collect()
+        before = _maxrss_mb()
+        fn()
+        after = _maxrss_mb()
+        gc.collect()
+        tracemalloc.start()
+        fn()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        answer = {"maxrss_mb": after, "maxrss_growth_mb": after - before,
+                  "peak_mb": peak / (1024 * 1024)}
+    print(json.dumps(answer))
+
+
+# --- 3. import and --help -------------------------------------------------------------------------
+
+
+_PROBE = ("import time; t = time.perf_counter(); import slutrapport, sys; "
+          "t = time.perf_counter() - t; "
+          "print(t, 'docxtpl' in sys.modules, 'matplotlib' in sys.modules)")
+
+
+def startup_part(plan: Plan, results: Results) -> None:
+    say("\n3. Start-up: import slutrapport, slutrapport --help (fresh processes)")
+    inner: list[float] = []
+    outer: list[float] = []
+    heavy = ""
+    for _ in range(plan.process_reps):
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
+                              check=True)
+        outer.append(time.perf_counter() - start)
+        seconds, docxtpl, matplotlib = done.stdout.split()
+        inner.append(float(seconds))
+        heavy = f"docxtpl imported: {docxtpl}; matplotlib imported: {matplotlib}"
+    say(f"   import slutrapport: {spread(inner)} inside the process; "
+        f"whole process {median(outer):.3f} s")
+    say(f"   {heavy}")
+    results.put("import_seconds", median(inner))
+    results.put("import_process_seconds", median(outer))
+    results.put("import_loads_docxtpl", heavy.split("; ")[0].split(": ")[1])
+    results.put("import_loads_matplotlib", heavy.split("; ")[1].split(": ")[1])
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", "import slutrapport"],
+                          capture_output=True, text=True, check=True)
+    say("   slowest packages imported by it (cumulative, -X importtime):")
+    for micros, name in _slowest_imports(done.stderr, 6):
+        say(f"     {micros / 1000:7.1f} ms  {name}")
+
+    script = _console_script()
+    if script is None:
+        say("   the console script 'slutrapport' is not installed; --help not measured")
+        results.notes.append("help_seconds not measured: no console script")
+        return
+    helps = []
+    for _ in range(plan.process_reps):
+        start = time.perf_counter()
+        subprocess.run([script, "--help"], capture_output=True, check=True)
+        helps.append(time.perf_counter() - start)
+    say(f"   {script} --help: {spread(helps)}")
+    results.put("help_seconds", median(helps))
+
+
+def _slowest_imports(stderr: str, count: int) -> list[tuple[int, str]]:
+    """The packages whose import took longest (cumulative), from ``-X importtime``."""
+    rows = []
+    for line in stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            name = parts[2].strip()
+            if "." not in name and not name.startswith("_") and name != "slutrapport":
+                rows.append((int(parts[1]), name))
+    return sorted(rows, reverse=True)[:count]
+
+
+def _console_script() -> str | None:
+    beside = Path(sys.executable).with_name("slutrapport")
+    if beside.exists():
+        return str(beside)
+    return shutil.which("slutrapport")
+
+
+# --- 4. PDF ---------------------------------------------------------------------------------------
+
+
+def pdf_part(plan: Plan, out: Path, results: Results) -> None:
+    from slutrapport import example_path, office
+    from slutrapport.loader import load
+    from slutrapport.rendering import render, render_many
+
+    say("\n4. PDF through LibreOffice")
+    if not plan.pdf:
+        why = {"smoke": "--smoke", "quick": "--quick; about 45 s"}.get(plan.name, "--no-pdf")
+        say(f"   skipped ({why}); the standard run measures it")
+        return
+    if not office.available():
+        say(f"   skipped: LibreOffice is not available here. {office.INSTALL_HINT}")
+        results.notes.append("pdf_20_vs_1 not measured: no LibreOffice")
+        return
+    report = load(example_path())
+    one = timed(lambda: render(report, out / "one.pdf"))
+    twenty_outputs = [out / f"many-{i:02d}.pdf" for i in range(20)]
+    twenty = timed(lambda: render_many([report] * 20, twenty_outputs))
+    docx_only = median([timed(lambda: render(report, None, contents=False)) for _ in range(3)])
+    office_one = one - docx_only
+    office_twenty = twenty - 20 * docx_only
+    per_document = (office_twenty - office_one) / 19
+    say(f"   one PDF: {one:.2f} s = about {docx_only:.2f} s for the .docx "
+        f"+ {office_one:.2f} s in LibreOffice")
+    say(f"   20 PDFs in one call: {twenty:.2f} s = about {20 * docx_only:.2f} s for the 20 .docx "
+        f"+ {office_twenty:.2f} s in LibreOffice")
+    say(f"   so LibreOffice takes about {per_document:.2f} s per document (open, update the "
+        f"contents, export) and {office_one - per_document:.2f} s to start")
+    say(f"   ratio: {twenty / one:.2f}")
+    results.put("pdf_docx_seconds", docx_only)
+    results.put("pdf_office_per_document_seconds", per_document)
+    results.put("pdf_office_start_seconds", office_one - per_document)
+    results.put("pdf_1_seconds", one)
+    results.put("pdf_20_seconds", twenty)
+    results.put("pdf_20_vs_1", twenty / one, "{:.2f}")
+
+
+# --- the run --------------------------------------------------------------------------------------
+
+
+def judge(results: Results) -> list[str]:
+    """The targets missed (a target not measured is neither met nor missed)."""
+    missed = []
+    say("\nTargets")
+    for key, (limit, what) in TARGETS.items():
+        if key not in results.figures:
+            say(f"   not measured  {what}")
+            continue
+        value = float(results.figures[key])
+        met = value <= limit
+        say(f"   {'met   ' if met else 'MISSED'}  {what}: {results.figures[key]}")
+        if not met:
+            missed.append(f"{key}: {results.figures[key]} > {limit:g}")
+    return missed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="about a minute: fewer repetitions")
+    mode.add_argument("--full", action="store_true", help="also 100 000 company rows")
+    mode.add_argument("--smoke", action="store_true",
+                      help="1 repetition of each part on 10 rows, no PDF; exit 0 whatever "
+                           "the figures")
+    parser.add_argument("--reps", type=int, default=None,
+                        help="repetitions of the NIS 6.0 comparison (default 15; --quick 5)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF part")
+    parser.add_argument("--outdir", type=Path, default=None,
+                        help="where the rendered files go (default: a temporary folder)")
+    parser.add_argument("--worker", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.worker:
+        out = args.outdir or Path(tempfile.mkdtemp(prefix="slutrapport-bench-"))
+        out.mkdir(parents=True, exist_ok=True)
+        run_worker(args.worker, out)
+        return 0
+
+    name = "smoke" if args.smoke else "quick" if args.quick else "full" if args.full else "standard"
+    plan = copy.copy(PLANS[name])
+    if args.reps is not None:
+        if args.reps < 1:
+            parser.error("--reps must be at least 1")
+        plan.nis_reps = args.reps
+    if args.no_pdf:
+        plan.pdf = False
+
+    started = time.perf_counter()
+    say(f"slutrapport benchmarks ({plan.name} run)")
+    for key, value in machine().items():
+        say(f"   {key}: {value}")
+    results = Results()
+    with tempfile.TemporaryDirectory(prefix="slutrapport-bench-") as tmp:
+        out = args.outdir or Path(tmp)
+        out.mkdir(parents=True, exist_ok=True)
+        nis_part(plan, out, results)
+        rows_part(plan, out, results)
+        startup_part(plan, results)
+        pdf_part(plan, out, results)
+    results.put("total_seconds", time.perf_counter() - started, "{:.1f}")
+    missed = judge(results)
+    for note in results.notes:
+        say(f"   note: {note}")
+    say("\nFigures")
+    for key, value in results.figures.items():
+        say(f"{key}: {value}")
+    if missed:
+        say("\nMissed: " + "; ".join(missed))
+    if not plan.judge:
+        return 0
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
