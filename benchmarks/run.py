@@ -6,7 +6,7 @@ Run from the repository (with the package installed, e.g. ``pip install -e .``):
     python benchmarks/run.py            # the standard run (about 2½ minutes)
     python benchmarks/run.py --quick    # under a minute: fewer repetitions, 1 000 and 10 000
                                         # rows, memory from the timing process, no PDF
-    python benchmarks/run.py --full     # adds 100 000 company rows (about 5 minutes)
+    python benchmarks/run.py --full     # adds 100 000 company rows (about 8 minutes)
     python benchmarks/run.py --smoke    # 1 repetition of each part on 10 rows, no PDF (for tests)
 
 What is measured (every figure a median over repetitions; ours and bare docxtpl alternate, so
@@ -199,7 +199,7 @@ def report_data(rows: int, seed: int = 7) -> dict[str, Any]:
 
     The totals (``summa``, ``okning_procent``, ``foretag_slut``) are computed instead, and the
     narrative's figure links to them become plain text, so the checks find what they find in
-    the NIS data and nothing more.
+    the NIS data outside the company table, and nothing new.
     """
     from slutrapport import example_path
     from slutrapport.loader import read_yaml
@@ -373,6 +373,9 @@ def nis_stages(plan: Plan, report: Any, out: Path, results: Results) -> None:
     document_xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
     from lxml import etree
 
+    if hasattr(rendering, "_refuse_dtd"):
+        template = slutrapport.default_template()
+        stages.append(("refuse DTD (template parts)", lambda: rendering._refuse_dtd(template)))
     stages += [
         ("strict XML parse of the body", lambda: etree.fromstring(document_xml)),
         ("normalize_docx (re-zip)", lambda: rendering.normalize_docx(docx)),
