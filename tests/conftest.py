@@ -27,6 +27,12 @@ settings.load_profile(
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Drawn charts are cached on disk; the tests keep their own cache, shared by the processes
+    # they start, so they neither read nor fill the user's.
+    if "SLUTRAPPORT_CACHE" not in os.environ:
+        import tempfile
+
+        os.environ["SLUTRAPPORT_CACHE"] = tempfile.mkdtemp(prefix="slutrapport-test-cache-")
     # When a property fails, hypothesis imports libcst (if installed) to suggest a patch, which
     # imports a deprecated mypy_extensions name; with warnings as errors that turned the failure
     # report into an INTERNALERROR.

@@ -165,3 +165,29 @@ def test_import_and_help_load_neither_docxtpl_nor_matplotlib() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout == "[]\n"
+
+
+def test_a_chart_drawn_once_is_read_back_without_matplotlib(tmp_path: Path) -> None:
+    """The second render of the same data reads its charts from the cache, byte for byte."""
+    code = (
+        "import sys, slutrapport\n"
+        "from slutrapport.rendering import render_bytes\n"
+        "data = render_bytes(slutrapport.load(slutrapport.example_path()))\n"
+        "sys.stdout.buffer.write(data)\n"
+        "sys.stderr.write(str('matplotlib' in sys.modules))\n"
+    )
+    env = {**os.environ, "SLUTRAPPORT_CACHE": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, env=env,
+                           check=True) for _ in range(2)]
+    assert [r.stderr for r in runs] == [b"True", b"False"]
+    assert runs[0].stdout == runs[1].stdout
+    assert len(list((tmp_path / "cache").glob("*.png"))) == 4
+
+
+def test_the_chart_cache_can_be_turned_off(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """SLUTRAPPORT_CACHE=0 draws every time and writes nothing."""
+    from slutrapport.charts import cache_dir
+
+    monkeypatch.setenv("SLUTRAPPORT_CACHE", "0")
+    assert cache_dir() is None

@@ -24,13 +24,21 @@ changed, so charts may be drawn from several threads.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import io
+import json
+import os
+import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+
+from pydantic import BaseModel
 
 from slutrapport import formatting
 from slutrapport.models import Deltagare, Effekt, Ekonomi, Foretag, Slutrapport
@@ -46,6 +54,7 @@ __all__ = [
     "ORDER",
     "SELECTION_SIZE",
     "Chart",
+    "cache_dir",
     "make_charts",
     "tick_label",
 ]
@@ -511,18 +520,83 @@ def _drawers(report: Slutrapport) -> dict[str, Callable[[], _Drawn | None]]:
     h = report.horisontella_kriterier
     if h is not None and h.deltagare is not None:
         d = h.deltagare
-        out["deltagare"] = lambda: _participants(d)
+        out["deltagare"] = lambda: _cached("deltagare", d, lambda: _participants(d))
     p = report.program_for_tillvaxt
     if p is not None and p.effekt.foretag:
         effekt = p.effekt
-        out["anstallda"] = lambda: _employees(effekt)
+        out["anstallda"] = lambda: _cached("anstallda", effekt, lambda: _employees(effekt))
     e = report.ekonomi
     if e is not None:
         ekonomi = e
-        out["budget"] = lambda: _budget(ekonomi)
+        out["budget"] = lambda: _cached("budget", ekonomi, lambda: _budget(ekonomi))
         if e.kostnader:
-            out["kostnader"] = lambda: _costs(ekonomi)
+            out["kostnader"] = lambda: _cached("kostnader", ekonomi, lambda: _costs(ekonomi))
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# A cache of drawn charts: the same data always gives the same bytes, so a chart drawn once is
+# read back instead of drawn again (matplotlib is not even imported then). Editing the text of a
+# report and rendering it again is the common loop, and drawing is most of a render's time.
+
+CACHE_FORMAT = "1"
+"""Bump when the drawing code changes what a chart looks like."""
+
+
+def cache_dir() -> Path | None:
+    """Where drawn charts are kept: $SLUTRAPPORT_CACHE, else the user's cache folder.
+
+    ``SLUTRAPPORT_CACHE=0`` turns the cache off.
+    """
+    configured = os.environ.get("SLUTRAPPORT_CACHE")
+    if configured is not None:
+        return None if configured in {"", "0", "off"} else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "slutrapport" / "charts"
+
+
+@functools.cache
+def _versions() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for package in ("slutrapport", "matplotlib", "pillow"):
+        try:
+            found.append(f"{package}={version(package)}")
+        except PackageNotFoundError:
+            found.append(f"{package}=?")
+    return ";".join(found)
+
+
+def _cached(name: str, data: BaseModel, draw: Callable[[], _Drawn | None]) -> _Drawn | None:
+    folder = cache_dir()
+    if folder is None:
+        return draw()
+    key = hashlib.sha256("\n".join(
+        (CACHE_FORMAT, _versions(), name, data.model_dump_json())).encode("utf-8")).hexdigest()
+    png_path, meta_path = folder / f"{key}.png", folder / f"{key}.json"
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        png = png_path.read_bytes()
+        if hashlib.sha256(png).hexdigest() == meta["sha256"]:
+            return _Drawn(png, meta["title"], meta["alt"], float(meta["width_cm"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not cached yet, or unreadable: draw it
+    drawn = draw()
+    if drawn is not None:
+        meta = {"title": drawn.title, "alt": drawn.alt, "width_cm": drawn.width_cm,
+                "sha256": hashlib.sha256(drawn.png).hexdigest()}
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for path, blob in ((png_path, drawn.png),
+                               (meta_path, json.dumps(meta).encode("utf-8"))):
+                fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(blob)
+                os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full cache folder only costs the next render a redraw
+    return drawn
 
 
 def make_charts(report: Slutrapport) -> dict[str, Chart]:
