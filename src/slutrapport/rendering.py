@@ -6,6 +6,7 @@ errors. Output is checked to parse strictly, written atomically, and byte-for-by
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import re
@@ -95,17 +96,37 @@ def _finalize_text(value: Any) -> Any:
     return value
 
 
+@functools.cache
 def environment(*, xml: bool = True) -> SandboxedEnvironment:
     """The Jinja environment templates run in: sandboxed, autoescaping, strict about names.
 
     ``xml=False`` gives the same environment for plain text (no XML escaping), which the
-    document's properties (title, subject …) are: python-docx escapes them itself.
+    document's properties (title, subject …) are: python-docx escapes them itself. There is one
+    of each per process, and it keeps the templates it has compiled: rendering the same Word
+    template again (another report, or the same one after an edit) skips Jinja's compiler.
     """
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(autoescape=xml, undefined=StrictUndefined,
-                               finalize=_finalize if xml else _finalize_text)
+    class _Sandbox(SandboxedEnvironment):
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options)
+            self._compiled: dict[str, Any] = {}
+
+        def from_string(self, source: Any, globals: Any = None,
+                        template_class: Any = None) -> Any:
+            if globals is not None or template_class is not None or not isinstance(source, str):
+                return super().from_string(source, globals, template_class)
+            compiled = self._compiled.get(source)
+            if compiled is None:
+                compiled = super().from_string(source)
+                if len(self._compiled) >= 64:
+                    self._compiled.clear()
+                self._compiled[source] = compiled
+            return compiled
+
+    env = _Sandbox(autoescape=xml, undefined=StrictUndefined,
+                   finalize=_finalize if xml else _finalize_text)
     env.filters.update(FILTERS)
     return env
 
@@ -294,10 +315,14 @@ def _refuse_dtd(path: Path) -> None:
 
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
                              huge_tree=False)
+    markers = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
+            blob = archive.read(name)
+            if not any(marker in blob for marker in markers):
+                continue  # no DTD can hide here: spare the parse (most of a template's parts)
             try:
-                root = etree.fromstring(archive.read(name), parser)
+                root = etree.fromstring(blob, parser)
             except etree.XMLSyntaxError:
                 continue  # not XML (an image), or broken: python-docx has had its say
             if root.getroottree().docinfo.doctype:
@@ -368,7 +393,9 @@ def normalize_docx(data: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # pictures are compressed already: deflating them again costs time and saves nothing
+            info.compress_type = (zipfile.ZIP_STORED if name.startswith("word/media/")
+                                  else zipfile.ZIP_DEFLATED)
             info.external_attr = 0o644 << 16
             blob = source.read(name)
             if name == "docProps/core.xml":
