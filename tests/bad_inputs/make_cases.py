@@ -136,7 +136,8 @@ def cases() -> list[Case]:
         "a key given twice in the same mapping (projekt.kortnamn)",
         swap("  kortnamn: NIS 6.0\n", "  kortnamn: NIS 6.0\n  kortnamn: NIS\n"),
         ["nyckeln 'kortnamn' står två gånger"], line=line,
-        exact=f"InputError: yaml_duplicate_key.yaml:{line}: nyckeln 'kortnamn' står två gånger\n",
+        exact=(f"InputError: yaml_duplicate_key.yaml:{line}: projekt.kortnamn: "
+               "nyckeln 'kortnamn' står två gånger\n"),
     ))
     add(Case(
         "yaml_duplicate_top_key",
