@@ -261,9 +261,48 @@ def render_bytes(
         raise TemplateError(
             f"{path}: mallen kunde inte fyllas i ({type(exc).__name__}: {exc}){_where(exc)}"
         ) from exc
+    return _save(tpl)
+
+
+class _FixedZip:
+    """python-docx's package writer, with fixed dates and modes, members in name order
+    ([Content_Types].xml first) and pictures stored as they are."""
+
+    def __init__(self, buffer: io.BytesIO) -> None:
+        self._buffer = buffer
+        self._members: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        name: str = pack_uri.membername
+        self._members[name] = _fixed_core_dates(blob) if name == "docProps/core.xml" else blob
+
+    def close(self) -> None:
+        with zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name in sorted(self._members, key=lambda n: (n != "[Content_Types].xml", n)):
+                archive.writestr(_zip_info(name), self._members[name])
+
+
+def _save(tpl: Any) -> bytes:
+    """The rendered document as reproducible .docx bytes, zipped once."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
+        buffer = io.BytesIO()  # docxtpl rewrites the zip itself for replaced media: let it
+        tpl.save(buffer)
+        return normalize_docx(buffer.getvalue())
+    tpl.pre_processing()
+    package = tpl.docx.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
     buffer = io.BytesIO()
-    tpl.save(buffer)
-    return normalize_docx(buffer.getvalue())
+    writer: Any = _FixedZip(buffer)
+    PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
+    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
+    tpl.is_saved = True
+    return buffer.getvalue()
 
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -384,6 +423,16 @@ def _unclosed(exc: Exception) -> str | None:
     return None
 
 
+def _zip_info(name: str) -> zipfile.ZipInfo:
+    """A zip member with a fixed date and mode; pictures are stored, the rest deflated."""
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    # pictures are compressed already: deflating them again costs time and saves nothing
+    info.compress_type = (zipfile.ZIP_STORED if name.startswith("word/media/")
+                          else zipfile.ZIP_DEFLATED)
+    info.external_attr = 0o644 << 16
+    return info
+
+
 def normalize_docx(data: bytes) -> bytes:
     """Rewrite a .docx with fixed timestamps and a stable member order, for identical bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -392,11 +441,7 @@ def normalize_docx(data: bytes) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in order:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-            # pictures are compressed already: deflating them again costs time and saves nothing
-            info.compress_type = (zipfile.ZIP_STORED if name.startswith("word/media/")
-                                  else zipfile.ZIP_DEFLATED)
-            info.external_attr = 0o644 << 16
+            info = _zip_info(name)
             blob = source.read(name)
             if name == "docProps/core.xml":
                 blob = _fixed_core_dates(blob)
