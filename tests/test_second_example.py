@@ -6,12 +6,10 @@ import io
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import jsonschema
 import pytest
 from docx import Document
-from pydantic import BaseModel
 from ruamel.yaml import YAML
 
 from slutrapport.checks import check
@@ -20,6 +18,7 @@ from slutrapport.loader import load
 from slutrapport.models import Slutrapport
 from slutrapport.rendering import render_bytes
 from slutrapport.schema import json_schema
+from tests.modelwalk import figures
 
 EXAMPLE = Path(__file__).parents[1] / "fixtures" / "lappland20.yaml"
 
@@ -40,23 +39,6 @@ def document_text(report: Slutrapport) -> str:
         parts.extend(p.text for p in section.footer.paragraphs)
         parts.extend(p.text for p in section.header.paragraphs)
     return re.sub(r"[\u00a0\u202f]", " ", "\n".join(parts))
-
-
-def figures(node: Any, loc: str = "") -> dict[str, int | Decimal]:
-    """Every figure (int or Decimal) in the data, by its path."""
-    found: dict[str, int | Decimal] = {}
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            found.update(figures(getattr(node, name), f"{loc}.{name}".lstrip(".")))
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            found.update(figures(item, f"{loc}[{i}]"))
-    elif isinstance(node, dict):
-        for key, item in node.items():
-            found.update(figures(item, f"{loc}.{key}"))
-    elif isinstance(node, int | Decimal) and not isinstance(node, bool):
-        found[loc] = node
-    return found
 
 
 def shown(value: int | Decimal) -> str:
