@@ -369,7 +369,7 @@ def nis_stages(plan: Plan, report: Any, out: Path, results: Results) -> None:
     if hasattr(rendering, "_charts") and _draws_charts():
         from slutrapport.charts import make_charts
 
-        stages.append(("charts (matplotlib)", lambda: make_charts(report)))
+        stages.append(("charts (cache or matplotlib)", lambda: make_charts(report)))
     document_xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
     from lxml import etree
 
@@ -378,7 +378,6 @@ def nis_stages(plan: Plan, report: Any, out: Path, results: Results) -> None:
         stages.append(("refuse DTD (template parts)", lambda: rendering._refuse_dtd(template)))
     stages += [
         ("strict XML parse of the body", lambda: etree.fromstring(document_xml)),
-        ("normalize_docx (re-zip)", lambda: rendering.normalize_docx(docx)),
     ]
     say(f"   stages (median of {reps} runs each):")
     for name, fn in stages:
