@@ -55,10 +55,15 @@ COMPUTED = {
 FILTER_EXAMPLES = [
     ("tal", "{{ ekonomi.budget|tal }}", (16713030,), {}),
     ("kr", "{{ ekonomi.budget|kr }}", (16713030,), {}),
-    ("decimal", "{{ f.anstallda_fore|decimal }}", (Decimal("159.5"),), {}),
-    ("procent", "{{ deltagare.andel_kvinnor|procent }}", (Decimal("49.7"),), {}),
-    ("andel", "{{ deltagare.kvinnor|andel(deltagare.totalt) }}", (1466, 2949), {}),
-    ("tecken", "{{ f.okning|tecken }}", (Decimal("-2"),), {}),
+    ("decimal", "{{ program_for_tillvaxt.effekt.summa.fore|decimal }}",
+     (Decimal("159.5"),), {}),
+    ("procent", "{{ horisontella_kriterier.deltagare.andel_kvinnor|procent }}",
+     (Decimal("49.7"),), {}),
+    ("andel",
+     "{{ d.kvinnor|andel(d.totalt) }} (med {% set d = horisontella_kriterier.deltagare %})",
+     (1466, 2949), {}),
+    ("tecken", "{{ f.okning|tecken }} (i {%tr for f in program_for_tillvaxt.effekt.foretag %})",
+     (Decimal("-2"),), {}),
     ("datum", "{{ projekt.rapportdatum|datum }}", ("2022-10-31",), {}),
     ("manad", "{{ ekonomi.preliminar.per|manad }}", ("2022-12",), {}),
     ("period", "{{ projekt.period|period }}", ({"fran": "2020-05", "till": "2022-09"},), {}),
@@ -75,6 +80,11 @@ def _kind(annotation: Any, metadata: list[Any]) -> tuple[str, Any]:
         args = typing.get_args(annotation)
         if MARKDOWN in args[1:]:
             return "löptext", None
+        from pydantic.fields import FieldInfo
+
+        named = _alias_kind(list(FieldInfo.from_annotation(annotation).metadata))
+        if named is not None:
+            return named, None
         base = args[0]
         return _kind(base, [])
     if origin in (typing.Union, types.UnionType):

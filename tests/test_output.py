@@ -117,7 +117,7 @@ def test_cli_with_a_broken_template_exits_2_and_leaves_the_earlier_file(
     template = tmp_path / "broken.docx"
     if broken == "not a zip":
         template.write_bytes(b"this is not a Word document")
-        problem = f"mallen kan inte läsas som ett Word-dokument (Package not found at '{template}')"
+        problem = "är inte ett Word-dokument (.docx); spara mallen som .docx"
     else:
         document = docx.Document()
         document.add_paragraph("{{ projekt.namn ")

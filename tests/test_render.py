@@ -166,3 +166,32 @@ def test_cli_render_into_a_missing_folder_exits_2_without_a_traceback(tmp_path: 
     assert result.stderr.endswith(
         f"OutputError: {out}: kan inte skrivas (mappen {out.parent} finns inte)\n")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-o", "{tmp}/r.doc"],
+         "InputError: {tmp}/r.doc: utfilen ska sluta på .docx eller .pdf (eller ange formatet "
+         "med --to)\n"),
+        (["-o", "{tmp}/r.docx", "--template", "{tmp}/saknas.docx"],
+         "TemplateError: {tmp}/saknas.docx: mallen finns inte\n"),
+    ],
+)
+def test_cli_render_refuses_a_wrong_suffix_or_missing_template_before_any_work(
+        tmp_path: Path, args: list[str], message: str) -> None:
+    """A .doc output or a missing template is refused at once: exit 2, nothing else printed."""
+    filled = [a.format(tmp=tmp_path) for a in args]
+    result = CliRunner().invoke(main, ["render", str(slutrapport.example_path()), *filled])
+    assert (result.exit_code, result.stderr) == (2, message.format(tmp=tmp_path))
+    assert os.listdir(tmp_path) == []
+
+
+def test_unknown_filter_in_a_template_is_named_with_the_nearest_one(tmp_path: Path) -> None:
+    """A misspelt filter is reported in Swedish with the filter the template probably meant."""
+    own = docx.Document()
+    own.add_paragraph("{{ ekonomi.budget|krr }}")
+    path = tmp_path / "egen.docx"
+    own.save(str(path))
+    with pytest.raises(slutrapport.TemplateError, match="filtret 'krr' finns inte; menade du 'kr'"):
+        render_bytes(slutrapport.load(slutrapport.example_path()), template=path, charts=False)

@@ -145,8 +145,21 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         kind = fmt or "docx"
         outputs = [output / f"{f.stem}.{kind}" for f in files]
     else:
-        kind = fmt or ("pdf" if output.suffix.lower() == ".pdf" else "docx")
+        suffix = output.suffix.lower()
+        if fmt is None and suffix not in {".docx", ".pdf"}:
+            click.echo(f"InputError: {output}: utfilen ska sluta på .docx eller .pdf "
+                       "(eller ange formatet med --to)", err=True)
+            sys.exit(2)
+        kind = fmt or ("pdf" if suffix == ".pdf" else "docx")
         outputs = [output]
+    if template is not None:
+        from slutrapport.rendering import check_template_file
+
+        try:
+            check_template_file(template)
+        except SlutrapportError as exc:
+            _fail(exc, debug)
+            return
     try:
         reports = [load(f) for f in files]
         findings = [check(r) for r in reports]

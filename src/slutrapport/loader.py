@@ -309,8 +309,16 @@ def _line(lines: Mapping[Loc, int], loc: Loc) -> int | None:
 def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None) -> list[Problem]:
     problems = []
     seen: set[tuple[str, str]] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt key is both an unknown key and a missing field: say it once, as the misspelling
+    misspelt = {(tuple(e["loc"][:-1]), str(e["loc"][-1])) for e in errors
+                if e["type"] == "extra_forbidden" and e["loc"]}
+    for err in errors:
         loc = tuple(err["loc"])
+        if err["type"] == "missing" and loc and any(
+                parent == loc[:-1] and difflib.get_close_matches(str(loc[-1]), [key], cutoff=0.6)
+                for parent, key in misspelt):
+            continue
         message = _swedish(err, loc)
         key = (format_loc(loc), message)
         if key in seen:

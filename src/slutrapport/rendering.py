@@ -233,6 +233,7 @@ def render_bytes(
                 raise
 
     path = Path(template) if template is not None else default_template()
+    check_template_file(path)
     try:
         tpl = _Template(str(path))
         tpl.init_docx()
@@ -252,7 +253,8 @@ def render_bytes(
         raise TemplateError(f"{path}: {_undefined(str(exc))}{_where(exc)}") from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(
-            f"{path}: felaktig malltagg: {_unclosed(exc) or exc.message}{_where(exc)}") from exc
+            f"{path}: felaktig malltagg: {_unclosed(exc) or _no_filter(exc.message)}"
+            f"{_where(exc)}") from exc
     except TemplateError:
         raise
     except etree.XMLSyntaxError as exc:  # a header or footer (the body is checked above)
@@ -368,6 +370,30 @@ def _refuse_dtd(path: Path) -> None:
                 raise TemplateError(
                     f"{path}: mallens del {name} har en DTD (<!DOCTYPE …>), som Word-filer "
                     "aldrig har och som kan hämta in andra filer; mallen används inte")
+
+
+def check_template_file(path: Path) -> None:
+    """Refuse, before any work, a template that is missing, a folder, or not a .docx (zip)."""
+    if not path.exists():
+        raise TemplateError(f"{path}: mallen finns inte")
+    if path.is_dir():
+        raise TemplateError(f"{path}: är en mapp, inte en Word-mall")
+    if not zipfile.is_zipfile(path):
+        raise TemplateError(f"{path}: är inte ett Word-dokument (.docx); spara mallen som .docx")
+
+
+def _no_filter(message: str | None) -> str:
+    """Jinja's 'No filter named …' in Swedish, with the nearest filter there is."""
+    import difflib
+
+    found = re.search(r"No filter named '([^']+)'", message or "")
+    if not found:
+        return message or ""
+    name = found.group(1)
+    known = sorted(environment().filters)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    hint = f"; menade du '{close[0]}'?" if close else f"; filtren är: {', '.join(sorted(FILTERS))}"
+    return f"filtret '{name}' finns inte{hint}"
 
 
 def _undefined(message: str) -> str:
