@@ -13,7 +13,6 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -696,8 +695,3 @@ def _heading_levels(root: Any) -> dict[str, int]:
             text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
             levels.setdefault(text, int(found.group(1)))
     return levels
-
-
-def today() -> date:
-    """Today's date (a seam for tests)."""
-    return date.today()
