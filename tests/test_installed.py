@@ -87,13 +87,13 @@ def test_every_command_works_from_the_installed_package(venv: Path, tmp_path: Pa
     assert (
         example.startswith(str(venv)),
         results["schema"].stdout.startswith('{\n  "$schema": "https://json-schema.org/'),
-        results["check"].stdout,
+        results["check"].stdout.splitlines()[0],
         results["template check"].stdout,
         results["render"].stdout,
         (tmp_path / "z.docx").read_bytes()[:2],
     ) == (
         True, True,
-        "y.yaml: 0 fel, 0 varningar, 0 upplysningar\n",
+        "y.yaml: 0 fel, 0 varningar, 67 upplysningar",  # the ej-ifyllt to-do list
         f"{template}: 0 okända namn, 0 avsnitt som mallen inte använder\n",
         "Skrev z.docx\n",
         b"PK",
