@@ -22,7 +22,8 @@ from slutrapport.errors import ConversionError
 __all__ = ["INSTALL_HINT", "OfficeResult", "available", "find_soffice", "run_office"]
 
 INSTALL_HINT = (
-    "Installera LibreOffice, t.ex. 'apt-get install libreoffice-writer-nogui' på Debian/Ubuntu, "
+    "Installera LibreOffice med dess Python-brygga, t.ex. "
+    "'apt-get install libreoffice-writer-nogui python3-uno' på Debian/Ubuntu, "
     "eller LibreOffice från libreoffice.org; kommandot 'soffice' ska finnas i PATH "
     "(eller ange det med miljövariabeln SLUTRAPPORT_SOFFICE)."
 )
