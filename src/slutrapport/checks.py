@@ -33,8 +33,6 @@ ej-ifyllt                 info      a text left empty or as "…", an amount or 
 from __future__ import annotations
 
 import re
-import types
-import typing
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -45,7 +43,7 @@ from pydantic import BaseModel
 from slutrapport import narrative
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
 from slutrapport.loader import Loc, format_loc
-from slutrapport.models import MARKDOWN, Deltagare, Slutrapport
+from slutrapport.models import Deltagare, Slutrapport, markdown_fields
 
 __all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "resolve_path"]
 
@@ -303,11 +301,12 @@ def _indicators(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, 
 
 def _markdown_fields(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseModel, str]]:
     """Every narrative (Markdown) text in the report, with its place and owning object."""
-    for name, field in type(model).model_fields.items():
+    narrative = markdown_fields(type(model))
+    for name in type(model).model_fields:
         value = getattr(model, name)
         if value is None:
             continue
-        is_md = _is_markdown(field.annotation) or MARKDOWN in field.metadata
+        is_md = name in narrative
         if isinstance(value, str) and is_md:
             yield (*loc, name), model, value
         elif isinstance(value, list):
@@ -318,14 +317,6 @@ def _markdown_fields(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseMode
                     yield (*loc, name, i), model, item
         elif isinstance(value, BaseModel):
             yield from _markdown_fields(value, (*loc, name))
-
-
-def _is_markdown(tp: Any) -> bool:
-    if typing.get_origin(tp) is typing.Annotated:
-        return MARKDOWN in typing.get_args(tp)[1:] or _is_markdown(typing.get_args(tp)[0])
-    if typing.get_origin(tp) in (typing.Union, types.UnionType, list):
-        return any(_is_markdown(a) for a in typing.get_args(tp))
-    return False
 
 
 _PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
@@ -422,9 +413,10 @@ PLACEHOLDER = "…"
 
 def _texts_to_fill(model: BaseModel, loc: Loc) -> Iterator[Loc]:
     """Texts set but left empty (or as the placeholder): narrative and headings alike."""
-    for name, field in type(model).model_fields.items():
+    narrative = markdown_fields(type(model))
+    for name in type(model).model_fields:
         value = getattr(model, name)
-        md = _is_markdown(field.annotation) or MARKDOWN in field.metadata
+        md = name in narrative
         if isinstance(value, str):
             explicit_empty = md and name in model.model_fields_set and not value.strip()
             if explicit_empty or value.strip() == PLACEHOLDER:

@@ -13,8 +13,6 @@ three differences (see ``docs/mallvariabler.md`` for every variable):
 
 from __future__ import annotations
 
-import types
-import typing
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -23,7 +21,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from slutrapport import narrative
-from slutrapport.models import MARKDOWN, Slutrapport
+from slutrapport.models import Slutrapport, markdown_fields
 
 __all__ = ["Narrative", "build_context", "protect_braces"]
 
@@ -83,24 +81,10 @@ class Narrative:
         return f"Narrative({self.text!r})"
 
 
-def _is_markdown(annotation: Any, metadata: list[Any]) -> bool:
-    if MARKDOWN in metadata:
-        return True
-    if typing.get_origin(annotation) is typing.Annotated:
-        args = typing.get_args(annotation)
-        return MARKDOWN in args[1:] or _is_markdown(args[0], [])
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType, list):
-        return any(_is_markdown(a, []) for a in typing.get_args(annotation))
-    return False
-
-
 def _plain(model: BaseModel, link_id: LinkId | None) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        md = _is_markdown(field.annotation, list(field.metadata))
-        out[name] = _value(value, md, link_id)
-    return out
+    narrative = markdown_fields(type(model))
+    return {name: _value(getattr(model, name), name in narrative, link_id)
+            for name in type(model).model_fields}
 
 
 def _value(value: Any, md: bool, link_id: LinkId | None) -> Any:

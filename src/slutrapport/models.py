@@ -21,7 +21,10 @@ Conventions:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
+import types
+import typing
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -38,6 +41,7 @@ from pydantic import (
 
 __all__ = [
     "FORBIDDEN_CHARACTERS",
+    "MARKDOWN",
     "Aktivitetsgrupp",
     "Aktivitetsomrade",
     "Avsnitt",
@@ -66,6 +70,7 @@ __all__ = [
     "Workshop",
     "Workshops",
     "clean_text",
+    "markdown_fields",
 ]
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
@@ -164,6 +169,27 @@ class _MarkdownMarker:
 MARKDOWN = _MarkdownMarker()
 Markdown = Annotated[str, MARKDOWN]
 """Narrative text in the documented Markdown subset."""
+
+
+def _holds_markdown(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        args = typing.get_args(annotation)
+        return MARKDOWN in args[1:] or _holds_markdown(args[0])
+    if origin in (typing.Union, types.UnionType, list):
+        return any(_holds_markdown(a) for a in typing.get_args(annotation))
+    return False
+
+
+@functools.cache
+def markdown_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The names of a model's fields that hold narrative Markdown (alone, optional or in a list).
+
+    It depends only on the class, so it is worked out once per class.
+    """
+    return frozenset(
+        name for name, field in model.model_fields.items()
+        if MARKDOWN in field.metadata or _holds_markdown(field.annotation))
 
 
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
