@@ -7,6 +7,7 @@ process. Without LibreOffice, a .docx keeps a contents field that Word fills whe
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -66,8 +67,13 @@ def find_soffice() -> str | None:
 
 def _find_uno_python() -> str | None:
     """A Python interpreter that can import LibreOffice's ``uno`` module."""
-    candidates = [os.environ.get("SLUTRAPPORT_UNO_PYTHON", "")]
-    soffice = find_soffice()
+    return _probe_uno_python(os.environ.get("SLUTRAPPORT_UNO_PYTHON", ""), find_soffice())
+
+
+@functools.cache
+def _probe_uno_python(configured: str, soffice: str | None) -> str | None:
+    # Each probe starts an interpreter; the answer holds for the process (per configuration).
+    candidates = [configured]
     if soffice:
         candidates.append(str(Path(soffice).resolve().parent / "python"))
     candidates += list(_PYTHON_PLACES)
