@@ -4,7 +4,7 @@
 (participants, the companies' employees, budget and outcome, costs), numbered in that order::
 
     charts = make_charts(report)
-    charts["budget"].bildtext   # 'Diagram 3: Budget och utfall'
+    charts["ekonomi"]["budget"].bildtext   # 'Diagram 3: Budget och utfall'
 
 Every chart is made to be printed: greys and hatching tell its bars apart in black and white, no
 series is told apart by colour or by a legend alone, figures are Swedish (no-break spaces between
@@ -51,11 +51,16 @@ if TYPE_CHECKING:
 __all__ = [
     "DPI",
     "MAX_COMPANIES",
-    "ORDER",
     "SELECTION_SIZE",
     "Chart",
+    "Drawn",
+    "budget",
     "cache_dir",
+    "cached",
+    "costs",
+    "employees",
     "make_charts",
+    "participants",
     "tick_label",
 ]
 
@@ -65,8 +70,6 @@ MAX_COMPANIES = 60
 """The most companies the employee chart shows one by one; above this it shows a selection."""
 SELECTION_SIZE = 30
 """How many companies (those whose head count grew most) a selection shows."""
-ORDER = ("deltagare", "anstallda", "budget", "kostnader")
-"""The charts in the order of the report's sections, which is the order they are numbered in."""
 
 _CM = 1 / 2.54
 _FULL_WIDTH_CM = 16.0
@@ -282,14 +285,16 @@ def _fit_right(fig: Figure, ax: Axes, texts: Sequence[Annotation], pad_px: float
 
 
 @dataclass(frozen=True)
-class _Drawn:
+class Drawn:
+    """A chart as drawn, before it is numbered: the PNG, its title, alt text and width."""
+
     png: bytes
     title: str
     alt: str
     width_cm: float
 
 
-def _participants(d: Deltagare) -> _Drawn | None:
+def participants(d: Deltagare) -> Drawn | None:
     women, men, total = d.kvinnor, d.man_beraknat, d.totalt_beraknat
     if total <= 0 or men < 0:
         return None
@@ -327,7 +332,7 @@ def _participants(d: Deltagare) -> _Drawn | None:
         f"{labels[0]} kvinnor och {labels[1]} män, "
         f"totalt {formatting.format_integer(total)} deltagare."
     )
-    return _Drawn(png, "Deltagare i projektets aktiviteter efter kön", alt, width)
+    return Drawn(png, "Deltagare i projektets aktiviteter efter kön", alt, width)
 
 
 def _locator(nbins: int, integer: bool = True) -> Any:
@@ -336,7 +341,7 @@ def _locator(nbins: int, integer: bool = True) -> Any:
     return MaxNLocator(nbins=nbins, integer=integer, min_n_ticks=2)
 
 
-def _employees(e: Effekt) -> _Drawn | None:
+def employees(e: Effekt) -> Drawn | None:
     companies = list(e.foretag)
     if not companies:
         return None
@@ -417,10 +422,10 @@ def _employees(e: Effekt) -> _Drawn | None:
     )
     if grew:
         alt += f" Störst ökning: {_enumerate(grew)}."
-    return _Drawn(png, title, alt, width)
+    return Drawn(png, title, alt, width)
 
 
-def _budget(e: Ekonomi) -> _Drawn | None:
+def budget(e: Ekonomi) -> Drawn | None:
     if e.budget <= 0 and e.utfall <= 0:
         return None
     difference = e.budget - e.utfall
@@ -471,10 +476,10 @@ def _budget(e: Ekonomi) -> _Drawn | None:
         f"{formatting.format_amount(e.budget)} och utfallet {formatting.format_amount(e.utfall)}, "
         f"det vill säga {outcome}."
     )
-    return _Drawn(png, "Budget och utfall", alt, width)
+    return Drawn(png, "Budget och utfall", alt, width)
 
 
-def _costs(e: Ekonomi) -> _Drawn | None:
+def costs(e: Ekonomi) -> Drawn | None:
     posts = list(e.kostnader)
     total = sum(p.belopp for p in posts)
     if not posts or total <= 0:
@@ -512,26 +517,7 @@ def _costs(e: Ekonomi) -> _Drawn | None:
         "Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
         f"summan {formatting.format_amount(total)}: {_enumerate(parts)}."
     )
-    return _Drawn(png, "Kostnader per kostnadsslag", alt, width)
-
-
-def _drawers(report: Slutrapport) -> dict[str, Callable[[], _Drawn | None]]:
-    out: dict[str, Callable[[], _Drawn | None]] = {}
-    h = report.horisontella_kriterier
-    if h is not None and h.deltagare is not None:
-        d = h.deltagare
-        out["deltagare"] = lambda: _cached("deltagare", d, lambda: _participants(d))
-    p = report.program_for_tillvaxt
-    if p is not None and p.effekt.foretag:
-        effekt = p.effekt
-        out["anstallda"] = lambda: _cached("anstallda", effekt, lambda: _employees(effekt))
-    e = report.ekonomi
-    if e is not None:
-        ekonomi = e
-        out["budget"] = lambda: _cached("budget", ekonomi, lambda: _budget(ekonomi))
-        if e.kostnader:
-            out["kostnader"] = lambda: _cached("kostnader", ekonomi, lambda: _costs(ekonomi))
-    return out
+    return Drawn(png, "Kostnader per kostnadsslag", alt, width)
 
 
 # --------------------------------------------------------------------------------------------
@@ -568,7 +554,7 @@ def _versions() -> str:
     return ";".join(found)
 
 
-def _cached(name: str, data: BaseModel, draw: Callable[[], _Drawn | None]) -> _Drawn | None:
+def cached(name: str, data: BaseModel, draw: Callable[[], Drawn | None]) -> Drawn | None:
     folder = cache_dir()
     if folder is None:
         return draw()
@@ -579,7 +565,7 @@ def _cached(name: str, data: BaseModel, draw: Callable[[], _Drawn | None]) -> _D
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         png = png_path.read_bytes()
         if hashlib.sha256(png).hexdigest() == meta["sha256"]:
-            return _Drawn(png, meta["title"], meta["alt"], float(meta["width_cm"]))
+            return Drawn(png, meta["title"], meta["alt"], float(meta["width_cm"]))
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not cached yet, or unreadable: draw it
     drawn = draw()
@@ -599,25 +585,28 @@ def _cached(name: str, data: BaseModel, draw: Callable[[], _Drawn | None]) -> _D
     return drawn
 
 
-def make_charts(report: Slutrapport) -> dict[str, Chart]:
-    """Draw the charts the report's data supports, numbered and keyed in the report's order.
+def make_charts(report: Slutrapport) -> dict[str, dict[str, Chart]]:
+    """Draw the charts the report's data supports, by section id and chart name.
 
-    A chart whose data is missing or empty (no ``ekonomi``, no companies, no participants) is
-    left out, and the others are numbered without a gap. See :data:`ORDER` for the names.
+    Each section's kind says which charts it can draw (``DIAGRAM``); a chart whose data is missing
+    or empty (no companies, no participants) is left out, and the others are numbered without a
+    gap in the order they appear in the report.
     """
-    drawers = _drawers(report)
-    charts: dict[str, Chart] = {}
-    for name in ORDER:
-        drawer = drawers.get(name)
-        drawn = drawer() if drawer is not None else None
-        if drawn is None:
-            continue
-        number = len(charts) + 1
-        charts[name] = Chart(
-            name=name,
-            png=drawn.png,
-            bildtext=f"Diagram {number}: {drawn.title}",
-            alt=drawn.alt,
-            width_cm=drawn.width_cm,
-        )
+    charts: dict[str, dict[str, Chart]] = {}
+    number = 0
+    for section in report.avsnitt:
+        drawers = section.charts()
+        for name in section.DIAGRAM:
+            drawer = drawers.get(name)
+            drawn = drawer() if drawer is not None else None
+            if drawn is None:
+                continue
+            number += 1
+            charts.setdefault(section.name, {})[name] = Chart(
+                name=name,
+                png=drawn.png,
+                bildtext=f"Diagram {number}: {drawn.title}",
+                alt=drawn.alt,
+                width_cm=drawn.width_cm,
+            )
     return charts

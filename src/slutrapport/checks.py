@@ -35,19 +35,20 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any, Literal
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from pydantic import BaseModel
 
 from slutrapport import narrative
-from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
-from slutrapport.loader import Loc, format_loc
-from slutrapport.models import Deltagare, Slutrapport, markdown_fields
+from slutrapport.fields import Loc
+from slutrapport.formatting import format_decimal
+from slutrapport.kinds import Raw, Severity, round_like
+from slutrapport.loader import format_loc
+from slutrapport.models import Slutrapport, markdown_fields
 
-__all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "resolve_path"]
+__all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "number", "resolve_path"]
 
-Severity = Literal["error", "warning", "info"]
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -73,8 +74,9 @@ class Finding:
         return data
 
 
-Check = Callable[[Slutrapport], Iterator[tuple[str, Severity, Loc, str, Any, Any]]]
+Check = Callable[[Slutrapport], Iterator[Raw]]
 CHECKS: list[Check] = []
+"""Checks of the whole report (narrative, to-do list, review marks); each kind has its own too."""
 
 
 def _check(fn: Check) -> Check:
@@ -87,8 +89,8 @@ def check(report: Slutrapport) -> list[Finding]:
     findings = []
     for fn in CHECKS:
         for code, severity, loc, message, expected, actual in fn(report):
-            findings.append(Finding(code, severity, format_loc(loc), message, expected, actual,
-                                    report.line_of(loc)))
+            findings.append(Finding(code, severity, format_loc(report.display_loc(loc)), message,
+                                    expected, actual, report.line_of(loc)))
     findings.sort(key=lambda f: (_ORDER[f.severity], f.line or 0, f.path, f.code))
     return findings
 
@@ -98,202 +100,16 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)
 
 
-def _kr(value: int | Decimal) -> str:
-    return format_amount(value)
+@_check
+def _sections(report: Slutrapport) -> Iterator[Raw]:
+    """Each section's own checks, placed under the section."""
+    for i, section in enumerate(report.avsnitt):
+        for code, severity, loc, message, expected, actual in section.findings(report):
+            yield code, severity, ("avsnitt", i, *loc), message, expected, actual
 
 
 def _n(value: int | Decimal) -> str:
     return format_decimal(value, max_decimals=2)
-
-
-# --- ekonomi -----------------------------------------------------------------------------------
-
-
-@_check
-def _costs(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
-    e = report.ekonomi
-    if e is None or not e.kostnader:
-        return
-    total = sum(k.belopp for k in e.kostnader)
-    if e.summa_kostnader is not None and e.summa_kostnader != total:
-        yield ("kostnader-summa", "error", ("ekonomi", "summa_kostnader"),
-               f"Kostnaderna summerar till {_kr(total)}, men summan anges till "
-               f"{_kr(e.summa_kostnader)} (skillnad {_kr(total - e.summa_kostnader)}).",
-               e.summa_kostnader, total)
-    if total != e.utfall:
-        yield ("kostnader-summa", "error", ("ekonomi", "kostnader"),
-               f"Kostnaderna summerar till {_kr(total)}, men utfallet anges till "
-               f"{_kr(e.utfall)} (skillnad {_kr(total - e.utfall)}).", e.utfall, total)
-
-
-@_check
-def _under_budget(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
-    e = report.ekonomi
-    if e is None or e.under_budget is None:
-        return
-    computed = e.budget - e.utfall
-    if computed != e.under_budget:
-        yield ("under-budget", "error", ("ekonomi", "under_budget"),
-               f"Budget {_kr(e.budget)} − utfall {_kr(e.utfall)} = {_kr(computed)} under budget, "
-               f"men rapporten anger {_kr(e.under_budget)}.", computed, e.under_budget)
-
-
-@_check
-def _financing(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
-    e = report.ekonomi
-    if e is None or not e.finansiering:
-        return
-    total = sum(f.belopp for f in e.finansiering)
-    severity: Severity = "warning" if e.preliminar is not None else "error"
-    note = ""
-    if e.preliminar is not None:
-        from slutrapport.formatting import format_month
-
-        when = f" ({format_month(e.preliminar.per)})" if e.preliminar.per else ""
-        note = f" Finansieringen är markerad som preliminär{when}."
-    if e.summa_finansiering is not None and e.summa_finansiering != total:
-        yield ("finansiering-summa", severity, ("ekonomi", "summa_finansiering"),
-               f"Finansieringen summerar till {_kr(total)}, men summan anges till "
-               f"{_kr(e.summa_finansiering)}.{note}", e.summa_finansiering, total)
-    if total != e.utfall:
-        diff = total - e.utfall
-        relation = "över" if diff > 0 else "under"
-        yield ("finansiering-summa", severity, ("ekonomi", "finansiering"),
-               f"Finansieringen summerar till {_kr(total)}, {_kr(abs(diff))} {relation} "
-               f"utfallet {_kr(e.utfall)}.{note}", e.utfall, total)
-
-
-# --- program för tillväxt ----------------------------------------------------------------------
-
-
-def _round_like(value: Decimal, shown: Decimal) -> Decimal:
-    """Round value half-up to as many decimals as the stated figure shows."""
-    exponent = shown.normalize().as_tuple().exponent
-    places = min(exponent, 0) if isinstance(exponent, int) else 0
-    return value.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP)
-
-
-@_check
-def _companies(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
-    p = report.program_for_tillvaxt
-    if p is None:
-        return
-    eff = p.effekt
-    base: Loc = ("program_for_tillvaxt", "effekt")
-    for i, f in enumerate(eff.foretag):
-        if f.okning is not None and f.okning != f.okning_beraknad:
-            yield ("foretag-okning", "error", (*base, "foretag", i, "okning"),
-                   f"{f.namn}: {_n(f.anstallda_fore)} → {_n(f.anstallda_efter)} anställda är en "
-                   f"ökning med {_n(f.okning_beraknad)}, men ökningen anges till {_n(f.okning)}.",
-                   f.okning_beraknad, f.okning)
-    fore = sum((f.anstallda_fore for f in eff.foretag), Decimal(0))
-    efter = sum((f.anstallda_efter for f in eff.foretag), Decimal(0))
-    okning = sum((f.okning if f.okning is not None else f.okning_beraknad
-                  for f in eff.foretag), Decimal(0))
-    columns = (("fore", fore, eff.tabell.fore), ("efter", efter, eff.tabell.efter),
-               ("okning", okning, eff.tabell.okning))
-    for name, computed, label in columns:
-        stated = getattr(eff.summa, name)
-        if eff.foretag and stated is not None and stated != computed:
-            yield ("foretag-kolumnsumma", "error", (*base, "summa", name),
-                   f"Kolumnen {label} summerar till {_n(computed)}, men summan anges till "
-                   f"{_n(stated)}.", computed, stated)
-    total_fore = eff.summa.fore if eff.summa.fore is not None else fore
-    total_efter = eff.summa.efter if eff.summa.efter is not None else efter
-    difference = total_efter - total_fore
-    if eff.summa.okning is not None and eff.summa.okning != difference:
-        yield ("foretag-total-okning", "error", (*base, "summa", "okning"),
-               f"Den totala ökningen anges till {_n(eff.summa.okning)}, men "
-               f"{_n(total_efter)} − {_n(total_fore)} = {_n(difference)}.",
-               difference, eff.summa.okning)
-    if eff.okning_procent is not None and total_fore:
-        computed_pct = difference / total_fore * 100
-        if _round_like(computed_pct, eff.okning_procent) != eff.okning_procent:
-            yield ("foretag-okning-procent", "error", (*base, "okning_procent"),
-                   f"Ökningen anges till {format_percent(eff.okning_procent)}, men "
-                   f"{_n(difference)} av {_n(total_fore)} är "
-                   f"{format_percent(computed_pct, decimals=1)}.",
-                   _round_like(computed_pct, eff.okning_procent), eff.okning_procent)
-    if p.foretag_slut is not None and eff.foretag and p.foretag_slut != len(eff.foretag):
-        yield ("foretag-antal", "warning", ("program_for_tillvaxt", "foretag_slut"),
-               f"Programmet anges ha {format_integer(p.foretag_slut)} företag, men tabellen har "
-               f"{format_integer(len(eff.foretag))} rader.", p.foretag_slut, len(eff.foretag))
-
-
-@_check
-def _groups(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
-    p = report.program_for_tillvaxt
-    if p is None or p.strategigrupper is None or not p.strategigrupper.grupper:
-        return
-    companies = p.foretag_slut if p.foretag_slut is not None else len(p.effekt.foretag)
-    if not companies:
-        return
-    seats = p.strategigrupper.platser
-    if seats != companies:
-        sizes = ", ".join(format_integer(g.antal_foretag) for g in p.strategigrupper.grupper)
-        yield ("strategigrupper-platser", "warning",
-               ("program_for_tillvaxt", "strategigrupper", "grupper"),
-               f"Strategigrupperna har {format_integer(seats)} platser ({sizes}), men programmet "
-               f"har {format_integer(companies)} företag.", companies, seats)
-
-
-# --- deltagare och indikatorer -----------------------------------------------------------------
-
-
-@_check
-def _participants(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
-    h = report.horisontella_kriterier
-    if h is None or h.deltagare is None:
-        return
-    d: Deltagare = h.deltagare
-    loc: Loc = ("horisontella_kriterier", "deltagare")
-    if d.man is not None and d.totalt is not None and d.kvinnor + d.man != d.totalt:
-        yield ("deltagare-summa", "error", (*loc, "totalt"),
-               f"{format_integer(d.kvinnor)} kvinnor + {format_integer(d.man)} män = "
-               f"{format_integer(d.kvinnor + d.man)}, men totalt anges {format_integer(d.totalt)}.",
-               d.kvinnor + d.man, d.totalt)
-    total = d.totalt_beraknat
-    for name, count, who in (("andel_kvinnor", d.kvinnor, "kvinnor"),
-                             ("andel_man", d.man_beraknat, "män")):
-        stated = getattr(d, name)
-        if stated is None or not total:
-            continue
-        computed = Decimal(count) / Decimal(total) * 100
-        if _round_like(computed, stated) != stated:
-            yield ("deltagare-andel", "error", (*loc, name),
-                   f"Andelen {who} anges till {format_percent(stated)}, men "
-                   f"{format_integer(count)} av {format_integer(total)} är "
-                   f"{format_percent(computed, decimals=1)}.",
-                   _round_like(computed, stated), stated)
-
-
-@_check
-def _indicators(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
-    r = report.resultat
-    if r is None:
-        return
-    for i, ind in enumerate(r.indikatorer):
-        loc: Loc = ("resultat", "indikatorer", i)
-        unit = f" {ind.enhet}" if ind.enhet and ind.enhet != "%" else ""
-        show = (format_percent if ind.enhet == "%" else _n)
-        if ind.malvarde is not None:
-            met = ind.utfall >= ind.malvarde
-            yield ("indikator-uppfyllt" if met else "indikator-ej-uppfyllt", "info",
-                   (*loc, "utfall"),
-                   f"{ind.namn}: {show(ind.utfall)}{unit} mot målvärdet "
-                   f"{show(ind.malvarde)}{unit} — {'uppfyllt' if met else 'inte uppfyllt'}.",
-                   ind.malvarde, ind.utfall)
-        if ind.kalla is not None:
-            target, found = resolve_path(report, ind.kalla, None)
-            if not found:
-                yield ("tal-okand-sokvag", "error", (*loc, "kalla"),
-                       f"Sökvägen '{ind.kalla}' finns inte i datat.", ind.kalla, None)
-            else:
-                source = _number(target)
-                if source is not None and source != ind.utfall:
-                    yield ("indikator-kalla", "error", (*loc, "utfall"),
-                           f"{ind.namn}: utfallet anges till {show(ind.utfall)}, men "
-                           f"{ind.kalla} är {show(source)}.", source, ind.utfall)
 
 
 # --- löptext -----------------------------------------------------------------------------------
@@ -322,20 +138,36 @@ def _markdown_fields(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseMode
 _PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
+def _split_path(path: str) -> list[str | int] | None:
+    """``ekonomi.kostnader[2].belopp`` as its parts; None if it is no path."""
+    spaced = path.replace(".", " ").replace(" [", "[")
+    parts: list[str | int] = [m.group(1) if m.group(1) is not None else int(m.group(2))
+                              for m in _PATH_PART.finditer(spaced)]
+    if not parts or "".join(str(p) for p in parts) != re.sub(r"[.\[\]]", "", path):
+        return None
+    return parts
+
+
 def resolve_path(report: Slutrapport, path: str, owner: BaseModel | None) -> tuple[Any, bool]:
     """The value at a dotted path (``ekonomi.kostnader[2].belopp``), relative to owner first.
 
     A field left out (None) that has a computed counterpart (``man`` → ``man_beraknat``) resolves
     to the computed value. Returns (value, found).
     """
-    parts = [m.group(1) if m.group(1) is not None else int(m.group(2))
-             for m in _PATH_PART.finditer(path.replace(".", " ").replace(" [", "["))]
-    if not parts or "".join(str(p) for p in parts) != re.sub(r"[.\[\]]", "", path):
+    parts = _split_path(path)
+    if parts is None:
         return None, False
-    for start in ([owner] if owner is not None else []) + [report]:
+    starts: list[tuple[Any, list[str | int]]] = []
+    if owner is not None:
+        starts.append((owner, parts))
+    section = report.section(parts[0]) if isinstance(parts[0], str) else None
+    if section is not None:
+        starts.append((section, parts[1:]))
+    starts.append((report, parts))
+    for start, rest in starts:
         value: Any = start
         ok = True
-        for part in parts:
+        for part in rest:
             if isinstance(part, int):
                 if isinstance(value, list) and 0 <= part < len(value):
                     value = value[part]
@@ -357,7 +189,8 @@ def resolve_path(report: Slutrapport, path: str, owner: BaseModel | None) -> tup
     return None, False
 
 
-def _number(value: Any) -> Decimal | None:
+def number(value: Any) -> Decimal | None:
+    """A figure as a Decimal; None for anything that is not a number (bool included)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int | Decimal):
@@ -381,7 +214,7 @@ def _parse_shown(text: str) -> Decimal | None:
 
 
 @_check
-def _figures_in_text(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
+def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
     for loc, owner, text in _markdown_fields(report, ()):
         for construct in narrative.unsupported(text):
             yield ("text-ej-stodd", "warning", loc,
@@ -389,8 +222,8 @@ def _figures_in_text(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, 
                    "den skrivs ut som vanlig text.", None, construct)
         for shown, path in narrative.figure_links(text):
             value, found = resolve_path(report, path, owner)
-            number = _number(value)
-            if not found or number is None:
+            figure = number(value)
+            if not found or figure is None:
                 what = "inte finns i datat" if not found else "inte är något tal"
                 yield ("tal-okand-sokvag", "error", loc,
                        f"Talet '{shown}' i texten hänvisar till '{path}', som {what}.", path, None)
@@ -399,10 +232,10 @@ def _figures_in_text(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, 
             if stated is None:
                 yield ("tal-i-text", "error", loc,
                        f"'{shown}' i texten är inget tal, men hänvisar till '{path}' "
-                       f"({_n(number)}).", number, shown)
-            elif _round_like(number, stated) != stated:
+                       f"({_n(figure)}).", figure, shown)
+            elif round_like(figure, stated) != stated:
                 yield ("tal-i-text", "error", loc,
-                       f"Texten säger {shown}, men {path} är {_n(number)}.", number, stated)
+                       f"Texten säger {shown}, men {path} är {_n(figure)}.", figure, stated)
 
 
 # --- det som återstår att fylla i ----------------------------------------------------------------
@@ -434,32 +267,41 @@ def _texts_to_fill(model: BaseModel, loc: Loc) -> Iterator[Loc]:
 
 
 @_check
-def _unfilled(report: Slutrapport) -> Iterator[tuple[str, Severity, Loc, str, Any, Any]]:
+def _unfilled(report: Slutrapport) -> Iterator[Raw]:
     for loc in _texts_to_fill(report, ()):
         yield ("ej-ifyllt", "info", loc, "Texten är inte ifylld.", None, None)
-    zero: list[tuple[Loc, str]] = []
-    e = report.ekonomi
-    if e is not None:
-        zero += [(("ekonomi", "budget"), "Budgeten"), (("ekonomi", "utfall"), "Utfallet")]
-        zero += [(("ekonomi", "kostnader", i, "belopp"), f"Kostnaden för '{k.kategori}'")
-                 for i, k in enumerate(e.kostnader)]
-        zero += [(("ekonomi", "finansiering", i, "belopp"), f"Beloppet från '{f.finansiar}'")
-                 for i, f in enumerate(e.finansiering)]
-    for g, group in enumerate(report.aktiviteter):
-        zero += [(("aktiviteter", g, "omraden", a, "antal"), f"Antalet i '{area.rubrik}'")
-                 for a, area in enumerate(group.omraden)]
-    if report.resultat is not None:
-        zero += [(("resultat", "indikatorer", i, "utfall"), f"Utfallet för '{ind.namn}'")
-                 for i, ind in enumerate(report.resultat.indikatorer)]
-    for loc, what in zero:
-        value, _ = resolve_path(report, format_loc(loc), None)
-        if value == 0:
-            yield ("ej-ifyllt", "info", loc, f"{what} är 0 — inte ifyllt?", None, 0)
-    h = report.horisontella_kriterier
-    if h is not None and h.deltagare is not None and h.deltagare.totalt_beraknat == 0:
-        yield ("ej-ifyllt", "info", ("horisontella_kriterier", "deltagare"),
-               "Inga deltagare är ifyllda.", None, 0)
-    p = report.program_for_tillvaxt
-    if p is not None and not p.effekt.foretag:
-        yield ("ej-ifyllt", "info", ("program_for_tillvaxt", "effekt", "foretag"),
-               "Företagstabellen är tom.", None, 0)
+    for i, section in enumerate(report.avsnitt):
+        for loc, message in section.unfilled():
+            yield ("ej-ifyllt", "info", ("avsnitt", i, *loc), message, None, 0)
+
+
+@_check
+def _review_marks(report: Slutrapport) -> Iterator[Raw]:
+    """What ``new --from`` carried over and marked for review, until it is changed."""
+    for path, old in report.granska.items():
+        value, found = resolve_path(report, path, None)
+        if not found:
+            yield ("granska", "warning", ("granska", path),
+                   f"Granskningsmarkeringen '{path}' pekar på något som inte finns i datat; "
+                   "ta bort raden.", path, None)
+        elif _same(value, old):
+            yield ("granska", "info", _loc_of(report, path),
+                   "Fördes över från förra rapporten: granska och ändra det, eller ta bort "
+                   f"'{path}' under granska.", old, value)
+
+
+def _same(value: Any, old: Any) -> bool:
+    """Whether a value is still the one carried over (lists and texts compared as written)."""
+    if isinstance(value, BaseModel):
+        return False
+    return bool(value == old)
+
+
+def _loc_of(report: Slutrapport, path: str) -> Loc:
+    """The data place of a path that names a section by id (for its YAML line)."""
+    parts = _split_path(path) or []
+    if parts and isinstance(parts[0], str):
+        for i, section in enumerate(report.avsnitt):
+            if section.id == parts[0]:
+                return ("avsnitt", i, *parts[1:])
+    return tuple(parts)

@@ -230,6 +230,30 @@ def new_command(previous: Path | None, output: Path, force: bool, debug: bool) -
     click.echo(f"  slutrapport check {output}")
 
 
+@main.command("migrate")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Skriv resultatet hit i stället för att skriva om FIL.")
+@_debug_option
+def migrate_command(file: Path, output: Path | None, debug: bool) -> None:
+    """Skriv om en datafil från version 0.1 till dagens form med listan 'avsnitt'.
+
+    Kommentarer, ordning och alla värden behålls. Utan -o skrivs FIL om och originalet sparas
+    som FIL.bak.
+    """
+    from slutrapport.migrate import migrate_file
+
+    try:
+        written, backup = migrate_file(file, output)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    click.echo(f"Skrev {written} i den nya formen.")
+    if backup is not None:
+        click.echo(f"Originalet finns kvar som {backup}.")
+    click.echo(f"Kontrollera med: slutrapport check {written}")
+
+
 @main.group("template")
 def template_group() -> None:
     """Word-mallen: kontrollera att den bara använder namn som finns i datat."""

@@ -1,7 +1,10 @@
 """The template context: the report's data as a template sees it, every figure ready to print.
 
-The context mirrors the model — the same Swedish names and nesting (``ekonomi.kostnader``) — with
-three differences (see ``docs/mallvariabler.md`` for every variable):
+The context mirrors the model — the same Swedish names and nesting — with four differences (see
+``docs/mallvariabler.md`` for every variable):
+
+- every section is there twice: in the list ``avsnitt`` (to loop over the outline) and by its id
+  (``ekonomi.kostnader``), so a template can put a chosen section at a fixed place;
 
 - a figure the report leaves out is filled in with the computed one (``ekonomi.under_budget``,
   ``…effekt.summa``, ``…deltagare.man``), so a template never sums or computes;
@@ -14,7 +17,6 @@ three differences (see ``docs/mallvariabler.md`` for every variable):
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from markupsafe import Markup
@@ -99,124 +101,21 @@ def _value(value: Any, md: bool, link_id: LinkId | None) -> Any:
     return value
 
 
-def _pct(part: Decimal | int, whole: Decimal | int) -> Decimal:
-    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
 def build_context(
-    report: Slutrapport, *, link_id: LinkId | None = None, extra: dict[str, Any] | None = None
+    report: Slutrapport, *, link_id: LinkId | None = None,
+    charts: dict[str, dict[str, Any]] | None = None, extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The template context of a report (see the module docstring)."""
+    """The template context of a report (see the module docstring).
+
+    ``charts`` gives each section's drawn charts by section id and chart name; a chart the
+    section's kind can draw but that isn't given is None.
+    """
     ctx = _plain(report, link_id)
-    _participants(report, ctx)
-    _programme(report, ctx, link_id)
-    _municipalities(ctx)
-    _economy(report, ctx, link_id)
-    _indicators(ctx)
+    for section, out in zip(report.avsnitt, ctx["avsnitt"], strict=True):
+        section.context(out, link_id)
+        drawn = (charts or {}).get(section.name, {})
+        out["diagram"] = {name: drawn.get(name) for name in section.DIAGRAM}
+        ctx[section.name] = out
     if extra:
         ctx.update(extra)
     return ctx
-
-
-def _participants(report: Slutrapport, ctx: dict[str, Any]) -> None:
-    h = report.horisontella_kriterier
-    if h is None or h.deltagare is None:
-        return
-    d = h.deltagare
-    out = ctx["horisontella_kriterier"]["deltagare"]
-    out["man"] = d.man_beraknat
-    out["totalt"] = d.totalt_beraknat
-    for key, count in (("andel_kvinnor", d.kvinnor), ("andel_man", d.man_beraknat)):
-        if out[key] is None:
-            out[key] = _pct(count, d.totalt_beraknat) if d.totalt_beraknat else Decimal(0)
-
-
-def _programme(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None) -> None:
-    p = report.program_for_tillvaxt
-    if p is None:
-        return
-    out = ctx["program_for_tillvaxt"]
-    for w, wout in zip(p.workshops.lista, out["workshops"]["lista"], strict=True):
-        if w.text is not None:
-            line = w.text
-        else:
-            who = narrative.escape(w.forelasare)
-            if w.organisation:
-                who += f", {narrative.escape(w.organisation)}"
-            line = f"{who}: {narrative.escape(w.amne)}"
-        wout["rad"] = Narrative(line, link_id)
-    for s, sout in zip(p.steg, out["steg"], strict=True):
-        # Only the blank space Markdown ignores: a bare strip() also ate U+0085 and the like.
-        first, _, rest = s.beskrivning.strip(" \t\n").partition("\n\n")
-        lead = f"*{narrative.escape(s.namn)}*"
-        sout["punkt"] = Narrative(f"{lead} – {first}" if first else lead, link_id)
-        sout["fortsattning"] = Narrative(rest, link_id)
-    eff, eout = p.effekt, out["effekt"]
-    for f, fout in zip(eff.foretag, eout["foretag"], strict=True):
-        if fout["okning"] is None:
-            fout["okning"] = f.okning_beraknad
-    summa = eout["summa"]
-    if summa["fore"] is None:
-        summa["fore"] = sum((f.anstallda_fore for f in eff.foretag), Decimal(0))
-    if summa["efter"] is None:
-        summa["efter"] = sum((f.anstallda_efter for f in eff.foretag), Decimal(0))
-    if summa["okning"] is None:
-        summa["okning"] = summa["efter"] - summa["fore"]
-    if eout["okning_procent"] is None and summa["fore"]:
-        eout["okning_procent"] = _pct(summa["efter"] - summa["fore"], summa["fore"])
-    if p.strategigrupper is not None:
-        out["strategigrupper"]["platser"] = p.strategigrupper.platser
-    out["antal_foretag"] = len(eff.foretag)
-
-
-def _municipalities(ctx: dict[str, Any]) -> None:
-    for k in ctx["kommuner"]:
-        if k["rubrik"] is None:
-            k["rubrik"] = k["namn"].upper()
-
-
-def _economy(report: Slutrapport, ctx: dict[str, Any], link_id: LinkId | None) -> None:
-    e = report.ekonomi
-    if e is None:
-        return
-    out = ctx["ekonomi"]
-    if out["under_budget"] is None:
-        out["under_budget"] = e.budget - e.utfall
-    out["budgetavvikelse"] = abs(out["under_budget"])
-    out["budget_riktning"] = "under" if out["under_budget"] >= 0 else "över"
-    if out["summa_kostnader"] is None:
-        out["summa_kostnader"] = sum(k.belopp for k in e.kostnader)
-    if out["summa_finansiering"] is None:
-        out["summa_finansiering"] = sum(f.belopp for f in e.finansiering)
-    notes: list[dict[str, Any]] = []
-    for k in out["kostnader"]:
-        k["markering"] = ""
-        if k["fotnot"]:
-            k["markering"] = "*" * (len(notes) + 1)
-            marked = narrative.escape(k["markering"]) + k["fotnot"].text
-            notes.append({"markering": k["markering"], "text": Narrative(marked, link_id)})
-    out["fotnoter"] = notes
-
-
-def _with_unit(value: Decimal | None, unit: str | None) -> str:
-    """'503\u00a0företag', '49,7\u00a0%', '–' for a missing value."""
-    from slutrapport.formatting import NBSP, format_decimal, format_percent
-
-    if value is None:
-        return "–"
-    if unit == "%":
-        return format_percent(value)
-    number = format_decimal(value, max_decimals=2)
-    return f"{number}{NBSP}{unit}" if unit else number
-
-
-def _indicators(ctx: dict[str, Any]) -> None:
-    if ctx["resultat"] is None:
-        return
-    for ind in ctx["resultat"]["indikatorer"]:
-        ind["utfall_text"] = _with_unit(ind["utfall"], ind["enhet"])
-        ind["malvarde_text"] = _with_unit(ind["malvarde"], ind["enhet"])
-        if ind["malvarde"] is None:
-            ind["uppfyllt"] = "–"
-        else:
-            ind["uppfyllt"] = "Ja" if ind["utfall"] >= ind["malvarde"] else "Nej"

@@ -19,6 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from slutrapport.errors import InputError, Problem
+from slutrapport.kinds import ID_PATTERN, KINDS
+from slutrapport.migrate import is_old_form
 from slutrapport.models import Slutrapport, forbidden_message
 
 __all__ = ["MAX_FILE_BYTES", "format_loc", "from_data", "load", "read_yaml"]
@@ -289,10 +291,16 @@ def from_data(
 ) -> Slutrapport:
     """Validate plain data (e.g. parsed YAML or JSON) into a report, or raise InputError."""
     lines = dict(lines or {})
+    if is_old_form(data):
+        name = source or "FIL"
+        raise InputError([Problem(
+            "filen är skriven för slutrapport 0.1, där avsnitten stod som egna fält "
+            "(inledning, aktiviteter, ekonomi …); nu står de i listan 'avsnitt'. Skriv om den "
+            f"med 'slutrapport migrate {name}' (kommentarer och ordning behålls)", file=source)])
     try:
         report = Slutrapport.model_validate(data)
     except ValidationError as exc:
-        raise InputError(_problems(exc, lines, source)) from None
+        raise InputError(_problems(exc, lines, source, data)) from None
     report._lines = lines
     report._source = source
     return report
@@ -306,7 +314,27 @@ def _line(lines: Mapping[Loc, int], loc: Loc) -> int | None:
     return None
 
 
-def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None) -> list[Problem]:
+def _user_loc(loc: Loc, data: Any) -> tuple[Loc, Loc]:
+    """A pydantic place without the section kind it adds (``avsnitt.5.ekonomi.budget``).
+
+    Returns the data place (for the line) and the place as the user names it: by the section's
+    id where the data gives one.
+    """
+    if len(loc) >= 3 and loc[0] == "avsnitt" and isinstance(loc[1], int) and loc[2] in KINDS:
+        loc = (*loc[:2], *loc[3:])
+    shown = loc
+    if len(loc) >= 2 and loc[0] == "avsnitt" and isinstance(loc[1], int):
+        try:
+            sid = data["avsnitt"][loc[1]].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            sid = None
+        if isinstance(sid, str) and re.fullmatch(ID_PATTERN, sid):
+            shown = (sid, *loc[2:])
+    return loc, shown
+
+
+def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None,
+              data: Any = None) -> list[Problem]:
     problems = []
     seen: set[tuple[str, str]] = set()
     errors = exc.errors(include_url=False)
@@ -320,11 +348,12 @@ def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None
                 for parent, key in misspelt):
             continue
         message = _swedish(err, loc)
-        key = (format_loc(loc), message)
+        loc, shown = _user_loc(loc, data)
+        key = (format_loc(shown), message)
         if key in seen:
             continue
         seen.add(key)
-        problems.append(Problem(message, path=format_loc(loc), line=_line(lines, loc),
+        problems.append(Problem(message, path=format_loc(shown), line=_line(lines, loc),
                                 file=source))
     return problems
 
@@ -340,6 +369,14 @@ def _swedish(err: Any, loc: Loc) -> str:
     got = f" (fick {_shown(err.get('input'))})" if "input" in err else ""
     if kind == "missing":
         return "fältet saknas men måste finnas"
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        names = ", ".join(KINDS)
+        tag = ctx.get("tag")
+        if kind == "union_tag_not_found" or tag is None:
+            return f"avsnittet saknar 'typ'; ange en av: {names}"
+        close = difflib.get_close_matches(str(tag), list(KINDS), n=1, cutoff=0.6)
+        hint = f"menade du '{close[0]}'? " if close else ""
+        return f"okänd avsnittstyp '{tag}'; {hint}typerna som finns: {names}"
     if kind == "extra_forbidden":
         return _unknown_key(loc)
     if kind == "value_error":
@@ -401,6 +438,8 @@ def _allowed_keys(loc: Loc) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             model = _element(model)
+        elif part in KINDS and not (isinstance(model, type) and issubclass(model, BaseModel)):
+            model = KINDS[part]  # the kind pydantic names in a section's place
         else:
             if not (isinstance(model, type) and issubclass(model, BaseModel)):
                 return []

@@ -130,19 +130,17 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
     return env
 
 
-CHART_NAMES = ("deltagare", "anstallda", "budget", "kostnader")
-"""The charts a template can place, as ``diagram.<namn>.bild`` with ``diagram.<namn>.bildtext``."""
 CHART_KEYS = ("bild", "bildtext", "alt")
-"""What each ``diagram.<namn>`` holds: the picture, its caption and its alt text."""
+"""What each ``<avsnitt>.diagram.<namn>`` holds: the picture, its caption and its alt text."""
 
 
-def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, Any]:
-    """The ``diagram`` context: each chart as an image with caption, or None when not drawn."""
+def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, dict[str, Any]]:
+    """Each section's charts by section id and name, as images with captions."""
     from docx.shared import Cm
     from docxtpl import InlineImage
     from markupsafe import escape
 
-    charts: dict[str, Any] = dict.fromkeys(CHART_NAMES)
+    charts: dict[str, dict[str, Any]] = {}
     if not wanted:
         return charts
     from slutrapport.charts import make_charts
@@ -158,9 +156,11 @@ def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, Any]:
             xml: str = super()._insert_image()
             return xml.replace("<wp:docPr ", f'<wp:docPr descr="{escape(self.alt)}" ', 1)
 
-    for name, chart in make_charts(report).items():
-        picture = _Picture(tpl, chart.png, chart.width_cm, chart.alt)
-        charts[name] = dict(zip(CHART_KEYS, (picture, chart.bildtext, chart.alt), strict=True))
+    for section, drawn in make_charts(report).items():
+        for name, chart in drawn.items():
+            picture = _Picture(tpl, chart.png, chart.width_cm, chart.alt)
+            charts.setdefault(section, {})[name] = dict(
+                zip(CHART_KEYS, (picture, chart.bildtext, chart.alt), strict=True))
     return charts
 
 
@@ -240,8 +240,7 @@ def render_bytes(
         raise TemplateError(f"{path}: mallen kan inte läsas som ett Word-dokument ({exc})") from exc
     _refuse_dtd(path)
     context = build_context(
-        report, link_id=tpl.build_url_id,
-        extra={"diagram": _charts(tpl, report, charts), **(extra or {})})
+        report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts), extra=extra)
     try:
         tpl.render(context, jinja_env=environment(), autoescape=True)
     except SecurityError as exc:

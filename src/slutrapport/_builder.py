@@ -1,0 +1,183 @@
+"""The default template's builder: paragraphs, tables and docxtpl tags, one helper per kind of line.
+
+Used by ``templates/build_standard.py`` and by each section kind's ``fragment`` (see
+:mod:`slutrapport.kinds`). Only building the template imports python-docx through here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+__all__ = ["GREY", "Builder", "cant_split", "field", "keep_with_next", "shade_cell", "table_width"]
+
+GREY = "D9E2EC"
+
+def field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+    """A simple field (page number, table of contents) that Word and LibreOffice update."""
+    def run_with(child: Any) -> None:
+        r: Any = OxmlElement("w:r")
+        r.append(child)
+        paragraph._p.append(r)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    text = OxmlElement("w:t")
+    text.set(qn("xml:space"), "preserve")
+    text.text = shown
+    run_with(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+
+class Builder:
+    """Adds template paragraphs and tables to a document, one helper per kind of line."""
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+
+    def p(self, text: str, style: str = "Body Text") -> Paragraph:
+        paragraph: Paragraph = self.doc.add_paragraph(text, style=style)
+        return paragraph
+
+    def tag(self, tag: str) -> Paragraph:
+        """A paragraph holding only a docxtpl tag (``{%p … %}`` or ``{{p … }}``)."""
+        paragraph: Paragraph = self.doc.add_paragraph(tag, style="Body Text")
+        return paragraph
+
+    def h(self, text: str, level: int) -> Paragraph:
+        paragraph: Paragraph = self.doc.add_paragraph(text, style=f"Heading {level}")
+        return paragraph
+
+    def narrative(self, expr: str) -> None:
+        self.tag("{{p " + expr + " }}")
+
+    def section(self, var: str, level: int = 1) -> None:
+        """An optional section with a heading and a narrative text."""
+        self.tag("{%p if " + var + " %}")
+        self.h("{{ " + var + ".rubrik }}", level)
+        self.narrative(var + ".text")
+        self.tag("{%p endif %}")
+
+    def table(self, headers: list[tuple[str, bool]], widths_cm: list[float]) -> Table:
+        """A table with a header row; ``headers`` pairs a heading with 'is a number column'."""
+        table: Table = self.doc.add_table(rows=1, cols=len(headers))
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        table_width(table, widths_cm)
+        head = table.rows[0]
+        repeat_header(head)
+        for cell, (text, numeric) in zip(head.cells, headers, strict=True):
+            cell.paragraphs[0].text = text
+            cell.paragraphs[0].style = self.doc.styles["Tabellrubrik tal" if numeric
+                                                        else "Tabellrubrik"]
+            shade_cell(cell, GREY)
+        return table
+
+    def row(self, table: Table, cells: list[tuple[str, bool]], *, bold: bool = False,
+            shade: str | None = None) -> None:
+        row: Any = table.add_row()  # type: ignore[no-untyped-call]
+        for cell, (text, numeric) in zip(row.cells, cells, strict=True):
+            cell.paragraphs[0].text = text
+            style = "Tabellrubrik tal" if bold and numeric else "Tabellrubrik" if bold else (
+                "Tabelltal" if numeric else "Tabelltext")
+            cell.paragraphs[0].style = self.doc.styles[style]
+            if shade:
+                shade_cell(cell, shade)
+        cant_split(row)
+
+    def amount_table(self, rows: str, item: str, lead: str, caption: str, label: str,
+                     name_cell: str, amount_cell: str, total: str) -> None:
+        """A lead-in, a caption and a two-column table of amounts with a sum row.
+
+        Opens ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
+        """
+        self.tag("{%p if " + rows + " %}")
+        self.narrative(lead + ".stycken('Tabellingress')")
+        keep_with_next(self.p(caption, "Caption"))
+        t = self.table([(label, False), ("Belopp (kr)", True)], [9.0, 4.0])
+        self.loop_row(t, "{%tr for " + item + " in " + rows + " %}")
+        self.row(t, [(name_cell, False), (amount_cell, True)])
+        self.loop_row(t, "{%tr endfor %}")
+        self.row(t, [("Summa", False), ("{{ " + total + "|tal }}", True)], bold=True, shade=GREY)
+        self.end_table()
+
+    def end_table(self) -> None:
+        """A small paragraph after a table, so the text that follows doesn't touch it."""
+        self.doc.add_paragraph("", style="Efter tabell")
+
+    def chart(self, var: str, name: str) -> None:
+        """A chart from ``<var>.diagram.<name>`` with its caption, if the section has one."""
+        chart = var + ".diagram." + name
+        self.tag("{%p if " + chart + " %}")
+        self.p("{{ " + chart + ".bild }}", "Figur")
+        self.p("{{ " + chart + ".bildtext }}", "Caption")
+        self.tag("{%p endif %}")
+
+    def loop_row(self, table: Table, tag: str) -> None:
+        row: Any = table.add_row()  # type: ignore[no-untyped-call]
+        row.cells[0].paragraphs[0].text = tag
+
+
+def table_width(table: Table, widths_cm: list[float]) -> None:
+    tbl_pr: Any = table._tbl.tblPr
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
+    width.set(qn("w:type"), "dxa")
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    grid = table._tbl.tblGrid
+    for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
+        col.set(qn("w:w"), str(int(w * 567)))
+    for column, w in zip(table.columns, widths_cm, strict=True):
+        for cell in column.cells:
+            cell.width = Cm(w)
+
+
+def repeat_header(row: object) -> None:
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    header = OxmlElement("w:tblHeader")
+    tr_pr.append(header)
+    cant_split(row)
+
+
+def cant_split(row: object) -> None:
+    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
+def shade_cell(cell: object, fill: str) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tc_pr.append(shd)
+
+
+def keep_with_next(paragraph: Paragraph) -> None:
+    paragraph.paragraph_format.keep_with_next = True
+
+

@@ -1,0 +1,288 @@
+"""The building blocks of a report's data: value types, the base model and the section base.
+
+Every section kind (:mod:`slutrapport.kinds`) and the report itself (:mod:`slutrapport.models`) are
+built from these. The vocabulary is the report's own Swedish (ASCII-folded snake_case): a YAML
+file's keys are the field names.
+
+Conventions:
+
+- Amounts are whole kronor (``int``); never float.
+- Head counts are :class:`~decimal.Decimal` in steps of one half (``159.5``).
+- Percentages are :class:`~decimal.Decimal` between 0 and 100 (``49.7`` means 49,7 %).
+- Dates may be partial ISO strings: ``"2019"``, ``"2022-10"`` or ``"2022-10-31"``.
+- Narrative text is Markdown (see :mod:`slutrapport.narrative` for the subset). A figure written in
+  narrative may be tied to the data as a link,
+  ``[2 949](tal:horisontella_kriterier.deltagare.totalt)``,
+  renders as the text ``2 949`` and is checked against the figure it names.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+import types
+import typing
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "FORBIDDEN_CHARACTERS",
+    "MARKDOWN",
+    "Anstallda",
+    "Antal",
+    "Belopp",
+    "Datum",
+    "Deltagare",
+    "Forandring",
+    "Kronor",
+    "Loc",
+    "Markdown",
+    "Modell",
+    "Period",
+    "Procent",
+    "Tal",
+    "clean_text",
+    "forbidden_message",
+    "markdown_fields",
+]
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
+
+
+def _swedish_number(value: Any) -> Any:
+    """Accept a Swedish-written number in a string ("159,5", "16 713 030", "−2") as well as numbers.
+
+    Floats from YAML become Decimals through their shortest repr, so ``159.5`` stays exact.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = _SPACES.sub("", value).replace("\u2212", "-").replace(",", ".")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return value
+    return value
+
+
+def _whole(value: Any) -> Any:
+    """Turn a Swedish-written whole number into an int, leaving anything else to pydantic."""
+    if isinstance(value, bool):
+        raise ValueError(f"ska vara ett heltal, inte {str(value).lower()}")
+    value = _swedish_number(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _halves(value: Decimal) -> Decimal:
+    if (value * 2) != (value * 2).to_integral_value():
+        raise ValueError("antalet anställda anges i hela eller halva tjänster (t.ex. 2 eller 2,5)")
+    return value
+
+
+def _partial_date(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return f"{value:04d}"
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+def _valid_partial_date(value: str) -> str:
+    parts = value.split("-")
+    try:
+        _dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
+                 int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError) as exc:
+        raise ValueError(f"ogiltigt datum: {value!r}") from exc
+    return value
+
+
+Kronor = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**12)]
+"""An amount in whole kronor, 0 or more."""
+Belopp = Annotated[int, BeforeValidator(_whole), Field(ge=-(10**12), le=10**12)]
+"""An amount in whole kronor that may be negative (a difference)."""
+Antal = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**9)]
+"""A count of things: visits, activities, participants, companies."""
+Anstallda = Annotated[
+    Decimal, BeforeValidator(_swedish_number), Field(ge=0, le=10**7), AfterValidator(_halves)
+]
+"""A head count in whole or half posts."""
+Forandring = Annotated[
+    Decimal, BeforeValidator(_swedish_number), Field(ge=-(10**7), le=10**7), AfterValidator(_halves)
+]
+"""A change in head count, in whole or half posts; may be negative."""
+Procent = Annotated[Decimal, BeforeValidator(_swedish_number), Field(ge=0, le=100)]
+"""A share in per cent, 0 to 100."""
+Tal = Annotated[Decimal, BeforeValidator(_swedish_number), Field(ge=-(10**12), le=10**12)]
+"""Any figure (an indicator's outcome or target)."""
+Datum = Annotated[
+    str,
+    BeforeValidator(_partial_date),
+    Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$"),
+    AfterValidator(_valid_partial_date),
+]
+"""A date, as precise as it is known: ``2019``, ``2022-10`` or ``2022-10-31``."""
+
+
+class _MarkdownMarker:
+    """Marks a ``str`` field as narrative Markdown (see :mod:`slutrapport.narrative`)."""
+
+    def __repr__(self) -> str:
+        return "Markdown"
+
+
+MARKDOWN = _MarkdownMarker()
+Markdown = Annotated[str, MARKDOWN]
+"""Narrative text in the documented Markdown subset."""
+
+
+def _holds_markdown(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        args = typing.get_args(annotation)
+        return MARKDOWN in args[1:] or _holds_markdown(args[0])
+    if origin in (typing.Union, types.UnionType, list):
+        return any(_holds_markdown(a) for a in typing.get_args(annotation))
+    return False
+
+
+@functools.cache
+def markdown_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The names of a model's fields that hold narrative Markdown (alone, optional or in a list).
+
+    It depends only on the class, so it is worked out once per class.
+    """
+    return frozenset(
+        name for name, field in model.model_fields.items()
+        if MARKDOWN in field.metadata or _holds_markdown(field.annotation))
+
+
+Loc = tuple[str | int, ...]
+"""A place in the data: keys and list indices from the root."""
+
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 forbids: they would corrupt a .docx, so text holding them is refused."""
+
+
+def forbidden_message(text: str) -> str | None:
+    """The Swedish complaint about the first character of text that XML 1.0 forbids, if any."""
+    found = FORBIDDEN_CHARACTERS.search(text)
+    if not found:
+        return None
+    return (
+        f"otillåtet tecken U+{ord(found.group()):04X} på position {found.start() + 1} "
+        "(ett styrtecken som inte får finnas i ett Word-dokument); ta bort det, "
+        "eller tvätta texten med slutrapport.clean_text"
+    )
+
+
+def _refuse_forbidden(value: Any) -> None:
+    if isinstance(value, str):
+        message = forbidden_message(value)
+        if message:
+            raise ValueError(message)
+    elif isinstance(value, list):
+        for item in value:
+            _refuse_forbidden(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_forbidden(key)
+            _refuse_forbidden(item)
+
+
+def _unify_newlines(value: Any) -> Any:
+    """Read ``\r\n`` and a lone ``\r`` as ``\n`` in every text."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+    if isinstance(value, list):
+        return [_unify_newlines(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _unify_newlines(v) for k, v in value.items()}
+    return value
+
+
+def clean_text(text: str) -> str:
+    """Remove the characters XML 1.0 forbids (see ``FORBIDDEN_CHARACTERS``), keeping all others.
+
+    >>> clean_text("Smide\x07 & Industrimontage")
+    'Smide & Industrimontage'
+    """
+    return FORBIDDEN_CHARACTERS.sub("", text)
+
+
+class Modell(BaseModel):
+    """Base of every section: unknown keys are errors, so a misspelt key is never lost silently."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_forbidden_characters(cls, value: Any) -> Any:
+        _refuse_forbidden(value)
+        return _unify_newlines(value)
+
+
+class Period(Modell):
+    """A period from one date to another (``2019``–``2022``, ``2020-05``–``2022-09``)."""
+
+    fran: Datum = Field(description="Periodens start, t.ex. 2019 eller 2020-05.")
+    till: Datum = Field(description="Periodens slut, t.ex. 2022 eller 2022-09.")
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Period:
+        if self.till < self.fran:
+            raise ValueError(f"perioden slutar ({self.till}) före den börjar ({self.fran})")
+        return self
+
+
+
+class Deltagare(Modell):
+    """Participants in the project's activities, by gender."""
+
+    kvinnor: Antal = Field(description="Antal kvinnor.")
+    man: Antal | None = Field(None, description="Antal män (räknas ut om det saknas).")
+    totalt: Antal | None = Field(
+        None, description="Antal deltagare totalt (räknas ut om det saknas).")
+    andel_kvinnor: Procent | None = Field(None, description="Angiven andel kvinnor i procent.")
+    andel_man: Procent | None = Field(None, description="Angiven andel män i procent.")
+
+    @model_validator(mode="after")
+    def _two_of_three(self) -> Deltagare:
+        if self.man is None and self.totalt is None:
+            raise ValueError("ange minst två av kvinnor, man och totalt")
+        return self
+
+    @property
+    def man_beraknat(self) -> int:
+        """Men: as stated, else all participants less the women."""
+        if self.man is not None:
+            return self.man
+        assert self.totalt is not None
+        return self.totalt - self.kvinnor
+
+    @property
+    def totalt_beraknat(self) -> int:
+        """All participants: as stated, else women plus men."""
+        if self.totalt is not None:
+            return self.totalt
+        assert self.man is not None
+        return self.kvinnor + self.man

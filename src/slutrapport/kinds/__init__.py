@@ -1,0 +1,145 @@
+"""Section kinds: one module per kind, each a pydantic model with its own checks and rendering.
+
+A report is ``projekt`` plus a list ``avsnitt`` whose items each name their kind with ``typ``
+(a discriminated union over the classes registered here). A kind is one class, a subclass of
+:class:`Section`, in one module of this package; it carries
+
+- its fields (the data vocabulary, Swedish),
+- :meth:`Section.findings` — its checks, yielding findings with places relative to the section,
+- :meth:`Section.context` — what a template sees of it, every figure ready to print,
+- :meth:`Section.charts` — the charts it can draw (names in ``DIAGRAM``),
+- :meth:`Section.fragment` — how the default template renders it.
+
+Adding a kind is adding a module here: the registry finds it, and the schema, ``new``,
+``template check``, the default template and the docs pick it up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from collections.abc import Callable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from pydantic import Field
+
+from slutrapport.fields import Loc, Modell
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+    from slutrapport.charts import Drawn
+    from slutrapport.models import Slutrapport
+
+__all__ = ["ID_PATTERN", "KINDS", "Raw", "Section", "Severity", "kinds", "round_like"]
+
+Severity = Literal["error", "warning", "info"]
+Raw = tuple[str, Severity, Loc, str, Any, Any]
+"""A finding as a kind yields it: code, severity, place (relative to the section), message,
+expected and actual."""
+LinkId = Callable[[str], str]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+"""A section's id: lower-case ASCII letters, digits and underscores, starting with a letter."""
+
+KINDS: dict[str, type[Section]] = {}
+"""Every section kind by its ``typ``, in the order the modules are named."""
+
+
+class Section(Modell):
+    """What every section has: its kind, an id that names it, and a heading."""
+
+    TYP: ClassVar[str] = ""
+    """The kind's name, as written in ``typ``."""
+    BESKRIVNING: ClassVar[str] = ""
+    """One Swedish line on what the kind is for (docs, ``new``, the schema)."""
+    DIAGRAM: ClassVar[tuple[str, ...]] = ()
+    """The charts the kind can draw, by name (``<id>.diagram.<namn>`` in a template)."""
+
+    id: str | None = Field(
+        None, pattern=ID_PATTERN,
+        description="Avsnittets namn i datat (små bokstäver, siffror och _); används i "
+                    "tallänkar och i en egen mall. Lämnas det tomt används typen.",
+    )
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        field = cls.model_fields.get("typ")
+        if field is None:
+            return
+        for tag in getattr(field.annotation, "__args__", ()):
+            KINDS[tag] = cls
+
+    @property
+    def name(self) -> str:
+        """The id (set for every section once the report is validated)."""
+        return self.id or str(getattr(self, "typ", ""))
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        """The section's own checks; places are relative to the section."""
+        return iter(())
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        """Figures and lists left to fill in (places relative to the section, a Swedish note)."""
+        return iter(())
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        """Add what a template needs beyond the fields (computed figures) to ``out``."""
+
+    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
+        """The section's charts, each as a function that draws it (None: nothing to draw)."""
+        return {}
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        """Write the default template's part for this kind; ``var`` names the section."""
+        raise NotImplementedError
+
+
+def round_like(value: Decimal, shown: Decimal) -> Decimal:
+    """Round value half-up to as many decimals as the stated figure shows.
+
+    >>> round_like(Decimal("49.7118"), Decimal("49.7"))
+    Decimal('49.7')
+    """
+    exponent = shown.normalize().as_tuple().exponent
+    places = min(exponent, 0) if isinstance(exponent, int) else 0
+    return value.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP)
+
+
+def share(part: Decimal | int, whole: Decimal | int) -> Decimal:
+    """``part`` in per cent of ``whole``, rounded half-up to one decimal.
+
+    >>> share(1466, 2949)
+    Decimal('49.7')
+    """
+    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def kinds() -> dict[str, type[Section]]:
+    """Import every kind module of this package (once) and return the registry."""
+    if not _loaded:
+        for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+            if not module.name.startswith("_"):
+                importlib.import_module(f"{__name__}.{module.name}")
+        _loaded.append(True)
+    return KINDS
+
+
+_loaded: list[bool] = []
+
+
+def slug(text: str) -> str:
+    """An id made from a heading: ASCII-folded snake_case.
+
+    >>> slug("Samverkan Umeå")
+    'samverkan_umea'
+    """
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+    if not out or not out[0].isalpha():
+        out = "avsnitt_" + out if out else "avsnitt"
+    return out[:40].rstrip("_")

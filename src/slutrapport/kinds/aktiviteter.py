@@ -1,0 +1,58 @@
+"""Activities: a group of activity areas, each with its count, key figures and narrative."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import Field
+
+from slutrapport.fields import Antal, Loc, Markdown, Modell
+from slutrapport.kinds import Section
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+
+__all__ = ["Aktiviteter", "Aktivitetsomrade"]
+
+
+class Aktivitetsomrade(Modell):
+    """One activity area: its title, the count it reports and what was done."""
+
+    rubrik: str = Field(min_length=1, description="Aktivitetsområdets rubrik.")
+    antal: Antal | None = Field(
+        None, description="Redovisat antal (besök, aktiviteter, träffar …), om ett sådant finns."
+    )
+    text: Markdown = Field("", description="Vad som gjordes (Markdown).")
+    nyckeltal: dict[str, Antal] = Field(
+        default_factory=dict,
+        description="Andra tal som området redovisar, t.ex. inventerade_aktorer: 66.",
+    )
+
+
+class Aktiviteter(Section):
+    """A group of activity areas under a heading of its own (``Aktiviteterna``)."""
+
+    TYP = "aktiviteter"
+    BESKRIVNING = "Aktivitetsområden med antal, nyckeltal och text."
+
+    typ: Literal["aktiviteter"] = Field(description="Avsnittets typ.")
+    rubrik: str = Field("Aktiviteter", min_length=1, description="Avsnittets rubrik.")
+    antal: Antal | None = Field(None, description="Avsnittets eget redovisade antal, om något.")
+    text: Markdown = Field("", description="Text direkt under rubriken (Markdown).")
+    omraden: list[Aktivitetsomrade] = Field(
+        default_factory=list, description="Aktivitetsområdena.")
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        for a, area in enumerate(self.omraden):
+            if area.antal == 0:
+                yield ("omraden", a, "antal"), f"Antalet i '{area.rubrik}' är 0 — inte ifyllt?"
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        b.h("{{ " + var + ".rubrik }}", 1)
+        b.narrative(var + ".text")
+        b.tag("{%p for omrade in " + var + ".omraden %}")
+        b.h("{{ omrade.rubrik }}", 2)
+        b.narrative("omrade.text")
+        b.tag("{%p endfor %}")

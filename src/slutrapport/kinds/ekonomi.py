@@ -1,0 +1,186 @@
+"""The economy: budget, outcome, costs by category, financing and a preliminary flag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from slutrapport import narrative
+from slutrapport.fields import Belopp, Datum, Kronor, Loc, Markdown, Modell
+from slutrapport.formatting import format_amount, format_month
+from slutrapport.kinds import LinkId, Raw, Section, Severity
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+    from slutrapport.charts import Drawn
+    from slutrapport.models import Slutrapport
+
+__all__ = ["Ekonomi", "Finansiering", "Kostnadspost", "Preliminar"]
+
+_kr = format_amount
+
+
+class Kostnadspost(Modell):
+    """A cost category and its outcome."""
+
+    kategori: str = Field(min_length=1, description="Kostnadsslaget.")
+    belopp: Kronor = Field(description="Utfall i kronor.")
+    fotnot: Markdown | None = Field(None, description="Fotnot till posten.")
+
+
+class Finansiering(Modell):
+    """A financier and the amount it contributed."""
+
+    finansiar: str = Field(min_length=1, description="Finansiärens namn.")
+    belopp: Kronor = Field(description="Belopp i kronor.")
+
+
+class Preliminar(Modell):
+    """A note that the financing figures are preliminary, and as of when."""
+
+    per: Datum | None = Field(None, description="Per när siffrorna gäller, t.ex. 2022-12.")
+    text: Markdown = Field("", description="Förklaringen som den ska stå i rapporten (Markdown).")
+
+
+class Ekonomi(Section):
+    """The economy: budget, outcome, costs by category and financing."""
+
+    TYP = "ekonomi"
+    BESKRIVNING = "Ekonomin: budget, utfall, kostnader per slag och finansiering."
+    DIAGRAM = ("budget", "kostnader")
+
+    typ: Literal["ekonomi"] = Field(description="Avsnittets typ.")
+
+    rubrik: str = Field("Ekonomi", description="Avsnittets rubrik.")
+    budget: Kronor = Field(description="Total budget i kronor.")
+    utfall: Kronor = Field(description="Totalt utfall i kronor.")
+    under_budget: Belopp | None = Field(
+        None, description="Angivet belopp under budget (negativt: över); räknas ut om det saknas."
+    )
+    text: Markdown = Field("", description="Text efter budget och utfall (Markdown).")
+    kostnader_ingress: Markdown = Field("", description="Text före kostnadstabellen (Markdown).")
+    kostnader: list[Kostnadspost] = Field(default_factory=list, description="Kostnader per slag.")
+    summa_kostnader: Kronor | None = Field(None, description="Angiven summa av kostnaderna.")
+    finansiering_ingress: Markdown = Field("", description="Text före finansieringstabellen.")
+    finansiering: list[Finansiering] = Field(default_factory=list, description="Finansieringen.")
+    summa_finansiering: Kronor | None = Field(None, description="Angiven summa av finansieringen.")
+    preliminar: Preliminar | None = Field(
+        None, description="Finns den: finansieringen är preliminär (avvikelser blir varningar)."
+    )
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        yield from self._costs()
+        yield from self._under_budget()
+        yield from self._financing()
+
+    def _costs(self) -> Iterator[Raw]:
+        if not self.kostnader:
+            return
+        total = sum(k.belopp for k in self.kostnader)
+        if self.summa_kostnader is not None and self.summa_kostnader != total:
+            yield ("kostnader-summa", "error", ("summa_kostnader",),
+                   f"Kostnaderna summerar till {_kr(total)}, men summan anges till "
+                   f"{_kr(self.summa_kostnader)} (skillnad {_kr(total - self.summa_kostnader)}).",
+                   self.summa_kostnader, total)
+        if total != self.utfall:
+            yield ("kostnader-summa", "error", ("kostnader",),
+                   f"Kostnaderna summerar till {_kr(total)}, men utfallet anges till "
+                   f"{_kr(self.utfall)} (skillnad {_kr(total - self.utfall)}).",
+                   self.utfall, total)
+
+    def _under_budget(self) -> Iterator[Raw]:
+        if self.under_budget is None:
+            return
+        computed = self.budget - self.utfall
+        if computed != self.under_budget:
+            yield ("under-budget", "error", ("under_budget",),
+                   f"Budget {_kr(self.budget)} − utfall {_kr(self.utfall)} = {_kr(computed)} "
+                   f"under budget, men rapporten anger {_kr(self.under_budget)}.",
+                   computed, self.under_budget)
+
+    def _financing(self) -> Iterator[Raw]:
+        if not self.finansiering:
+            return
+        total = sum(f.belopp for f in self.finansiering)
+        severity: Severity = "warning" if self.preliminar is not None else "error"
+        note = ""
+        if self.preliminar is not None:
+            when = f" ({format_month(self.preliminar.per)})" if self.preliminar.per else ""
+            note = f" Finansieringen är markerad som preliminär{when}."
+        if self.summa_finansiering is not None and self.summa_finansiering != total:
+            yield ("finansiering-summa", severity, ("summa_finansiering",),
+                   f"Finansieringen summerar till {_kr(total)}, men summan anges till "
+                   f"{_kr(self.summa_finansiering)}.{note}", self.summa_finansiering, total)
+        if total != self.utfall:
+            diff = total - self.utfall
+            relation = "över" if diff > 0 else "under"
+            yield ("finansiering-summa", severity, ("finansiering",),
+                   f"Finansieringen summerar till {_kr(total)}, {_kr(abs(diff))} {relation} "
+                   f"utfallet {_kr(self.utfall)}.{note}", self.utfall, total)
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        zero: list[tuple[Loc, int, str]] = [
+            (("budget",), self.budget, "Budgeten"), (("utfall",), self.utfall, "Utfallet")]
+        zero += [(("kostnader", i, "belopp"), k.belopp, f"Kostnaden för '{k.kategori}'")
+                 for i, k in enumerate(self.kostnader)]
+        zero += [(("finansiering", i, "belopp"), f.belopp, f"Beloppet från '{f.finansiar}'")
+                 for i, f in enumerate(self.finansiering)]
+        for loc, value, what in zero:
+            if value == 0:
+                yield loc, f"{what} är 0 — inte ifyllt?"
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        from slutrapport.context import Narrative
+
+        if out["under_budget"] is None:
+            out["under_budget"] = self.budget - self.utfall
+        out["budgetavvikelse"] = abs(out["under_budget"])
+        out["budget_riktning"] = "under" if out["under_budget"] >= 0 else "över"
+        if out["summa_kostnader"] is None:
+            out["summa_kostnader"] = sum(k.belopp for k in self.kostnader)
+        if out["summa_finansiering"] is None:
+            out["summa_finansiering"] = sum(f.belopp for f in self.finansiering)
+        notes: list[dict[str, Any]] = []
+        for k in out["kostnader"]:
+            k["markering"] = ""
+            if k["fotnot"]:
+                k["markering"] = "*" * (len(notes) + 1)
+                marked = narrative.escape(k["markering"]) + k["fotnot"].text
+                notes.append({"markering": k["markering"], "text": Narrative(marked, link_id)})
+        out["fotnoter"] = notes
+
+    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
+        from slutrapport import charts
+
+        out: dict[str, Callable[[], Drawn | None]] = {
+            "budget": lambda: charts.cached("budget", self, lambda: charts.budget(self))}
+        if self.kostnader:
+            out["kostnader"] = lambda: charts.cached("kostnader", self, lambda: charts.costs(self))
+        return out
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        b.h("{{ " + var + ".rubrik }}", 1)
+        b.p("Projektet hade en totalbudget på {{ " + var + ".budget|kr }}.")
+        b.p("Utfallet blev {{ " + var + ".utfall|kr }} det vill säga {{ " + var
+            + ".budgetavvikelse|kr }} {{ " + var + ".budget_riktning }} budget.")
+        b.chart(var, "budget")
+        b.narrative(var + ".text")
+        b.amount_table(var + ".kostnader", "post", var + ".kostnader_ingress",
+                       "Tabell: Kostnader per kostnadsslag (kr)", "Kostnadsslag",
+                       "{{ post.kategori }}", "{{ post.belopp|tal }}{{ post.markering }}",
+                       var + ".summa_kostnader")
+        b.tag("{%p for fotnot in " + var + ".fotnoter %}")
+        b.narrative("fotnot.text.stycken('Fotnot')")
+        b.tag("{%p endfor %}")
+        b.chart(var, "kostnader")
+        b.tag("{%p endif %}")
+        b.amount_table(var + ".finansiering", "rad", var + ".finansiering_ingress",
+                       "Tabell: Finansiering per finansiär (kr)", "Finansiär",
+                       "{{ rad.finansiar }}", "{{ rad.belopp|tal }}", var + ".summa_finansiering")
+        b.tag("{%p endif %}")
+        b.tag("{%p if " + var + ".preliminar %}")
+        b.narrative(var + ".preliminar.text")
+        b.tag("{%p endif %}")

@@ -1,0 +1,350 @@
+"""A company programme ("Program för tillväxt"): workshops, steps, groups and the company table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from slutrapport import narrative
+from slutrapport.fields import (
+    Anstallda,
+    Antal,
+    Forandring,
+    Loc,
+    Markdown,
+    Modell,
+    Period,
+    Procent,
+)
+from slutrapport.formatting import format_decimal, format_integer, format_percent
+from slutrapport.kinds import LinkId, Raw, Section, round_like, share
+from slutrapport.kinds.text import Delavsnitt
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+    from slutrapport.charts import Drawn
+    from slutrapport.models import Slutrapport
+
+__all__ = [
+    "Effekt",
+    "Foretag",
+    "Foretagsprogram",
+    "Konsulter",
+    "Programsteg",
+    "Strategigrupp",
+    "Strategigrupper",
+    "Summa",
+    "Tabellrubriker",
+    "Workshop",
+    "Workshops",
+]
+
+
+def _n(value: int | Decimal) -> str:
+    return format_decimal(value, max_decimals=2)
+
+
+class Workshop(Modell):
+    """One workshop of the growth programme."""
+
+    forelasare: str = Field(min_length=1, description="Föreläsare (en eller flera).")
+    organisation: str | None = Field(None, description="Föreläsarens organisation.")
+    amne: str = Field(min_length=1, description="Ämne eller syfte.")
+    text: Markdown | None = Field(
+        None, description="Raden som den ska stå i rapporten; annars byggs den av fälten ovan."
+    )
+
+
+class Workshops(Modell):
+    """The programme's workshops, with the text that leads into the list."""
+
+    ingress: Markdown = Field("", description="Text före listan (Markdown).")
+    lista: list[Workshop] = Field(default_factory=list, description="Workshopparna.")
+
+
+class Programsteg(Modell):
+    """A step of the growth programme."""
+
+    namn: str = Field(min_length=1, description="Stegets namn.")
+    beskrivning: Markdown = Field("", description="Vad steget innebar (Markdown).")
+
+
+class Strategigrupp(Modell):
+    """One strategy group and the number of companies in it."""
+
+    namn: str | None = Field(None, description="Gruppens namn, om den har något.")
+    antal_foretag: Antal = Field(description="Antal företag i gruppen.")
+
+
+class Strategigrupper(Modell):
+    """The programme's strategy groups (VD-grupper)."""
+
+    ingress: Markdown = Field("", description="Text före avsnittet (Markdown).")
+    rubrik: str = Field("Strategigrupper", description="Avsnittets rubrik.")
+    text: Markdown = Field("", description="Avsnittets text (Markdown).")
+    grupper: list[Strategigrupp] = Field(default_factory=list, description="Grupperna.")
+
+    @property
+    def platser(self) -> int:
+        """Seats in all groups together."""
+        return sum(g.antal_foretag for g in self.grupper)
+
+
+class Konsulter(Modell):
+    """The consultants procured for the programme and their areas."""
+
+    rubrik: str = Field("Konsulter", description="Avsnittets rubrik.")
+    text: Markdown = Field("", description="Text före listan med områden (Markdown).")
+    omraden: list[str] = Field(default_factory=list, description="Områden som upphandlades.")
+    text_efter: Markdown = Field("", description="Text efter listan (Markdown).")
+
+
+class Foretag(Modell):
+    """A company in the growth programme and its head count before and after."""
+
+    namn: str = Field(min_length=1, description="Företagets namn.")
+    anstallda_fore: Anstallda = Field(description="Anställda vid första mätningen (t.ex. 2019).")
+    anstallda_efter: Anstallda = Field(description="Anställda vid sista mätningen (t.ex. okt-22).")
+    okning: Forandring | None = Field(
+        None, description="Angiven ökning; räknas ut (efter − före) om den saknas."
+    )
+    kommun: str | None = Field(None, description="Kommunen där företaget finns.")
+
+    @property
+    def okning_beraknad(self) -> Decimal:
+        """The increase as computed: after less before."""
+        return self.anstallda_efter - self.anstallda_fore
+
+
+class Summa(Modell):
+    """Totals as the report states them (each optional: a missing one is computed)."""
+
+    fore: Anstallda | None = Field(None, description="Angiven summa, första mätningen.")
+    efter: Anstallda | None = Field(None, description="Angiven summa, sista mätningen.")
+    okning: Forandring | None = Field(None, description="Angiven summa av ökningen.")
+
+
+class Tabellrubriker(Modell):
+    """The column headings of the company table."""
+
+    namn: str = Field("Företagsnamn", description="Kolumnen med företagens namn.")
+    fore: str = Field("Före", description="Kolumnen med första mätningen, t.ex. 2019.")
+    efter: str = Field("Efter", description="Kolumnen med sista mätningen, t.ex. okt-22.")
+    okning: str = Field("Ökning", description="Kolumnen med ökningen.")
+    summa: str = Field("Summa", description="Summaradens rubrik.")
+
+
+class Effekt(Modell):
+    """The programme's effect: the company table and its totals."""
+
+    rubrik: str = Field("Effekt", description="Avsnittets rubrik.")
+    text: Markdown = Field("", description="Text före tabellen (Markdown).")
+    tabell: Tabellrubriker = Field(
+        default_factory=Tabellrubriker, description="Tabellens rubriker.")
+    foretag: list[Foretag] = Field(default_factory=list, description="Företagen i programmet.")
+    summa: Summa = Field(
+        default_factory=Summa, description="Angivna summor (räknas ut om de saknas).")
+    okning_procent: Procent | None = Field(
+        None, description="Angiven ökning i procent av första mätningen."
+    )
+
+    def column_sums(self) -> tuple[Decimal, Decimal, Decimal]:
+        """The columns' sums: before, after and the increase (stated, else computed, per row)."""
+        fore = sum((f.anstallda_fore for f in self.foretag), Decimal(0))
+        efter = sum((f.anstallda_efter for f in self.foretag), Decimal(0))
+        okning = sum((f.okning if f.okning is not None else f.okning_beraknad
+                      for f in self.foretag), Decimal(0))
+        return fore, efter, okning
+
+
+class Foretagsprogram(Section):
+    """A company programme: workshops, steps, groups, consultants and the effect on companies."""
+
+    TYP = "foretagsprogram"
+    BESKRIVNING = "Ett program för företag med företagstabell: anställda före, efter och ökning."
+    DIAGRAM = ("anstallda",)
+
+    typ: Literal["foretagsprogram"] = Field(description="Avsnittets typ.")
+    rubrik: str = Field("Program för tillväxt", description="Avsnittets rubrik.")
+    period: Period | None = Field(None, description="När programmets aktiviteter pågick.")
+    foretag_start: Antal | None = Field(None, description="Antal företag när programmet började.")
+    foretag_slut: Antal | None = Field(None, description="Antal företag när programmet slutade.")
+    text: Markdown = Field("", description="Inledande text (Markdown).")
+    workshops: Workshops = Field(default_factory=Workshops, description="Workshopparna.")
+    steg_ingress: Markdown = Field("", description="Text före listan med steg (Markdown).")
+    steg: list[Programsteg] = Field(default_factory=list, description="Programmets steg.")
+    strategigrupper: Strategigrupper | None = Field(None, description="Strategigrupperna.")
+    konsulter: Konsulter | None = Field(None, description="De upphandlade konsulterna.")
+    delar: list[Delavsnitt] = Field(
+        default_factory=list, description="Ytterligare delavsnitt, t.ex. projektmedarbetarnas roll."
+    )
+    effekt: Effekt = Field(default_factory=Effekt, description="Effekten på företagen.")
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        yield from self._company_table()
+        yield from self._groups()
+
+    def _company_table(self) -> Iterator[Raw]:
+        eff = self.effekt
+        base: Loc = ("effekt",)
+        for i, f in enumerate(eff.foretag):
+            if f.okning is not None and f.okning != f.okning_beraknad:
+                yield ("foretag-okning", "error", (*base, "foretag", i, "okning"),
+                       f"{f.namn}: {_n(f.anstallda_fore)} → {_n(f.anstallda_efter)} anställda är "
+                       f"en ökning med {_n(f.okning_beraknad)}, men ökningen anges till "
+                       f"{_n(f.okning)}.", f.okning_beraknad, f.okning)
+        fore, efter, okning = eff.column_sums()
+        columns = (("fore", fore, eff.tabell.fore), ("efter", efter, eff.tabell.efter),
+                   ("okning", okning, eff.tabell.okning))
+        for name, computed, label in columns:
+            stated = getattr(eff.summa, name)
+            if eff.foretag and stated is not None and stated != computed:
+                yield ("foretag-kolumnsumma", "error", (*base, "summa", name),
+                       f"Kolumnen {label} summerar till {_n(computed)}, men summan anges till "
+                       f"{_n(stated)}.", computed, stated)
+        total_fore = eff.summa.fore if eff.summa.fore is not None else fore
+        total_efter = eff.summa.efter if eff.summa.efter is not None else efter
+        difference = total_efter - total_fore
+        if eff.summa.okning is not None and eff.summa.okning != difference:
+            yield ("foretag-total-okning", "error", (*base, "summa", "okning"),
+                   f"Den totala ökningen anges till {_n(eff.summa.okning)}, men "
+                   f"{_n(total_efter)} − {_n(total_fore)} = {_n(difference)}.",
+                   difference, eff.summa.okning)
+        if eff.okning_procent is not None and total_fore:
+            computed_pct = difference / total_fore * 100
+            if round_like(computed_pct, eff.okning_procent) != eff.okning_procent:
+                yield ("foretag-okning-procent", "error", (*base, "okning_procent"),
+                       f"Ökningen anges till {format_percent(eff.okning_procent)}, men "
+                       f"{_n(difference)} av {_n(total_fore)} är "
+                       f"{format_percent(computed_pct, decimals=1)}.",
+                       round_like(computed_pct, eff.okning_procent), eff.okning_procent)
+        if self.foretag_slut is not None and eff.foretag and self.foretag_slut != len(eff.foretag):
+            yield ("foretag-antal", "warning", ("foretag_slut",),
+                   f"Programmet anges ha {format_integer(self.foretag_slut)} företag, men "
+                   f"tabellen har {format_integer(len(eff.foretag))} rader.",
+                   self.foretag_slut, len(eff.foretag))
+
+    def _groups(self) -> Iterator[Raw]:
+        groups = self.strategigrupper
+        if groups is None or not groups.grupper:
+            return
+        companies = (self.foretag_slut if self.foretag_slut is not None
+                     else len(self.effekt.foretag))
+        if not companies:
+            return
+        seats = groups.platser
+        if seats != companies:
+            sizes = ", ".join(format_integer(g.antal_foretag) for g in groups.grupper)
+            yield ("strategigrupper-platser", "warning", ("strategigrupper", "grupper"),
+                   f"Strategigrupperna har {format_integer(seats)} platser ({sizes}), men "
+                   f"programmet har {format_integer(companies)} företag.", companies, seats)
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        if not self.effekt.foretag:
+            yield ("effekt", "foretag"), "Företagstabellen är tom."
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        from slutrapport.context import Narrative
+
+        for w, wout in zip(self.workshops.lista, out["workshops"]["lista"], strict=True):
+            if w.text is not None:
+                line = w.text
+            else:
+                who = narrative.escape(w.forelasare)
+                if w.organisation:
+                    who += f", {narrative.escape(w.organisation)}"
+                line = f"{who}: {narrative.escape(w.amne)}"
+            wout["rad"] = Narrative(line, link_id)
+        for s, sout in zip(self.steg, out["steg"], strict=True):
+            # Only the blank space Markdown ignores: a bare strip() also ate U+0085 and the like.
+            first, _, rest = s.beskrivning.strip(" \t\n").partition("\n\n")
+            lead = f"*{narrative.escape(s.namn)}*"
+            sout["punkt"] = Narrative(f"{lead} – {first}" if first else lead, link_id)
+            sout["fortsattning"] = Narrative(rest, link_id)
+        eff, eout = self.effekt, out["effekt"]
+        for f, fout in zip(eff.foretag, eout["foretag"], strict=True):
+            if fout["okning"] is None:
+                fout["okning"] = f.okning_beraknad
+        summa = eout["summa"]
+        fore, efter, _ = eff.column_sums()
+        if summa["fore"] is None:
+            summa["fore"] = fore
+        if summa["efter"] is None:
+            summa["efter"] = efter
+        if summa["okning"] is None:
+            summa["okning"] = summa["efter"] - summa["fore"]
+        if eout["okning_procent"] is None and summa["fore"]:
+            eout["okning_procent"] = share(summa["efter"] - summa["fore"], summa["fore"])
+        if self.strategigrupper is not None:
+            out["strategigrupper"]["platser"] = self.strategigrupper.platser
+        out["antal_foretag"] = len(eff.foretag)
+
+    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
+        if not self.effekt.foretag:
+            return {}
+        from slutrapport import charts
+
+        effekt = self.effekt
+        return {"anstallda": lambda: charts.cached("anstallda", effekt,
+                                                   lambda: charts.employees(effekt))}
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        from slutrapport._builder import GREY, keep_with_next
+
+        b.h("{{ " + var + ".rubrik }}", 1)
+        b.narrative(var + ".text")
+        b.narrative(var + ".workshops.ingress")
+        b.tag("{%p for w in " + var + ".workshops.lista %}")
+        b.narrative("w.rad.stycken('ListBullet')")
+        b.tag("{%p endfor %}")
+        b.narrative(var + ".steg_ingress")
+        b.tag("{%p for s in " + var + ".steg %}")
+        b.narrative("s.punkt.stycken('ListBullet')")
+        b.narrative("s.fortsattning")
+        b.tag("{%p endfor %}")
+        g = var + ".strategigrupper"
+        b.tag("{%p if " + g + " %}")
+        b.narrative(g + ".ingress")
+        b.h("{{ " + g + ".rubrik }}", 3)
+        b.narrative(g + ".text")
+        b.tag("{%p endif %}")
+        k = var + ".konsulter"
+        b.tag("{%p if " + k + " %}")
+        b.h("{{ " + k + ".rubrik }}", 3)
+        b.narrative(k + ".text")
+        b.tag("{%p for omrade in " + k + ".omraden %}")
+        b.p("{{ omrade }}", "List Bullet")
+        b.tag("{%p endfor %}")
+        b.narrative(k + ".text_efter")
+        b.tag("{%p endif %}")
+        b.tag("{%p for del in " + var + ".delar %}")
+        b.h("{{ del.rubrik }}", 3)
+        b.narrative("del.text")
+        b.tag("{%p for punkt in del.punkter %}")
+        b.narrative("punkt.stycken('ListBullet')")
+        b.tag("{%p endfor %}")
+        b.tag("{%p endfor %}")
+        e = var + ".effekt"
+        b.h("{{ " + e + ".rubrik }}", 3)
+        b.narrative(e + ".text.stycken('Tabellingress')")
+        b.tag("{%p if " + e + ".foretag %}")
+        keep_with_next(b.p("Tabell: Antal anställda i de deltagande företagen", "Caption"))
+        t = b.table([("{{ " + e + ".tabell.namn }}", False),
+                     ("{{ " + e + ".tabell.fore }}", True),
+                     ("{{ " + e + ".tabell.efter }}", True),
+                     ("{{ " + e + ".tabell.okning }}", True)], [8.5, 2.5, 2.5, 2.5])
+        b.loop_row(t, "{%tr for f in " + e + ".foretag %}")
+        b.row(t, [("{{ f.namn }}", False), ("{{ f.anstallda_fore|decimal }}", True),
+                  ("{{ f.anstallda_efter|decimal }}", True), ("{{ f.okning|decimal }}", True)])
+        b.loop_row(t, "{%tr endfor %}")
+        b.row(t, [("{{ " + e + ".tabell.summa }}", False),
+                  ("{{ " + e + ".summa.fore|decimal }}", True),
+                  ("{{ " + e + ".summa.efter|decimal }}", True),
+                  ("{{ " + e + ".summa.okning|decimal }}", True)], bold=True, shade=GREY)
+        b.end_table()
+        b.chart(var, "anstallda")
+        b.tag("{%p endif %}")

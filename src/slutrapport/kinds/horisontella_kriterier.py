@@ -1,0 +1,126 @@
+"""Horizontal criteria (2014–2020): the criteria, their narrative and participants by gender."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from slutrapport.fields import Antal, Deltagare, Loc, Markdown, Procent
+from slutrapport.formatting import format_integer, format_percent
+from slutrapport.kinds import LinkId, Raw, Section, round_like, share
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+    from slutrapport.charts import Drawn
+    from slutrapport.models import Slutrapport
+
+__all__ = [
+    "HorisontellaKriterier",
+    "participant_charts",
+    "participant_context",
+    "participant_findings",
+    "participant_table",
+]
+
+
+def participant_findings(d: Deltagare, loc: Loc) -> Iterator[Raw]:
+    """Women + men against all participants, and the stated shares against the computed ones."""
+    if d.man is not None and d.totalt is not None and d.kvinnor + d.man != d.totalt:
+        yield ("deltagare-summa", "error", (*loc, "totalt"),
+               f"{format_integer(d.kvinnor)} kvinnor + {format_integer(d.man)} män = "
+               f"{format_integer(d.kvinnor + d.man)}, men totalt anges {format_integer(d.totalt)}.",
+               d.kvinnor + d.man, d.totalt)
+    total = d.totalt_beraknat
+    for name, count, who in (("andel_kvinnor", d.kvinnor, "kvinnor"),
+                             ("andel_man", d.man_beraknat, "män")):
+        stated = getattr(d, name)
+        if stated is None or not total:
+            continue
+        computed = Decimal(count) / Decimal(total) * 100
+        if round_like(computed, stated) != stated:
+            yield ("deltagare-andel", "error", (*loc, name),
+                   f"Andelen {who} anges till {format_percent(stated)}, men "
+                   f"{format_integer(count)} av {format_integer(total)} är "
+                   f"{format_percent(computed, decimals=1)}.",
+                   round_like(computed, stated), stated)
+
+
+def participant_context(d: Deltagare, out: dict[str, Any]) -> None:
+    """Fill in men, all participants and the shares where the data leaves them out."""
+    out["man"] = d.man_beraknat
+    out["totalt"] = d.totalt_beraknat
+    for key, count in (("andel_kvinnor", d.kvinnor), ("andel_man", d.man_beraknat)):
+        if out[key] is None:
+            out[key] = share(count, d.totalt_beraknat) if d.totalt_beraknat else Decimal(0)
+
+
+def participant_charts(d: Deltagare | None) -> dict[str, Callable[[], Drawn | None]]:
+    """The participants-by-gender chart, when there are participants."""
+    if d is None:
+        return {}
+    from slutrapport import charts
+
+    return {"deltagare": lambda: charts.cached("deltagare", d, lambda: charts.participants(d))}
+
+
+def participant_table(b: Builder, var: str) -> None:
+    """The participants table and chart of ``<var>.deltagare``, if the section has them."""
+    from slutrapport._builder import keep_with_next
+
+    d = var + ".deltagare"
+    b.tag("{%p if " + d + " %}")
+    keep_with_next(b.p("Tabell: Deltagare i projektets aktiviteter efter kön", "Caption"))
+    t = b.table([("Deltagare", False), ("Antal", True), ("Andel", True)], [8.0, 3.5, 3.5])
+    b.row(t, [("Kvinnor", False), ("{{ " + d + ".kvinnor|tal }}", True),
+              ("{{ " + d + ".andel_kvinnor|procent }}", True)])
+    b.row(t, [("Män", False), ("{{ " + d + ".man|tal }}", True),
+              ("{{ " + d + ".andel_man|procent }}", True)])
+    b.row(t, [("Totalt", False), ("{{ " + d + ".totalt|tal }}", True),
+              ("{{ 100|procent }}", True)], bold=True)
+    b.end_table()
+    b.chart(var, "deltagare")
+    b.tag("{%p endif %}")
+
+
+class HorisontellaKriterier(Section):
+    """The horizontal criteria (2014–2020) and the figures that show how they were met."""
+
+    TYP = "horisontella_kriterier"
+    BESKRIVNING = "Horisontella kriterier (2014–2020) med deltagare efter kön."
+    DIAGRAM = ("deltagare",)
+
+    typ: Literal["horisontella_kriterier"] = Field(description="Avsnittets typ.")
+    rubrik: str = Field("Horisontella kriterier", min_length=1, description="Avsnittets rubrik.")
+    kriterier: list[str] = Field(default_factory=list, description="De horisontella kriterierna.")
+    text: Markdown = Field("", description="Avsnittets text (Markdown).")
+    deltagare: Deltagare | None = Field(None, description="Deltagare fördelade på kön.")
+    andel_kvinnoledda_foretag: Procent | None = Field(
+        None, description="Andel av programföretagen som leds av kvinnor, i procent."
+    )
+    externa_aktiviteter: Antal | None = Field(
+        None, description="Antal externa aktiviteter med de horisontella kriterierna som huvudämne."
+    )
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        if self.deltagare is not None:
+            yield from participant_findings(self.deltagare, ("deltagare",))
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        if self.deltagare is not None and self.deltagare.totalt_beraknat == 0:
+            yield ("deltagare",), "Inga deltagare är ifyllda."
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        if self.deltagare is not None:
+            participant_context(self.deltagare, out["deltagare"])
+
+    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
+        return participant_charts(self.deltagare)
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        b.h("{{ " + var + ".rubrik }}", 1)
+        b.narrative(var + ".text")
+        participant_table(b, var)

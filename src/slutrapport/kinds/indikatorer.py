@@ -1,0 +1,140 @@
+"""Indicators: outcome against target, of two kinds under the 2021–2027 rules, with EU codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from slutrapport.fields import Loc, Markdown, Modell, Tal
+from slutrapport.formatting import NBSP, format_decimal, format_percent
+from slutrapport.kinds import LinkId, Raw, Section
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+    from slutrapport.models import Slutrapport
+
+__all__ = ["Indikator", "Indikatorer"]
+
+Slag = Literal["aktivitetsindikator", "resultatindikator"]
+_GROUP_TITLES = {"aktivitetsindikator": "Aktivitetsindikatorer",
+                 "resultatindikator": "Resultatindikatorer", None: "Indikatorer"}
+
+
+class Indikator(Modell):
+    """An indicator: the outcome against its target."""
+
+    namn: str = Field(min_length=1, description="Indikatorns namn.")
+    slag: Slag | None = Field(
+        None, description="aktivitetsindikator eller resultatindikator (2021–2027).")
+    kod: str | None = Field(
+        None, pattern=r"^[A-Z]{2,4}[0-9]{1,3}[a-z]?$",
+        description="EU:s indikatorkod, t.ex. RCO01 eller RCR02.")
+    utfall: Tal = Field(description="Utfallet.")
+    malvarde: Tal | None = Field(None, description="Målvärdet, om ett sådant finns.")
+    enhet: str | None = Field(None, description="Enhet, t.ex. företag, heltidstjänster eller %.")
+    kalla: str | None = Field(
+        None,
+        description="Sökväg till samma tal på annat ställe i datat; kontrolleras mot utfallet.",
+    )
+    text: Markdown = Field("", description="Meningen som redovisar indikatorn (Markdown).")
+
+
+def _n(value: int | Decimal) -> str:
+    return format_decimal(value, max_decimals=2)
+
+
+def with_unit(value: Decimal | None, unit: str | None) -> str:
+    """'503\u00a0företag', '49,7\u00a0%', '–' for a missing value.
+
+    >>> with_unit(Decimal(503), "företag")
+    '503\\xa0företag'
+    """
+    if value is None:
+        return "–"
+    if unit == "%":
+        return format_percent(value)
+    number = format_decimal(value, max_decimals=2)
+    return f"{number}{NBSP}{unit}" if unit else number
+
+
+class Indikatorer(Section):
+    """The results: narrative and the indicators against their targets."""
+
+    TYP = "indikatorer"
+    BESKRIVNING = "Indikatorer (aktivitets- och resultatindikatorer) med utfall mot målvärde."
+
+    typ: Literal["indikatorer"] = Field(description="Avsnittets typ.")
+    rubrik: str = Field("Resultatet", min_length=1, description="Avsnittets rubrik.")
+    text: Markdown = Field("", description="Text före indikatorerna (Markdown).")
+    indikatorer: list[Indikator] = Field(default_factory=list, description="Indikatorerna.")
+    text_efter: Markdown = Field("", description="Text efter indikatorerna (Markdown).")
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        from slutrapport.checks import number, resolve_path
+
+        for i, ind in enumerate(self.indikatorer):
+            loc: Loc = ("indikatorer", i)
+            unit = f" {ind.enhet}" if ind.enhet and ind.enhet != "%" else ""
+            show = (format_percent if ind.enhet == "%" else _n)
+            if ind.malvarde is not None:
+                met = ind.utfall >= ind.malvarde
+                yield ("indikator-uppfyllt" if met else "indikator-ej-uppfyllt", "info",
+                       (*loc, "utfall"),
+                       f"{ind.namn}: {show(ind.utfall)}{unit} mot målvärdet "
+                       f"{show(ind.malvarde)}{unit} — {'uppfyllt' if met else 'inte uppfyllt'}.",
+                       ind.malvarde, ind.utfall)
+            if ind.kalla is not None:
+                target, found = resolve_path(report, ind.kalla, None)
+                if not found:
+                    yield ("tal-okand-sokvag", "error", (*loc, "kalla"),
+                           f"Sökvägen '{ind.kalla}' finns inte i datat.", ind.kalla, None)
+                else:
+                    source = number(target)
+                    if source is not None and source != ind.utfall:
+                        yield ("indikator-kalla", "error", (*loc, "utfall"),
+                               f"{ind.namn}: utfallet anges till {show(ind.utfall)}, men "
+                               f"{ind.kalla} är {show(source)}.", source, ind.utfall)
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        for i, ind in enumerate(self.indikatorer):
+            if ind.utfall == 0:
+                yield ("indikatorer", i, "utfall"), f"Utfallet för '{ind.namn}' är 0 — inte ifyllt?"
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        groups: dict[str | None, list[dict[str, Any]]] = {}
+        for ind in out["indikatorer"]:
+            ind["utfall_text"] = with_unit(ind["utfall"], ind["enhet"])
+            ind["malvarde_text"] = with_unit(ind["malvarde"], ind["enhet"])
+            ind["namn_med_kod"] = f"{ind['kod']} {ind['namn']}" if ind["kod"] else ind["namn"]
+            if ind["malvarde"] is None:
+                ind["uppfyllt"] = "–"
+            else:
+                ind["uppfyllt"] = "Ja" if ind["utfall"] >= ind["malvarde"] else "Nej"
+            groups.setdefault(ind["slag"], []).append(ind)
+        out["grupper"] = [{"rubrik": _GROUP_TITLES[slag], "indikatorer": rows}
+                          for slag, rows in sorted(groups.items(), key=lambda g: str(g[0]))]
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        from slutrapport._builder import keep_with_next
+
+        b.h("{{ " + var + ".rubrik }}", 1)
+        b.narrative(var + ".text")
+        b.tag("{%p for ind in " + var + ".indikatorer %}")
+        b.narrative("ind.text")
+        b.tag("{%p endfor %}")
+        b.tag("{%p for grupp in " + var + ".grupper %}")
+        keep_with_next(b.p("Tabell: {{ grupp.rubrik }} – utfall mot målvärde", "Caption"))
+        t = b.table([("Indikator", False), ("Utfall", True), ("Målvärde", True),
+                     ("Uppfyllt", False)], [7.5, 3.0, 3.0, 2.5])
+        b.loop_row(t, "{%tr for ind in grupp.indikatorer %}")
+        b.row(t, [("{{ ind.namn_med_kod }}", False),
+                  ("{{ ind.utfall_text }}", True), ("{{ ind.malvarde_text }}", True),
+                  ("{{ ind.uppfyllt }}", False)])
+        b.loop_row(t, "{%tr endfor %}")
+        b.end_table()
+        b.tag("{%p endfor %}")
+        b.narrative(var + ".text_efter")

@@ -1,0 +1,51 @@
+"""The municipalities' own accounts of what the project meant to each of them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import Field
+
+from slutrapport.fields import Markdown, Modell
+from slutrapport.kinds import LinkId, Section
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+
+__all__ = ["Kommun", "Kommuner"]
+
+
+class Kommun(Modell):
+    """One municipality's own account of what the project meant to it."""
+
+    namn: str = Field(min_length=1, description="Kommunens namn, t.ex. Robertsfors.")
+    rubrik: str | None = Field(None, description="Rubrik; annars kommunens namn i versaler.")
+    text: Markdown = Field("", description="Kommunens berättelse (Markdown).")
+
+
+class Kommuner(Section):
+    """Every municipality's account, one sub-section each."""
+
+    TYP = "kommuner"
+    BESKRIVNING = "Kommunernas egna berättelser, en per kommun."
+
+    typ: Literal["kommuner"] = Field(description="Avsnittets typ.")
+    rubrik: str = Field("Projektets betydelse för den egna kommunen", min_length=1,
+                        description="Rubriken över kommunernas berättelser.")
+    text: Markdown = Field("", description="Text före berättelserna (Markdown).")
+    kommuner: list[Kommun] = Field(
+        default_factory=list, description="Varje kommuns berättelse om projektets betydelse.")
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        for k in out["kommuner"]:
+            if k["rubrik"] is None:
+                k["rubrik"] = k["namn"].upper()
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        b.h("{{ " + var + ".rubrik }}", 1)
+        b.narrative(var + ".text")
+        b.tag("{%p for kommun in " + var + ".kommuner %}")
+        b.h("{{ kommun.rubrik }}", 2)
+        b.narrative("kommun.text")
+        b.tag("{%p endfor %}")
