@@ -1,7 +1,7 @@
 """The command line: a thin layer over the same API users import.
 
 Exit codes: 0 fine (warnings allowed), 1 findings with errors (or a ``--strict`` refusal),
-2 unusable input. Only :class:`~slutrapport.errors.SlutrapportError` is caught; ``--debug`` shows
+2 unusable input, 3 an internal error (a bug: one Swedish line, the traceback with ``--debug``). Only :class:`~slutrapport.errors.SlutrapportError` is caught; ``--debug`` shows
 its traceback too.
 """
 
@@ -38,7 +38,29 @@ def _fail(exc: SlutrapportError, debug: bool) -> None:
     sys.exit(exc.exit_code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group: an internal error exits 3 with one Swedish line, never 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
+                SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug of ours: say so plainly, the traceback only on request
+            if "--debug" in sys.argv[1:]:
+                traceback.print_exception(exc)
+            click.echo(f"Internt fel i slutrapport ({type(exc).__name__}); inget är skrivet. "
+                       "Kör samma kommando med --debug för hela spårningen och rapportera den.",
+                       err=True)
+            sys.exit(INTERNAL_ERROR)
+
+
+INTERNAL_ERROR = 3
+"""The exit code of an internal error (a bug), kept apart from 1 (errors found) and 2 (input)."""
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="slutrapport", message="%(prog)s %(version)s")
 def main() -> None:
     """Slutrapporter för regionala näringslivsprojekt: kontrollera datat och skriv rapporten.

@@ -60,19 +60,63 @@ __all__ = [
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
 
 
+MAX_WHOLE_DIGITS = 15
+"""The most digits a figure may have before its decimal comma (a report's largest is 10^12)."""
+MAX_DECIMALS = 10
+"""The most decimals a figure may have (a share is given to two or three at most)."""
+MAX_TEXT_DIGITS = 60
+"""A number written as text with more characters than this is refused before it is parsed."""
+
+
+def _bounded(value: Decimal | int) -> Decimal | int:
+    """Refuse a figure no report can have, before any arithmetic makes it costly.
+
+    ``Decimal("1e999999999")`` is cheap to hold, but ``int()`` of it, or quantizing it, can hang
+    or eat all memory; a figure with thousands of digits or decimals is a mistake in any case.
+    """
+    if isinstance(value, int):
+        if value.bit_length() > 64 or abs(value) >= 10**MAX_WHOLE_DIGITS:
+            raise ValueError(
+                f"talet är orimligt stort (högst {MAX_WHOLE_DIGITS} siffror före decimaltecknet)")
+        return value
+    if not value.is_finite():
+        return value  # pydantic refuses it with its own (translated) message
+    if value and value.adjusted() >= MAX_WHOLE_DIGITS:
+        raise ValueError(
+            f"talet är orimligt stort (högst {MAX_WHOLE_DIGITS} siffror före decimaltecknet)")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
+        trimmed = value.normalize() if value.adjusted() > -MAX_DECIMALS * 2 else value
+        trimmed_exponent = trimmed.as_tuple().exponent
+        if value and isinstance(trimmed_exponent, int) and trimmed_exponent < -MAX_DECIMALS:
+            raise ValueError(f"talet har för många decimaler (högst {MAX_DECIMALS})")
+        if not value:
+            return Decimal(0)
+        return trimmed
+    return value
+
+
 def _swedish_number(value: Any) -> Any:
     """Accept a Swedish-written number in a string ("159,5", "16 713 030", "−2") as well as numbers.
 
-    Floats from YAML become Decimals through their shortest repr, so ``159.5`` stays exact.
+    Floats from YAML become Decimals through their shortest repr, so ``159.5`` stays exact. A
+    figure out of all reason (see :func:`_bounded`) is refused with a Swedish message.
     """
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
-        return Decimal(repr(value))
+        return _bounded(Decimal(repr(value))) if value == value and abs(value) != float("inf") \
+            else Decimal(repr(value))
+    if isinstance(value, int | Decimal):
+        return _bounded(value)
     if isinstance(value, str):
+        if len(value) > MAX_TEXT_DIGITS:
+            if re.fullmatch(r"[\s\u00a0\u202f\u2009+\-\u2212\d.,eE]+", value):
+                raise ValueError(f"talet har för många siffror ({len(value)} tecken)")
+            return value
         text = _SPACES.sub("", value).replace("\u2212", "-").replace(",", ".")
         try:
-            return Decimal(text)
+            return _bounded(Decimal(text))
         except InvalidOperation:
             return value
     return value

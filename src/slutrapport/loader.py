@@ -27,6 +27,10 @@ __all__ = ["MAX_FILE_BYTES", "format_loc", "from_data", "load", "read_yaml"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """A data file larger than this is refused rather than read (a report is well under 1 MB)."""
+MAX_DEPTH = 64
+"""The deepest nesting of lists and mappings a data file may have (a report needs about ten)."""
+MAX_EXPANDED_CHARS = 2 * MAX_FILE_BYTES
+"""The most text a file may hold once every alias (*namn) is written out in full."""
 
 Loc = tuple[str | int, ...]
 
@@ -93,7 +97,16 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
             # libyaml's messages are terser; the pure-Python reader says the same thing the way
             # the messages below are written for (and errors are rare, so its speed is no matter)
             node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise InputError([Problem(
+            f"filen är nästlad för djupt (listor och fält i fler än {MAX_DEPTH} nivåer); "
+            "en rapport behöver ett tiotal", file=file)]) from None
     except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem or ""):
+            raise InputError([Problem(
+                f"filen är nästlad för djupt (listor och fält i fler än {MAX_DEPTH} nivåer); "
+                "en rapport behöver ett tiotal", line=exc.problem_mark.line + 1
+                if exc.problem_mark else None, file=file)]) from None
         raise InputError([_yaml_problem(exc, file, None)]) from exc
     except yaml.reader.ReaderError as exc:
         raise InputError([_reader_problem(exc, text, file)]) from exc
@@ -107,7 +120,7 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
             f"men innehåller {_kind(shown)}", line=1, file=file)])
     lines: dict[Loc, int] = {(): 1}
     try:
-        plain = _from_node(node, (), lines, set())
+        plain = _from_node(node, (), lines, set(), [0])
     except _AliasedContainer as exc:
         raise InputError([Problem(
             "en lista eller samling fält får inte återanvändas med ett alias (*namn); "
@@ -116,6 +129,17 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
     except _DuplicateKey as exc:
         raise InputError([Problem(f"nyckeln '{exc.key}' står två gånger",
                                   path=format_loc(exc.loc), line=exc.line, file=file)]) from None
+    except _TooDeep as exc:
+        raise InputError([Problem(
+            f"filen är nästlad för djupt (listor och fält i fler än {MAX_DEPTH} nivåer); "
+            "en rapport behöver ett tiotal", path=format_loc(exc.loc[:8]) + " …",
+            line=_line(lines, exc.loc), file=file)]) from None
+    except _TooMuchText as exc:
+        raise InputError([Problem(
+            f"filen blir för stor när alias (*namn) skrivs ut: över "
+            f"{MAX_EXPANDED_CHARS // (1024 * 1024)} miljoner tecken text; skriv ut värdena i "
+            "stället för att upprepa en lång text med alias", path=format_loc(exc.loc),
+            line=_line(lines, exc.loc), file=file)]) from None
     return plain, lines
 
 
@@ -132,6 +156,16 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _SPECIAL = {".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity", ".nan": "NaN"}
+
+
+class _TooDeep(Exception):
+    def __init__(self, loc: Loc) -> None:
+        self.loc = loc
+
+
+class _TooMuchText(Exception):
+    def __init__(self, loc: Loc) -> None:
+        self.loc = loc
 
 
 class _DuplicateKey(Exception):
@@ -151,6 +185,8 @@ def _scalar(node: Any) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if len(value) > 40 and (_INT.match(value) or _FLOAT.match(value)):
+        return value  # far more digits than any figure: the model refuses it as text, with care
     if _INT.match(value):
         return int(value)
     if _FLOAT.match(value):
@@ -158,6 +194,8 @@ def _scalar(node: Any) -> Any:
     special = _SPECIAL.get(value.lower())
     if special is not None:
         return Decimal(special)
+    if len(value) > 40:
+        return value
     if re.fullmatch(r"0o[0-7]+", value):
         return int(value[2:], 8)
     if re.fullmatch(r"0x[0-9a-fA-F]+", value):
@@ -165,14 +203,22 @@ def _scalar(node: Any) -> Any:
     return value
 
 
-def _from_node(node: Any, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> Any:
+def _from_node(node: Any, loc: Loc, lines: dict[Loc, int], seen: set[int],
+               chars: list[int]) -> Any:
     """Data from a composed node, recording the line of every key and list item.
 
     A list or mapping reached a second time (through an alias) is refused rather than copied
-    again: nested aliases would otherwise expand a small file into billions of values.
+    again: nested aliases would otherwise expand a small file into billions of values. A text
+    may be repeated through aliases, but the text of the whole file, aliases written out
+    (``chars``), is bounded, and so is the nesting.
     """
     if isinstance(node, yaml.ScalarNode):
+        chars[0] += len(node.value)
+        if chars[0] > MAX_EXPANDED_CHARS:
+            raise _TooMuchText(loc)
         return _scalar(node)
+    if len(loc) > MAX_DEPTH:
+        raise _TooDeep(loc)
     if id(node) in seen:
         raise _AliasedContainer(loc)
     seen.add(id(node))
@@ -180,7 +226,7 @@ def _from_node(node: Any, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> An
         items = []
         for i, item in enumerate(node.value):
             lines[(*loc, i)] = item.start_mark.line + 1
-            items.append(_from_node(item, (*loc, i), lines, seen))
+            items.append(_from_node(item, (*loc, i), lines, seen, chars))
         return items
     out: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -189,7 +235,7 @@ def _from_node(node: Any, loc: Loc, lines: dict[Loc, int], seen: set[int]) -> An
         if key in out:
             raise _DuplicateKey(key, (*loc, key), line)
         lines[(*loc, key)] = line
-        out[key] = _from_node(value_node, (*loc, key), lines, seen)
+        out[key] = _from_node(value_node, (*loc, key), lines, seen, chars)
     return out
 
 
@@ -229,6 +275,13 @@ def _field_at(text: str, line: int, column: int) -> str:
                 walk(child, best)
 
     walk(root, ())
+    if len(best) >= 2 and best[0] == "avsnitt" and isinstance(best[1], int):
+        # a section is named by its id, as in every other message
+        section = next(v for k, v in root.value if str(k.value) == "avsnitt").value[best[1]]
+        sid = next((v.value for k, v in section.value if str(k.value) == "id"), None) \
+            if isinstance(section, yaml.MappingNode) else None
+        if isinstance(sid, str) and re.fullmatch(ID_PATTERN, sid):
+            best = (sid, *best[2:])
     return format_loc(best)
 
 
@@ -283,7 +336,9 @@ def _kind(value: Any) -> str:
         return "en lista"
     if isinstance(value, str):
         return "bara text"
-    return f"ett värde av typen {type(value).__name__}"
+    if isinstance(value, bool):
+        return "ett sanningsvärde"
+    return "ett tal"
 
 
 def from_data(
@@ -359,7 +414,33 @@ def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None
 
 
 def _shown(value: Any) -> str:
-    text = repr(value) if not isinstance(value, Decimal) else str(value)
+    """A value as the user wrote it in YAML, never as Python writes it."""
+    from slutrapport.formatting import format_decimal
+
+    if value is None:
+        return "ett tomt värde"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) and value.bit_length() > 200:
+        return f"ett tal med omkring {int(value.bit_length() * 0.30103) + 1} siffror"
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if isinstance(value, int | Decimal):
+        if isinstance(value, Decimal) and (not value.is_finite() or abs(value.adjusted()) > 20):
+            return str(value).replace("Infinity", ".inf").replace("NaN", ".nan")
+        return format_decimal(value, max_decimals=10)
+    if isinstance(value, dict):
+        if len(value) == 1:
+            key, item = next(iter(value.items()))
+            return (f"'{_clip(f'{key}: {item}')}', som blev en samling fält eftersom texten har "
+                    "kolon och mellanslag; sätt den inom citattecken")
+        return "en samling fält (nyckel: värde)"
+    if isinstance(value, list):
+        return "en lista"
+    return f"'{_clip(str(value))}'"
+
+
+def _clip(text: str) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 

@@ -20,7 +20,7 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Callable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
@@ -97,15 +97,23 @@ class Section(Modell):
         raise NotImplementedError
 
 
+MAX_PLACES = 20
+"""The most decimals a comparison rounds to; a stated figure with more is compared at this."""
+
+
 def round_like(value: Decimal, shown: Decimal) -> Decimal:
     """Round value half-up to as many decimals as the stated figure shows.
 
     >>> round_like(Decimal("49.7118"), Decimal("49.7"))
     Decimal('49.7')
     """
-    exponent = shown.normalize().as_tuple().exponent
-    places = min(exponent, 0) if isinstance(exponent, int) else 0
-    return value.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP)
+    with localcontext() as ctx:
+        # Bounded: a figure in a text may be written with any number of decimals, and a
+        # quantize beyond the context's precision raises instead of rounding.
+        ctx.prec = 60
+        exponent = shown.normalize().as_tuple().exponent
+        places = max(min(exponent, 0), -MAX_PLACES) if isinstance(exponent, int) else 0
+        return value.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP)
 
 
 def share(part: Decimal | int, whole: Decimal | int) -> Decimal:
