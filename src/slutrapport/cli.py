@@ -1,8 +1,9 @@
 """The command line: a thin layer over the same API users import.
 
 Exit codes: 0 fine (warnings allowed), 1 findings with errors (or a ``--strict`` refusal),
-2 unusable input, 3 an internal error (a bug: one Swedish line, the traceback with ``--debug``). Only :class:`~slutrapport.errors.SlutrapportError` is caught; ``--debug`` shows
-its traceback too.
+2 unusable input, 3 an internal error (a bug: one Swedish line, the traceback with
+``--debug``). :class:`~slutrapport.errors.SlutrapportError` is reported in its own words;
+``--debug`` shows its traceback too.
 """
 
 from __future__ import annotations
