@@ -275,7 +275,7 @@ def _field_at(text: str, line: int, column: int) -> str:
                 walk(child, best)
 
     walk(root, ())
-    if len(best) >= 2 and best[0] == "avsnitt" and isinstance(best[1], int):
+    if root is not None and len(best) >= 2 and best[0] == "avsnitt" and isinstance(best[1], int):
         # a section is named by its id, as in every other message
         section = next(v for k, v in root.value if str(k.value) == "avsnitt").value[best[1]]
         sid = next((v.value for k, v in section.value if str(k.value) == "id"), None) \

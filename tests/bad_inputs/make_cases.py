@@ -67,7 +67,7 @@ def line_of(needle: str, within: str | None = None) -> int:
     """The 1-based line of the fixture on which ``needle`` starts (after leading newlines).
 
     >>> line_of("projekt:\\n", within="\\nprojekt:\\n")
-    20
+    25
     """
     pos = _find(needle, within)
     return TEXT.count("\n", 0, pos) + 1 + (len(needle) - len(needle.lstrip("\n")))
@@ -141,15 +141,15 @@ def cases() -> list[Case]:
     ))
     add(Case(
         "yaml_duplicate_top_key",
-        "a top-level section given twice",
-        swap("\nekonomi:\n", "\nrubriker:\n  innehall: Innehåll\n\nekonomi:\n"),
-        ["nyckeln 'rubriker' står två gånger"], line=line_of("\nekonomi:\n"),
+        "a top-level key given twice (rubriker, again before avsnitt)",
+        swap("\navsnitt:\n", "\nrubriker:\n  innehall: Innehåll\n\navsnitt:\n"),
+        ["nyckeln 'rubriker' står två gånger"], line=line_of("\navsnitt:\n"),
     ))
     add(Case(
         "yaml_two_documents",
         "a '---' in the middle, which starts a second YAML document",
-        swap("\nekonomi:\n", "\n---\nekonomi:\n"),
-        ["ett YAML-dokument"], line=line_of("\nekonomi:\n"),
+        swap("\navsnitt:\n", "\n---\navsnitt:\n"),
+        ["ett YAML-dokument"], line=line_of("\navsnitt:\n"),
     ))
     add(Case(
         "yaml_unquoted_impossible_date",
@@ -202,12 +202,12 @@ def cases() -> list[Case]:
     add(Case(
         "mapping_for_list",
         "a mapping where a list is expected (horisontella_kriterier.kriterier)",
-        swap("    - hållbar utveckling\n"
-             "    - lika möjligheter och icke-diskriminering\n"
-             "    - jämställdhet mellan män och kvinnor\n",
-             "    hållbar utveckling: ja\n"
-             "    lika möjligheter och icke-diskriminering: ja\n"
-             "    jämställdhet mellan män och kvinnor: ja\n"),
+        swap("      - hållbar utveckling\n"
+             "      - lika möjligheter och icke-diskriminering\n"
+             "      - jämställdhet mellan män och kvinnor\n",
+             "      hållbar utveckling: ja\n"
+             "      lika möjligheter och icke-diskriminering: ja\n"
+             "      jämställdhet mellan män och kvinnor: ja\n"),
         ["ska vara en lista"], line=line_of("  kriterier:"),
         path="horisontella_kriterier.kriterier",
     ))
@@ -215,7 +215,8 @@ def cases() -> list[Case]:
         "boolean_for_count",
         "true where a count is expected; it must not be taken as 1",
         swap("antal: 259", "antal: true"),
-        ["ska vara ett heltal"], line=line_of("antal: 259"), path="aktiviteter[0].omraden[0].antal",
+        ["ska vara ett heltal"], line=line_of("antal: 259"),
+        path="aktiviteterna.omraden[0].antal",
 
     ))
     add(Case(
@@ -229,24 +230,24 @@ def cases() -> list[Case]:
     add(Case(
         "unknown_top_level_key",
         "a top-level key like no known one; the message lists the allowed keys",
-        swap("\nekonomi:\n", "\nbilagor: ingen\n\nekonomi:\n"),
-        ["okänt fält 'bilagor'", "tillåtna fält här:", "ekonomi", "projekt"],
-        line=line_of("\nekonomi:\n"), path="bilagor",
+        swap("\navsnitt:\n", "\nbilagor: ingen\n\navsnitt:\n"),
+        ["okänt fält 'bilagor'", "tillåtna fält här:", "avsnitt", "projekt"],
+        line=line_of("\navsnitt:\n"), path="bilagor",
     ))
-    line = line_of("\nekonomi:\n")
+    line = line_of("\navsnitt:\n")
     add(Case(
         "misspelt_top_level_key",
-        "a misspelt top-level key (ekonmi), with the suggestion",
-        swap("\nekonomi:\n", "\nekonmi:\n"),
-        ["okänt fält 'ekonmi'", "menade du 'ekonomi'?"], line=line, path="ekonmi",
-        exact=f"InputError: misspelt_top_level_key.yaml:{line}: ekonmi: okänt fält 'ekonmi'; "
-              "menade du 'ekonomi'?\n",
+        "a misspelt top-level key (avsnit), with the suggestion",
+        swap("\navsnitt:\n", "\navsnit:\n"),
+        ["okänt fält 'avsnit'", "menade du 'avsnitt'?"], line=line, path="avsnit",
+        exact=f"InputError: misspelt_top_level_key.yaml:{line}: avsnit: okänt fält 'avsnit'; "
+              "menade du 'avsnitt'?\n",
     ))
     line = line_of("  kostnader:\n")
     add(Case(
         "misspelt_ekonomi_kostnadr",
         "a misspelt nested key (ekonomi.kostnadr), with the suggestion",
-        swap("  kostnader:\n", "  kostnadr:\n"),
+        swap("    kostnader:\n", "    kostnadr:\n"),
         ["okänt fält 'kostnadr'", "menade du 'kostnader'?"], line=line, path="ekonomi.kostnadr",
         exact=f"InputError: misspelt_ekonomi_kostnadr.yaml:{line}: ekonomi.kostnadr: okänt fält "
               "'kostnadr'; menade du 'kostnader'?\n",
@@ -281,9 +282,10 @@ def cases() -> list[Case]:
     add(Case(
         "unknown_key_in_list_item",
         "an unknown key in a list item (a cost), listing the allowed keys",
-        swap("      belopp: 120266\n", "      belopp: 120266\n      kommentar: preliminärt\n"),
+        swap("        belopp: 120266\n",
+             "        belopp: 120266\n        kommentar: preliminärt\n"),
         ["okänt fält 'kommentar'", "tillåtna fält här: belopp, fotnot, kategori"],
-        line=line_of("      belopp: 120266\n") + 1, path="ekonomi.kostnader[3].kommentar",
+        line=line_of("        belopp: 120266\n") + 1, path="ekonomi.kostnader[3].kommentar",
     ))
 
     # --- missing or empty required fields ----------------------------------------------------
@@ -295,9 +297,10 @@ def cases() -> list[Case]:
     ))
     add(Case(
         "missing_ekonomi_budget",
-        "ekonomi.budget left out; the line is that of ekonomi",
-        swap("  budget: 16713030\n", ""),
-        ["fältet saknas men måste finnas"], line=line_of("\nekonomi:\n"), path="ekonomi.budget",
+        "ekonomi.budget left out; the line is that of the ekonomi section",
+        swap("    budget: 16713030\n", ""),
+        ["fältet saknas men måste finnas"], line=line_of("  - typ: ekonomi\n"),
+        path="ekonomi.budget",
     ))
     add(Case(
         "missing_company_namn",
@@ -318,8 +321,8 @@ def cases() -> list[Case]:
         "negative_count",
         "a negative count (antal: -3)",
         swap("antal: 259", "antal: -3"),
-        ["får inte vara negativt", "-3"], line=line_of("antal: 259"),
-        path="aktiviteter[0].omraden[0].antal",
+        ["får inte vara negativt", "(fick \u22123)"], line=line_of("antal: 259"),
+        path="aktiviteterna.omraden[0].antal",
     ))
     line = line_of("belopp: 7095150")
     add(Case(
@@ -328,7 +331,7 @@ def cases() -> list[Case]:
         swap("belopp: 7095150", "belopp: -5"),
         ["får inte vara negativt"], line=line, path="ekonomi.kostnader[2].belopp",
         exact=f"InputError: negative_amount.yaml:{line}: ekonomi.kostnader[2].belopp: får inte "
-              "vara negativt (fick -5)\n",
+              "vara negativt (fick \u22125)\n",
     ))
     add(Case(
         "absurd_amount",
