@@ -14,7 +14,7 @@ from docx.table import Table
 
 from slutrapport import check, from_data
 from slutrapport.formatting import format_decimal, format_integer
-from slutrapport.models import Slutrapport
+from slutrapport.models import Foretagsprogram, Slutrapport
 from slutrapport.rendering import render_bytes
 
 COMPANIES, MUNICIPALITIES, CATEGORIES, GROUPS, AREAS_PER_GROUP, FINANCIERS = (
@@ -27,9 +27,12 @@ def empty_report() -> Slutrapport:
     return from_data({
         "projekt": {"namn": "Tomt projekt", "kortnamn": "T 0",
                     "period": {"fran": "2024", "till": "2025"}},
-        "program_for_tillvaxt": {"foretag_slut": 0, "effekt": {"foretag": []}},
-        "resultat": {"indikatorer": []},
-        "ekonomi": {"budget": 0, "utfall": 0, "kostnader": [], "finansiering": []},
+        "avsnitt": [
+            {"typ": "foretagsprogram", "id": "program_for_tillvaxt", "foretag_slut": 0,
+             "effekt": {"foretag": []}},
+            {"typ": "indikatorer", "id": "resultat", "indikatorer": []},
+            {"typ": "ekonomi", "budget": 0, "utfall": 0, "kostnader": [], "finansiering": []},
+        ],
     })
 
 
@@ -53,16 +56,19 @@ def big_data() -> dict[str, Any]:
         "projekt": {"namn": "Stort projekt", "kortnamn": "S 1",
                     "period": {"fran": "2020", "till": "2024"}, "kommuner": municipalities,
                     "finansiarer": [f["finansiar"] for f in financing]},
-        "aktiviteter": [
-            {"rubrik": f"Grupp {g}",
-             "omraden": [{"rubrik": f"Område {g}.{a}", "antal": a,
-                          "text": f"[{a}](tal:antal) aktiviteter."}
-                         for a in range(1, AREAS_PER_GROUP + 1)]}
-            for g in range(1, GROUPS + 1)],
-        "program_for_tillvaxt": {"foretag_slut": COMPANIES, "effekt": {"foretag": companies}},
-        "kommuner": [{"namn": k, "text": f"Texten för {k}."} for k in municipalities],
-        "ekonomi": {"budget": total + 5, "utfall": total, "kostnader": costs,
-                    "finansiering": financing},
+        "avsnitt": [
+            *({"typ": "aktiviteter", "rubrik": f"Grupp {g}",
+               "omraden": [{"rubrik": f"Område {g}.{a}", "antal": a,
+                            "text": f"[{a}](tal:antal) aktiviteter."}
+                           for a in range(1, AREAS_PER_GROUP + 1)]}
+              for g in range(1, GROUPS + 1)),
+            {"typ": "foretagsprogram", "id": "program_for_tillvaxt", "foretag_slut": COMPANIES,
+             "effekt": {"foretag": companies}},
+            {"typ": "kommuner",
+             "kommuner": [{"namn": k, "text": f"Texten för {k}."} for k in municipalities]},
+            {"typ": "ekonomi", "budget": total + 5, "utfall": total, "kostnader": costs,
+             "finansiering": financing},
+        ],
     }
 
 
@@ -109,8 +115,8 @@ def test_thousands_of_rows_render_every_row_and_the_totals(big: Slutrapport) -> 
     elapsed = time.perf_counter() - started
     by_head = tables(doc)
     firms, costs, money = by_head["Företagsnamn"], by_head["Kostnadsslag"], by_head["Finansiär"]
-    p = big.program_for_tillvaxt
-    assert p is not None
+    p = big.section("program_for_tillvaxt")
+    assert isinstance(p, Foretagsprogram)
     fore = sum((f.anstallda_fore for f in p.effekt.foretag), Decimal(0))
     efter = sum((f.anstallda_efter for f in p.effekt.foretag), Decimal(0))
     total = sum(1000 * i for i in range(1, CATEGORIES + 1))
