@@ -42,8 +42,8 @@ from pydantic import BaseModel
 
 from slutrapport import narrative
 from slutrapport.fields import Loc
-from slutrapport.formatting import format_decimal
-from slutrapport.kinds import Raw, Severity, round_like
+from slutrapport.formatting import format_date, format_decimal
+from slutrapport.kinds import Raw, Severity, date_bounds, round_like
 from slutrapport.loader import format_loc
 from slutrapport.models import Slutrapport, markdown_fields
 
@@ -98,6 +98,18 @@ def check(report: Slutrapport) -> list[Finding]:
 def has_errors(findings: list[Finding]) -> bool:
     """Whether any finding is an error."""
     return any(f.severity == "error" for f in findings)
+
+
+@_check
+def _report_date(report: Slutrapport) -> Iterator[Raw]:
+    """A report can't be written before its project started."""
+    p = report.projekt
+    if p.rapportdatum is not None and \
+            date_bounds(p.rapportdatum)[1] < date_bounds(p.period.fran)[0]:
+        yield ("rapportdatum", "error", ("projekt", "rapportdatum"),
+               f"Rapporten är daterad {format_date(p.rapportdatum)}, före projektets start "
+               f"{format_date(p.period.fran)} (projekt.period.fran).",
+               p.period.fran, p.rapportdatum)
 
 
 @_check

@@ -16,6 +16,7 @@ Adding a kind is adding a module here: the registry finds it, and the schema, ``
 
 from __future__ import annotations
 
+import datetime as _dt
 import importlib
 import pkgutil
 import re
@@ -123,6 +124,32 @@ def share(part: Decimal | int, whole: Decimal | int) -> Decimal:
     Decimal('49.7')
     """
     return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are the same, whatever their case or surrounding space.
+
+    >>> same_name("Vännäs", " VÄNNÄS ")
+    True
+    """
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def date_bounds(value: str) -> tuple[_dt.date, _dt.date]:
+    """The first and last day a partial date (``2019``, ``2022-10``, ``2022-10-31``) covers.
+
+    >>> date_bounds("2022-02")
+    (datetime.date(2022, 2, 1), datetime.date(2022, 2, 28))
+    """
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return _dt.date(parts[0], 1, 1), _dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        first = _dt.date(parts[0], parts[1], 1)
+        following = _dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return first, following - _dt.timedelta(days=1)
+    day = _dt.date(parts[0], parts[1], parts[2])
+    return day, day
 
 
 def kinds() -> dict[str, type[Section]]:

@@ -10,7 +10,7 @@ from pydantic import Field
 from slutrapport import narrative
 from slutrapport.fields import Belopp, Datum, Kronor, Loc, Markdown, Modell
 from slutrapport.formatting import format_amount, format_month
-from slutrapport.kinds import LinkId, Raw, Section, Severity
+from slutrapport.kinds import LinkId, Raw, Section, Severity, same_name
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -74,6 +74,22 @@ class Ekonomi(Section):
         yield from self._costs()
         yield from self._under_budget()
         yield from self._financing()
+        yield from self._financiers(report.projekt.finansiarer)
+
+    def _financiers(self, named: list[str]) -> Iterator[Raw]:
+        """The financiers on the title page against the financing rows, both ways."""
+        if not named or not self.finansiering:
+            return
+        for i, row in enumerate(self.finansiering):
+            if not any(same_name(row.finansiar, n) for n in named):
+                yield ("finansiar-okand", "warning", ("finansiering", i, "finansiar"),
+                       f"{row.finansiar} står i finansieringen men inte bland projektets "
+                       "finansiärer (projekt.finansiarer).", named, row.finansiar)
+        for i, name in enumerate(named):
+            if not any(same_name(row.finansiar, name) for row in self.finansiering):
+                yield ("finansiar-saknas", "warning", ("finansiering",),
+                       f"{name} står bland projektets finansiärer (projekt.finansiarer[{i}]) "
+                       "men har ingen rad i finansieringen.", name, None)
 
     def _costs(self) -> Iterator[Raw]:
         if not self.kostnader:

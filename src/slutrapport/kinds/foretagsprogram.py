@@ -19,8 +19,13 @@ from slutrapport.fields import (
     Period,
     Procent,
 )
-from slutrapport.formatting import format_decimal, format_integer, format_percent
-from slutrapport.kinds import LinkId, Raw, Section, round_like, share
+from slutrapport.formatting import (
+    format_decimal,
+    format_integer,
+    format_percent,
+    format_period,
+)
+from slutrapport.kinds import LinkId, Raw, Section, date_bounds, round_like, same_name, share
 from slutrapport.kinds.text import Delavsnitt
 
 if TYPE_CHECKING:
@@ -40,7 +45,23 @@ __all__ = [
     "Tabellrubriker",
     "Workshop",
     "Workshops",
+    "period_within",
 ]
+
+
+def period_within(period: Period | None, report: Slutrapport, loc: Loc,
+                  whose: str) -> Iterator[Raw]:
+    """A warning when a part's period reaches outside the project's period."""
+    if period is None:
+        return
+    start, _ = date_bounds(report.projekt.period.fran)
+    _, end = date_bounds(report.projekt.period.till)
+    if date_bounds(period.fran)[0] < start or date_bounds(period.till)[1] > end:
+        project = report.projekt.period
+        yield ("period-utanfor", "warning", loc,
+               f"{whose} period {format_period(period.fran, period.till)} ligger utanför "
+               f"projektets period {format_period(project.fran, project.till)} (projekt.period).",
+               format_period(project.fran, project.till), format_period(period.fran, period.till))
 
 
 def _n(value: int | Decimal) -> str:
@@ -186,6 +207,13 @@ class Foretagsprogram(Section):
     def findings(self, report: Slutrapport) -> Iterator[Raw]:
         yield from self._company_table()
         yield from self._groups()
+        yield from period_within(self.period, report, ("period",), "Programmets")
+        named = report.projekt.kommuner
+        for i, f in enumerate(self.effekt.foretag):
+            if named and f.kommun is not None and not any(same_name(f.kommun, n) for n in named):
+                yield ("foretag-kommun", "warning", ("effekt", "foretag", i, "kommun"),
+                       f"{f.namn} ligger i {f.kommun}, som inte står bland projektets kommuner "
+                       "(projekt.kommuner).", named, f.kommun)
 
     def _company_table(self) -> Iterator[Raw]:
         eff = self.effekt

@@ -28,6 +28,12 @@ __all__ = [
 
 def participant_findings(d: Deltagare, loc: Loc) -> Iterator[Raw]:
     """Women + men against all participants, and the stated shares against the computed ones."""
+    if d.man is None and d.totalt is not None and d.kvinnor > d.totalt:
+        yield ("deltagare-fler-an-totalt", "error", (*loc, "kvinnor"),
+               f"{format_integer(d.kvinnor)} kvinnor är fler än alla deltagare "
+               f"({format_integer(d.totalt)} totalt).",
+               d.totalt, d.kvinnor)
+        return
     if d.man is not None and d.totalt is not None and d.kvinnor + d.man != d.totalt:
         yield ("deltagare-summa", "error", (*loc, "totalt"),
                f"{format_integer(d.kvinnor)} kvinnor + {format_integer(d.man)} män = "

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from slutrapport.fields import Markdown, Modell
-from slutrapport.kinds import LinkId, Section
+from slutrapport.kinds import LinkId, Raw, Section, same_name
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
+    from slutrapport.models import Slutrapport
 
 __all__ = ["Kommun", "Kommuner"]
 
@@ -35,6 +37,21 @@ class Kommuner(Section):
     text: Markdown = Field("", description="Text före berättelserna (Markdown).")
     kommuner: list[Kommun] = Field(
         default_factory=list, description="Varje kommuns berättelse om projektets betydelse.")
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        named = report.projekt.kommuner
+        if not named:
+            return
+        for i, kommun in enumerate(self.kommuner):
+            if not any(same_name(kommun.namn, n) for n in named):
+                yield ("kommun-okand", "warning", ("kommuner", i, "namn"),
+                       f"{kommun.namn} har en berättelse men står inte bland projektets kommuner "
+                       "(projekt.kommuner).", named, kommun.namn)
+        for i, name in enumerate(named):
+            if not any(same_name(k.namn, name) for k in self.kommuner):
+                yield ("kommun-saknas", "warning", ("kommuner",),
+                       f"{name} står bland projektets kommuner (projekt.kommuner[{i}]) men har "
+                       "ingen berättelse här.", name, None)
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
         for k in out["kommuner"]:
