@@ -19,6 +19,15 @@ foretag-okning-procent    error     the stated increase in per cent differs from
 foretag-antal             warning   the programme's stated number of companies ≠ rows in table
 deltagare-summa           error     women + men ≠ all participants
 deltagare-andel           error     a stated share of women or men differs from the computed one
+deltagare-fler-an-totalt  error     more women than all participants
+kommun-saknas             warning   a municipality of the project has no story of its own
+kommun-okand              warning   a story of a municipality the project doesn't list
+finansiar-saknas          warning   a financier of the project has no financing row
+finansiar-okand           warning   a financing row of a financier the project doesn't list
+foretag-kommun            warning   a programme company in a municipality outside the project
+period-utanfor            warning   a programme's period reaches outside the project's
+rapportdatum              error     the report is dated before the project started
+granska                   info      carried over from the last report and not yet reviewed
 indikator-uppfyllt        info      an indicator met its target
 indikator-ej-uppfyllt     info      an indicator did not meet its target
 indikator-kalla           error     an indicator's outcome differs from the figure it names
