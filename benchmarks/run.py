@@ -206,7 +206,7 @@ def report_data(rows: int, seed: int = 7) -> dict[str, Any]:
 
     data, _ = read_yaml(example_path())
     data = copy.deepcopy(data)
-    programme = data["program_for_tillvaxt"]
+    programme = next(s for s in data["avsnitt"] if s.get("id") == "program_for_tillvaxt")
     effect = programme["effekt"]
     rng = random.Random(seed)
     companies = []
@@ -242,16 +242,8 @@ def prepared_context(report: Any, current: CurrentTemplate) -> dict[str, Any]:
     from slutrapport import rendering
     from slutrapport.context import build_context
 
-    extra: dict[str, Any] = {}
-    if hasattr(rendering, "_charts"):  # charts came with issue 6
-        extra["diagram"] = rendering._charts(current, report, _draws_charts())
-    return build_context(report, link_id=current.build_url_id, extra=extra)
-
-
-def _chart_names() -> tuple[str, ...]:
-    from slutrapport import rendering
-
-    return tuple(getattr(rendering, "CHART_NAMES", ()))
+    charts = rendering._charts(current, report, _draws_charts())
+    return build_context(report, link_id=current.build_url_id, charts=charts)
 
 
 def _draws_charts() -> bool:
@@ -316,8 +308,7 @@ def nis_part(plan: Plan, out: Path, results: Results) -> None:
     if _draws_charts():
         # The same comparison with the charts left out on both sides: what the rest costs.
         plain = CurrentTemplate()
-        plain_context = build_context(report, link_id=plain.build_url_id,
-                                      extra={"diagram": dict.fromkeys(_chart_names())})
+        plain_context = build_context(report, link_id=plain.build_url_id)  # every chart None
         bare_plain = bare_docxtpl(plain_context, plain, out / "nis-docxtpl-utan.docx")
 
         def ours_plain() -> None:
@@ -366,7 +357,7 @@ def nis_stages(plan: Plan, report: Any, out: Path, results: Results) -> None:
         ("build context", lambda: build_context(report, link_id=current.build_url_id)),
         ("narrative XML (all fields)", narratives),
     ]
-    if hasattr(rendering, "_charts") and _draws_charts():
+    if _draws_charts():
         from slutrapport.charts import make_charts
 
         stages.append(("charts (cache or matplotlib)", lambda: make_charts(report)))
@@ -513,8 +504,7 @@ def run_worker(args: list[str], out: Path) -> None:
         from slutrapport.context import build_context
 
         current = CurrentTemplate()
-        context = build_context(report, link_id=current.build_url_id,
-                                extra={"diagram": dict.fromkeys(_chart_names())})
+        context = build_context(report, link_id=current.build_url_id)  # every chart None
         return bare_docxtpl(context, current, out / f"rows-{rows}-docxtpl-utan.docx")
 
     answer: dict[str, Any]
