@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, cast
 from pydantic import BaseModel
 
 from slutrapport import formatting
+from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.models import Deltagare, Effekt, Ekonomi, Foretag, Slutrapport
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ __all__ = [
     "employees",
     "make_charts",
     "participants",
+    "programme_participants",
     "tick_label",
 ]
 
@@ -333,6 +335,64 @@ def participants(d: Deltagare) -> Drawn | None:
         f"totalt {formatting.format_integer(total)} deltagare."
     )
     return Drawn(png, "Deltagare i projektets aktiviteter efter kön", alt, width)
+
+
+def programme_participants(p: Deltagarprogram) -> Drawn | None:
+    """Participants by gender per effort of a participant programme: two bars per effort."""
+    rows = list(p.insatser)
+    if not rows or any(r.man_beraknat < 0 for r in rows):
+        return None
+    women = [r.kvinnor for r in rows]
+    men = [r.man_beraknat for r in rows]
+    if not any(women) and not any(men):
+        return None
+    names = [r.namn for r in rows]
+    repeated = {n for n in names if names.count(n) > 1}
+    labels = [f"{r.namn} ({r.kommun})" if r.namn in repeated and r.kommun else r.namn
+              for r in rows]
+    n = len(rows)
+    frame_cm = 2.8
+    height = min(frame_cm + 0.75 * n, _MAX_HEIGHT_CM)
+    row_pt = (height - frame_cm) / n / _CM * 72
+    label_pt = max(5.0, min(_SMALL_PT, row_pt * 0.45))
+    bar = 0.38
+    width = _FULL_WIDTH_CM
+    with _style():
+        fig = _figure(width, height)
+        ax = fig.add_subplot()
+        ys = list(range(n))
+        _bars(ax, True, [y - bar / 2 for y in ys], women, bar, _LIGHT, "Kvinnor")
+        _bars(ax, True, [y + bar / 2 for y in ys], men, bar, _DARK, "Män")
+        ax.set_yticks(ys, [_short(label) for label in labels],
+                      fontsize=max(5.0, min(_SMALL_PT, row_pt * 0.5)))
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0, max(*women, *men, 1))
+        ax.xaxis.set_major_formatter(_formatter())
+        ax.xaxis.set_major_locator(_locator(6))
+        ax.grid(axis="x")
+        total_w, total_m = sum(women), sum(men)
+        ax.set_xlabel(
+            f"Antal deltagare (totalt {formatting.format_integer(total_w)} kvinnor och "
+            f"{formatting.format_integer(total_m)} män)", fontsize=_SMALL_PT)
+        texts = [
+            ax.annotate(formatting.format_integer(value), (value, y + offset), xytext=(3, 0),
+                        textcoords="offset points", va="center", ha="left", fontsize=label_pt,
+                        bbox=_LABEL_BOX)
+            for y, w, m in zip(ys, women, men, strict=True)
+            for value, offset in ((w, -bar / 2), (m, bar / 2))
+        ]
+        fig.legend(loc="outside upper center", ncols=2, handlelength=2.4, handleheight=1.2)
+        _fit_right(fig, ax, texts)
+        png = _png(fig)
+    parts = [f"{label} {formatting.format_integer(w)} kvinnor och {formatting.format_integer(m)} "
+             "män" for label, w, m in zip(labels, women, men, strict=True)]
+    alt = (
+        "Liggande stapeldiagram över deltagarna per insats efter kön: "
+        f"{_enumerate(parts)}. Totalt {formatting.format_integer(total_w)} kvinnor och "
+        f"{formatting.format_integer(total_m)} män."
+    )
+    return Drawn(png, "Deltagare per insats efter kön", alt, width)
 
 
 def _locator(nbins: int, integer: bool = True) -> Any:

@@ -1,0 +1,251 @@
+"""A participant programme: efforts (courses, recruitment drives) that count people by gender.
+
+Where a company programme (:mod:`slutrapport.kinds.foretagsprogram`) follows companies' head
+counts, a participant programme counts the people who took part: per effort the sessions held,
+the hours, and the participants, women and men. The table's sum row and the shares of women and
+men are what the report states; the checks compare them with what the rows give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from slutrapport.fields import Antal, Loc, Markdown, Modell, Period, Procent, Tal
+from slutrapport.formatting import format_decimal, format_integer, format_percent
+from slutrapport.kinds import LinkId, Raw, Section, round_like, share
+
+if TYPE_CHECKING:
+    from slutrapport._builder import Builder
+    from slutrapport.charts import Drawn
+    from slutrapport.models import Slutrapport
+
+__all__ = ["DeltagarSumma", "Deltagarprogram", "Insats", "Timmar"]
+
+Timmar = Annotated[Tal, Field(ge=0)]
+"""A number of hours, 0 or more; may have decimals (1,5 timmar)."""
+
+
+def _n(value: int | Decimal) -> str:
+    return format_decimal(value, max_decimals=2)
+
+
+class Insats(Modell):
+    """One effort of the programme (a course, a round of training) and who took part."""
+
+    namn: str = Field(min_length=1, description="Insatsens namn, t.ex. Digital marknadsföring.")
+    kommun: str | None = Field(
+        None, description="Kommunen där insatsen hölls, om den hölls i en enda kommun.")
+    tillfallen: Antal | None = Field(None, description="Antal tillfällen (träffar, kursdagar).")
+    timmar: Timmar | None = Field(
+        None, description="Antal timmar insatsen omfattade (decimaler går bra, t.ex. 7,5).")
+    kvinnor: Antal = Field(description="Antal kvinnor som deltog.")
+    man: Antal | None = Field(None, description="Antal män som deltog (räknas ut om det saknas).")
+    totalt: Antal | None = Field(
+        None, description="Antal deltagare totalt (räknas ut om det saknas).")
+
+    @model_validator(mode="after")
+    def _two_of_three(self) -> Insats:
+        if self.man is None and self.totalt is None:
+            raise ValueError("ange minst två av kvinnor, man och totalt")
+        return self
+
+    @property
+    def man_beraknat(self) -> int:
+        """Men: as stated, else all participants less the women."""
+        if self.man is not None:
+            return self.man
+        assert self.totalt is not None
+        return self.totalt - self.kvinnor
+
+    @property
+    def totalt_beraknat(self) -> int:
+        """All participants: as stated, else women plus men."""
+        if self.totalt is not None:
+            return self.totalt
+        assert self.man is not None
+        return self.kvinnor + self.man
+
+
+class DeltagarSumma(Modell):
+    """The sum row as the report states it (each optional: a missing one is computed)."""
+
+    tillfallen: Antal | None = Field(None, description="Angiven summa av tillfällena.")
+    timmar: Timmar | None = Field(None, description="Angiven summa av timmarna.")
+    kvinnor: Antal | None = Field(None, description="Angiven summa av kvinnorna.")
+    man: Antal | None = Field(None, description="Angiven summa av männen.")
+    totalt: Antal | None = Field(None, description="Angiven summa av alla deltagare.")
+
+
+_COLUMNS = (("tillfallen", "Tillfällen"), ("timmar", "Timmar"), ("kvinnor", "Kvinnor"),
+            ("man", "Män"), ("totalt", "Totalt"))
+"""The summed columns: field name and heading."""
+
+
+class Deltagarprogram(Section):
+    """A programme that counts its participants: efforts with sessions, hours, women and men."""
+
+    TYP = "deltagarprogram"
+    BESKRIVNING = ("Ett program som räknar deltagare: insatser med tillfällen, timmar, kvinnor "
+                   "och män, summarad och andelar.")
+    DIAGRAM = ("deltagare",)
+
+    typ: Literal["deltagarprogram"] = Field(description="Avsnittets typ.")
+    rubrik: str = Field("Deltagarprogram", min_length=1, description="Avsnittets rubrik.")
+    text: Markdown = Field("", description="Text före tabellen (Markdown).")
+    period: Period | None = Field(None, description="När programmets insatser pågick.")
+    insatser: list[Insats] = Field(
+        default_factory=list, description="Programmets insatser, en rad var i tabellen.")
+    summa: DeltagarSumma = Field(
+        default_factory=DeltagarSumma,
+        description="Tabellens summarad som rapporten anger den (räknas ut där den saknas).")
+    andel_kvinnor: Procent | None = Field(
+        None, description="Angiven andel kvinnor av alla deltagare, i procent.")
+    andel_man: Procent | None = Field(
+        None, description="Angiven andel män av alla deltagare, i procent.")
+    text_efter: Markdown = Field("", description="Text efter tabellen och diagrammet (Markdown).")
+
+    def column_sums(self) -> dict[str, int | Decimal | None]:
+        """Each column's sum over the rows (None for sessions or hours no row states)."""
+        tillfallen = [i.tillfallen for i in self.insatser if i.tillfallen is not None]
+        timmar = [i.timmar for i in self.insatser if i.timmar is not None]
+        return {
+            "tillfallen": sum(tillfallen) if tillfallen else None,
+            "timmar": sum(timmar, Decimal(0)) if timmar else None,
+            "kvinnor": sum(i.kvinnor for i in self.insatser),
+            "man": sum(i.man_beraknat for i in self.insatser),
+            "totalt": sum(i.totalt_beraknat for i in self.insatser),
+        }
+
+    def totals(self) -> tuple[int, int, int]:
+        """Women, men and all participants: the stated sums, else the computed ones."""
+        sums = self.column_sums()
+        out = []
+        for name in ("kvinnor", "man", "totalt"):
+            stated = getattr(self.summa, name)
+            out.append(int(stated if stated is not None else sums[name] or 0))
+        return out[0], out[1], out[2]
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        yield from self._rows()
+        yield from self._sums()
+        yield from self._shares()
+
+    def _rows(self) -> Iterator[Raw]:
+        for i, ins in enumerate(self.insatser):
+            loc: Loc = ("insatser", i, "totalt")
+            if ins.man is not None and ins.totalt is not None:
+                if ins.kvinnor + ins.man != ins.totalt:
+                    yield ("deltagarprogram-rad", "error", loc,
+                           f"{ins.namn}: {format_integer(ins.kvinnor)} kvinnor + "
+                           f"{format_integer(ins.man)} män = "
+                           f"{format_integer(ins.kvinnor + ins.man)}, men totalt anges "
+                           f"{format_integer(ins.totalt)}.", ins.kvinnor + ins.man, ins.totalt)
+            elif ins.totalt is not None and ins.totalt < ins.kvinnor:
+                yield ("deltagarprogram-rad", "error", loc,
+                       f"{ins.namn}: totalt anges {format_integer(ins.totalt)}, färre än de "
+                       f"{format_integer(ins.kvinnor)} kvinnorna.", ins.kvinnor, ins.totalt)
+
+    def _sums(self) -> Iterator[Raw]:
+        if not self.insatser:
+            return
+        sums = self.column_sums()
+        for name, heading in _COLUMNS:
+            stated = getattr(self.summa, name)
+            computed = sums[name]
+            if stated is None or computed is None or stated == computed:
+                continue
+            yield ("deltagarprogram-kolumnsumma", "error", ("summa", name),
+                   f"Kolumnen {heading} summerar till {_n(computed)}, men summan anges till "
+                   f"{_n(stated)}.", computed, stated)
+
+    def _shares(self) -> Iterator[Raw]:
+        women, men, total = self.totals()
+        if not total:
+            return
+        for name, count, who in (("andel_kvinnor", women, "kvinnor"), ("andel_man", men, "män")):
+            stated = getattr(self, name)
+            if stated is None:
+                continue
+            computed = Decimal(count) / Decimal(total) * 100
+            if round_like(computed, stated) != stated:
+                yield ("deltagarprogram-andel", "error", (name,),
+                       f"Andelen {who} anges till {format_percent(stated)}, men "
+                       f"{format_integer(count)} av {format_integer(total)} är "
+                       f"{format_percent(computed, decimals=1)}.",
+                       round_like(computed, stated), stated)
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        if not self.insatser:
+            yield ("insatser",), "Inga insatser är ifyllda."
+        for i, ins in enumerate(self.insatser):
+            if ins.totalt_beraknat == 0:
+                yield ("insatser", i), f"Insatsen '{ins.namn}' har inga deltagare ifyllda."
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        for ins, row in zip(self.insatser, out["insatser"], strict=True):
+            row["man"] = ins.man_beraknat
+            row["totalt"] = ins.totalt_beraknat
+        sums = self.column_sums()
+        for name, _ in _COLUMNS:
+            if out["summa"][name] is None:
+                out["summa"][name] = sums[name]
+        women, men, total = self.totals()
+        for key, count in (("andel_kvinnor", women), ("andel_man", men)):
+            if out[key] is None:
+                out[key] = share(count, total) if total else Decimal(0)
+        out["med_kommun"] = any(ins.kommun for ins in self.insatser)
+
+    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
+        if not self.insatser:
+            return {}
+        from slutrapport import charts
+
+        return {"deltagare": lambda: charts.cached(
+            "deltagarprogram", self, lambda: charts.programme_participants(self))}
+
+    @classmethod
+    def fragment(cls, b: Builder, var: str) -> None:
+        b.h("{{ " + var + ".rubrik }}", 1)
+        b.narrative(var + ".text")
+        b.tag("{%p if " + var + ".insatser %}")
+        # An empty Kommun column says nothing and takes room, so it is there only when a row
+        # names a municipality: two fixed tables rather than a column loop, which would leave
+        # Word's and LibreOffice's column widths at odds (see kinds/tabell.py).
+        b.tag("{%p if " + var + ".med_kommun %}")
+        _table(b, var, with_municipality=True)
+        b.tag("{%p else %}")
+        _table(b, var, with_municipality=False)
+        b.tag("{%p endif %}")
+        b.chart(var, "deltagare")
+        b.tag("{%p endif %}")
+        b.narrative(var + ".text_efter")
+
+
+def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
+    from slutrapport._builder import GREY, keep_with_next
+
+    keep_with_next(b.p("Tabell: Deltagare per insats{% if " + var + ".period %}, {{ " + var
+                       + ".period|period }}{% endif %}", "Caption"))
+    numbers = [(heading, True) for _, heading in _COLUMNS]
+    widths = [2.0, 1.7, 1.8, 1.6, 1.7]
+    head = [("Insats", False), *([("Kommun", False)] if with_municipality else []), *numbers]
+    first = [4.4, 2.8] if with_municipality else [7.2]
+    t = b.table(head, [*first, *widths])
+    b.loop_row(t, "{%tr for rad in " + var + ".insatser %}")
+    cells = [("{{ rad.namn }}", False),
+             *([("{{ rad.kommun }}", False)] if with_municipality else []),
+             *[("{{ rad." + name + " }}", True) for name, _ in _COLUMNS]]
+    b.row(t, cells)
+    b.loop_row(t, "{%tr endfor %}")
+    s = var + ".summa."
+    b.row(t, [("Summa", False), *([("", False)] if with_municipality else []),
+              *[("{{ " + s + name + " }}", True) for name, _ in _COLUMNS]], bold=True, shade=GREY)
+    b.row(t, [("Andel", False), *([("", False)] if with_municipality else []), ("", True),
+              ("", True), ("{{ " + var + ".andel_kvinnor|procent }}", True),
+              ("{{ " + var + ".andel_man|procent }}", True), ("{{ 100|procent }}", True)],
+          bold=True, shade=GREY)
+    b.end_table()
