@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from slutrapport.checks import Finding
@@ -60,6 +60,9 @@ class Problem:
 
 class InputError(SlutrapportError):
     """The data can't be used: a missing file, bad YAML, wrong types, unknown keys …"""
+
+    validation_error: Any = None
+    """The pydantic error behind the problems, when there is one (for placing it in a file)."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)

@@ -32,6 +32,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationError,
     field_validator,
     model_validator,
 )
@@ -273,10 +274,39 @@ def clean_text(text: str) -> str:
     return FORBIDDEN_CHARACTERS.sub("", text)
 
 
-class Modell(BaseModel):
-    """Base of every section: unknown keys are errors, so a misspelt key is never lost silently."""
+def _swedish_error(exc: ValidationError) -> Exception:
+    """A pydantic error as the InputError the loader would give (Swedish, with places)."""
+    from slutrapport.errors import InputError
+    from slutrapport.loader import problems_of
 
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    error = InputError(problems_of(exc))
+    error.validation_error = exc
+    return error
+
+
+class Modell(BaseModel):
+    """Base of every model: unknown keys are errors, so a misspelt key is never lost silently.
+
+    Built in code, a model validates what is set later too (``ekonomi.utfall = -5`` is refused)
+    and :meth:`model_validate` refuses in Swedish: the same
+    :class:`~slutrapport.errors.InputError` a file gets, not pydantic's English. (``__init__`` is
+    left as pydantic's: overriding it would make pydantic call it for every nested model.)
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, validate_assignment=True)
+
+    @classmethod
+    def model_validate(cls, obj: Any, **kwargs: Any) -> Any:
+        try:
+            return super().model_validate(obj, **kwargs)
+        except ValidationError as exc:
+            raise _swedish_error(exc) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise _swedish_error(exc) from None
 
     @field_validator("*", mode="after")
     @classmethod

@@ -23,7 +23,16 @@ from slutrapport.kinds import ID_PATTERN, KINDS
 from slutrapport.migrate import is_old_form
 from slutrapport.models import Slutrapport, forbidden_message
 
-__all__ = ["MAX_FILE_BYTES", "format_loc", "from_data", "load", "read_yaml"]
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_EXPANDED_CHARS",
+    "MAX_FILE_BYTES",
+    "format_loc",
+    "from_data",
+    "load",
+    "problems_of",
+    "read_yaml",
+]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """A data file larger than this is refused rather than read (a report is well under 1 MB)."""
@@ -353,9 +362,11 @@ def from_data(
             "(inledning, aktiviteter, ekonomi …); nu står de i listan 'avsnitt'. Skriv om den "
             f"med 'slutrapport migrate {name}' (kommentarer och ordning behålls)", file=source)])
     try:
-        report = Slutrapport.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(_problems(exc, lines, source, data)) from None
+        report: Slutrapport = Slutrapport.model_validate(data)
+    except InputError as exc:
+        if not isinstance(exc.validation_error, ValidationError):
+            raise
+        raise InputError(_problems(exc.validation_error, lines, source, data)) from None
     report._lines = lines
     report._source = source
     return report
@@ -386,6 +397,11 @@ def _user_loc(loc: Loc, data: Any) -> tuple[Loc, Loc]:
         if isinstance(sid, str) and re.fullmatch(ID_PATTERN, sid):
             shown = (sid, *loc[2:])
     return loc, shown
+
+
+def problems_of(exc: ValidationError) -> list[Problem]:
+    """A pydantic error raised in code (no file, no lines) as Swedish problems."""
+    return _problems(exc, {}, None)
 
 
 def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None,
@@ -451,7 +467,7 @@ def _swedish(err: Any, loc: Loc) -> str:
     if kind == "missing":
         return "fältet saknas men måste finnas"
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
-        names = ", ".join(KINDS)
+        names = ", ".join(sorted(KINDS))
         tag = ctx.get("tag")
         if kind == "union_tag_not_found" or tag is None:
             return f"avsnittet saknar 'typ'; ange en av: {names}"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import keyword
 from typing import TYPE_CHECKING, Annotated, Any, Union
 
-from pydantic import Field, PrivateAttr, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 
 from slutrapport.fields import (
     FORBIDDEN_CHARACTERS,
@@ -152,6 +152,19 @@ class Slutrapport(Modell):
 
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)
     _source: str | None = PrivateAttr(default=None)
+
+    def __init__(self, /, **data: Any) -> None:
+        # A report built in code is refused in Swedish, as a file is (the report is never
+        # nested, so this custom __init__ costs nothing elsewhere).
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            from slutrapport.errors import InputError
+            from slutrapport.loader import problems_of
+
+            error = InputError(problems_of(exc))
+            error.validation_error = exc  # the loader places it at file lines
+            raise error from None
 
     @field_validator("avsnitt", mode="after")
     @classmethod
