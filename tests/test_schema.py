@@ -15,10 +15,12 @@ from ruamel.yaml import YAML
 
 from slutrapport.cli import main
 from slutrapport.loader import from_data
+from slutrapport.models import Ekonomi, Foretagsprogram
 from slutrapport.schema import DIALECT, INTEGER_PATTERN, NUMBER_PATTERN, json_schema, schema_text
 
 ROOT = Path(__file__).parents[1]
 NIS = ROOT / "fixtures" / "nis60.yaml"
+FIXTURES = sorted((ROOT / "fixtures").glob("*.yaml"))
 
 
 def json_ready(value: Any) -> Any:
@@ -53,6 +55,16 @@ def nis() -> Any:
     return read(NIS)
 
 
+def section(data: Any, sid: str) -> Any:
+    """The section with this id in plain report data."""
+    return next(s for s in data["avsnitt"] if s.get("id") == sid)
+
+
+def at(data: Any, sid: str) -> int:
+    """The index in ``avsnitt`` of the section with this id."""
+    return next(i for i, s in enumerate(data["avsnitt"]) if s.get("id") == sid)
+
+
 def test_schema_is_a_valid_draft_2020_12_schema_with_a_swedish_title() -> None:
     """The schema passes the draft's metaschema and names its dialect and title, without $id."""
     schema = json_schema()
@@ -66,19 +78,61 @@ def test_the_nis_example_validates() -> None:
     assert errors(read(NIS)) == []
 
 
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_the_schema_command_output_validates_every_fixture(path: Path) -> None:
+    """What `slutrapport schema` prints accepts every data file in fixtures/."""
+    printed = json.loads(CliRunner().invoke(main, ["schema"]).output)
+    validator = jsonschema.Draft202012Validator(printed)
+    assert [e.message for e in validator.iter_errors(read(path))] == []
+
+
+def test_a_section_is_a_union_on_its_kind_with_swedish_descriptions() -> None:
+    """Each kind is one branch chosen by 'typ', described in Swedish from the kind itself."""
+    from slutrapport.models import KINDS
+
+    schema = json_schema()
+    items = schema["properties"]["avsnitt"]["items"]
+    names = sorted(KINDS)
+    branches = {b["if"]["properties"]["typ"]["const"]: b["then"]["$ref"] for b in items["allOf"]}
+    described = {k: schema["$defs"][ref.rsplit("/", 1)[1]]["description"]
+                 for k, ref in branches.items()}
+    assert (items["required"], items["properties"]["typ"]["enum"], sorted(branches),
+            described) == (
+        ["typ"], names, names,
+        {k: f"{KINDS[k].BESKRIVNING} Anges med typ: {k}." for k in names})
+    assert "discriminator" not in json.dumps(schema)
+
+
+def test_a_wrong_kind_or_field_is_reported_against_the_sections_own_kind(nis: Any) -> None:
+    """An unknown typ, a missing typ, a reserved id and a misspelt field each give one error."""
+    data = copy.deepcopy(nis)
+    i, e, k, p = (at(data, sid) for sid in ("inledning", "ekonomi", "kommuner", "pandemin"))
+    data["avsnitt"][i]["typ"] = "textt"
+    del data["avsnitt"][k]["typ"]
+    data["avsnitt"][e]["kostnadr"] = data["avsnitt"][e].pop("kostnader")
+    data["avsnitt"][p]["id"] = "projekt"
+    assert errors(data) == [
+        (["avsnitt", i, "typ"], "enum"),
+        (["avsnitt", p, "id"], "not"),
+        (["avsnitt", k], "required"),
+        (["avsnitt", e], "additionalProperties"),
+    ]
+
+
 def test_swedish_written_numbers_and_bare_years_validate_as_the_loader_accepts_them(
     nis: Any,
 ) -> None:
     """Figures written as Swedish text and a year without quotes pass both schema and loader."""
     data = copy.deepcopy(nis)
-    data["ekonomi"]["budget"] = "16 713 030"
-    data["program_for_tillvaxt"]["effekt"]["summa"]["fore"] = "159,5"
-    data["program_for_tillvaxt"]["effekt"]["foretag"][6]["okning"] = "\u22122"
-    data["horisontella_kriterier"]["deltagare"]["andel_kvinnor"] = "49,7"
+    section(data, "ekonomi")["budget"] = "16 713 030"
+    section(data, "program_for_tillvaxt")["effekt"]["summa"]["fore"] = "159,5"
+    section(data, "program_for_tillvaxt")["effekt"]["foretag"][6]["okning"] = "\u22122"
+    section(data, "horisontella_kriterier")["deltagare"]["andel_kvinnor"] = "49,7"
     data["projekt"]["period"]["fran"] = 2019
     report = from_data(data)
-    loaded = (report.ekonomi.budget, str(report.program_for_tillvaxt.effekt.summa.fore),  # type: ignore[union-attr]
-              report.projekt.period.fran)
+    ekonomi, program = report.section("ekonomi"), report.section("program_for_tillvaxt")
+    assert isinstance(ekonomi, Ekonomi) and isinstance(program, Foretagsprogram)
+    loaded = (ekonomi.budget, str(program.effekt.summa.fore), report.projekt.period.fran)
     assert (errors(data), loaded) == ([], (16713030, "159.5", "2019"))
 
 
@@ -86,13 +140,14 @@ def test_misspelt_keys_wrong_types_and_bad_halves_are_schema_errors(nis: Any) ->
     """A misspelt key, text for an amount, a negative count and 2,25 posts are each refused."""
     data = copy.deepcopy(nis)
     data["projekt"]["perod"] = data["projekt"].pop("period")
-    data["ekonomi"]["utfall"] = "femton miljoner"
-    data["aktiviteter"][0]["omraden"][0]["antal"] = -1
-    data["program_for_tillvaxt"]["effekt"]["foretag"][0]["anstallda_fore"] = 2.25
+    section(data, "ekonomi")["utfall"] = "femton miljoner"
+    section(data, "aktiviteterna")["omraden"][0]["antal"] = -1
+    section(data, "program_for_tillvaxt")["effekt"]["foretag"][0]["anstallda_fore"] = 2.25
+    a, e, p = at(data, "aktiviteterna"), at(data, "ekonomi"), at(data, "program_for_tillvaxt")
     assert errors(data) == [
-        (["aktiviteter", 0, "omraden", 0, "antal"], "minimum"),
-        (["ekonomi", "utfall"], "type"),
-        (["program_for_tillvaxt", "effekt", "foretag", 0, "anstallda_fore"], "multipleOf"),
+        (["avsnitt", a, "omraden", 0, "antal"], "minimum"),
+        (["avsnitt", p, "effekt", "foretag", 0, "anstallda_fore"], "multipleOf"),
+        (["avsnitt", e, "utfall"], "type"),
         (["projekt"], "additionalProperties"),
         (["projekt"], "required"),
     ]

@@ -13,11 +13,17 @@ model, so that an editor accepts what :func:`slutrapport.load` accepts:
 - narrative (Markdown) fields are strings marked ``contentMediaType: text/markdown``; a figure link
   ``[2 949](tal:…)`` inside them is just text to the schema;
 - the models' English docstrings and pydantic's generated titles are dropped, so an editor shows
-  the Swedish field descriptions.
+  the Swedish field descriptions; each section kind is described by its Swedish ``BESKRIVNING``;
+- a section (an item of ``avsnitt``) is a discriminated union on ``typ``, written the way JSON
+  Schema can say it: ``typ`` must be one of the kinds, and ``if typ is K then the item is K's
+  schema`` for each kind K, so an editor reports a wrong field against the section's own kind
+  only (not against every kind, as a plain ``oneOf`` would); a section's ``id`` may not be a
+  reserved name.
 
 The schema is less strict than the loader in a few places, which the checks and the loader still
 catch: a number written as a string is not checked against its bounds or halves, a date's month
-and day are not checked against the calendar, and a period's end is not compared to its start.
+and day are not checked against the calendar, a period's end is not compared to its start, and
+two sections may have the same id.
 
 >>> schema = json_schema()
 >>> schema["$schema"]
@@ -36,7 +42,8 @@ from typing import Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator
 from pydantic.fields import FieldInfo
 
-from slutrapport.models import MARKDOWN, Slutrapport
+from slutrapport.kinds import Section
+from slutrapport.models import KINDS, MARKDOWN, RESERVED_IDS, Slutrapport
 
 __all__ = ["DATE_PATTERN", "DIALECT", "INTEGER_PATTERN", "NUMBER_PATTERN", "json_schema",
            "schema_text"]
@@ -76,6 +83,8 @@ def json_schema() -> dict[str, Any]:
             continue
         node.pop("description", None)  # the model's English docstring
         node.pop("title", None)
+        if issubclass(model, Section) and model.BESKRIVNING:
+            node["description"] = f"{model.BESKRIVNING} Anges med typ: {model.TYP}."
         for name, field in model.model_fields.items():
             prop = node.get("properties", {}).get(name)
             if prop is not None:
@@ -89,6 +98,7 @@ def json_schema() -> dict[str, Any]:
     for prop, metadata in fields:
         _dates_and_markdown(prop, metadata)
     _flatten(schema)
+    _sections(schema)
     out: dict[str, Any] = {"$schema": DIALECT, "title": _TITLE, "description": _DESCRIPTION}
     out.update(schema)
     out["title"], out["description"] = _TITLE, _DESCRIPTION
@@ -156,6 +166,37 @@ def _dates_and_markdown(prop: dict[str, Any], metadata: list[Any]) -> None:
                                {"type": "integer", "minimum": 1000, "maximum": 9999}]
         if MARKDOWN in metadata:
             _markdown(branch)
+
+
+def _sections(node: Any) -> None:
+    """Write pydantic's ``oneOf`` with a ``discriminator`` on ``typ`` as an if/then per kind."""
+    if isinstance(node, list):
+        for item in node:
+            _sections(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        _sections(value)
+    discriminator = node.get("discriminator")
+    if not (isinstance(discriminator, dict) and discriminator.get("propertyName") == "typ"):
+        return
+    mapping: dict[str, str] = discriminator["mapping"]
+    node.pop("discriminator")
+    node.pop("oneOf", None)
+    names = sorted(k for k in KINDS if k in mapping)
+    node["type"] = "object"
+    node["required"] = ["typ"]
+    node["properties"] = {
+        "typ": {"enum": names,
+                "description": "Avsnittets typ: " + "; ".join(
+                    f"{k} – {KINDS[k].BESKRIVNING.rstrip('.')}" for k in names) + "."},
+        "id": {"not": {"enum": sorted(RESERVED_IDS)}},
+    }
+    node["allOf"] = [
+        {"if": {"properties": {"typ": {"const": k}}, "required": ["typ"]},
+         "then": {"$ref": mapping[k]}}
+        for k in names]
 
 
 def _markdown(node: dict[str, Any]) -> None:
