@@ -391,7 +391,13 @@ def _user_loc(loc: Loc, data: Any) -> tuple[Loc, Loc]:
     shown = loc
     if len(loc) >= 2 and loc[0] == "avsnitt" and isinstance(loc[1], int):
         try:
-            sid = data["avsnitt"][loc[1]].get("id")
+            section = data["avsnitt"][loc[1]]
+            sid = section.get("id")
+            if sid is None:
+                # the id the report would give it: its kind, when the kind stands once
+                kinds_given = [s.get("typ") for s in data["avsnitt"] if isinstance(s, Mapping)]
+                if kinds_given.count(section.get("typ")) == 1:
+                    sid = section.get("typ")
         except (KeyError, IndexError, TypeError, AttributeError):
             sid = None
         if isinstance(sid, str) and re.fullmatch(ID_PATTERN, sid):

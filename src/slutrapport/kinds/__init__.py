@@ -45,7 +45,7 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """A section's id: lower-case ASCII letters, digits and underscores, starting with a letter."""
 
 KINDS: dict[str, type[Section]] = {}
-"""Every section kind by its ``typ``, in the order the modules are named."""
+"""Every section kind by its ``typ``, in alphabetical order once :func:`kinds` has run."""
 
 
 class Section(Modell):
@@ -158,6 +158,9 @@ def kinds() -> dict[str, type[Section]]:
         for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
             if not module.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{module.name}")
+        ordered = sorted(KINDS.items())
+        KINDS.clear()
+        KINDS.update(ordered)
         _loaded.append(True)
     return KINDS
 
