@@ -132,7 +132,8 @@ def check_command(file: Path, fmt: str, debug: bool) -> None:
 @click.option("--template", "template", type=click.Path(path_type=Path), default=None,
               help="En egen Word-mall; standardmallen används annars.")
 @click.option("--strict", is_flag=True,
-              help="Skriv inget om kontrollerna hittar fel (slutkod 1).")
+              help="Skriv inget om kontrollerna hittar fel eller något som inte är ifyllt "
+                   "(slutkod 1).")
 @click.option("--no-contents", is_flag=True,
               help="Fyll inte i innehållsförteckningen med LibreOffice (Word fyller i den).")
 @click.option("--no-charts", is_flag=True, help="Utan diagram.")

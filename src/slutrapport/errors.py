@@ -6,7 +6,7 @@
     ├── InputError                    the data can't be used (exit 2); .problems lists each
     ├── TemplateError                 the Word template can't be used (exit 2)
     │   └── UnsafeTemplateError       the template reaches for Python internals
-    ├── RefusedError                  --strict: findings with errors stop the render (exit 1)
+    ├── RefusedError                  --strict: errors or unfilled content stop the render (exit 1)
     ├── ConversionError               LibreOffice missing, timed out or failed (exit 2)
     └── OutputError                   the output can't be written (no such folder, no room …)
 
@@ -78,15 +78,19 @@ class UnsafeTemplateError(TemplateError):
 
 
 class RefusedError(SlutrapportError):
-    """``strict=True``: the checks found errors, so nothing was written."""
+    """``strict=True``: the checks found errors or content left to fill in; nothing was written."""
 
     exit_code = 1
 
     def __init__(self, findings: Sequence[Finding]) -> None:
         self.findings = list(findings)
-        errors = [f for f in self.findings if f.severity == "error"]
+        errors = sum(1 for f in self.findings if f.severity == "error")
+        unfilled = sum(1 for f in self.findings if f.code == "ej-ifyllt")
+        found = [f"{errors} fel"] if errors else []
+        if unfilled:
+            found.append(f"{unfilled} {'sak' if unfilled == 1 else 'saker'} att fylla i")
         super().__init__(
-            f"Rapporten skrevs inte: kontrollerna hittade {len(errors)} fel (--strict)."
+            f"Rapporten skrevs inte: kontrollerna hittade {' och '.join(found)} (--strict)."
         )
 
 

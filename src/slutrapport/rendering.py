@@ -525,6 +525,10 @@ class ContentsNotFilledWarning(UserWarning):
     """The table of contents could not be filled now; Word fills it when the file is opened."""
 
 
+STRICT_CODES = frozenset({"ej-ifyllt"})
+"""Codes below error that ``strict`` refuses too: required content left unfilled."""
+
+
 def render(
     report: Slutrapport,
     output: str | Path | None = None,
@@ -542,8 +546,8 @@ def render(
     anything else is a .docx. With ``contents=True`` (the default) the table of contents is filled
     with page numbers by LibreOffice when it is installed; otherwise a
     :class:`ContentsNotFilledWarning` says Word will fill it on opening. ``charts=False`` leaves
-    the charts out. With ``strict=True``
-    findings with errors raise :class:`~slutrapport.errors.RefusedError` and nothing is written.
+    the charts out. With ``strict=True`` findings with errors, or content left to fill in
+    (:data:`STRICT_CODES`), raise :class:`~slutrapport.errors.RefusedError` and nothing is written.
     """
     return render_many([report], [output], template=template, strict=strict,
                        findings=[findings] if findings is not None else None,
@@ -572,7 +576,9 @@ def render_many(
     if findings is None:
         findings = [check(r) for r in reports]
     if strict:
-        refused = [f for fs in findings for f in fs if f.severity == "error"]
+        # errors, and required content left to fill in (a fresh skeleton is no report)
+        refused = [f for fs in findings for f in fs
+                   if f.severity == "error" or f.code in STRICT_CODES]
         if refused:
             raise RefusedError([f for fs in findings for f in fs])
     kinds = list(formats) if formats is not None else [
