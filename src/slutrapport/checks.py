@@ -20,6 +20,11 @@ foretag-antal             warning   the programme's stated number of companies �
 deltagare-summa           error     women + men ≠ all participants
 deltagare-andel           error     a stated share of women or men differs from the computed one
 deltagare-fler-an-totalt  error     more women than all participants
+deltagarprogram-rad       error     a programme effort's women + men ≠ its total (or total < women)
+deltagarprogram-kolumnsumma  error  a column of the programme table ≠ its stated sum
+deltagarprogram-andel     error     a programme's stated share of women or men ≠ the computed one
+deltagarprogram-kommun    warning   a programme effort in a municipality outside the project
+tabell-kolumnsumma        error     a column of a table does not sum to its stated sum
 kommun-saknas             warning   a municipality of the project has no story of its own
 kommun-okand              warning   a story of a municipality the project doesn't list
 finansiar-saknas          warning   a financier of the project has no financing row
@@ -42,7 +47,8 @@ ej-ifyllt                 info      a text left empty or as "…", an amount or 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -96,10 +102,14 @@ def _check(fn: Check) -> Check:
 def check(report: Slutrapport) -> list[Finding]:
     """Run every check on a report; findings sorted errors first, then by place in the file."""
     findings = []
-    for fn in CHECKS:
-        for code, severity, loc, message, expected, actual in fn(report):
-            findings.append(Finding(code, severity, format_loc(report.display_loc(loc)), message,
-                                    expected, actual, report.line_of(loc)))
+    token = _CONTEXT.set(None)
+    try:
+        for fn in CHECKS:
+            for code, severity, loc, message, expected, actual in fn(report):
+                findings.append(Finding(code, severity, format_loc(report.display_loc(loc)),
+                                        message, expected, actual, report.line_of(loc)))
+    finally:
+        _CONTEXT.reset(token)
     findings.sort(key=lambda f: (_ORDER[f.severity], f.line or 0, f.path, f.code))
     return findings
 
@@ -136,8 +146,8 @@ def _n(value: int | Decimal) -> str:
 # --- löptext -----------------------------------------------------------------------------------
 
 
-def _markdown_fields(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseModel, str]]:
-    """Every narrative (Markdown) text in the report, with its place and owning object."""
+def _markdown_fields(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseModel, str, Loc]]:
+    """Every narrative text in the report: its place, owning object, text and owner's place."""
     narrative = markdown_fields(type(model))
     for name in type(model).model_fields:
         value = getattr(model, name)
@@ -145,13 +155,13 @@ def _markdown_fields(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseMode
             continue
         is_md = name in narrative
         if isinstance(value, str) and is_md:
-            yield (*loc, name), model, value
+            yield (*loc, name), model, value, loc
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from _markdown_fields(item, (*loc, name, i))
                 elif isinstance(item, str) and is_md:
-                    yield (*loc, name, i), model, item
+                    yield (*loc, name, i), model, item, loc
         elif isinstance(value, BaseModel):
             yield from _markdown_fields(value, (*loc, name))
 
@@ -169,11 +179,14 @@ def _split_path(path: str) -> list[str | int] | None:
     return parts
 
 
-def resolve_path(report: Slutrapport, path: str, owner: BaseModel | None) -> tuple[Any, bool]:
+def resolve_path(report: Slutrapport, path: str, owner: BaseModel | None,
+                 owner_loc: Loc | None = None) -> tuple[Any, bool]:
     """The value at a dotted path (``ekonomi.kostnader[2].belopp``), relative to owner first.
 
-    A field left out (None) that has a computed counterpart (``man`` → ``man_beraknat``) resolves
-    to the computed value. Returns (value, found).
+    The first part may name a section by its id. A figure the data leaves out but the report
+    shows computed (a sum, a company's increase, the men among the participants, the number of
+    companies) resolves to the computed value, as the template prints it. Returns
+    (value, found).
     """
     parts = _split_path(path)
     if parts is None:
@@ -186,28 +199,53 @@ def resolve_path(report: Slutrapport, path: str, owner: BaseModel | None) -> tup
         starts.append((section, parts[1:]))
     starts.append((report, parts))
     for start, rest in starts:
-        value: Any = start
-        ok = True
-        for part in rest:
-            if isinstance(part, int):
-                if isinstance(value, list) and 0 <= part < len(value):
-                    value = value[part]
-                else:
-                    ok = False
-                    break
-            elif isinstance(value, BaseModel) and part in type(value).model_fields:
-                got = getattr(value, part)
-                if got is None and hasattr(value, f"{part}_beraknat"):
-                    got = getattr(value, f"{part}_beraknat")
-                value = got
-            elif isinstance(value, dict) and part in value:
-                value = value[part]
-            else:
-                ok = False
-                break
+        value, ok = _walk(start, rest)
+        if ok and value is not None:
+            return value, True
+    # Left out in the data: what the template shows is the computed figure.
+    context = _computed(report)
+    paths = ([[*owner_loc, *parts]] if owner_loc is not None else []) + [parts]
+    for candidate in paths:
+        value, ok = _walk(context, candidate)
+        if ok:
+            return value, True
+    for start, rest in starts:
+        value, ok = _walk(start, rest)
         if ok:
             return value, True
     return None, False
+
+
+def _walk(value: Any, parts: Sequence[str | int]) -> tuple[Any, bool]:
+    """Follow parts through models, lists and mappings; (value, found)."""
+    for part in parts:
+        if isinstance(part, int):
+            if isinstance(value, list) and 0 <= part < len(value):
+                value = value[part]
+            else:
+                return None, False
+        elif isinstance(value, BaseModel) and part in type(value).model_fields:
+            value = getattr(value, part)
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return None, False
+    return value, True
+
+
+_CONTEXT: ContextVar[tuple[int, dict[str, Any]] | None] = ContextVar("_CONTEXT", default=None)
+
+
+def _computed(report: Slutrapport) -> dict[str, Any]:
+    """The report as the template sees it, computed figures filled in (once per check run)."""
+    cached = _CONTEXT.get()
+    if cached is not None and cached[0] == id(report):
+        return cached[1]
+    from slutrapport.context import build_context
+
+    context = build_context(report)
+    _CONTEXT.set((id(report), context))
+    return context
 
 
 def number(value: Any) -> Decimal | None:
@@ -236,13 +274,13 @@ def _parse_shown(text: str) -> Decimal | None:
 
 @_check
 def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
-    for loc, owner, text in _markdown_fields(report, ()):
+    for loc, owner, text, owner_loc in _markdown_fields(report, ()):
         for construct in narrative.unsupported(text):
             yield ("text-ej-stodd", "warning", loc,
                    f"Texten använder {construct}, som inte ingår i den Markdown som stöds; "
                    "den skrivs ut som vanlig text.", None, construct)
         for shown, path in narrative.figure_links(text):
-            value, found = resolve_path(report, path, owner)
+            value, found = resolve_path(report, path, owner, owner_loc)
             figure = number(value)
             if not found or figure is None:
                 what = "inte finns i datat" if not found else "inte är något tal"
