@@ -16,7 +16,8 @@ from pydantic import Field, model_validator
 
 from slutrapport.fields import Antal, Loc, Markdown, Modell, Period, Procent, Tal
 from slutrapport.formatting import format_decimal, format_integer, format_percent
-from slutrapport.kinds import LinkId, Raw, Section, round_like, share
+from slutrapport.kinds import LinkId, Raw, Section, round_like, same_name, share
+from slutrapport.kinds.foretagsprogram import period_within
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -108,6 +109,18 @@ class Deltagarprogram(Section):
         None, description="Angiven andel män av alla deltagare, i procent.")
     text_efter: Markdown = Field("", description="Text efter tabellen och diagrammet (Markdown).")
 
+    @property
+    def andel_kvinnor_beraknat(self) -> Decimal:
+        """The share of women, computed from the totals (for a figure link to a share left out)."""
+        women, _, total = self.totals()
+        return share(women, total) if total else Decimal(0)
+
+    @property
+    def andel_man_beraknat(self) -> Decimal:
+        """The share of men, computed from the totals."""
+        _, men, total = self.totals()
+        return share(men, total) if total else Decimal(0)
+
     def column_sums(self) -> dict[str, int | Decimal | None]:
         """Each column's sum over the rows (None for sessions or hours no row states)."""
         tillfallen = [i.tillfallen for i in self.insatser if i.tillfallen is not None]
@@ -133,6 +146,14 @@ class Deltagarprogram(Section):
         yield from self._rows()
         yield from self._sums()
         yield from self._shares()
+        yield from period_within(self.period, report, ("period",), "Programmets")
+        named = report.projekt.kommuner
+        for i, ins in enumerate(self.insatser):
+            if named and ins.kommun is not None and not any(same_name(ins.kommun, n)
+                                                            for n in named):
+                yield ("deltagarprogram-kommun", "warning", ("insatser", i, "kommun"),
+                       f"{ins.namn} hölls i {ins.kommun}, som inte står bland projektets "
+                       "kommuner (projekt.kommuner).", named, ins.kommun)
 
     def _rows(self) -> Iterator[Raw]:
         for i, ins in enumerate(self.insatser):
@@ -193,10 +214,10 @@ class Deltagarprogram(Section):
         for name, _ in _COLUMNS:
             if out["summa"][name] is None:
                 out["summa"][name] = sums[name]
-        women, men, total = self.totals()
-        for key, count in (("andel_kvinnor", women), ("andel_man", men)):
-            if out[key] is None:
-                out[key] = share(count, total) if total else Decimal(0)
+        if out["andel_kvinnor"] is None:
+            out["andel_kvinnor"] = self.andel_kvinnor_beraknat
+        if out["andel_man"] is None:
+            out["andel_man"] = self.andel_man_beraknat
         out["med_kommun"] = any(ins.kommun for ins in self.insatser)
 
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
@@ -248,4 +269,9 @@ def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
               ("", True), ("{{ " + var + ".andel_kvinnor|procent }}", True),
               ("{{ " + var + ".andel_man|procent }}", True), ("{{ 100|procent }}", True)],
           bold=True, shade=GREY)
+    # A table this small reads best on one page: every row but the last keeps with the next.
+    for row in list(t.rows)[:-1]:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                keep_with_next(paragraph)
     b.end_table()

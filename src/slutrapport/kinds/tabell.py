@@ -172,6 +172,20 @@ class Tabell(Section):
             return sum((Decimal(c) for c in numbers), Decimal(0))
         return sum(int(c) for c in numbers)
 
+    def percent_places(self) -> list[int | None]:
+        """Per column, the decimals its per cent figures are shown with: the most any of its
+        cells is written with (at most 2), so 15,0 % stands under 29,9 %; None for other types."""
+        out: list[int | None] = []
+        for j, kolumn in enumerate(self.kolumner):
+            if kolumn.typ != "procent":
+                out.append(None)
+                continue
+            cells = [row[j] for row in self.rader] + ([self.summa[j]] if self.summa else [])
+            exponents = [c.as_tuple().exponent for c in cells if isinstance(c, Decimal)]
+            written = [-e for e in exponents if isinstance(e, int)]
+            out.append(min(max([0, *written]), 2))
+        return out
+
     def findings(self, report: Slutrapport) -> Iterator[Raw]:
         if self.summa is None or not self.rader:
             return
@@ -197,11 +211,14 @@ class Tabell(Section):
         numeric = [k.typ != "text" for k in self.kolumner]
         for k, is_number in zip(out["kolumner"], numeric, strict=True):
             k["tal"] = is_number
-        out["tabellrader"] = [[format_cell(c, k.typ) for c, k in zip(row, self.kolumner,
-                                                                       strict=True)]
-                              for row in self.rader]
-        out["summarad"] = None if self.summa is None else [
-            format_cell(c, k.typ) for c, k in zip(self.summa, self.kolumner, strict=True)]
+        places = self.percent_places()
+
+        def shown(row: list[Cell]) -> list[str]:
+            return [format_cell(c, k.typ, places=p)
+                    for c, k, p in zip(row, self.kolumner, places, strict=True)]
+
+        out["tabellrader"] = [shown(row) for row in self.rader]
+        out["summarad"] = None if self.summa is None else shown(self.summa)
         out["summor"] = [self.column_sum(j) if k.typ in SUMMED else None
                          for j, k in enumerate(self.kolumner)]
         out["tabell"] = Markup(protect_braces(table_xml(
@@ -226,8 +243,10 @@ def _error(loc: Loc, value: Any, message: str) -> InitErrorDetails:
                             ctx={"error": ValueError(message)})
 
 
-def format_cell(value: str | int | Decimal | None, typ: str, *, unit: bool = False) -> str:
-    """A cell as the table prints it: Swedish figures, kronor without 'kr' (unless ``unit``).
+def format_cell(value: str | int | Decimal | None, typ: str, *, unit: bool = False,
+                places: int | None = None) -> str:
+    """A cell as the table prints it: Swedish figures, kronor without 'kr' (unless ``unit``);
+    per cent with ``places`` decimals (None: those it needs, at most one).
 
     >>> format_cell(1242340, "kronor")
     '1\\xa0242\\xa0340'
@@ -241,7 +260,7 @@ def format_cell(value: str | int | Decimal | None, typ: str, *, unit: bool = Fal
     if typ == "kronor":
         return format_amount(value) if unit else format_amount(value, unit="")
     if typ == "procent":
-        return format_percent(value)
+        return format_percent(value, decimals=places)
     if typ == "anstallda":
         return format_decimal(value, max_decimals=1)
     return format_integer(value)
@@ -263,7 +282,7 @@ def column_widths(headings: list[str], numeric: list[bool], rows: list[list[str]
     word, text columns sharing the rest after their longest text (a long text wraps).
 
     >>> column_widths(["Kommun", "Antal"], [False, True], [["Vindeln", "12"]])
-    [7502, 1570]
+    [8249, 823]
     """
     def need(j: int, cap: int) -> float:
         words = [len(w) for w in headings[j].split()] or [1]
@@ -291,11 +310,12 @@ def _esc(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-def _cell(text: str, width: int, style: str, shade: bool) -> str:
+def _cell(text: str, width: int, style: str, shade: bool, keep: bool) -> str:
     fill = f'<w:shd w:val="clear" w:color="auto" w:fill="{_GREY}"/>' if shade else ""
     run = (f'<w:r><w:t xml:space="preserve">{_esc(text)}</w:t></w:r>' if text else "")
+    keep_next = "<w:keepNext/>" if keep else ""
     return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{fill}</w:tcPr>'
-            f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{run}</w:p></w:tc>')
+            f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}</w:pPr>{run}</w:p></w:tc>')
 
 
 _STYLES = {(False, False): "Tabelltext", (False, True): "Tabelltal",
@@ -304,10 +324,10 @@ _STYLES = {(False, False): "Tabelltext", (False, True): "Tabelltal",
 
 
 def _row(cells: list[str], widths: list[int], numeric: list[bool], *, bold: bool,
-         header: bool = False) -> str:
+         header: bool = False, keep: bool = True) -> str:
     props = "<w:trPr>" + ("<w:tblHeader/>" if header else "") + "<w:cantSplit/></w:trPr>"
     body = "".join(
-        _cell(text, width, _STYLES[bold, is_number], bold)
+        _cell(text, width, _STYLES[bold, is_number], bold, keep)
         for text, width, is_number in zip(cells, widths, numeric, strict=True))
     return f"<w:tr>{props}{body}</w:tr>"
 
@@ -315,7 +335,11 @@ def _row(cells: list[str], widths: list[int], numeric: list[bool], *, bold: bool
 def table_xml(headings: list[str], numeric: list[bool], rows: list[list[str]],
               total_row: list[str] | None, total: int = TEXT_WIDTH_TWIPS) -> str:
     """A Word table (``<w:tbl>``) in the default template's table styles: a repeated, shaded
-    header row, one row per data row and a bold, shaded sum row; figures right-aligned."""
+    header row, one row per data row and a bold, shaded sum row; figures right-aligned.
+
+    Every row but the last keeps with the next, so a table that fits on a page is not split
+    (Word and LibreOffice break a longer one at the page's end as usual).
+    """
     widths = column_widths(headings, numeric, rows + ([total_row] if total_row else []), total)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     out = [
@@ -325,8 +349,9 @@ def table_xml(headings: list[str], numeric: list[bool], rows: list[list[str]],
         f'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>',
         _row(headings, widths, numeric, bold=True, header=True),
     ]
-    out += [_row(row, widths, numeric, bold=False) for row in rows]
+    last = len(rows) - (0 if total_row is not None else 1)
+    out += [_row(row, widths, numeric, bold=False, keep=i < last) for i, row in enumerate(rows)]
     if total_row is not None:
-        out.append(_row(total_row, widths, numeric, bold=True))
+        out.append(_row(total_row, widths, numeric, bold=True, keep=False))
     out.append("</w:tbl>")
     return "".join(out)
