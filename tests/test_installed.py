@@ -56,11 +56,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 @slow
 def test_the_wheel_holds_every_module_the_template_and_the_example(wheel: Path) -> None:
-    """Each module of src/slutrapport, py.typed and the two data files are in the wheel."""
+    """Each module of src/slutrapport, py.typed, the template and the three examples are in the
+    wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"slutrapport/{p.name}" for p in (ROOT / "src" / "slutrapport").iterdir()
                 if p.suffix == ".py" or p.name == "py.typed"}
-    expected |= {"slutrapport/_data/nis60.yaml", "slutrapport/_data/standard.docx"}
+    expected |= {"slutrapport/_data/nis60.yaml", "slutrapport/_data/lappland20.yaml",
+                 "slutrapport/_data/nis70.yaml", "slutrapport/_data/standard.docx"}
     assert sorted(expected - names) == []
 
 

@@ -1,4 +1,4 @@
-"""Files that ship with slutrapport: the default Word template and the NIS 6.0 example.
+"""Files that ship with slutrapport: the default Word template and three example reports.
 
 In an installed wheel they live in ``slutrapport/_data``; in a source checkout (editable install)
 they are read from the repository's ``templates/`` and ``fixtures/`` folders, where they are kept.
@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["default_template", "example_path"]
+__all__ = ["EXAMPLES", "default_template", "example_path"]
+
+EXAMPLES: dict[str, str] = {
+    "nis60": "NIS 6.0 (2019–2022) som den publicerades, med sina fel",
+    "lappland20": "Besöksnäring i Lappland 2.0 (2021–2024), påhittad och utan fel",
+    "nis70": "NIS 7.0 (2023–2026), påhittad, i 2021–2027 års form och utan fel",
+}
+"""The examples that ship, by name, each with a Swedish line on what it is."""
 
 _PACKAGE = Path(__file__).resolve().parent
 _REPO = _PACKAGE.parent.parent
@@ -26,6 +33,15 @@ def default_template() -> Path:
     return _find("standard.docx", "templates")
 
 
-def example_path() -> Path:
-    """The built-in example: the NIS 6.0 report's data as published (``nis60.yaml``)."""
-    return _find("nis60.yaml", "fixtures")
+def example_path(name: str | None = None) -> Path:
+    """A built-in example's data file by name (see :data:`EXAMPLES`); by default ``nis60``,
+    the NIS 6.0 report as published.
+
+    >>> example_path("nis70").name
+    'nis70.yaml'
+    """
+    name = "nis60" if name is None else name
+    if name not in EXAMPLES:
+        raise ValueError(f"exemplet '{name}' finns inte; exemplen som finns: "
+                         f"{', '.join(EXAMPLES)}")
+    return _find(f"{name}.yaml", "fixtures")
