@@ -102,6 +102,10 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
     try:
         try:
             node = yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.MarkedYAMLError as exc:
+            if "nesting depth" in str(exc.problem or ""):
+                raise  # libyaml's own limit; the pure-Python reader would only recurse deeper
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError:
             # libyaml's messages are terser; the pure-Python reader says the same thing the way
             # the messages below are written for (and errors are rare, so its speed is no matter)
