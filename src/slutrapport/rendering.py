@@ -107,10 +107,40 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
+    from jinja2 import Template
+
+    from slutrapport import _sandbox
+
+    class _BoundedTemplate(Template):
+        """A template whose output is counted as it is written (see slutrapport._sandbox)."""
+
+        def render(self, *args: Any, **kwargs: Any) -> str:
+            ctx = self.new_context(dict(*args, **kwargs))
+            try:
+                return _sandbox.counted(self.root_render_func(ctx), _sandbox.limits()[1])
+            except Exception:
+                self.environment.handle_exception()
+            raise AssertionError("unreachable")  # handle_exception always raises
+
     class _Sandbox(SandboxedEnvironment):
+        # Operators that can build a gigabyte in one C call are checked before they run
+        # (intercepting them also keeps Jinja from folding them while it compiles).
+        intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+
         def __init__(self, **options: Any) -> None:
             super().__init__(**options)
             self._compiled: dict[str, Any] = {}
+            self.template_class = _BoundedTemplate
+            self.filters.update(_sandbox.bounded_filters(self.filters))
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            _sandbox.check_binop(operator, left, right)
+            return super().call_binop(context, operator, left, right)
+
+        def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805
+                 **kwargs: Any) -> Any:
+            _sandbox.check_call(__obj, args)
+            return super().call(__context, __obj, *args, **kwargs)
 
         def from_string(self, source: Any, globals: Any = None,
                         template_class: Any = None) -> Any:
@@ -241,8 +271,13 @@ def render_bytes(
     _refuse_dtd(path)
     context = build_context(
         report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts), extra=extra)
+    from slutrapport._sandbox import BudgetExceeded, limits, time_limit
+
     try:
-        tpl.render(context, jinja_env=environment(), autoescape=True)
+        with time_limit(limits()[0]):
+            tpl.render(context, jinja_env=environment(), autoescape=True)
+    except BudgetExceeded as exc:
+        raise TemplateError(f"{path}: {exc}") from None
     except SecurityError as exc:
         raise UnsafeTemplateError(
             f"{path}: mallen försöker nå Pythons inre delar och körs inte ({exc})"
