@@ -255,7 +255,7 @@ def new_command(previous: Path | None, output: Path, force: bool, debug: bool) -
 
 
 @main.command("migrate")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="FIL")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Skriv resultatet hit i stället för att skriva om FIL.")
 @_debug_option
@@ -263,15 +263,21 @@ def migrate_command(file: Path, output: Path | None, debug: bool) -> None:
     """Skriv om en datafil från version 0.1 till dagens form med listan 'avsnitt'.
 
     Kommentarer, ordning och alla värden behålls. Utan -o skrivs FIL om och originalet sparas
-    som FIL.bak.
+    som FIL.bak (finns den redan skrivs inget). En fil som redan har den nya formen lämnas som
+    den är.
     """
     from slutrapport.migrate import migrate_file
 
     try:
-        written, backup = migrate_file(file, output)
+        done = migrate_file(file, output)
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
+    if done is None:
+        click.echo(f"{file} har redan den nya formen (avsnitten står i listan 'avsnitt'); "
+                   "inget att göra.")
+        return
+    written, backup = done
     click.echo(f"Skrev {written} i den nya formen.")
     if backup is not None:
         click.echo(f"Originalet finns kvar som {backup}.")

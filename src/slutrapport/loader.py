@@ -429,7 +429,11 @@ def _problems(exc: ValidationError, lines: Mapping[Loc, int], source: str | None
                 for parent, key in misspelt):
             continue
         message = _swedish(err, loc)
-        loc, shown = _user_loc(loc, data)
+        if err["type"] == "avsnitt_id":  # a section's id clashes: placed at that section
+            ctx = err.get("ctx") or {}
+            loc = shown = ("avsnitt", ctx["index"], *(("id",) if ctx.get("explicit") else ()))
+        else:
+            loc, shown = _user_loc(loc, data)
         key = (format_loc(shown), message)
         if key in seen:
             continue
@@ -476,11 +480,16 @@ def _swedish(err: Any, loc: Loc) -> str:
     got = f" (fick {_shown(err.get('input'))})" if "input" in err else ""
     if kind == "missing":
         return "fältet saknas men måste finnas"
+    if kind == "avsnitt_id":
+        return str(err["msg"])
     if kind in {"union_tag_invalid", "union_tag_not_found"}:
         names = ", ".join(sorted(KINDS))
         tag = ctx.get("tag")
         if kind == "union_tag_not_found" or tag is None:
             return f"avsnittet saknar 'typ'; ange en av: {names}"
+        given = err.get("input", {}).get("typ") if isinstance(err.get("input"), dict) else tag
+        if not isinstance(given, str):
+            return f"avsnittets 'typ' ska vara ett av namnen {names}, inte {_shown(given)}"
         close = difflib.get_close_matches(str(tag), list(KINDS), n=1, cutoff=0.6)
         hint = f"menade du '{close[0]}'? " if close else ""
         return f"okänd avsnittstyp '{tag}'; {hint}typerna som finns: {names}"
@@ -514,6 +523,11 @@ def _swedish(err: Any, loc: Loc) -> str:
     if kind == "string_too_short":
         return "får inte vara tomt"
     if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == ID_PATTERN:
+            return ("ett avsnitts id ska ha små bokstäver a–z, siffror och _ och börja med en "
+                    "bokstav, t.ex. samverkan_umea" + got)
+        if loc and loc[-1] == "kod":
+            return "ska vara en EU-kod för indikatorer, t.ex. RCO01 eller RCR02" + got
         return "ska vara ett datum som 2022, 2022-10 eller 2022-10-31" + got
     if kind == "list_type":
         return "ska vara en lista (rader som börjar med '- ')" + got

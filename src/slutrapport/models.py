@@ -15,6 +15,7 @@ import keyword
 from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from slutrapport.fields import (
     FORBIDDEN_CHARACTERS,
@@ -182,13 +183,21 @@ class Slutrapport(Modell):
                     numbered[tag] = numbered.get(tag, 0) + 1
                     tag = f"{tag}_{numbered[tag]}"
                 object.__setattr__(s, "id", tag)
+                explicit = False
+            else:
+                explicit = True
             assert s.id is not None
+            # the loader places these at the section (ctx: its index, whether its id was given)
             if s.id in RESERVED_IDS:
-                raise ValueError(f"avsnitt {i + 1} har id '{s.id}', som är reserverat; välj "
-                                 "ett annat id")
+                raise PydanticCustomError(
+                    "avsnitt_id", "id '{id}' är reserverat (ett namn som rapporten, mallarna "
+                    "eller Python redan använder); välj ett annat id",
+                    {"id": s.id, "index": i, "explicit": explicit})
             if s.id in seen:
-                raise ValueError(f"avsnitt {seen[s.id] + 1} och {i + 1} har samma id "
-                                 f"'{s.id}'; ge dem olika id")
+                raise PydanticCustomError(
+                    "avsnitt_id", "id '{id}' används redan av avsnitt[{other}]; ge avsnitten "
+                    "olika id", {"id": s.id, "index": i, "explicit": explicit,
+                                 "other": seen[s.id]})
             seen[s.id] = i
         return sections
 
