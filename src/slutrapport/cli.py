@@ -39,8 +39,32 @@ def _fail(exc: SlutrapportError, debug: bool) -> None:
     sys.exit(exc.exit_code)
 
 
+class _Command(click.Command):
+    """A command whose usage line names its parts in Swedish."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[FLAGGOR]")
+        super().__init__(*args, **kwargs)
+        from slutrapport._click_sv import swedish_metavars
+
+        swedish_metavars(self.params)
+
+
 class _Group(click.Group):
     """The command group: an internal error exits 3 with one Swedish line, never 1."""
+
+    command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[FLAGGOR]")
+        kwargs.setdefault("subcommand_metavar", "KOMMANDO [ARGUMENT]...")
+        super().__init__(*args, **kwargs)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from slutrapport._click_sv import install
+
+        install()  # click's own words ('Usage:', 'Options') in Swedish while we run
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -61,8 +85,9 @@ INTERNAL_ERROR = 3
 """The exit code of an internal error (a bug), kept apart from 1 (errors found) and 2 (input)."""
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="slutrapport", message="%(prog)s %(version)s")
+@click.group("slutrapport", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="slutrapport", message="%(prog)s %(version)s",
+                      help="Visa versionen och avsluta.")
 def main() -> None:
     """Slutrapporter för regionala näringslivsprojekt: kontrollera datat och skriv rapporten.
 
@@ -100,12 +125,12 @@ def format_findings(findings: Sequence[Finding], source: str, *, errors_only: bo
 
 
 @main.command("check")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path), metavar="FIL")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Utdata som läsbar tabell eller som JSON.")
 @_debug_option
 def check_command(file: Path, fmt: str, debug: bool) -> None:
-    """Kontrollera summor och hänvisningar i FILE (YAML) och lista det som inte stämmer."""
+    """Kontrollera summor och hänvisningar i FIL (YAML) och lista det som inte stämmer."""
     from slutrapport.checks import check, has_errors
     from slutrapport.loader import load
 
@@ -124,9 +149,10 @@ def check_command(file: Path, fmt: str, debug: bool) -> None:
 
 
 @main.command("render")
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
+                metavar="FIL...")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Filen som skrivs (.docx eller .pdf); med flera FILES en mapp.")
+              help="Filen som skrivs (.docx eller .pdf); med flera FIL en mapp.")
 @click.option("--to", "fmt", type=click.Choice(["docx", "pdf"]), default=None,
               help="Format när -o är en mapp (standard docx); annars avgör filändelsen.")
 @click.option("--template", "template", type=click.Path(path_type=Path), default=None,
@@ -144,7 +170,7 @@ def check_command(file: Path, fmt: str, debug: bool) -> None:
 def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, timeout: float, quiet: bool,
                    debug: bool) -> None:
-    """Skriv rapporten i FILES (YAML) till Word eller PDF, efter att ha kontrollerat den.
+    """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
     \b
     slutrapport render rapport.yaml -o rapport.docx
@@ -284,16 +310,16 @@ def migrate_command(file: Path, output: Path | None, debug: bool) -> None:
     click.echo(f"Kontrollera med: slutrapport check {written}")
 
 
-@main.group("template")
+@main.group("template", cls=_Group)
 def template_group() -> None:
     """Word-mallen: kontrollera att den bara använder namn som finns i datat."""
 
 
 @template_group.command("check")
-@click.argument("template", type=click.Path(path_type=Path), required=False)
+@click.argument("template", type=click.Path(path_type=Path), required=False, metavar="[MALL]")
 @_debug_option
 def template_check_command(template: Path | None, debug: bool) -> None:
-    """Kontrollera TEMPLATE (standardmallen om den utelämnas) mot datat.
+    """Kontrollera MALL (standardmallen om den utelämnas) mot datat.
 
     Listar variabler, fält, filter och loopar som datat inte har, med det närmaste rätta namnet,
     och de avsnitt som mallen aldrig använder. Slutkod 1 om något namn är okänt.
