@@ -81,10 +81,10 @@ class Kolumn(Modell):
 
 
 def _shown(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"  # as YAML writes it
-    text = str(value) if isinstance(value, Decimal) else repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    """A value as the user wrote it (as the loader shows values in its messages)."""
+    from slutrapport.loader import _shown as shown
+
+    return shown(value)
 
 
 def read_cell(value: Any, typ: str) -> tuple[str | int | Decimal | None, str | None]:
