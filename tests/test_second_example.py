@@ -15,7 +15,7 @@ from ruamel.yaml import YAML
 from slutrapport.checks import check
 from slutrapport.formatting import format_decimal, format_integer
 from slutrapport.loader import load
-from slutrapport.models import Slutrapport
+from slutrapport.models import Ekonomi, Foretagsprogram, Slutrapport
 from slutrapport.rendering import render_bytes
 from slutrapport.schema import json_schema
 from tests.modelwalk import figures
@@ -51,22 +51,23 @@ def shown(value: int | Decimal) -> str:
 def test_the_second_example_checks_clean_but_for_the_indicators(report: Slutrapport) -> None:
     """Only the three indicators with targets are reported, as information."""
     assert [(f.code, f.severity, f.path, f.line, f.message) for f in check(report)] == [
-        ("indikator-uppfyllt", "info", "resultat.indikatorer[0].utfall", 181,
+        ("indikator-uppfyllt", "info", "resultat.indikatorer[0].utfall", 187,
          "Nådda företag: 214 företag mot målvärdet 180 företag — uppfyllt."),
-        ("indikator-ej-uppfyllt", "info", "resultat.indikatorer[2].utfall", 191,
+        ("indikator-ej-uppfyllt", "info", "resultat.indikatorer[2].utfall", 197,
          "Nya arbetstillfällen i programföretagen: 14,5 heltidstjänster mot målvärdet "
          "20 heltidstjänster — inte uppfyllt."),
-        ("indikator-uppfyllt", "info", "resultat.indikatorer[3].utfall", 197,
+        ("indikator-uppfyllt", "info", "resultat.indikatorer[3].utfall", 203,
          "Nya produkter och tjänster: 31 st. mot målvärdet 25 st. — uppfyllt."),
     ]
 
 
 def test_the_second_example_differs_in_size_from_nis(report: Slutrapport) -> None:
     """Three municipalities, four financiers, nine cost categories, twelve companies."""
-    p, e = report.program_for_tillvaxt, report.ekonomi
-    assert p is not None and e is not None
+    p, e = report.section("program_for_tillvaxt"), report.section("ekonomi")
+    assert isinstance(p, Foretagsprogram) and isinstance(e, Ekonomi)
     assert (len(report.projekt.kommuner), len(e.finansiering), len(e.kostnader),
-            len(p.effekt.foretag), p.strategigrupper, report.pandemin) == (3, 4, 9, 12, None, None)
+            len(p.effekt.foretag), p.strategigrupper, report.section("pandemin")) == (
+        3, 4, 9, 12, None, None)
 
 
 def test_every_figure_of_the_second_example_appears_in_the_document(
