@@ -1,38 +1,50 @@
-"""The data file for the next report: from the last one (``slutrapport new --from``) or empty.
+"""The data file for the next report: an outline to start from, or the last report's (``new``).
 
-:func:`from_previous` keeps what carries over from one report to the next and clears the rest,
-leaving ``# TODO: …`` comments where something is to be filled in:
+:func:`skeleton` is an empty report in one of the outlines in :mod:`slutrapport.dispositioner`
+(``slutrapport new --disposition nis|2021-2027``): the title-page facts, then the outline's
+sections, with ``…`` where a text is to be written, 0 where a figure is, and a comment on each
+line: ``# TODO: fyll i …`` for what ``slutrapport check`` lists as left to fill in (``ej-ifyllt``),
+``# valfritt: …`` for what may stay empty.
+
+:func:`from_previous` (``slutrapport new --from``) keeps the last report's outline — its sections,
+kinds, ids, order and headings — and clears the rest:
 
 ========================================  =================================================
-kept                                      cleared
+kept, and marked under ``granska``        cleared
 ========================================  =================================================
-project name, short name and period       figures: set to 0 (an indicator's target: empty)
-  (with a comment to check them)          narrative (Markdown) texts: set to ``""``
-municipalities and financiers (names)     the companies of the growth programme
-activity groups' and areas' headings      workshops, strategy groups, consultants' areas
-  and the names of their key figures      the summary points
-programme steps: names and descriptions   the report date
-cost categories, financiers' names        the note that financing is preliminary
-indicators' names, units and sources
-table headings, section headings
-the horizontal criteria
+headings (of sections, sub-sections,      figures: 0, or left out where the figure is
+  activity areas, table columns)            optional and ``check`` would not list a 0
+the project's name, short name, owner,    narrative texts: ``…``; bullet lists: empty
+  evaluator, website, municipalities      the rows of one report: companies, participants'
+  and financiers                            efforts, workshops, groups, consultants' areas
+municipalities' names, financiers'        sums and shares the report states (computed if
+  names, cost categories, indicators'       left out), the target values
+  names, programme steps' names           the report date, the preliminary-financing note
+the period (``fran``/``till``: TODO)      the periods of programmes
 ========================================  =================================================
 
-Comments of the old file stay where they were, except its header, which is replaced. Zeros are
-consistent with each other (costs of 0 sum to an outcome of 0), so ``slutrapport check`` on the
-new file finds nothing to complain about until the figures are filled in.
+Kept without a mark: the programme steps' descriptions, the lead-ins of the cost and financing
+tables, indicators' kinds, codes, units and sources, the criteria, the report type and every
+section's id. Each kept heading, name or address is listed in the top-level ``granska`` mapping
+(its path, as findings name it, and the value), and ``check`` reminds of it (``granska``) until the
+value is changed or the line removed. The comments of the old file stay where they were, except
+its header and the ``TODO``/``valfritt`` comments this module writes, which are made anew: every
+``TODO`` line of the new file is one that ``check`` lists.
 
-:func:`skeleton` is an empty report with every section present and commented. Both return YAML
-text that :func:`slutrapport.load` accepts; :func:`write_new` writes it without overwriting.
+Both return YAML text that :func:`slutrapport.load` accepts; :func:`write_new` writes it without
+overwriting.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import io
 import re
 import types
 import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,63 +52,95 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 
+from slutrapport import dispositioner
+from slutrapport.checks import _loc_of, check
 from slutrapport.errors import InputError, Problem
-from slutrapport.loader import from_data, load
+from slutrapport.fields import Loc, Period
+from slutrapport.kinds import kinds
+from slutrapport.loader import format_loc, from_data, load
 from slutrapport.models import MARKDOWN, Slutrapport
 from slutrapport.schema import _metadata, _validators
 
 __all__ = ["PLACEHOLDER", "from_previous", "skeleton", "write_new"]
 
 PLACEHOLDER = "…"
-"""The text a required field holds until it is filled in (a field that may not be empty)."""
+"""The text a field holds until it is filled in; ``check`` lists it as ``ej-ifyllt``."""
 
-Path_ = tuple[str, ...]
+Field_ = tuple[str, str]
+"""A field of a model: the model's class name and the field's name."""
 
-# Lists whose items belong to one report only: emptied, with a comment that shows their shape.
-_CLEARED_LISTS: dict[Path_, str] = {
-    ("sammanfattning",): "TODO: fyll i de sammanfattande punkterna, en per rad: - …",
-    ("program_for_tillvaxt", "workshops", "lista"):
-        "TODO: fyll i workshopparna, en per rad: - {forelasare: …, organisation: …, amne: …}",
-    ("program_for_tillvaxt", "strategigrupper", "grupper"):
-        "TODO: fyll i grupperna, en per rad: - {namn: …, antal_foretag: …}",
-    ("program_for_tillvaxt", "konsulter", "omraden"):
-        "TODO: fyll i områdena som konsulterna upphandlades inom, ett per rad: - …",
-    ("program_for_tillvaxt", "effekt", "foretag"):
-        "TODO: fyll i företagen, ett per rad: "
-        "- {namn: …, anstallda_fore: …, anstallda_efter: …}",
+# Lists whose items belong to one report only: emptied, with the shape of an item.
+_ROWS: dict[Field_, str] = {
+    ("Workshops", "lista"):
+        "workshopparna, en per rad: - {forelasare: …, organisation: …, amne: …}",
+    ("Strategigrupper", "grupper"): "grupperna, en per rad: - {namn: …, antal_foretag: …}",
+    ("Konsulter", "omraden"): "områdena som konsulterna upphandlades inom, ett per rad: - …",
+    ("Effekt", "foretag"):
+        "företagen, ett per rad: - {namn: …, anstallda_fore: …, anstallda_efter: …}",
+    ("Deltagarprogram", "insatser"):
+        "insatserna, en per rad: - {namn: …, tillfallen: …, timmar: …, kvinnor: …, man: …}",
+    ("Tabell", "rader"): "tabellens rader, en per rad: - [kolumnernas värden i ordning]",
 }
 _COMPUTED = "valfritt: räknas ut om det lämnas tomt"
-# Fields that are set to nothing (null), with what to fill in.
-_EMPTIED: dict[Path_, str] = {
-    ("projekt", "rapportdatum"): "TODO: fyll i när rapporten skrivs, t.ex. 2026-12",
-    ("ekonomi", "preliminar"):
-        "TODO: om finansieringen är preliminär: {per: …, text: …}; annars låt det vara tomt",
-    ("resultat", "indikatorer", "malvarde"): "TODO: fyll i målvärdet",
-    ("ekonomi", "under_budget"): _COMPUTED,
-    ("ekonomi", "summa_kostnader"): _COMPUTED,
-    ("ekonomi", "summa_finansiering"): _COMPUTED,
-    ("program_for_tillvaxt", "effekt", "summa", "fore"): _COMPUTED,
-    ("program_for_tillvaxt", "effekt", "summa", "efter"): _COMPUTED,
-    ("program_for_tillvaxt", "effekt", "summa", "okning"): _COMPUTED,
-    ("program_for_tillvaxt", "effekt", "okning_procent"): _COMPUTED,
+# Fields set to nothing (null), with what the comment says.
+_EMPTIED: dict[Field_, str] = {
+    ("Projekt", "rapportdatum"): "valfritt: när rapporten skrevs, t.ex. 2026-12",
+    ("Ekonomi", "preliminar"):
+        "valfritt: om finansieringen är preliminär: {per: …, text: …}",
+    ("Indikator", "malvarde"): "valfritt: målvärdet",
+    ("Ekonomi", "under_budget"): _COMPUTED,
+    ("Ekonomi", "summa_kostnader"): _COMPUTED,
+    ("Ekonomi", "summa_finansiering"): _COMPUTED,
+    ("Summa", "fore"): _COMPUTED,
+    ("Summa", "efter"): _COMPUTED,
+    ("Summa", "okning"): _COMPUTED,
+    ("Effekt", "okning_procent"): _COMPUTED,
+    ("Deltagare", "andel_kvinnor"): _COMPUTED,
+    ("Deltagare", "andel_man"): _COMPUTED,
+    ("Deltagarprogram", "andel_kvinnor"): _COMPUTED,
+    ("Deltagarprogram", "andel_man"): _COMPUTED,
+    ("DeltagarSumma", "tillfallen"): _COMPUTED,
+    ("DeltagarSumma", "timmar"): _COMPUTED,
+    ("DeltagarSumma", "kvinnor"): _COMPUTED,
+    ("DeltagarSumma", "man"): _COMPUTED,
+    ("DeltagarSumma", "totalt"): _COMPUTED,
 }
-# Fields that carry over but should be looked at.
-_TO_CHECK: dict[Path_, str] = {
-    ("projekt", "namn"): "TODO: kontrollera namnet på det nya projektet",
-    ("projekt", "kortnamn"): "TODO: kontrollera kortnamnet",
-    ("projekt", "period"): "TODO: fyll i den nya projektperioden",
-    ("projekt", "projektagare"): "TODO: kontrollera",
-    ("projekt", "utvarderare"): "TODO: kontrollera",
-    ("projekt", "webbplats"): "TODO: kontrollera",
-    ("program_for_tillvaxt", "period"): "TODO: fyll i programmets period",
+# Rows of cells that sum a table's columns: the labels stay, the figures are emptied.
+_SUM_ROWS: dict[Field_, str] = {
+    ("Tabell", "summa"): "valfritt: summaraden som rapporten anger den, en cell per kolumn",
 }
-# Narrative that carries over: the steps of the programme are described the same way next time.
-_KEPT_TEXT: set[Path_] = {("program_for_tillvaxt", "steg", "beskrivning")}
+# Narrative that carries over as it stands.
+_KEPT_TEXT: set[Field_] = {
+    ("Programsteg", "beskrivning"),
+    ("Ekonomi", "kostnader_ingress"),
+    ("Ekonomi", "finansiering_ingress"),
+}
+# What a TODO comment on an emptied list or a cleared group of figures says to fill in.
+_HINTS: dict[Field_, str] = {
+    ("Slutrapport", "sammanfattning"): "de sammanfattande punkterna, en per rad: - …",
+    ("Text", "punkter"): "punkterna, en per rad: - …",
+    ("Delavsnitt", "punkter"): "punkterna, en per rad: - …",
+    ("HorisontellaKriterier", "deltagare"):
+        "deltagarna efter kön (minst två av kvinnor, man och totalt)",
+    ("HorisontellaPrinciper", "deltagare"):
+        "deltagarna efter kön (minst två av kvinnor, man och totalt)",
+    **_ROWS,
+}
+# Headings, names and addresses that carry over and are marked for review: by field name in
+# every model, and every text field of the models named here.
+_MARKED_NAMES = {"rubrik", "namn", "kategori", "finansiar", "bildtext"}
+_MARKED_FIELDS: dict[str, set[str]] = {
+    "Projekt": {"namn", "kortnamn", "projektagare", "utvarderare", "webbplats", "kommuner",
+                "finansiarer"},
+    "Tabellrubriker": {"namn", "fore", "efter", "okning", "summa"},
+}
 
 _FILL_IN = "TODO: fyll i"
-_TODO_SPACING = re.compile(r"(?<=\S) +# (?=TODO:|valfritt:)")
+_TODO = re.compile(r"^\s*#\s*TODO: fyll i\b")
+_MARKER = re.compile(r"^\s*#\s*(TODO: fyll i\b|valfritt:)")
+_TODO_SPACING = re.compile(r"(?<=\S) +# (?=TODO:|valfritt)")
 
 
 def _yaml() -> YAML:
@@ -108,26 +152,376 @@ def _yaml() -> YAML:
     return yaml
 
 
+# --- an outline to start from -----------------------------------------------------------------
+
+
+def skeleton(disposition: str = dispositioner.DEFAULT, year: int | None = None) -> str:
+    """An empty report in the named outline (period from ``year``, this year if None).
+
+    An unknown outline is an :class:`~slutrapport.errors.InputError` that lists the names.
+    """
+    try:
+        body = dispositioner.body(disposition)
+        about = dispositioner.description(disposition)
+    except KeyError:
+        raise InputError([Problem(_unknown_outline(disposition))]) from None
+    start = year if year is not None else _dt.date.today().year
+    kinds_list = "\n".join(f"#   {typ:<24}{cls.BESKRIVNING}"
+                           for typ, cls in sorted(kinds().items()))
+    head = (_HEAD.replace("{namn}", disposition).replace("{beskrivning}", about)
+            .replace("{typer}", kinds_list)
+            .replace("{fran}", str(start)).replace("{till}", str(start + 3)))
+    text = head + body
+    _validate(text, f"dispositionen {disposition}")
+    return text
+
+
+def _unknown_outline(name: str) -> str:
+    known = dispositioner.names()
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    guess = f" (menade du '{close[0]}'?)" if close else ""
+    listed = " och ".join([", ".join(known[:-1]), known[-1]] if len(known) > 1 else known)
+    return (f"okänd disposition '{name}'{guess}; dispositionerna är {listed} "
+            "(se 'slutrapport new --help')")
+
+
+_HEAD = """\
+# Data för en slutrapport, skapad med 'slutrapport new --disposition {namn}':
+# {beskrivning}.
+# Fyll i det som är märkt TODO och kontrollera sedan med 'slutrapport check FIL', som listar det
+# som återstår (ej-ifyllt). Det som är märkt valfritt får stå tomt eller tas bort.
+#
+# Avsnitten står under 'avsnitt' i den ordning de ska stå i rapporten: flytta, ta bort eller lägg
+# till avsnitt efter behov. Varje avsnitt anger sin typ (typ:) och har ett id (id:), som
+# tallänkar och en egen mall använder. Typerna:
+{typer}
+# 'slutrapport schema' beskriver varje fält.
+#
+# Tips: text med kolon, '#' eller som börjar med ett citattecken skrivs inom citattecken.
+# Längre text skrivs efter '|-' på raderna under, indragen. Löptext är Markdown (stycken skiljs
+# av en tom rad, '- ' gör punktlistor, *kursiv*, **fet**). Ett tal i texten kan knytas till
+# datat så att det kontrolleras: [16 713 030](tal:ekonomi.budget).
+# Belopp skrivs i hela kronor, antal anställda i hela eller halva tjänster (2,5), andelar i
+# procent (49,7). '…' betyder att något ska fyllas i.
+
+# Titelsidans fakta.
+projekt:
+  namn: …  # TODO: fyll i projektets namn, t.ex. Näringsliv i samverkan
+  kortnamn: …  # TODO: fyll i kortnamnet, t.ex. NIS 6.0
+  rapporttyp: Slutrapport
+  period:  # projektperioden (år, år-månad eller datum); ändra till projektets egen
+    fran: "{fran}"
+    till: "{till}"
+  kommuner:  # de medverkande kommunerna, en per rad
+    - …  # TODO: fyll i kommunens namn, eller ta bort raden
+  finansiarer:  # finansiärerna, en per rad, med samma namn som under ekonomi
+    - Tillväxtverket
+    - …  # TODO: fyll i finansiärens namn, t.ex. regionen, eller ta bort raden
+  projektagare:  # valfritt: projektägaren
+  utvarderare:  # valfritt: den externa utvärderaren
+  webbplats:  # valfritt: projektets webbplats
+  rapportdatum:  # valfritt: när rapporten skrevs, t.ex. 2026-12
+
+# Rubriker för rapportens fasta delar.
+rubriker:
+  innehall: Innehåll
+
+# Sammanfattande punkter överst i rapporten (Markdown), en per rad.
+sammanfattning:
+  - …  # TODO: fyll i en sammanfattande punkt; lägg till fler rader efter behov
+
+# Rapportens avsnitt, i ordning.
+"""
+
+
+# --- the next report from the last one --------------------------------------------------------
+
+
 def from_previous(previous: str | Path) -> str:
     """The YAML of the next report, made from the last one's data file (see the module doc).
 
-    The old file must load (:func:`slutrapport.load`); its findings do not matter, since its
-    figures are cleared.
+    The old file must load (:func:`slutrapport.load`; a 0.1 file is refused, naming
+    ``slutrapport migrate``); its findings do not matter, since its figures are cleared.
     """
-    load(previous)  # refuses, with file and line, what the model would not accept
+    report = load(previous)  # refuses, with file and line, what the model would not accept
     yaml = _yaml()
     doc = yaml.load(Path(previous).read_text(encoding="utf-8-sig"))
-    _clear(doc, Slutrapport, ())
+    _strip_markers(doc)
+    clearing = _Clearing(report)
+    clearing.report_root(doc)
+    clearing.settle(doc, *_listed(yaml, doc, str(previous)))
     doc.ca.comment = None
-    doc.yaml_set_start_comment(_header(Path(previous).name))
+    doc.yaml_set_start_comment(_FROM_HEAD.replace("{fil}", Path(previous).name))
     return _finish(yaml, doc, str(previous))
+
+
+_FROM_HEAD = """\
+Data för nästa slutrapport, skapad med 'slutrapport new --from {fil}'.
+Dispositionen, rubrikerna, namnen, kommunerna, finansiärerna, kostnadsslagen och programmets
+steg kommer från den förra rapporten; siffrorna är nollställda, texterna tomma och företagen
+borttagna. Fyll i allt som är märkt TODO. Det som fördes över står under 'granska' längst ned:
+ändra det som inte längre stämmer och ta bort raden för det som ska stå kvar.
+Kontrollera sedan med 'slutrapport check FIL': den listar allt som återstår.
+Löptext är Markdown; ett tal i texten kan knytas till datat: [2 949](tal:sökväg)."""
+
+_GRANSKA_NOTE = ("fördes över från förra rapporten: ändra värdet ovan eller ta bort raden här "
+                 "när det är granskat")
+
+
+@dataclass
+class _Zero:
+    """A figure set to 0: where, whether the model lets it be left out, what it is."""
+
+    loc: Loc
+    optional: bool
+    about: str
+    in_mapping: bool = False
+    """An entry of a mapping of figures (``nyckeltal``), whose names are the report's own."""
+
+
+class _Clearing:
+    """One pass over the old file's data: clears, keeps and marks (see the module doc)."""
+
+    def __init__(self, report: Slutrapport) -> None:
+        self.report = report
+        self.marks: dict[str, Any] = {}
+        self.zeros: list[_Zero] = []
+        self.notes: dict[Loc, str] = {}
+        self.hints: dict[Loc, str] = {}
+        self.rows: set[Loc] = set()
+
+    def report_root(self, doc: CommentedMap) -> None:
+        """Clear the whole report, section by section."""
+        if "granska" in doc:
+            del doc["granska"]
+        for key in list(doc):
+            if key == "avsnitt" and isinstance(doc[key], CommentedSeq):
+                for i, item in enumerate(doc[key]):
+                    section = self.report.avsnitt[i]
+                    if isinstance(item, CommentedMap) and "id" not in item:
+                        # the marks name the section by id: one of its own keeps them valid
+                        # when a section of the same kind is added
+                        item.insert(1 if "typ" in item else 0, "id", section.name)
+                    self.model(item, type(section), ("avsnitt", i), (section.name,))
+            elif key != "avsnitt":
+                self.field(doc, str(key), Slutrapport, (), ())
+
+    def model(self, node: Any, model: type[BaseModel], loc: Loc, shown: Loc) -> None:
+        if isinstance(node, CommentedMap):
+            for key in list(node):
+                if str(key) in model.model_fields:
+                    self.field(node, str(key), model, loc, shown)
+
+    def field(self, node: CommentedMap, key: str, model: type[BaseModel], loc: Loc,
+              shown: Loc) -> None:
+        info = model.model_fields[key]
+        here, shown_here = (*loc, key), (*shown, key)
+        value = node[key]
+        name: Field_ = (model.__name__, key)
+        kind = _kind(info)
+        if name in _HINTS:
+            self.hints[here] = _HINTS[name]
+        if model.__name__ == "Projekt" and key == "period":
+            self.period(node, here)
+        elif name in _ROWS:
+            node[key] = CommentedSeq()
+            self.rows.add(here)
+        elif name in _SUM_ROWS and isinstance(value, CommentedSeq):
+            for i, cell in enumerate(value):
+                if not isinstance(cell, str):
+                    value[i] = None
+            self.notes[here] = _SUM_ROWS[name]
+        elif name in _EMPTIED:
+            if value is not None:
+                node[key] = None
+                self.notes[here] = _EMPTIED[name]
+        elif value is None or name in _KEPT_TEXT:
+            pass
+        elif _strip_optional(info.annotation) is Period:
+            node[key] = None
+            old = _period_text(value)
+            self.notes[here] = f"valfritt: {_about(info)}, {{fran: …, till: …}}; förra: {old}"
+        elif kind == "figure":
+            node[key] = 0
+            self.zeros.append(_Zero(here, not info.is_required(), _about(info)))
+        elif kind == "figures" and isinstance(value, CommentedMap):
+            for figure in list(value):
+                value[figure] = 0
+                self.zeros.append(_Zero((*here, str(figure)), True, _about(info), True))
+        elif kind == "text" and isinstance(value, str):
+            node[key] = PlainScalarString(PLACEHOLDER)
+            _after_block(node, key, value)
+        elif kind == "text" and isinstance(value, list) and value:
+            node[key] = CommentedSeq()
+        elif kind == "model":
+            self.model(value, _element(info), here, shown_here)
+        elif kind == "models" and isinstance(value, CommentedSeq):
+            for i, item in enumerate(value):
+                self.model(item, _element(info), (*here, i), (*shown_here, i))
+        if node[key] is not None and key in _MARKED_FIELDS.get(model.__name__, _MARKED_NAMES):
+            self.mark(shown_here, node[key], info)
+
+    def mark(self, shown: Loc, value: Any, info: FieldInfo) -> None:
+        """Mark a kept heading, name or address (a text, or a list of texts) for review."""
+        if isinstance(value, str) and value != info.default:
+            self.marks[format_loc(shown)] = str(value)
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            listed = CommentedSeq(str(v) for v in value)
+            listed.fa.set_flow_style()
+            self.marks[format_loc(shown)] = listed
+
+    def period(self, node: CommentedMap, here: Loc) -> None:
+        """The project's period moves on: each end is a TODO naming the old period, and marked."""
+        period = self.report.projekt.period
+        old = _period_text(period)
+        self.notes[(*here, "fran")] = f"TODO: fyll i när det nya projektet börjar (förra: {old})"
+        self.notes[(*here, "till")] = "TODO: fyll i när det nya projektet slutar"
+        self.marks["projekt.period.fran"] = period.fran
+        self.marks["projekt.period.till"] = period.till
+
+    def settle(self, doc: CommentedMap, listed: list[Loc], unshown: set[Loc]) -> None:
+        """Knowing what ``check`` lists as left to fill in and as not shown, decide each
+        comment, and leave out each 0 that is neither a listed to-do nor shown."""
+        emptied_maps: dict[Loc, tuple[list[str], str]] = {}
+        left_out: set[Loc] = set()
+        for zero in self.zeros:
+            if any(zero.loc[:len(t)] == t for t in listed) and zero.loc not in unshown:
+                continue
+            parent, key = _at(doc, zero.loc[:-1]), zero.loc[-1]
+            if zero.in_mapping:  # a name of the last report's own: left out, named in a comment
+                names, _ = emptied_maps.setdefault(zero.loc[:-1], ([], zero.about))
+                names.append(str(key))
+                del parent[key]
+                left_out.add(zero.loc)
+            elif zero.optional:
+                parent[key] = None
+                self.notes[zero.loc] = f"valfritt: {zero.about}"
+                left_out.add(zero.loc)
+            else:
+                self.notes[zero.loc] = _FILL_IN
+        for loc, (names, about) in emptied_maps.items():
+            if not _at(doc, loc):
+                _at(doc, loc[:-1])[loc[-1]] = CommentedMap()
+            self.notes[loc] = f"valfritt: {about}; förra: {', '.join(names)}"
+        for loc in self.rows:
+            if loc not in listed:
+                self.notes[loc] = f"valfritt: {self.hints[loc]}"
+        for loc in listed:
+            if loc not in left_out:
+                hint = self.hints.get(loc)
+                self.notes[loc] = f"{_FILL_IN} {hint}" if hint else _FILL_IN
+        for loc, text in self.notes.items():
+            _set_eol(_at(doc, loc[:-1]), loc[-1], text)
+        if self.marks:
+            marks = CommentedMap(self.marks)
+            doc["granska"] = marks
+            doc.yaml_add_eol_comment(_GRANSKA_NOTE, "granska")
+
+
+def _listed(yaml: YAML, doc: CommentedMap, source: str) -> tuple[list[Loc], set[Loc]]:
+    """What ``check`` says of the cleared data: the places it lists as left to fill in
+    (``ej-ifyllt``), and the figures the rendered report would not show (``tal-visas-inte``)."""
+    buffer = io.StringIO()
+    yaml.dump(doc, buffer)
+    report = _validate(buffer.getvalue(), source)
+    findings = check(report)
+    return ([_loc_of(report, f.path) for f in findings if f.code == "ej-ifyllt"],
+            {_loc_of(report, f.path) for f in findings if f.code == "tal-visas-inte"})
+
+
+def _at(doc: Any, loc: Loc) -> Any:
+    node = doc
+    for part in loc:
+        node = node[part]
+    return node
+
+
+def _period_text(period: Any) -> str:
+    return f"{period['fran']}–{period['till']}" if isinstance(period, dict) \
+        else f"{period.fran}–{period.till}"
+
+
+def _about(info: FieldInfo) -> str:
+    """A field's description as the tail of a comment: 'Antal företag.' -> 'antal företag'."""
+    text = (info.description or "").strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+# --- comments -----------------------------------------------------------------------------------
+
+
+def _nodes(node: Any) -> Iterator[CommentedMap | CommentedSeq]:
+    if isinstance(node, CommentedMap):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, CommentedSeq):
+        yield node
+        for value in node:
+            yield from _nodes(value)
+
+
+def _strip_markers(doc: CommentedMap) -> None:
+    """Drop the ``# TODO`` end-of-line comments of the old file: they are made anew.
+
+    (A ``# valfritt`` comment stays, unless a new comment takes its place.)
+    """
+    for node in _nodes(doc):
+        slot = 0 if isinstance(node, CommentedSeq) else 2
+        for entry in node.ca.items.values():
+            token = entry[slot] if len(entry) > slot else None
+            if token is not None and _TODO.match(token.value.split("\n", 1)[0]):
+                rest = token.value.split("\n", 1)[1] if "\n" in token.value else ""
+                if rest:
+                    token.value = "\n" + rest
+                else:
+                    entry[slot] = None
+        comment = node.ca.comment
+        if comment and comment[0] is not None and _TODO.match(comment[0].value):
+            comment[0] = None
+
+
+def _after_block(node: CommentedMap, key: str, old: Any) -> None:
+    """A block scalar (``|-``) replaced by a plain one: its following lines keep their place.
+
+    After a block scalar, the comment ruamel keeps for a key starts on the next line; after a
+    plain one it starts with the rest of the key's own line.
+    """
+    token = node.ca.items.get(key, [None, None, None])[2]
+    if token is not None and isinstance(old, LiteralScalarString | FoldedScalarString):
+        token.value = "\n" + token.value
+
+
+def _set_eol(node: Any, key: Any, text: str) -> None:
+    """Put text as key's end-of-line comment, keeping the comment lines that follow it."""
+    if isinstance(node, CommentedSeq) and isinstance(node[key], CommentedMap) and node[key]:
+        node, key = node[key], next(iter(node[key]))  # on the item's first line
+    if node.fa.flow_style():
+        node.fa.set_block_style()  # a comment ends the line: {a: 1  # …} is not a line
+    slot = 0 if isinstance(node, CommentedSeq) else 2
+    entry = node.ca.items.get(key)
+    old = entry[slot] if entry is not None and len(entry) > slot else None
+    first, rest = "", ""
+    if old is not None:
+        first, _, rest = old.value.partition("\n")
+    value = node[key]
+    if isinstance(value, CommentedMap | CommentedSeq) and value.ca.comment:
+        value.ca.comment[0] = None  # the same comment, held by the child too
+    own = first.strip() and not _MARKER.match(first)
+    node.yaml_add_eol_comment(text + (f"  {first.strip()}" if own else ""), key)
+    token = node.ca.items[key][slot]
+    if rest:
+        token.value += "\n" + rest
+
+
+# --- shared -------------------------------------------------------------------------------------
 
 
 _TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:")
 
 
 def _space_sections(text: str) -> str:
-    """One blank line before each top-level section (and the comments just above it)."""
+    """One blank line before each top-level key (and the comments just above it)."""
     out: list[str] = []
     for line in text.splitlines():
         if _TOP_KEY.match(line) and not any(_TOP_KEY.match(seen) for seen in out):
@@ -144,16 +538,6 @@ def _space_sections(text: str) -> str:
     return "\n".join(out) + "\n"
 
 
-def _header(previous: str) -> str:
-    return (
-        f"Data för nästa slutrapport, skapad med 'slutrapport new --from {previous}'.\n"
-        "Rubriker, namn, kommuner, finansiärer, kostnadsslag och programmets steg kommer från\n"
-        "den förra rapporten. Siffrorna är nollställda, texterna tomma och företagen borttagna.\n"
-        "Fyll i allt som är märkt TODO och kontrollera sedan med 'slutrapport check FIL'.\n"
-        "Löptext är Markdown; ett tal i texten kan knytas till datat: [2 949](tal:sökväg)."
-    )
-
-
 def _finish(yaml: YAML, doc: Any, source: str) -> str:
     buffer = io.StringIO()
     yaml.dump(doc, buffer)
@@ -162,10 +546,10 @@ def _finish(yaml: YAML, doc: Any, source: str) -> str:
     return text
 
 
-def _validate(text: str, source: str) -> None:
+def _validate(text: str, source: str) -> Slutrapport:
     """Make sure the new file loads; a failure here is a bug, reported as unusable input."""
     try:
-        from_data(YAML(typ="safe").load(text))
+        return from_data(YAML(typ="safe").load(text))
     except InputError as exc:
         raise InputError([Problem(
             f"den nya filen blev ogiltig ({p.path}: {p.message}); rapportera detta som ett fel",
@@ -208,64 +592,23 @@ def _element(field: FieldInfo) -> type[BaseModel]:
     return base
 
 
-def _clear(node: CommentedMap, model: type[BaseModel], path: Path_) -> None:
-    for key in list(node):
-        field = model.model_fields.get(str(key))
-        if field is None:  # impossible after load(); keep whatever it is
-            continue
-        here = (*path, str(key))
-        value = node[key]
-        kind = _kind(field)
-        if here in _CLEARED_LISTS:
-            node[key] = CommentedSeq()
-            _comment(node, key, _CLEARED_LISTS[here])
-        elif here in _EMPTIED:
-            node[key] = None
-            _comment(node, key, _EMPTIED[here])
-        elif value is None:
-            continue
-        elif kind == "figure":
-            node[key] = 0
-            _comment(node, key, _FILL_IN)
-        elif kind == "figures" and isinstance(value, CommentedMap):
-            for name in list(value):
-                value[name] = 0
-                _comment(value, name, _FILL_IN)
-        elif kind == "text" and isinstance(value, str) and here not in _KEPT_TEXT:
-            node[key] = DoubleQuotedScalarString("")
-            _comment(node, key, _FILL_IN)
-        elif kind == "model" and isinstance(value, CommentedMap):
-            _clear(value, _element(field), here)
-        elif kind == "models" and isinstance(value, CommentedSeq):
-            for item in value:
-                if isinstance(item, CommentedMap):
-                    _clear(item, _element(field), here)
-        if here in _TO_CHECK:
-            _comment(node, key, _TO_CHECK[here])
-
-
-def _comment(node: CommentedMap, key: Any, text: str) -> None:
-    """Put text as the end-of-line comment of key (after ``key:`` if a block follows)."""
-    node.yaml_add_eol_comment(text, key)
-
-
-def skeleton(year: int | None = None) -> str:
-    """An empty report with every section present and commented (period from ``year``)."""
-    start = year if year is not None else _dt.date.today().year
-    text = _SKELETON.replace("{fran}", str(start)).replace("{till}", str(start + 3))
-    _validate(text, "skelettet")
-    return text
-
-
 def write_new(output: str | Path, previous: str | Path | None = None, *,
-              force: bool = False) -> Path:
+              disposition: str | None = None, force: bool = False) -> Path:
     """Write the next report's data file (see :func:`from_previous` and :func:`skeleton`).
 
-    Refuses (:class:`~slutrapport.errors.InputError`) to overwrite an existing file unless
-    ``force``; writes atomically.
+    ``disposition`` names the outline of an empty report (the default outline if None); with
+    ``previous`` the last report's outline is kept, so giving both is refused. Refuses
+    (:class:`~slutrapport.errors.InputError`) to overwrite an existing file unless ``force``;
+    writes atomically.
     """
     from slutrapport.rendering import write_atomic
 
+    if previous is not None and disposition is not None:
+        raise InputError([Problem(
+            "--disposition och --from går inte att använda tillsammans: med --from följer "
+            "den förra rapportens disposition med")])
+    if disposition is not None and disposition not in dispositioner.names():
+        raise InputError([Problem(_unknown_outline(disposition))])
     target = Path(output)
     if target.exists() and not force:
         raise InputError([Problem(
@@ -275,183 +618,8 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
         raise InputError([Problem("är en mapp; ange filen som ska skrivas", file=str(target))])
     if target.parent != Path() and not target.parent.is_dir():
         raise InputError([Problem(f"mappen {target.parent} finns inte", file=str(target))])
-    text = from_previous(previous) if previous is not None else skeleton()
+    if previous is not None:
+        text = from_previous(previous)
+    else:
+        text = skeleton(disposition or dispositioner.DEFAULT)
     return write_atomic(target, text.encode("utf-8"))
-
-
-_SKELETON = """\
-# Data för en slutrapport, skapad med 'slutrapport new'. Varje avsnitt finns med; fyll i det som
-# är märkt TODO, ta bort avsnitt som rapporten inte ska ha (de som får saknas står som valfria)
-# och kontrollera sedan med 'slutrapport check FIL'.
-#
-# Tips: text med kolon, '#' eller som börjar med ett citattecken skrivs inom citattecken.
-# Längre text skrivs efter '|-' på raderna under, indragen. Löptext är Markdown (stycken skiljs
-# av en tom rad, '- ' gör punktlistor, *kursiv*, **fet**). Ett tal i texten kan knytas till
-# datat så att det kontrolleras: [2 949](tal:horisontella_kriterier.deltagare.totalt).
-# Belopp skrivs i hela kronor, antal anställda i hela eller halva tjänster (2,5), andelar i
-# procent (49,7). '…' betyder att något ska fyllas i.
-
-# Titelsidans fakta.
-projekt:
-  namn: …  # TODO: fyll i projektets namn, t.ex. Näringsliv i samverkan
-  kortnamn: …  # TODO: fyll i kortnamnet, t.ex. NIS 6.0
-  rapporttyp: Slutrapport
-  period:  # TODO: fyll i projektperioden (år, år-månad eller datum)
-    fran: "{fran}"
-    till: "{till}"
-  kommuner: []  # TODO: fyll i de medverkande kommunerna, en per rad: - …
-  finansiarer: []  # TODO: fyll i finansiärerna, en per rad: - …
-  projektagare:  # valfritt: projektägaren
-  utvarderare:  # valfritt: den externa utvärderaren
-  webbplats:  # valfritt: projektets webbplats
-  rapportdatum:  # TODO: fyll i när rapporten skrivs, t.ex. 2026-12
-
-# Rubriker för delar som inte har egna avsnitt.
-rubriker:
-  innehall: Innehåll
-  kommuner: Projektets betydelse för den egna kommunen
-
-# Sammanfattande punkter överst i rapporten (Markdown).
-sammanfattning: []  # TODO: fyll i de sammanfattande punkterna, en per rad: - …
-
-# Avsnitten med löptext. Ta bort ett avsnitt som rapporten inte ska ha.
-inledning:
-  rubrik: Inledning
-  text: ""  # TODO: fyll i hur projektet inleddes
-pandemin:  # valfritt: pandemin eller en annan händelse som påverkade projektet
-  rubrik: …  # TODO: fyll i rubriken, t.ex. Coronapandemin
-  text: ""  # TODO: fyll i
-
-# Aktivitetsgrupper med sina aktivitetsområden.
-aktiviteter:
-  - rubrik: Aktiviteterna
-    antal:  # valfritt: gruppens eget redovisade antal
-    text: ""  # valfritt: text direkt under gruppens rubrik
-    omraden:
-      - rubrik: …  # TODO: fyll i aktivitetsområdets rubrik
-        antal: 0  # TODO: fyll i antalet (besök, aktiviteter, träffar …)
-        text: ""  # TODO: fyll i vad som gjordes
-        nyckeltal: {}  # valfritt: andra tal som området redovisar, t.ex. {inventerade_aktorer: 66}
-
-horisontella_kriterier:
-  rubrik: Horisontella kriterier
-  kriterier:
-    - hållbar utveckling
-    - lika möjligheter och icke-diskriminering
-    - jämställdhet mellan män och kvinnor
-  text: ""  # TODO: fyll i hur kriterierna har beaktats
-  deltagare:  # deltagare i projektets aktiviteter; ange minst två av kvinnor, man och totalt
-    kvinnor: 0  # TODO: fyll i
-    man: 0  # TODO: fyll i
-    totalt: 0  # TODO: fyll i
-    andel_kvinnor: 0  # TODO: fyll i andelen i procent, eller ta bort raden (räknas då ut)
-    andel_man: 0  # TODO: fyll i andelen i procent, eller ta bort raden (räknas då ut)
-  andel_kvinnoledda_foretag:  # valfritt: andel av programföretagen som leds av kvinnor (%)
-  externa_aktiviteter:  # valfritt: externa aktiviteter med kriterierna som huvudämne
-
-# Tillväxtprogrammet för företag. Ta bort avsnittet om projektet inte hade något.
-program_for_tillvaxt:
-  rubrik: Program för tillväxt
-  period:  # valfritt: när programmets aktiviteter pågick, {fran: …, till: …}
-  foretag_start:  # valfritt: antal företag när programmet började
-  foretag_slut:  # valfritt: antal företag när programmet slutade (jämförs med tabellen)
-  text: ""  # TODO: fyll i
-  workshops:
-    ingress: ""  # valfritt: text före listan med workshoppar
-    lista: []  # TODO: fyll i workshopparna, en per rad: - {forelasare: …, organisation: …, amne: …}
-    # Varje workshop kan också ha 'text:', raden som den ska stå i rapporten.
-  steg_ingress: ""  # valfritt: text före listan med steg
-  steg:
-    - namn: …  # TODO: fyll i stegets namn
-      beskrivning: ""  # TODO: fyll i vad steget innebar
-  strategigrupper:  # valfritt
-    ingress: ""  # valfritt: text före avsnittet
-    rubrik: Strategigrupper
-    text: ""  # TODO: fyll i
-    grupper: []  # TODO: fyll i grupperna, en per rad: - {namn: …, antal_foretag: …}
-  konsulter:  # valfritt
-    rubrik: Konsulter
-    text: ""  # TODO: fyll i
-    omraden: []  # TODO: fyll i områdena som konsulterna upphandlades inom, ett per rad: - …
-    text_efter: ""  # valfritt: text efter listan
-  delar:  # valfritt: ytterligare delavsnitt
-    - rubrik: …  # TODO: fyll i rubriken, t.ex. Projektmedarbetarnas roll
-      text: ""  # TODO: fyll i
-  effekt:
-    rubrik: Effekt
-    text: ""  # TODO: fyll i
-    tabell:  # företagstabellens kolumnrubriker
-      namn: Företagsnamn
-      fore: Före  # TODO: t.ex. året för första mätningen
-      efter: Efter  # TODO: t.ex. månaden för sista mätningen
-      okning: Ökning
-      summa: Summa antal anställda
-    foretag: []  # TODO: fyll i företagen, ett per rad: - {namn: …, anstallda_fore: …,
-    #              anstallda_efter: …}
-    # Varje företag kan också ha 'okning:' (annars räknas den ut) och 'kommun:'.
-    summa:  # valfritt: summorna som rapporten anger (räknas ut om de saknas)
-      fore:
-      efter:
-      okning:
-    okning_procent:  # valfritt: ökningen i procent (räknas ut om den saknas)
-
-resultat:
-  rubrik: Resultatet
-  text: ""  # TODO: fyll i
-  indikatorer:
-    - namn: …  # TODO: fyll i indikatorns namn, t.ex. Nådda företag
-      utfall: 0  # TODO: fyll i
-      malvarde:  # TODO: fyll i målvärdet
-      enhet:  # valfritt: t.ex. företag, heltidstjänster eller %
-      kalla:  # valfritt: samma tal i datat, t.ex. horisontella_kriterier.deltagare.andel_kvinnor
-      text: ""  # TODO: fyll i meningen som redovisar indikatorn
-  text_efter: ""  # valfritt: text efter indikatorerna
-
-spridning:
-  rubrik: Spridning av resultatet
-  text: ""  # TODO: fyll i
-utvardering:
-  rubrik: Utvärdering
-  text: ""  # TODO: fyll i
-slutsatser:
-  rubrik: Slutsatser
-  text: ""  # TODO: fyll i
-efter_projektet:
-  rubrik: Efter projektets slut
-  text: ""  # TODO: fyll i
-
-# Varje kommuns berättelse om projektets betydelse, en per kommun.
-kommuner:
-  - namn: …  # TODO: fyll i kommunens namn
-    rubrik:  # valfritt: annars kommunens namn i versaler
-    text: ""  # TODO: fyll i
-
-ekonomi:
-  rubrik: Ekonomi
-  budget: 0  # TODO: fyll i den totala budgeten i kronor
-  utfall: 0  # TODO: fyll i det totala utfallet i kronor
-  under_budget:  # valfritt: beloppet under budget (räknas ut om det saknas)
-  text: ""  # valfritt: text efter budget och utfall
-  kostnader_ingress: Kostnaderna fördelades enligt följande
-  kostnader:
-    - kategori: Personal
-      belopp: 0  # TODO: fyll i
-    - kategori: Schablonkostnader
-      belopp: 0  # TODO: fyll i
-      fotnot:  # valfritt: fotnot till posten
-    - kategori: Externa tjänster
-      belopp: 0  # TODO: fyll i
-    - kategori: Resor och logi
-      belopp: 0  # TODO: fyll i
-    - kategori: Material och lokaler
-      belopp: 0  # TODO: fyll i
-  summa_kostnader:  # valfritt: summan som rapporten anger (räknas ut om den saknas)
-  finansiering_ingress: Projektet finansierades enligt följande
-  finansiering:
-    - finansiar: Tillväxtverket
-      belopp: 0  # TODO: fyll i
-    - finansiar: …  # TODO: fyll i finansiären, t.ex. regionen
-      belopp: 0  # TODO: fyll i
-  summa_finansiering:  # valfritt: summan som rapporten anger (räknas ut om den saknas)
-  preliminar:  # TODO: om finansieringen är preliminär: {per: …, text: …}; annars låt det vara tomt
-"""
