@@ -81,6 +81,12 @@ def _too_large(what: str) -> BudgetExceeded:
                           "och mallen körs inte")
 
 
+def _n(value: int) -> str:
+    from slutrapport.formatting import format_integer
+
+    return format_integer(value)
+
+
 def _digits(n: int) -> int:
     return int(abs(n).bit_length() * 0.30103) + 1
 
@@ -99,26 +105,26 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
     if operator == "**" and numbers:
         base, exponent = abs(float(left)), float(right)
         if base > 1 and exponent > 0 and exponent * math.log10(base) > MAX_INT_DIGITS:
-            raise _too_large(f"ett tal med över {MAX_INT_DIGITS} siffror")
+            raise _too_large(f"ett tal med över {_n(MAX_INT_DIGITS)} siffror")
         return
     if operator == "*":
         if isinstance(left, int) and isinstance(right, int) and \
                 _digits(left) + _digits(right) > MAX_INT_DIGITS:
-            raise _too_large(f"ett tal med över {MAX_INT_DIGITS} siffror")
+            raise _too_large(f"ett tal med över {_n(MAX_INT_DIGITS)} siffror")
         for seq, count in ((left, right), (right, left)):
             size = _size(seq)
             if size is not None and isinstance(count, int) and size * count > MAX_VALUE_CHARS:
-                raise _too_large(f"en text eller lista på {size * count} tecken")
+                raise _too_large(f"en text eller lista på {_n(size * count)} tecken")
         return
     if operator == "+":
         a, b = _size(left), _size(right)
         if a is not None and b is not None and a + b > MAX_VALUE_CHARS:
-            raise _too_large(f"en text eller lista på {a + b} tecken")
+            raise _too_large(f"en text eller lista på {_n(a + b)} tecken")
         return
     if operator == "%" and isinstance(left, str):
         widths = [int(w) for w in _WIDTH.findall(left)]
         if widths and max(widths) > MAX_VALUE_CHARS:
-            raise _too_large(f"en text på {max(widths)} tecken")
+            raise _too_large(f"en text på {_n(max(widths))} tecken")
 
 
 _WIDTH = __import__("re").compile(r"%[-+ #0]*(\d+)")
@@ -131,7 +137,7 @@ def check_call(obj: Any, args: tuple[Any, ...]) -> None:
     if name in _WIDTH_METHODS and isinstance(getattr(obj, "__self__", None), str):
         for arg in args:
             if isinstance(arg, int) and arg > MAX_VALUE_CHARS // 8:
-                raise _too_large(f"en text på {arg} tecken")
+                raise _too_large(f"en text på {_n(arg)} tecken")
 
 
 def bounded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
@@ -146,7 +152,7 @@ def bounded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callabl
             widths = [a for a in (*args[1:], *kwargs.values())
                       if isinstance(a, int) and not isinstance(a, bool)]
             if widths and max(widths) > MAX_VALUE_CHARS // 8:
-                raise _too_large(f"en text på {max(widths)} tecken")
+                raise _too_large(f"en text på {_n(max(widths))} tecken")
             return __original(*args, **kwargs)
 
         for attr in ("jinja_pass_arg",):
@@ -164,7 +170,7 @@ def counted(pieces: Iterator[str], chars: int) -> str:
         total += len(piece)
         if total > chars:
             raise BudgetExceeded(
-                f"mallen skriver mer än {chars} tecken; den körs inte (gränsen ändras med "
+                f"mallen skriver mer än {_n(chars)} tecken; den körs inte (gränsen ändras med "
                 "SLUTRAPPORT_MALL_TECKEN)")
         out.append(piece)
     return "".join(out)

@@ -98,6 +98,22 @@ def main() -> None:
     """
 
 
+def error_as_dict(exc: SlutrapportError) -> dict[str, Any]:
+    """An error as JSON-ready data, keyed like a finding: kind, exit code, message, problems."""
+    from slutrapport.errors import InputError
+
+    data: dict[str, Any] = {"kind": _KIND.get(type(exc).__name__, "fel"),
+                            "exit_code": exc.exit_code, "message": str(exc)}
+    if isinstance(exc, InputError):
+        data["problems"] = [{"file": p.file, "line": p.line, "path": p.path or None,
+                             "message": p.message} for p in exc.problems]
+    return data
+
+
+_KIND = {"InputError": "indata", "TemplateError": "mall", "UnsafeTemplateError": "mall",
+         "RefusedError": "stoppad", "ConversionError": "libreoffice", "OutputError": "utdata"}
+
+
 def summary_line(findings: Sequence[Finding]) -> str:
     """'3 fel, 2 varningar, 3 upplysningar' — counts by severity, in Swedish."""
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
@@ -117,10 +133,12 @@ def format_findings(findings: Sequence[Finding], source: str, *, errors_only: bo
     if not findings:
         return lines[0] + "\n"
     width = max(len(f.path) for f in findings)
-    for f in findings:
-        line = f"rad {f.line}" if f.line is not None else "—"
-        lines.append(f"  {_LABEL[f.severity]:<8}{line:<9}{f.path:<{width}}  [{f.code}]")
-        lines.append(f"  {'':<17}{f.message}")
+    places = [f"rad {f.line}" if f.line is not None else "—" for f in findings]
+    place_width = max(9, *(len(p) + 2 for p in places))  # 'rad 12345' and longer stay aligned
+    for f, place in zip(findings, places, strict=True):
+        lines.append(f"  {_LABEL[f.severity]:<8}{place:<{place_width}}{f.path:<{width}}  "
+                     f"[{f.code}]")
+        lines.append(f"  {'':<{8 + place_width}}{f.message}")
     return "\n".join(lines) + "\n"
 
 
@@ -128,18 +146,30 @@ def format_findings(findings: Sequence[Finding], source: str, *, errors_only: bo
 @click.argument("file", type=click.Path(path_type=Path), metavar="FIL")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Utdata som läsbar tabell eller som JSON.")
+@click.option("--template", "template", type=click.Path(path_type=Path), default=None,
+              help="Den Word-mall rapporten ska skrivas med: tal i datat som den inte visar "
+                   "listas. Standardmallen används annars.")
 @_debug_option
-def check_command(file: Path, fmt: str, debug: bool) -> None:
-    """Kontrollera summor och hänvisningar i FIL (YAML) och lista det som inte stämmer."""
+def check_command(file: Path, fmt: str, template: Path | None, debug: bool) -> None:
+    """Kontrollera summor och hänvisningar i FIL (YAML) och lista det som inte stämmer.
+
+    Listar också tal som står i datat men inte syns i rapporten (tal-visas-inte).
+    """
     from slutrapport.checks import check, has_errors
     from slutrapport.loader import load
 
     try:
         report = load(file)
+        findings = check(report, template=template)
     except SlutrapportError as exc:
+        if fmt == "json":  # a program reading the JSON gets JSON, on stdout, for this too
+            click.echo(json.dumps({"file": str(file), "error": error_as_dict(exc)},
+                                  ensure_ascii=False, indent=2))
+            if debug:
+                traceback.print_exception(exc)
+            sys.exit(exc.exit_code)
         _fail(exc, debug)
         return
-    findings = check(report)
     if fmt == "json":
         payload = {"file": str(file), "findings": [f.as_dict() for f in findings]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -212,7 +242,7 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
             return
     try:
         reports = [load(f) for f in files]
-        findings = [check(r) for r in reports]
+        findings = [check(r, template=template) for r in reports]
         for f, found in zip(files, findings, strict=True):
             click.echo(format_findings(found, str(f), errors_only=quiet), nl=False, err=True)
         with warnings.catch_warnings(record=True) as caught:
@@ -249,34 +279,53 @@ def schema_command(output: Path | None, debug: bool) -> None:
 
     try:
         write_atomic(output, text.encode("utf-8"))
-    except OSError as exc:
-        click.echo(f"InputError: {output}: filen kan inte skrivas ({exc.strerror})", err=True)
-        sys.exit(2)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
     click.echo(f"Skrev {output}")
 
 
-@main.command("new")
+def _outlines_help() -> str:
+    """The outlines 'new' starts from, one line each (read from the outline files)."""
+    from slutrapport import dispositioner
+
+    names = dispositioner.names()
+    width = max(len(n) for n in names)
+    lines = [f"  {n:<{width}}  {dispositioner.description(n)}" for n in names]
+    return "\b\nDispositioner (--disposition):\n" + "\n".join(lines)
+
+
+@main.command("new", epilog=_outlines_help())
 @click.option("--from", "previous", type=click.Path(path_type=Path), default=None,
-              help="Den förra rapportens datafil: struktur, rubriker och namn följer med.")
+              help="Den förra rapportens datafil: dispositionen, rubrikerna och namnen följer "
+                   "med och listas under 'granska'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Den nya datafilen (YAML).")
+@click.option("--disposition", default=None, metavar="NAMN",
+              help="Dispositionen för en tom rapport (se listan nedan); utan den 2021-2027.")
 @click.option("--force", is_flag=True, help="Skriv över filen om den redan finns.")
 @_debug_option
-def new_command(previous: Path | None, output: Path, force: bool, debug: bool) -> None:
+def new_command(previous: Path | None, output: Path, disposition: str | None, force: bool,
+                debug: bool) -> None:
     """Skapa datafilen för en ny rapport, tom eller från den förra rapporten.
 
     \b
-    slutrapport new -o rapport.yaml                    (ett tomt skelett)
-    slutrapport new --from forra.yaml -o rapport.yaml  (siffror och texter tömda)
+    slutrapport new -o rapport.yaml                        (tom, dispositionen 2021-2027)
+    slutrapport new --disposition nis -o rapport.yaml      (tom, NIS 6.0:s disposition)
+    slutrapport new --from forra.yaml -o rapport.yaml      (siffror och texter tömda)
     """
     from slutrapport.scaffold import write_new
 
     try:
-        write_new(output, previous, force=force)
+        write_new(output, previous, disposition=disposition, force=force)
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
-    click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
+    if previous is None:
+        click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
+    else:
+        click.echo(f"Skrev {output}. Fyll i det som är märkt TODO, granska det som står under "
+                   "'granska' och kontrollera med:")
     click.echo(f"  slutrapport check {output}")
 
 
