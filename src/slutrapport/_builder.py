@@ -89,6 +89,9 @@ class Builder:
             cell.paragraphs[0].text = text
             cell.paragraphs[0].style = self.doc.styles["Tabellrubrik tal" if numeric
                                                         else "Tabellrubrik"]
+            # The header keeps with the first row: LibreOffice (7.4) loses the rows of a table
+            # that breaks right after its repeated header row at the foot of a page.
+            keep_with_next(cell.paragraphs[0])
             shade_cell(cell, GREY)
         return table
 
