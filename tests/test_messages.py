@@ -61,3 +61,18 @@ def test_findings_table_stays_aligned_for_long_line_numbers() -> None:
         "                      Texten är inte ifylld.\n"
         "  INFO    —           c       [ej-ifyllt]\n"
         "                      Texten är inte ifylld.\n")
+
+
+def test_a_per_cent_figure_in_text_is_answered_in_per_cent(tmp_path: Path) -> None:
+    """'41%' in a text against a stated 40 % keeps the per cent sign on both sides."""
+    data = tmp_path / "rapport.yaml"
+    data.write_text(
+        "projekt:\n  namn: T\n  kortnamn: T\n  period: {fran: '2023', till: '2026'}\n"
+        "avsnitt:\n  - typ: horisontella_kriterier\n    andel_kvinnoledda_foretag: 40\n"
+        "    text: '[41%](tal:andel_kvinnoledda_foretag) av företagen leds av kvinnor.'\n",
+        encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(data)])
+    assert (result.exit_code, result.stdout.splitlines()[1:]) == (1, [
+        "  FEL     rad 8    horisontella_kriterier.text  [tal-i-text]",
+        "                   Texten säger 41%, men andel_kvinnoledda_foretag är 40\u00a0%.",
+    ])

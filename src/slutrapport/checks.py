@@ -40,6 +40,7 @@ strategigrupper-platser   warning   seats in the strategy groups ≠ companies i
 tal-i-text                error     a figure in narrative differs from the data field it links to
 tal-okand-sokvag          error     a figure link in narrative names a path that does not exist
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
+tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
 ej-ifyllt                 info      a text left empty or as "…", an amount or count left at 0
 ========================  ========  ================================================================
 """
@@ -51,13 +52,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from slutrapport import narrative
 from slutrapport.fields import Loc
-from slutrapport.formatting import format_date, format_decimal
+from slutrapport.formatting import format_date, format_decimal, format_percent
 from slutrapport.kinds import Raw, Severity, date_bounds, round_like
 from slutrapport.loader import format_loc
 from slutrapport.models import Slutrapport, markdown_fields
@@ -99,12 +101,19 @@ def _check(fn: Check) -> Check:
     return fn
 
 
-def check(report: Slutrapport) -> list[Finding]:
-    """Run every check on a report; findings sorted errors first, then by place in the file."""
+def check(report: Slutrapport, *, template: str | Path | None = None) -> list[Finding]:
+    """Run every check on a report; findings sorted errors first, then by place in the file.
+
+    Whether every stated figure shows in the rendered report (``tal-visas-inte``) is judged
+    against ``template``, the default template if None; a template that can't be read or
+    filled raises :class:`~slutrapport.errors.TemplateError`.
+    """
+    from slutrapport.shown import unshown
+
     findings = []
     token = _CONTEXT.set(None)
     try:
-        for fn in CHECKS:
+        for fn in (*CHECKS, lambda r: unshown(r, template)):
             for code, severity, loc, message, expected, actual in fn(report):
                 findings.append(Finding(code, severity, format_loc(report.display_loc(loc)),
                                         message, expected, actual, report.line_of(loc)))
@@ -137,6 +146,17 @@ def _sections(report: Slutrapport) -> Iterator[Raw]:
     for i, section in enumerate(report.avsnitt):
         for code, severity, loc, message, expected, actual in section.findings(report):
             yield code, severity, ("avsnitt", i, *loc), message, expected, actual
+
+
+def _shown_like(value: Decimal, shown: str) -> str:
+    """A figure written as the text wrote its own: with the per cent sign if the text has one.
+
+    >>> _shown_like(Decimal("49.7"), "49,8%")
+    '49,7\xa0%'
+    """
+    if "%" in shown:
+        return format_percent(value)
+    return _n(value)
 
 
 def _n(value: int | Decimal) -> str:
@@ -294,7 +314,8 @@ def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
                        f"({_n(figure)}).", figure, shown)
             elif round_like(figure, stated) != stated:
                 yield ("tal-i-text", "error", loc,
-                       f"Texten säger {shown}, men {path} är {_n(figure)}.", figure, stated)
+                       f"Texten säger {shown}, men {path} är {_shown_like(figure, shown)}.",
+                       figure, stated)
 
 
 # --- det som återstår att fylla i ----------------------------------------------------------------
