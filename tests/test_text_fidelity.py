@@ -1,10 +1,12 @@
 """Text fidelity: every character of every text field reaches the Word document as written.
 
-A small report with one row in every list holds a text in each kind of text field the default
-template shows. Plain fields (names, headings, table cells) get the text as it is; narrative
-(Markdown) fields get ``narrative.escape(text)``, which must render as the text itself. The
-document is read back strictly (see ``conftest.docx_paragraphs``: a ``w:tab`` is ``\\t``, a
-``w:br`` is ``\\n``, and edges Word would trim are trimmed).
+A small report with a section of every kind and one row in every list holds a text in each
+kind of text field the default template shows; a field is named by its section's id
+(``ekonomi.kostnader[0].kategori``), as users name it. Plain fields (names, headings, table
+cells) get the text as it is; narrative (Markdown) fields get ``narrative.escape(text)``, which
+must render as the text itself. The document is read back strictly (see
+``conftest.docx_paragraphs``: a ``w:tab`` is ``\\t``, a ``w:br`` is ``\\n``, and edges Word would
+trim are trimmed).
 
 Fields the default template does not show (``projekt.finansiarer``, ``projektagare``,
 ``utvarderare``, ``webbplats``, ``horisontella_kriterier.kriterier``, ``Strategigrupp.namn``,
@@ -46,21 +48,26 @@ REQUIRED = Slot("required")  # plain, and at least one character
 MARKDOWN = Slot("markdown")
 
 
-def _section() -> dict[str, Any]:
-    return {"rubrik": REQUIRED, "text": MARKDOWN}
+def _section(typ: str = "text") -> dict[str, Any]:
+    return {"typ": typ, "rubrik": REQUIRED, "text": MARKDOWN}
 
 
-SKELETON: dict[str, Any] = {
+TOP: dict[str, Any] = {
     "projekt": {"namn": REQUIRED, "kortnamn": REQUIRED, "rapporttyp": PLAIN,
                 "period": {"fran": "2019", "till": "2022"}, "kommuner": [PLAIN]},
-    "rubriker": {"innehall": PLAIN, "kommuner": PLAIN},
+    "rubriker": {"innehall": PLAIN},
     "sammanfattning": [MARKDOWN],
-    "inledning": _section(),
+}
+SECTIONS: dict[str, Any] = {  # by id, in the report's order; 'typ' names the kind
+    "inledning": _section() | {
+        "punkter": [MARKDOWN],
+        "delavsnitt": [{"rubrik": REQUIRED, "text": MARKDOWN, "punkter": [MARKDOWN]}]},
     "pandemin": _section(),
-    "aktiviteter": [{"rubrik": REQUIRED, "text": MARKDOWN, "omraden": [_section()]}],
-    "horisontella_kriterier": {"rubrik": PLAIN, "text": MARKDOWN,
-                               "deltagare": {"kvinnor": 1, "man": 1}},
+    "aktiviteter": _section("aktiviteter") | {"omraden": [_section() | {"typ": None}]},
+    "horisontella_kriterier": {"typ": "horisontella_kriterier", "rubrik": REQUIRED,
+                               "text": MARKDOWN, "deltagare": {"kvinnor": 1, "man": 1}},
     "program_for_tillvaxt": {
+        "typ": "foretagsprogram",
         "rubrik": PLAIN,
         "text": MARKDOWN,
         "workshops": {"ingress": MARKDOWN, "lista": [
@@ -73,21 +80,30 @@ SKELETON: dict[str, Any] = {
                             "grupper": [{"antal_foretag": 1}]},
         "konsulter": {"rubrik": PLAIN, "text": MARKDOWN, "omraden": [PLAIN],
                       "text_efter": MARKDOWN},
-        "delar": [_section()],
+        "delar": [{"rubrik": REQUIRED, "text": MARKDOWN}],
         "effekt": {"rubrik": PLAIN, "text": MARKDOWN,
                    "tabell": {"namn": PLAIN, "fore": PLAIN, "efter": PLAIN, "okning": PLAIN,
                               "summa": PLAIN},
                    "foretag": [{"namn": REQUIRED, "anstallda_fore": 1, "anstallda_efter": 2}]},
     },
-    "resultat": {"rubrik": PLAIN, "text": MARKDOWN, "text_efter": MARKDOWN,
+    "resultat": {"typ": "indikatorer", "rubrik": REQUIRED, "text": MARKDOWN,
+                 "text_efter": MARKDOWN,
                  "indikatorer": [{"namn": REQUIRED, "utfall": 1, "text": MARKDOWN}]},
     "spridning": _section(),
     "utvardering": _section(),
     "slutsatser": _section(),
     "efter_projektet": _section(),
-    "kommuner": [{"namn": "k", "rubrik": PLAIN, "text": MARKDOWN}],
+    "kommuner": {"typ": "kommuner", "rubrik": REQUIRED, "text": MARKDOWN,
+                 "kommuner": [{"namn": "k", "rubrik": PLAIN, "text": MARKDOWN}]},
+    "principer": {"typ": "horisontella_principer", "rubrik": REQUIRED, "text": MARKDOWN,
+                  "principer": [{"namn": REQUIRED, "text": MARKDOWN}]},
+    "deltagarprogram": {"typ": "deltagarprogram", "rubrik": REQUIRED, "text": MARKDOWN,
+                        "insatser": [{"namn": REQUIRED, "kommun": PLAIN, "kvinnor": 1, "man": 1}],
+                        "text_efter": MARKDOWN},
+    "tabell": {"typ": "tabell", "rubrik": REQUIRED, "text": MARKDOWN, "bildtext": PLAIN,
+               "kolumner": [{"rubrik": REQUIRED}], "rader": [[PLAIN]], "text_efter": MARKDOWN},
     "ekonomi": {
-        "rubrik": PLAIN, "budget": 10, "utfall": 10, "text": MARKDOWN,
+        "typ": "ekonomi", "rubrik": PLAIN, "budget": 10, "utfall": 10, "text": MARKDOWN,
         "kostnader_ingress": MARKDOWN,
         "kostnader": [{"kategori": REQUIRED, "belopp": 10, "fotnot": MARKDOWN}],
         "finansiering_ingress": MARKDOWN,
@@ -95,6 +111,8 @@ SKELETON: dict[str, Any] = {
         "preliminar": {"text": MARKDOWN},
     },
 }
+SKELETON: dict[str, Any] = TOP | SECTIONS
+"""Every text field by the path a user names it with: a section's fields under its id."""
 
 
 def _slots(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Slot]]:
@@ -111,14 +129,39 @@ def _slots(node: Any, path: Path_ = ()) -> Iterator[tuple[Path_, Slot]]:
 SLOTS: list[tuple[Path_, Slot]] = list(_slots(SKELETON))
 
 
+def _without_none(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_none(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_without_none(v) for v in node]
+    return node
+
+
+def as_report_data(keyed: dict[str, Any]) -> dict[str, Any]:
+    """Data keyed like SKELETON as a report's data: the sections in the list ``avsnitt``."""
+    keyed = _without_none(keyed)
+    return {key: keyed[key] for key in TOP} | {
+        "avsnitt": [{"id": sid} | keyed[sid] for sid in SECTIONS]}
+
+
+def place(data: dict[str, Any], path: Path_) -> tuple[Any, str | int]:
+    """The container and key of ``path`` (a section's fields under its id) in report data."""
+    node: Any = data
+    parts = list(path)
+    if parts[0] in SECTIONS:
+        sid = parts.pop(0)
+        node = next(s for s in data["avsnitt"] if s["id"] == sid)
+    for part in parts[:-1]:
+        node = node[part]
+    return node, parts[-1]
+
+
 def skeleton_data(texts: Sequence[str]) -> dict[str, Any]:
     """The skeleton with ``texts[i]`` in the i-th slot (escaped in Markdown fields)."""
-    data = copy.deepcopy(SKELETON)
+    data = as_report_data(copy.deepcopy(SKELETON))
     for (path, slot), text in zip(SLOTS, texts, strict=True):
-        node = data
-        for part in path[:-1]:
-            node = node[part]
-        node[path[-1]] = narrative.escape(text) if slot is MARKDOWN else text
+        node, key = place(data, path)
+        node[key] = narrative.escape(text) if slot is MARKDOWN else text
     return data
 
 
@@ -145,6 +188,7 @@ def expected_paragraphs(texts: Sequence[str]) -> dict[Path_, str]:
     s = ("program_for_tillvaxt", "steg", 0)
     expected[(*s, "namn")] = expected[(*s, "beskrivning")] = (
         f"{value[(*s, 'namn')]} – {value[(*s, 'beskrivning')]}")
+    expected[("tabell", "bildtext")] = f"Tabell: {value['tabell', 'bildtext']}"
     fotnot = ("ekonomi", "kostnader", 0, "fotnot")
     expected[fotnot] = f"*{value[fotnot]}"  # after the mark it has in the table
     return expected
@@ -228,10 +272,8 @@ def test_characters_xml_forbids_are_refused_naming_the_field(
 ) -> None:
     """A character XML 1.0 forbids stops validation with a message naming the field."""
     data = skeleton_data(texts_with(path, "x"))
-    node = data
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = f"ab{char}c"
+    node, key = place(data, path)
+    node[key] = f"ab{char}c"
     with pytest.raises(InputError) as refused:
         slutrapport.from_data(data)
     assert str(refused.value) == (
@@ -268,7 +310,8 @@ def test_less_than_in_narrative_keeps_its_paragraph(
     """'<' and '&' in Markdown (raw, not escaped) leave the paragraph whole (docxtpl #634)."""
     text = "Om 5 < 10 & 3 > 2 blir <b>fet</b> text <!-- kvar --> kvar, a<b."
     data = skeleton_data(texts_with(("inledning", "rubrik"), "Inledning"))
-    data["inledning"]["text"] = text  # Markdown as written, not escaped
+    node, key = place(data, ("inledning", "text"))
+    node[key] = text  # Markdown as written, not escaped
     paragraphs = read_paragraphs(render_bytes(slutrapport.from_data(data), charts=False))
     heading = paragraphs.index("Inledning")
     assert paragraphs[heading:heading + 2] == ["Inledning", text]
