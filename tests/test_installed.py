@@ -17,6 +17,7 @@ import pytest
 
 ROOT = Path(__file__).parents[1]
 SECOND_EXAMPLE = ROOT / "fixtures" / "lappland20.yaml"
+OLD_EXAMPLE = ROOT / "tests" / "data" / "lappland20_v01.yaml"
 
 slow = pytest.mark.skipif(os.environ.get("SLUTRAPPORT_SLOW") != "1",
                           reason="långsamt: sätt SLUTRAPPORT_SLOW=1")
@@ -56,11 +57,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.slow
 @slow
 def test_the_wheel_holds_every_module_the_template_and_the_example(wheel: Path) -> None:
-    """Each module of src/slutrapport, py.typed, the template and the three examples are in the
-    wheel."""
+    """Each module of src/slutrapport (the kinds' too), py.typed, the template and the three
+    examples are in the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    expected = {f"slutrapport/{p.name}" for p in (ROOT / "src" / "slutrapport").iterdir()
+    package = ROOT / "src" / "slutrapport"
+    expected = {f"slutrapport/{p.relative_to(package).as_posix()}" for p in package.rglob("*")
                 if p.suffix == ".py" or p.name == "py.typed"}
+    assert "slutrapport/kinds/ekonomi.py" in expected
     expected |= {"slutrapport/_data/nis60.yaml", "slutrapport/_data/lappland20.yaml",
                  "slutrapport/_data/nis70.yaml", "slutrapport/_data/standard.docx"}
     assert sorted(expected - names) == []
@@ -69,7 +72,8 @@ def test_the_wheel_holds_every_module_the_template_and_the_example(wheel: Path) 
 @pytest.mark.slow
 @slow
 def test_every_command_works_from_the_installed_package(venv: Path, tmp_path: Path) -> None:
-    """schema, new, new --from, check, template check and render all work outside the repo."""
+    """schema, new, new --from, check, template check, render and migrate all work outside the
+    repo."""
     bin_ = venv / "bin"
     example = run(bin_ / "python", "-c", "import slutrapport; print(slutrapport.example_path())",
                   cwd=tmp_path).stdout.strip()
@@ -82,6 +86,8 @@ def test_every_command_works_from_the_installed_package(venv: Path, tmp_path: Pa
         "template check": run(bin_ / "slutrapport", "template", "check", cwd=tmp_path),
         "render": run(bin_ / "slutrapport", "render", SECOND_EXAMPLE, "-o", "z.docx",
                       "--no-contents", cwd=tmp_path),
+        "migrate": run(bin_ / "slutrapport", "migrate", OLD_EXAMPLE, "-o", "v.yaml",
+                       cwd=tmp_path),
     }
     assert {name: (r.returncode, r.stderr if r.returncode else "")
             for name, r in results.items()} == dict.fromkeys(results, (0, ""))
@@ -93,12 +99,14 @@ def test_every_command_works_from_the_installed_package(venv: Path, tmp_path: Pa
         results["template check"].stdout,
         results["render"].stdout,
         (tmp_path / "z.docx").read_bytes()[:2],
+        results["migrate"].stdout,
     ) == (
         True, True,
         "y.yaml: 0 fel, 0 varningar, 67 upplysningar",  # the ej-ifyllt to-do list
         f"{template}: 0 okända namn, 0 avsnitt som mallen inte använder\n",
         "Skrev z.docx\n",
         b"PK",
+        "Skrev v.yaml i den nya formen.\nKontrollera med: slutrapport check v.yaml\n",
     )
 
 
