@@ -1,11 +1,13 @@
-"""Reading YAML: YAML 1.2 scalars, lines of every field, and speed-independent correctness."""
+"""Reading YAML: YAML 1.2 scalars, lines of every field, and the sections' ids and places."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
 
-from slutrapport.loader import read_yaml
+from slutrapport.checks import check
+from slutrapport.loader import from_data, load, read_yaml
+from slutrapport.models import Text
 
 
 def test_scalars_follow_yaml_1_2_so_words_and_dates_stay_text(tmp_path: Path) -> None:
@@ -37,3 +39,26 @@ def test_lines_are_recorded_for_nested_keys_and_list_items(tmp_path: Path) -> No
         ("ekonomi", "kostnader", 1): 5, ("ekonomi", "kostnader", 1, "kategori"): 5,
         ("ekonomi", "kostnader", 1, "belopp"): 6,
     }
+
+
+def test_sections_without_an_id_take_their_kind_numbered_when_it_recurs() -> None:
+    """An id left out is the kind's name, numbered (text_1, text_2) when the kind recurs."""
+    report = from_data({
+        "projekt": {"namn": "P", "kortnamn": "P", "period": {"fran": 2020, "till": 2021}},
+        "avsnitt": [{"typ": "text", "rubrik": "A"}, {"typ": "ekonomi", "budget": 1, "utfall": 1},
+                    {"typ": "text", "rubrik": "B"}, {"typ": "text", "id": "slut", "rubrik": "C"}],
+    })
+    assert ([s.id for s in report.avsnitt], [s.id for s in report.sections(Text)],
+            report.display_loc(("avsnitt", 2, "rubrik"))) == (
+        ["text_1", "ekonomi", "text_2", "slut"], ["text_1", "text_2", "slut"],
+        ("text_2", "rubrik"))
+
+
+def test_a_section_is_placed_at_its_lines_and_named_by_its_id(tmp_path: Path) -> None:
+    """A finding inside a section names the section's id and the line of the field."""
+    path = tmp_path / "r.yaml"
+    path.write_text("projekt:\n  namn: P\n  kortnamn: P\n  period: {fran: 2020, till: 2021}\n"
+                    "avsnitt:\n  - typ: ekonomi\n    id: pengar\n    budget: 10\n    utfall: 9\n"
+                    "    under_budget: 2\n", encoding="utf-8")
+    report = load(path)
+    assert [(f.path, f.line) for f in check(report)] == [("pengar.under_budget", 10)]
