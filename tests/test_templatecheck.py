@@ -317,16 +317,29 @@ def test_loop_variables_resolve_against_an_element_of_their_list(tmp_path: Path)
 
 
 def test_a_loop_over_something_that_is_not_a_list_is_named(tmp_path: Path) -> None:
-    """Looping over a text is a finding; looping over an unknown list names the unknown field."""
+    """Looping over a text is a finding; looping over an unknown list names the unknown field;
+    looping over a section (a 0.1 habit) names the section's one list."""
     path = make_template(tmp_path, [
         "{% for x in projekt.namn %}{{ x }}{% endfor %}",
         "{% for k in projekt.kommunerr %}{{ k }}{% endfor %}",
+        "{% for kommun in kommuner %}{{ kommun.namn }}{% endfor %}",
     ])
     assert [(f.code, f.expression, f.message) for f in errors(path)] == [
         ("ej-lista", "projekt.namn", "'projekt.namn' är ingen lista att loopa över."),
         ("okant-falt", "projekt.kommunerr",
          "Fältet 'kommunerr' finns inte i 'projekt' — menade du 'kommuner'?"),
+        ("ej-lista", "kommuner",
+         "'kommuner' är ingen lista att loopa över — menade du 'kommuner.kommuner'?"),
     ]
+
+
+def test_an_unknown_variable_is_named_once_however_many_of_its_fields_are_used(
+        tmp_path: Path) -> None:
+    """A 0.1 template's `diagram.x`, `diagram.x.bild` and `diagram.x.bildtext` give one finding."""
+    path = make_template(tmp_path, [
+        "{% if diagram.budget %}{{ diagram.budget.bild }}{{ diagram.budget.bildtext }}{% endif %}"])
+    assert [(f.code, f.expression) for f in errors(path)] == [
+        ("okand-variabel", "diagram.budget")]
 
 
 def test_optional_fields_a_sample_leaves_empty_still_count_as_provided(tmp_path: Path) -> None:

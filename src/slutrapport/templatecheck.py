@@ -671,13 +671,14 @@ class _Checker:
     def _element(self, shape: Shape, expr: nodes.Node, node: nodes.Node) -> Shape:
         if shape.kind == "list":
             return shape.element if shape.element is not None else ANY
-        if shape.kind in ("map", "mapping"):
+        if shape.kind == "mapping":
             return Shape("scalar", python=str)  # iterating a mapping gives its keys
         if shape.kind == "any":
             return ANY
         text = _dotted(expr)
+        lists = [name for name, field in shape.fields.items() if field.kind == "list"]
         self.report("ej-lista", node, text, text, f"'{text}' är ingen lista att loopa över",
-                    None)
+                    f"{text}.{lists[0]}" if shape.kind == "map" and len(lists) == 1 else None)
         return ANY
 
     # expressions
@@ -1034,10 +1035,11 @@ def check_template(template: str | Path | None = None) -> list[TemplateFinding]:
 
 
 def _unique(findings: list[TemplateFinding]) -> list[TemplateFinding]:
+    """Each finding once a part; an unknown variable once, however many of its fields are used."""
     seen: set[tuple[str, str, str]] = set()
     out = []
     for f in findings:
-        key = (f.part, f.code, f.expression)
+        key = (f.part, f.code, f.name if f.code == "okand-variabel" else f.expression)
         if key not in seen:
             seen.add(key)
             out.append(f)
