@@ -142,6 +142,17 @@ def test_the_2021_2027_outline_has_one_indicator_of_each_kind_with_a_code_to_fil
 # --- the next report from the last one --------------------------------------------------------
 
 
+def test_the_clearing_rules_name_fields_that_exist() -> None:
+    """Every (model, field) the rules of 'new --from' name is a field of a report's model."""
+    from slutrapport import scaffold
+
+    fields = {(m.__name__, f) for m in _models(Slutrapport) for f in m.model_fields}
+    named = {*scaffold._ROWS, *scaffold._EMPTIED, *scaffold._SUM_ROWS, *scaffold._KEPT_TEXT,
+             *scaffold._HINTS,
+             *((m, f) for m, names in scaffold._MARKED_FIELDS.items() for f in names)}
+    assert sorted(named - fields) == []
+
+
 def test_new_from_the_last_report_checks_to_its_golden_list() -> None:
     """The whole findings list of NIS 6.0's successor: review marks and what to fill in."""
     assert golden_text("from_nis60") == (GOLDEN / "new_from_nis60.txt").read_text("utf-8")

@@ -59,7 +59,7 @@ from slutrapport.checks import _loc_of, check
 from slutrapport.errors import InputError, Problem
 from slutrapport.fields import Loc, Period
 from slutrapport.kinds import kinds
-from slutrapport.loader import format_loc, from_data, load
+from slutrapport.loader import format_loc, from_data, load, read_yaml
 from slutrapport.models import MARKDOWN, Slutrapport
 from slutrapport.schema import _metadata, _validators
 
@@ -343,7 +343,7 @@ class _Clearing:
             self.notes[here] = f"valfritt: {_about(info)}, {{fran: …, till: …}}; förra: {old}"
         elif kind == "figure":
             node[key] = 0
-            self.zeros.append(_Zero(here, not info.is_required(), _about(info)))
+            self.zeros.append(_Zero(here, _allows_none(info), _about(info)))
         elif kind == "figures" and isinstance(value, CommentedMap):
             for figure in list(value):
                 value[figure] = 0
@@ -547,9 +547,18 @@ def _finish(yaml: YAML, doc: Any, source: str) -> str:
 
 
 def _validate(text: str, source: str) -> Slutrapport:
-    """Make sure the new file loads; a failure here is a bug, reported as unusable input."""
+    """Make sure the new file loads; a failure here is a bug, reported as unusable input.
+
+    The text is read as a file would be (the loader's fast reader, YAML 1.2).
+    """
+    import tempfile
+
     try:
-        return from_data(YAML(typ="safe").load(text))
+        with tempfile.TemporaryDirectory(prefix="slutrapport-") as folder:
+            path = Path(folder) / "ny.yaml"
+            path.write_text(text, encoding="utf-8")
+            data, _ = read_yaml(path)
+        return from_data(data)
     except InputError as exc:
         raise InputError([Problem(
             f"den nya filen blev ogiltig ({p.path}: {p.message}); rapportera detta som ett fel",
@@ -574,6 +583,12 @@ def _kind(field: FieldInfo) -> str:
         if isinstance(element, type) and issubclass(element, BaseModel):
             return "models"
     return ""
+
+
+def _allows_none(field: FieldInfo) -> bool:
+    """Whether a field may be left empty (null)."""
+    return typing.get_origin(field.annotation) in (typing.Union, types.UnionType) and \
+        type(None) in typing.get_args(field.annotation)
 
 
 def _strip_optional(tp: Any) -> Any:
