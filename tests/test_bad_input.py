@@ -142,16 +142,19 @@ def test_representative_messages_are_exactly_as_written(
     assert (got.exit_code, got.stdout, got.stderr) == (2, "", case["exact"])
 
 
-def test_json_format_still_reports_bad_input_in_swedish_on_stderr(
+def test_json_format_reports_bad_input_as_a_json_object_on_stdout(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """With --format json, a bad input still exits 2 with the Swedish message and no JSON."""
+    """With --format json, bad input exits 2 with the same Swedish message as a JSON object."""
+    import json
+
     monkeypatch.chdir(BAD)
     case = next(c for c in CATALOGUE if c["name"] == "misspelt_ekonomi_kostnadr")
     got = _run(["check", "--format", "json", case["file"]])
-    assert got.exit_code == 2
-    assert got.stdout == ""
-    assert got.stderr == case["exact"]
+    assert (got.exit_code, got.stderr) == (2, "")
+    error = json.loads(got.stdout)["error"]
+    assert (error["kind"], error["exit_code"], f"InputError: {error['message']}\n") == (
+        "indata", 2, case["exact"])
     assert "Traceback" not in got.output
 
 
