@@ -527,6 +527,25 @@ def test_help_lists_every_outline_with_its_line() -> None:
     assert tail == "".join(f"    {n:<9}  {dispositioner.description(n)}\n" for n in OUTLINES)
 
 
+@pytest.mark.parametrize("case", ["no previous file", "no such folder", "a folder"])
+def test_an_unusable_input_or_output_exits_2_and_writes_nothing(case: str,
+                                                               tmp_path: Path) -> None:
+    """A missing previous report, a missing folder or a folder as output: exit 2, said so."""
+    missing, folder = tmp_path / "finns_inte.yaml", tmp_path / "mapp"
+    folder.mkdir()
+    args, message = {
+        "no previous file": (["--from", missing, "-o", tmp_path / "n.yaml"],
+                             f"{missing}: filen finns inte"),
+        "no such folder": (["-o", folder / "saknas" / "n.yaml"],
+                           f"{folder / 'saknas' / 'n.yaml'}: mappen {folder / 'saknas'} finns "
+                           "inte"),
+        "a folder": (["-o", folder, "--force"],
+                     f"{folder}: är en mapp; ange filen som ska skrivas"),
+    }[case]
+    assert (*_run(*args), sorted(p.name for p in tmp_path.rglob("*"))) == (
+        2, f"InputError: {message}\n", ["mapp"])
+
+
 def test_new_from_a_01_file_exits_2_naming_migrate(tmp_path: Path) -> None:
     """A data file of slutrapport 0.1 is refused, naming the command that rewrites it."""
     old = tmp_path / "gammal.yaml"
