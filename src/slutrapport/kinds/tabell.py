@@ -88,11 +88,17 @@ def _shown(value: Any) -> str:
 
 
 def read_cell(value: Any, typ: str) -> tuple[str | int | Decimal | None, str | None]:
-    """A cell read as its column's type: (value, None), or (None, what it should be)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    """A cell read as its column's type: (value, None), or (None, what it should be).
+
+    None and "" are an empty cell; so is a figure written as blanks only. A text is kept as
+    written, blanks and all.
+    """
+    if value is None or value == "":
         return None, None
     if typ == "text":
         return (value, None) if isinstance(value, str) else (None, _EXPECTED[typ])
+    if isinstance(value, str) and not value.strip():
+        return None, None
     if isinstance(value, bool | list | dict):
         return None, _EXPECTED[typ]
     try:
