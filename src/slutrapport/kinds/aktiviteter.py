@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from slutrapport.fields import Antal, Loc, Markdown, Modell
-from slutrapport.kinds import Section
+from slutrapport.kinds import LinkId, Section
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -48,11 +48,31 @@ class Aktiviteter(Section):
             if area.antal == 0:
                 yield ("omraden", a, "antal"), f"Antalet i '{area.rubrik}' är 0 — inte ifyllt?"
 
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        from slutrapport.shown import linked
+
+        # What the text already shows as a figure link is not printed again (visa_… false).
+        in_text = linked(self)
+        out["visa_antal"] = self.antal is not None and ("antal",) not in in_text
+        for a, (area, aout) in enumerate(zip(self.omraden, out["omraden"], strict=True)):
+            aout["visa_antal"] = area.antal is not None and ("omraden", a, "antal") not in in_text
+            aout["visa_nyckeltal"] = [name for name in area.nyckeltal
+                                      if ("omraden", a, "nyckeltal", name) not in in_text]
+
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
         b.h("{{ " + var + ".rubrik }}", 1)
         b.narrative(var + ".text")
+        b.tag("{%p if " + var + ".visa_antal %}")
+        b.p("Redovisat antal: {{ " + var + ".antal|tal }}.")
+        b.tag("{%p endif %}")
         b.tag("{%p for omrade in " + var + ".omraden %}")
         b.h("{{ omrade.rubrik }}", 2)
         b.narrative("omrade.text")
+        b.tag("{%p if omrade.visa_antal %}")
+        b.p("Redovisat antal: {{ omrade.antal|tal }}.")
+        b.tag("{%p endif %}")
+        b.tag("{%p for namn in omrade.visa_nyckeltal %}")
+        b.p("{{ namn|replace('_', ' ')|capitalize }}: {{ omrade.nyckeltal[namn]|tal }}.")
+        b.tag("{%p endfor %}")
         b.tag("{%p endfor %}")

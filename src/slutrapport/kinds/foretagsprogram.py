@@ -309,6 +309,22 @@ class Foretagsprogram(Section):
         if self.strategigrupper is not None:
             out["strategigrupper"]["platser"] = self.strategigrupper.platser
         out["antal_foretag"] = len(eff.foretag)
+        self._shown_once(out)
+
+    def _shown_once(self, out: dict[str, Any]) -> None:
+        """Flags for the default template: a stated figure that a figure link in the text shows
+        already is not printed again (``visa_…`` false)."""
+        from slutrapport.shown import linked
+
+        in_text = linked(self)
+        for name in ("foretag_start", "foretag_slut"):
+            out[f"visa_{name}"] = getattr(self, name) is not None and (name,) not in in_text
+        if self.strategigrupper is not None:
+            out["strategigrupper"]["visa_grupper"] = any(
+                ("strategigrupper", "grupper", i, "antal_foretag") not in in_text
+                for i in range(len(self.strategigrupper.grupper)))
+        out["effekt"]["visa_okning_procent"] = (self.effekt.okning_procent is not None and
+                                                ("effekt", "okning_procent") not in in_text)
 
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
         if not self.effekt.foretag:
@@ -325,6 +341,10 @@ class Foretagsprogram(Section):
 
         b.h("{{ " + var + ".rubrik }}", 1)
         b.narrative(var + ".text")
+        for name, when in (("foretag_start", "började"), ("foretag_slut", "slutade")):
+            b.tag("{%p if " + var + ".visa_" + name + " %}")
+            b.p(f"Antal företag när programmet {when}: {{{{ {var}.{name}|tal }}}}.")
+            b.tag("{%p endif %}")
         b.narrative(var + ".workshops.ingress")
         b.tag("{%p for w in " + var + ".workshops.lista %}")
         b.narrative("w.rad.stycken('ListBullet')")
@@ -339,6 +359,12 @@ class Foretagsprogram(Section):
         b.narrative(g + ".ingress")
         b.h("{{ " + g + ".rubrik }}", 3)
         b.narrative(g + ".text")
+        b.tag("{%p if " + g + ".visa_grupper %}")
+        b.p("Företag per grupp: {% for grupp in " + g + ".grupper %}{% if grupp.namn %}"
+            "{{ grupp.namn }} ({{ grupp.antal_foretag|tal }}){% else %}"
+            "{{ grupp.antal_foretag|tal }}{% endif %}{% if loop.revindex == 2 %} och "
+            "{% elif not loop.last %}, {% endif %}{% endfor %}.")
+        b.tag("{%p endif %}")
         b.tag("{%p endif %}")
         k = var + ".konsulter"
         b.tag("{%p if " + k + " %}")
@@ -359,6 +385,9 @@ class Foretagsprogram(Section):
         e = var + ".effekt"
         b.h("{{ " + e + ".rubrik }}", 3)
         b.narrative(e + ".text.stycken('Tabellingress')")
+        b.tag("{%p if " + e + ".visa_okning_procent %}")
+        b.p("Antalet anställda ökade med {{ " + e + ".okning_procent|procent }}.")
+        b.tag("{%p endif %}")
         b.tag("{%p if " + e + ".foretag %}")
         keep_with_next(b.p("Tabell: Antal anställda i de deltagande företagen", "Caption"))
         t = b.table([("{{ " + e + ".tabell.namn }}", False),

@@ -119,8 +119,14 @@ class HorisontellaKriterier(Section):
             yield ("deltagare",), "Inga deltagare är ifyllda."
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        from slutrapport.shown import linked
+
         if self.deltagare is not None:
             participant_context(self.deltagare, out["deltagare"])
+        # What the text already shows as a figure link is not printed again (visa_… false).
+        in_text = linked(self)
+        for name in ("andel_kvinnoledda_foretag", "externa_aktiviteter"):
+            out[f"visa_{name}"] = getattr(self, name) is not None and (name,) not in in_text
 
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
         return participant_charts(self.deltagare)
@@ -129,4 +135,12 @@ class HorisontellaKriterier(Section):
     def fragment(cls, b: Builder, var: str) -> None:
         b.h("{{ " + var + ".rubrik }}", 1)
         b.narrative(var + ".text")
+        b.tag("{%p if " + var + ".visa_andel_kvinnoledda_foretag %}")
+        b.p("Andel av programföretagen som leds av kvinnor: {{ " + var
+            + ".andel_kvinnoledda_foretag|procent }}.")
+        b.tag("{%p endif %}")
+        b.tag("{%p if " + var + ".visa_externa_aktiviteter %}")
+        b.p("Externa aktiviteter med de horisontella kriterierna som huvudämne: {{ " + var
+            + ".externa_aktiviteter|tal }}.")
+        b.tag("{%p endif %}")
         participant_table(b, var)

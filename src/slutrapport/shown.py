@@ -1,0 +1,690 @@
+"""Nothing stated is lost: every figure the data states reaches the rendered report.
+
+The check ``tal-visas-inte`` (an information) lists each *stated figure* that the report, rendered
+with a given Word template (the default one unless another is named), would not show.
+
+A **stated figure** is a count, amount, head count or share the user wrote into the data: a
+field holding an ``int`` or a ``Decimal`` that the YAML sets (in a model, a list or a mapping
+such as ``nyckeltal``). Dates, headings and texts are not figures, and a figure the data leaves
+out — which the tool computes (``…deltagare.man``, ``…effekt.summa``, ``ekonomi.under_budget``) —
+is not stated. ``granska`` holds review marks, not the report's figures.
+
+A figure is **shown** when
+
+- the template prints it: ``{{ ekonomi.budget|kr }}``, ``{{ post.belopp|tal }}`` in a loop, or a
+  value a kind derives from it for printing (``resultat.indikatorer[i].utfall_text`` shows
+  ``utfall``, ``ekonomi.budgetavvikelse`` shows ``under_budget``: see :data:`DERIVED`), also inside
+  a longer text (``{{ "Budget: " ~ ekonomi.budget }}``); or
+- a narrative text that the template prints holds a figure link to it,
+  ``[2 949](tal:horisontella_kriterier.deltagare.totalt)``.
+
+A chart does **not** show a figure. The check never draws charts (it would cost a second and
+more), a picture's numbers are neither searchable nor copyable, and ``render --no-charts`` leaves
+them out. So a figure drawn only as a bar, or written only in a chart's caption or alt text, is
+listed; every figure the default template draws also stands in a table or in the text. While the
+template is run for the check, every chart a section's kind can draw counts as drawn, with an
+empty picture, caption and alt text.
+
+How it is found: the template's parts are turned into Jinja source as docxtpl renders them and
+compiled once per template file (the compiled code is kept on disk beside the drawn charts,
+keyed by the file's hash, so a fresh ``slutrapport check`` neither imports docxtpl nor compiles).
+The report's template context is built as for rendering, and every stated figure, every value
+derived from one and every narrative text in it is replaced by an equal value of a subclass that
+carries an invisible marker (private-use characters). The template is rendered in a sandboxed
+environment like the one :mod:`slutrapport.rendering` uses — no document is written, no chart
+drawn, no narrative turned into Word XML — and the markers found in the output say what was
+printed. A value used only in a condition (``{%p if ekonomi.budget %}``) prints no marker and
+shows nothing. A filter that prints its value (``tal``, ``kr``, ``decimal``, ``procent``,
+``tecken``, Jinja's ``string``, ``abs``, ``default``, ``e`` …) passes the marker on; one that
+computes something else (``andel``, ``round``, ``sum``, ``length``) does not.
+
+Limits, on the safe side (they list a figure that is in fact shown, never the reverse): a figure
+link in an ``ekonomi`` footnote that names its path relative to the cost category (``tal:belopp``)
+is not followed; a figure printed through a string method (``x|string|upper`` is fine,
+``x.replace(…)`` is not) loses its marker.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import marshal
+import os
+import re
+import sys
+import tempfile
+import typing
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from slutrapport import narrative
+from slutrapport.context import Narrative, build_context
+from slutrapport.errors import TemplateError
+from slutrapport.fields import Loc, markdown_fields
+from slutrapport.formatting import format_decimal
+from slutrapport.kinds import Raw, Section
+from slutrapport.kinds.ekonomi import Ekonomi
+from slutrapport.kinds.indikatorer import Indikator
+from slutrapport.kinds.tabell import Tabell
+
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from slutrapport.models import Slutrapport
+
+__all__ = ["DERIVED", "linked", "stated_figures", "unshown"]
+
+CODE = "tal-visas-inte"
+
+DERIVED: dict[type[BaseModel], dict[str, str | tuple[str, ...]]] = {
+    Indikator: {"utfall_text": "utfall", "malvarde_text": "malvarde"},
+    Ekonomi: {"budgetavvikelse": "under_budget"},
+    Tabell: {"tabellrader": "rader", "summarad": "summa", "tabell": ("rader", "summa")},
+}
+"""Values a kind's ``context`` derives from its figures for printing: model → name in the
+template context → the field (or fields) whose figures it shows. A list or mapping shows, item by
+item, the figures at the same places under the field (``tabellrader[2][1]`` shows
+``rader[2][1]``); any other value shows every figure under the fields. A kind that prints a
+stated figure under a name of its own lists it here, or the check calls the figure unshown."""
+
+_CACHE_FORMAT = "1"
+"""Bump when the Jinja source or the environment the compiled code expects changes."""
+
+
+# --- the stated figures ------------------------------------------------------------------------
+
+
+@functools.cache
+def _fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """A model's field names (pydantic's ``model_fields`` is slow to ask on a class)."""
+    return tuple(model.model_fields)
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, int | Decimal) and not isinstance(value, bool)
+
+
+def stated_figures(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, int | Decimal]]:
+    """Every figure the data sets, with its place: int and Decimal values of the fields the YAML
+    (or the code that built the model) gives, in models, lists and mappings at any depth."""
+    given = model.model_fields_set
+    for name in _fields(type(model)):
+        if name in given and (loc or name != "granska"):
+            yield from _figures_in(getattr(model, name), (*loc, name))
+
+
+def _figures_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, int | Decimal]]:
+    if _is_figure(value):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        yield from stated_figures(value, loc)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _figures_in(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _figures_in(item, (*loc, key))
+
+
+# --- figure links --------------------------------------------------------------------------------
+
+
+@functools.cache
+def _may_hold_text(model: type[BaseModel]) -> bool:
+    """Whether a model, or one it nests, has a narrative field (a company row has none)."""
+    return bool(markdown_fields(model)) or any(
+        _may_hold_text(nested) for name in _fields(model)
+        for nested in _models_in(model.model_fields[name].annotation) if nested is not model)
+
+
+def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        yield annotation
+    for arg in typing.get_args(annotation):
+        yield from _models_in(arg)
+
+
+def _narratives(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, str]]:
+    """Every narrative text under model, with the place of the object that owns it."""
+    if not _may_hold_text(type(model)):
+        return
+    md = markdown_fields(type(model))
+    for name in _fields(type(model)):
+        value = getattr(model, name)
+        if isinstance(value, str) and name in md:
+            yield loc, value
+        elif isinstance(value, BaseModel):
+            yield from _narratives(value, (*loc, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _narratives(item, (*loc, name, i))
+                elif isinstance(item, str) and name in md:
+                    yield loc, item
+
+
+def _at(root: Any, loc: Loc) -> Any:
+    value = root
+    for part in loc:
+        value = value[part] if isinstance(part, int) or isinstance(value, dict) \
+            else getattr(value, part)
+    return value
+
+
+def _target(report: Slutrapport, path: str, owner: Loc) -> Loc | None:
+    """The place a figure link names, tried as :func:`checks.resolve_path` tries it: from the
+    text's owner, then from the section the path's first name is the id of, then from the report
+    (a place holding a figure before one left empty)."""
+    from slutrapport.checks import _split_path
+
+    parts = _split_path(path)
+    if parts is None:
+        return None
+    starts: list[tuple[Loc, list[str | int]]] = [(owner, parts)]
+    if isinstance(parts[0], str):
+        for i, section in enumerate(report.avsnitt):
+            if section.id == parts[0]:
+                starts.append((("avsnitt", i), parts[1:]))
+    starts.append(((), parts))
+    return _first(report, starts)
+
+
+def _first(root: Any, starts: list[tuple[Loc, list[str | int]]]) -> Loc | None:
+    from slutrapport.checks import _walk
+
+    found: Loc | None = None
+    for start, rest in starts:
+        value, ok = _walk(_at(root, start), rest)
+        if ok and value is not None:
+            return (*start, *rest)
+        if ok and found is None:
+            found = (*start, *rest)
+    return found
+
+
+def linked(section: Section) -> set[Loc]:
+    """The figures of a section that a figure link in the section's own texts shows.
+
+    Places are relative to the section. A kind's ``context`` uses this to let the default
+    template print a stated figure only where the text does not already show it.
+    """
+    from slutrapport.checks import _split_path
+
+    found: set[Loc] = set()
+    for owner, text in _narratives(section, ()):
+        for _, path in narrative.figure_links(text):
+            parts = _split_path(path)
+            if parts is None:
+                continue
+            starts: list[tuple[Loc, list[str | int]]] = [(owner, parts)]
+            if parts[0] == section.id:
+                starts.append(((), parts[1:]))
+            target = _first(section, starts)
+            if target is not None:
+                found.add(target)
+    return found
+
+
+# --- markers -----------------------------------------------------------------------------------
+
+_OPEN = "\ue000"
+_PLANE = 0xF0000  # supplementary private use area A: two characters number 2**32 markers
+_MARKER = re.compile(f"{_OPEN}([\U000F0000-\U000FFFFF]{{2}})")
+
+
+def _marker(n: int) -> str:
+    return _OPEN + chr(_PLANE + (n >> 16)) + chr(_PLANE + (n & 0xFFFF))
+
+
+def _marks_in(text: str) -> set[int]:
+    return {(ord(m[0]) - _PLANE) << 16 | (ord(m[1]) - _PLANE) for m in _MARKER.findall(text)}
+
+
+class _Int(int):
+    """An int that prints with its marker."""
+
+    _mark: str
+
+    def __str__(self) -> str:
+        return int.__repr__(self) + self._mark
+
+
+class _Dec(Decimal):
+    """A Decimal that prints with its marker."""
+
+    _mark: str
+
+    def __str__(self) -> str:
+        return Decimal.__str__(self) + self._mark
+
+
+class _Str(str):
+    """A text made from figures, which prints with their marker."""
+
+    _mark: str
+
+    def __str__(self) -> str:
+        return str.__str__(self) + self._mark
+
+
+class _Markup(Markup):
+    """Word XML made from figures (a whole table), which prints with their marker."""
+
+    _mark: str
+
+    def __html__(self) -> _Markup:
+        out = _Markup(str.__str__(self) + self._mark)
+        out._mark = ""
+        return out
+
+
+class _Narr(Narrative):
+    """A narrative text that prints as its marker only (no Word XML is made for the check)."""
+
+    __slots__ = ("_mark",)
+
+    def __init__(self, text: str, mark: str) -> None:
+        super().__init__(text)
+        self._mark = mark
+
+    def _printed(self) -> str:
+        return self._mark if self else ""
+
+    def __html__(self) -> str:
+        return self._printed()
+
+    def stycken(self, stil: str | None = None, fet: bool = False) -> Markup:
+        return Markup(self._printed())
+
+    def rader(self, fet: bool = False) -> Markup:
+        return Markup(self._printed())
+
+    @property
+    def ren(self) -> str:
+        return narrative.plain_text(self.text) + self._printed()
+
+    def __bool__(self) -> bool:
+        return bool(narrative._parse(self.text).paragraphs)
+
+    def __str__(self) -> str:
+        return self.ren
+
+
+_TRACKED = (_Int, _Dec, _Str, _Markup, _Narr)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, _Int):
+        return int(value)
+    if isinstance(value, _Dec):
+        return Decimal(value)
+    if isinstance(value, _Markup):
+        return Markup(str.__str__(value))
+    if isinstance(value, _Str):
+        return str.__str__(value)
+    return value
+
+
+def _mark_of(value: Any) -> str:
+    return str(value._mark) if isinstance(value, _TRACKED) else ""
+
+
+def _marked(value: Any, mark: str) -> Any:
+    """value as the equal value of a marked type; None, a truth value or another object as is."""
+    out: Any
+    if isinstance(value, (bool, *_TRACKED)):
+        return value
+    if isinstance(value, int):
+        out = _Int(value)
+    elif isinstance(value, Decimal):
+        out = _Dec(value)
+    elif isinstance(value, Markup):
+        out = _Markup(value)
+    elif isinstance(value, str):
+        out = _Str(value)
+    else:
+        return value
+    out._mark = mark
+    return out
+
+
+class _Marks:
+    """What the markers of one check stand for.
+
+    A marker stands for a figure's place (``whole``: and every place under it), or for a
+    narrative text (the place of its owner, and the text).
+    """
+
+    def __init__(self) -> None:
+        self.meaning: list[tuple[Loc, bool] | tuple[Loc, str]] = []
+        self.seen: set[int] = set()
+
+    def _next(self, meaning: tuple[Loc, bool] | tuple[Loc, str]) -> str:
+        self.meaning.append(meaning)
+        return _marker(len(self.meaning) - 1)
+
+    def figure(self, value: Any, loc: Loc, whole: bool = False) -> Any:
+        if isinstance(value, (bool, *_TRACKED)) or not isinstance(value, int | Decimal | str):
+            return value
+        return _marked(value, self._next((loc, whole)))
+
+    def text(self, value: Narrative, owner: Loc) -> Narrative:
+        if isinstance(value, _Narr):
+            return value
+        return _Narr(value.text, self._next((owner, value.text)))
+
+    def wrap(self, model: BaseModel, out: dict[str, Any], loc: Loc) -> None:
+        """Replace, in place, the figures and texts of a model's context with marked ones."""
+        self.seen.add(id(out))
+        cls = type(model)
+        derived = DERIVED.get(cls, {})
+        fields = _fields(cls)
+        for key, value in out.items():
+            if key in fields:
+                out[key] = self._field(getattr(model, key), value, (*loc, key), loc)
+            elif key in derived:
+                shows = derived[key]
+                if isinstance(shows, str):
+                    out[key] = self._derived(value, (*loc, shows))
+                else:
+                    mark = self._next(((*loc, *shows[:1]), True))
+                    for more in shows[1:]:  # one marker per field, printed together
+                        mark += self._next(((*loc, more), True))
+                    out[key] = _marked(value, mark)
+            else:
+                out[key] = self._loose(value, loc)
+
+    def _field(self, field: Any, value: Any, loc: Loc, owner: Loc) -> Any:
+        """A field's value in the context, marked: its figures by place, its texts by owner."""
+        if isinstance(field, BaseModel) and isinstance(value, dict):
+            self.wrap(field, value, loc)
+        elif isinstance(field, list) and isinstance(value, list):
+            for i, (item, item_out) in enumerate(zip(field, value, strict=False)):
+                value[i] = self._field(item, item_out, (*loc, i), owner)
+        elif isinstance(field, dict) and isinstance(value, dict):
+            for k, item_out in value.items():
+                value[k] = self._field(field.get(k), item_out, (*loc, k), owner)
+        elif isinstance(value, Narrative):
+            return self.text(value, owner)
+        elif _is_figure(value):
+            return self.figure(value, loc)
+        return value
+
+    def _derived(self, value: Any, loc: Loc) -> Any:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                value[i] = self._derived(item, (*loc, i))
+            return value
+        if isinstance(value, dict) and id(value) not in self.seen:
+            for k, item in value.items():
+                value[k] = self._derived(item, (*loc, k))
+            return value
+        return self.figure(value, loc, whole=True)
+
+    def _loose(self, value: Any, owner: Loc) -> Any:
+        """A value a kind adds to the context: its narratives belong to the nearest model."""
+        if isinstance(value, Narrative):
+            return self.text(value, owner)
+        if isinstance(value, dict):
+            if id(value) in self.seen:
+                return value  # a section again, by its id: done already
+            self.seen.add(id(value))
+            for k, item in value.items():
+                value[k] = self._loose(item, owner)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                value[i] = self._loose(item, owner)
+        return value
+
+
+# --- the environment and the compiled template -----------------------------------------------
+
+_CARRY = frozenset({"tal", "kr", "decimal", "procent", "tecken", "abs", "d", "default", "e",
+                    "escape", "forceescape", "safe", "string", "trim", "lower", "upper",
+                    "capitalize", "title"})
+"""Filters whose result shows their value, so the value's marker goes on with it."""
+
+
+def _carrying(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def carry(value: Any, *args: Any, **kwargs: Any) -> Any:
+        result = fn(_plain(value), *args, **kwargs)
+        mark = _mark_of(value)
+        if mark and isinstance(result, str):
+            return result + mark
+        if mark and _is_figure(result):
+            return _marked(result, mark)
+        return result
+
+    return carry
+
+
+def _printing(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A formatting filter for the check: a marked figure prints as its marker alone (what
+    the figure looks like doesn't matter here, and formatting is most of a render's work)."""
+    def carry(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, _Int | _Dec):
+            return Markup(value._mark)
+        return fn(_plain(value), *args, **kwargs)
+
+    return carry
+
+
+def _plain_args(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return fn(*[_plain(a) for a in args], **{k: _plain(v) for k, v in kwargs.items()})
+
+    return call
+
+
+def _finalize(value: Any) -> Any:
+    """Print a marked value as its marker (a text made from figures with it); the rest as
+    rendering prints it."""
+    from slutrapport.rendering import _finalize as finalize
+
+    if isinstance(value, _Narr):
+        return Markup(value.__html__())
+    if isinstance(value, _Int | _Dec):
+        return Markup(value._mark)
+    if isinstance(value, _Str | _Markup):
+        return Markup(str.__str__(value) + value._mark)
+    return finalize(value)
+
+
+_FORMATTING = frozenset({"tal", "kr", "decimal", "procent", "tecken"})
+"""The formatting filters among :data:`_CARRY`."""
+
+
+@functools.cache
+def _environment() -> SandboxedEnvironment:
+    """The environment templates render in (:func:`slutrapport.rendering.environment`'s kind,
+    with its sandbox and budgets), with markers passed on by filters and kept when printing."""
+    from jinja2 import StrictUndefined
+
+    from slutrapport.rendering import FILTERS, environment
+
+    env: SandboxedEnvironment = type(environment())(
+        autoescape=True, undefined=StrictUndefined, finalize=_finalize)
+    for name, fn in FILTERS.items():
+        env.filters[name] = (_printing(fn) if name in _FORMATTING else
+                             _carrying(fn) if name in _CARRY else _plain_args(fn))
+    for name in _CARRY - set(FILTERS):
+        if name in env.filters:
+            env.filters[name] = _carrying(env.filters[name])
+    return env
+
+
+def _cache_folder() -> Path | None:
+    from slutrapport.charts import cache_dir
+
+    folder = cache_dir()
+    return None if folder is None else folder / "mallar"
+
+
+def _docxtpl_stamp() -> str:
+    """What identifies the installed docxtpl (whose patching makes the Jinja source), cheaply."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("docxtpl")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return "?"
+    folder = Path(origin).parent
+    return ";".join(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
+                    for p in sorted(folder.glob("*.py")))
+
+
+def _sources(path: Path) -> list[tuple[str, str]]:
+    from slutrapport.templatecheck import _parts
+
+    return [(part.name, part.source) for part in _parts(path)]
+
+
+_compiled: dict[str, list[tuple[str, Template]]] = {}
+
+
+def compiled(path: Path) -> list[tuple[str, Template]]:
+    """The template's parts, compiled for the check: from memory, the disk cache, or anew."""
+    import jinja2
+
+    from slutrapport.rendering import check_template_file
+
+    check_template_file(path)
+    data = path.read_bytes()
+    env = _environment()
+    key = hashlib.sha256("\n".join((
+        _CACHE_FORMAT, jinja2.__version__, sys.implementation.cache_tag, _docxtpl_stamp(),
+        # the operators the sandbox intercepts change the code Jinja makes
+        " ".join(sorted(env.intercepted_binops)), " ".join(sorted(env.intercepted_unops)),
+    )).encode("utf-8") + b"\n" + data).hexdigest()
+    if key in _compiled:
+        return _compiled[key]
+    folder = _cache_folder()
+    codes: list[tuple[str, Any]] | None = None
+    if folder is not None:
+        try:
+            codes = marshal.loads((folder / f"{key}.bin").read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            codes = None
+    if codes is None:
+        codes = [(name, _compile(env, name, source, path)) for name, source in _sources(path)]
+        if folder is not None:
+            _store(folder / f"{key}.bin", marshal.dumps(codes))
+    templates = [(name, env.template_class.from_code(env, code, env.make_globals(None)))
+                 for name, code in codes]
+    if len(_compiled) >= 8:
+        _compiled.clear()
+    _compiled[key] = templates
+    return templates
+
+
+def _compile(env: SandboxedEnvironment, name: str, source: str, path: Path) -> Any:
+    return env.compile(source)
+
+
+def _store(target: Path, blob: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only or full cache folder only costs the next check a compile
+
+
+# --- the check ---------------------------------------------------------------------------------
+
+
+class Shown:
+    """The places a rendered report shows: figures one by one, and whole fields (a table)."""
+
+    def __init__(self) -> None:
+        self.exact: set[Loc] = set()
+        self.under: set[Loc] = set()
+
+    def __contains__(self, loc: object) -> bool:
+        if not isinstance(loc, tuple):
+            return False
+        return loc in self.exact or any(loc[:n] in self.under for n in range(1, len(loc) + 1))
+
+
+def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
+    """The places of the figures the report rendered with the template shows (see module doc).
+
+    A template that can't be read or filled raises the
+    :class:`~slutrapport.errors.TemplateError` rendering would raise.
+    """
+    from slutrapport._sandbox import BudgetExceeded, limits, time_limit
+    from slutrapport.resources import default_template
+
+    path = Path(template) if template is not None else default_template()
+    try:
+        with time_limit(limits()[0]):
+            output, marks = _output(report, path)
+    except BudgetExceeded as exc:
+        raise TemplateError(f"{path}: {exc}") from None
+    except Exception as exc:  # what rendering says of it is the message
+        raise _as_rendering_says(report, path, exc) from None
+    shown = Shown()
+    for n in _marks_in(output):
+        loc, what = marks.meaning[n]
+        if isinstance(what, bool):
+            (shown.under if what else shown.exact).add(loc)
+            continue
+        for _, link in narrative.figure_links(what):
+            target = _target(report, link, loc)
+            if target is not None:
+                shown.exact.add(target)
+    return shown
+
+
+def _output(report: Slutrapport, path: Path) -> tuple[str, _Marks]:
+    """Every part of the template rendered with the report's marked context."""
+    templates = compiled(path)
+    stand_in = {"bild": "", "bildtext": "", "alt": ""}
+    charts = {s.name: {name: dict(stand_in) for name in s.DIAGRAM} for s in report.avsnitt}
+    context = build_context(report, charts=charts)
+    marks = _Marks()
+    marks.wrap(report, context, ())
+    return "".join(t.render(context) for _, t in templates), marks
+
+
+def _as_rendering_says(report: Slutrapport, path: Path, exc: Exception) -> Exception:
+    """The error rendering gives for this template (one wording for check and render); it
+    is worked out by rendering, which only a broken template pays for."""
+    from slutrapport.errors import SlutrapportError
+    from slutrapport.rendering import render_bytes
+
+    try:
+        render_bytes(report, template=path)
+    except SlutrapportError as error:
+        return error
+    return TemplateError(f"{path}: mallen kunde inte fyllas i ({type(exc).__name__}: {exc})")
+
+
+def unshown(report: Slutrapport, template: str | Path | None = None) -> Iterator[Raw]:
+    """A ``tal-visas-inte`` information for each stated figure the rendered report won't show."""
+    from slutrapport.loader import format_loc
+
+    shown = printed(report, template)
+    for loc, value in stated_figures(report):
+        if loc in shown:
+            continue
+        path = format_loc(report.display_loc(loc))
+        figure = _figure_text(value)
+        yield (CODE, "info", loc,
+               f"Talet {figure} syns inte i rapporten: mallen skriver inte ut {path}, och ingen "
+               f"tallänk i en text som kommer med visar det. Skriv det i texten som "
+               f"[{figure}](tal:{path}), eller ta med det i mallen.", None, value)
+
+
+def _figure_text(value: int | Decimal) -> str:
+    exponent = Decimal(value).normalize().as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return format_decimal(value, max_decimals=places)
