@@ -608,9 +608,9 @@ def render_many(
     """
     from slutrapport import office
 
-    if findings is None:
-        findings = [check(r) for r in reports]
     if strict:
+        if findings is None:  # only strict reads them: without it, checking is wasted work
+            findings = [check(r, template=template) for r in reports]
         # errors, and required content left to fill in (a fresh skeleton is no report)
         refused = [f for fs in findings for f in fs
                    if f.severity == "error" or f.code in STRICT_CODES]
