@@ -189,7 +189,7 @@ def _yaml(rows: str, summa: str = "") -> str:
       "(Kommun, Företag, Stöd (kr), Andel, Anställda)")),
     ("    rader:\n      - [2023, 12, 1242340, 49.7, 2.5]\n", "",
      ("stod.rader[0][0]", 16, "rad 1, kolumnen 'Kommun' (text): ska vara text (sätt "
-      "citattecken runt ett tal som ska stå som text) (fick 2\u00a0023)")),
+      "citattecken runt ett tal som ska stå som text) (fick 2023)")),
     ("    rader:\n      - [Vindeln, 12.5, 1242340, 49.7, 2.5]\n", "",
      ("stod.rader[0][1]", 16, "rad 1 ('Vindeln'), kolumnen 'Företag' (antal): ska vara ett "
       "antal: ett heltal, 0 eller mer (fick 12,5)")),
