@@ -299,28 +299,55 @@ def _outlines_help() -> str:
 @click.option("--from", "previous", type=click.Path(path_type=Path), default=None,
               help="Den förra rapportens datafil: dispositionen, rubrikerna och namnen följer "
                    "med och listas under 'granska'.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Den nya datafilen (YAML).")
+@click.option("--registers", type=click.Path(path_type=Path), default=None, metavar="MAPP",
+              help="Skriv tomma register (.xlsx) i MAPP, med rullgardinslistor för "
+                   "aktivitetsområdena och kommunerna (från --from om den anges).")
 @click.option("--disposition", default=None, metavar="NAMN",
               help="Dispositionen för en tom rapport (se listan nedan); utan den 2021-2027.")
 @click.option("--force", is_flag=True, help="Skriv över filen om den redan finns.")
 @_debug_option
-def new_command(previous: Path | None, output: Path, disposition: str | None, force: bool,
-                debug: bool) -> None:
-    """Skapa datafilen för en ny rapport, tom eller från den förra rapporten.
+def new_command(previous: Path | None, output: Path | None, registers: Path | None,
+                disposition: str | None, force: bool, debug: bool) -> None:
+    """Skapa datafilen för en ny rapport, tom eller från den förra rapporten, eller tomma
+    register att föra under projektet.
 
     \b
     slutrapport new -o rapport.yaml                        (tom, dispositionen 2021-2027)
     slutrapport new --disposition nis -o rapport.yaml      (tom, NIS 6.0:s disposition)
     slutrapport new --from forra.yaml -o rapport.yaml      (siffror och texter tömda)
+    slutrapport new --registers register --from rapport.yaml   (tomma register)
     """
-    from slutrapport.scaffold import write_new
+    if output is None and registers is None:
+        raise click.UsageError("Ange -o FIL för en ny datafil eller --registers MAPP för "
+                               "tomma register.")
+    if registers is not None:
+        from slutrapport.register_templates import new_registers, refuse_existing
 
+        if output is None and disposition is not None:
+            raise click.UsageError("--disposition gäller datafilen; ange den med -o FIL.")
+        try:
+            if output is not None:
+                refuse_existing(registers, force=force)
+                _new_report(previous, output, disposition, force)
+            click.echo(new_registers(registers, previous, force=force, target=output), nl=False)
+        except SlutrapportError as exc:
+            _fail(exc, debug)
+        return
     try:
-        write_new(output, previous, disposition=disposition, force=force)
+        _new_report(previous, output, disposition, force)
     except SlutrapportError as exc:
         _fail(exc, debug)
-        return
+
+
+def _new_report(previous: Path | None, output: Path | None, disposition: str | None,
+                force: bool) -> None:
+    """Write the new report's data file and say what to do next."""
+    from slutrapport.scaffold import write_new
+
+    assert output is not None
+    write_new(output, previous, disposition=disposition, force=force)
     if previous is None:
         click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
     else:

@@ -1,0 +1,568 @@
+"""Empty registers to keep from the project's first day (``slutrapport new --registers MAPP``).
+
+:func:`write_registers` writes one workbook (.xlsx) per register that a report can name under
+``register:`` — the activity log, the participants, the programme companies, the ledger and the
+financing — each with
+
+- its sheet (``Logg``, ``Deltagare``, ``Foretag``, ``Huvudbok``, ``Finansiering``) and a header
+  row of Swedish titles that the register reader matches (``Datum``, ``Område``, ``Kommun``,
+  ``Kvinnor``, ``Män`` …), bold, frozen, with columns wide enough for what goes in them;
+- number formats on the columns: dates ``ÅÅÅÅ-MM-DD``, kronor, head counts with one decimal —
+  the decimal comma and the thousands space are the spreadsheet program's own, from its locale;
+- drop-down lists (data validation) for the activity areas, the municipalities, the cost
+  categories and the financiers, each referring to a column of the workbook's sheet ``Listor``.
+
+:func:`lists_from_report` takes the lists from a report (``--from``): area ids and headings,
+municipality ids and names, cost categories and financiers. Without a report the ``Listor`` sheet
+has the titles only and the drop-downs refer to its first :data:`FILL_ROWS` rows, so a name added
+there appears in the list. :func:`register_block` is the ``register:`` block to put in the report
+(the report file itself is never changed).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import json
+import os
+import re
+import zipfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from slutrapport.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from slutrapport.models import Slutrapport
+
+__all__ = [
+    "FILL_ROWS",
+    "LIST_SHEET",
+    "REGISTERS",
+    "Choice",
+    "Column",
+    "Lists",
+    "Register",
+    "lists_from_report",
+    "new_registers",
+    "refuse_existing",
+    "register_block",
+    "write_registers",
+]
+
+Value = Literal["text", "date", "count", "halves", "kronor", "ore", "gender", "list"]
+"""What a column holds: free text, a date, a whole count ≥ 0, a head count (halves allowed),
+whole kronor, kronor and öre, kvinna/man, or a choice from a list on the sheet ``Listor``."""
+
+CellValue = str | int | float | Decimal | _dt.date | None
+"""A value of a register cell."""
+
+ListName = Literal["omrade", "kommun", "kategori", "finansiar"]
+
+LIST_SHEET = "Listor"
+"""The sheet that holds the drop-down lists in each workbook."""
+
+FILL_ROWS = 200
+"""Rows of ``Listor`` a drop-down refers to when the list is left to fill in."""
+
+LAST_ROW = 1_048_576
+"""The last row of a sheet: validations and formats cover every row below the header."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A register column: its name (as the reader knows it), header title, width and values."""
+
+    name: str
+    title: str
+    width: float
+    value: Value = "text"
+    choices: ListName | None = None
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Register:
+    """A register: its key under ``register:``, file name, sheet name and columns."""
+
+    key: str
+    file: str
+    sheet: str
+    columns: tuple[Column, ...]
+    what: str
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One entry of a drop-down list: the value that goes in the register cell, and what it
+    stands for in the report (an area's heading, a municipality's name), if anything else."""
+
+    value: str
+    means: str = ""
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The drop-down lists of a register set; an empty list is left to fill in on ``Listor``."""
+
+    omrade: tuple[Choice, ...] = ()
+    kommun: tuple[Choice, ...] = ()
+    kategori: tuple[Choice, ...] = ()
+    finansiar: tuple[Choice, ...] = ()
+    period: tuple[_dt.date, _dt.date] | None = None
+    ids_in_report: frozenset[str] = field(default_factory=frozenset)
+    """Area ids the report gives already (``register.omraden`` or the area's ``id``)."""
+
+    def of(self, name: ListName) -> tuple[Choice, ...]:
+        """The list by its name."""
+        chosen: tuple[Choice, ...] = getattr(self, name)
+        return chosen
+
+
+_AREA_PROMPT = "Aktivitetsområdets id (listan står på bladet Listor)."
+_MUNICIPALITY_PROMPT = "Kommunen (listan står på bladet Listor)."
+
+REGISTERS: tuple[Register, ...] = (
+    Register("aktivitetslogg", "aktivitetslogg.xlsx", "Logg", (
+        Column("datum", "Datum", 12, "date", prompt="Dagen då aktiviteten hölls."),
+        Column("omrade", "Område", 30, "list", "omrade", _AREA_PROMPT),
+        Column("kommun", "Kommun", 16, "list", "kommun", _MUNICIPALITY_PROMPT),
+        Column("aktivitet", "Aktivitet", 48, prompt="Vad som gjordes (fri text)."),
+        Column("kvinnor", "Kvinnor", 10, "count", prompt="Antal kvinnor som deltog."),
+        Column("man", "Män", 10, "count", prompt="Antal män som deltog."),
+    ), "en rad per aktivitet (tillfälle) med deltagarna räknade som kvinnor och män"),
+    Register("deltagare", "deltagare.xlsx", "Deltagare", (
+        Column("person", "Person", 24,
+               prompt="Personens nyckel, t.ex. ett löpnummer — samma för samma person."),
+        Column("kon", "Kön", 10, "gender", prompt="kvinna eller man."),
+        Column("datum", "Datum", 12, "date", prompt="Dagen då personen deltog."),
+        Column("omrade", "Område", 30, "list", "omrade", _AREA_PROMPT),
+        Column("kommun", "Kommun", 16, "list", "kommun", _MUNICIPALITY_PROMPT),
+    ), "en rad per deltagande person och tillfälle, med en nyckel per person"),
+    Register("foretag", "foretag.xlsx", "Foretag", (
+        Column("namn", "Namn", 36, prompt="Företagets namn."),
+        Column("kommun", "Kommun", 16, "list", "kommun", _MUNICIPALITY_PROMPT),
+        Column("anstallda_fore", "Anställda före", 16, "halves",
+               prompt="Anställda vid första mätningen (halva tjänster går bra, t.ex. 2,5)."),
+        Column("anstallda_efter", "Anställda efter", 16, "halves",
+               prompt="Anställda vid sista mätningen (halva tjänster går bra, t.ex. 2,5)."),
+    ), "programföretagen med antal anställda före och efter"),
+    Register("kostnader", "huvudbok.xlsx", "Huvudbok", (
+        Column("datum", "Datum", 12, "date", prompt="Bokföringsdagen."),
+        Column("verifikation", "Verifikation", 14, prompt="Verifikationens nummer."),
+        Column("kategori", "Kategori", 28, "list", "kategori",
+               "Kostnadsslaget som rapporten redovisar (listan står på bladet Listor)."),
+        Column("belopp", "Belopp", 16, "ore", prompt="Beloppet i kronor (ören går bra)."),
+    ), "huvudboken: en rad per bokförd kostnad med rapportens kostnadsslag"),
+    Register("finansiering", "finansiering.xlsx", "Finansiering", (
+        Column("finansiar", "Finansiär", 30, "list", "finansiar",
+               "Finansiären (listan står på bladet Listor)."),
+        Column("belopp", "Belopp", 16, "kronor", prompt="Beloppet i hela kronor."),
+        Column("datum", "Datum", 12, "date", prompt="Beslutets eller utbetalningens dag."),
+    ), "finansieringen: en rad per beslut eller utbetalning"),
+)
+"""Every register that ``new --registers`` writes, in the order of the ``register:`` block."""
+
+# The Listor sheet: per list, the title of the value column and of the column beside it.
+_LIST_TITLES: dict[ListName, tuple[str, str]] = {
+    "omrade": ("Område", "Rubrik i rapporten"),
+    "kommun": ("Kommun", "Namn i rapporten"),
+    "kategori": ("Kategori", ""),
+    "finansiar": ("Finansiär", ""),
+}
+
+_FORMATS: dict[Value, str] = {
+    "date": "yyyy-mm-dd",
+    "count": "0",
+    "halves": "0.0",
+    "kronor": '#,##0 "kr"',
+    "ore": '#,##0.00 "kr"',
+}
+
+_HEADER_FILL = "D9E2F3"
+
+
+def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None) -> Lists:
+    """The drop-down lists from a report: its activity areas (id and heading), municipalities
+    (id and name), cost categories and financiers, and its period for the dates.
+
+    An area's id is the one ``register.omraden`` maps to its heading, else the area's own
+    ``id``, else one made from the heading (:func:`area_id`). An activity section with a count of
+    its own (NIS 6.0's ``Samverkan Umeå``) is an area too, with the section's id. ``raw`` is the
+    report file's data as read (for its ``register:`` block).
+    """
+    from slutrapport.kinds import date_bounds, slug
+    from slutrapport.kinds.aktiviteter import Aktiviteter
+
+    block = _mapping((raw or {}).get("register"))
+    given_areas = {_key(h): str(i) for i, h in _mapping(block.get("omraden")).items()}
+    given_municipalities = {_key(n): str(i) for i, n in _mapping(block.get("kommuner")).items()}
+    areas: list[Choice] = []
+    in_report: set[str] = set()
+    taken: set[str] = set()
+
+    def add(heading: str, own_id: str | None) -> None:
+        given = given_areas.get(_key(heading)) or own_id
+        if given:
+            in_report.add(given)
+        value = given or area_id(heading, taken)
+        taken.add(value)
+        areas.append(Choice(value, heading))
+
+    for section in (s for s in report.avsnitt if isinstance(s, Aktiviteter)):
+        if section.antal is not None:
+            add(section.rubrik, section.id)
+        for area in section.omraden:
+            add(area.rubrik, getattr(area, "id", None))
+    municipalities = tuple(Choice(given_municipalities.get(_key(n)) or slug(n), n)
+                           for n in report.projekt.kommuner)
+    categories: list[str] = []
+    financiers: list[str] = list(report.projekt.finansiarer)
+    from slutrapport.kinds.ekonomi import Ekonomi
+
+    for economy in (s for s in report.avsnitt if isinstance(s, Ekonomi)):
+        categories += [k.kategori for k in economy.kostnader if k.kategori not in categories]
+        financiers += [f.finansiar for f in economy.finansiering
+                       if not any(_key(f.finansiar) == _key(n) for n in financiers)]
+    period = report.projekt.period
+    return Lists(
+        omrade=tuple(areas), kommun=municipalities,
+        kategori=tuple(Choice(c) for c in categories),
+        finansiar=tuple(Choice(f) for f in financiers),
+        period=(date_bounds(period.fran)[0], date_bounds(period.till)[1]),
+        ids_in_report=frozenset(in_report))
+
+
+def area_id(heading: str, taken: Iterable[str] = ()) -> str:
+    """A short id for an activity area, made from its heading: its first words but the small
+    ones (och, för, av …), folded, at most 26 characters, numbered if the id is taken.
+
+    >>> area_id("Uppsökande verksamhet hos företag.")
+    'uppsokande_verksamhet'
+    >>> area_id("Utveckla nätverk för företagande kvinnor")
+    'utveckla_natverk'
+    >>> area_id("Främja innovation", ["framja_innovation"])
+    'framja_innovation_2'
+    """
+    from slutrapport.kinds import slug
+
+    words = [w for w in slug(heading).split("_") if w not in _SMALL_WORDS] or [slug(heading)]
+    out = words[0][:26]
+    for word in words[1:]:
+        if len(out) + 1 + len(word) > 26:
+            break
+        out += "_" + word
+    used = set(taken)
+    candidate, n = out, 2
+    while candidate in used:
+        candidate, n = f"{out}_{n}", n + 1
+    return candidate
+
+
+_SMALL_WORDS = {"och", "for", "av", "i", "hos", "med", "samt", "vid", "om", "pa", "till",
+                "inom", "den", "det", "de", "en", "ett", "som", "att", "fran", "mellan", "under"}
+
+
+def write_registers(folder: str | Path, lists: Lists | None = None, *, force: bool = False,
+                    stamp: _dt.datetime | None = None) -> list[Path]:
+    """Write the empty registers of :data:`REGISTERS` into ``folder`` (made if missing) and
+    return their paths.
+
+    Refuses (:class:`~slutrapport.errors.InputError`, exit 2), writing nothing, if any of the
+    files exists, unless ``force``. ``stamp`` fixes the workbooks' dates (and the zip entries'),
+    so the same input gives the same bytes.
+    """
+    from slutrapport.rendering import write_atomic
+
+    paths = refuse_existing(folder, force=force)
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError([Problem(f"mappen kan inte skapas ({exc.strerror})",
+                                  file=str(target))]) from exc
+    lists = lists or Lists()
+    for register, path in zip(REGISTERS, paths, strict=True):
+        write_atomic(path, workbook_bytes(register, lists, stamp=stamp))
+    return paths
+
+
+def refuse_existing(folder: str | Path, *, force: bool = False) -> list[Path]:
+    """The registers' paths in ``folder``; :class:`~slutrapport.errors.InputError` naming each
+    that exists already (unless ``force``), or if ``folder`` is a file."""
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise InputError([Problem("finns redan och är ingen mapp; ange mappen där registren "
+                                  "ska skrivas", file=str(target))])
+    paths = [target / r.file for r in REGISTERS]
+    existing = [p for p in paths if p.exists()]
+    if existing and not force:
+        names = ", ".join(p.name for p in existing)
+        raise InputError([Problem(
+            f"{'registret' if len(existing) == 1 else 'registren'} {names} finns redan här; "
+            "välj en annan mapp eller skriv över med --force", file=str(target))])
+    return paths
+
+
+def workbook_bytes(register: Register, lists: Lists, *,
+                   rows: Iterable[Sequence[CellValue]] = (),
+                   stamp: _dt.datetime | None = None) -> bytes:
+    """One register as an .xlsx file's bytes (see the module's description), with ``rows``
+    (values in the order of the register's columns) below the header, if any are given."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = register.sheet
+    used = [c.choices for c in register.columns if c.choices is not None]
+    ranges = _list_sheet(wb.create_sheet(LIST_SHEET), used, lists) if used else {}
+    _header(ws, [(c.title, c.width) for c in register.columns])
+    for i, column in enumerate(register.columns, start=1):
+        _column(ws, i, column, lists, ranges)
+    formats = [_FORMATS.get(c.value) for c in register.columns]
+    for r, row in enumerate(rows, start=2):
+        for i, (value, number_format) in enumerate(zip(row, formats, strict=True), start=1):
+            if value is None or value == "":
+                continue
+            cell = ws.cell(row=r, column=i, value=value)
+            if number_format is not None:
+                cell.number_format = number_format
+    wb.active = 0
+    if stamp is not None:
+        wb.properties.created = stamp
+        wb.properties.creator = "slutrapport"
+    out = io.BytesIO()
+    wb.save(out)
+    data = out.getvalue()
+    return data if stamp is None else _fixed_dates(data, stamp)
+
+
+def _header(ws: Worksheet, titles: Sequence[tuple[str, float]]) -> None:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    for i, (title, width) in enumerate(titles, start=1):
+        cell = ws.cell(row=1, column=i, value=title)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        cell.alignment = Alignment(vertical="center")
+        cell.border = Border(bottom=Side(style="thin"))
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+
+
+def _column(ws: Worksheet, index: int, column: Column, lists: Lists,
+            ranges: Mapping[ListName, str]) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = get_column_letter(index)
+    if column.value in _FORMATS:
+        ws.column_dimensions[letter].number_format = _FORMATS[column.value]
+    rule: DataValidation | None = None
+    if column.choices is not None:
+        rule = DataValidation(type="list", formula1=ranges[column.choices], allow_blank=True,
+                              errorStyle="warning", error=(
+                                  "Värdet står inte i listan på bladet Listor. Står det under "
+                                  "register.etiketter i rapporten går det bra ändå."),
+                              errorTitle="Inte i listan")
+    elif column.value == "gender":
+        rule = DataValidation(type="list", formula1='"kvinna,man"', allow_blank=True,
+                              errorStyle="stop", error="Skriv kvinna eller man.",
+                              errorTitle="Kön")
+    elif column.value == "count":
+        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
+                              allow_blank=True, errorStyle="stop",
+                              error="Ett antal är ett heltal, 0 eller mer.", errorTitle="Antal")
+    elif column.value == "halves":
+        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
+                              allow_blank=True, errorStyle="stop",
+                              error="Antalet anställda är 0 eller mer (t.ex. 2,5).",
+                              errorTitle="Anställda")
+    elif column.value == "date" and lists.period is not None:
+        start, end = lists.period
+        rule = DataValidation(type="date", operator="between", allow_blank=True,
+                              formula1=_excel_date(start), formula2=_excel_date(end),
+                              errorStyle="warning", errorTitle="Utanför projektperioden",
+                              error=f"Projektperioden är {start.isoformat()}–{end.isoformat()}.")
+    if rule is None:
+        return
+    if column.prompt:
+        rule.promptTitle = column.title
+        rule.prompt = column.prompt
+        rule.showInputMessage = True
+    rule.showErrorMessage = True
+    rule.add(f"{letter}2:{letter}{LAST_ROW}")
+    ws.add_data_validation(rule)
+
+
+def _excel_date(day: _dt.date) -> str:
+    """A date as a formula both Excel and LibreOffice read whatever their locale."""
+    return f"DATE({day.year},{day.month},{day.day})"
+
+
+def _list_sheet(ws: Worksheet, names: Sequence[ListName], lists: Lists) -> dict[ListName, str]:
+    """Fill the sheet ``Listor`` with the lists a register uses; return each list's range."""
+    from openpyxl.utils import get_column_letter
+
+    ranges: dict[ListName, str] = {}
+    titles: list[tuple[str, float]] = []
+    col = 1
+    for name in dict.fromkeys(names):
+        choices = lists.of(name)
+        value_title, means_title = _LIST_TITLES[name]
+        letter = get_column_letter(col)
+        last = 1 + len(choices) if choices else FILL_ROWS + 1
+        ranges[name] = f"{LIST_SHEET}!${letter}$2:${letter}${last}"
+        width = max([len(value_title) + 4, 16, *(len(c.value) + 2 for c in choices)])
+        titles.append((value_title, min(width, 40)))
+        for row, choice in enumerate(choices, start=2):
+            ws.cell(row=row, column=col, value=choice.value)
+        col += 1
+        if means_title:
+            means_width = max([len(means_title) + 4, *(len(c.means) + 2 for c in choices)])
+            titles.append((means_title, min(means_width, 60)))
+            for row, choice in enumerate(choices, start=2):
+                ws.cell(row=row, column=col, value=choice.means)
+            col += 1
+        titles.append(("", 3))
+        col += 1
+    _header(ws, titles[:-1])
+    for i, (title, _) in enumerate(titles, start=1):
+        if not title:
+            ws.cell(row=1, column=i).fill = _no_fill()
+    return ranges
+
+
+def _no_fill() -> Any:
+    from openpyxl.styles import PatternFill
+
+    return PatternFill(fill_type=None)
+
+
+def _fixed_dates(data: bytes, stamp: _dt.datetime) -> bytes:
+    """The workbook with ``stamp`` as its modified date and every zip entry's date."""
+    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when.encode(), body)
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def new_registers(folder: str | Path, report: str | Path | None = None, *,
+                  force: bool = False, target: str | Path | None = None) -> str:
+    """Write the registers into ``folder``, with the lists of ``report`` if given, and return
+    what ``slutrapport new --registers`` prints: the files, and the ``register:`` lines to add
+    to ``target`` (the report the registers belong to; by default ``report``).
+
+    Nothing is written to any report file.
+    """
+    from slutrapport.loader import load, read_yaml
+
+    lists = None
+    if report is not None:
+        lists = lists_from_report(load(report), read_yaml(report)[0])
+    paths = write_registers(folder, lists, force=force)
+    target = target if target is not None else report
+    existing = None
+    if target is not None and Path(target).is_file():
+        raw = read_yaml(target)[0]
+        if isinstance(raw, Mapping) and "register" in raw:
+            existing = _mapping(raw["register"])
+    source = f" med listorna från {report}" if report is not None else ""
+    width = max(len(str(p)) for p in paths)
+    out = [f"Skrev {len(paths)} register i {folder}{source}:"]
+    out += [f"  {p!s:<{width}}  {r.what}" for p, r in zip(paths, REGISTERS, strict=True)]
+    if report is None:
+        out += ["", f"Fyll i bladet {LIST_SHEET} i registren: områdenas id och rubriker, "
+                "kommunerna, kostnadsslagen och finansiärerna — det som står där blir "
+                "rullgardinslistorna."]
+    block = register_block(folder, lists, report=target, existing=existing)
+    if not block:
+        out += ["", f"{target} har redan allt som behövs under register:."]
+    elif target is None:
+        out += ["", "Lägg till det här sist i rapportens datafil:", "", block.rstrip("\n")]
+    elif existing is None:
+        out += ["", f"Lägg till de här raderna sist i {target} (filen ändras inte här):", "",
+                block.rstrip("\n")]
+    else:
+        out += ["", f"Lägg till de här raderna under register: i {target} "
+                "(filen ändras inte här):", "", block.rstrip("\n")]
+    return "\n".join(out) + "\n"
+
+
+def register_block(folder: str | Path, lists: Lists | None = None, *,
+                   report: str | Path | None = None,
+                   existing: Mapping[str, Any] | None = None) -> str:
+    """The ``register:`` block (YAML) that names the registers written into ``folder``.
+
+    ``mapp`` is relative to ``report`` when it is given. With ``existing`` (the report's own
+    ``register:`` block) only what it lacks is returned, under ``register:``; an empty string
+    when it lacks nothing.
+    """
+    lists = lists or Lists()
+    have = _mapping(existing)
+    base = Path(report).parent if report is not None else None
+    where = str(folder)
+    if base is not None:
+        relative = os.path.relpath(Path(folder).resolve(), base.resolve())
+        far = relative.startswith(f"..{os.sep}..")
+        where = str(Path(folder).resolve()) if far else relative
+    lines = ["register:"]
+    if "mapp" not in have:
+        note = "relativt rapportfilen" if base is not None else "relativt rapportfilen — ändra " \
+            "om rapporten inte ligger i mappen du står i"
+        lines.append(f"  mapp: {_yaml_str(Path(where).as_posix())}    # {note}")
+    lines += [f"  {r.key}: {r.file}" for r in REGISTERS if r.key not in have]
+    given = _mapping(have.get("omraden"))
+    areas = [c for c in lists.omrade if c.value not in lists.ids_in_report
+             and c.value not in given]
+    if areas:
+        lines.append("  omraden:" if "omraden" not in have else "  omraden:    # lägg till:")
+        lines += [f"    {c.value}: {_yaml_str(c.means)}" for c in areas]
+    elif not lists.omrade and "omraden" not in have:
+        lines += ["  omraden:    # områdets id i registren -> områdets rubrik i rapporten",
+                  "    # foretagsbesok: \"Uppsökande verksamhet hos företag\""]
+    from slutrapport.kinds import slug
+
+    odd = [c for c in lists.kommun if c.value != slug(c.means)
+           and c.value not in _mapping(have.get("kommuner"))]
+    if odd:
+        lines.append("  kommuner:")
+        lines += [f"    {c.value}: {_yaml_str(c.means)}" for c in odd]
+    return "" if len(lines) == 1 else "\n".join(lines) + "\n"
+
+
+def _yaml_str(text: str) -> str:
+    """A YAML scalar for text: plain for a simple path or id, else double-quoted.
+
+    >>> _yaml_str("register/nis60"), _yaml_str("Uppsökande verksamhet: företag")
+    ('register/nis60', '"Uppsökande verksamhet: företag"')
+    """
+    if re.fullmatch(r"[A-Za-z_./][A-Za-z0-9_./-]*", text) and text.lower() not in _YAML_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _key(text: Any) -> str:
+    return " ".join(str(text).split()).casefold()
