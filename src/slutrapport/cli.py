@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from slutrapport.errors import SlutrapportError
+from slutrapport.errors import OutputError, SlutrapportError
 
 if TYPE_CHECKING:
     from slutrapport.checks import Finding
@@ -221,6 +221,9 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
                    f"({', '.join(twice)}); byt namn på någon av dem.", err=True)
         sys.exit(2)
     if many:
+        if output.exists() and not output.is_dir():
+            _fail(OutputError(f"{output}: finns och är ingen mapp; med flera indatafiler ska -o "
+                              "vara en mapp"), debug)
         output.mkdir(parents=True, exist_ok=True)
         kind = fmt or "docx"
         outputs = [output / f"{f.stem}.{kind}" for f in files]
@@ -240,6 +243,15 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         except SlutrapportError as exc:
             _fail(exc, debug)
             return
+    from slutrapport._safety import check_output
+
+    protect = [("datafilen", f) for f in files] + [("mallen", t) for t in [template] if t]
+    try:  # at once: never the data file, the template, a device, a FIFO or a read-only file
+        for out in outputs:
+            check_output(out, protect)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
     try:
         reports = [load(f) for f in files]
         findings = [check(r, template=template) for r in reports]

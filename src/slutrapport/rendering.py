@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slutrapport import formatting
+from slutrapport._safety import check_output
 from slutrapport.checks import Finding, check
 from slutrapport.context import build_context, protect_braces
 from slutrapport.errors import (
@@ -268,7 +269,6 @@ def render_bytes(
         tpl.init_docx()
     except Exception as exc:  # docx/zip/lxml raise many kinds; all mean "not a Word file"
         raise TemplateError(f"{path}: mallen kan inte läsas som ett Word-dokument ({exc})") from exc
-    _refuse_dtd(path)
     context = build_context(
         report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts), extra=extra)
     from slutrapport._sandbox import BudgetExceeded, limits, time_limit
@@ -296,6 +296,9 @@ def render_bytes(
         raise TemplateError(
             f"{path}: mallen kunde inte fyllas i ({type(exc).__name__}: {exc}){_where(exc)}"
         ) from exc
+    from slutrapport._safety import refuse_fetched_links
+
+    refuse_fetched_links(tpl.docx.part.package, path)
     return _save(tpl)
 
 
@@ -379,40 +382,19 @@ def _tables_fit(root: Any) -> bool:
     return True
 
 
-def _refuse_dtd(path: Path) -> None:
-    """Refuse a template with a DTD (``<!DOCTYPE …>``) in any XML part.
-
-    Word never writes one, and its entities could name other files (``<!ENTITY x SYSTEM
-    "file:///…">``); python-docx does not expand them but would copy them on into the output.
-    """
-    from lxml import etree
-
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True,
-                             huge_tree=False)
-    markers = tuple("<!DOCTYPE".encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be"))
-    with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            blob = archive.read(name)
-            if not any(marker in blob for marker in markers):
-                continue  # no DTD can hide here: spare the parse (most of a template's parts)
-            try:
-                root = etree.fromstring(blob, parser)
-            except etree.XMLSyntaxError:
-                continue  # not XML (an image), or broken: python-docx has had its say
-            if root.getroottree().docinfo.doctype:
-                raise TemplateError(
-                    f"{path}: mallens del {name} har en DTD (<!DOCTYPE …>), som Word-filer "
-                    "aldrig har och som kan hämta in andra filer; mallen används inte")
-
-
 def check_template_file(path: Path) -> None:
-    """Refuse, before any work, a template that is missing, a folder, or not a .docx (zip)."""
+    """Refuse, before any work, a template that is missing, a folder, not a .docx (zip), or
+    unsafe: a zip bomb, a DTD, an outside address LibreOffice would fetch (slutrapport._safety).
+    """
+    from slutrapport._safety import inspect_template
+
     if not path.exists():
         raise TemplateError(f"{path}: mallen finns inte")
     if path.is_dir():
         raise TemplateError(f"{path}: är en mapp, inte en Word-mall")
     if not zipfile.is_zipfile(path):
         raise TemplateError(f"{path}: är inte ett Word-dokument (.docx); spara mallen som .docx")
+    inspect_template(path)
 
 
 def _no_filter(message: str | None) -> str:
@@ -516,13 +498,19 @@ def _fixed_core_dates(blob: bytes) -> bytes:
     )
 
 
-def write_atomic(path: str | Path, data: bytes) -> Path:
+def write_atomic(path: str | Path, data: bytes, *,
+                 protect: Iterable[tuple[str, str | Path]] = ()) -> Path:
     """Write bytes to a temporary file beside path and rename it into place.
 
     On any failure the earlier file at path is untouched and no temporary file is left behind;
-    a file system error becomes an :class:`~slutrapport.errors.OutputError`.
+    a file system error becomes an :class:`~slutrapport.errors.OutputError`. A folder, device,
+    FIFO or read-only file at path is refused, not replaced, and so is the same file as one in
+    ``protect`` (label, path) pairs, e.g. ``("datafilen", "rapport.yaml")``.
     """
+    from slutrapport._safety import check_output
+
     target = Path(path)
+    check_output(target, protect)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -619,6 +607,10 @@ def render_many(
     kinds = list(formats) if formats is not None else [
         "pdf" if out is not None and Path(out).suffix.lower() == ".pdf" else "docx"
         for out in outputs]
+    protect = _protected(reports, template)
+    for out in outputs:  # at once, before any work: never the data, the template, a device …
+        if out is not None:
+            check_output(out, protect)
     documents = [render_bytes(r, template=template, charts=charts) for r in reports]
     wants_office = [k == "pdf" or contents for k in kinds]
     results: list[bytes] = list(documents)
@@ -650,8 +642,18 @@ def render_many(
                         results[i] = fill_contents(documents[i], answer.entries)
     for out, data in zip(outputs, results, strict=True):
         if out is not None:
-            write_atomic(out, data)
+            write_atomic(out, data, protect=protect)
     return results
+
+
+def _protected(reports: Sequence[Slutrapport],
+               template: str | Path | None) -> list[tuple[str, str | Path]]:
+    """The files an output must not be: each report's data file and the template."""
+    protect: list[tuple[str, str | Path]] = [
+        ("datafilen", r.source) for r in reports if r.source is not None]
+    if template is not None:
+        protect.append(("mallen", template))
+    return protect
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

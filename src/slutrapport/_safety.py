@@ -1,0 +1,374 @@
+"""What a template may not do, and what an output may not be: the checks before any work.
+
+A Word template is a zip of XML parts and is untrusted input. Before it is used:
+
+* no part may unpack to more than :data:`MAX_PART_BYTES`, nor all of them to more than
+  :data:`MAX_TEMPLATE_BYTES` (a zip bomb: 4 GB in 4 MB). The sizes the zip declares are checked
+  before anything is read, and what is read is counted, since a declared size can lie;
+* every XML part must be readable XML (in whatever encoding XML allows: UTF-8, UTF-16, UTF-32 …,
+  as libxml2, which python-docx and LibreOffice also use, reads it) without a DTD;
+* no relationship may point outside the document except a hyperlink, and a hyperlink may only be
+  used as one: LibreOffice fetches an external picture, OLE object, attached template, frame or
+  subdocument when it opens the file, also a picture whose ``r:link`` names a hyperlink.
+
+An output must not be the data file, the template, a folder, a device, a FIFO or a read-only file.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+import stat
+import zipfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from slutrapport.errors import OutputError, TemplateError
+
+__all__ = [
+    "MAX_PART_BYTES",
+    "MAX_TEMPLATE_BYTES",
+    "check_output",
+    "inspect_template",
+    "refuse_fetched_links",
+]
+
+MAX_PART_BYTES = 100_000_000
+"""The most one part of a template may unpack to (100 MB; Word's own parts are far smaller)."""
+
+MAX_TEMPLATE_BYTES = 250_000_000
+"""The most all parts of a template together may unpack to (250 MB)."""
+
+_HYPERLINK_TYPES = frozenset({
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/hyperlink",
+})
+_RELATIONSHIP_NAMESPACES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships",
+)
+_LINK_ELEMENTS = frozenset({"hyperlink", "hlinkClick", "hlinkHover"})
+"""Elements whose ``r:id`` is a link the reader follows by clicking: nothing is fetched."""
+
+_PROLOG_BYTES = 65_536
+"""A DTD can only stand before the root element; this much is read first to find it."""
+
+
+def _megabytes(size: int) -> str:
+    from slutrapport.formatting import format_integer
+
+    return f"{format_integer(math.ceil(size / 1_000_000))} MB"
+
+
+def _shown(address: str) -> str:
+    """An address as it can be printed on one line, at most 200 characters."""
+    flat = " ".join(address.split())
+    return flat if len(flat) <= 200 else flat[:199] + "…"
+
+
+class _RootReached(Exception):
+    """Raised by the prolog probe at the first element: what follows cannot hold a DTD."""
+
+
+class _Prolog:
+    """A parser target that notes a DOCTYPE and stops at the root element."""
+
+    def __init__(self) -> None:
+        self.has_dtd = False
+
+    def doctype(self, name: Any, pubid: Any, system: Any) -> None:
+        self.has_dtd = True
+
+    def start(self, tag: Any, attrib: Any, nsmap: Any = None) -> None:
+        raise _RootReached
+
+    def end(self, tag: Any) -> None:
+        pass
+
+    def data(self, data: Any) -> None:
+        pass
+
+    def close(self) -> None:
+        return None
+
+
+def _safe_parser(target: Any = None) -> Any:
+    from lxml import etree
+
+    return etree.XMLParser(target=target, resolve_entities=False, load_dtd=False,
+                           no_network=True, huge_tree=False)
+
+
+def _probe(data: bytes, target: _Prolog, parser: Any) -> tuple[bool, bool]:
+    """(has a DTD, is XML up to its root element), as libxml2 reads it in any encoding.
+
+    ``parser`` is a safe parser (:func:`_safe_parser`) with ``target`` as its target; both are
+    used again for each part (making a parser with a target costs more than most probes).
+    """
+    from lxml import etree
+
+    attempts = (data[:_PROLOG_BYTES], data) if len(data) > _PROLOG_BYTES else (data,)
+    for blob in attempts:  # the prolog first: all of a large part is rarely needed
+        target.has_dtd = False
+        try:
+            etree.fromstring(blob, parser)
+        except _RootReached:
+            return target.has_dtd, True
+        except etree.XMLSyntaxError:
+            if target.has_dtd:
+                return True, False  # e.g. an entity declaration the probe refuses to store
+        else:
+            return target.has_dtd, False
+    return False, False
+
+
+def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, room: int) -> bytes:
+    """A part's bytes, counted as they unpack: never more than its limit, whatever it declares."""
+    limit = min(MAX_PART_BYTES, room)
+    chunks = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise _too_big(path, info.filename, None, total=limit < MAX_PART_BYTES)
+                chunks.append(chunk)
+    except TemplateError:
+        raise
+    except Exception as exc:  # a bad CRC, a truncated stream, encryption, an unknown method …
+        raise TemplateError(f"{path}: mallen kan inte läsas som ett Word-dokument: delen "
+                            f"{info.filename} är skadad") from exc
+    return b"".join(chunks)
+
+
+def _too_big(path: Path, name: str, size: int | None, *, total: bool) -> TemplateError:
+    if total:
+        told = f"{_megabytes(size)}" if size is not None else "mer än så"
+        return TemplateError(
+            f"{path}: mallens delar blir tillsammans {told} uppackade, mer än gränsen "
+            f"{_megabytes(MAX_TEMPLATE_BYTES)}; mallen används inte")
+    told = f"{_megabytes(size)}" if size is not None else f"mer än {_megabytes(MAX_PART_BYTES)}"
+    return TemplateError(
+        f"{path}: mallens del {name} blir {told} uppackad, mer än gränsen "
+        f"{_megabytes(MAX_PART_BYTES)} för en del; mallen används inte")
+
+
+def _xml_parts(archive: zipfile.ZipFile, path: Path) -> tuple[set[str], set[str]]:
+    """The part names and extensions [Content_Types].xml declares as XML (lower case)."""
+    from lxml import etree
+
+    names: set[str] = set()
+    extensions: set[str] = {"xml", "rels"}
+    try:
+        info = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return names, extensions
+    try:
+        root = etree.fromstring(_read(archive, info, path, MAX_PART_BYTES), _safe_parser())
+    except etree.XMLSyntaxError:
+        return names, extensions  # the part check below names it
+    for element in root.iter("{*}Default", "{*}Override"):
+        if not (element.get("ContentType") or "").lower().endswith("xml"):
+            continue
+        if element.get("Extension"):
+            extensions.add(str(element.get("Extension")).lower())
+        if element.get("PartName"):
+            names.add(str(element.get("PartName")).lstrip("/").lower())
+    return names, extensions
+
+
+def inspect_template(path: Path) -> None:
+    """Refuse a template that is a zip bomb, has an unreadable XML part or a DTD, or points
+    outside the document with anything but a hyperlink (see the module's description)."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TemplateError(
+            f"{path}: mallen kan inte läsas som ett Word-dokument (zip-arkivet är skadat)"
+        ) from exc
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        declared = 0
+        for info in infos:  # what the zip says, before a byte is unpacked
+            if info.file_size > MAX_PART_BYTES:
+                raise _too_big(path, info.filename, info.file_size, total=False)
+            declared += info.file_size
+        if declared > MAX_TEMPLATE_BYTES:
+            raise _too_big(path, "", declared, total=True)
+        xml_names, xml_extensions = _xml_parts(archive, path)
+        links: dict[str, dict[str, str]] = {}
+        target = _Prolog()
+        parser = _safe_parser(target)
+        unpacked = 0
+        for info in infos:
+            data = _read(archive, info, path, MAX_TEMPLATE_BYTES - unpacked)
+            unpacked += len(data)
+            name = info.filename
+            has_dtd, is_xml = _probe(data, target, parser)
+            if has_dtd:
+                raise TemplateError(
+                    f"{path}: mallens del {name} har en DTD (<!DOCTYPE …>), som Word-filer "
+                    "aldrig har och som kan hämta in andra filer; mallen används inte")
+            declared_xml = (name.lower() in xml_names
+                            or name.rsplit(".", 1)[-1].lower() in xml_extensions)
+            if declared_xml and not is_xml:
+                raise TemplateError(
+                    f"{path}: mallens del {name} går inte att läsa som XML; mallen används inte")
+            if name.lower().endswith(".rels"):
+                links[name] = _check_relationships(path, name, data)
+        for rels, external in links.items():
+            source = _source_of(rels)
+            if external and source in archive.namelist():
+                data = _read(archive, archive.getinfo(source), path, MAX_PART_BYTES)
+                _check_link_use(path, source, data, external)
+
+
+def _source_of(rels: str) -> str:
+    """The part a .rels part belongs to: word/_rels/document.xml.rels → word/document.xml."""
+    folder, _, file = rels.rpartition("/")
+    return f"{folder.removesuffix('_rels').rstrip('/')}/{file.removesuffix('.rels')}".lstrip("/")
+
+
+def _check_link_use(path: Path, name: str, data: bytes, external: dict[str, str]) -> None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, _safe_parser())
+    except etree.XMLSyntaxError:
+        return  # not XML: nothing in it can name a relationship
+    _refuse_misused_links(path, name, root, external)
+
+
+def _check_relationships(path: Path, name: str, data: bytes) -> dict[str, str]:
+    """Refuse a relationship to an outside address that is not a hyperlink; the hyperlinks to
+    outside addresses by id."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, _safe_parser())
+    except etree.XMLSyntaxError:
+        raise TemplateError(
+            f"{path}: mallens del {name} går inte att läsa som XML; mallen används inte"
+        ) from None
+    links: dict[str, str] = {}
+    for rel in root.iter("{*}Relationship", "Relationship"):
+        if (rel.get("TargetMode") or "").strip().lower() != "external":
+            continue
+        if (rel.get("Type") or "").strip() in _HYPERLINK_TYPES:
+            links[rel.get("Id") or ""] = rel.get("Target") or ""
+            continue
+        raise _fetches(path, name, rel.get("Target") or "")
+    return links
+
+
+def _fetches(path: Path, rels: str, address: str) -> TemplateError:
+    return TemplateError(
+        f"{path}: mallens del {rels} hänvisar till adressen {_shown(address)}, som LibreOffice "
+        "skulle hämta när rapporten skrivs (bara länkar får peka utanför dokumentet; bädda in "
+        "bilden eller objektet i mallen i stället); mallen används inte")
+
+
+def _rels_name(partname: str) -> str:
+    folder, _, file = partname.lstrip("/").rpartition("/")
+    return f"{folder}/_rels/{file}.rels" if folder else f"_rels/{file}.rels"
+
+
+@functools.cache
+def _relationship_attributes() -> Any:
+    from lxml import etree
+
+    return etree.XPath("//@*[namespace-uri()=$a or namespace-uri()=$b]")
+
+
+def _attributes_naming(root: Any, ids: set[str]) -> Iterator[Any]:
+    """The attributes in the relationships namespace whose value is one of ``ids``."""
+    a, b = _RELATIONSHIP_NAMESPACES
+    for value in _relationship_attributes()(root, a=a, b=b):
+        if str(value) in ids:
+            yield value
+
+
+def refuse_fetched_links(package: Any, path: Path) -> None:
+    """After rendering: refuse an outside address used as anything but a hyperlink.
+
+    A hyperlink relationship is harmless as a link, but LibreOffice fetches the address of any
+    external relationship a picture names with ``r:link`` (or ``r:embed``, ``r:id`` elsewhere),
+    whatever its type; the template (or what it writes) may name one so. Only parts that have
+    external relationships are read.
+    """
+    for part in package.iter_parts():
+        external = {rid: rel for rid, rel in part.rels.items() if rel.is_external}
+        if not external:
+            continue
+        partname = str(part.partname)
+        for rel in external.values():
+            if rel.reltype not in _HYPERLINK_TYPES:
+                raise _fetches(path, _rels_name(partname), str(rel.target_ref))
+        root = getattr(part, "_element", None)
+        if root is None:
+            from lxml import etree
+
+            try:
+                root = etree.fromstring(part.blob, _safe_parser())
+            except etree.XMLSyntaxError:
+                continue  # not XML: nothing in it can name a relationship
+        _refuse_misused_links(path, partname.lstrip("/"), root,
+                              {rid: str(rel.target_ref) for rid, rel in external.items()})
+
+
+def _refuse_misused_links(path: Path, name: str, root: Any, external: dict[str, str]) -> None:
+    """Refuse an attribute naming an outside link (by id) anywhere but a link's ``r:id``."""
+    for value in _attributes_naming(root, set(external)):
+        local = _localname(value.getparent().tag)
+        if value.attrname.endswith("}id") and local in _LINK_ELEMENTS:
+            continue
+        raise TemplateError(
+            f"{path}: mallens del {name} använder länken till {_shown(external[str(value)])} "
+            f"(i {_rels_name(name)}) som något annat än en länk (i <{local}>), och då skulle "
+            "LibreOffice hämta adressen när rapporten skrivs; mallen används inte")
+
+
+def _localname(tag: Any) -> str:
+    """An element's name without its namespace."""
+    return str(tag).rpartition("}")[2]
+
+
+_SPECIAL = (
+    (stat.S_ISCHR, "en enhetsfil"),
+    (stat.S_ISBLK, "en enhetsfil"),
+    (stat.S_ISFIFO, "en namngiven rörledning (FIFO)"),
+    (stat.S_ISSOCK, "en socket"),
+)
+
+
+def check_output(path: str | Path, protect: Iterable[tuple[str, str | Path]] = ()) -> None:
+    """Refuse an output that must not be overwritten; ``protect`` pairs a label with a path.
+
+    A folder, a device, a FIFO or a socket, a read-only file, or the same file (also through
+    a symbolic or hard link) as one protected, e.g. ``("datafilen", "rapport.yaml")``.
+    """
+    target = Path(path)
+    try:
+        found = target.stat()  # follows a symbolic link: what would be written over
+    except OSError:
+        return  # nothing there (or nothing we may look at): the write says why, if it fails
+    if stat.S_ISDIR(found.st_mode):
+        raise OutputError(f"{target}: är en mapp och skrivs inte över; ange en fil")
+    for test, kind in _SPECIAL:
+        if test(found.st_mode):
+            raise OutputError(f"{target}: är {kind}, inte en vanlig fil, och skrivs inte över; "
+                              "välj ett annat namn för utfilen")
+    for label, source in protect:
+        try:
+            same = os.path.samefile(target, source)
+        except OSError:
+            continue
+        if same:
+            raise OutputError(f"{target}: är samma fil som {label} {source} och skrivs inte "
+                              "över; välj ett annat namn för utfilen")
+    if not found.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise OutputError(f"{target}: är skrivskyddad och skrivs inte över; ta bort "
+                          "skrivskyddet eller välj ett annat namn för utfilen")
