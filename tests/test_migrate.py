@@ -275,3 +275,27 @@ def test_windows_line_ends_stay_windows_line_ends(tmp_path: Path) -> None:
     data = out.read_bytes()
     assert (data.count(b"\n"), data.replace(b"\r\n", b"\n")) == (
         data.count(b"\r\n"), migrated("lappland20", tmp_path).read_bytes())
+
+
+@pytest.mark.parametrize(("mapping", "sequence", "offset"), [(4, 6, 4), (2, 2, 0)],
+                         ids=["four-space indents", "lists at their key's column"])
+def test_other_indentations_migrate_to_the_same_data(
+    mapping: int, sequence: int, offset: int, tmp_path: Path
+) -> None:
+    """The 0.1 NIS file indented another way migrates to the same findings and comments."""
+    import io
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    yaml.width, yaml.preserve_quotes = 4096, True
+    text = io.StringIO()
+    yaml.dump(yaml.load(OLD["nis60"].read_text(encoding="utf-8")), text)
+    source = tmp_path / "indrag.yaml"
+    source.write_text(text.getvalue(), encoding="utf-8")
+    out = tmp_path / "ut.yaml"
+    assert run("migrate", source, "-o", out).exit_code == 0
+    assert (without_line(check(slutrapport.load(out))),
+            comment_lines(out.read_text(encoding="utf-8"))) == (
+        without_line(NIS_FINDINGS), comment_lines(text.getvalue()))
