@@ -129,7 +129,7 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
         shown = None if node is None else _scalar(node) if isinstance(
             node, yaml.ScalarNode) else []
         raise InputError([Problem(
-            "filen ska innehålla fält som 'projekt:' och 'ekonomi:' (en YAML-mappning), "
+            "filen ska innehålla fält som 'projekt:' och 'avsnitt:' (en YAML-mappning), "
             f"men innehåller {_kind(shown)}", line=1, file=file)])
     lines: dict[Loc, int] = {(): 1}
     try:
