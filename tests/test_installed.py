@@ -102,7 +102,9 @@ def test_every_command_works_from_the_installed_package(venv: Path, tmp_path: Pa
         results["migrate"].stdout,
     ) == (
         True, True,
-        "y.yaml: 0 fel, 0 varningar, 67 upplysningar",  # the ej-ifyllt to-do list
+        # the review marks and to-do list, as the golden file of 'new --from nis60' counts them
+        "y.yaml" + (ROOT / "tests" / "golden" / "new_from_nis60.txt").read_text(
+            encoding="utf-8").splitlines()[0].removeprefix("NY.yaml"),
         f"{template}: 0 okända namn, 0 avsnitt som mallen inte använder\n",
         "Skrev z.docx\n",
         b"PK",
