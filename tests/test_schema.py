@@ -96,9 +96,10 @@ def test_a_section_is_a_union_on_its_kind_with_swedish_descriptions() -> None:
     branches = {b["if"]["properties"]["typ"]["const"]: b["then"]["$ref"] for b in items["allOf"]}
     described = {k: schema["$defs"][ref.rsplit("/", 1)[1]]["description"]
                  for k, ref in branches.items()}
-    assert (items["required"], items["properties"]["typ"]["enum"], sorted(branches),
+    typ = items["properties"]["typ"]
+    assert (items["required"], typ["enum"], typ["enumDescriptions"], sorted(branches),
             described) == (
-        ["typ"], names, names,
+        ["typ"], names, [KINDS[k].BESKRIVNING for k in names], names,
         {k: f"{KINDS[k].BESKRIVNING} Anges med typ: {k}." for k in names})
     assert "discriminator" not in json.dumps(schema)
 

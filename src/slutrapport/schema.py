@@ -17,8 +17,9 @@ model, so that an editor accepts what :func:`slutrapport.load` accepts:
 - a section (an item of ``avsnitt``) is a discriminated union on ``typ``, written the way JSON
   Schema can say it: ``typ`` must be one of the kinds, and ``if typ is K then the item is K's
   schema`` for each kind K, so an editor reports a wrong field against the section's own kind
-  only (not against every kind, as a plain ``oneOf`` would); a section's ``id`` may not be a
-  reserved name.
+  only (not against every kind, as a plain ``oneOf`` would); an editor suggesting a ``typ``
+  shows each kind's description (``enumDescriptions``); a section's ``id`` may not be a reserved
+  name.
 
 The schema is less strict than the loader in a few places, which the checks and the loader still
 catch: a number written as a string is not checked against its bounds or halves, a date's month
@@ -189,6 +190,8 @@ def _sections(node: Any) -> None:
     node["required"] = ["typ"]
     node["properties"] = {
         "typ": {"enum": names,
+                # shown beside each name when an editor suggests the kinds (VS Code and others)
+                "enumDescriptions": [KINDS[k].BESKRIVNING for k in names],
                 "description": "Avsnittets typ: " + "; ".join(
                     f"{k} – {KINDS[k].BESKRIVNING.rstrip('.')}" for k in names) + "."},
         "id": {"not": {"enum": sorted(RESERVED_IDS)}},
