@@ -12,6 +12,7 @@ See :mod:`slutrapport.fields` for the value types (kronor, head counts, shares, 
 from __future__ import annotations
 
 import keyword
+import warnings
 from typing import TYPE_CHECKING, Annotated, Any, Union
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
@@ -50,6 +51,7 @@ from slutrapport.kinds.horisontella_kriterier import HorisontellaKriterier
 from slutrapport.kinds.indikatorer import Indikator, Indikatorer
 from slutrapport.kinds.kommuner import Kommun, Kommuner
 from slutrapport.kinds.text import Delavsnitt, Text
+from slutrapport.registers import Registerfiler
 
 __all__ = [
     "FORBIDDEN_CHARACTERS",
@@ -77,6 +79,7 @@ __all__ = [
     "Preliminar",
     "Programsteg",
     "Projekt",
+    "Registerfiler",
     "Rubriker",
     "Section",
     "Slutrapport",
@@ -101,7 +104,7 @@ else:
 """One section of any kind, chosen by its ``typ`` (a discriminated union over the kinds)."""
 
 RESERVED_IDS = frozenset(
-    {"projekt", "rubriker", "sammanfattning", "avsnitt", "granska", "diagram", "loop",
+    {"projekt", "rubriker", "sammanfattning", "avsnitt", "granska", "register", "diagram", "loop",
      "range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
     | {k.lower() for k in keyword.kwlist})
 """Names a section's id can't have: the report's own top-level names, and Jinja's and Python's."""
@@ -132,6 +135,13 @@ class Rubriker(Modell):
     innehall: str = Field("Innehåll", description="Rubriken över innehållsförteckningen.")
 
 
+# The report's key 'register' is also the name of a method on pydantic's metaclass (ABCMeta's
+# register), so pydantic warns that the field shadows it. Instances see the field, so the warning
+# says nothing here: it is silenced for this one field only.
+warnings.filterwarnings("ignore", message='Field name "register" in "Slutrapport" shadows',
+                        category=UserWarning)
+
+
 class Slutrapport(Modell):
     """A whole final report."""
 
@@ -149,6 +159,11 @@ class Slutrapport(Modell):
         description="Det som fördes över från förra rapporten och ska granskas: sökväg och det "
                     "gamla värdet. Kontrollen påminner tills värdet ändrats eller raden tagits "
                     "bort.",
+    )
+    register: Registerfiler | None = Field(
+        None,
+        description="Projektets register (aktivitetslogg, deltagare, företag, huvudbok, "
+                    "finansiering) som rapportens tal räknas från; står sist i filen.",
     )
 
     _lines: dict[tuple[str | int, ...], int] = PrivateAttr(default_factory=dict)

@@ -171,7 +171,7 @@ def skeleton(disposition: str = dispositioner.DEFAULT, year: int | None = None) 
     head = (_HEAD.replace("{namn}", disposition).replace("{beskrivning}", about)
             .replace("{typer}", kinds_list)
             .replace("{fran}", str(start)).replace("{till}", str(start + 3)))
-    text = head + body
+    text = head + body + _REGISTER_TAIL
     _validate(text, f"dispositionen {disposition}")
     return text
 
@@ -184,6 +184,16 @@ def _unknown_outline(name: str) -> str:
     return (f"okänd disposition '{name}'{guess}; dispositionerna är {listed} "
             "(se 'slutrapport new --help')")
 
+
+_REGISTER_TAIL = """\
+
+# Rapportens tal kan räknas från projektets egna register (aktivitetslogg, deltagare, företag,
+# huvudbok, finansiering): ange dem sist i filen, så jämför 'slutrapport check' talen med dem och
+# 'slutrapport fill' skriver in dem. 'slutrapport new --registers MAPP' skapar tomma register.
+# register:
+#   mapp: register
+#   aktivitetslogg: aktivitetslogg.xlsx
+"""
 
 _HEAD = """\
 # Data för en slutrapport, skapad med 'slutrapport new --disposition {namn}':
@@ -294,6 +304,9 @@ class _Clearing:
         """Clear the whole report, section by section."""
         if "granska" in doc:
             del doc["granska"]
+        if "register" in doc:
+            # the last project's registers: the next one keeps registers of its own
+            del doc["register"]
         for key in list(doc):
             if key == "avsnitt" and isinstance(doc[key], CommentedSeq):
                 for i, item in enumerate(doc[key]):

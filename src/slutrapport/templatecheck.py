@@ -70,7 +70,7 @@ _LOOP_ATTRIBUTES = ("index", "index0", "revindex", "revindex0", "first", "last",
                     "cycle", "depth", "depth0", "previtem", "nextitem", "changed")
 _NARRATIVE_ATTRIBUTES = ("stycken", "rader", "ren", "text")
 _CHART_KEYS = ("bild", "bildtext", "alt")  # rendering.CHART_KEYS, without importing docx
-_NOT_PRINTED = ("avsnitt", "granska")
+_NOT_PRINTED = ("avsnitt", "granska", "register")
 """Top-level names not listed when unused: the sections are listed by kind instead, and the
 review marks are for the checks, not the reader."""
 _UNUSED = ("oanvant-avsnitt", "oanvand-typ")

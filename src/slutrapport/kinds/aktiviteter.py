@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from slutrapport.fields import Antal, Loc, Markdown, Modell
-from slutrapport.kinds import LinkId, Section
+from slutrapport.kinds import ID_PATTERN, LinkId, Section
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -19,6 +19,11 @@ __all__ = ["Aktiviteter", "Aktivitetsomrade"]
 class Aktivitetsomrade(Modell):
     """One activity area: its title, the count it reports and what was done."""
 
+    id: str | None = Field(
+        None, pattern=ID_PATTERN,
+        description="Områdets id i projektets register (små bokstäver, siffror och _), t.ex. "
+                    "foretagsbesok; rubriken får vara fri text.",
+    )
     rubrik: str = Field(min_length=1, description="Aktivitetsområdets rubrik.")
     antal: Antal | None = Field(
         None, description="Redovisat antal (besök, aktiviteter, träffar …), om ett sådant finns."
