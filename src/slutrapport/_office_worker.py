@@ -2,36 +2,134 @@
 
 It starts one headless LibreOffice, and for each job opens a .docx, updates its indexes (the table
 of contents) twice so page numbers settle, reads the contents' entries, optionally exports a PDF,
-and closes the document. It prints one JSON object with the results. It imports nothing from
-slutrapport: it may run under another Python than the library.
+and closes the document. It prints one JSON object: the results, or the failure (``error``: exited,
+no-answer, open or failed) for office.py to say in Swedish. It imports nothing from slutrapport:
+it may run under another Python than the library.
+
+LibreOffice runs in a process group of its own, with its profile and TMPDIR in the run folder.
+A watchdog thread reads the pipe office.py handed over (``watch_fd``); when it closes — office.py
+ended, however — the watchdog kills LibreOffice's group, removes the run folder and LibreOffice's
+sockets in /tmp, and ends this process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
+import threading
 import time
-import uuid
 from typing import Any
 
 
-def _connect(pipe: str, deadline: float) -> Any:
+class _Failure(Exception):
+    """A failure office.py words itself: ``kind`` and details for the JSON answer."""
+
+    def __init__(self, kind: str, **details: Any) -> None:
+        super().__init__(kind)
+        self.answer = {"error": kind, **details}
+
+
+class _Office:
+    """LibreOffice's process group, and the watchdog that ends it when office.py is gone."""
+
+    def __init__(self, request: dict[str, Any]) -> None:
+        self.request = request
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.stopping = False
+        self.done = threading.Event()
+
+    def start(self, args: list[str]) -> subprocess.Popen[bytes]:
+        tmp = self.request["tmp"]
+        os.makedirs(tmp, exist_ok=True)
+        env = {**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp}
+        with self.lock:
+            if self.stopping:
+                raise _Failure("failed", detail="stopped")
+            self.process = subprocess.Popen(
+                args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+        with open(os.path.join(self.request["folder"], "office.pid"), "w",
+                  encoding="ascii") as handle:
+            handle.write(str(self.process.pid))
+        return self.process
+
+    def watch(self, fd: int) -> None:
+        """Wait for the pipe to close (nothing is ever written to it), then end everything."""
+        with contextlib.suppress(OSError):
+            while os.read(fd, 4096):
+                pass
+        with self.lock:
+            self.stopping = True
+            process = self.process
+        if process is not None:
+            _kill_group(process)
+            remove_sockets(self.request["pipe"], self.request["profile"])
+        shutil.rmtree(self.request["folder"], ignore_errors=True)
+        os._exit(70)
+
+    def end(self, *, wait: float) -> None:
+        """Let LibreOffice quit for up to ``wait`` seconds, then kill whatever is left of it."""
+        process = self.process
+        if process is None:
+            return
+        try:
+            process.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            pass
+        if _kill_group(process):
+            remove_sockets(self.request["pipe"], self.request["profile"])
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> bool:
+    """SIGKILL LibreOffice's process group; whether anything of it was still there."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+        alive = True
+    except (ProcessLookupError, PermissionError):
+        alive = False
+    with contextlib.suppress(Exception):
+        process.wait(timeout=10)
+    return alive
+
+
+def remove_sockets(pipe: str, profile: str) -> None:
+    """Remove the sockets LibreOffice leaves in /tmp when it is killed: the pipe we accept on
+    and its single-instance pipe (named by an MD5 of the profile's URL, hex without padding)."""
+    url = _profile_url(profile)
+    digest = hashlib.md5(url.encode("utf-16-le"), usedforsecurity=False).digest()
+    single = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    for name in (pipe, single):
+        with contextlib.suppress(OSError):
+            os.unlink(f"/tmp/OSL_PIPE_{uid}_{name}")
+
+
+def _connect(pipe: str, deadline: float, office: subprocess.Popen[bytes]) -> Any:
     import uno
     from com.sun.star.connection import NoConnectException
 
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
         "com.sun.star.bridge.UnoUrlResolver", local)
+    started = time.monotonic()
     while True:
         try:
             return resolver.resolve(
                 f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
         except NoConnectException:
+            code = office.poll()
+            if code is not None:  # LibreOffice ended before it answered: no use waiting
+                raise _Failure("exited", code=code) from None
             if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+                raise _Failure("no-answer", seconds=round(deadline - started)) from None
+            time.sleep(0.1)
 
 
 def _props(**kwargs: Any) -> tuple[Any, ...]:
@@ -52,10 +150,18 @@ def _url(path: str) -> str:
     return str(uno.systemPathToFileUrl(os.path.abspath(path)))
 
 
+def _profile_url(profile: str) -> str:
+    """The profile folder's URL, given to LibreOffice and hashed for its pipe's name (without
+    uno: remove_sockets also runs in slutrapport's own Python)."""
+    from pathlib import Path
+
+    return Path(os.path.abspath(profile)).as_uri()
+
+
 def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
     doc = desktop.loadComponentFromURL(_url(job["input"]), "_blank", 0, _props(Hidden=True))
     if doc is None:
-        raise RuntimeError(f"LibreOffice could not open {job['input']}")
+        raise _Failure("open")
     try:
         entries = []
         indexes = doc.getDocumentIndexes()
@@ -89,32 +195,36 @@ def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     request = json.loads(sys.argv[1])
-    pipe = f"slutrapport_{uuid.uuid4().hex}"
-    profile = request["profile"]
-    office = subprocess.Popen(
-        [request["soffice"], "--headless", "--invisible", "--nologo", "--norestore",
-         "--nodefault", "--nolockcheck", "--nofirststartwizard",
-         f"-env:UserInstallation={_url(profile)}",
-         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    results = []
+    office = _Office(request)
+    if request.get("watch_fd") is not None:
+        threading.Thread(target=office.watch, args=(request["watch_fd"],), daemon=True).start()
+    pipe = request["pipe"]
+    answer: dict[str, Any]
     try:
-        context = _connect(pipe, time.monotonic() + request.get("start_timeout", 60))
+        process = office.start(
+            [request["soffice"], "--headless", "--invisible", "--nologo", "--norestore",
+             "--nodefault", "--nolockcheck", "--nofirststartwizard",
+             f"-env:UserInstallation={_profile_url(request['profile'])}",
+             f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"])
+        context = _connect(pipe, time.monotonic() + request.get("start_timeout", 60), process)
         desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context)
-        for job in request["jobs"]:
-            results.append(_run_job(desktop, job))
+        answer = {"results": [_run_job(desktop, job) for job in request["jobs"]]}
         try:
             desktop.terminate()
         except Exception:  # the bridge drops as LibreOffice quits; that is the goal
             pass
+    except _Failure as failure:
+        answer = failure.answer
+    except Exception as exc:
+        answer = {"error": "failed", "detail": f"{type(exc).__name__}: {exc}"}
     finally:
-        try:
-            office.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            office.kill()
-            office.wait()
-    print(json.dumps({"results": results}))
+        office.end(wait=10)
+    with office.lock:
+        stopping = office.stopping
+    if stopping:  # the watchdog is tidying up and ends this process; don't end it first
+        office.done.wait(30)
+    print(json.dumps(answer))
 
 
 if __name__ == "__main__":

@@ -8,10 +8,12 @@ Exit codes: 0 fine (warnings allowed), 1 findings with errors (or a ``--strict``
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -178,6 +180,40 @@ def check_command(file: Path, fmt: str, template: Path | None, debug: bool) -> N
     sys.exit(1 if has_errors(findings) else 0)
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """LibreOffice's time limit: seconds from 1 to 3 600 (not nan, inf, 0 or less)."""
+    try:
+        seconds = float(value.strip().replace(",", "."))
+    except ValueError:
+        seconds = math.nan
+    if not 1 <= seconds <= 3600:  # nan compares false
+        raise click.BadParameter(
+            f"ange ett antal sekunder från 1 till 3\u00a0600 (fick {value})", ctx, param)
+    return seconds
+
+
+@contextlib.contextmanager
+def _ended_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the command as an exception does (exit 128 + the signal), so
+    LibreOffice and every temporary file are removed on the way out; the old handlers return."""
+    import signal
+    import threading
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {s: signal.signal(s, stop) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 @main.command("render")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="FIL...")
@@ -193,10 +229,12 @@ def check_command(file: Path, fmt: str, template: Path | None, debug: bool) -> N
 @click.option("--no-contents", is_flag=True,
               help="Fyll inte i innehållsförteckningen med LibreOffice (Word fyller i den).")
 @click.option("--no-charts", is_flag=True, help="Utan diagram.")
-@click.option("--timeout", type=float, default=180, show_default=True,
-              help="Högsta tid i sekunder för LibreOffice.")
+@click.option("--timeout", type=str, default="180", callback=_seconds, metavar="SEKUNDER",
+              show_default=True,
+              help="Högsta tid för LibreOffice, i sekunder från 1 till 3\u00a0600.")
 @click.option("--quiet", "-q", is_flag=True, help="Skriv bara ut fynd som är fel.")
 @_debug_option
+@_ended_by_signals()
 def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, timeout: float, quiet: bool,
                    debug: bool) -> None:

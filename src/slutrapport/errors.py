@@ -8,6 +8,7 @@
     │   └── UnsafeTemplateError       the template reaches for Python internals
     ├── RefusedError                  --strict: errors or unfilled content stop the render (exit 1)
     ├── ConversionError               LibreOffice missing, timed out or failed (exit 2)
+    │   └── OfficeStartError          LibreOffice ended, or never answered, as it started
     └── OutputError                   the output can't be written (no such folder, no room …)
 
 Findings (sums that disagree, figures that differ) are *not* exceptions: checks return them and
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ConversionError",
     "InputError",
+    "OfficeStartError",
     "OutputError",
     "Problem",
     "RefusedError",
@@ -96,6 +98,11 @@ class RefusedError(SlutrapportError):
 
 class ConversionError(SlutrapportError):
     """Converting to PDF failed: LibreOffice is missing, timed out or refused the file."""
+
+
+class OfficeStartError(ConversionError):
+    """LibreOffice is there but ended (or never answered) as it started: a PDF can't be made,
+    while a .docx is still written, with its contents left for Word to fill."""
 
 
 class OutputError(SlutrapportError):

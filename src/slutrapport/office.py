@@ -1,26 +1,38 @@
 """LibreOffice headless: a filled table of contents and PDF output.
 
-One LibreOffice start serves any number of documents. It runs under a time limit in a process
-group of its own, with its own profile folder, and is always ended — never a hang, never a stray
-process. Without LibreOffice, a .docx keeps a contents field that Word fills when it opens the file.
+One LibreOffice start serves any number of documents. It runs under a time limit, with its own
+profile and temporary folder inside one run folder, and is always ended — never a hang, never a
+stray process, nothing left in /tmp. Without LibreOffice, a .docx keeps a contents field that Word
+fills when it opens the file.
+
+LibreOffice's life is tied to ours. A worker (``_office_worker.py``, in LibreOffice's Python)
+starts it in a process group of its own and holds the read end of a pipe whose write end only
+this process has. However this process ends — normally, by an exception, SIGTERM, SIGHUP or
+``kill -9`` — the pipe closes; the worker's watchdog sees that, kills LibreOffice's process group
+and removes the run folder. (A parent-death signal would not do: it is cleared on fork, and
+soffice.bin is forked by its launcher.)
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import math
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from slutrapport.errors import ConversionError
+from slutrapport.errors import ConversionError, OfficeStartError
 
-__all__ = ["INSTALL_HINT", "OfficeResult", "available", "find_soffice", "run_office"]
+__all__ = ["INSTALL_HINT", "OfficeResult", "available", "find_soffice", "run_folder",
+           "run_office"]
 
 INSTALL_HINT = (
     "Installera LibreOffice med dess Python-brygga, t.ex. "
@@ -91,40 +103,108 @@ def available() -> bool:
     return find_soffice() is not None and _find_uno_python() is not None
 
 
+@contextlib.contextmanager
+def run_folder() -> Iterator[Path]:
+    """A temporary folder for one LibreOffice run, removed on every way out.
+
+    Its name holds this process's id (``slutrapport-lo-<pid>-…``), so its LibreOffice can be told
+    from others'. Given to :func:`run_office`, it holds the profile and LibreOffice's TMPDIR,
+    and the worker removes it if this process is killed.
+    """
+    folder = Path(tempfile.mkdtemp(prefix=f"slutrapport-lo-{os.getpid()}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_GRACE = 5.0
+"""Seconds the worker gets to end LibreOffice and tidy up once told to stop; then it is killed."""
+
+
 def run_office(
-    docx_files: Sequence[Path], pdf_files: Sequence[Path | None], *, timeout: float = 180
+    docx_files: Sequence[Path], pdf_files: Sequence[Path | None], *, timeout: float = 180,
+    folder: Path | None = None,
 ) -> list[OfficeResult]:
     """Open each .docx in one headless LibreOffice; update its contents; export PDFs where asked.
 
-    Raises ConversionError when LibreOffice is missing, fails or passes the time limit.
+    ``folder`` (see :func:`run_folder`) is where LibreOffice keeps its profile and temporary
+    files; without it a run folder of its own is made and removed.
+    Raises :class:`~slutrapport.errors.OfficeStartError` when LibreOffice ends (or never answers)
+    as it starts, and ConversionError when it is missing, fails or passes the time limit.
     """
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+            or not math.isfinite(timeout) or timeout <= 0:
+        raise ConversionError("Tidsgränsen för LibreOffice ska vara ett antal sekunder över "
+                              f"noll (fick {timeout!r}).")
     soffice = find_soffice()
     python = _find_uno_python() if soffice else None
     if soffice is None or python is None:
         raise ConversionError(f"LibreOffice saknas. {INSTALL_HINT}")
+    with contextlib.ExitStack() as stack:
+        run = folder if folder is not None else stack.enter_context(run_folder())
+        payload = _run_worker(python, soffice, run, docx_files, pdf_files, timeout)
+    error = payload.get("error")
+    if error is not None:
+        raise _error(str(error), payload)
+    return [OfficeResult([(str(t), int(p)) for t, p in r["entries"]], int(r["pages"]))
+            for r in payload["results"]]
+
+
+def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
+    """The worker's report of a failure, in Swedish."""
+    if kind == "exited":
+        code = payload.get("code")
+        how = (f"avbröts av signal {-code}" if isinstance(code, int) and code < 0
+               else f"slutkod {code}")
+        return OfficeStartError(
+            f"LibreOffice avslutades direkt när det startades ({how}) och kunde inte användas; "
+            f"kontrollera installationen, t.ex. med 'soffice --headless --version'.")
+    if kind == "no-answer":
+        return OfficeStartError(
+            f"LibreOffice startade men svarade inte inom {payload.get('seconds')} sekunder.")
+    if kind == "open":
+        return ConversionError("LibreOffice kunde inte öppna det skrivna dokumentet.")
+    return ConversionError(f"LibreOffice misslyckades: {payload.get('detail') or 'okänt fel'}")
+
+
+def _run_worker(python: str, soffice: str, run: Path, docx_files: Sequence[Path],
+                pdf_files: Sequence[Path | None], timeout: float) -> dict[str, Any]:
+    """Start the worker with the read end of our pipe; always end it and what it started."""
     worker = Path(__file__).with_name("_office_worker.py")
-    # The profile folder names this process, so its LibreOffice can be told from others'.
-    with tempfile.TemporaryDirectory(prefix=f"slutrapport-lo-{os.getpid()}-") as profile:
-        request = {
-            "soffice": soffice,
-            "profile": profile,
-            "jobs": [{"input": str(d), "pdf": str(p) if p else None}
-                     for d, p in zip(docx_files, pdf_files, strict=True)],
-        }
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    watch, keep = os.pipe()  # non-inheritable: only the worker gets the read end (pass_fds)
+    request = {
+        "soffice": soffice,
+        "folder": str(run),
+        "profile": str(run / "profil"),
+        "tmp": str(run / "tmp"),
+        "pipe": f"slutrapport_{run.name}",
+        "watch_fd": watch,
+        "jobs": [{"input": str(d), "pdf": str(p) if p else None}
+                 for d, p in zip(docx_files, pdf_files, strict=True)],
+    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    try:
         process = subprocess.Popen(
-            [python, str(worker), json.dumps(request)],
+            [python, str(worker), json.dumps(request)], stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env,
-        )
-        try:
-            out, err = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            process.communicate()  # collect what is left, which also closes the pipes
-            raise ConversionError(
-                f"LibreOffice blev inte klart inom {timeout:g} sekunder och avbröts.") from None
-        finally:
-            _kill_group(process)
+            pass_fds=(watch,))
+    except BaseException:
+        os.close(keep)
+        raise
+    finally:
+        os.close(watch)
+    out = err = b""
+    timed_out = False
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        _stop(process, keep, run)  # also on Ctrl-C, SIGTERM turned exception, any error
+    if timed_out:
+        raise ConversionError(
+            f"LibreOffice blev inte klart inom {timeout:g} sekunder och avbröts.")
     if process.returncode != 0:
         detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["okänt fel"]
         raise ConversionError(f"LibreOffice misslyckades: {detail[0]}")
@@ -132,15 +212,40 @@ def run_office(
         payload = json.loads(out.decode("utf-8").strip().splitlines()[-1])
     except (ValueError, IndexError) as exc:
         raise ConversionError("LibreOffice gav inget svar som gick att läsa.") from exc
-    return [OfficeResult([(str(t), int(p)) for t, p in r["entries"]], int(r["pages"]))
-            for r in payload["results"]]
+    if not isinstance(payload, dict):
+        raise ConversionError("LibreOffice gav inget svar som gick att läsa.")
+    return payload
 
 
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    """End the worker and everything it started (LibreOffice), if anything is left."""
+def _stop(process: subprocess.Popen[bytes], keep: int, run: Path) -> None:
+    """Close our end of the pipe (the worker ends LibreOffice), wait a little, then kill."""
+    os.close(keep)
+    if process.returncode is not None:
+        return
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        process.communicate(timeout=_GRACE)
+        return
+    except subprocess.TimeoutExpired:
         pass
-    if process.poll() is None:
-        process.wait()
+    # The worker did not end by itself: kill it, and LibreOffice's group it may have left.
+    _kill_group(process.pid)
+    office = _office_pid(run)
+    if office is not None:
+        _kill_group(office)
+    process.communicate()
+    from slutrapport._office_worker import remove_sockets
+
+    remove_sockets(f"slutrapport_{run.name}", str(run / "profil"))
+
+
+def _office_pid(run: Path) -> int | None:
+    try:
+        return int((run / "office.pid").read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+
+
+def _kill_group(pgid: int) -> None:
+    """SIGKILL a process group, if anything of it is left."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)

@@ -23,6 +23,7 @@ from slutrapport.checks import Finding, check
 from slutrapport.context import build_context, protect_braces
 from slutrapport.errors import (
     ConversionError,
+    OfficeStartError,
     OutputError,
     RefusedError,
     TemplateError,
@@ -105,10 +106,8 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
     of each per process, and it keeps the templates it has compiled: rendering the same Word
     template again (another report, or the same one after an edit) skips Jinja's compiler.
     """
-    from jinja2 import StrictUndefined
+    from jinja2 import StrictUndefined, Template
     from jinja2.sandbox import SandboxedEnvironment
-
-    from jinja2 import Template
 
     from slutrapport import _sandbox
 
@@ -138,7 +137,7 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
             _sandbox.check_binop(operator, left, right)
             return super().call_binop(context, operator, left, right)
 
-        def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805
+        def call(__self, __context: Any, __obj: Any, *args: Any,
                  **kwargs: Any) -> Any:
             _sandbox.check_call(__obj, args)
             return super().call(__context, __obj, *args, **kwargs)
@@ -622,8 +621,9 @@ def render_many(
                 "Innehållsförteckningen fylls i av Word när dokumentet öppnas, eftersom "
                 f"LibreOffice saknas här. {office.INSTALL_HINT}"), stacklevel=2)
         else:
-            with tempfile.TemporaryDirectory(prefix="slutrapport-") as tmp:
-                folder = Path(tmp)
+            # one folder for the documents, LibreOffice's profile and its temporary files,
+            # removed however the run ends (by LibreOffice's minder if this process is killed)
+            with office.run_folder() as folder:
                 jobs = [i for i, wanted in enumerate(wants_office) if wanted]
                 docx_paths = []
                 pdf_paths: list[Path | None] = []
@@ -632,8 +632,21 @@ def render_many(
                     path.write_bytes(documents[i])
                     docx_paths.append(path)
                     pdf_paths.append(folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None)
-                answers = office.run_office(docx_paths, pdf_paths, timeout=timeout)
-                for i, answer, pdf in zip(jobs, answers, pdf_paths, strict=True):
+                try:
+                    answers = office.run_office(docx_paths, pdf_paths, timeout=timeout,
+                                                folder=folder)
+                except OfficeStartError as exc:
+                    if any(pdf is not None for pdf in pdf_paths):
+                        raise
+                    # as without LibreOffice: the .docx is written and Word fills the contents
+                    import warnings
+
+                    warnings.warn(ContentsNotFilledWarning(
+                        f"Innehållsförteckningen fylls i av Word när dokumentet öppnas. {exc}"),
+                        stacklevel=2)
+                    answers = None
+                for i, answer, pdf in zip(jobs, answers or (), pdf_paths,
+                                          strict=answers is not None):
                     if pdf is not None:
                         if not pdf.exists():
                             raise ConversionError("LibreOffice skrev ingen PDF.")
