@@ -42,6 +42,26 @@ tal-okand-sokvag          error     a figure link in narrative names a path that
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
 tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
 ej-ifyllt                 info      a text left empty or as "…", an amount or count left at 0
+register-antal            error     an activity area's count differs from the activity log's
+register-deltagare        error     participants (women, men, all, shares) differ from the register
+register-foretag          error     a company row or sum differs from the company register, or a
+                                    company stands on one side only
+register-kostnad          error     a cost category, the cost sum or the outcome ≠ the ledger
+register-finansiering     error     a financier's amount or the financing sum ≠ the register
+register-installning      error     the register block names an area, municipality or section the
+                                    report lacks
+register-kolumn           error     a register lacks a column (the nearest header is named)
+register-rubrik           error     a register's header is merged or stands on two rows
+register-okant            error     a row names an area, municipality, category or financier the
+                                    report lacks (the nearest is named); the row isn't counted
+register-varde            error     a count, amount or date can't be read, or a count is negative;
+                                    the row isn't counted
+register-formel           error     a formula cell whose value was never calculated
+register-datum            warning   a row's date lies outside the project period (still counted)
+register-dubblett         warning   a row is likely a duplicate of an earlier one (still counted)
+register-tom-rad          warning   a blank row between a register's rows
+register-kodning          info      a .csv register isn't UTF-8 and was read as Windows-1252
+register-rader            info      how many rows a register had and how many weren't counted
 ========================  ========  ================================================================
 """
 
@@ -53,7 +73,7 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -63,6 +83,9 @@ from slutrapport.formatting import format_date, format_decimal, format_percent
 from slutrapport.kinds import Raw, Severity, date_bounds, round_like
 from slutrapport.loader import format_loc
 from slutrapport.models import Slutrapport, markdown_fields
+
+if TYPE_CHECKING:
+    from slutrapport.registers import Registers
 
 __all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "number", "resolve_path"]
 
@@ -101,17 +124,25 @@ def _check(fn: Check) -> Check:
     return fn
 
 
-def check(report: Slutrapport, *, template: str | Path | None = None) -> list[Finding]:
+def check(report: Slutrapport, *, template: str | Path | None = None,
+          registers: Registers | None = None) -> list[Finding]:
     """Run every check on a report; findings sorted errors first, then by place in the file.
 
     Whether every stated figure shows in the rendered report (``tal-visas-inte``) is judged
     against ``template``, the default template if None; a template that can't be read or
     filled raises :class:`~slutrapport.errors.TemplateError`.
+
+    A report that names registers (``register:``) is compared with them (``register-*``): they
+    are read relative to the report file, unless ``registers`` (from
+    :func:`~slutrapport.registers.read_registers`) are given. A register that can't be read at
+    all raises :class:`~slutrapport.errors.InputError`. Nothing is read for a report that names
+    none.
     """
     from slutrapport.shown import unshown
 
     findings = []
     token = _CONTEXT.set(None)
+    given = _REGISTERS.set(registers)
     try:
         for fn in (*CHECKS, lambda r: unshown(r, template)):
             for code, severity, loc, message, expected, actual in fn(report):
@@ -119,8 +150,22 @@ def check(report: Slutrapport, *, template: str | Path | None = None) -> list[Fi
                                         message, expected, actual, report.line_of(loc)))
     finally:
         _CONTEXT.reset(token)
+        _REGISTERS.reset(given)
     findings.sort(key=lambda f: (_ORDER[f.severity], f.line or 0, f.path, f.code))
     return findings
+
+
+_REGISTERS: ContextVar[Registers | None] = ContextVar("_REGISTERS", default=None)
+
+
+@_check
+def _registers(report: Slutrapport) -> Iterator[Raw]:
+    """The stated figures against the registers the report names (read only if it names any)."""
+    if report.register is None:
+        return
+    from slutrapport._registercheck import register_findings
+
+    yield from register_findings(report, _REGISTERS.get())
 
 
 def has_errors(findings: list[Finding]) -> bool:

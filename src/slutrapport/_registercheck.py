@@ -1,0 +1,413 @@
+"""The report's stated figures against what its registers count (``register-*`` findings).
+
+:func:`figures` lists every figure of the report that a register can count, with the stated value
+(None where the report states none) and the counted one; :func:`register_findings` turns the
+registers' own problems and every disagreement into findings, and ``fill`` writes the counted
+values in. Which section a register is compared with:
+
+- the activity log: every activity area with an id (its own, or given by ``register.omraden``),
+  and every activity section with a count of its own (its id is the section's);
+- participants: the first ``horisontella_*`` section with ``deltagare`` (or the one that
+  ``register.avsnitt.deltagare`` names), against the activity log's attendances — or, without an
+  activity log, against the participant register's unique persons;
+- companies: the first ``foretagsprogram`` section (or ``register.avsnitt.foretag``), row by row
+  by company name;
+- the ledger and the financing: the first ``ekonomi`` section (or ``register.avsnitt.ekonomi``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
+
+from slutrapport.fields import Loc
+from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
+from slutrapport.kinds import Raw, Section, round_like, same_name
+from slutrapport.registers import (
+    REGISTERS,
+    Registers,
+    aktiviteter_per_omrade,
+    deltagare_totalt,
+    finansiering_per_finansiar,
+    foretagstabell,
+    kostnader_per_kategori,
+    read_registers,
+    unika_personer,
+)
+
+if TYPE_CHECKING:
+    from slutrapport.models import Slutrapport
+
+__all__ = ["Figure", "chosen_section", "figures", "register_findings"]
+
+Unit = Literal["antal", "kr", "anstallda", "procent"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the report that a register counts: where, what, stated and counted."""
+
+    loc: Loc
+    code: str
+    label: str
+    stated: int | Decimal | None
+    counted: int | Decimal
+    register: str
+    where: str
+    unit: Unit
+
+    def agrees(self) -> bool:
+        """Whether the stated figure is the counted one (a share as precise as it is stated)."""
+        if self.stated is None:
+            return True
+        if self.unit == "procent":
+            return round_like(Decimal(self.counted), Decimal(self.stated)) == self.stated
+        return Decimal(self.stated) == Decimal(self.counted)
+
+    def shown(self, value: int | Decimal) -> str:
+        """A value of this figure in Swedish."""
+        return _format(value, self.unit)
+
+    def message(self) -> str:
+        assert self.stated is not None
+        called = REGISTERS[self.register].called
+        verb = "ger" if self.unit == "procent" else "har"
+        counted = self.counted
+        if self.unit == "procent":
+            counted = round_like(Decimal(counted), Decimal(self.stated))
+        return (f"{self.label}: {self.shown(self.stated)} angivet, {called} {verb} "
+                f"{self.shown(counted)} ({self.where}).")
+
+
+def _format(value: int | Decimal, unit: Unit) -> str:
+    if unit == "kr":
+        return format_amount(value)
+    if unit == "procent":
+        return format_percent(value)
+    if unit == "anstallda":
+        return format_decimal(value, max_decimals=2)
+    return format_integer(value)
+
+
+def _label(heading: str) -> str:
+    return heading.strip().rstrip(".").strip() or heading
+
+
+def chosen_section(report: Slutrapport, what: str) -> tuple[int, Section] | None:
+    """The section a register is compared with (see the module's notes), with its index."""
+    from slutrapport.kinds.ekonomi import Ekonomi
+    from slutrapport.kinds.foretagsprogram import Foretagsprogram
+
+    block = report.register
+    named = block.avsnitt.get(what) if block is not None else None
+    for i, s in enumerate(report.avsnitt):
+        if named is not None:
+            if s.name == named:
+                return i, s
+            continue
+        if what == "deltagare" and s.TYP.startswith("horisontella_") and \
+                getattr(s, "deltagare", None) is not None:
+            return i, s
+        if what == "foretag" and isinstance(s, Foretagsprogram):
+            return i, s
+        if what == "ekonomi" and isinstance(s, Ekonomi):
+            return i, s
+    return None
+
+
+def _section_problems(report: Slutrapport) -> Iterator[Raw]:
+    """The register block against the report: ids and headings that name nothing."""
+    from slutrapport.kinds.aktiviteter import Aktiviteter
+    from slutrapport.kinds.ekonomi import Ekonomi
+    from slutrapport.kinds.foretagsprogram import Foretagsprogram
+
+    block = report.register
+    assert block is not None
+    headings = [a.rubrik for s in report.sections(Aktiviteter)
+                for a in getattr(s, "omraden", [])]
+    headings += [str(getattr(s, "rubrik", "")) for s in report.sections(Aktiviteter)
+                 if getattr(s, "antal", None) is not None]
+    for area_id, heading in block.omraden.items():
+        if not any(same_name(heading, h) for h in headings):
+            close = difflib.get_close_matches(heading, headings, n=1, cutoff=0.5)
+            hint = f"; närmast: '{close[0]}'" if close else ""
+            yield ("register-installning", "error", ("register", "omraden", area_id),
+                   f"Området {area_id} hänvisar till rubriken '{heading}', som inget "
+                   f"aktivitetsområde i rapporten har{hint}.", close[0] if close else None,
+                   heading)
+    seen: dict[str, str] = {}
+    for s in report.sections(Aktiviteter):
+        for a in getattr(s, "omraden", []):
+            given = a.id or next(
+                (k for k, h in block.omraden.items() if same_name(h, a.rubrik)), None)
+            if given is None:
+                continue
+            if given in seen:
+                yield ("register-installning", "error", ("register",),
+                       f"Id {given} ges både '{seen[given]}' och '{a.rubrik}'; ge "
+                       "områdena olika id.", None, given)
+            seen[given] = a.rubrik
+    for name in block.kommuner.values():
+        if not any(same_name(name, k) for k in report.projekt.kommuner):
+            close = difflib.get_close_matches(name, report.projekt.kommuner, n=1, cutoff=0.5)
+            hint = f"; närmast: {close[0]}" if close else ""
+            yield ("register-installning", "error", ("register", "kommuner"),
+                   f"Kommunen '{name}' står inte bland projektets kommuner "
+                   f"(projekt.kommuner){hint}.", close[0] if close else None, name)
+    kinds = {"deltagare": "ett horisontella_*-avsnitt med deltagare",
+             "foretag": "ett foretagsprogram", "ekonomi": "ett ekonomiavsnitt"}
+    for what, sid in block.avsnitt.items():
+        section = report.section(sid)
+        ok = section is not None and (
+            (what == "deltagare" and section.TYP.startswith("horisontella_")
+             and getattr(section, "deltagare", None) is not None)
+            or (what == "foretag" and isinstance(section, Foretagsprogram))
+            or (what == "ekonomi" and isinstance(section, Ekonomi)))
+        if not ok:
+            why = "inget avsnitt har det id:t" if section is None else \
+                f"det är inte {kinds[what]}"
+            yield ("register-installning", "error", ("register", "avsnitt", what),
+                   f"register.avsnitt.{what} är {sid}, men {why}.", kinds[what], sid)
+
+
+def figures(report: Slutrapport, registers: Registers) -> list[Figure]:
+    """Every figure of the report that the registers count, stated or not."""
+    out: list[Figure] = []
+    if registers.usable("aktivitetslogg"):
+        out += _areas(report, registers)
+    out += _participants(report, registers)
+    if registers.usable("foretag"):
+        out += _companies(report, registers)
+    out += _economy(report, registers)
+    return out
+
+
+def _areas(report: Slutrapport, registers: Registers) -> list[Figure]:
+    from slutrapport.kinds.aktiviteter import Aktiviteter
+
+    block = report.register
+    assert block is not None
+    counts = aktiviteter_per_omrade(registers.aktivitetslogg)
+    rows: dict[str, list[int]] = {}
+    for r in registers.aktivitetslogg:
+        rows.setdefault(r.omrade, []).append(r.rad)
+    out = []
+
+    def add(loc: Loc, area_id: str, heading: str, stated: int | None) -> None:
+        out.append(Figure(loc, "register-antal", _label(heading), stated, counts.get(area_id, 0),
+                          "aktivitetslogg",
+                          registers.where("aktivitetslogg", rows.get(area_id, [])), "antal"))
+
+    for i, s in enumerate(report.avsnitt):
+        if not isinstance(s, Aktiviteter):
+            continue
+        if s.antal is not None:
+            add(("avsnitt", i, "antal"), s.name, s.rubrik, s.antal)
+        for j, a in enumerate(s.omraden):
+            area_id = a.id or next((k for k, h in block.omraden.items()
+                                    if same_name(h, a.rubrik)), None)
+            if area_id is not None:
+                add(("avsnitt", i, "omraden", j, "antal"), area_id, a.rubrik, a.antal)
+    return out
+
+
+def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
+    chosen = chosen_section(report, "deltagare")
+    if chosen is None:
+        return []
+    i, section = chosen
+    d = getattr(section, "deltagare", None)
+    if d is None:
+        return []
+    if registers.usable("aktivitetslogg"):
+        key, counted = "aktivitetslogg", deltagare_totalt(registers.aktivitetslogg)
+    elif registers.usable("deltagare"):
+        key, counted = "deltagare", unika_personer(registers.deltagare)
+    else:
+        return []
+    where = registers.where(key)
+    base: Loc = ("avsnitt", i, "deltagare")
+    out = []
+    for name, what, value in (("kvinnor", "kvinnor", counted.kvinnor),
+                              ("man", "män", counted.man),
+                              ("totalt", "totalt", counted.totalt)):
+        stated = getattr(d, name)
+        if name == "kvinnor" or stated is not None:
+            out.append(Figure((*base, name), "register-deltagare", f"Deltagare, {what}", stated,
+                              value, key, where, "antal"))
+    if counted.totalt:
+        for name, what, part in (("andel_kvinnor", "kvinnor", counted.kvinnor),
+                                 ("andel_man", "män", counted.man)):
+            stated = getattr(d, name)
+            if stated is not None:
+                exact = Decimal(part) / Decimal(counted.totalt) * 100
+                out.append(Figure((*base, name), "register-deltagare", f"Andel {what}", stated,
+                                  exact, key, where, "procent"))
+    return out
+
+
+def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
+    from slutrapport.kinds.foretagsprogram import Foretagsprogram
+
+    chosen = chosen_section(report, "foretag")
+    if chosen is None:
+        return []
+    i, section = chosen
+    assert isinstance(section, Foretagsprogram)
+    table = foretagstabell(registers.foretag)
+    by_key = {" ".join(n.split()).casefold(): r for n, r in table.items()}
+    eff = section.effekt
+    base: Loc = ("avsnitt", i, "effekt")
+    out = []
+    for j, f in enumerate(eff.foretag):
+        row = by_key.get(" ".join(f.namn.split()).casefold())
+        if row is None:
+            continue
+        where = registers.where("foretag", [row.rad])
+        out.append(Figure((*base, "foretag", j, "anstallda_fore"), "register-foretag",
+                          f"{f.namn}, anställda före", f.anstallda_fore, row.anstallda_fore,
+                          "foretag", where, "anstallda"))
+        out.append(Figure((*base, "foretag", j, "anstallda_efter"), "register-foretag",
+                          f"{f.namn}, anställda efter", f.anstallda_efter, row.anstallda_efter,
+                          "foretag", where, "anstallda"))
+        if f.okning is not None:
+            out.append(Figure((*base, "foretag", j, "okning"), "register-foretag",
+                              f"{f.namn}, ökning", f.okning, row.okning, "foretag", where,
+                              "anstallda"))
+    if not registers.foretag:
+        return out
+    fore = sum((r.anstallda_fore for r in table.values()), Decimal(0))
+    efter = sum((r.anstallda_efter for r in table.values()), Decimal(0))
+    where = registers.where("foretag")
+    for name, what, value in (("fore", eff.tabell.fore, fore), ("efter", eff.tabell.efter, efter),
+                              ("okning", eff.tabell.okning, efter - fore)):
+        stated = getattr(eff.summa, name)
+        if stated is not None:
+            out.append(Figure((*base, "summa", name), "register-foretag",
+                              f"{eff.tabell.summa} ({what})", stated, value, "foretag", where,
+                              "anstallda"))
+    if eff.okning_procent is not None and fore:
+        out.append(Figure((*base, "okning_procent"), "register-foretag", "Ökning i procent",
+                          eff.okning_procent, (efter - fore) / fore * 100, "foretag", where,
+                          "procent"))
+    return out
+
+
+def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
+    from slutrapport.kinds.ekonomi import Ekonomi
+
+    chosen = chosen_section(report, "ekonomi")
+    if chosen is None:
+        return []
+    i, economy = chosen
+    assert isinstance(economy, Ekonomi)
+    out = []
+    if registers.usable("kostnader") and economy.kostnader:
+        sums = kostnader_per_kategori(registers.kostnader)
+        rows: dict[str, list[int]] = {}
+        for r in registers.kostnader:
+            rows.setdefault(r.kategori, []).append(r.rad)
+        for j, k in enumerate(economy.kostnader):
+            out.append(Figure(("avsnitt", i, "kostnader", j, "belopp"), "register-kostnad",
+                              k.kategori, k.belopp, sums.get(k.kategori, 0), "kostnader",
+                              registers.where("kostnader", rows.get(k.kategori, [])), "kr"))
+        total = sum(sums.get(k.kategori, 0) for k in
+                    {k.kategori: k for k in economy.kostnader}.values())
+        where = registers.where("kostnader")
+        if economy.summa_kostnader is not None:
+            out.append(Figure(("avsnitt", i, "summa_kostnader"), "register-kostnad",
+                              "Summa kostnader", economy.summa_kostnader, total, "kostnader",
+                              where, "kr"))
+        out.append(Figure(("avsnitt", i, "utfall"), "register-kostnad", "Utfall",
+                          economy.utfall, total, "kostnader", where, "kr"))
+    if registers.usable("finansiering") and economy.finansiering:
+        sums = finansiering_per_finansiar(registers.finansiering)
+        rows = {}
+        for f_row in registers.finansiering:
+            rows.setdefault(f_row.finansiar, []).append(f_row.rad)
+        for j, f in enumerate(economy.finansiering):
+            out.append(Figure(("avsnitt", i, "finansiering", j, "belopp"),
+                              "register-finansiering", f.finansiar, f.belopp,
+                              sums.get(f.finansiar, 0), "finansiering",
+                              registers.where("finansiering", rows.get(f.finansiar, [])), "kr"))
+        if economy.summa_finansiering is not None:
+            total = sum(sums.get(f.finansiar, 0) for f in
+                        {f.finansiar: f for f in economy.finansiering}.values())
+            out.append(Figure(("avsnitt", i, "summa_finansiering"), "register-finansiering",
+                              "Summa finansiering", economy.summa_finansiering, total,
+                              "finansiering", registers.where("finansiering"), "kr"))
+    return out
+
+
+def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
+    """Companies, categories and financiers that one side has and the other lacks."""
+    from slutrapport.kinds.ekonomi import Ekonomi
+    from slutrapport.kinds.foretagsprogram import Foretagsprogram
+
+    chosen = chosen_section(report, "foretag")
+    if registers.usable("foretag") and chosen is not None:
+        i, section = chosen
+        assert isinstance(section, Foretagsprogram)
+        table = foretagstabell(registers.foretag)
+        keys = {" ".join(n.split()).casefold() for n in table}
+        stated = {" ".join(f.namn.split()).casefold() for f in section.effekt.foretag}
+        for j, f in enumerate(section.effekt.foretag):
+            if " ".join(f.namn.split()).casefold() not in keys:
+                close = difflib.get_close_matches(f.namn, list(table), n=1, cutoff=0.6)
+                hint = f"; närmast: {close[0]}" if close else ""
+                yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
+                       f"{f.namn} står i företagstabellen men inte i företagsregistret "
+                       f"({registers.where('foretag')}){hint}.", None, f.namn)
+        for name, row in table.items():
+            if " ".join(name.split()).casefold() not in stated:
+                yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag"),
+                       f"Företagsregistret har {name} ({registers.where('foretag', [row.rad])}), "
+                       "som företagstabellen saknar.", name, None)
+    chosen = chosen_section(report, "ekonomi")
+    if chosen is None:
+        return
+    i, economy = chosen
+    assert isinstance(economy, Ekonomi)
+    for key, rows, attr, what in (
+            ("kostnader", registers.kostnader, "kategori", "kostnadsslaget"),
+            ("finansiering", registers.finansiering, "finansiar", "finansiären")):
+        if not registers.usable(key):
+            continue
+        listed = {getattr(x, attr) for x in getattr(economy, key)}
+        counted: dict[str, list[int]] = {}
+        for r in rows:
+            name = getattr(r, attr)
+            if name not in listed:
+                counted.setdefault(name, []).append(r.rad)
+        for name, numbers in counted.items():
+            yield (f"register-{'kostnad' if key == 'kostnader' else 'finansiering'}", "error",
+                   ("avsnitt", i, key),
+                   f"{REGISTERS[key].called.capitalize()} har {what} {name} "
+                   f"({registers.where(key, numbers)}), som tabellen i rapporten saknar.",
+                   name, None)
+
+
+def register_findings(report: Slutrapport, registers: Registers | None = None) -> Iterator[Raw]:
+    """The registers' problems and every stated figure that disagrees with them.
+
+    Nothing is read when the report names no registers; ``registers`` read beforehand are used
+    as they are.
+    """
+    if report.register is None:
+        return
+    yield from _section_problems(report)
+    if registers is None:
+        registers = read_registers(report)
+    for p in registers.problem:
+        yield (p.code, p.severity, ("register", p.source), p.message, None, p.row)
+    for fig in figures(report, registers):
+        if not fig.agrees():
+            counted: Any = fig.counted
+            if fig.unit == "procent" and fig.stated is not None:
+                counted = round_like(Decimal(counted), Decimal(fig.stated))
+            yield (fig.code, "error", fig.loc, fig.message(), counted, fig.stated)
+    yield from _missing_rows(report, registers)
+
