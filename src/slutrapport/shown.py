@@ -7,7 +7,8 @@ A **stated figure** is a count, amount, head count or share the user wrote into 
 field holding an ``int`` or a ``Decimal`` that the YAML sets (in a model, a list or a mapping
 such as ``nyckeltal``). Dates, headings and texts are not figures, and a figure the data leaves
 out — which the tool computes (``…deltagare.man``, ``…effekt.summa``, ``ekonomi.under_budget``) —
-is not stated. ``granska`` holds review marks, not the report's figures.
+is not stated. ``granska`` (review marks) and ``register`` (where the project's registers are)
+hold no figure of the report.
 
 A figure is **shown** when
 
@@ -30,18 +31,22 @@ compiled once per template file (the compiled code is kept on disk beside the dr
 keyed by the file's hash, so a fresh ``slutrapport check`` neither imports docxtpl nor compiles).
 The report's template context is built as for rendering, and every stated figure, every value
 derived from one and every narrative text in it is replaced by an equal value of a subclass that
-carries an invisible marker (private-use characters). The template is rendered in a sandboxed
-environment like the one :mod:`slutrapport.rendering` uses — no document is written, no chart
-drawn, no narrative turned into Word XML — and the markers found in the output say what was
-printed. A value used only in a condition (``{%p if ekonomi.budget %}``) prints no marker and
-shows nothing. A filter that prints its value (``tal``, ``kr``, ``decimal``, ``procent``,
-``tecken``, Jinja's ``string``, ``abs``, ``default``, ``e`` …) passes the marker on; one that
-computes something else (``andel``, ``round``, ``sum``, ``length``) does not.
+carries an invisible marker (private-use characters). The template is rendered in the sandboxed
+environment :mod:`slutrapport.rendering` uses, with its budgets and time limit — no document is
+written, no chart drawn, no narrative turned into Word XML, no figure formatted (a formatting
+filter prints the marker alone) — and the markers found in the output say what was printed. A
+value used only in a condition (``{%p if ekonomi.budget %}``) prints no marker and shows
+nothing; neither does one in a paragraph a ``{%p … %}`` tag takes away. A filter that prints its
+value (``tal``, ``kr``, ``decimal``, ``procent``, ``tecken``, Jinja's ``string``, ``abs``,
+``default``, ``e`` …) passes the marker on; one that computes something else (``andel``,
+``round``, ``sum``, ``length``) does not. A template that can't be read or filled raises the
+:class:`~slutrapport.errors.TemplateError` rendering gives (rendering is run to word it).
 
-Limits, on the safe side (they list a figure that is in fact shown, never the reverse): a figure
-link in an ``ekonomi`` footnote that names its path relative to the cost category (``tal:belopp``)
-is not followed; a figure printed through a string method (``x|string|upper`` is fine,
-``x.replace(…)`` is not) loses its marker.
+Limits. On the safe side (a figure that is in fact shown is listed): a figure link in an
+``ekonomi`` footnote that names its path relative to the cost category (``tal:belopp``) is not
+followed; a figure printed through a string method (``x|string|upper`` is fine,
+``x.replace(…)`` is not) loses its marker. The other way: what a template prints only while a
+chart exists (``{%p if a.diagram.budget %}``) counts although the data may draw no such chart.
 """
 
 from __future__ import annotations
@@ -93,6 +98,10 @@ item, the figures at the same places under the field (``tabellrader[2][1]`` show
 ``rader[2][1]``); any other value shows every figure under the fields. A kind that prints a
 stated figure under a name of its own lists it here, or the check calls the figure unshown."""
 
+NOT_THE_REPORT = frozenset({"granska", "register"})
+"""Top-level keys that hold no figure of the report: review marks, and where the registers the
+figures are counted from are and how to read them."""
+
 _CACHE_FORMAT = "1"
 """Bump when the Jinja source or the environment the compiled code expects changes."""
 
@@ -115,7 +124,7 @@ def stated_figures(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, int |
     (or the code that built the model) gives, in models, lists and mappings at any depth."""
     given = model.model_fields_set
     for name in _fields(type(model)):
-        if name in given and (loc or name != "granska"):
+        if name in given and (loc or name not in NOT_THE_REPORT):
             yield from _figures_in(getattr(model, name), (*loc, name))
 
 
@@ -572,7 +581,7 @@ def compiled(path: Path) -> list[tuple[str, Template]]:
         except (OSError, ValueError, EOFError, TypeError):
             codes = None
     if codes is None:
-        codes = [(name, _compile(env, name, source, path)) for name, source in _sources(path)]
+        codes = [(name, env.compile(source)) for name, source in _sources(path)]
         if folder is not None:
             _store(folder / f"{key}.bin", marshal.dumps(codes))
     templates = [(name, env.template_class.from_code(env, code, env.make_globals(None)))
@@ -581,10 +590,6 @@ def compiled(path: Path) -> list[tuple[str, Template]]:
         _compiled.clear()
     _compiled[key] = templates
     return templates
-
-
-def _compile(env: SandboxedEnvironment, name: str, source: str, path: Path) -> Any:
-    return env.compile(source)
 
 
 def _store(target: Path, blob: bytes) -> None:
