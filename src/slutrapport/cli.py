@@ -214,6 +214,45 @@ def _ended_by_signals() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+@main.command("fill")
+@click.argument("file", type=click.Path(path_type=Path), metavar="FIL")
+@click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle ändras; skriv inget.")
+@_debug_option
+def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
+    """Fyll i talen i FIL (YAML) från projektets register (under 'register:' i FIL).
+
+    Skriver in antalen från aktivitetsloggen, deltagarna, företagstabellen, kostnaderna och
+    finansieringen, och det som beror på dem: summor, andelar, ökningar, belopp under budget och
+    texten i tallänkar. Kommentarer, ordning och allt annat i filen behålls. Varje ändrat tal
+    skrivs ut (gammalt → nytt); det som inte kan fyllas i listas.
+
+    \b
+    slutrapport fill rapport.yaml --dry-run    (visa bara)
+    slutrapport fill rapport.yaml
+    """
+    from slutrapport.fill import changes_text, fill_file
+
+    try:
+        result = fill_file(file, dry_run=dry_run)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    problems = [p for p in result.problems if p.code != "register-rader"]
+    if problems:
+        click.echo(format_findings(problems, f"{file}: registren"), nl=False)
+    if not result.changes:
+        click.echo(f"{file}: talen stämmer redan med registren; inget att ändra.")
+    else:
+        verb = "skulle ändras" if dry_run else "ändrades"
+        click.echo(f"{file}: {len(result.changes)} tal {verb}:")
+    for line in changes_text(result):
+        click.echo(line)
+    if result.written:
+        click.echo(f"Skrev {file}. Kontrollera med: slutrapport check {file}")
+    elif dry_run and result.changes:
+        click.echo("Inget skrevs (--dry-run).")
+
+
 @main.command("render")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="FIL...")

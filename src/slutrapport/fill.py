@@ -1,0 +1,554 @@
+"""``slutrapport fill``: write the figures the registers count into the report file.
+
+The file is edited in place, figure by figure, at the characters that hold each value (found
+with the YAML parser's marks): every comment, the order, the quoting and every other byte stay
+as they were. What changes:
+
+1. The figures a register counts (:func:`slutrapport._registercheck.figures`): area counts,
+   participants (women, men, all), the company table's head counts, cost categories and
+   financing rows. A count of an area that the report doesn't state yet is added under the
+   area's heading.
+2. What depends on them, recomputed from the new figures: the participants' shares
+   (``andel_kvinnor``, ``andel_man``, as precise as stated), each company's stated increase, the
+   company table's stated sums and increase in per cent, ``summa_kostnader``, ``utfall`` (the
+   sum of the cost categories), ``under_budget`` (when the outcome changed),
+   ``summa_finansiering``, and an indicator's ``utfall`` that names a changed figure as its
+   source (``kalla``).
+3. The text of each figure link that points at a changed figure (``[259](tal:antal)`` becomes
+   ``[257](tal:antal)``), written the way the link was: with or without a thousands separator
+   (and the same one), as many decimals, the same sign and what follows the number (``%``,
+   `` kr``).
+
+What ``fill`` can't write — a company or category that only the register has, a link whose text
+the file writes across lines or with escapes, a count of an area whose heading spans lines — is
+named in :attr:`FillResult.left` for the user. The new text is read back and compared with what
+was planned before anything is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from slutrapport.errors import InputError, Problem
+from slutrapport.fields import Loc
+from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
+from slutrapport.kinds import round_like
+from slutrapport.loader import format_loc, from_data, load, read_yaml
+
+if TYPE_CHECKING:
+    from slutrapport._registercheck import Figure, Unit
+    from slutrapport.checks import Finding
+    from slutrapport.models import Slutrapport
+    from slutrapport.registers import Registers
+
+__all__ = ["Change", "FillResult", "fill_file", "format_like"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change ``fill`` makes: where (as findings name it, and the line), old and new."""
+
+    path: str
+    line: int | None
+    old: str
+    new: str
+
+
+@dataclass
+class FillResult:
+    """What ``fill`` changed, what it left for the user, and the new text of the file."""
+
+    changes: list[Change] = field(default_factory=list)
+    left: list[str] = field(default_factory=list)
+    problems: list[Finding] = field(default_factory=list)
+    text: str = ""
+    written: bool = False
+
+
+def fill_file(path: str | Path, *, dry_run: bool = False) -> FillResult:
+    """Fill the report at ``path`` from its registers; write it unless ``dry_run``.
+
+    Raises :class:`~slutrapport.errors.InputError` when the report or a register can't be read,
+    or when the report names no registers.
+    """
+    from slutrapport.registers import read_registers
+
+    file = Path(path)
+    report = load(file)
+    if report.register is None or not report.register.named():
+        raise InputError([Problem(
+            "rapporten anger inga register att fylla i från; ange dem sist i filen under "
+            "'register:' (se docs/register.md)", file=str(path))])
+    raw = file.read_bytes()
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
+    registers = read_registers(report)
+    result = fill_text(text, report, registers)
+    result.problems = _register_problems(report, registers)
+    if result.changes and not dry_run:
+        from slutrapport.rendering import write_atomic
+
+        write_atomic(file, (b"\xef\xbb\xbf" if bom else b"") + result.text.encode("utf-8"))
+        result.written = True
+    return result
+
+
+def _register_problems(report: Slutrapport, registers: Registers) -> list[Finding]:
+    """The registers' own problems, as findings (for the user to see what was not counted)."""
+    from slutrapport.checks import Finding
+
+    out = []
+    for p in registers.problem:
+        loc: Loc = ("register", p.source)
+        out.append(Finding(p.code, p.severity, format_loc(loc), p.message, None, p.row,
+                           report.line_of(loc)))
+    return out
+
+
+# --- planning -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Plan:
+    """New values by place, with their units, and what is left for the user."""
+
+    values: dict[Loc, Any] = field(default_factory=dict)
+    units: dict[Loc, Unit] = field(default_factory=dict)
+    inserts: set[Loc] = field(default_factory=set)
+    left: list[str] = field(default_factory=list)
+
+    def set(self, loc: Loc, value: Any, unit: Unit, *, insert: bool = False) -> None:
+        self.values[loc] = value
+        self.units[loc] = unit
+        if insert:
+            self.inserts.add(loc)
+
+
+def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResult:
+    """The report's text with the registers' figures filled in (see the module's notes)."""
+    from slutrapport._registercheck import figures
+
+    data, lines = _data_of(text)
+    nodes = _Nodes(text)
+    plan = _Plan()
+    figs = figures(report, registers)
+    for fig in figs:
+        if fig.unit == "procent" or _dependent(fig):
+            continue
+        counted = _plain(fig.counted)
+        if fig.stated is None:
+            if fig.code == "register-antal" and fig.counted:
+                if nodes.can_insert(fig.loc):
+                    plan.set(fig.loc, counted, fig.unit, insert=True)
+                else:
+                    plan.left.append(f"{_shown_path(report, fig.loc)}: {fig.label} står utan "
+                                     f"antal; aktivitetsloggen har {fig.shown(fig.counted)} — "
+                                     "skriv in det.")
+            continue
+        if Decimal(fig.stated) != Decimal(fig.counted):
+            plan.set(fig.loc, counted, fig.unit)
+    _left_rows(report, registers, plan)
+    new_data = _apply(data, plan.values)
+    new = _report(new_data, lines, report)
+    _dependents(report, new, registers, figs, plan)
+    new_data = _apply(data, plan.values)
+    new = _report(new_data, lines, report)
+    _indicators(report, new, plan)
+    new_data = _apply(data, plan.values)
+    new = _report(new_data, lines, report)
+    result = FillResult(left=plan.left)
+    edits: list[tuple[int, int, str]] = []
+    for loc, value in plan.values.items():
+        old = _walk(data, loc)
+        unit = plan.units[loc]
+        result.changes.append(Change(_shown_path(report, loc), report.line_of(loc)
+                                     if loc not in plan.inserts else report.line_of(loc[:-1]),
+                                     "—" if loc in plan.inserts else _format(old, unit),
+                                     _format(value, unit)))
+        edits.append(nodes.insert(loc, value) if loc in plan.inserts
+                     else nodes.replace(loc, value))
+    link_edits, link_changes, expected_texts = _links(report, new, nodes, plan.left)
+    edits += link_edits
+    result.changes += link_changes
+    result.changes.sort(key=lambda c: (c.line or 0, c.path))
+    result.text = _edited(text, edits)
+    expected = _apply(data, {**plan.values, **expected_texts})
+    _verify(result.text, expected)
+    return result
+
+
+def _dependent(fig: Figure) -> bool:
+    """Figures recomputed from the report's new figures rather than taken from the register."""
+    last = fig.loc[-1]
+    return last in ("okning", "summa_kostnader", "utfall", "summa_finansiering") or \
+        (len(fig.loc) >= 2 and fig.loc[-2] == "summa")
+
+
+def _left_rows(report: Slutrapport, registers: Registers, plan: _Plan) -> None:
+    """What only the register has (or only the report): rows fill can't make up."""
+    from slutrapport._registercheck import register_findings
+
+    for code, _severity, loc, message, _expected, _actual in register_findings(report,
+                                                                               registers):
+        if code in ("register-foretag", "register-kostnad", "register-finansiering") and \
+                loc[-1] in ("foretag", "kostnader", "finansiering", "namn"):
+            plan.left.append(f"{_shown_path(report, loc)}: {message}")
+
+
+def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
+                figs: list[Figure], plan: _Plan) -> None:
+    """Shares, sums, increases and the outcome, recomputed from the new figures."""
+    from slutrapport._registercheck import chosen_section
+    from slutrapport.kinds.ekonomi import Ekonomi
+    from slutrapport.kinds.foretagsprogram import Foretagsprogram
+
+    compared = {f.loc[:2] for f in figs}
+    chosen = chosen_section(new, "deltagare")
+    if chosen is not None and ("avsnitt", chosen[0]) in compared:
+        i, section = chosen
+        d = getattr(section, "deltagare", None)
+        if d is not None and d.totalt_beraknat:
+            for name, part in (("andel_kvinnor", d.kvinnor), ("andel_man", d.man_beraknat)):
+                stated = getattr(d, name)
+                if stated is not None:
+                    value = round_like(Decimal(part) / Decimal(d.totalt_beraknat) * 100, stated)
+                    _maybe(plan, ("avsnitt", i, "deltagare", name), stated, value, "procent")
+    chosen = chosen_section(new, "foretag")
+    if chosen is not None and registers.usable("foretag"):
+        i, section = chosen
+        assert isinstance(section, Foretagsprogram)
+        eff = section.effekt
+        base: Loc = ("avsnitt", i, "effekt")
+        for j, f in enumerate(eff.foretag):
+            if f.okning is not None:
+                _maybe(plan, (*base, "foretag", j, "okning"), f.okning, f.okning_beraknad,
+                       "anstallda")
+        fore = sum((f.anstallda_fore for f in eff.foretag), Decimal(0))
+        efter = sum((f.anstallda_efter for f in eff.foretag), Decimal(0))
+        for name, value in (("fore", fore), ("efter", efter), ("okning", efter - fore)):
+            stated = getattr(eff.summa, name)
+            if stated is not None and eff.foretag:
+                _maybe(plan, (*base, "summa", name), stated, value, "anstallda")
+        if eff.okning_procent is not None and fore:
+            _maybe(plan, (*base, "okning_procent"), eff.okning_procent,
+                   round_like((efter - fore) / fore * 100, eff.okning_procent), "procent")
+    chosen = chosen_section(new, "ekonomi")
+    if chosen is not None:
+        i, economy = chosen
+        assert isinstance(economy, Ekonomi)
+        old_economy = old.avsnitt[i]
+        assert isinstance(old_economy, Ekonomi)
+        if registers.usable("kostnader") and economy.kostnader:
+            total = sum(k.belopp for k in economy.kostnader)
+            if economy.summa_kostnader is not None:
+                _maybe(plan, ("avsnitt", i, "summa_kostnader"), economy.summa_kostnader, total,
+                       "kr")
+            _maybe(plan, ("avsnitt", i, "utfall"), economy.utfall, total, "kr")
+            if economy.under_budget is not None and total != old_economy.utfall:
+                _maybe(plan, ("avsnitt", i, "under_budget"), economy.under_budget,
+                       economy.budget - total, "kr")
+        if registers.usable("finansiering") and economy.finansiering and \
+                economy.summa_finansiering is not None:
+            _maybe(plan, ("avsnitt", i, "summa_finansiering"), economy.summa_finansiering,
+                   sum(f.belopp for f in economy.finansiering), "kr")
+
+
+def _maybe(plan: _Plan, loc: Loc, stated: Any, value: Any, unit: Unit) -> None:
+    if Decimal(stated) != Decimal(value):
+        plan.set(loc, _plain(value), unit)
+
+
+def _indicators(old: Slutrapport, new: Slutrapport, plan: _Plan) -> None:
+    """An indicator's outcome that names a changed figure as its source follows it."""
+    from slutrapport.checks import number, resolve_path
+    from slutrapport.kinds.indikatorer import Indikatorer
+
+    for i, section in enumerate(new.avsnitt):
+        if not isinstance(section, Indikatorer):
+            continue
+        for j, ind in enumerate(section.indikatorer):
+            if ind.kalla is None:
+                continue
+            before = number(resolve_path(old, ind.kalla, None)[0])
+            after = number(resolve_path(new, ind.kalla, None)[0])
+            if before is not None and after is not None and before != after:
+                unit: Unit = "procent" if (ind.enhet or "").strip() == "%" else "anstallda"
+                _maybe(plan, ("avsnitt", i, "indikatorer", j, "utfall"), ind.utfall, after, unit)
+
+
+def _links(old: Slutrapport, new: Slutrapport, nodes: _Nodes,
+           left: list[str]) -> tuple[list[tuple[int, int, str]], list[Change], dict[Loc, str]]:
+    """Figure links whose figure changed: the edits, the changes and the texts as expected."""
+    from slutrapport import narrative
+    from slutrapport.checks import _markdown_fields, number, resolve_path
+
+    edits: list[tuple[int, int, str]] = []
+    changes: list[Change] = []
+    texts: dict[Loc, str] = {}
+    pairs = zip(_markdown_fields(old, ()), _markdown_fields(new, ()), strict=True)
+    for (loc, owner, text, owner_loc), (_, new_owner, _, _) in pairs:
+        replaced: dict[str, str] = {}
+        for shown, path in narrative.figure_links(text):
+            before = number(resolve_path(old, path, owner, owner_loc)[0])
+            after = number(resolve_path(new, path, new_owner, owner_loc)[0])
+            if before is None or after is None or before == after:
+                continue
+            source = f"[{shown}](tal:{path})"
+            replaced[source] = f"[{format_like(after, shown)}](tal:{path})"
+        if not replaced:
+            continue
+        new_text = text
+        for source, target in replaced.items():
+            found = nodes.find_all(loc, source)
+            if not found:
+                left.append(f"{_shown_path(old, loc)}: talet {source} visar nu "
+                            f"{target}, men länken står inte så i filen (radbruten eller med "
+                            "specialtecken); ändra den själv.")
+                continue
+            edits += [(start, start + len(source), target) for start in found]
+            new_text = new_text.replace(source, target)
+            changes.append(Change(_shown_path(old, loc), old.line_of(loc), source, target))
+        texts[loc] = new_text
+    return edits, changes, texts
+
+
+# --- the text -------------------------------------------------------------------------------------
+
+
+class _Nodes:
+    """The file's YAML nodes by data place, for editing the text where each value stands."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        self.by_loc: dict[Loc, tuple[Any, Any, Any]] = {}
+        self._walk(root, ())
+        self.newline = "\r\n" if "\r\n" in text else "\n"
+
+    def _walk(self, node: Any, loc: Loc) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                here = (*loc, str(key.value))
+                self.by_loc[here] = (key, value, node)
+                self._walk(value, here)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, value in enumerate(node.value):
+                here = (*loc, i)
+                self.by_loc[here] = (None, value, node)
+                self._walk(value, here)
+
+    def replace(self, loc: Loc, value: Any) -> tuple[int, int, str]:
+        _, node, _ = self.by_loc[loc]
+        assert isinstance(node, yaml.ScalarNode)
+        start, end = node.start_mark.index, node.end_mark.index
+        if node.style in ("'", '"'):
+            quote = node.style
+            return start, end, f"{quote}{format_like(Decimal(value), node.value)}{quote}"
+        return start, end, _yaml_number(value)
+
+    def can_insert(self, loc: Loc) -> bool:
+        return self._insert_at(loc) is not None
+
+    def _insert_at(self, loc: Loc) -> tuple[int, str] | None:
+        """Where a new key goes in its mapping (after the first key's one-line value)."""
+        parent = self.by_loc.get(loc[:-1])
+        if parent is None or not isinstance(parent[1], yaml.MappingNode):
+            return None
+        mapping = parent[1]
+        if not mapping.value:
+            return None
+        key, value = mapping.value[0]
+        if mapping.flow_style:
+            close = mapping.end_mark.index - 1
+            if self.text[close] != "}":
+                return None
+            return close, f", {loc[-1]}: {{}}"
+        if not isinstance(value, yaml.ScalarNode) or value.style in ("|", ">") or \
+                value.start_mark.line != value.end_mark.line:
+            return None
+        end = self.text.find("\n", value.end_mark.index)
+        if end < 0:
+            return None
+        indent = " " * key.start_mark.column
+        return end + 1, f"{indent}{loc[-1]}: {{}}{self.newline}"
+
+    def insert(self, loc: Loc, value: Any) -> tuple[int, int, str]:
+        where = self._insert_at(loc)
+        assert where is not None
+        at, template = where
+        return at, at, template.replace("{}", _yaml_number(value))
+
+    def find_all(self, loc: Loc, source: str) -> list[int]:
+        """Where a link's source text stands within the text value at ``loc``."""
+        entry = self.by_loc.get(loc)
+        if entry is None:
+            return []
+        node = entry[1]
+        start, end = node.start_mark.index, node.end_mark.index
+        out = []
+        at = self.text.find(source, start, end)
+        while at >= 0:
+            out.append(at)
+            at = self.text.find(source, at + len(source), end)
+        return out
+
+
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+    ordered = sorted(edits, key=lambda e: (e[0], e[1]))
+    for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(ordered):
+        if s2 < e1:
+            raise AssertionError(f"overlapping edits at {s1} and {s2}")
+    for start, end, replacement in reversed(ordered):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def _yaml_number(value: Any) -> str:
+    number = Decimal(value)
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format(number.normalize(), "f")
+
+
+def _plain(value: int | Decimal) -> int | Decimal:
+    number = Decimal(value)
+    return int(number) if number == number.to_integral_value() else number
+
+
+def _format(value: Any, unit: Unit) -> str:
+    if value is None:
+        return "—"
+    if unit == "kr":
+        return format_amount(value)
+    if unit == "procent":
+        return format_percent(value)
+    if unit == "anstallda":
+        return format_decimal(value, max_decimals=2)
+    return format_integer(value)
+
+
+_SHOWN = re.compile(r"^(\s*)([+\-\u2212]?)(\d[\d\s\u00a0\u202f.]*?\d|\d)(?:,(\d+))?(.*)$", re.S)
+
+
+def format_like(value: Decimal | int, shown: str) -> str:
+    """``value`` written as ``shown`` writes its figure: the same thousands separator (or none),
+    as many decimals (more if the value needs them, unless it is a share), the same minus sign
+    and what follows the number.
+
+    >>> format_like(Decimal(2947), "2949"), format_like(Decimal(2947), "2 949")
+    ('2947', '2 947')
+    >>> format_like(Decimal("49.83"), "49,7%"), format_like(Decimal("42.5"), "43")
+    ('49,8%', '42,5')
+    """
+    number = Decimal(value)
+    found = _SHOWN.match(shown)
+    if not found:
+        return format_decimal(number, max_decimals=2)
+    lead, sign, whole, decimals, rest = found.groups()
+    separators = [c for c in whole if not c.isdigit()]
+    places = len(decimals or "")
+    if "%" not in rest:
+        exponent = number.normalize().as_tuple().exponent
+        needed = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        places = max(places, min(needed, 2))
+    rounded = round_like(abs(number), Decimal(1).scaleb(-places)) if places else \
+        round_like(abs(number), Decimal(1))
+    digits = f"{rounded:.{places}f}"
+    integer, _, fraction = digits.partition(".")
+    if separators:
+        separator = separators[0]
+    elif len(whole) >= 4:
+        separator = ""
+    else:
+        separator = "\u00a0"
+    groups: list[str] = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    text = separator.join(groups) + ("," + fraction if fraction else "")
+    minus = ""
+    if number < 0:
+        minus = sign if sign in ("-", "\u2212") else "\u2212"
+    elif sign == "+":
+        minus = "+"
+    return f"{lead}{minus}{text}{rest}"
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def _data_of(text: str) -> tuple[Any, dict[Loc, int]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rapport.yaml"
+        path.write_text(text, encoding="utf-8")
+        return read_yaml(path)
+
+
+def _report(data: Any, lines: dict[Loc, int], like: Slutrapport) -> Slutrapport:
+    report = from_data(data, lines=lines, source=like.source)
+    return report
+
+
+def _walk(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+def _apply(data: Any, values: dict[Loc, Any]) -> Any:
+    out = copy.deepcopy(data)
+    for loc, value in values.items():
+        target = out
+        for part in loc[:-1]:
+            target = target[part]
+        target[loc[-1]] = value
+    return out
+
+
+def _verify(text: str, expected: Any) -> None:
+    """The new text reads back as the data planned, or nothing is written (a bug of ours)."""
+    got, _ = _data_of(text)
+    if not _same(got, expected):
+        raise AssertionError("fill: the edited file does not read back as planned")
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, int | Decimal) and isinstance(b, int | Decimal) and \
+            not isinstance(a, bool) and not isinstance(b, bool):
+        return Decimal(a) == Decimal(b)
+    return bool(a == b)
+
+
+def _shown_path(report: Slutrapport, loc: Loc) -> str:
+    return format_loc(report.display_loc(loc))
+
+
+def changes_text(result: FillResult) -> Iterator[str]:
+    """The lines ``fill`` prints: each change, then what is left for the user."""
+    for c in result.changes:
+        where = f" (rad {c.line})" if c.line is not None else ""
+        yield f"  {c.path}{where}: {c.old} → {c.new}"
+    if result.left:
+        yield "Lämnas åt dig:"
+        for note in result.left:
+            yield f"  {note}"
