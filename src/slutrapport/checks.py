@@ -144,7 +144,8 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
     token = _CONTEXT.set(None)
     given = _REGISTERS.set(registers)
     try:
-        for fn in (*CHECKS, lambda r: unshown(r, template)):
+        every: list[Check] = [*CHECKS, lambda r: unshown(r, template)]
+        for fn in every:
             for code, severity, loc, message, expected, actual in fn(report):
                 findings.append(Finding(code, severity, format_loc(report.display_loc(loc)),
                                         message, expected, actual, report.line_of(loc)))
