@@ -50,19 +50,29 @@ if TYPE_CHECKING:
     from matplotlib.text import Annotation
 
 __all__ = [
+    "DARK",
     "DPI",
+    "LIGHT",
     "MAX_COMPANIES",
     "SELECTION_SIZE",
+    "SINGLE",
+    "Bars",
     "Chart",
     "Drawn",
+    "Series",
     "budget",
+    "budget_bars",
     "cache_dir",
     "cached",
     "costs",
+    "costs_bars",
     "employees",
+    "employees_bars",
     "make_charts",
     "participants",
+    "participants_bars",
     "programme_participants",
+    "programme_participants_bars",
     "tick_label",
 ]
 
@@ -296,32 +306,102 @@ class Drawn:
     width_cm: float
 
 
-def participants(d: Deltagare) -> Drawn | None:
+LIGHT = "ljus"
+"""A white bar hatched with black diagonals (the first of two series)."""
+DARK = "mork"
+"""A dark grey bar (the second of two series)."""
+SINGLE = "gra"
+"""A middle grey bar (a chart of one kind of bar)."""
+
+
+@dataclass(frozen=True)
+class Series:
+    """A series of bars: its name (in the legend), its figures, and each bar's fill and note."""
+
+    name: str
+    values: tuple[int | Decimal, ...]
+    fills: tuple[str, ...]
+    """Each bar's fill: :data:`LIGHT`, :data:`DARK` or :data:`SINGLE`."""
+    notes: tuple[str, ...] | None = None
+    """Text after each bar's figure in its label (its share: ``(40,8 %)``), or None."""
+
+
+@dataclass(frozen=True)
+class Bars:
+    """What a chart shows, however it is drawn (a picture here, a Word chart in wordcharts).
+
+    Its bars by category, the figures and notes that label them, the axes' titles, and the
+    caption's title and alt text; the picture and the Word chart are drawn from the same facts.
+    """
+
+    title: str
+    alt: str
+    horizontal: bool
+    """Bars along the x axis, categories top to bottom (else columns, left to right)."""
+    categories: tuple[str, ...]
+    """The categories' names as shown (long names shortened in the middle)."""
+    series: tuple[Series, ...]
+    value_title: str
+    width_cm: float
+    height_cm: float
+    unit: str = ""
+    """What follows each figure in a label: ``' kr'`` for amounts."""
+    category_title: str = ""
+    category_pt: float = _TEXT_PT
+    label_pt: float = _TEXT_PT
+
+    @property
+    def legend(self) -> bool:
+        """Whether the series need a legend (more than one)."""
+        return len(self.series) > 1
+
+
+def participants_bars(d: Deltagare) -> Bars | None:
+    """Participants by gender: two bars, each labelled with its count and share."""
     women, men, total = d.kvinnor, d.man_beraknat, d.totalt_beraknat
     if total <= 0 or men < 0:
         return None
     # The shares the report states, as its table prints them; computed where it states none.
     share_w = d.andel_kvinnor if d.andel_kvinnor is not None else _share(women, total)
     share_m = d.andel_man if d.andel_man is not None else _share(men, total)
-    labels = [
-        f"{formatting.format_integer(women)} ({formatting.format_percent(share_w, decimals=1)})",
-        f"{formatting.format_integer(men)} ({formatting.format_percent(share_m, decimals=1)})",
-    ]
-    width = _HALF_WIDTH_CM
+    notes = (f"({formatting.format_percent(share_w, decimals=1)})",
+             f"({formatting.format_percent(share_m, decimals=1)})")
+    labels = [f"{formatting.format_integer(v)} {note}"
+              for v, note in zip((women, men), notes, strict=True)]
+    alt = (
+        "Liggande stapeldiagram över deltagarna i projektets aktiviteter efter kön: "
+        f"{labels[0]} kvinnor och {labels[1]} män, "
+        f"totalt {formatting.format_integer(total)} deltagare."
+    )
+    return Bars(
+        title="Deltagare i projektets aktiviteter efter kön", alt=alt, horizontal=True,
+        categories=("Kvinnor", "Män"),
+        series=(Series("Deltagare", (women, men), (LIGHT, DARK), notes),),
+        value_title=f"Antal deltagare (totalt {formatting.format_integer(total)})",
+        width_cm=_HALF_WIDTH_CM, height_cm=5.0)
+
+
+def participants(d: Deltagare) -> Drawn | None:
+    bars = participants_bars(d)
+    if bars is None:
+        return None
+    (series,) = bars.series
+    women, men = d.kvinnor, d.man_beraknat
+    labels = [f"{formatting.format_integer(v)} {note}"
+              for v, note in zip(series.values, series.notes or (), strict=True)]
     with _style():
-        fig = _figure(width, 5.0)
+        fig = _figure(bars.width_cm, bars.height_cm)
         ax = fig.add_subplot()
         for y, value, fill in ((0, women, _LIGHT), (1, men, _DARK)):
             _bars(ax, True, [y], [value], 0.6, fill)
-        ax.set_yticks([0, 1], ["Kvinnor", "Män"], fontsize=_TEXT_PT)
+        ax.set_yticks([0, 1], list(bars.categories), fontsize=_TEXT_PT)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(1.6, -0.6)
         ax.set_xlim(0, max(women, men, 1))
         ax.xaxis.set_major_formatter(_formatter())
         ax.xaxis.set_major_locator(_locator(5))
         ax.grid(axis="x")
-        ax.set_xlabel(f"Antal deltagare (totalt {formatting.format_integer(total)})",
-                      fontsize=_SMALL_PT)
+        ax.set_xlabel(bars.value_title, fontsize=_SMALL_PT)
         texts = [
             ax.annotate(text, (value, y), xytext=(4, 0), textcoords="offset points",
                         va="center", ha="left", fontsize=_TEXT_PT, bbox=_LABEL_BOX)
@@ -329,21 +409,16 @@ def participants(d: Deltagare) -> Drawn | None:
         ]
         _fit_right(fig, ax, texts)
         png = _png(fig)
-    alt = (
-        "Liggande stapeldiagram över deltagarna i projektets aktiviteter efter kön: "
-        f"{labels[0]} kvinnor och {labels[1]} män, "
-        f"totalt {formatting.format_integer(total)} deltagare."
-    )
-    return Drawn(png, "Deltagare i projektets aktiviteter efter kön", alt, width)
+    return Drawn(png, bars.title, bars.alt, bars.width_cm)
 
 
-def programme_participants(p: Deltagarprogram) -> Drawn | None:
+def programme_participants_bars(p: Deltagarprogram) -> Bars | None:
     """Participants by gender per effort of a participant programme: two bars per effort."""
     rows = list(p.insatser)
     if not rows or any(r.man_beraknat < 0 for r in rows):
         return None
-    women = [r.kvinnor for r in rows]
-    men = [r.man_beraknat for r in rows]
+    women = tuple(r.kvinnor for r in rows)
+    men = tuple(r.man_beraknat for r in rows)
     if not any(women) and not any(men):
         return None
     names = [r.namn for r in rows]
@@ -354,37 +429,7 @@ def programme_participants(p: Deltagarprogram) -> Drawn | None:
     frame_cm = 2.8
     height = min(frame_cm + 0.75 * n, _MAX_HEIGHT_CM)
     row_pt = (height - frame_cm) / n / _CM * 72
-    label_pt = max(5.0, min(_SMALL_PT, row_pt * 0.45))
-    bar = 0.38
-    width = _FULL_WIDTH_CM
-    with _style():
-        fig = _figure(width, height)
-        ax = fig.add_subplot()
-        ys = list(range(n))
-        _bars(ax, True, [y - bar / 2 for y in ys], women, bar, _LIGHT, "Kvinnor")
-        _bars(ax, True, [y + bar / 2 for y in ys], men, bar, _DARK, "Män")
-        ax.set_yticks(ys, [_short(label) for label in labels],
-                      fontsize=max(5.0, min(_SMALL_PT, row_pt * 0.5)))
-        ax.tick_params(axis="y", length=0)
-        ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xlim(0, max(*women, *men, 1))
-        ax.xaxis.set_major_formatter(_formatter())
-        ax.xaxis.set_major_locator(_locator(6))
-        ax.grid(axis="x")
-        total_w, total_m = sum(women), sum(men)
-        ax.set_xlabel(
-            f"Antal deltagare (totalt {formatting.format_integer(total_w)} kvinnor och "
-            f"{formatting.format_integer(total_m)} män)", fontsize=_SMALL_PT)
-        texts = [
-            ax.annotate(formatting.format_integer(value), (value, y + offset), xytext=(3, 0),
-                        textcoords="offset points", va="center", ha="left", fontsize=label_pt,
-                        bbox=_LABEL_BOX)
-            for y, w, m in zip(ys, women, men, strict=True)
-            for value, offset in ((w, -bar / 2), (m, bar / 2))
-        ]
-        fig.legend(loc="outside upper center", ncols=2, handlelength=2.4, handleheight=1.2)
-        _fit_right(fig, ax, texts)
-        png = _png(fig)
+    total_w, total_m = sum(women), sum(men)
     parts = [f"{label} {formatting.format_integer(w)} kvinnor och {formatting.format_integer(m)} "
              "män" for label, w, m in zip(labels, women, men, strict=True)]
     alt = (
@@ -392,7 +437,50 @@ def programme_participants(p: Deltagarprogram) -> Drawn | None:
         f"{_enumerate(parts)}. Totalt {formatting.format_integer(total_w)} kvinnor och "
         f"{formatting.format_integer(total_m)} män."
     )
-    return Drawn(png, "Deltagare per insats efter kön", alt, width)
+    return Bars(
+        title="Deltagare per insats efter kön", alt=alt, horizontal=True,
+        categories=tuple(_short(label) for label in labels),
+        series=(Series("Kvinnor", women, (LIGHT,) * n), Series("Män", men, (DARK,) * n)),
+        value_title=(f"Antal deltagare (totalt {formatting.format_integer(total_w)} kvinnor och "
+                     f"{formatting.format_integer(total_m)} män)"),
+        width_cm=_FULL_WIDTH_CM, height_cm=height,
+        category_pt=max(5.0, min(_SMALL_PT, row_pt * 0.5)),
+        label_pt=max(5.0, min(_SMALL_PT, row_pt * 0.45)))
+
+
+def programme_participants(p: Deltagarprogram) -> Drawn | None:
+    """Participants by gender per effort of a participant programme: two bars per effort."""
+    bars = programme_participants_bars(p)
+    if bars is None:
+        return None
+    women, men = ([float(v) for v in s.values] for s in bars.series)
+    n = len(bars.categories)
+    bar = 0.38
+    with _style():
+        fig = _figure(bars.width_cm, bars.height_cm)
+        ax = fig.add_subplot()
+        ys = list(range(n))
+        _bars(ax, True, [y - bar / 2 for y in ys], women, bar, _LIGHT, bars.series[0].name)
+        _bars(ax, True, [y + bar / 2 for y in ys], men, bar, _DARK, bars.series[1].name)
+        ax.set_yticks(ys, list(bars.categories), fontsize=bars.category_pt)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0, max(*women, *men, 1))
+        ax.xaxis.set_major_formatter(_formatter())
+        ax.xaxis.set_major_locator(_locator(6))
+        ax.grid(axis="x")
+        ax.set_xlabel(bars.value_title, fontsize=_SMALL_PT)
+        texts = [
+            ax.annotate(formatting.format_integer(value), (value, y + offset), xytext=(3, 0),
+                        textcoords="offset points", va="center", ha="left",
+                        fontsize=bars.label_pt, bbox=_LABEL_BOX)
+            for y, w, m in zip(ys, bars.series[0].values, bars.series[1].values, strict=True)
+            for value, offset in ((w, -bar / 2), (m, bar / 2))
+        ]
+        fig.legend(loc="outside upper center", ncols=2, handlelength=2.4, handleheight=1.2)
+        _fit_right(fig, ax, texts)
+        png = _png(fig)
+    return Drawn(png, bars.title, bars.alt, bars.width_cm)
 
 
 def _locator(nbins: int, integer: bool = True) -> Any:
@@ -401,58 +489,33 @@ def _locator(nbins: int, integer: bool = True) -> Any:
     return MaxNLocator(nbins=nbins, integer=integer, min_n_ticks=2)
 
 
-def employees(e: Effekt) -> Drawn | None:
+def _shown(e: Effekt) -> tuple[list[Foretag], bool]:
+    """The companies the employee chart shows, and whether they are a selection."""
+    companies = list(e.foretag)
+    if len(companies) <= MAX_COMPANIES:
+        return companies, False
+    ranked = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))
+    return [c for _, c in ranked[:SELECTION_SIZE]], True
+
+
+def _employee_rows(n: int) -> tuple[float, float]:
+    """The employee chart's height for n companies, and the points of one company's row."""
+    # Rows of 0.5 cm until the chart would pass the height of a page; then they get thinner.
+    frame_cm = 2.6
+    height = min(frame_cm + 0.5 * n, _MAX_HEIGHT_CM)
+    return height, (height - frame_cm) / n / _CM * 72
+
+
+def employees_bars(e: Effekt) -> Bars | None:
+    """Employees per company before and after: two bars per company (a selection if many)."""
     companies = list(e.foretag)
     if not companies:
         return None
     total = len(companies)
-    selection = total > MAX_COMPANIES
-    if selection:
-        ranked = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))
-        shown: list[Foretag] = [c for _, c in ranked[:SELECTION_SIZE]]
-    else:
-        shown = companies
+    shown, selection = _shown(e)
     before, after = e.tabell.fore, e.tabell.efter
     n = len(shown)
-    # Rows of 0.5 cm until the chart would pass the height of a page; then they get thinner.
-    frame_cm = 2.6
-    height = min(frame_cm + 0.5 * n, _MAX_HEIGHT_CM)
-    row_pt = (height - frame_cm) / n / _CM * 72
-    name_pt = max(5.0, min(_SMALL_PT, row_pt * 0.62))
-    fore = [float(c.anstallda_fore) for c in shown]
-    efter = [float(c.anstallda_efter) for c in shown]
-    bar = 0.38
-    width = _FULL_WIDTH_CM
-    with _style():
-        fig = _figure(width, height)
-        ax = fig.add_subplot()
-        ys = list(range(n))
-        _bars(ax, True, [y - bar / 2 for y in ys], fore, bar, _LIGHT, before)
-        _bars(ax, True, [y + bar / 2 for y in ys], efter, bar, _DARK, after)
-        ax.set_yticks(ys, [_short(c.namn) for c in shown], fontsize=name_pt)
-        ax.tick_params(axis="y", length=0)
-        ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xlim(0, max(max(fore), max(efter), 1.0))
-        ax.xaxis.set_major_formatter(_formatter())
-        ax.xaxis.set_major_locator(_locator(8))
-        ax.xaxis.set_ticks_position("both")
-        ax.tick_params(axis="x", top=True, labeltop=True)
-        ax.grid(axis="x")
-        ax.set_xlabel(f"Antal anställda (talen vid staplarna: {before} → {after})",
-                      fontsize=_SMALL_PT)
-        label_pt = max(5.0, min(_SMALL_PT, row_pt * 0.62))
-        texts = [
-            ax.annotate(
-                f"{formatting.format_decimal(c.anstallda_fore)} → "
-                f"{formatting.format_decimal(c.anstallda_efter)}",
-                (max(f, a), y), xytext=(4, 0), textcoords="offset points",
-                va="center", ha="left", fontsize=label_pt, bbox=_LABEL_BOX,
-            )
-            for y, c, f, a in zip(ys, shown, fore, efter, strict=True)
-        ]
-        fig.legend(loc="outside upper center", ncols=2, handlelength=2.4, handleheight=1.2)
-        _fit_right(fig, ax, texts)
-        png = _png(fig)
+    height, row_pt = _employee_rows(n)
     sum_before = sum((c.anstallda_fore for c in companies), Decimal(0))
     sum_after = sum((c.anstallda_efter for c in companies), Decimal(0))
     top = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))[:3]
@@ -482,18 +545,91 @@ def employees(e: Effekt) -> Drawn | None:
     )
     if grew:
         alt += f" Störst ökning: {_enumerate(grew)}."
-    return Drawn(png, title, alt, width)
+    size = max(5.0, min(_SMALL_PT, row_pt * 0.62))
+    return Bars(
+        title=title, alt=alt, horizontal=True,
+        categories=tuple(_short(c.namn) for c in shown),
+        series=(Series(before, tuple(c.anstallda_fore for c in shown), (LIGHT,) * n),
+                Series(after, tuple(c.anstallda_efter for c in shown), (DARK,) * n)),
+        value_title="Antal anställda", width_cm=_FULL_WIDTH_CM, height_cm=height,
+        category_pt=size, label_pt=size)
 
 
-def budget(e: Ekonomi) -> Drawn | None:
-    if e.budget <= 0 and e.utfall <= 0:
+def employees(e: Effekt) -> Drawn | None:
+    bars = employees_bars(e)
+    if bars is None:
         return None
+    shown, _ = _shown(e)
+    before, after = (s.name for s in bars.series)
+    n = len(shown)
+    fore = [float(c.anstallda_fore) for c in shown]
+    efter = [float(c.anstallda_efter) for c in shown]
+    bar = 0.38
+    with _style():
+        fig = _figure(bars.width_cm, bars.height_cm)
+        ax = fig.add_subplot()
+        ys = list(range(n))
+        _bars(ax, True, [y - bar / 2 for y in ys], fore, bar, _LIGHT, before)
+        _bars(ax, True, [y + bar / 2 for y in ys], efter, bar, _DARK, after)
+        ax.set_yticks(ys, list(bars.categories), fontsize=bars.category_pt)
+        ax.tick_params(axis="y", length=0)
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0, max(max(fore), max(efter), 1.0))
+        ax.xaxis.set_major_formatter(_formatter())
+        ax.xaxis.set_major_locator(_locator(8))
+        ax.xaxis.set_ticks_position("both")
+        ax.tick_params(axis="x", top=True, labeltop=True)
+        ax.grid(axis="x")
+        ax.set_xlabel(f"Antal anställda (talen vid staplarna: {before} → {after})",
+                      fontsize=_SMALL_PT)
+        texts = [
+            ax.annotate(
+                f"{formatting.format_decimal(c.anstallda_fore)} → "
+                f"{formatting.format_decimal(c.anstallda_efter)}",
+                (max(f, a), y), xytext=(4, 0), textcoords="offset points",
+                va="center", ha="left", fontsize=bars.label_pt, bbox=_LABEL_BOX,
+            )
+            for y, c, f, a in zip(ys, shown, fore, efter, strict=True)
+        ]
+        fig.legend(loc="outside upper center", ncols=2, handlelength=2.4, handleheight=1.2)
+        _fit_right(fig, ax, texts)
+        png = _png(fig)
+    return Drawn(png, bars.title, bars.alt, bars.width_cm)
+
+
+def _budget_difference(e: Ekonomi) -> tuple[int, str, str]:
+    """The difference budget − outcome, its amount in words, and 'under/över budget'."""
     difference = e.budget - e.utfall
     amount = formatting.format_amount(abs(difference))
     direction = "under budget" if difference > 0 else "över budget"
-    width = _HALF_WIDTH_CM
+    return difference, amount, direction
+
+
+def budget_bars(e: Ekonomi) -> Bars | None:
+    """Budget and outcome side by side, the difference said under them."""
+    if e.budget <= 0 and e.utfall <= 0:
+        return None
+    difference, amount, direction = _budget_difference(e)
+    outcome = f"{amount} {direction}" if difference else "lika med budget"
+    alt = (
+        "Stapeldiagram som jämför budget och utfall: budgeten var "
+        f"{formatting.format_amount(e.budget)} och utfallet {formatting.format_amount(e.utfall)}, "
+        f"det vill säga {outcome}."
+    )
+    return Bars(
+        title="Budget och utfall", alt=alt, horizontal=False, categories=("Budget", "Utfall"),
+        series=(Series("Kronor", (e.budget, e.utfall), (LIGHT, DARK)),),
+        value_title="Kronor", width_cm=_HALF_WIDTH_CM, height_cm=8.0, unit=" kr",
+        category_title=f"Utfallet är {outcome}")
+
+
+def budget(e: Ekonomi) -> Drawn | None:
+    bars = budget_bars(e)
+    if bars is None:
+        return None
+    difference, amount, direction = _budget_difference(e)
     with _style():
-        fig = _figure(width, 8.0)
+        fig = _figure(bars.width_cm, bars.height_cm)
         ax = fig.add_subplot()
         _bars(ax, False, [0], [e.budget], 0.55, _LIGHT)
         _bars(ax, False, [1], [e.utfall], 0.55, _DARK)
@@ -510,7 +646,7 @@ def budget(e: Ekonomi) -> Drawn | None:
         ax.yaxis.set_major_formatter(_formatter())
         ax.yaxis.set_major_locator(_locator(5))
         ax.grid(axis="y")
-        ax.set_ylabel("Kronor", fontsize=_SMALL_PT)
+        ax.set_ylabel(bars.value_title, fontsize=_SMALL_PT)
         arrow_x = 1.45
         if difference:
             low, high = sorted((e.budget, e.utfall))
@@ -530,41 +666,53 @@ def budget(e: Ekonomi) -> Drawn | None:
             ax.annotate("Utfallet är lika\nmed budget", (1.0, 0.97), xycoords="axes fraction",
                         ha="right", va="top", fontsize=_TEXT_PT)
         png = _png(fig)
-    outcome = f"{amount} {direction}" if difference else "lika med budget"
-    alt = (
-        "Stapeldiagram som jämför budget och utfall: budgeten var "
-        f"{formatting.format_amount(e.budget)} och utfallet {formatting.format_amount(e.utfall)}, "
-        f"det vill säga {outcome}."
-    )
-    return Drawn(png, "Budget och utfall", alt, width)
+    return Drawn(png, bars.title, bars.alt, bars.width_cm)
 
 
-def costs(e: Ekonomi) -> Drawn | None:
+def costs_bars(e: Ekonomi) -> Bars | None:
+    """The costs per category: one bar each, labelled with its amount and share of the sum."""
     posts = list(e.kostnader)
     total = sum(p.belopp for p in posts)
     if not posts or total <= 0:
         return None
-    labels = [
-        f"{formatting.format_amount(p.belopp)} "
-        f"({formatting.format_percent(_share(p.belopp, total), decimals=1)})"
-        for p in posts
-    ]
+    notes = tuple(f"({formatting.format_percent(_share(p.belopp, total), decimals=1)})"
+                  for p in posts)
+    parts = [f"{p.kategori} {formatting.format_amount(p.belopp)} {note}"
+             for p, note in zip(posts, notes, strict=True)]
+    alt = (
+        "Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
+        f"summan {formatting.format_amount(total)}: {_enumerate(parts)}."
+    )
     n = len(posts)
-    height = min(2.2 + 0.9 * n, _MAX_HEIGHT_CM)
-    width = _FULL_WIDTH_CM
+    return Bars(
+        title="Kostnader per kostnadsslag", alt=alt, horizontal=True,
+        categories=tuple(_short(p.kategori) for p in posts),
+        series=(Series("Kronor", tuple(p.belopp for p in posts), (SINGLE,) * n, notes),),
+        value_title="Kronor", width_cm=_FULL_WIDTH_CM, height_cm=min(2.2 + 0.9 * n, _MAX_HEIGHT_CM),
+        unit=" kr")
+
+
+def costs(e: Ekonomi) -> Drawn | None:
+    bars = costs_bars(e)
+    if bars is None:
+        return None
+    posts = list(e.kostnader)
+    labels = [f"{formatting.format_amount(p.belopp)} {note}"
+              for p, note in zip(posts, bars.series[0].notes or (), strict=True)]
+    n = len(posts)
     with _style():
-        fig = _figure(width, height)
+        fig = _figure(bars.width_cm, bars.height_cm)
         ax = fig.add_subplot()
         ys = list(range(n))
         _bars(ax, True, ys, [p.belopp for p in posts], 0.6, _SINGLE)
-        ax.set_yticks(ys, [_short(p.kategori) for p in posts], fontsize=_TEXT_PT)
+        ax.set_yticks(ys, list(bars.categories), fontsize=_TEXT_PT)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(n - 0.4, -0.6)
         ax.set_xlim(0, max(p.belopp for p in posts))
         ax.xaxis.set_major_formatter(_formatter())
         ax.xaxis.set_major_locator(_locator(4))
         ax.grid(axis="x")
-        ax.set_xlabel("Kronor", fontsize=_SMALL_PT)
+        ax.set_xlabel(bars.value_title, fontsize=_SMALL_PT)
         texts = [
             ax.annotate(text, (p.belopp, y), xytext=(4, 0), textcoords="offset points",
                         va="center", ha="left", fontsize=_TEXT_PT, bbox=_LABEL_BOX)
@@ -572,12 +720,7 @@ def costs(e: Ekonomi) -> Drawn | None:
         ]
         _fit_right(fig, ax, texts)
         png = _png(fig)
-    parts = [f"{p.kategori} {text}" for p, text in zip(posts, labels, strict=True)]
-    alt = (
-        "Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
-        f"summan {formatting.format_amount(total)}: {_enumerate(parts)}."
-    )
-    return Drawn(png, "Kostnader per kostnadsslag", alt, width)
+    return Drawn(png, bars.title, bars.alt, bars.width_cm)
 
 
 # --------------------------------------------------------------------------------------------
