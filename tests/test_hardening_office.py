@@ -158,6 +158,28 @@ def run_processes(marker: str) -> dict[int, str]:
     return found
 
 
+PARAGRAPH = ("Projektet arbetade med företag i hela regionen; stycket upprepas för att göra "
+             "rapporten lång, så att LibreOffice har mycket att göra. ") * 6
+
+
+def long_reports(folder: Path, copies: int) -> list[Path]:
+    """Data files of about 230 pages each, from a new report's skeleton: one LibreOffice run
+    for them works for many seconds — well past the 5 s, had it outlived slutrapport."""
+    import yaml
+
+    from slutrapport.scaffold import write_new
+
+    skeleton = folder / "skelett.yaml"
+    write_new(skeleton, None)
+    data = yaml.safe_load(skeleton.read_text(encoding="utf-8"))
+    section = next(s for s in data["avsnitt"] if s["typ"] == "text")
+    section["text"] = "\n\n".join([PARAGRAPH] * 1500)
+    files = [folder / f"rapport{i}.yaml" for i in range(copies)]
+    for file in files:
+        file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return files
+
+
 def single_instance_socket(profile_url: str) -> str:
     """The socket LibreOffice makes in /tmp for a profile: an MD5 of its URL (UTF-16), in hex
     without leading zeros, as LibreOffice's desktop module names it."""
@@ -181,11 +203,7 @@ def test_killing_slutrapport_leaves_no_libreoffice_and_no_folder_after_5_seconds
     run_tmp = tmp_path / "tmp"
     run_tmp.mkdir()
     env = {**os.environ, "TMPDIR": str(run_tmp)}
-    # thirty reports for one LibreOffice: it would work well past the 5 s, had it outlived us
-    files = []
-    for i in range(30):
-        files.append(tmp_path / f"rapport{i}.yaml")
-        files[-1].write_bytes(slutrapport.example_path().read_bytes())
+    files = long_reports(tmp_path, 4)
     child = subprocess.Popen(
         [sys.executable, "-c", "from slutrapport.cli import main; main()", "render",
          *map(str, files), "-o", str(tmp_path / "ut"), "--to", "pdf", "-q"],

@@ -476,8 +476,11 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_read_no_further(
 
 @pytest.fixture
 def data_file(tmp_path: Path) -> Path:
+    """A data file of one's own: a new report's skeleton, which loads wherever it lies."""
+    from slutrapport.scaffold import write_new
+
     path = tmp_path / "rapport.yaml"
-    path.write_bytes(slutrapport.example_path("lappland20").read_bytes())
+    write_new(path, None)
     return path
 
 
