@@ -472,6 +472,26 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_read_no_further(
     assert earlier.read_bytes() == b"den tidigare rapporten"
 
 
+@pytest.mark.parametrize(("room", "why"), [
+    (100_000_000, "mallens del word/document.xml blir större uppackad än gränsen 1 MB för en "
+                  "del"),  # the limit for a part, set to 1 000 bytes here
+    (10, "mallens delar blir tillsammans större uppackade än gränsen 250 MB"),
+])
+def test_what_is_read_is_counted_whatever_the_zip_declares(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, room: int, why: str
+) -> None:
+    """Should a part unpack to more than its declared size, the count stops the read at the
+    limit: for the part (here 1 kB) or for what is left of the total (here 10 bytes)."""
+    from slutrapport import _safety
+
+    template = make_template(tmp_path, "Text")
+    monkeypatch.setattr(_safety, "MAX_PART_BYTES", 1000)
+    with zipfile.ZipFile(template) as archive, pytest.raises(TemplateError) as refused:
+        _safety._read(archive, archive.getinfo("word/document.xml"), template, room)
+    monkeypatch.undo()
+    assert str(refused.value) == f"{template}: {why}; mallen används inte"
+
+
 # --- outputs that must not be written over -----------------------------------------------------
 
 @pytest.fixture

@@ -145,15 +145,16 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, room: int
 
 
 def _too_big(path: Path, name: str, size: int | None, *, total: bool) -> TemplateError:
+    """The refusal of a part (or all parts) too big unpacked; size None: counted, not declared."""
+    limit = _megabytes(MAX_TEMPLATE_BYTES if total else MAX_PART_BYTES)
     if total:
-        told = f"{_megabytes(size)}" if size is not None else "mer än så"
-        return TemplateError(
-            f"{path}: mallens delar blir tillsammans {told} uppackade, mer än gränsen "
-            f"{_megabytes(MAX_TEMPLATE_BYTES)}; mallen används inte")
-    told = f"{_megabytes(size)}" if size is not None else f"mer än {_megabytes(MAX_PART_BYTES)}"
+        told = (f"blir tillsammans {_megabytes(size)} uppackade, mer än" if size is not None
+                else "blir tillsammans större uppackade än")
+        return TemplateError(f"{path}: mallens delar {told} gränsen {limit}; mallen används inte")
+    told = (f"blir {_megabytes(size)} uppackad, mer än" if size is not None
+            else "blir större uppackad än")
     return TemplateError(
-        f"{path}: mallens del {name} blir {told} uppackad, mer än gränsen "
-        f"{_megabytes(MAX_PART_BYTES)} för en del; mallen används inte")
+        f"{path}: mallens del {name} {told} gränsen {limit} för en del; mallen används inte")
 
 
 def _xml_parts(archive: zipfile.ZipFile, path: Path) -> tuple[set[str], set[str]]:
