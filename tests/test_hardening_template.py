@@ -576,6 +576,23 @@ def test_the_api_refuses_the_same_outputs(tmp_path: Path, data_file: Path, kind:
     assert _fingerprint(out) == before
 
 
+def test_the_standard_template_as_output_is_refused(
+    tmp_path: Path, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --template the standard template is protected too (here a copy stands in)."""
+    from slutrapport import rendering
+    from slutrapport.resources import default_template
+
+    standard = tmp_path / "standard.docx"
+    standard.write_bytes(default_template().read_bytes())
+    monkeypatch.setattr(rendering, "default_template", lambda: standard)
+    with pytest.raises(OutputError) as refused:
+        render(slutrapport.load(data_file), standard, contents=False, charts=False)
+    assert str(refused.value) == (f"{standard}: är samma fil som mallen {standard} och skrivs "
+                                  "inte över; välj ett annat namn för utfilen")
+    assert standard.read_bytes() == default_template().read_bytes()
+
+
 def test_a_folder_as_the_output_file_is_refused(tmp_path: Path, data_file: Path) -> None:
     """render() to a path that is a folder: OutputError naming it; the folder stays empty."""
     folder = tmp_path / "utdata.docx"

@@ -661,11 +661,11 @@ def render_many(
 
 def _protected(reports: Sequence[Slutrapport],
                template: str | Path | None) -> list[tuple[str, str | Path]]:
-    """The files an output must not be: each report's data file and the template."""
+    """The files an output must not be: each report's data file and the template (also the
+    standard template, which lives among the installed package's files)."""
     protect: list[tuple[str, str | Path]] = [
         ("datafilen", r.source) for r in reports if r.source is not None]
-    if template is not None:
-        protect.append(("mallen", template))
+    protect.append(("mallen", template if template is not None else default_template()))
     return protect
 
 
