@@ -13,10 +13,11 @@ financing — each with
   categories and the financiers, each referring to a column of the workbook's sheet ``Listor``.
 
 :func:`lists_from_report` takes the lists from a report (``--from``): area ids and headings,
-municipality ids and names, cost categories and financiers. Without a report the ``Listor`` sheet
-has the titles only and the drop-downs refer to its first :data:`FILL_ROWS` rows, so a name added
-there appears in the list. :func:`register_block` is the ``register:`` block to put in the report
-(the report file itself is never changed).
+municipalities' names (the reader takes a name for the municipality's id), cost categories and
+financiers. Without a report the ``Listor`` sheet has the titles only and the drop-downs refer to
+its first :data:`FILL_ROWS` rows, so a name added there appears in the list.
+:func:`register_block` is the ``register:`` block to put in the report (the report file itself
+is never changed).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class Register:
 @dataclass(frozen=True)
 class Choice:
     """One entry of a drop-down list: the value that goes in the register cell, and what it
-    stands for in the report (an area's heading, a municipality's name), if anything else."""
+    stands for in the report (an area's heading), if anything else."""
 
     value: str
     means: str = ""
@@ -125,14 +126,16 @@ class Lists:
 
 
 _AREA_PROMPT = "Aktivitetsområdets id (listan står på bladet Listor)."
-_MUNICIPALITY_PROMPT = "Kommunen (listan står på bladet Listor)."
+_MUNICIPALITY_PROMPT = "Kommunen som rapporten namnger den (listan står på bladet Listor)."
 
 REGISTERS: tuple[Register, ...] = (
     Register("aktivitetslogg", "aktivitetslogg.xlsx", "Logg", (
         Column("datum", "Datum", 12, "date", prompt="Dagen då aktiviteten hölls."),
         Column("omrade", "Område", 30, "list", "omrade", _AREA_PROMPT),
         Column("kommun", "Kommun", 16, "list", "kommun", _MUNICIPALITY_PROMPT),
-        Column("aktivitet", "Aktivitet", 48, prompt="Vad som gjordes (fri text)."),
+        Column("aktivitet", "Aktivitet", 40, prompt="Vad som gjordes (fri text)."),
+        Column("foretag", "Företag", 28,
+               prompt="Företaget som besöktes eller deltog, om det var ett (fri text)."),
         Column("kvinnor", "Kvinnor", 10, "count", prompt="Antal kvinnor som deltog."),
         Column("man", "Män", 10, "count", prompt="Antal män som deltog."),
     ), "en rad per aktivitet (tillfälle) med deltagarna räknade som kvinnor och män"),
@@ -171,7 +174,7 @@ REGISTERS: tuple[Register, ...] = (
 # The Listor sheet: per list, the title of the value column and of the column beside it.
 _LIST_TITLES: dict[ListName, tuple[str, str]] = {
     "omrade": ("Område", "Rubrik i rapporten"),
-    "kommun": ("Kommun", "Namn i rapporten"),
+    "kommun": ("Kommun", ""),
     "kategori": ("Kategori", ""),
     "finansiar": ("Finansiär", ""),
 }
@@ -189,19 +192,18 @@ _HEADER_FILL = "D9E2F3"
 
 def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None) -> Lists:
     """The drop-down lists from a report: its activity areas (id and heading), municipalities
-    (id and name), cost categories and financiers, and its period for the dates.
+    (names), cost categories and financiers, and its period for the dates.
 
     An area's id is the one ``register.omraden`` maps to its heading, else the area's own
     ``id``, else one made from the heading (:func:`area_id`). An activity section with a count of
     its own (NIS 6.0's ``Samverkan Umeå``) is an area too, with the section's id. ``raw`` is the
     report file's data as read (for its ``register:`` block).
     """
-    from slutrapport.kinds import date_bounds, slug
+    from slutrapport.kinds import date_bounds
     from slutrapport.kinds.aktiviteter import Aktiviteter
 
     block = _mapping((raw or {}).get("register"))
     given_areas = {_key(h): str(i) for i, h in _mapping(block.get("omraden")).items()}
-    given_municipalities = {_key(n): str(i) for i, n in _mapping(block.get("kommuner")).items()}
     areas: list[Choice] = []
     in_report: set[str] = set()
     taken: set[str] = set()
@@ -219,8 +221,7 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
             add(section.rubrik, section.id)
         for area in section.omraden:
             add(area.rubrik, getattr(area, "id", None))
-    municipalities = tuple(Choice(given_municipalities.get(_key(n)) or slug(n), n)
-                           for n in report.projekt.kommuner)
+    municipalities = tuple(Choice(n) for n in report.projekt.kommuner)
     categories: list[str] = []
     financiers: list[str] = list(report.projekt.finansiarer)
     from slutrapport.kinds.ekonomi import Ekonomi
@@ -534,15 +535,8 @@ def register_block(folder: str | Path, lists: Lists | None = None, *,
         lines.append("  omraden:" if "omraden" not in have else "  omraden:    # lägg till:")
         lines += [f"    {c.value}: {_yaml_str(c.means)}" for c in areas]
     elif not lists.omrade and "omraden" not in have:
-        lines += ["  omraden:    # områdets id i registren -> områdets rubrik i rapporten",
-                  "    # foretagsbesok: \"Uppsökande verksamhet hos företag\""]
-    from slutrapport.kinds import slug
-
-    odd = [c for c in lists.kommun if c.value != slug(c.means)
-           and c.value not in _mapping(have.get("kommuner"))]
-    if odd:
-        lines.append("  kommuner:")
-        lines += [f"    {c.value}: {_yaml_str(c.means)}" for c in odd]
+        lines += ["  # omraden:    # områdets id i registren: områdets rubrik i rapporten",
+                  "  #   foretagsbesok: \"Uppsökande verksamhet hos företag\""]
     return "" if len(lines) == 1 else "\n".join(lines) + "\n"
 
 
