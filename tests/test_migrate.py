@@ -299,3 +299,21 @@ def test_other_indentations_migrate_to_the_same_data(
     assert (without_line(check(slutrapport.load(out))),
             comment_lines(out.read_text(encoding="utf-8"))) == (
         without_line(NIS_FINDINGS), comment_lines(text.getvalue()))
+
+
+def test_a_section_written_as_braces_over_lines_goes_through_a_yaml_round_trip(
+    tmp_path: Path,
+) -> None:
+    """'{…}' over two lines can't move line by line; the round trip gives the same data."""
+    source = tmp_path / "klamrar.yaml"
+    source.write_text("# Litet projekt\n"
+                      "projekt: {namn: X, kortnamn: X, period: {fran: 2019, till: 2022}}\n"
+                      "ekonomi: {budget: 1,\n"
+                      "          utfall: 1}\n", encoding="utf-8")
+    out = tmp_path / "ut.yaml"
+    assert run("migrate", source, "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8") == (
+        "# Litet projekt\n"
+        "projekt: {namn: X, kortnamn: X, period: {fran: 2019, till: 2022}}\n"
+        "avsnitt:\n"
+        "  - {typ: ekonomi, id: ekonomi, budget: 1, utfall: 1}\n")

@@ -97,8 +97,13 @@ def _migrate(text: str, source: str) -> str | None:
         except _CannotRewrite as exc:
             attempts.append(exc.reason)
             continue
+        try:
+            same = _same(_safe_load(out, source), expected)
+        except InputError:
+            attempts.append("resultatet gick inte att läsa som YAML")
+            continue
         lost = _lost(comments, _comments(out))
-        if _same(_safe_load(out, source), expected) and not lost:
+        if same and not lost:
             return out.replace("\n", newline)
         attempts.append(f"kommentaren '{lost[0]}' skulle försvinna" if lost
                         else "datat blev inte detsamma")
