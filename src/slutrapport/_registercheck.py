@@ -394,15 +394,18 @@ def register_findings(report: Slutrapport, registers: Registers | None = None) -
     """The registers' problems and every stated figure that disagrees with them.
 
     Nothing is read when the report names no registers; ``registers`` read beforehand are used
-    as they are.
+    as they are. A report built in code (not loaded from a file) has no folder for its
+    registers: they are compared only when given.
     """
     if report.register is None:
         return
     yield from _section_problems(report)
     if registers is None:
+        if report.source is None:
+            return
         registers = read_registers(report)
     for p in registers.problem:
-        yield (p.code, p.severity, ("register", p.source), p.message, None, p.row)
+        yield (p.code, p.severity, ("register", p.source), p.message, None, None)
     for fig in figures(report, registers):
         if not fig.agrees():
             counted: Any = fig.counted

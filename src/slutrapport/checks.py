@@ -134,7 +134,8 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
 
     A report that names registers (``register:``) is compared with them (``register-*``): they
     are read relative to the report file, unless ``registers`` (from
-    :func:`~slutrapport.registers.read_registers`) are given. A register that can't be read at
+    :func:`~slutrapport.registers.read_registers`) are given; a report built in code, not
+    loaded from a file, is compared only with registers given. A register that can't be read at
     all raises :class:`~slutrapport.errors.InputError`. Nothing is read for a report that names
     none.
     """

@@ -941,7 +941,7 @@ class _Reader:
                                  if c in second)
                 self.note("register-rubrik", "error",
                           f"{sheet.place(0)}–2: rubriken står på två rader ({span} står på rad 2); "
-                          "en register ska ha en enda rubrikrad, på rad 1. Registret lästes med "
+                          "ett register ska ha en enda rubrikrad, på rad 1. Registret lästes med "
                           "båda raderna som rubrik och data från rad 3.", 0)
                 found, start, missing = combined, 2, []
         for m in merged_header:
