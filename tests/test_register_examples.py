@@ -249,3 +249,55 @@ def test_the_financing_register_sums_to_the_report_s_rows(
     assert finansiering_per_finansiar(registers.finansiering) == {
         f.finansiar: f.belopp for f in economy.finansiering}
     assert all(isinstance(f.datum, dt.date) for f in registers.finansiering)
+
+
+def test_check_with_nis_registers_points_at_the_published_errors_row_by_row(
+        tmp_path: Path) -> None:
+    """`check` on NIS 6.0 with its registers: the company row and the total from the company
+    register, the outcome from the ledger, and how many rows each register had."""
+    from slutrapport.checks import check
+
+    findings = check(load(with_registers("nis60", tmp_path)))
+    assert [(f.code, f.severity, f.path, f.message) for f in findings
+            if f.code.startswith("register-")] == [
+        ("register-foretag", "error", "program_for_tillvaxt.effekt.foretag[18].okning",
+         "Norrlands fruktvin, ökning: 1 angivet, företagsregistret har 0 (blad Foretag, rad 20)."),
+        ("register-foretag", "error", "program_for_tillvaxt.effekt.summa.okning",
+         "Summa antal anställda (Ökning): 43,5 angivet, företagsregistret har 42,5 (blad Foretag, "
+         "rad 2–33)."),
+        ("register-kostnad", "error", "ekonomi.utfall",
+         "Utfall: 15\u00a0470\u00a0690\u00a0kr angivet, huvudboken har "
+         "15\u00a0470\u00a0694\u00a0kr (rad 2–589)."),
+        ("register-rader", "info", "register.aktivitetslogg",
+         "aktivitetsloggen (aktivitetslogg.xlsx, blad Logg): 928 rader lästa, 0 räknades inte."),
+        ("register-rader", "info", "register.foretag",
+         "företagsregistret (foretag.xlsx, blad Foretag): 32 rader lästa, 0 räknades inte."),
+        ("register-rader", "info", "register.kostnader",
+         "huvudboken (huvudbok.csv): 588 rader lästa, 0 räknades inte."),
+        ("register-rader", "info", "register.finansiering",
+         "finansieringsregistret (finansiering.xlsx, blad Finansiering): 31 rader lästa, 0 "
+         "räknades inte."),
+    ]
+
+
+def test_after_fill_nis_agrees_with_its_registers(tmp_path: Path) -> None:
+    """`fill` on a copy of NIS 6.0 with its registers: `check` then finds no error, and from the
+    registers only how many rows each had."""
+    from slutrapport.checks import check
+    from slutrapport.fill import fill_file
+
+    report = with_registers("nis60", tmp_path)
+    fill_file(report)
+    findings = check(load(report))
+    assert ([f.code for f in findings if f.severity == "error"],
+            sorted({f.code for f in findings if f.code.startswith("register-")})) == (
+        [], ["register-rader"])
+
+
+def test_check_with_the_lappland_registers_adds_only_the_row_counts(tmp_path: Path) -> None:
+    """Lappland 2.0 agrees with its registers: they add only how many rows each had."""
+    from slutrapport.checks import check
+
+    findings = check(load(with_registers("lappland20", tmp_path)))
+    assert [(f.code, f.severity) for f in findings if f.code.startswith("register-")] == [
+        ("register-rader", "info")] * 4
