@@ -194,7 +194,7 @@ def single_instance_socket(profile_url: str) -> str:
     (signal.SIGKILL, -signal.SIGKILL),
     (signal.SIGTERM, 128 + signal.SIGTERM),
     (signal.SIGHUP, 128 + signal.SIGHUP),
-    (signal.SIGINT, None),  # Ctrl-C: click says 'Avbrutet!'; the exit code is the CLI's concern
+    (signal.SIGINT, 130),  # Ctrl-C: 'Avbrutet.', the shell's 130 (never 1, 'errors found')
 ], ids=["SIGKILL", "SIGTERM", "SIGHUP", "Ctrl-C"])
 def test_killing_slutrapport_leaves_no_libreoffice_and_no_folder_after_5_seconds(
     tmp_path: Path, how: signal.Signals, code: int | None
@@ -260,5 +260,5 @@ def test_a_run_over_its_time_limit_leaves_no_process_and_no_folder(
     docx.write_bytes(render_bytes(slutrapport.load(LAPPLAND), charts=False))
     with pytest.raises(ConversionError) as refused:
         office.run_office([docx], [tmp_path / "r.pdf"], timeout=0.5)
-    assert str(refused.value) == "LibreOffice blev inte klart inom 0.5 sekunder och avbröts."
+    assert str(refused.value) == "LibreOffice blev inte klart inom 0,5 sekunder och avbröts."
     assert (run_processes(str(run_tmp)), list(run_tmp.iterdir())) == ({}, [])

@@ -71,8 +71,12 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Ctrl-C is the user's choice, not 'errors found' (1): the shell's 130, in Swedish
+            click.echo("\nAvbrutet.", err=True)
+            sys.exit(130)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
-                SystemExit, KeyboardInterrupt):
+                SystemExit):
             raise
         except Exception as exc:  # a bug of ours: say so plainly, the traceback only on request
             if "--debug" in sys.argv[1:]:

@@ -162,7 +162,8 @@ def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
             f"kontrollera installationen, t.ex. med 'soffice --headless --version'.")
     if kind == "no-answer":
         return OfficeStartError(
-            f"LibreOffice startade men svarade inte inom {payload.get('seconds')} sekunder.")
+            f"LibreOffice startade men svarade inte inom {_seconds(payload.get('seconds'))} "
+            "sekunder.")
     if kind == "open":
         return ConversionError("LibreOffice kunde inte öppna det skrivna dokumentet.")
     return ConversionError(f"LibreOffice misslyckades: {payload.get('detail') or 'okänt fel'}")
@@ -204,7 +205,7 @@ def _run_worker(python: str, soffice: str, run: Path, docx_files: Sequence[Path]
         _stop(process, keep, run)  # also on Ctrl-C, SIGTERM turned exception, any error
     if timed_out:
         raise ConversionError(
-            f"LibreOffice blev inte klart inom {timeout:g} sekunder och avbröts.")
+            f"LibreOffice blev inte klart inom {_seconds(timeout)} sekunder och avbröts.")
     if process.returncode != 0:
         detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["okänt fel"]
         raise ConversionError(f"LibreOffice misslyckades: {detail[0]}")
@@ -249,3 +250,15 @@ def _kill_group(pgid: int) -> None:
     """SIGKILL a process group, if anything of it is left."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
+
+
+def _seconds(value: object) -> str:
+    """Seconds the Swedish way: '0,5', '180'."""
+    from decimal import Decimal
+
+    from slutrapport.formatting import format_decimal
+
+    try:
+        return format_decimal(Decimal(str(value)), max_decimals=1)
+    except ArithmeticError:
+        return str(value)
