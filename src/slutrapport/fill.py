@@ -33,7 +33,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -221,7 +221,7 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
             for name, part in (("andel_kvinnor", d.kvinnor), ("andel_man", d.man_beraknat)):
                 stated = getattr(d, name)
                 if stated is not None:
-                    value = round_like(Decimal(part) / Decimal(d.totalt_beraknat) * 100, stated)
+                    value = _as_written(Decimal(part) / Decimal(d.totalt_beraknat) * 100, stated)
                     _maybe(plan, ("avsnitt", i, "deltagare", name), stated, value, "procent")
     chosen = chosen_section(new, "foretag")
     if chosen is not None and registers.usable("foretag"):
@@ -241,7 +241,7 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
                 _maybe(plan, (*base, "summa", name), stated, value, "anstallda")
         if eff.okning_procent is not None and fore:
             _maybe(plan, (*base, "okning_procent"), eff.okning_procent,
-                   round_like((efter - fore) / fore * 100, eff.okning_procent), "procent")
+                   _as_written((efter - fore) / fore * 100, eff.okning_procent), "procent")
     chosen = chosen_section(new, "ekonomi")
     if chosen is not None:
         i, economy = chosen
@@ -264,8 +264,22 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
 
 
 def _maybe(plan: _Plan, loc: Loc, stated: Any, value: Any, unit: Unit) -> None:
-    if Decimal(stated) != Decimal(value):
-        plan.set(loc, _plain(value), unit)
+    """Plan a dependent figure: only when it differs, and a share only when the checks would
+    find it off (a share stated 50 for 50,3 stays)."""
+    if unit == "procent":
+        if round_like(Decimal(value), Decimal(stated)) == Decimal(stated):
+            return
+    elif Decimal(stated) == Decimal(value):
+        return
+    plan.set(loc, value if unit == "procent" else _plain(value), unit)
+
+
+def _as_written(value: Decimal, stated: Decimal) -> Decimal:
+    """A share rounded half-up to as many decimals as the stated one is written with (50.0 has
+    one, though it equals 50)."""
+    exponent = stated.as_tuple().exponent
+    places = min(max(-exponent, 0), 10) if isinstance(exponent, int) else 0
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def _indicators(old: Slutrapport, new: Slutrapport, plan: _Plan) -> None:
@@ -311,9 +325,9 @@ def _links(old: Slutrapport, new: Slutrapport, nodes: _Nodes,
         for source, target in replaced.items():
             found = nodes.find_all(loc, source)
             if not found:
-                left.append(f"{_shown_path(old, loc)}: talet {source} visar nu "
-                            f"{target}, men länken står inte så i filen (radbruten eller med "
-                            "specialtecken); ändra den själv.")
+                left.append(f"{_shown_path(old, loc)}: talet {' '.join(source.split())} "
+                            f"ska nu vara {' '.join(target.split())}, men länken står inte så "
+                            "i filen (radbruten eller med specialtecken); ändra den själv.")
                 continue
             edits += [(start, start + len(source), target) for start in found]
             new_text = new_text.replace(source, target)
@@ -414,7 +428,12 @@ def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 
 def _yaml_number(value: Any) -> str:
+    """A figure as YAML writes it: a whole number plainly, a share with the decimals it was
+    rounded to (50.0), a head count without trailing zeros (42.5)."""
     number = Decimal(value)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < 0 and number == number.to_integral_value():
+        return format(number, "f")
     if number == number.to_integral_value():
         return str(int(number))
     return format(number.normalize(), "f")
@@ -431,13 +450,15 @@ def _format(value: Any, unit: Unit) -> str:
     if unit == "kr":
         return format_amount(value)
     if unit == "procent":
-        return format_percent(value)
+        exponent = Decimal(value).as_tuple().exponent
+        places = min(-exponent, 10) if isinstance(exponent, int) and exponent < 0 else 0
+        return format_percent(value, decimals=places)
     if unit == "anstallda":
         return format_decimal(value, max_decimals=2)
     return format_integer(value)
 
 
-_SHOWN = re.compile(r"^(\s*)([+\-\u2212]?)(\d[\d\s\u00a0\u202f.]*?\d|\d)(?:,(\d+))?(.*)$", re.S)
+_SHOWN = re.compile(r"^(\s*)([+\-\u2212]?)(\d[\d\s\u00a0\u202f.]*\d|\d)(?:,(\d+))?(.*)$", re.S)
 
 
 def format_like(value: Decimal | int, shown: str) -> str:
