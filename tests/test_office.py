@@ -35,8 +35,8 @@ def nis() -> slutrapport.Slutrapport:
 
 
 def test_report_holds_four_charts_as_pictures_in_the_text(nis: slutrapport.Slutrapport) -> None:
-    """The default template places the four charts as inline pictures with alt text."""
-    data = render_bytes(nis)
+    """With diagram="bild" the default template places the four charts as inline pictures."""
+    data = render_bytes(nis, diagram="bild")
     document = parts(data)["word/document.xml"].decode("utf-8")
     assert document.count("<w:drawing>") == 4
     assert len(re.findall(r'<wp:docPr [^>]*descr="[^"]+"', document)) == 4
@@ -168,11 +168,11 @@ def test_import_and_help_load_neither_docxtpl_nor_matplotlib() -> None:
 
 
 def test_a_chart_drawn_once_is_read_back_without_matplotlib(tmp_path: Path) -> None:
-    """The second render of the same data reads its charts from the cache, byte for byte."""
+    """The second render of the same data reads its pictures from the cache, byte for byte."""
     code = (
         "import sys, slutrapport\n"
         "from slutrapport.rendering import render_bytes\n"
-        "data = render_bytes(slutrapport.load(slutrapport.example_path()))\n"
+        "data = render_bytes(slutrapport.load(slutrapport.example_path()), diagram='bild')\n"
         "sys.stdout.buffer.write(data)\n"
         "sys.stderr.write(str('matplotlib' in sys.modules))\n"
     )

@@ -324,6 +324,10 @@ class Series:
     """Each bar's fill: :data:`LIGHT`, :data:`DARK` or :data:`SINGLE`."""
     notes: tuple[str, ...] | None = None
     """Text after each bar's figure in its label (its share: ``(40,8 %)``), or None."""
+    prefixes: tuple[str, ...] | None = None
+    """Text before each bar's figure in its label (the figure before it: ``2,5 → ``), or None."""
+    unlabelled: tuple[int, ...] = ()
+    """The bars without a label (another series' label says their figures)."""
 
 
 @dataclass(frozen=True)
@@ -546,13 +550,20 @@ def employees_bars(e: Effekt) -> Bars | None:
     if grew:
         alt += f" Störst ökning: {_enumerate(grew)}."
     size = max(5.0, min(_SMALL_PT, row_pt * 0.62))
+    # One label a company, 'before → after' (as the axis title says), at the longer bar.
+    shrank = tuple(i for i, c in enumerate(shown) if c.anstallda_fore > c.anstallda_efter)
+    grown = tuple(i for i in range(n) if i not in shrank)
+    fore = Series(before, tuple(c.anstallda_fore for c in shown), (LIGHT,) * n,
+                  notes=tuple(f"→ {formatting.format_decimal(c.anstallda_efter)}"
+                              for c in shown), unlabelled=grown)
+    efter = Series(after, tuple(c.anstallda_efter for c in shown), (DARK,) * n,
+                   prefixes=tuple(f"{formatting.format_decimal(c.anstallda_fore)} → "
+                                  for c in shown), unlabelled=shrank)
     return Bars(
         title=title, alt=alt, horizontal=True,
-        categories=tuple(_short(c.namn) for c in shown),
-        series=(Series(before, tuple(c.anstallda_fore for c in shown), (LIGHT,) * n),
-                Series(after, tuple(c.anstallda_efter for c in shown), (DARK,) * n)),
-        value_title="Antal anställda", width_cm=_FULL_WIDTH_CM, height_cm=height,
-        category_pt=size, label_pt=size)
+        categories=tuple(_short(c.namn) for c in shown), series=(fore, efter),
+        value_title=f"Antal anställda (talen vid staplarna: {before} → {after})",
+        width_cm=_FULL_WIDTH_CM, height_cm=height, category_pt=size, label_pt=size)
 
 
 def employees(e: Effekt) -> Drawn | None:
@@ -580,8 +591,7 @@ def employees(e: Effekt) -> Drawn | None:
         ax.xaxis.set_ticks_position("both")
         ax.tick_params(axis="x", top=True, labeltop=True)
         ax.grid(axis="x")
-        ax.set_xlabel(f"Antal anställda (talen vid staplarna: {before} → {after})",
-                      fontsize=_SMALL_PT)
+        ax.set_xlabel(bars.value_title, fontsize=_SMALL_PT)
         texts = [
             ax.annotate(
                 f"{formatting.format_decimal(c.anstallda_fore)} → "

@@ -37,7 +37,7 @@ def _debug_option(fn: F) -> F:
 def _fail(exc: SlutrapportError, debug: bool) -> None:
     if debug:
         traceback.print_exception(exc)
-    click.echo(f"{type(exc).__name__}: {exc}", err=True)
+    click.echo(f"{exc.label}: {exc}", err=True)
     sys.exit(exc.exit_code)
 
 
@@ -272,6 +272,10 @@ def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
 @click.option("--no-contents", is_flag=True,
               help="Fyll inte i innehållsförteckningen med LibreOffice (Word fyller i den).")
 @click.option("--no-charts", is_flag=True, help="Utan diagram.")
+@click.option("--diagram", "diagram", type=click.Choice(["diagram", "bild"]), default="diagram",
+              show_default=True,
+              help="Diagrammen som Word-diagram med data att redigera (diagram) eller som bilder "
+                   "(bild).")
 @click.option("--timeout", type=str, default="180", callback=_seconds, metavar="SEKUNDER",
               show_default=True,
               help="Högsta tid för LibreOffice, i sekunder från 1 till 3\u00a0600.")
@@ -279,8 +283,8 @@ def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
 @_debug_option
 @_ended_by_signals()
 def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
-                   strict: bool, no_contents: bool, no_charts: bool, timeout: float, quiet: bool,
-                   debug: bool) -> None:
+                   strict: bool, no_contents: bool, no_charts: bool, diagram: str,
+                   timeout: float, quiet: bool, debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
     \b
@@ -341,8 +345,8 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ContentsNotFilledWarning)
             render_many(reports, outputs, template=template, strict=strict, findings=findings,
-                        contents=not no_contents, charts=not no_charts, timeout=timeout,
-                        formats=[kind] * len(files))
+                        contents=not no_contents, charts=not no_charts, diagram=diagram,
+                        timeout=timeout, formats=[kind] * len(files))
         for warning in caught:
             click.echo(f"Obs: {warning.message}", err=True)
     except SlutrapportError as exc:

@@ -161,11 +161,24 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
 
 
 CHART_KEYS = ("bild", "bildtext", "alt")
-"""What each ``<avsnitt>.diagram.<namn>`` holds: the picture, its caption and its alt text."""
+"""What each ``<avsnitt>.diagram.<namn>`` holds: the chart, its caption and its alt text."""
+
+DIAGRAM_FORMS = ("diagram", "bild")
+"""How charts are placed: as Word charts (``diagram``, the default) or as pictures (``bild``)."""
 
 
-def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, dict[str, Any]]:
-    """Each section's charts by section id and name, as images with captions."""
+def _document_font(tpl: Any) -> str | None:
+    """The typeface of the template's Normal style, for the text of its Word charts."""
+    try:
+        name = tpl.docx.styles["Normal"].font.name
+    except KeyError:
+        return None
+    return str(name) if name else None
+
+
+def _charts(tpl: Any, report: Slutrapport, wanted: bool,
+            diagram: str = "diagram") -> dict[str, dict[str, Any]]:
+    """Each section's charts by section id and name, with captions: Word charts or pictures."""
     from docx.shared import Cm
     from docxtpl import InlineImage
     from markupsafe import escape
@@ -173,7 +186,10 @@ def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, dict[str, 
     charts: dict[str, dict[str, Any]] = {}
     if not wanted:
         return charts
+    if diagram not in DIAGRAM_FORMS:
+        raise ValueError(f"diagram ska vara 'diagram' eller 'bild', inte {diagram!r}")
     from slutrapport.charts import make_charts
+    from slutrapport.wordcharts import NativeChart, Placed, make_native_charts
 
     class _Picture(InlineImage):  # type: ignore[misc]
         """An inline picture that carries its alt text (docPr/@descr) for screen readers."""
@@ -186,9 +202,12 @@ def _charts(tpl: Any, report: Slutrapport, wanted: bool) -> dict[str, dict[str, 
             xml: str = super()._insert_image()
             return xml.replace("<wp:docPr ", f'<wp:docPr descr="{escape(self.alt)}" ', 1)
 
-    for section, drawn in make_charts(report).items():
+    made = make_native_charts(report) if diagram == "diagram" else make_charts(report)
+    font = _document_font(tpl)
+    for section, drawn in made.items():
         for name, chart in drawn.items():
-            picture = _Picture(tpl, chart.png, chart.width_cm, chart.alt)
+            picture: Any = (Placed(tpl, chart, font) if isinstance(chart, NativeChart)
+                            else _Picture(tpl, chart.png, chart.width_cm, chart.alt))
             charts.setdefault(section, {})[name] = dict(
                 zip(CHART_KEYS, (picture, chart.bildtext, chart.alt), strict=True))
     return charts
@@ -200,10 +219,13 @@ def render_bytes(
     template: str | Path | None = None,
     extra: dict[str, Any] | None = None,
     charts: bool = True,
+    diagram: str = "diagram",
 ) -> bytes:
     """Render a report into .docx bytes with a template (the default one if None).
 
-    ``charts=False`` leaves the charts out (and does not import matplotlib).
+    ``charts=False`` leaves the charts out (and does not import matplotlib). The charts are
+    Word charts, their figures in an embedded workbook (``diagram="diagram"``), or pictures
+    (``diagram="bild"``).
     """
     from docxtpl import DocxTemplate
     from jinja2 import TemplateSyntaxError, UndefinedError
@@ -269,7 +291,7 @@ def render_bytes(
     except Exception as exc:  # docx/zip/lxml raise many kinds; all mean "not a Word file"
         raise TemplateError(f"{path}: mallen kan inte läsas som ett Word-dokument ({exc})") from exc
     context = build_context(
-        report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts), extra=extra)
+        report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts, diagram), extra=extra)
     from slutrapport._sandbox import BudgetExceeded, limits, time_limit
 
     try:
@@ -560,6 +582,7 @@ def render(
     findings: list[Finding] | None = None,
     contents: bool = True,
     charts: bool = True,
+    diagram: str = "diagram",
     timeout: float = 180,
 ) -> bytes:
     """Check and render a report; write it to output (atomically) if given; return the bytes.
@@ -568,12 +591,13 @@ def render(
     anything else is a .docx. With ``contents=True`` (the default) the table of contents is filled
     with page numbers by LibreOffice when it is installed; otherwise a
     :class:`ContentsNotFilledWarning` says Word will fill it on opening. ``charts=False`` leaves
-    the charts out. With ``strict=True`` findings with errors, or content left to fill in
-    (:data:`STRICT_CODES`), raise :class:`~slutrapport.errors.RefusedError` and nothing is written.
+    the charts out; ``diagram="bild"`` places them as pictures instead of Word charts. With
+    ``strict=True`` findings with errors, or content left to fill in (:data:`STRICT_CODES`),
+    raise :class:`~slutrapport.errors.RefusedError` and nothing is written.
     """
     return render_many([report], [output], template=template, strict=strict,
                        findings=[findings] if findings is not None else None,
-                       contents=contents, charts=charts, timeout=timeout)[0]
+                       contents=contents, charts=charts, diagram=diagram, timeout=timeout)[0]
 
 
 def render_many(
@@ -585,6 +609,7 @@ def render_many(
     findings: Sequence[list[Finding]] | None = None,
     contents: bool = True,
     charts: bool = True,
+    diagram: str = "diagram",
     timeout: float = 180,
     formats: Sequence[str] | None = None,
 ) -> list[bytes]:
@@ -610,7 +635,8 @@ def render_many(
     for out in outputs:  # at once, before any work: never the data, the template, a device …
         if out is not None:
             check_output(out, protect)
-    documents = [render_bytes(r, template=template, charts=charts) for r in reports]
+    documents = [render_bytes(r, template=template, charts=charts, diagram=diagram)
+                 for r in reports]
     wants_office = [k == "pdf" or contents for k in kinds]
     results: list[bytes] = list(documents)
     if any(wants_office):

@@ -1,0 +1,508 @@
+"""Charts as Word charts: a DrawingML chart part with its figures in an embedded workbook.
+
+Each chart the report draws (:mod:`slutrapport.charts`) becomes a real Word chart, which a reader
+can restyle in Word and whose figures "Redigera data" opens. It is made from the same facts as
+the picture (:class:`~slutrapport.charts.Bars`): the same bars, figures, notes, axis titles,
+caption and alt text, in the same greys and hatching.
+
+The chart XML (``c:chartSpace``) and its workbook are written by python-pptx, whose chart writer
+makes exactly the part Word and PowerPoint share (``pptx.chart.xmlwriter``), with the values
+cached in the XML (LibreOffice draws from those), and whose workbook writer fills a worksheet
+with the categories and series through XlsxWriter (``pptx.chart.xlsx``). Its chart object model
+then sets the fills, labels, axes and fonts; only what it has no property for (the chart's
+language, square corners, no frame) is added here.
+
+Figures are Swedish however the reader's system is set: every number format names the Swedish
+locale (``[$-41D]#,##0``), which LibreOffice honours (``2 949``; a bare ``#,##0`` prints
+``2,949`` there whatever the document's language) and Word shows with the separators of the
+reader's Swedish system. A share is part of its bar's label as text (``1 203 (40,8 %)``): the
+label's number format is the figure's followed by the share in quotes, so the figure still
+follows an edit of the data.
+
+The same report gives the same bytes: the parts are numbered in the order the template places
+them and the workbook carries a fixed date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from slutrapport import charts as pictures
+from slutrapport import formatting
+from slutrapport.charts import DARK, LIGHT, SINGLE, Bars, Chart, Series
+
+if TYPE_CHECKING:
+    from slutrapport.kinds import Section
+    from slutrapport.models import Slutrapport
+
+__all__ = [
+    "CHART_TYPE",
+    "LOCALE",
+    "NativeChart",
+    "chart_xml",
+    "make_native_charts",
+    "number_format",
+    "workbook",
+]
+
+CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
+"""The content type of a chart part."""
+WORKBOOK_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+RT_CHART = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
+RT_PACKAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+LOCALE = "[$-41D]"
+"""The Swedish locale (LCID 0x041D) at the head of every number format."""
+
+_C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_EMU_PER_CM = 360000
+_CREATED = datetime(2000, 1, 1)  # the workbook's date, as the document's (rendering)
+
+# The greys of the pictures (charts._LIGHT, _DARK, _SINGLE) as fills; black outlines.
+_GREYS = {DARK: "595959", SINGLE: "999999"}
+_GRID = "CCCCCC"
+_TITLE_PT = 8.0
+
+
+# --------------------------------------------------------------------------------------------
+# Which charts are Word charts
+
+def _facts(section: Section, name: str) -> Callable[[], Bars | None] | None:
+    """How to get a section's chart as facts, for the charts made as Word charts (else None)."""
+    from slutrapport.kinds.deltagarprogram import Deltagarprogram
+    from slutrapport.kinds.ekonomi import Ekonomi
+    from slutrapport.kinds.foretagsprogram import Foretagsprogram
+    from slutrapport.kinds.horisontella_kriterier import HorisontellaKriterier
+    from slutrapport.kinds.horisontella_principer import HorisontellaPrinciper
+
+    if isinstance(section, Ekonomi):
+        ekonomi = section
+        if name == "budget":
+            return lambda: pictures.budget_bars(ekonomi)
+        if name == "kostnader":
+            return lambda: pictures.costs_bars(ekonomi)
+    if isinstance(section, Foretagsprogram) and name == "anstallda":
+        effekt = section.effekt
+        return lambda: pictures.employees_bars(effekt)
+    if isinstance(section, HorisontellaKriterier | HorisontellaPrinciper) and name == "deltagare":
+        deltagare = section.deltagare
+        return lambda: None if deltagare is None else pictures.participants_bars(deltagare)
+    if isinstance(section, Deltagarprogram) and name == "deltagare":
+        programme = section
+        return lambda: pictures.programme_participants_bars(programme)
+    return None
+
+
+@dataclass(frozen=True)
+class NativeChart:
+    """A chart to be made a Word chart: its facts and numbered caption."""
+
+    name: str
+    bars: Bars
+    bildtext: str
+    alt: str
+    width_cm: float
+
+
+def make_native_charts(report: Slutrapport) -> dict[str, dict[str, NativeChart | Chart]]:
+    """The report's charts by section id and name, as Word charts where the kind has facts.
+
+    A chart of a kind made only as a picture is drawn as one (a :class:`Chart`). The charts and
+    their numbers are those :func:`slutrapport.charts.make_charts` gives.
+    """
+    out: dict[str, dict[str, NativeChart | Chart]] = {}
+    number = 0
+    for section in report.avsnitt:
+        drawers = section.charts()
+        for name in section.DIAGRAM:
+            drawer = drawers.get(name)
+            if drawer is None:
+                continue
+            facts = _facts(section, name)
+            if facts is not None:
+                bars = facts()
+                if bars is None:
+                    continue
+                number += 1
+                out.setdefault(section.name, {})[name] = NativeChart(
+                    name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm)
+                continue
+            drawn = drawer()
+            if drawn is None:
+                continue
+            number += 1
+            out.setdefault(section.name, {})[name] = Chart(
+                name=name, png=drawn.png, bildtext=f"Diagram {number}: {drawn.title}",
+                alt=drawn.alt, width_cm=drawn.width_cm)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Number formats
+
+def _decimals(value: int | Decimal) -> int:
+    if isinstance(value, int):
+        return 0
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def _quoted(text: str) -> str:
+    """Text as a literal in a number format."""
+    return '"' + text.replace('"', "") + '"'
+
+
+def _format(decimals: int, unit: str) -> str:
+    code = LOCALE + "#,##0" + ("." + "0" * decimals if decimals else "")
+    return code + (_quoted(unit) if unit else "")
+
+
+def point_format(bars: Bars, series: Series, i: int) -> str:
+    r"""The number format of one bar's label: its figure's own decimals, with prefix and note.
+
+    >>> from slutrapport.charts import Series
+    >>> s = Series("s", (Decimal("4"), Decimal("2.5")), ("ljus",) * 2, prefixes=("2,5 → ", "1 → "))
+    >>> b = Bars("", "", True, ("a", "b"), (s,), "", 1.0, 1.0)
+    >>> point_format(b, s, 0), point_format(b, s, 1)
+    ('[$-41D]"2,5 → "#,##0', '[$-41D]"1 → "#,##0.0')
+    """
+    code = _format(min(2, _decimals(series.values[i])), bars.unit)
+    if series.prefixes:
+        code = LOCALE + _quoted(series.prefixes[i]) + code.removeprefix(LOCALE)
+    if series.notes:
+        code += _quoted(" " + series.notes[i])
+    return code
+
+
+def number_format(bars: Bars) -> str:
+    r"""The Swedish number format of a chart's figures: whole or with the data's decimals, unit.
+
+    >>> from slutrapport.charts import Series
+    >>> number_format(Bars("", "", True, ("a",), (Series("s", (Decimal("2.5"),), ("ljus",)),),
+    ...                    "", 1.0, 1.0))
+    '[$-41D]#,##0.0'
+    >>> number_format(Bars("", "", True, ("a",), (Series("s", (3,), ("ljus",)),), "", 1.0, 1.0,
+    ...                    unit="\xa0kr"))
+    '[$-41D]#,##0"\xa0kr"'
+    """
+    decimals = min(2, max((_decimals(v) for s in bars.series for v in s.values), default=0))
+    return _format(decimals, bars.unit)
+
+
+def _number(value: int | Decimal) -> int | float:
+    return value if isinstance(value, int) else (int(value) if value == value.to_integral()
+                                                 else float(value))
+
+
+# --------------------------------------------------------------------------------------------
+# The chart part and its workbook
+
+def _chart_data(bars: Bars) -> Any:
+    from pptx.chart.data import CategoryChartData
+
+    data = CategoryChartData(number_format=number_format(bars))
+    data.categories = list(bars.categories)
+    for series in bars.series:
+        data.add_series(series.name, [_number(v) for v in series.values], number_format(bars))
+    return data
+
+
+def _workbook_writer() -> Any:
+    from pptx.chart.xlsx import CategoryWorkbookWriter
+
+    class _Writer(CategoryWorkbookWriter):  # type: ignore[misc]
+        """python-pptx's workbook, dated like the document, its name column wide enough."""
+
+        @contextmanager
+        def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
+            from xlsxwriter import Workbook
+
+            book = Workbook(xlsx_file, {"in_memory": True})
+            book.set_properties({"created": _CREATED})
+            sheet = book.add_worksheet()
+            yield book, sheet
+            book.close()
+
+        def _write_cat_column(self, worksheet: Any, col: int, level: Any,
+                              num_format: Any) -> None:
+            super()._write_cat_column(worksheet, col, level, num_format)
+            longest = max((len(str(name)) for _, name in level), default=0)
+            worksheet.set_column(col, col, min(max(10, longest + 2), 60))
+
+    return _Writer
+
+
+def workbook(bars: Bars) -> bytes:
+    """The chart's workbook: categories in column A, a column per series, names in row 1."""
+    blob: bytes = _workbook_writer()(_chart_data(bars)).xlsx_blob
+    return blob
+
+
+_EM = 0.56  # the width of a figure in Liberation Sans (Arial), in ems: an estimate for any font
+_CM_PER_PT = 2.54 / 72
+
+
+def _text_cm(text: str, pt: float) -> float:
+    """About how wide a line of text is, in centimetres."""
+    return len(text) * pt * _EM * _CM_PER_PT
+
+
+def _label(value: int | Decimal, bars: Bars, series: Series, i: int) -> str:
+    """A bar's label as the chart prints it: prefix, figure, unit and note."""
+    figure = (formatting.format_integer(value) if isinstance(value, int)
+              else formatting.format_decimal(value, max_decimals=2))
+    prefix = series.prefixes[i] if series.prefixes else ""
+    note = " " + series.notes[i] if series.notes else ""
+    return prefix + figure + bars.unit + note
+
+
+def _nice_step(span: float, bins: int) -> float:
+    """The smallest of 1, 2, 2,5 and 5 times a power of ten that cuts span into ≤ bins steps.
+
+    >>> _nice_step(2011, 5), _nice_step(8.0, 8), _nice_step(0.5, 5)
+    (500, 1, 1)
+    """
+    power = 1
+    while power * 10 <= span / bins:
+        power *= 10
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * power
+        if span / step <= bins and (step >= 1 or factor == 1):
+            return int(step) if step == int(step) else step
+    return 10 * power
+
+
+def value_scale(bars: Bars) -> tuple[float, float]:
+    """The value axis's end and step: room for the labels right of horizontal bars.
+
+    The plot's width is estimated from the chart's width less the categories' names; each
+    label's width from its characters. Word and LibreOffice choose their own scales otherwise,
+    and a label past the axis's end is cut off or wraps.
+    """
+    top = max((float(v) for s in bars.series for v in s.values), default=0.0) or 1.0
+    needed = top
+    if bars.horizontal:
+        names = max((_text_cm(c, bars.category_pt) for c in bars.categories), default=0.0)
+        plot = bars.width_cm - names - 0.9
+        for series in bars.series:
+            for i, value in enumerate(series.values):
+                text = "" if i in series.unlabelled else _label(value, bars, series, i)
+                room = plot - _text_cm(text, bars.label_pt) - 0.3
+                if room > plot * 0.3:
+                    needed = max(needed, float(value) * plot / room)
+    else:
+        needed = top * 1.08  # room above the columns for their labels
+    bins = 5 if bars.width_cm < 14 else 8
+    step = _nice_step(needed, bins)
+    end = -(-needed // step) * step
+    return (int(end) if end == int(end) else end), step
+
+
+def _pt(size: float) -> Any:
+    from pptx.util import Pt
+
+    return Pt(size)
+
+
+def _fill(fmt: Any, fill: str) -> None:
+    """A bar's fill (white with black diagonals, or a grey) and black outline."""
+    from pptx.dml.color import RGBColor
+    from pptx.enum.dml import MSO_PATTERN
+
+    if fill == LIGHT:
+        fmt.fill.patterned()
+        fmt.fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+        fmt.fill.fore_color.rgb = RGBColor(0, 0, 0)
+        fmt.fill.back_color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    else:
+        fmt.fill.solid()
+        fmt.fill.fore_color.rgb = RGBColor.from_string(_GREYS[fill])
+    fmt.line.color.rgb = RGBColor(0, 0, 0)
+    fmt.line.width = _pt(0.6)
+
+
+def _title(axis: Any, text: str) -> None:
+    axis.has_title = True
+    frame = axis.axis_title.text_frame
+    frame.text = text
+    font = frame.paragraphs[0].runs[0].font
+    font.size = _pt(_TITLE_PT)
+    font.bold = False
+
+
+def _line(fmt: Any, colour: str, width: float) -> None:
+    from pptx.dml.color import RGBColor
+
+    fmt.line.color.rgb = RGBColor.from_string(colour)
+    fmt.line.width = _pt(width)
+
+
+def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
+    """The chart's ``c:chartSpace`` (an lxml element, without the workbook's relationship).
+
+    ``font`` is the typeface of its text (the document's), or None for the theme's.
+    """
+    from lxml import etree
+    from pptx.chart.chart import Chart as PptxChart
+    from pptx.chart.xmlwriter import ChartXmlWriter
+    from pptx.enum.chart import (
+        XL_CHART_TYPE,
+        XL_LABEL_POSITION,
+        XL_LEGEND_POSITION,
+        XL_TICK_MARK,
+    )
+    from pptx.oxml import parse_xml
+
+    kind = XL_CHART_TYPE.BAR_CLUSTERED if bars.horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
+    space = parse_xml(ChartXmlWriter(kind, _chart_data(bars)).xml.encode("utf-8"))
+    chart = PptxChart(space, None)
+    chart.has_title = False
+    chart.font.size = _pt(pictures._TEXT_PT)
+    if font:
+        chart.font.name = font
+    plot = chart.plots[0]
+    plot.vary_by_categories = False
+    plot.gap_width = 60 if bars.legend else 70
+    fmt = number_format(bars)
+    for series, facts in zip(plot.series, bars.series, strict=True):
+        fills = set(facts.fills)
+        if len(fills) == 1:
+            _fill(series.format, facts.fills[0])
+        else:
+            for point, fill in zip(series.points, facts.fills, strict=False):
+                _fill(point.format, fill)
+        if len(facts.unlabelled) == len(facts.values):
+            continue
+        labels = series.data_labels
+        labels.show_value = True
+        labels.number_format = fmt
+        labels.number_format_is_linked = False
+        labels.position = XL_LABEL_POSITION.OUTSIDE_END
+        labels.font.size = _pt(bars.label_pt)
+        if facts.notes is None and facts.prefixes is None:
+            continue
+        # A label with words around its figure: the words in its number format, so the figure
+        # still follows the data.
+        for i in range(len(facts.values)):
+            if i in facts.unlabelled:
+                dlbl = labels._element.get_or_add_dLbl_for_point(i)
+                for child in list(dlbl)[1:]:
+                    dlbl.remove(child)
+                etree.SubElement(dlbl, f"{{{_C}}}delete", val="1")
+                continue
+            label = series.points[i].data_label
+            label.position = XL_LABEL_POSITION.OUTSIDE_END
+            label.font.size = _pt(bars.label_pt)
+            dlbl = label._get_or_add_dLbl()
+            code = etree.SubElement(dlbl, f"{{{_C}}}numFmt",
+                                    formatCode=point_format(bars, facts, i), sourceLinked="0")
+            dlbl.idx.addnext(code)  # numFmt follows idx (and precedes spPr, txPr …)
+
+    categories, values = chart.category_axis, chart.value_axis
+    categories.reverse_order = bars.horizontal  # the first category on top, as it is read
+    categories.major_tick_mark = XL_TICK_MARK.NONE
+    categories.tick_labels.font.size = _pt(bars.category_pt)
+    _line(categories.format, "000000", 0.6)
+    if bars.category_title:
+        _title(categories, bars.category_title)
+    values.minimum_scale = 0
+    values.maximum_scale, values.major_unit = value_scale(bars)
+    values.has_major_gridlines = True
+    _line(values.major_gridlines.format, _GRID, 0.5)
+    values.major_tick_mark = XL_TICK_MARK.OUTSIDE
+    values.tick_labels.number_format = LOCALE + "#,##0"
+    values.tick_labels.number_format_is_linked = False
+    values.tick_labels.font.size = _pt(pictures._SMALL_PT)
+    _line(values.format, "000000", 0.6)
+    _title(values, bars.value_title)
+    chart.has_legend = bars.legend
+    if bars.legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = _pt(pictures._SMALL_PT)
+
+    # What python-pptx has no property for: the language, square corners, no frame or fill.
+    if bars.horizontal:  # the value axis crosses the reversed categories at their end: bottom
+        space.find(f".//{{{_C}}}valAx/{{{_C}}}crosses").set("val", "max")
+    for body in space.iterfind(f".//{{{_C}}}dLbls//{{{_A}}}bodyPr"):
+        body.set("wrap", "none")  # a label on one line, as in the picture
+    date1904 = space.find(f"{{{_C}}}date1904")
+    date1904.addnext(etree.Element(f"{{{_C}}}roundedCorners", val="0"))
+    date1904.addnext(etree.Element(f"{{{_C}}}lang", val="sv-SE"))
+    frame = etree.Element(f"{{{_C}}}spPr")
+    etree.SubElement(frame, f"{{{_A}}}noFill")
+    etree.SubElement(etree.SubElement(frame, f"{{{_A}}}ln"), f"{{{_A}}}noFill")
+    space.find(f"{{{_C}}}chart").addnext(frame)
+    return space
+
+
+# --------------------------------------------------------------------------------------------
+# Placing a chart in the document
+
+def _add_chart(part: Any, chart: NativeChart, font: str | None) -> str:
+    """Add the chart's part and workbook to the package; its relationship id from ``part``."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from lxml import etree
+
+    package = part.package
+    chart_part = Part(package.next_partname("/word/charts/chart%d.xml"), CHART_TYPE, b"",
+                      package)
+    book = Part(PackURI(package.next_partname(
+        "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx")), WORKBOOK_TYPE,
+        workbook(chart.bars), package)
+    space = chart_xml(chart.bars, font=font)
+    external = etree.SubElement(space, f"{{{_C}}}externalData")
+    external.set(f"{{{_R}}}id", chart_part.relate_to(book, RT_PACKAGE))
+    etree.SubElement(external, f"{{{_C}}}autoUpdate", val="0")
+    chart_part._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+    rid: str = part.relate_to(chart_part, RT_CHART)
+    return rid
+
+
+def inline_xml(chart: NativeChart, rid: str, height_cm: float | None = None) -> str:
+    """The ``wp:inline`` that shows a chart part in the text, with its alt text."""
+    from xml.sax.saxutils import quoteattr
+
+    width = round(chart.width_cm * _EMU_PER_CM)
+    height = round((height_cm or chart.bars.height_cm) * _EMU_PER_CM)
+    return (
+        f'<wp:inline distT="0" distB="0" distL="0" distR="0" xmlns:wp="{_WP}">'
+        f'<wp:extent cx="{width}" cy="{height}"/>'
+        '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="1" name="Diagram" descr={quoteattr(chart.alt)}/>'
+        "<wp:cNvGraphicFramePr/>"
+        f'<a:graphic xmlns:a="{_A}"><a:graphicData uri="{_C}">'
+        f'<c:chart xmlns:c="{_C}" xmlns:r="{_R}" r:id="{rid}"/>'
+        "</a:graphicData></a:graphic></wp:inline>"
+    )
+
+
+class Placed:
+    """A Word chart as a template prints it (``{{ a.diagram.budget.bild }}``).
+
+    Printing it adds the chart part and its workbook to the part being rendered and writes the
+    drawing in place of the tag's run, as docxtpl's InlineImage does for a picture.
+    """
+
+    def __init__(self, tpl: Any, chart: NativeChart, font: str | None) -> None:
+        self.tpl, self.chart, self.font = tpl, chart, font
+
+    def _insert(self) -> str:
+        rid = _add_chart(self.tpl.current_rendering_part, self.chart, self.font)
+        return (f"</w:t></w:r><w:r><w:drawing>{inline_xml(self.chart, rid)}</w:drawing></w:r>"
+                '<w:r><w:t xml:space="preserve">')
+
+    def __html__(self) -> str:
+        return self._insert()
+
+    def __str__(self) -> str:
+        return self._insert()
