@@ -153,7 +153,7 @@ def test_json_format_reports_bad_input_as_a_json_object_on_stdout(
     got = _run(["check", "--format", "json", case["file"]])
     assert (got.exit_code, got.stderr) == (2, "")
     error = json.loads(got.stdout)["error"]
-    assert (error["kind"], error["exit_code"], f"InputError: {error['message']}\n") == (
+    assert (error["kind"], error["exit_code"], f"Fel i indata: {error['message']}\n") == (
         "indata", 2, case["exact"])
     assert "Traceback" not in got.output
 

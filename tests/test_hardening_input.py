@@ -64,14 +64,14 @@ def test_numbers_out_of_all_reason_are_refused_at_their_line(tmp_path: Path, bud
                                                              message: str) -> None:
     """A figure with a huge exponent or thousands of digits exits 2 at once, naming its place."""
     path = _write(tmp_path, HEAD + f"    budget: {budget}\n    utfall: 1\n")
-    assert _check(path) == (2, f"InputError: rapport.yaml:7: ekonomi.budget: {message}\n")
+    assert _check(path) == (2, f"Fel i indata: rapport.yaml:7: ekonomi.budget: {message}\n")
 
 
 def test_a_share_with_too_many_decimals_is_refused(tmp_path: Path) -> None:
     """A share written with 27 decimals is refused rather than crashing a check's rounding."""
     path = _write(tmp_path, HEAD.replace("ekonomi", "horisontella_kriterier") +
                   "    andel_kvinnoledda_foretag: 40.123456789012345678901234567\n")
-    assert _check(path) == (2, "InputError: rapport.yaml:7: horisontella_kriterier."
+    assert _check(path) == (2, "Fel i indata: rapport.yaml:7: horisontella_kriterier."
                                f"andel_kvinnoledda_foretag: {TOO_PRECISE}\n")
 
 
@@ -93,7 +93,7 @@ def test_deep_nesting_is_refused_in_the_users_terms(tmp_path: Path, depth: int) 
     path = _write(tmp_path, "projekt:\n  namn: " + "[" * depth + "]" * depth + "\n")
     code, out = _check(path)
     assert code == 2
-    assert out.startswith("InputError: rapport.yaml")
+    assert out.startswith("Fel i indata: rapport.yaml")
     assert "filen är nästlad för djupt (listor och fält i fler än 64 nivåer); " \
            "en rapport behöver ett tiotal\n" in out
     assert "Traceback" not in out
@@ -105,7 +105,7 @@ def test_block_nesting_beyond_the_limit_is_refused_with_its_place(tmp_path: Path
         "  " * 81 + "x: 1\n"
     code, out = _check(_write(tmp_path, body))
     assert code == 2
-    assert out.startswith("InputError: rapport.yaml:")
+    assert out.startswith("Fel i indata: rapport.yaml:")
     assert out.endswith(" …: filen är nästlad för djupt (listor och fält i fler än 64 nivåer); "
                         "en rapport behöver ett tiotal\n")
 
@@ -122,7 +122,7 @@ def test_a_long_text_repeated_through_aliases_is_refused_before_memory_grows(
             f"  period: {{fran: '2023', till: '2026'}}\n  kommuner:\n{aliases}\n")
     code, out = _check(_write(tmp_path, body))
     assert (code, out) == (2, (
-        "InputError: rapport.yaml:2: projekt.kommuner[40]: filen blir för stor när alias "
+        "Fel i indata: rapport.yaml:2: projekt.kommuner[40]: filen blir för stor när alias "
         "(*namn) skrivs ut: över 40 miljoner tecken text; skriv ut värdena i stället för att "
         "upprepa en lång text med alias\n"))
 
@@ -170,7 +170,7 @@ def test_values_in_messages_are_written_the_yaml_way(tmp_path: Path) -> None:
             "  kommuner:\n    - Övertorneå: norr\n"
             "avsnitt:\n  - typ: ekonomi\n    budget: 123,5\n    utfall: 1\n")
     assert _check(_write(tmp_path, body)) == (2, (
-        "InputError: rapport.yaml:2: projekt.namn: ska vara text (fick ett tomt värde)\n"
+        "Fel i indata: rapport.yaml:2: projekt.namn: ska vara text (fick ett tomt värde)\n"
         "rapport.yaml:6: projekt.kommuner[0]: ska vara text (fick 'Övertorneå: norr', som blev "
         "en samling fält eftersom texten har kolon och mellanslag; sätt den inom citattecken)\n"
         "rapport.yaml:9: ekonomi.budget: ska vara ett heltal, inte ett decimaltal (fick 123,5)\n"))

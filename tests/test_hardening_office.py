@@ -133,7 +133,7 @@ def test_a_pdf_from_a_libreoffice_that_ends_at_once_fails_within_seconds(
                                        "-q"])
     took = time.monotonic() - started
     assert (result.exit_code, result.stderr.splitlines()[-1], result.stdout) == (2, (
-        "OfficeStartError: LibreOffice avslutades direkt när det startades (slutkod 1) och "
+        "LibreOffice startar inte: LibreOffice avslutades direkt när det startades (slutkod 1) och "
         "kunde inte användas; kontrollera installationen, t.ex. med "
         "'soffice --headless --version'."), "")
     assert took < 10, f"{took:.1f} s"

@@ -122,7 +122,7 @@ def test_a_dtd_in_any_encoding_is_refused_and_nothing_is_written(
                        {part: lambda xml: with_dtd(xml, encoding, secret)})
     code, err, _ = cli(*render_args(template, earlier))
     assert (code, err) == (2, (
-        f"TemplateError: {template}: mallens del {part} har en DTD (<!DOCTYPE …>), som "
+        f"Fel i mallen: {template}: mallens del {part} har en DTD (<!DOCTYPE …>), som "
         "Word-filer aldrig har och som kan hämta in andra filer; mallen används inte\n"))
     assert earlier.read_bytes() == b"den tidigare rapporten"
 
@@ -150,7 +150,7 @@ def test_an_xml_part_that_cannot_be_read_is_refused(
     template = rewrite(make_template(tmp_path, "Text"), {"docProps/app.xml": blob})
     code, err, _ = cli(*render_args(template, earlier))
     assert (code, err) == (2, (
-        f"TemplateError: {template}: mallens del docProps/app.xml går inte att läsa som XML; "
+        f"Fel i mallen: {template}: mallens del docProps/app.xml går inte att läsa som XML; "
         "mallen används inte\n"))
     assert earlier.read_bytes() == b"den tidigare rapporten"
 
@@ -210,7 +210,7 @@ def test_a_relationship_to_an_outside_address_is_refused_naming_part_and_address
     template = rewrite(template, {rels: add_relationship(old, "rIdUte", kind, address)})
     code, err, _ = cli(*render_args(template, earlier))
     assert (code, err) == (2, (
-        f"TemplateError: {template}: mallens del {rels} hänvisar till adressen {address}, som "
+        f"Fel i mallen: {template}: mallens del {rels} hänvisar till adressen {address}, som "
         "LibreOffice skulle hämta när rapporten skrivs (bara länkar får peka utanför "
         "dokumentet; bädda in bilden eller objektet i mallen i stället); mallen används inte\n"))
     assert earlier.read_bytes() == b"den tidigare rapporten"
@@ -222,7 +222,7 @@ def test_a_hyperlink_used_as_a_picture_address_is_refused(tmp_path: Path, earlie
     template = linked_picture(tmp_path, address, kind="länk")
     code, err, _ = cli(*render_args(template, earlier))
     assert (code, err) == (2, (
-        f"TemplateError: {template}: mallens del word/document.xml använder länken till "
+        f"Fel i mallen: {template}: mallens del word/document.xml använder länken till "
         f"{address} (i word/_rels/document.xml.rels) som något annat än en länk (i <blip>), och "
         "då skulle LibreOffice hämta adressen när rapporten skrivs; mallen används inte\n"))
     assert earlier.read_bytes() == b"den tidigare rapporten"
@@ -348,7 +348,7 @@ def test_libreoffice_would_fetch_a_linked_picture_but_the_render_refuses_first(
         why = (f"mallens del word/document.xml använder länken till {address} (i "
                "word/_rels/document.xml.rels) som något annat än en länk (i <blip>), och då "
                "skulle LibreOffice hämta adressen när rapporten skrivs; mallen används inte")
-    assert result.stderr == f"TemplateError: {template}: {why}\n"
+    assert result.stderr == f"Fel i mallen: {template}: {why}\n"
 
 
 # --- zip bombs ---------------------------------------------------------------------------------
@@ -431,7 +431,7 @@ def test_a_part_of_4_gb_in_4_mb_is_refused_before_it_is_read(
     finally:
         tracemalloc.stop()
     assert (code, err) == (2, (
-        f"TemplateError: {template}: mallens del word/bomb.xml blir 4{NBSP}295 MB uppackad, mer "
+        f"Fel i mallen: {template}: mallens del word/bomb.xml blir 4{NBSP}295 MB uppackad, mer "
         "än gränsen 100 MB för en del; mallen används inte\n"))
     assert peak < 50_000_000
     assert earlier.read_bytes() == b"den tidigare rapporten"
@@ -447,7 +447,7 @@ def test_parts_each_under_the_limit_but_together_over_it_are_refused(
                             [(f"word/del{i}.xml", data, size, crc) for i in range(3)])
     code, err, _ = cli(*render_args(template, earlier))
     assert (code, err) == (2, (
-        f"TemplateError: {template}: mallens delar blir tillsammans 284 MB uppackade, mer än "
+        f"Fel i mallen: {template}: mallens delar blir tillsammans 284 MB uppackade, mer än "
         "gränsen 250 MB; mallen används inte\n"))  # 3 × 94.37 MB and the template's own 40 kB
     assert earlier.read_bytes() == b"den tidigare rapporten"
 
@@ -466,7 +466,7 @@ def test_a_part_that_unpacks_to_more_than_it_declares_is_read_no_further(
     finally:
         tracemalloc.stop()
     assert (code, err) == (2, (
-        f"TemplateError: {template}: mallen kan inte läsas som ett Word-dokument: delen "
+        f"Fel i mallen: {template}: mallen kan inte läsas som ett Word-dokument: delen "
         "word/bomb.xml är skadad\n"))
     assert peak < 50_000_000
     assert earlier.read_bytes() == b"den tidigare rapporten"
@@ -559,7 +559,7 @@ def test_an_output_that_must_not_be_overwritten_is_refused_at_once(
     before = _fingerprint(out)
     code, err, stdout = cli("render", str(data_file), "-o", str(out), "--to", "docx",
                             "--template", str(template), "--no-contents", "--no-charts")
-    assert (code, err, stdout) == (2, f"OutputError: {out}: {why}\n", "")
+    assert (code, err, stdout) == (2, f"Kan inte skriva: {out}: {why}\n", "")
     assert _fingerprint(out) == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
@@ -613,6 +613,6 @@ def test_several_inputs_with_an_output_that_is_no_folder_are_refused(
     os.mkfifo(fifo)
     code, err, _ = cli("render", str(data_file), str(other), "-o", str(fifo), "--no-contents",
                        "--no-charts")
-    assert (code, err) == (2, (f"OutputError: {fifo}: finns och är ingen mapp; med flera "
+    assert (code, err) == (2, (f"Kan inte skriva: {fifo}: finns och är ingen mapp; med flera "
                                "indatafiler ska -o vara en mapp\n"))
     assert fifo.is_fifo()

@@ -178,7 +178,7 @@ def test_the_command_line_refuses_an_effort_without_men_or_total(tmp_path: Path)
         "      - namn: Kurs\n        kvinnor: 4\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(data)])
     assert (result.exit_code, result.output) == (
-        2, f"InputError: {data}:8: deltagarprogram.insatser[0]: ange minst två av kvinnor, man "
+        2, f"Fel i indata: {data}:8: deltagarprogram.insatser[0]: ange minst två av kvinnor, man "
            "och totalt\n")
 
 

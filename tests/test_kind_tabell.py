@@ -243,7 +243,7 @@ def test_the_command_line_refuses_a_bad_cell_with_exit_code_2(tmp_path: Path) ->
                     encoding="utf-8")
     result = CliRunner().invoke(main, ["check", str(path)])
     assert (result.exit_code, result.output) == (
-        2, f"InputError: {path}:16: stod.rader[0][1]: rad 1 ('Vindeln'), kolumnen 'Företag' "
+        2, f"Fel i indata: {path}:16: stod.rader[0][1]: rad 1 ('Vindeln'), kolumnen 'Företag' "
            "(antal): ska vara ett antal: ett heltal, 0 eller mer (fick 'tolv')\n")
 
 

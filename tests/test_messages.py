@@ -43,7 +43,7 @@ def test_schema_to_a_missing_folder_exits_2_with_a_reason(tmp_path: Path) -> Non
     target = tmp_path / "saknas" / "schema.json"
     result = CliRunner().invoke(main, ["schema", "-o", str(target)])
     assert (result.exit_code, result.stderr) == (
-        2, f"OutputError: {target}: kan inte skrivas (mappen {target.parent} finns inte)\n")
+        2, f"Kan inte skriva: {target}: kan inte skrivas (mappen {target.parent} finns inte)\n")
 
 
 def test_findings_table_stays_aligned_for_long_line_numbers() -> None:

@@ -212,7 +212,7 @@ def test_migrating_in_place_refuses_when_the_backup_exists(
     Path("rapport.yaml.bak").write_bytes(b"en gammal kopia\n")
     result = run("migrate", "rapport.yaml")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", "InputError: rapport.yaml: rapport.yaml.bak finns redan; flytta den eller ange "
+        2, "", "Fel i indata: rapport.yaml: rapport.yaml.bak finns redan; flytta den eller ange "
                "-o UT.yaml\n")
     assert (Path("rapport.yaml").read_bytes(), Path("rapport.yaml.bak").read_bytes()) == (
         OLD["nis60"].read_bytes(), b"en gammal kopia\n")
@@ -242,7 +242,7 @@ def test_an_unknown_top_level_key_is_refused_by_name(
     Path("rapport.yaml").write_text(text, encoding="utf-8")
     result = run("migrate", "rapport.yaml")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", "InputError: rapport.yaml: bilagor: okänt fält 'bilagor' på översta nivån; rätta "
+        2, "", "Fel i indata: rapport.yaml: bilagor: okänt fält 'bilagor' på översta nivån; rätta "
                "eller ta bort det och försök igen\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["rapport.yaml"]
 
@@ -259,7 +259,7 @@ def test_a_layout_that_would_lose_a_comment_is_refused(
         "    rubrik: A\n", encoding="utf-8")
     result = run("migrate", "rapport.yaml")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", "InputError: rapport.yaml: filen kan inte skrivas om utan att något går förlorat "
+        2, "", "Fel i indata: rapport.yaml: filen kan inte skrivas om utan att något går förlorat "
                "(en aktivitetsgrupp börjar inte med 'nyckel: värde' på samma rad som '- '; "
                "kommentaren 'första gruppen' skulle försvinna); skriv avsnitten som vanliga rader "
                "'nyckel: värde' och försök igen, eller flytta dem in i listan 'avsnitt' för hand\n")

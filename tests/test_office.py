@@ -123,7 +123,7 @@ def test_time_limit_stops_libreoffice_and_leaves_no_process(tmp_path: Path) -> N
     """A conversion over its time limit raises ConversionError and ends every process it began."""
     docx = tmp_path / "r.docx"
     docx.write_bytes(render_bytes(slutrapport.load(slutrapport.example_path()), charts=False))
-    with pytest.raises(ConversionError, match=r"inom 0\.2 sekunder"):
+    with pytest.raises(ConversionError, match=r"inom 0,2 sekunder"):
         office.run_office([docx], [tmp_path / "r.pdf"], timeout=0.2)
     assert _office_processes() == []
 

@@ -128,7 +128,7 @@ def test_cli_with_a_broken_template_exits_2_and_leaves_the_earlier_file(
             "-o", str(existing), "--no-contents", "--no-charts"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
-    assert result.stderr.splitlines()[-1] == f"TemplateError: {template}: {problem}"
+    assert result.stderr.splitlines()[-1] == f"Fel i mallen: {template}: {problem}"
     assert result.stdout == ""
     assert existing.read_bytes() == EARLIER
     assert os.listdir(existing.parent) == ["rapport.docx"]

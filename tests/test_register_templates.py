@@ -358,7 +358,7 @@ def test_new_registers_refuses_existing_files_with_exit_2(tmp_path: Path) -> Non
     stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "reg").iterdir()}
     assert (*_run("--registers", "reg", cwd=tmp_path),
             {p.name: p.stat().st_mtime_ns for p in (tmp_path / "reg").iterdir()}) == (
-        2, "", "InputError: reg: registren aktivitetslogg.xlsx, deltagare.xlsx, foretag.xlsx, "
+        2, "", "Fel i indata: reg: registren aktivitetslogg.xlsx, deltagare.xlsx, foretag.xlsx, "
                "huvudbok.xlsx, finansiering.xlsx finns redan här; välj en annan mapp eller "
                "skriv över med --force\n", stamps)
 
@@ -378,7 +378,7 @@ def test_new_with_registers_and_output_refuses_before_writing_the_report(tmp_pat
     (tmp_path / "reg" / "huvudbok.xlsx").write_bytes(b"x")
     code, _, err = _run("--registers", "reg", "-o", "ny.yaml", cwd=tmp_path)
     assert (code, err, (tmp_path / "ny.yaml").exists()) == (
-        2, "InputError: reg: registret huvudbok.xlsx finns redan här; välj en annan mapp "
+        2, "Fel i indata: reg: registret huvudbok.xlsx finns redan här; välj en annan mapp "
            "eller skriv över med --force\n", False)
 
 

@@ -399,7 +399,7 @@ def test_a_merged_header_that_hides_columns_can_not_be_read(tmp_path: Path) -> N
     write_xlsx(tmp_path / "logg.xlsx", "Logg", log, merged=["D1:E1"])
     result = CliRunner().invoke(main, ["check", str(path)])
     assert (result.exit_code, result.output) == (2, (
-        "InputError: logg.xlsx: blad Logg, rad 1, celler D1:E1: rubrikraden har sammanslagna "
+        "Fel i indata: logg.xlsx: blad Logg, rad 1, celler D1:E1: rubrikraden har sammanslagna "
         "celler (D1:E1) och kolumnerna Kvinnor, Män kan inte hittas; dela upp cellerna så att "
         "varje kolumn har en egen rubrik på rad 1\n"))
 
@@ -449,16 +449,16 @@ def test_blank_counts_are_zero_and_said_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("setup", "message"), [
-    ("missing", "InputError: logg.xlsx: registret (aktivitetsloggen) finns inte: {folder}/"
+    ("missing", "Fel i indata: logg.xlsx: registret (aktivitetsloggen) finns inte: {folder}/"
                 "logg.xlsx\n"),
-    ("empty", "InputError: logg.xlsx: blad Logg, rad 1: aktivitetsloggen är tomt: rubrikraden "
+    ("empty", "Fel i indata: logg.xlsx: blad Logg, rad 1: aktivitetsloggen är tomt: rubrikraden "
               "saknas (rad 1 ska ha kolumnerna Datum, Område, Kvinnor, Män)\n"),
-    ("late", "InputError: logg.xlsx: blad Logg, rad 1: rad 1 är tom; rubrikraden ska stå på rad "
+    ("late", "Fel i indata: logg.xlsx: blad Logg, rad 1: rad 1 är tom; rubrikraden ska stå på rad "
              "1 (det första som står på bladet är rad 3)\n"),
-    ("garbage", "InputError: logg.xlsx: filen är inget läsbart kalkylark (.xlsx): {calamine}\n"),
-    ("utf16", "InputError: huvudbok.csv: rad 1: filen är sparad som UTF-16; spara den som CSV "
+    ("garbage", "Fel i indata: logg.xlsx: filen är inget läsbart kalkylark (.xlsx): {calamine}\n"),
+    ("utf16", "Fel i indata: huvudbok.csv: rad 1: filen är sparad som UTF-16; spara den som CSV "
               "(UTF-8) eller CSV (semikolonavgränsad)\n"),
-    ("nul", "InputError: huvudbok.csv: rad 2: filen innehåller nolltecken (NUL) och är ingen "
+    ("nul", "Fel i indata: huvudbok.csv: rad 2: filen innehåller nolltecken (NUL) och är ingen "
             "textfil; är det rätt fil?\n"),
 ])
 def test_a_register_that_can_not_be_read_exits_2_naming_it(tmp_path: Path, setup: str,

@@ -159,7 +159,7 @@ def test_fill_without_registers_is_refused_with_exit_2(tmp_path: Path) -> None:
     path.write_text(REPORT.split("\n# Registren")[0] + "\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["fill", str(path)])
     assert (result.exit_code, result.output) == (2, (
-        f"InputError: {path}: rapporten anger inga register att fylla i från; ange dem sist i "
+        f"Fel i indata: {path}: rapporten anger inga register att fylla i från; ange dem sist i "
         "filen under 'register:' (se docs/register.md)\n"))
 
 
@@ -170,7 +170,7 @@ def test_fill_with_a_register_missing_is_refused_with_exit_2(tmp_path: Path) -> 
     before = path.read_bytes()
     result = CliRunner().invoke(main, ["fill", str(path)])
     assert (result.exit_code, result.output) == (2, (
-        f"InputError: foretag.xlsx: registret (företagsregistret) finns inte: "
+        f"Fel i indata: foretag.xlsx: registret (företagsregistret) finns inte: "
         f"{tmp_path}/foretag.xlsx\n"))
     assert path.read_bytes() == before
 

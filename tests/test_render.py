@@ -116,7 +116,7 @@ def test_cli_render_strict_refuses_on_errors_and_writes_nothing(tmp_path: Path) 
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        "RefusedError: Rapporten skrevs inte: kontrollerna hittade 3 fel (--strict).\n")
+        "Stoppad: Rapporten skrevs inte: kontrollerna hittade 3 fel (--strict).\n")
     assert not out.exists()
     assert os.listdir(tmp_path) == []
 
@@ -164,7 +164,7 @@ def test_cli_render_into_a_missing_folder_exits_2_without_a_traceback(tmp_path: 
                                        "--no-contents", "-q"])
     assert result.exit_code == 2
     assert result.stderr.endswith(
-        f"OutputError: {out}: kan inte skrivas (mappen {out.parent} finns inte)\n")
+        f"Kan inte skriva: {out}: kan inte skrivas (mappen {out.parent} finns inte)\n")
     assert "Traceback" not in result.output
 
 
@@ -172,10 +172,10 @@ def test_cli_render_into_a_missing_folder_exits_2_without_a_traceback(tmp_path: 
     ("args", "message"),
     [
         (["-o", "{tmp}/r.doc"],
-         "InputError: {tmp}/r.doc: utfilen ska sluta på .docx eller .pdf (eller ange formatet "
+         "Fel i indata: {tmp}/r.doc: utfilen ska sluta på .docx eller .pdf (eller ange formatet "
          "med --to)\n"),
         (["-o", "{tmp}/r.docx", "--template", "{tmp}/saknas.docx"],
-         "TemplateError: {tmp}/saknas.docx: mallen finns inte\n"),
+         "Fel i mallen: {tmp}/saknas.docx: mallen finns inte\n"),
     ],
 )
 def test_cli_render_refuses_a_wrong_suffix_or_missing_template_before_any_work(

@@ -485,7 +485,7 @@ def test_new_command_writes_an_outline_and_needs_force_to_overwrite(tmp_path: Pa
     assert [first, second, third] == [
         (0, f"Skrev {out}. Fyll i det som är märkt TODO och kontrollera med:\n"
             f"  slutrapport check {out}\n"),
-        (2, f"InputError: {out}: filen finns redan; välj ett annat namn eller skriv över den "
+        (2, f"Fel i indata: {out}: filen finns redan; välj ett annat namn eller skriv över den "
             "med --force\n"),
         (0, f"Skrev {out}. Fyll i det som är märkt TODO, granska det som står under 'granska' "
             f"och kontrollera med:\n  slutrapport check {out}\n"),
@@ -508,7 +508,7 @@ def test_a_misspelt_outline_exits_2_listing_the_outlines_in_swedish(name: str,
     out = tmp_path / "rapport.yaml"
     guess = {"nsi": " (menade du 'nis'?)", "2021": " (menade du '2021-2027'?)"}.get(name, "")
     assert (*_run("-o", out, "--disposition", name), out.exists()) == (
-        2, f"InputError: okänd disposition '{name}'{guess}; dispositionerna är 2021-2027 och "
+        2, f"Fel i indata: okänd disposition '{name}'{guess}; dispositionerna är 2021-2027 och "
            "nis (se 'slutrapport new --help')\n", False)
 
 
@@ -516,7 +516,7 @@ def test_an_outline_and_a_previous_report_together_exit_2(tmp_path: Path) -> Non
     """--disposition with --from is refused: the last report's outline is the one kept."""
     out = tmp_path / "rapport.yaml"
     assert (*_run("--from", NIS, "--disposition", "nis", "-o", out), out.exists()) == (
-        2, "InputError: --disposition och --from går inte att använda tillsammans: med --from "
+        2, "Fel i indata: --disposition och --from går inte att använda tillsammans: med --from "
            "följer den förra rapportens disposition med\n", False)
 
 
@@ -543,7 +543,7 @@ def test_an_unusable_input_or_output_exits_2_and_writes_nothing(case: str,
                      f"{folder}: är en mapp; ange filen som ska skrivas"),
     }[case]
     assert (*_run(*args), sorted(p.name for p in tmp_path.rglob("*"))) == (
-        2, f"InputError: {message}\n", ["mapp"])
+        2, f"Fel i indata: {message}\n", ["mapp"])
 
 
 def test_new_from_a_01_file_exits_2_naming_migrate(tmp_path: Path) -> None:
@@ -553,7 +553,7 @@ def test_new_from_a_01_file_exits_2_naming_migrate(tmp_path: Path) -> None:
                    "inledning:\n  rubrik: Start\n", encoding="utf-8")
     out = tmp_path / "n.yaml"
     assert (*_run("--from", old, "-o", out), out.exists()) == (
-        2, f"InputError: {old}: filen är skriven för slutrapport 0.1, där avsnitten stod som "
+        2, f"Fel i indata: {old}: filen är skriven för slutrapport 0.1, där avsnitten stod som "
            "egna fält (inledning, aktiviteter, ekonomi …); nu står de i listan 'avsnitt'. Skriv "
            f"om den med 'slutrapport migrate {old}' (kommentarer och ordning behålls)\n", False)
 
@@ -564,7 +564,7 @@ def test_new_from_a_file_that_does_not_load_exits_2(tmp_path: Path) -> None:
     old.write_text("projekt:\n  namn: X\n  kortnamn: X\n  perod: 2019\n", encoding="utf-8")
     out = tmp_path / "n.yaml"
     assert (*_run("--from", old, "-o", out), out.exists()) == (
-        2, f"InputError: {old}:4: projekt.perod: okänt fält 'perod'; menade du 'period'?\n",
+        2, f"Fel i indata: {old}:4: projekt.perod: okänt fält 'perod'; menade du 'period'?\n",
         False)
 
 

@@ -208,7 +208,7 @@ def test_check_template_that_is_missing_exits_2_as_render_does(tmp_path: Path) -
     missing = tmp_path / "saknas.docx"
     result = CliRunner().invoke(main, ["check", str(example_path()), "--template", str(missing)])
     assert result.exit_code == 2
-    assert result.stderr == f"TemplateError: {missing}: mallen finns inte\n"
+    assert result.stderr == f"Fel i mallen: {missing}: mallen finns inte\n"
 
 
 def test_check_template_with_a_broken_tag_says_what_render_says(tmp_path: Path) -> None:

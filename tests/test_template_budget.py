@@ -36,7 +36,7 @@ def _render(tmp_path: Path, text: str, env: dict[str, str] | None = None,
     except subprocess.TimeoutExpired:
         return None, f"no answer within {timeout} s", False
     errors = "\n".join(line for line in done.stderr.splitlines()
-                       if line.startswith("TemplateError"))
+                       if line.startswith("Fel i mallen"))
     return done.returncode, errors, (tmp_path / "ut.docx").exists()
 
 
@@ -53,7 +53,7 @@ def test_an_operation_that_would_build_a_gigabyte_is_refused(tmp_path: Path, exp
                                                              what: str) -> None:
     """One C call that would eat memory is refused before it runs: exit 2, nothing written."""
     assert _render(tmp_path, "{{ " + expression + " }}") == (
-        2, f"TemplateError: mall.docx: mallen försöker bygga {what}; {TOO_LARGE}", False)
+        2, f"Fel i mallen: mall.docx: mallen försöker bygga {what}; {TOO_LARGE}", False)
 
 
 def test_a_template_that_runs_too_long_is_stopped(tmp_path: Path) -> None:
@@ -61,7 +61,7 @@ def test_a_template_that_runs_too_long_is_stopped(tmp_path: Path) -> None:
     loops = ("{% for i in range(100000) %}{% for j in range(100000) %}"
              "{% endfor %}{% endfor %}")
     assert _render(tmp_path, loops, {"SLUTRAPPORT_MALL_SEKUNDER": "1,5"}) == (
-        2, "TemplateError: mall.docx: mallen har kört i mer än 1,5 sekunder och stoppades "
+        2, "Fel i mallen: mall.docx: mallen har kört i mer än 1,5 sekunder och stoppades "
            "(gränsen ändras med SLUTRAPPORT_MALL_SEKUNDER)", False)
 
 
@@ -69,7 +69,7 @@ def test_a_template_that_writes_too_much_is_stopped(tmp_path: Path) -> None:
     """Writing past the output budget stops the render; the budget is the user's to set."""
     loops = "{% for i in range(100000) %}{{ projekt.namn }}{% endfor %}"
     assert _render(tmp_path, loops, {"SLUTRAPPORT_MALL_TECKEN": "500000"}) == (
-        2, "TemplateError: mall.docx: mallen skriver mer än 500\u00a0000 tecken; den körs inte "
+        2, "Fel i mallen: mall.docx: mallen skriver mer än 500\u00a0000 tecken; den körs inte "
            "(gränsen ändras med SLUTRAPPORT_MALL_TECKEN)", False)
 
 

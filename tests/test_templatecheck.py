@@ -384,8 +384,8 @@ def test_a_file_that_is_not_a_word_document_exits_2(tmp_path: Path) -> None:
     results = [runner.invoke(main, ["template", "check", str(p)])
                for p in (fake, tmp_path / "saknas.docx")]
     assert [(r.exit_code, r.output.split(" (")[0]) for r in results] == [
-        (2, f"TemplateError: {fake}: mallen kan inte läsas som ett Word-dokument"),
-        (2, f"TemplateError: {tmp_path / 'saknas.docx'}: mallen finns inte\n"),
+        (2, f"Fel i mallen: {fake}: mallen kan inte läsas som ett Word-dokument"),
+        (2, f"Fel i mallen: {tmp_path / 'saknas.docx'}: mallen finns inte\n"),
     ]
 
 

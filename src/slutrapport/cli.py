@@ -302,7 +302,7 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
     stems = [f.stem for f in files]
     if len(set(stems)) != len(stems):
         twice = sorted({s for s in stems if stems.count(s) > 1})
-        click.echo("InputError: flera indatafiler skulle skrivas till samma utfil "
+        click.echo("Fel i indata: flera indatafiler skulle skrivas till samma utfil "
                    f"({', '.join(twice)}); byt namn på någon av dem.", err=True)
         sys.exit(2)
     if many:
@@ -315,7 +315,7 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
     else:
         suffix = output.suffix.lower()
         if fmt is None and suffix not in {".docx", ".pdf"}:
-            click.echo(f"InputError: {output}: utfilen ska sluta på .docx eller .pdf "
+            click.echo(f"Fel i indata: {output}: utfilen ska sluta på .docx eller .pdf "
                        "(eller ange formatet med --to)", err=True)
             sys.exit(2)
         kind = fmt or ("pdf" if suffix == ".pdf" else "docx")

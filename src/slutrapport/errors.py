@@ -41,6 +41,8 @@ class SlutrapportError(Exception):
     """Base of every error slutrapport raises on purpose; its message is Swedish and complete."""
 
     exit_code = 2
+    label = "Fel"
+    """How the command line introduces the message (Swedish, never the class name)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,8 @@ class Problem:
 class InputError(SlutrapportError):
     """The data can't be used: a missing file, bad YAML, wrong types, unknown keys …"""
 
+    label = "Fel i indata"
+
     validation_error: Any = None
     """The pydantic error behind the problems, when there is one (for placing it in a file)."""
 
@@ -74,13 +78,19 @@ class InputError(SlutrapportError):
 class TemplateError(SlutrapportError):
     """The Word template can't be used (unreadable, bad tags, unknown variables)."""
 
+    label = "Fel i mallen"
+
 
 class UnsafeTemplateError(TemplateError):
     """The template tries to reach Python internals; it is refused, not run."""
 
+    label = "Osäker mall"
+
 
 class RefusedError(SlutrapportError):
     """``strict=True``: the checks found errors or content left to fill in; nothing was written."""
+
+    label = "Stoppad"
 
     exit_code = 1
 
@@ -99,11 +109,17 @@ class RefusedError(SlutrapportError):
 class ConversionError(SlutrapportError):
     """Converting to PDF failed: LibreOffice is missing, timed out or refused the file."""
 
+    label = "Fel i LibreOffice"
+
 
 class OfficeStartError(ConversionError):
     """LibreOffice is there but ended (or never answered) as it started: a PDF can't be made,
     while a .docx is still written, with its contents left for Word to fill."""
 
+    label = "LibreOffice startar inte"
+
 
 class OutputError(SlutrapportError):
     """The output file can't be written: its folder is missing, read-only or full."""
+
+    label = "Kan inte skriva"

@@ -118,7 +118,7 @@ def cases() -> list[Case]:
         "an unquoted text holding ': '",
         swap("rubrik: Coronapandemin.", "rubrik: Coronapandemin: en ny tid"),
         ["kolon på fel ställe"], line=line,
-        exact=f"InputError: yaml_colon_in_text.yaml:{line}: kolon på fel ställe (saknas ett "
+        exact=f"Fel i indata: yaml_colon_in_text.yaml:{line}: kolon på fel ställe (saknas ett "
               "mellanslag efter kolon, eller citattecken runt texten?)\n",
     ))
     line = line_of("  kortnamn:")
@@ -127,7 +127,7 @@ def cases() -> list[Case]:
         "a tab instead of spaces to indent a key",
         swap("  kortnamn: NIS 6.0\n", "\tkortnamn: NIS 6.0\n"),
         ["tabbtecken"], line=line,
-        exact=f"InputError: yaml_tab_indent.yaml:{line}: tabbtecken får inte användas för "
+        exact=f"Fel i indata: yaml_tab_indent.yaml:{line}: tabbtecken får inte användas för "
               "indrag i YAML; använd mellanslag\n",
     ))
     line = line_of("  kortnamn:") + 1
@@ -136,7 +136,7 @@ def cases() -> list[Case]:
         "a key given twice in the same mapping (projekt.kortnamn)",
         swap("  kortnamn: NIS 6.0\n", "  kortnamn: NIS 6.0\n  kortnamn: NIS\n"),
         ["nyckeln 'kortnamn' står två gånger"], line=line,
-        exact=(f"InputError: yaml_duplicate_key.yaml:{line}: projekt.kortnamn: "
+        exact=(f"Fel i indata: yaml_duplicate_key.yaml:{line}: projekt.kortnamn: "
                "nyckeln 'kortnamn' står två gånger\n"),
     ))
     add(Case(
@@ -182,7 +182,7 @@ def cases() -> list[Case]:
         "words where an amount is expected (ekonomi.budget)",
         swap("budget: 16713030", "budget: sexton miljoner"),
         ["ska vara ett heltal"], line=line, path="ekonomi.budget",
-        exact=f"InputError: text_for_number.yaml:{line}: ekonomi.budget: ska vara ett heltal "
+        exact=f"Fel i indata: text_for_number.yaml:{line}: ekonomi.budget: ska vara ett heltal "
               "(fick 'sexton miljoner')\n",
     ))
     add(Case(
@@ -240,7 +240,7 @@ def cases() -> list[Case]:
         "a misspelt top-level key (avsnit), with the suggestion",
         swap("\navsnitt:\n", "\navsnit:\n"),
         ["okänt fält 'avsnit'", "menade du 'avsnitt'?"], line=line, path="avsnit",
-        exact=f"InputError: misspelt_top_level_key.yaml:{line}: avsnit: okänt fält 'avsnit'; "
+        exact=f"Fel i indata: misspelt_top_level_key.yaml:{line}: avsnit: okänt fält 'avsnit'; "
               "menade du 'avsnitt'?\n",
     ))
     line = line_of("  kostnader:\n")
@@ -249,7 +249,7 @@ def cases() -> list[Case]:
         "a misspelt nested key (ekonomi.kostnadr), with the suggestion",
         swap("    kostnader:\n", "    kostnadr:\n"),
         ["okänt fält 'kostnadr'", "menade du 'kostnader'?"], line=line, path="ekonomi.kostnadr",
-        exact=f"InputError: misspelt_ekonomi_kostnadr.yaml:{line}: ekonomi.kostnadr: okänt fält "
+        exact=f"Fel i indata: misspelt_ekonomi_kostnadr.yaml:{line}: ekonomi.kostnadr: okänt fält "
               "'kostnadr'; menade du 'kostnader'?\n",
     ))
     line = line_of("  period:\n", within="\nprojekt:\n")
@@ -260,7 +260,7 @@ def cases() -> list[Case]:
         swap("  period:\n", "  perod:\n", within="\nprojekt:\n"),
         ["okänt fält 'perod'", "menade du 'period'?"],
         line=line, path="projekt.perod",
-        exact=f"InputError: misspelt_projekt_perod.yaml:{line}: projekt.perod: okänt fält "
+        exact=f"Fel i indata: misspelt_projekt_perod.yaml:{line}: projekt.perod: okänt fält "
               "'perod'; menade du 'period'?\n",
     ))
     add(Case(
@@ -330,7 +330,7 @@ def cases() -> list[Case]:
         "a negative amount in a cost (belopp: -5)",
         swap("belopp: 7095150", "belopp: -5"),
         ["får inte vara negativt"], line=line, path="ekonomi.kostnader[2].belopp",
-        exact=f"InputError: negative_amount.yaml:{line}: ekonomi.kostnader[2].belopp: får inte "
+        exact=f"Fel i indata: negative_amount.yaml:{line}: ekonomi.kostnader[2].belopp: får inte "
               "vara negativt (fick \u22125)\n",
     ))
     add(Case(
@@ -387,7 +387,7 @@ def cases() -> list[Case]:
         "a period that ends (2018) before it starts (2019)",
         swap('till: "2022"', 'till: "2018"', within="\nprojekt:\n"),
         ["perioden slutar (2018) före den börjar (2019)"], line=line, path="projekt.period",
-        exact=f"InputError: period_reversed.yaml:{line}: projekt.period: perioden slutar (2018) "
+        exact=f"Fel i indata: period_reversed.yaml:{line}: projekt.period: perioden slutar (2018) "
               "före den börjar (2019)\n",
     ))
     add(Case(
@@ -404,7 +404,7 @@ def cases() -> list[Case]:
         "a file of zero bytes",
         b"",
         ["filen är tom"],
-        exact="InputError: empty_file.yaml: filen är tom; den ska innehålla rapportens data "
+        exact="Fel i indata: empty_file.yaml: filen är tom; den ska innehålla rapportens data "
               "i YAML\n",
     ))
     add(Case(
@@ -429,7 +429,7 @@ def cases() -> list[Case]:
         "one word (Vännäs) saved in Latin-1 in an otherwise UTF-8 file",
         swap("    - Vännäs\n", "    - \0\n").replace(b"\0", "Vännäs".encode("latin-1")),
         ["filen är inte UTF-8", "0xE4"], line=line,
-        exact=f"InputError: latin1_vannas.yaml:{line}: filen är inte UTF-8 (byte 0xE4 på rad "
+        exact=f"Fel i indata: latin1_vannas.yaml:{line}: filen är inte UTF-8 (byte 0xE4 på rad "
               f"{line}); spara den som UTF-8\n",
     ))
     add(Case(
@@ -437,7 +437,7 @@ def cases() -> list[Case]:
         "the report saved as UTF-16 with a byte order mark",
         TEXT.encode("utf-16"),
         ["UTF-16", "spara den som UTF-8"], line=1,
-        exact="InputError: utf16_bom.yaml:1: filen är sparad som UTF-16; spara den som UTF-8\n",
+        exact="Fel i indata: utf16_bom.yaml:1: filen är sparad som UTF-16; spara den som UTF-8\n",
     ))
     add(Case(
         "utf16le_no_bom",
