@@ -349,7 +349,7 @@ class Bars:
     width_cm: float
     height_cm: float
     unit: str = ""
-    """What follows each figure in a label: ``' kr'`` for amounts."""
+    """What follows each figure in a label: a no-break space and ``kr`` for amounts."""
     category_title: str = ""
     category_pt: float = _TEXT_PT
     label_pt: float = _TEXT_PT
@@ -629,7 +629,7 @@ def budget_bars(e: Ekonomi) -> Bars | None:
     return Bars(
         title="Budget och utfall", alt=alt, horizontal=False, categories=("Budget", "Utfall"),
         series=(Series("Kronor", (e.budget, e.utfall), (LIGHT, DARK)),),
-        value_title="Kronor", width_cm=_HALF_WIDTH_CM, height_cm=8.0, unit=" kr",
+        value_title="Kronor", width_cm=_HALF_WIDTH_CM, height_cm=8.0, unit="\u00a0kr",
         category_title=f"Utfallet är {outcome}")
 
 
@@ -699,7 +699,7 @@ def costs_bars(e: Ekonomi) -> Bars | None:
         categories=tuple(_short(p.kategori) for p in posts),
         series=(Series("Kronor", tuple(p.belopp for p in posts), (SINGLE,) * n, notes),),
         value_title="Kronor", width_cm=_FULL_WIDTH_CM, height_cm=min(2.2 + 0.9 * n, _MAX_HEIGHT_CM),
-        unit=" kr")
+        unit="\u00a0kr")
 
 
 def costs(e: Ekonomi) -> Drawn | None:
