@@ -19,6 +19,10 @@ that noise falls on both alike):
    from the NIS data: time, peak memory (the peak RSS and the ``tracemalloc`` peak of one render,
    in a fresh process per size) and the ratio to bare docxtpl at the same size.
 3. ``import slutrapport`` and ``slutrapport --help`` in fresh processes.
+5. Registers (issue 12): reading a 100 000-row activity log (.xlsx and .csv, made here with
+   openpyxl's write-only mode and the csv module, not kept) into typed rows and counting the
+   figures from it — per area, municipality and year, participants by gender — and ``check``
+   of the NIS report against it. ``--smoke`` uses 100 rows.
 4. PDF: one report, and 20 reports in one call (one LibreOffice start); skipped without
    LibreOffice.
 
@@ -65,6 +69,8 @@ TARGETS: dict[str, tuple[float, str]] = {
     "rows_10000_vs_docxtpl": (1.3, "10 000 rows within 1.3 × bare docxtpl"),
     "help_seconds": (0.5, "slutrapport --help ≤ 0.5 s"),
     "pdf_20_vs_1": (3.0, "20 PDFs in one call ≤ 3 × one PDF"),
+    "registers_xlsx_seconds": (2.0, "read and count a 100 000-row activity log (.xlsx) ≤ 2 s"),
+    "registers_csv_seconds": (2.0, "read and count a 100 000-row activity log (.csv) ≤ 2 s"),
 }
 
 
@@ -239,9 +245,14 @@ class CurrentTemplate:
 def prepared_context(report: Any, current: CurrentTemplate) -> dict[str, Any]:
     """The context slutrapport renders with, built once: the Narrative objects, and the charts
     drawn once if this version of slutrapport draws them."""
-    from slutrapport import rendering
+    from docxtpl import DocxTemplate
+
+    from slutrapport import default_template, rendering
     from slutrapport.context import build_context
 
+    if current.tpl is None:  # the charts read the template's font; each run sets its own
+        current.tpl = DocxTemplate(str(default_template()))
+        current.tpl.init_docx()
     charts = rendering._charts(current, report, _draws_charts())
     return build_context(report, link_id=current.build_url_id, charts=charts)
 
@@ -612,6 +623,90 @@ def _console_script() -> str | None:
     return shutil.which("slutrapport")
 
 
+# --- 5. registers --------------------------------------------------------------------------------
+
+
+def registers_part(plan: Plan, out: Path, results: Results) -> None:
+    """Read and count a large activity log (.xlsx and .csv) with the NIS report's areas."""
+    import csv
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    from slutrapport import example_path
+    from slutrapport.checks import check
+    from slutrapport.kinds import slug
+    from slutrapport.loader import from_data, read_yaml
+    from slutrapport.registers import (
+        aktiviteter_per_ar,
+        aktiviteter_per_kommun,
+        aktiviteter_per_omrade,
+        deltagare_per_omrade,
+        deltagare_totalt,
+        read_registers,
+    )
+
+    rows = 100 if plan.name == "smoke" else 100_000
+    reps = 1 if plan.name == "smoke" else 3
+    say(f"\n5. Registers: an activity log of {_count(rows)} rows, read and counted")
+    data, lines = read_yaml(example_path())
+    areas: dict[str, str] = {}
+    for section in data["avsnitt"]:
+        for i, area in enumerate(section.get("omraden") or []):
+            if area.get("antal") is not None:
+                areas[f"omrade_{len(areas) + 1}_{i}"] = area["rubrik"]
+    municipalities = [slug(k) for k in data["projekt"]["kommuner"]]
+    rng = random.Random(12)
+    start = dt.date(2019, 1, 1)
+    header = ["Datum", "Område", "Kommun", "Aktivitet", "Kvinnor", "Män"]
+    log = [[start + dt.timedelta(days=rng.randrange(1461)), rng.choice(list(areas)),
+            rng.choice(municipalities), f"Aktivitet {n}", rng.randrange(30), rng.randrange(30)]
+           for n in range(rows)]
+    made = time.perf_counter()
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Logg")
+    sheet.append(header)
+    for row in log:
+        sheet.append(row)
+    book.save(out / "aktivitetslogg.xlsx")
+    with open(out / "aktivitetslogg.csv", "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(header)
+        writer.writerows([[r[0].isoformat(), *r[1:]] for r in log])
+    say(f"   made the two files in {time.perf_counter() - made:.1f} s "
+        f"(.xlsx {(out / 'aktivitetslogg.xlsx').stat().st_size / 1e6:.1f} MB, "
+        f".csv {(out / 'aktivitetslogg.csv').stat().st_size / 1e6:.1f} MB)")
+    for kind in ("xlsx", "csv"):
+        data["register"] = {"aktivitetslogg": f"aktivitetslogg.{kind}", "omraden": areas}
+        report = from_data(data, lines=lines, source=str(out / "rapport.yaml"))
+
+        def read_and_count(report: Any = report) -> None:
+            registers = read_registers(report, out)
+            entries = registers.aktivitetslogg
+            assert len(entries) == rows, (len(entries), registers.problem[:3])
+            aktiviteter_per_omrade(entries)
+            aktiviteter_per_kommun(entries)
+            aktiviteter_per_ar(entries)
+            deltagare_totalt(entries)
+            deltagare_per_omrade(entries)
+
+        times: list[float] = []
+        cpu: list[float] = []
+        for _ in range(reps):
+            gc.collect()
+            used, start = time.process_time(), time.perf_counter()
+            read_and_count()
+            times.append(time.perf_counter() - start)
+            cpu.append(time.process_time() - used)
+        checked = timed(lambda report=report: check(report))
+        say(f"   .{kind}: read and counted in {spread(times)}, {median(cpu):.3f} s of processor "
+            f"time; check of the NIS report with it {checked:.2f} s")
+        results.put(f"registers_{kind}_seconds", median(times))
+        results.put(f"registers_{kind}_cpu_seconds", median(cpu))
+        results.put(f"registers_{kind}_check_seconds", checked)
+    results.put("registers_rows", str(rows))
+
+
 # --- 4. PDF ---------------------------------------------------------------------------------------
 
 
@@ -714,6 +809,7 @@ def main(argv: list[str] | None = None) -> int:
         nis_part(plan, out, results)
         rows_part(plan, out, results)
         startup_part(plan, results)
+        registers_part(plan, out, results)
         pdf_part(plan, out, results)
     results.put("total_seconds", time.perf_counter() - started, "{:.1f}")
     missed = judge(results)

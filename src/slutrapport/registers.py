@@ -47,6 +47,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import difflib
+import gc
 import io
 import re
 import unicodedata
@@ -853,7 +854,15 @@ def _read_one(spec: RegisterSpec, path: Path, shown: str, block: Registerfiler, 
     read = Lasning(fil=shown, blad=sheet.sheet)
     out.lasta[spec.key] = read
     reader = _Reader(spec, sheet, block, names, notes)
-    rows = reader.run(read)
+    # A register of 100 000 rows makes as many objects that live on: the cyclic garbage
+    # collector, run again and again while they are made, would take as long as the reading.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        rows = reader.run(read)
+    finally:
+        if collecting:
+            gc.enable()
     getattr(out, spec.key).extend(rows)
     out.problem.extend(notes)
     if read.kolumner:
@@ -886,6 +895,9 @@ class _Reader:
         self.blank_counts = 0
         self.persons: dict[str, tuple[str, int]] = {}
         self.companies: dict[str, int] = {}
+        # values repeat down a register (areas, municipalities, dates, small counts): each
+        # distinct cell value is read once (only values that read well are kept)
+        self.cache: dict[str, dict[Any, Any]] = {}
 
     def note(self, code: str, severity: Severity, message: str, row: int | None = None) -> None:
         self.notes.append(RegisterProblem(code=code, severity=severity, source=self.spec.key,
@@ -1000,9 +1012,12 @@ class _Reader:
         counted = skipped = 0
         first = last = None
         padding = [""] * width
+        lead = used[0]
         for r in range(start, len(rows)):
             row = rows[r]
-            if not any(_filled(c) for c in row) and not (formulas and any(
+            cell = row[lead] if lead < len(row) else None
+            filled = cell is not None and cell != "" and (type(cell) is not str or cell.strip())
+            if not filled and not any(_filled(c) for c in row) and not (formulas and any(
                     (r, c) in formulas for c in used)):
                 blank_run.append(r)
                 continue
@@ -1060,6 +1075,10 @@ class _Reader:
 
     def _text(self, r: int, row: Sequence[Any], name: str, required: bool) -> str | None:
         value = self._cell(row, name)
+        if type(value) is str:
+            text = value.strip()
+            if text and "  " not in text and "\n" not in text and "\t" not in text:
+                return text
         if not _filled(value):
             if required:
                 self._fail(r, name, f"{TITLES[name].lower()} saknas")
@@ -1072,11 +1091,18 @@ class _Reader:
 
     def _date(self, r: int, row: Sequence[Any], name: str, required: bool) -> _dt.date | None:
         value = self._cell(row, name)
-        if not _filled(value):
-            if required:
-                self._fail(r, name, "datum saknas")
-            return None
-        day = _as_date(value)
+        if type(value) is _dt.date:
+            day: _dt.date | None = value
+        elif type(value) is str and value in self.cache.setdefault(name, {}):
+            day = self.cache[name][value]
+        else:
+            if not _filled(value):
+                if required:
+                    self._fail(r, name, "datum saknas")
+                return None
+            day = _as_date(value)
+            if day is not None and type(value) is str:
+                self.cache[name][value] = day
         if day is None:
             shown = _shown(value)
             if isinstance(value, int | float) and not isinstance(value, bool):
@@ -1094,6 +1120,13 @@ class _Reader:
 
     def _count(self, r: int, row: Sequence[Any], name: str) -> int | None:
         value = self._cell(row, name)
+        if type(value) is int and 0 <= value <= 10**9:
+            return value
+        if type(value) is float and value.is_integer() and 0 <= value <= 1e9:
+            return int(value)
+        cached = self.cache.setdefault(name, {}).get(value) if type(value) is str else None
+        if cached is not None:
+            return int(cached)
         if not _filled(value):
             return None
         number = _as_number(value)
@@ -1106,6 +1139,8 @@ class _Reader:
             self._fail(r, name, f"antalet är negativt ({_shown(value)})")
         if number > 10**9:
             self._fail(r, name, f"antalet är orimligt stort ({_shown(value)})")
+        if type(value) is str:
+            self.cache[name][value] = int(number)
         return int(number)
 
     def _amount(self, r: int, row: Sequence[Any], name: str) -> Decimal:
@@ -1136,6 +1171,10 @@ class _Reader:
 
     def _named(self, r: int, row: Sequence[Any], name: str, table: dict[str, str],
                known: list[str], required: bool, what: str) -> str | None:
+        value = self._cell(row, name)
+        seen = self.cache.setdefault(name, {})
+        if type(value) is str and value in seen:
+            return str(seen[value])
         text = self._text(r, row, name, required)
         if text is None:
             return None
@@ -1157,6 +1196,8 @@ class _Reader:
                       f"'{text}' finns inte i rapporten{hint}. Raden räknades inte "
                       f"(register.etiketter.{name} kan ge registrets egna benämningar).", r)
             raise _Skip
+        if type(value) is str:
+            seen[value] = found
         return found
 
     def _area(self, r: int, row: Sequence[Any]) -> str:
