@@ -137,8 +137,8 @@ def test_an_internal_error_exits_3_with_one_swedish_line(monkeypatch: pytest.Mon
     monkeypatch.setattr(checks, "CHECKS", [*checks.CHECKS, broken])
     result = CliRunner().invoke(main, ["check", str(slutrapport.example_path())])
     assert (result.exit_code, result.stderr) == (3, (
-        "Internt fel i slutrapport (ZeroDivisionError); inget är skrivet. Kör samma kommando "
-        "med --debug för hela spårningen och rapportera den.\n"))
+        "Internt fel i slutrapport; inget är skrivet. Kör samma kommando med --debug för hela "
+        "spårningen och rapportera den.\n"))
 
 
 def test_a_value_set_after_loading_is_validated_in_swedish() -> None:

@@ -81,9 +81,8 @@ class _Group(click.Group):
         except Exception as exc:  # a bug of ours: say so plainly, the traceback only on request
             if "--debug" in sys.argv[1:]:
                 traceback.print_exception(exc)
-            click.echo(f"Internt fel i slutrapport ({type(exc).__name__}); inget är skrivet. "
-                       "Kör samma kommando med --debug för hela spårningen och rapportera den.",
-                       err=True)
+            click.echo("Internt fel i slutrapport; inget är skrivet. Kör samma kommando med "
+                       "--debug för hela spårningen och rapportera den.", err=True)
             sys.exit(INTERNAL_ERROR)
 
 

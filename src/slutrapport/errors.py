@@ -123,3 +123,41 @@ class OutputError(SlutrapportError):
     """The output file can't be written: its folder is missing, read-only or full."""
 
     label = "Kan inte skriva"
+
+
+_PYTHON_ERRORS = {
+    "ZeroDivisionError": "delning med noll",
+    "TypeError": "ett värde av fel slag för uttrycket",
+    "ValueError": "ett ogiltigt värde",
+    "KeyError": "en nyckel som inte finns",
+    "IndexError": "ett index utanför listan",
+    "AttributeError": "ett fält som inte finns",
+    "OverflowError": "ett tal som blev för stort",
+    "RecursionError": "ett uttryck som anropar sig självt för djupt",
+    "MemoryError": "slut på minne",
+    "UnicodeError": "ett tecken som inte kan skrivas",
+}
+
+
+def describe(exc: BaseException) -> str:
+    """What went wrong in a template expression, in Swedish words (never a Python class name).
+
+    >>> describe(ZeroDivisionError("division by zero"))
+    'delning med noll'
+    >>> describe(KeyError("x"))
+    "en nyckel som inte finns ('x')"
+    """
+    text = str(exc)
+    if isinstance(exc, OverflowError) and "Range too big" in text:
+        return "en range() med fler än 100\u00a0000 steg, mer än sandlådan tillåter"
+    if isinstance(exc, TypeError) and "not callable" in text:
+        return "ett värde som inte går att anropa som en funktion"
+    for cls in type(exc).__mro__:
+        words = _PYTHON_ERRORS.get(cls.__name__)
+        if words is not None:
+            break
+    else:
+        words = "ett oväntat fel"
+    if isinstance(exc, KeyError | IndexError) and exc.args:
+        words += f" ({exc.args[0]!r})"
+    return words

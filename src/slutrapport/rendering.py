@@ -28,6 +28,7 @@ from slutrapport.errors import (
     RefusedError,
     TemplateError,
     UnsafeTemplateError,
+    describe,
 )
 from slutrapport.models import Slutrapport
 from slutrapport.resources import default_template
@@ -315,7 +316,7 @@ def render_bytes(
         raise TemplateError(f"{path}: mallen gav ogiltig XML ({exc}); inget skrevs") from exc
     except Exception as exc:  # the template's own expressions: {{ 1/0 }}, {{ projekt.namn() }} …
         raise TemplateError(
-            f"{path}: mallen kunde inte fyllas i ({type(exc).__name__}: {exc}){_where(exc)}"
+            f"{path}: mallen kunde inte fyllas i ({describe(exc)}){_where(exc)}"
         ) from exc
     from slutrapport._safety import refuse_fetched_links
 

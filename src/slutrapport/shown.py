@@ -670,7 +670,9 @@ def _as_rendering_says(report: Slutrapport, path: Path, exc: Exception) -> Excep
         render_bytes(report, template=path)
     except SlutrapportError as error:
         return error
-    return TemplateError(f"{path}: mallen kunde inte fyllas i ({type(exc).__name__}: {exc})")
+    from slutrapport.errors import describe
+
+    return TemplateError(f"{path}: mallen kunde inte fyllas i ({describe(exc)})")
 
 
 def unshown(report: Slutrapport, template: str | Path | None = None) -> Iterator[Raw]:
