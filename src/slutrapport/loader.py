@@ -460,7 +460,7 @@ def _shown(value: Any) -> str:
             return str(value).replace("Infinity", ".inf").replace("NaN", ".nan")
         text = format_decimal(value, max_decimals=10)
         # four digits read as written (a year, 2023), larger figures grouped (198 700,5)
-        return text.replace("\u00a0", "") if abs(value) < 10_000 else text
+        return text.replace("\u00a0", "") if -10_000 < value < 10_000 else text
     if isinstance(value, dict):
         if len(value) == 1:
             key, item = next(iter(value.items()))

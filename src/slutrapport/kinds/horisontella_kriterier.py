@@ -10,7 +10,7 @@ from pydantic import Field
 
 from slutrapport.fields import Antal, Deltagare, Loc, Markdown, Procent
 from slutrapport.formatting import format_integer, format_percent
-from slutrapport.kinds import LinkId, Raw, Section, round_like, share
+from slutrapport.kinds import LinkId, Raw, Section, round_like, share, share_places
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HorisontellaKriterier",
+    "WithParticipants",
     "participant_charts",
     "participant_context",
     "participant_findings",
+    "participant_shares",
     "participant_table",
 ]
 
@@ -50,17 +52,27 @@ def participant_findings(d: Deltagare, loc: Loc) -> Iterator[Raw]:
             yield ("deltagare-andel", "error", (*loc, name),
                    f"Andelen {who} anges till {format_percent(stated)}, men "
                    f"{format_integer(count)} av {format_integer(total)} är "
-                   f"{format_percent(computed, decimals=1)}.",
+                   f"{format_percent(computed, decimals=share_places(stated))}.",
                    round_like(computed, stated), stated)
+
+
+def participant_shares(d: Deltagare) -> tuple[Decimal, Decimal]:
+    """The shares of women and men as the report shows them: as stated, or computed to one
+    decimal, or to as many as the other, stated share has (49,75 % beside 50,25 %)."""
+    places = share_places(d.andel_kvinnor, d.andel_man)
+    total = d.totalt_beraknat
+    women, men = ((stated if stated is not None else
+                   share(count, total, places) if total else Decimal(0))
+                  for stated, count in ((d.andel_kvinnor, d.kvinnor),
+                                        (d.andel_man, d.man_beraknat)))
+    return women, men
 
 
 def participant_context(d: Deltagare, out: dict[str, Any]) -> None:
     """Fill in men, all participants and the shares where the data leaves them out."""
     out["man"] = d.man_beraknat
     out["totalt"] = d.totalt_beraknat
-    for key, count in (("andel_kvinnor", d.kvinnor), ("andel_man", d.man_beraknat)):
-        if out[key] is None:
-            out[key] = share(count, d.totalt_beraknat) if d.totalt_beraknat else Decimal(0)
+    out["andel_kvinnor"], out["andel_man"] = participant_shares(d)
 
 
 def participant_charts(d: Deltagare | None) -> dict[str, Callable[[], Drawn | None]]:
@@ -91,7 +103,32 @@ def participant_table(b: Builder, var: str) -> None:
     b.tag("{%p endif %}")
 
 
-class HorisontellaKriterier(Section):
+class WithParticipants:
+    """What a section with participants by gender does with them: check, list, compute, draw.
+
+    Shared by both horizontal kinds (the criteria and the principles); the section declares its
+    own ``deltagare`` field.
+    """
+
+    deltagare: Deltagare | None
+
+    def findings(self, report: Slutrapport) -> Iterator[Raw]:
+        if self.deltagare is not None:
+            yield from participant_findings(self.deltagare, ("deltagare",))
+
+    def unfilled(self) -> Iterator[tuple[Loc, str]]:
+        if self.deltagare is not None and self.deltagare.totalt_beraknat == 0:
+            yield ("deltagare",), "Inga deltagare är ifyllda."
+
+    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
+        if self.deltagare is not None:
+            participant_context(self.deltagare, out["deltagare"])
+
+    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
+        return participant_charts(self.deltagare)
+
+
+class HorisontellaKriterier(WithParticipants, Section):
     """The horizontal criteria (2014–2020) and the figures that show how they were met."""
 
     TYP = "horisontella_kriterier"
@@ -110,26 +147,14 @@ class HorisontellaKriterier(Section):
         None, description="Antal externa aktiviteter med de horisontella kriterierna som huvudämne."
     )
 
-    def findings(self, report: Slutrapport) -> Iterator[Raw]:
-        if self.deltagare is not None:
-            yield from participant_findings(self.deltagare, ("deltagare",))
-
-    def unfilled(self) -> Iterator[tuple[Loc, str]]:
-        if self.deltagare is not None and self.deltagare.totalt_beraknat == 0:
-            yield ("deltagare",), "Inga deltagare är ifyllda."
-
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
         from slutrapport.shown import linked
 
-        if self.deltagare is not None:
-            participant_context(self.deltagare, out["deltagare"])
+        super().context(out, link_id)
         # What the text already shows as a figure link is not printed again (visa_… false).
         in_text = linked(self)
         for name in ("andel_kvinnoledda_foretag", "externa_aktiviteter"):
             out[f"visa_{name}"] = getattr(self, name) is not None and (name,) not in in_text
-
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        return participant_charts(self.deltagare)
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:

@@ -8,24 +8,16 @@ the same as :mod:`slutrapport.kinds.horisontella_kriterier`'s.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from slutrapport.fields import Deltagare, Loc, Markdown, Modell
-from slutrapport.kinds import LinkId, Raw, Section
-from slutrapport.kinds.horisontella_kriterier import (
-    participant_charts,
-    participant_context,
-    participant_findings,
-    participant_table,
-)
+from slutrapport.fields import Deltagare, Markdown, Modell
+from slutrapport.kinds import Section
+from slutrapport.kinds.horisontella_kriterier import WithParticipants, participant_table
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
-    from slutrapport.models import Slutrapport
 
 __all__ = ["HorisontellaPrinciper", "Princip"]
 
@@ -39,7 +31,7 @@ class Princip(Modell):
     text: Markdown = Field("", description="Hur projektet arbetat med principen (Markdown).")
 
 
-class HorisontellaPrinciper(Section):
+class HorisontellaPrinciper(WithParticipants, Section):
     """The horizontal principles (2021–2027), one sub-section each, and participants by gender."""
 
     TYP = "horisontella_principer"
@@ -55,21 +47,6 @@ class HorisontellaPrinciper(Section):
         description="De horisontella principerna, var och en med egen rubrik (nivå 2) och text.")
     deltagare: Deltagare | None = Field(
         None, description="Deltagare i projektets aktiviteter fördelade på kön.")
-
-    def findings(self, report: Slutrapport) -> Iterator[Raw]:
-        if self.deltagare is not None:
-            yield from participant_findings(self.deltagare, ("deltagare",))
-
-    def unfilled(self) -> Iterator[tuple[Loc, str]]:
-        if self.deltagare is not None and self.deltagare.totalt_beraknat == 0:
-            yield ("deltagare",), "Inga deltagare är ifyllda."
-
-    def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
-        if self.deltagare is not None:
-            participant_context(self.deltagare, out["deltagare"])
-
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        return participant_charts(self.deltagare)
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
