@@ -264,7 +264,8 @@ def _label(value: int | Decimal, bars: Bars, series: Series, i: int) -> str:
 
 
 def _nice_step(span: float, bins: int) -> float:
-    """The smallest of 1, 2, 2,5 and 5 times a power of ten that cuts span into ≤ bins steps.
+    """The smallest of 1, 2, 2,5 and 5 times a power of ten (at least 1: the figures are counts
+    and kronor) that cuts span into at most ``bins`` steps.
 
     >>> _nice_step(2011, 5), _nice_step(8.0, 8), _nice_step(0.5, 5)
     (500, 1, 1)
@@ -274,7 +275,7 @@ def _nice_step(span: float, bins: int) -> float:
         power *= 10
     for factor in (1, 2, 2.5, 5, 10):
         step = factor * power
-        if span / step <= bins and (step >= 1 or factor == 1):
+        if span / step <= bins:
             return int(step) if step == int(step) else step
     return 10 * power
 
@@ -440,6 +441,8 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
     etree.SubElement(frame, f"{{{_A}}}noFill")
     etree.SubElement(etree.SubElement(frame, f"{{{_A}}}ln"), f"{{{_A}}}noFill")
     space.find(f"{{{_C}}}chart").addnext(frame)
+    for run in space.iterfind(f".//{{{_A}}}endParaRPr[@lang]"):
+        run.set("lang", "sv-SE")
     return space
 
 
