@@ -24,7 +24,7 @@ import re
 import types
 import typing
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -46,6 +46,7 @@ __all__ = [
     "Datum",
     "Deltagare",
     "Forandring",
+    "GenderCounts",
     "Kronor",
     "Loc",
     "Markdown",
@@ -56,6 +57,7 @@ __all__ = [
     "clean_text",
     "forbidden_message",
     "markdown_fields",
+    "two_of_three",
 ]
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
@@ -329,21 +331,24 @@ class Period(Modell):
 
 
 
-class Deltagare(Modell):
-    """Participants in the project's activities, by gender."""
+def two_of_three(model: Any) -> Any:
+    """A validator: of women, men and all, at least two must be given (the third is computed)."""
+    if model.man is None and model.totalt is None:
+        raise ValueError("ange minst två av kvinnor, man och totalt")
+    return model
 
-    kvinnor: Antal = Field(description="Antal kvinnor.")
-    man: Antal | None = Field(None, description="Antal män (räknas ut om det saknas).")
-    totalt: Antal | None = Field(
-        None, description="Antal deltagare totalt (räknas ut om det saknas).")
-    andel_kvinnor: Procent | None = Field(None, description="Angiven andel kvinnor i procent.")
-    andel_man: Procent | None = Field(None, description="Angiven andel män i procent.")
 
-    @model_validator(mode="after")
-    def _two_of_three(self) -> Deltagare:
-        if self.man is None and self.totalt is None:
-            raise ValueError("ange minst två av kvinnor, man och totalt")
-        return self
+class GenderCounts:
+    """Women, men and all, two of them stated: the third computed (``man_beraknat`` …).
+
+    A plain mixin, so each model keeps its own field order and descriptions; it adds the
+    validator with ``_two_of_three = model_validator(mode="after")(two_of_three)``.
+    """
+
+    if TYPE_CHECKING:  # the model's own fields (declared here for the type checker only, so
+        kvinnor: int   # pydantic doesn't take them as fields of the mixin, first in order)
+        man: int | None
+        totalt: int | None
 
     @property
     def man_beraknat(self) -> int:
@@ -360,3 +365,16 @@ class Deltagare(Modell):
             return self.totalt
         assert self.man is not None
         return self.kvinnor + self.man
+
+
+class Deltagare(GenderCounts, Modell):
+    """Participants in the project's activities, by gender."""
+
+    kvinnor: Antal = Field(description="Antal kvinnor.")
+    man: Antal | None = Field(None, description="Antal män (räknas ut om det saknas).")
+    totalt: Antal | None = Field(
+        None, description="Antal deltagare totalt (räknas ut om det saknas).")
+    andel_kvinnor: Procent | None = Field(None, description="Angiven andel kvinnor i procent.")
+    andel_man: Procent | None = Field(None, description="Angiven andel män i procent.")
+
+    _two_of_three = model_validator(mode="after")(two_of_three)

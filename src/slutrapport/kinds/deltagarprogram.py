@@ -14,9 +14,19 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from slutrapport.fields import Antal, Loc, Markdown, Modell, Period, Procent, Tal
+from slutrapport.fields import (
+    Antal,
+    GenderCounts,
+    Loc,
+    Markdown,
+    Modell,
+    Period,
+    Procent,
+    Tal,
+    two_of_three,
+)
 from slutrapport.formatting import format_decimal, format_integer, format_percent
-from slutrapport.kinds import LinkId, Raw, Section, round_like, same_name, share
+from slutrapport.kinds import LinkId, Raw, Section, round_like, same_name, share, share_places
 from slutrapport.kinds.foretagsprogram import period_within
 
 if TYPE_CHECKING:
@@ -34,7 +44,7 @@ def _n(value: int | Decimal) -> str:
     return format_decimal(value, max_decimals=2)
 
 
-class Insats(Modell):
+class Insats(GenderCounts, Modell):
     """One effort of the programme (a course, a round of training) and who took part."""
 
     namn: str = Field(min_length=1, description="Insatsens namn, t.ex. Digital marknadsföring.")
@@ -48,27 +58,7 @@ class Insats(Modell):
     totalt: Antal | None = Field(
         None, description="Antal deltagare totalt (räknas ut om det saknas).")
 
-    @model_validator(mode="after")
-    def _two_of_three(self) -> Insats:
-        if self.man is None and self.totalt is None:
-            raise ValueError("ange minst två av kvinnor, man och totalt")
-        return self
-
-    @property
-    def man_beraknat(self) -> int:
-        """Men: as stated, else all participants less the women."""
-        if self.man is not None:
-            return self.man
-        assert self.totalt is not None
-        return self.totalt - self.kvinnor
-
-    @property
-    def totalt_beraknat(self) -> int:
-        """All participants: as stated, else women plus men."""
-        if self.totalt is not None:
-            return self.totalt
-        assert self.man is not None
-        return self.kvinnor + self.man
+    _two_of_three = model_validator(mode="after")(two_of_three)
 
 
 class DeltagarSumma(Modell):
@@ -113,13 +103,15 @@ class Deltagarprogram(Section):
     def andel_kvinnor_beraknat(self) -> Decimal:
         """The share of women, computed from the totals (for a figure link to a share left out)."""
         women, _, total = self.totals()
-        return share(women, total) if total else Decimal(0)
+        places = share_places(self.andel_kvinnor, self.andel_man)
+        return share(women, total, places) if total else Decimal(0)
 
     @property
     def andel_man_beraknat(self) -> Decimal:
         """The share of men, computed from the totals."""
         _, men, total = self.totals()
-        return share(men, total) if total else Decimal(0)
+        places = share_places(self.andel_kvinnor, self.andel_man)
+        return share(men, total, places) if total else Decimal(0)
 
     def column_sums(self) -> dict[str, int | Decimal | None]:
         """Each column's sum over the rows (None for sessions or hours no row states)."""
@@ -196,7 +188,7 @@ class Deltagarprogram(Section):
                 yield ("deltagarprogram-andel", "error", (name,),
                        f"Andelen {who} anges till {format_percent(stated)}, men "
                        f"{format_integer(count)} av {format_integer(total)} är "
-                       f"{format_percent(computed, decimals=1)}.",
+                       f"{format_percent(computed, decimals=share_places(stated))}.",
                        round_like(computed, stated), stated)
 
     def unfilled(self) -> Iterator[tuple[Loc, str]]:

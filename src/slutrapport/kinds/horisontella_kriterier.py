@@ -110,7 +110,8 @@ class WithParticipants:
     own ``deltagare`` field.
     """
 
-    deltagare: Deltagare | None
+    if TYPE_CHECKING:  # the section's own field; not a field of the mixin for pydantic
+        deltagare: Deltagare | None
 
     def findings(self, report: Slutrapport) -> Iterator[Raw]:
         if self.deltagare is not None:
