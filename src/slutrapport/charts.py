@@ -6,6 +6,10 @@
     charts = make_charts(report)
     charts["ekonomi"]["budget"].bildtext   # 'Diagram 3: Budget och utfall'
 
+Each chart's facts (its bars, labels, axis titles, caption title and alt text) come first, as a
+:class:`Bars` (``participants_bars`` …); the picture is drawn from them here, and the Word chart
+that is placed by default from the same facts in :mod:`slutrapport.wordcharts`.
+
 Every chart is made to be printed: greys and hatching tell its bars apart in black and white, no
 series is told apart by colour or by a legend alone, figures are Swedish (no-break spaces between
 thousands, the true minus sign, decimal comma) and the font is DejaVu Sans, which ships with
