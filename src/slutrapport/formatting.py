@@ -23,6 +23,7 @@ Numbers
       accept floats, converted exactly as written through ``Decimal(repr(x))``.
     - Percentages are given in per cent (``49.7`` means 49,7 %) and printed with a no-break
       space before the sign, as CLDR's Swedish percent pattern ``#,##0 %`` does: ``49,7 %``.
+      A stated percentage keeps the decimals it is written with (``0,05 %``, ``99,95 %``).
 
 Dates
     Dates are partial ISO strings, as precise as they are known (``"2022"``, ``"2022-10"``,
@@ -71,6 +72,7 @@ __all__ = [
     "format_period",
     "format_share",
     "format_signed",
+    "percent_places",
 ]
 
 LOCALE = "sv_SE"
@@ -285,16 +287,42 @@ def format_signed(value: int | Decimal | float, max_decimals: int = 1) -> str:
     return "+" + text if _round_half_up(number, places) > 0 else text
 
 
+PERCENT_PLACES = 4
+"""The most decimals a per cent figure is shown with as written. A value with more is the result
+of a computation (``1466 / 2949 * 100``), not a stated figure, and shows one decimal."""
+
+
+def percent_places(value: int | Decimal | float) -> int:
+    """The decimals a per cent figure is shown with when none are asked for: those it is written
+    with, trailing zeros aside (at most :data:`PERCENT_PLACES`; more: a computed value, one).
+
+    >>> percent_places(Decimal("99.95")), percent_places(Decimal("40.0")), percent_places(27)
+    (2, 0, 0)
+    >>> percent_places(Decimal("49.71176670057647"))
+    1
+    """
+    number = _number(value, "percent_places")
+    exponent = number.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return places if places <= PERCENT_PLACES else 1
+
+
 def format_percent(value: int | Decimal | float, decimals: int | None = None) -> str:
     r"""Format a value that is already in per cent (``49.7`` means 49,7 %).
 
-    With ``decimals=None`` the value shows the decimals it needs, at most one; with
-    ``decimals=n`` it shows exactly ``n``. Rounding is half-up.
+    With ``decimals=None`` the value shows the decimals it is written with, trailing zeros aside
+    (:func:`percent_places`): a stated 0,05 % stays 0,05 % and 99,95 % stays 99,95 %; a value
+    with more than :data:`PERCENT_PLACES` decimals is a computation's result and shows one.
+    With ``decimals=n`` it shows exactly ``n``. Rounding is half-up.
 
     >>> format_percent(49.7)
     '49,7\xa0%'
     >>> format_percent(27)
     '27\xa0%'
+    >>> format_percent(Decimal("0.05"))
+    '0,05\xa0%'
+    >>> format_percent(Decimal("99.950"))
+    '99,95\xa0%'
     >>> format_percent(12.5, decimals=0)
     '13\xa0%'
     >>> format_percent(Decimal("0.125"), decimals=2)
@@ -304,7 +332,7 @@ def format_percent(value: int | Decimal | float, decimals: int | None = None) ->
     """
     number = _number(value, "format_percent")
     if decimals is None:
-        text = _format_number(number, 1, fixed=False)
+        text = _format_number(number, percent_places(number), fixed=False)
     else:
         text = _format_number(number, _places(decimals, "format_percent", "decimals"), fixed=True)
     return text + _PERCENT_SUFFIX

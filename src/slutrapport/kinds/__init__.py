@@ -117,13 +117,26 @@ def round_like(value: Decimal, shown: Decimal) -> Decimal:
         return value.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP)
 
 
-def share(part: Decimal | int, whole: Decimal | int) -> Decimal:
-    """``part`` in per cent of ``whole``, rounded half-up to one decimal.
+def share(part: Decimal | int, whole: Decimal | int, places: int = 1) -> Decimal:
+    """``part`` in per cent of ``whole``, rounded half-up to ``places`` decimals (one).
 
-    >>> share(1466, 2949)
-    Decimal('49.7')
+    >>> share(1466, 2949), share(1466, 2949, 2)
+    (Decimal('49.7'), Decimal('49.71'))
     """
-    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal(1).scaleb(-places),
+                                                           ROUND_HALF_UP)
+
+
+def share_places(*stated: Decimal | None) -> int:
+    """The decimals a computed share keeps beside stated ones (of the same table): one, or
+    as many as the most precise stated share shows.
+
+    >>> share_places(Decimal("49.75"), None), share_places(None), share_places(Decimal("40"))
+    (2, 1, 1)
+    """
+    from slutrapport.formatting import percent_places
+
+    return max([1, *(percent_places(s) for s in stated if s is not None)])
 
 
 def same_name(a: str, b: str) -> bool:

@@ -32,6 +32,7 @@ from pydantic_core import InitErrorDetails
 
 from slutrapport.fields import Anstallda, Antal, Kronor, Loc, Markdown, Modell, Procent
 from slutrapport.formatting import (
+    PERCENT_PLACES,
     format_amount,
     format_decimal,
     format_integer,
@@ -180,7 +181,8 @@ class Tabell(Section):
 
     def percent_places(self) -> list[int | None]:
         """Per column, the decimals its per cent figures are shown with: the most any of its
-        cells is written with (at most 2), so 15,0 % stands under 29,9 %; None for other types."""
+        cells is written with (0,05 % stays 0,05 %), so 15,0 % stands under 29,9 %; None for
+        other types. (At most :data:`~slutrapport.formatting.PERCENT_PLACES`.)"""
         out: list[int | None] = []
         for j, kolumn in enumerate(self.kolumner):
             if kolumn.typ != "procent":
@@ -189,7 +191,7 @@ class Tabell(Section):
             cells = [row[j] for row in self.rader] + ([self.summa[j]] if self.summa else [])
             exponents = [c.as_tuple().exponent for c in cells if isinstance(c, Decimal)]
             written = [-e for e in exponents if isinstance(e, int)]
-            out.append(min(max([0, *written]), 2))
+            out.append(min(max([0, *written]), PERCENT_PLACES))
         return out
 
     def findings(self, report: Slutrapport) -> Iterator[Raw]:
