@@ -624,3 +624,101 @@ def test_a_ledger_category_the_report_lacks_is_named(tmp_path: Path) -> None:
          "saknar."),
         *[(*f[:3], f[3] - 4, f[4]) for f in INFOS],
     ]
+
+
+def test_a_report_without_registers_reads_nothing(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """check of a report that names no registers never reaches the reader."""
+    import slutrapport._registercheck
+    import slutrapport.registers
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("read_registers called")
+
+    monkeypatch.setattr(slutrapport._registercheck, "read_registers", refuse)
+    monkeypatch.setattr(slutrapport.registers, "read_registers", refuse)
+    path = tmp_path / "rapport.yaml"
+    path.write_text(REPORT.split("\n# Registren")[0] + "\n", encoding="utf-8")
+    assert found(path) == []
+
+
+def test_registers_given_to_check_are_used_for_a_report_built_in_code(tmp_path: Path) -> None:
+    """A report without a file is compared with the registers given to it, and only then."""
+    from slutrapport.loader import from_data, read_yaml
+
+    data, lines = read_yaml(make(tmp_path))
+    data["avsnitt"][0]["omraden"][0]["antal"] = 4
+    data["avsnitt"][0]["omraden"][0]["text"] = "[4](tal:antal) företagsbesök."
+    report = from_data(data, lines=lines)
+    assert [f.code for f in check(report) if f.code.startswith("register-")] == []
+    given = read_registers(report, tmp_path)
+    assert [(f.code, f.path, f.message) for f in check(report, registers=given)
+            if f.severity == "error"] == [
+        ("register-antal", "aktiviteter.omraden[0].antal",
+         "Uppsökande verksamhet hos företag: 4 angivet, aktivitetsloggen har 3 (blad Logg, rad "
+         "2–4)."),
+    ]
+
+
+def test_without_a_log_participants_are_the_unique_persons_of_the_participant_register(
+        tmp_path: Path) -> None:
+    """With a participant register and no activity log, the stated participants are compared
+    with its unique persons by gender."""
+    report = REPORT.replace("  aktivitetslogg: logg.xlsx\n", "  deltagare: deltagare.xlsx\n")
+    path = make(tmp_path, report=report)
+    people = [["Person", "Kön", "Datum", "Område", "Kommun"]]
+    for n in range(1004):
+        people.append([f"P{n}", "kvinna" if n < 500 else "man", D(2021, 1, 1 + n % 28),
+                       "foretagsbesok", "Vännäs"])
+    people.append(["P0", "Kvinna", D(2021, 2, 1), "motesplatser", None])
+    people.append(["P1", "M", D(2021, 2, 2), "motesplatser", None])
+    write_xlsx(tmp_path / "deltagare.xlsx", "Deltagare", people)
+    assert found(path) == [
+        ("error", "register-deltagare", "horisontella_kriterier.deltagare.kvinnor", 22,
+         "Deltagare, kvinnor: 502 angivet, deltagarregistret har 500 (blad Deltagare, rad "
+         "2–1007)."),
+        ("error", "register-varde", "register.deltagare", 46,
+         "deltagare.xlsx, blad Deltagare, rad 1007, kolumn B (Kön): person P1 är kvinna på rad "
+         "3 men man här. Raden räknades inte."),
+        ("info", "register-rader", "register.deltagare", 46,
+         "deltagarregistret (deltagare.xlsx, blad Deltagare): 1006 rader lästa, 1 räknades "
+         "inte."),
+        *INFOS[1:],
+    ]
+
+
+def test_the_register_block_is_checked_against_the_report(tmp_path: Path) -> None:
+    """An id mapped to a heading no area has, a municipality the project lacks and a section
+    that isn't of the kind named are errors at their lines."""
+    report = REPORT.replace("  omraden:\n    motesplatser: Mötesplatser\n", (
+        "  omraden:\n    motesplatser: Mötesplatser\n    evenemang: Mötesplatsen\n"
+        "  kommuner:\n    umea: Umeå\n"
+        "  avsnitt:\n    deltagare: program\n    ekonomi: ekonomin\n"))
+    assert [f for f in found(make(tmp_path, report=report)) if f[0] == "error"] == [
+        ("error", "register-installning", "register.omraden.evenemang", 52,
+         "Området evenemang hänvisar till rubriken 'Mötesplatsen', som inget aktivitetsområde i "
+         "rapporten har; närmast: 'Mötesplatser'."),
+        ("error", "register-installning", "register.kommuner", 53,
+         "Kommunen 'Umeå' står inte bland projektets kommuner (projekt.kommuner)."),
+        ("error", "register-installning", "register.avsnitt.deltagare", 56,
+         "register.avsnitt.deltagare är program, men det är inte ett horisontella_*-avsnitt med "
+         "deltagare."),
+        ("error", "register-installning", "register.avsnitt.ekonomi", 57,
+         "register.avsnitt.ekonomi är ekonomin, men inget avsnitt har det id:t."),
+    ]
+
+
+def test_check_on_the_command_line_reads_the_registers_and_exits_1_on_a_disagreement(
+        tmp_path: Path) -> None:
+    """slutrapport check reads the registers beside the report and names the disagreement."""
+    report = REPORT.replace("antal: 3\n", "antal: 4\n").replace("[3](tal:antal)",
+                                                                "[4](tal:antal)")
+    path = make(tmp_path, report=report)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1
+    assert result.output.replace("\u00a0", " ").splitlines()[:3] == [
+        f"{path}: 1 fel, 0 varningar, 4 upplysningar",
+        "  FEL     rad 15   aktiviteter.omraden[0].antal  [register-antal]",
+        "                   Uppsökande verksamhet hos företag: 4 angivet, aktivitetsloggen har 3 "
+        "(blad Logg, rad 2–4).",
+    ]
