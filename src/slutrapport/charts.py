@@ -369,11 +369,11 @@ def participants_bars(d: Deltagare) -> Bars | None:
     women, men, total = d.kvinnor, d.man_beraknat, d.totalt_beraknat
     if total <= 0 or men < 0:
         return None
-    # The shares the report states, as its table prints them; computed where it states none.
-    share_w = d.andel_kvinnor if d.andel_kvinnor is not None else _share(women, total)
-    share_m = d.andel_man if d.andel_man is not None else _share(men, total)
-    notes = (f"({formatting.format_percent(share_w, decimals=1)})",
-             f"({formatting.format_percent(share_m, decimals=1)})")
+    # The shares as the table prints them: as stated (with the decimals the data gives),
+    # computed where the report states none.
+    from slutrapport.kinds.horisontella_kriterier import participant_shares
+
+    notes = tuple(f"({formatting.format_percent(s)})" for s in participant_shares(d))
     labels = [f"{formatting.format_integer(v)} {note}"
               for v, note in zip((women, men), notes, strict=True)]
     alt = (
@@ -742,7 +742,7 @@ def costs(e: Ekonomi) -> Drawn | None:
 # read back instead of drawn again (matplotlib is not even imported then). Editing the text of a
 # report and rendering it again is the common loop, and drawing is most of a render's time.
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 """Bump when the drawing code changes what a chart looks like."""
 
 
