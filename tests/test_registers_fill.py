@@ -193,3 +193,27 @@ def test_fill_with_a_register_missing_is_refused_with_exit_2(tmp_path: Path) -> 
 def test_a_link_text_is_written_as_the_link_was(value: str, shown: str, written: str) -> None:
     """The same separator (or none), decimals, minus sign and what follows the number."""
     assert format_like(Decimal(value), shown) == written
+
+
+def test_fill_keeps_quoted_figures_quoted_and_comments_beside_values(tmp_path: Path) -> None:
+    """A figure written as quoted Swedish text stays so, with as many decimals; a comment after
+    a value stays after the new value."""
+    report = REPORT.replace("summa: {fore: 5.5, efter: 7, okning: 1.5}",
+                            "summa: {fore: \"5,5\", efter: \"7\", okning: '1,5'}")
+    log = [LOG_HEADER, *LOG, [D(2022, 5, 5), "motesplatser", "Vännäs", None, 0, 0]]
+    companies = [COMPANY_HEADER, ["Alfa AB", "Vännäs", 2.5, 5],
+                 ["Beta AB", "Robertsfors", "3,5", 3]]
+    path = make(tmp_path, report=report, log=log, companies=companies)
+    fill_file(path)
+    expected = report
+    for old, new in [
+            ("antal: 2  # träffar", "antal: 3  # träffar"),
+            ("[1,5](tal:program.effekt.summa.okning)", "[2,0](tal:program.effekt.summa.okning)"),
+            ("anstallda_efter: 4, okning: 1.5}", "anstallda_efter: 5, okning: 2.5}"),
+            ("anstallda_fore: 3, anstallda_efter: 3}", "anstallda_fore: 3.5, anstallda_efter: 3}"),
+            ("summa: {fore: \"5,5\", efter: \"7\", okning: '1,5'}",
+             "summa: {fore: \"6,0\", efter: \"8\", okning: '2,0'}"),
+            ("okning_procent: 27\n", "okning_procent: 33\n")]:
+        expected = expected.replace(old, new)
+    assert path.read_text(encoding="utf-8") == expected
+    assert [f.code for f in check(load(path)) if f.severity != "info"] == []

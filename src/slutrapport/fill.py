@@ -168,8 +168,10 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     new = _report(new_data, lines, report)
     result = FillResult(left=plan.left)
     edits: list[tuple[int, int, str]] = []
+    from slutrapport.checks import _walk as _walk_model
+
     for loc, value in plan.values.items():
-        old = _walk(data, loc)
+        old = _walk_model(report, loc)[0]
         unit = plan.units[loc]
         result.changes.append(Change(_shown_path(report, loc), report.line_of(loc)
                                      if loc not in plan.inserts else report.line_of(loc[:-1]),
@@ -521,17 +523,6 @@ def _report(data: Any, lines: dict[Loc, int], like: Slutrapport) -> Slutrapport:
     return report
 
 
-def _walk(data: Any, loc: Loc) -> Any:
-    for part in loc:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
 def _apply(data: Any, values: dict[Loc, Any]) -> Any:
     out = copy.deepcopy(data)
     for loc, value in values.items():
@@ -546,10 +537,17 @@ def _verify(text: str, expected: Any) -> None:
     """The new text reads back as the data planned, or nothing is written (a bug of ours)."""
     got, _ = _data_of(text)
     if not _same(got, expected):
-        raise AssertionError("fill: the edited file does not read back as planned")
+        raise InputError([Problem(
+            "filen kunde inte skrivas om säkert (ett värde står på ett sätt som fill inte kan "
+            "ändra, t.ex. genom ett YAML-alias); inget skrevs. Ändra talen för hand efter "
+            "'slutrapport fill --dry-run'")])
 
 
 def _same(a: Any, b: Any) -> bool:
+    from slutrapport.fields import _swedish_number
+
+    if isinstance(a, str) != isinstance(b, str):  # a figure written as text ("159,5")
+        a, b = _swedish_number(a), _swedish_number(b)
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):

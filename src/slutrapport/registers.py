@@ -584,13 +584,16 @@ class _Names:
         by_heading = {_key(h): i for i, h in block.omraden.items()}
 
         def add_area(heading: str, own: str | None) -> None:
-            area = own or by_heading.get(_key(heading))
+            # the area's own id counts; an id register.omraden gives its heading is another
+            # name for it
+            mapped = by_heading.get(_key(heading))
+            area = own or mapped
             if area is None:
                 return
             area_ids.append(area)
-            areas.setdefault(_key(area), area)
-            areas.setdefault(_key(heading), area)
-            areas.setdefault(_key(heading.rstrip(".")), area)
+            for name in (area, mapped, heading, heading.rstrip(".")):
+                if name:
+                    areas.setdefault(_key(name), area)
 
         for section in report.sections(Aktiviteter):
             assert isinstance(section, Aktiviteter)
