@@ -722,3 +722,41 @@ def test_check_on_the_command_line_reads_the_registers_and_exits_1_on_a_disagree
         "                   Uppsökande verksamhet hos företag: 4 angivet, aktivitetsloggen har 3 "
         "(blad Logg, rad 2–4).",
     ]
+
+
+@pytest.mark.parametrize(("block", "message"), [
+    ("  kolumner:\n    huvudbok: {Konto: kategori}\n",
+     "52: register.kolumner: okänt register 'huvudbok'; registren är aktivitetslogg, deltagare, "
+     "foretag, kostnader, finansiering"),
+    ("  kolumner:\n    kostnader: {Konto: katgori}\n",
+     "52: register.kolumner: 'Konto' ska vara en av kolumnerna i kostnader (datum, kategori, "
+     "belopp, verifikation), inte 'katgori' (menade du 'kategori'?)"),
+    ("  etiketter:\n    datum: {x: y}\n",
+     "52: register.etiketter: etiketter kan anges för kolumnerna omrade, kommun, kategori, "
+     "finansiar, inte 'datum'"),
+    ("  avsnitt:\n    deltagarna: x\n",
+     "52: register.avsnitt: avsnitt kan anges för deltagare, foretag, ekonomi, inte "
+     "'deltagarna' (menade du 'deltagare'?)"),
+    ("  kostnader2: huvudbok.csv\n",
+     "52: register.kostnader2: okänt fält 'kostnader2'; menade du 'kostnader'?"),
+])
+def test_a_bad_register_block_is_refused_at_its_line(tmp_path: Path, block: str,
+                                                      message: str) -> None:
+    """Unknown registers, columns, label columns, section keys and keys: exit 2 at the line."""
+    path = make(tmp_path, report=REPORT + block)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert (result.exit_code, result.output) == (2, f"Fel i indata: {path}:{message}\n")
+
+
+def test_a_register_that_is_no_spreadsheet_and_an_id_that_is_no_id_are_refused(
+        tmp_path: Path) -> None:
+    """A register named with another ending, and an area id with capitals and ö: both said."""
+    report = REPORT.replace("huvudbok.csv\n", "huvudbok.txt\n").replace(
+        "    motesplatser: Mötesplatser", "    Möten: Mötesplatser")
+    path = make(tmp_path, report=report)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert (result.exit_code, result.output) == (2, (
+        f"Fel i indata: {path}:48: register.kostnader: registret ska vara en .xlsx-, .xls-, "
+        ".ods- eller .csv-fil, inte 'huvudbok.txt'\n"
+        f"{path}:50: register.omraden: id 'Möten' ska ha små bokstäver a–z, siffror och _ och "
+        "börja med en bokstav, t.ex. foretagsbesok\n"))

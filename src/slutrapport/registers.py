@@ -194,8 +194,8 @@ class Registerfiler(Modell):
     @classmethod
     def _file_name(cls, value: str | None) -> str | None:
         if value is not None and Path(value).suffix.lower() not in _SUFFIXES:
-            raise ValueError(f"registret ska vara en .xlsx-, .ods- eller .csv-fil, inte "
-                             f"'{value}'")
+            raise ValueError(f"registret ska vara en .xlsx-, .xls-, .ods- eller .csv-fil, "
+                             f"inte '{value}'")
         return value
 
     @field_validator("kolumner")
@@ -246,7 +246,7 @@ class Registerfiler(Modell):
         return [(key, getattr(self, key)) for key in REGISTERS if getattr(self, key)]
 
 
-_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".csv")
+_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 def _hint(word: str, choices: Sequence[str]) -> str:
