@@ -53,12 +53,14 @@ COMPUTED = {
     "horisontella_kriterier.deltagare.man": "Antal män; uträknat (totalt − kvinnor) om det saknas.",
     "horisontella_kriterier.deltagare.totalt": "Alla deltagare; uträknat om det saknas.",
     "horisontella_kriterier.deltagare.andel_kvinnor":
-        "Andel kvinnor i procent; uträknad (en decimal) om den saknas.",
+        "Andel kvinnor i procent; uträknad om den saknas (en decimal, eller så många som den "
+        "angivna andelen män har).",
     "horisontella_kriterier.deltagare.andel_man": "Andel män i procent; uträknad om den saknas.",
     "horisontella_principer.deltagare.man": "Antal män; uträknat (totalt − kvinnor) om det saknas.",
     "horisontella_principer.deltagare.totalt": "Alla deltagare; uträknat om det saknas.",
     "horisontella_principer.deltagare.andel_kvinnor":
-        "Andel kvinnor i procent; uträknad (en decimal) om den saknas.",
+        "Andel kvinnor i procent; uträknad om den saknas (en decimal, eller så många som den "
+        "angivna andelen män har).",
     "horisontella_principer.deltagare.andel_man": "Andel män i procent; uträknad om den saknas.",
     "deltagarprogram.insatser[].man": "Angivet antal män, annars totalt − kvinnor.",
     "deltagarprogram.insatser[].totalt": "Angivet antal deltagare, annars kvinnor + män.",
@@ -68,9 +70,11 @@ COMPUTED = {
     "deltagarprogram.summa.man": "Angiven summa, annars kolumnens summa.",
     "deltagarprogram.summa.totalt": "Angiven summa, annars kolumnens summa.",
     "deltagarprogram.andel_kvinnor":
-        "Angiven andel, annars kvinnorna i procent av alla deltagare (en decimal).",
+        "Angiven andel, annars kvinnorna i procent av alla deltagare (en decimal, eller så "
+        "många som den angivna andelen män har).",
     "deltagarprogram.andel_man":
-        "Angiven andel, annars männen i procent av alla deltagare (en decimal).",
+        "Angiven andel, annars männen i procent av alla deltagare (en decimal, eller så många "
+        "som den angivna andelen kvinnor har).",
     "deltagarprogram.med_kommun": "Ja om någon insats anger kommun (då behövs kolumnen Kommun).",
     "indikatorer.indikatorer[].utfall_text": "Utfallet med enhet (`503 företag`, `49,7 %`).",
     "indikatorer.indikatorer[].malvarde_text": "Målvärdet med enhet, eller `–`.",
@@ -240,8 +244,10 @@ def _added(shape: Shape, model_paths: set[str], prefix: str = "",
     of each added part."""
     out = []
     for name, sub in shape.fields.items():
-        if not prefix and name == "diagram":
+        if not prefix and name in ("diagram", "tabeller"):
             continue
+        if inside and name == "tabell" and prefix == "grupper[].":
+            continue  # the group's caption: described with the captions
         path = prefix + name + ("[]" if sub.kind == "list" else "")
         new = path not in model_paths
         if new and (not inside or path in _described):
@@ -277,10 +283,68 @@ def _kind_lines(typ: str) -> list[str]:
         for path, name in computed:
             shown = name or kinds_of[path]
             lines.append(f"| `{path}` | {shown} | {_meaning(typ, path, shown)} |")
+    if kind.TABELLER:
+        tables = ", ".join(f"`tabeller.{name}`" for name in kind.TABELLER)
+        lines += ["", f"Tabeller med bildtext: {tables}."]
     if kind.DIAGRAM:
         charts = ", ".join(f"`diagram.{name}`" for name in kind.DIAGRAM)
         lines += ["", f"Diagram: {charts}."]
     return [*lines, ""]
+
+
+CAPTIONS = [
+    "",
+    "## Bildtexter och hänvisningar",
+    "",
+    "Tabellernas och diagrammens bildtexter är Word-fält, som när man infogar en beskrivning i",
+    "Word: `Tabell {SEQ Tabell}: …` och `Diagram {SEQ Diagram}: …`. Numret fylls i när",
+    "rapporten skrivs, i dokumentets ordning, och Word och LibreOffice håller det rätt när",
+    "fälten uppdateras. Varje tabell med bildtext finns i `tabeller.<namn>` (som diagrammen i",
+    "`diagram.<namn>`; `None` när datat saknar tabellen), och både tabeller och diagram har:",
+    "",
+    "| variabel | slag | betydelse |",
+    "| --- | --- | --- |",
+    "| `bildtext` | text | Bildtexten som ren text, numrerad i rapportens ordning "
+    "(`Tabell 2: Kostnader per kostnadsslag (kr)`). |",
+    "| `bildtext_falt` | fält | Bildtexten med numret som fält, för `{{r … }}` ensam i ett "
+    "stycke (formatet Beskrivning). |",
+    "| `nummer_falt` | fält | Bara `Tabell {SEQ Tabell}`, för en mall som skriver sin egen "
+    "text efter numret. |",
+    "| `namn` | text | Namnet en text hänvisar med: `tabell.ekonomi.kostnader`. |",
+    "",
+    "En text hänvisar till en tabell eller ett diagram med `[](ref:namn)` (se",
+    "`docs/markdown.md`): det blir ett fält som läses `Diagram 4` och följer med när",
+    "numreringen ändras. Numret och hänvisningen hör ihop genom ett bokmärke runt",
+    "`Diagram 4` i bildtexten. Ett `SEQ`-fält som en egen mall skriver själv (Infoga",
+    "beskrivning i Word) numreras också. Namnen är `diagram.<id>.<namn>` och",
+    "`tabell.<id>.<namn>` (`<id>` är avsnittets id, så namnen är olika även när en typ",
+    "används två gånger):",
+    "",
+    "| typ | tabell | namn att hänvisa med |",
+    "| --- | --- | --- |",
+]
+"""The captions and references section; the kinds' tables follow as rows."""
+
+LANDSCAPE = [
+    "",
+    "Indikatorernas tabeller är en per grupp: i loopen `{%p for grupp in a.grupper %}` är",
+    "gruppens bildtext `grupp.tabell`.",
+    "",
+    "### Förteckningar över tabeller och diagram",
+    "",
+    "Med `rubriker.tabellforteckning` (t.ex. `Tabeller`) eller `rubriker.diagramforteckning`",
+    "i datat skriver standardmallen en förteckning efter innehållsförteckningen: ett",
+    "förteckningsfält (`TOC \\c \"Tabell\"`) som LibreOffice fyller i med sidnummer, som",
+    "innehållsförteckningen.",
+    "",
+    "## Liggande sidor",
+    "",
+    "`{{p sida.liggande }}` avslutar sidan och börjar ett avsnitt med liggande sidor;",
+    "`{{p sida.staende }}` avslutar det, och det som följer står åter på stående sidor. Båda",
+    "står ensamma i ett stycke. Sidstorlek, marginaler och sidfot tas från mallens sidor.",
+    "Standardmallen gör så runt en tabell av typen `tabell` med `liggande: true`.",
+]
+"""The lists of tables and charts, and landscape pages."""
 
 
 def build() -> str:
@@ -315,6 +379,10 @@ def build() -> str:
         "| loop över tabellrader | `{%tr for … %}` och `{%tr endfor %}` i egna rader | "
         "`{%tr for f in a.effekt.foretag %}` |",
         "| diagram | `{{ x.diagram.namn.bild }}` | `{{ a.diagram.kostnader.bild }}` |",
+        "| bildtext med numrering (fält) | `{{r x.bildtext_falt }}` i ett stycke | "
+        "`{{r a.tabeller.kostnader.bildtext_falt }}` |",
+        "| en liggande sida | `{{p sida.liggande }}` … `{{p sida.staende }}` | se *Liggande "
+        "sidor* |",
         "",
         "Tal som skrivs utan filter blir också svenska (`159,5`, `16 713 030`), och ett värde",
         "som saknas (`None`) skrivs som ingenting. En variabel som inte finns är ett fel som",
@@ -392,6 +460,12 @@ def build() -> str:
     for typ in with_charts:
         names = ", ".join(f"`{n}`" for n in kinds()[typ].DIAGRAM)
         lines.append(f"| `{typ}` | {names} |")
+    lines += CAPTIONS
+    for typ, kind in kinds().items():
+        for name in kind.TABELLER:
+            ref = f"tabell.<id>.{name}" if typ != "tabell" else "tabell.<id>"
+            lines.append(f"| `{typ}` | `tabeller.{name}` | `{ref}` |")
+    lines += LANDSCAPE
     lines += ["", "## Toppnivån", "",
               "Löptext är Markdown (se `docs/markdown.md`) och placeras med `{{p … }}`.", "",
               "| variabel | slag | beskrivning |", "| --- | --- | --- |"]
@@ -405,6 +479,8 @@ def build() -> str:
               "| variabel | slag | beskrivning |", "| --- | --- | --- |",
               "| `typ` | text | Avsnittets typ, t.ex. `ekonomi`. |",
               f"| `id` | text | {Section.model_fields['id'].description} |",
+              "| `tabeller` | del | Avsnittets tabeller med bildtext (se *Bildtexter och "
+              "hänvisningar*). |",
               "| `diagram` | del | Avsnittets diagram (se *Diagram*). |", ""]
     for typ in kinds():
         lines += _kind_lines(typ)

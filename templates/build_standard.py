@@ -16,7 +16,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -92,6 +92,7 @@ def _styles(doc: Document) -> None:
     _spacing(styles["Caption"], 2, 10)
     _set_font(styles["TOC Heading"], 16, bold=True, color=ACCENT)
     _set_font(styles["Footer"], 9)
+    _language(styles["Normal"])
 
     summary = styles.add_style("Sammanfattning", 1)
     summary.base_style = styles["List Bullet"]
@@ -137,9 +138,27 @@ def _styles(doc: Document) -> None:
         toc.paragraph_format.left_indent = Cm(0.6 * (n - 1))
         _spacing(toc, 4 if n == 1 else 0, 2)
         tabs = toc.paragraph_format.tab_stops
-        from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
-
         tabs.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    # The lists of tables and of charts: Word's own style for them ("table of figures").
+    figures = styles.add_style("Tabellforteckning", 1)
+    figures.element.set(qn("w:styleId"), "TableofFigures")
+    figures.element.find(qn("w:name")).set(qn("w:val"), "table of figures")
+    figures.base_style = styles["Normal"]
+    _set_font(figures, 10.5)
+    _spacing(figures, 0, 2)
+    figures.paragraph_format.tab_stops.add_tab_stop(Cm(TEXT_WIDTH_CM), WD_TAB_ALIGNMENT.RIGHT,
+                                                    WD_TAB_LEADER.DOTS)
+
+
+def _language(style: object) -> None:
+    """Swedish as the style's language, so that Word checks the spelling in Swedish."""
+    rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "sv-SE")
+    lang.set(qn("w:eastAsia"), "sv-SE")
+    rpr.append(lang)
 
 
 def _page(doc: Document) -> None:
@@ -162,6 +181,15 @@ def _update_fields_on_open(doc: Document) -> None:
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
     settings.append(update)
+    # Swedish settings: the theme's fonts' language, the decimal comma and the list separator
+    # Word's field formulas read; no preview picture (nothing draws one).
+    for name, value in (("w:themeFontLang", "sv-SE"), ("w:decimalSymbol", ","),
+                        ("w:listSeparator", ";")):
+        for el in settings.findall(qn(name)):
+            el.set(qn("w:val"), value)
+            el.attrib.pop(qn("w:eastAsia"), None)
+    for el in settings.findall(qn("w:savePreviewPicture")):
+        settings.remove(el)
     lang = doc.styles.element.find(qn("w:docDefaults"))
     if lang is not None:
         rpr = lang.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
@@ -229,6 +257,15 @@ def build() -> Document:
     toc = doc.add_paragraph(style="Body Text")
     field(toc, 'TOC \\o "1-2" \\h \\z \\u',
            "Innehållsförteckningen fylls i när dokumentet öppnas eller uppdateras.")
+    # Lists of tables and of charts, each where the data names its heading
+    for key, label, what in (("tabellforteckning", "Tabell", "Tabellförteckningen"),
+                             ("diagramforteckning", "Diagram", "Diagramförteckningen")):
+        b.tag("{%p if rubriker." + key + " %}")
+        b.p("{{ rubriker." + key + " }}", "TOC Heading")
+        listing = doc.add_paragraph(style="Body Text")
+        field(listing, f'TOC \\h \\z \\c "{label}"',
+              f"{what} fylls i när dokumentet öppnas eller uppdateras.")
+        b.tag("{%p endif %}")
     page_break = doc.add_paragraph(style="Body Text")
     page_break.add_run().add_break(WD_BREAK.PAGE)
 
@@ -242,13 +279,46 @@ def build() -> Document:
     return doc
 
 
+_APP = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    "<Template>Normal.dotm</Template><Application>slutrapport</Application>"
+    "<DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop><LinksUpToDate>false</LinksUpToDate>"
+    "<SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged></Properties>")
+"""The extended properties: made by slutrapport (not "Microsoft Macintosh Word", python-docx's
+default), without counts of pages and words that would be wrong."""
+
+
+def _properties(doc: Document) -> None:
+    """What the document is, filled in from the report: title, subject, author, language."""
+    core = doc.core_properties
+    core.title = "{{ projekt.kortnamn }} — {{ projekt.rapporttyp }}"
+    core.subject = "{{ projekt.namn }}"
+    core.author = "{{ projekt.projektagare }}"
+    core.language = "sv-SE"
+    core.comments = ""  # python-docx's default says "generated by python-docx"
+    core.keywords = ""
+    core.category = ""
+    core.last_modified_by = ""
+    package = doc.part.package
+    for rel in list(package.rels.values()):
+        if rel.reltype.endswith("/extended-properties"):
+            rel.target_part._blob = _APP.encode("utf-8")
+        elif rel.reltype.endswith("/thumbnail"):  # python-docx's picture of an empty page
+            package.rels.pop(rel.rId)
+    for rel in list(doc.part.rels.values()):
+        # python-docx's default document carries a bibliography store and Word 2010's copy of
+        # the styles; neither is the report's
+        if rel.reltype.endswith(("/customXml", "/stylesWithEffects")):
+            doc.part.rels.pop(rel.rId)
+
+
 def main() -> int:
     from slutrapport.rendering import normalize_docx
 
     doc = build()
-    doc.core_properties.title = "Slutrapport"
-    doc.core_properties.author = "slutrapport"
-    doc.core_properties.language = "sv-SE"
+    _properties(doc)
     import io
 
     buffer = io.BytesIO()

@@ -202,7 +202,7 @@ def test_the_table_shows_every_effort_the_sums_and_shares_in_swedish() -> None:
     text = outline(render_bytes(report_with(), charts=False))
     assert text[text.index("[Heading1] Kompetenslyft"):] == (
         "[Heading1] Kompetenslyft\n"
-        "[Caption] Tabell: Deltagare per insats, september 2023–april 2026\n"
+        "[Caption] Tabell 1: Deltagare per insats, september 2023–april 2026\n"
         "| Insats | Kommun | Tillfällen | Timmar | Kvinnor | Män | Totalt |\n"
         "| Digital marknadsföring | Vindeln | 6 | 18 | 14 | 9 | 23 |\n"
         "| Ekonomistyrning | Bjurholm | 5 | 12,5 | 8 | 6 | 14 |\n"
@@ -221,7 +221,7 @@ def test_the_municipality_column_is_left_out_when_no_effort_names_one() -> None:
                          period=None)
     text = outline(render_bytes(report, charts=False))
     assert text[text.index("[Caption]"):] == (
-        "[Caption] Tabell: Deltagare per insats\n"
+        "[Caption] Tabell 1: Deltagare per insats\n"
         "| Insats | Tillfällen | Timmar | Kvinnor | Män | Totalt |\n"
         "| Kurs A |  |  | 3 | 2 | 5 |\n"
         "| Kurs B |  | 2 | 1 | 0 | 1 |\n"

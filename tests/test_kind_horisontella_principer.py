@@ -87,7 +87,7 @@ def test_each_principle_is_a_heading_of_its_own_followed_by_the_participants_tab
         "[BodyText] Lokalerna var tillgängliga.\n"
         "[Heading2] Hållbar utveckling\n"
         "[BodyText] Möten hölls digitalt.\n"
-        "[Caption] Tabell: Deltagare i projektets aktiviteter efter kön\n"
+        "[Caption] Tabell 1: Deltagare i projektets aktiviteter efter kön\n"
         "| Deltagare | Antal | Andel |\n"
         "| Kvinnor | 1\u00a0284 | 51,8\u00a0% |\n"
         "| Män | 1\u00a0197 | 48,2\u00a0% |\n"

@@ -124,7 +124,7 @@ def test_the_table_renders_with_swedish_figures_and_a_bold_sum_row() -> None:
     assert text[text.index("[Heading1] Stöd per kommun"):] == (
         "[Heading1] Stöd per kommun\n"
         "[Tabellingress] Stödet fördelades så här.\n"
-        "[Caption] Tabell: Stöd per kommun\n"
+        "[Caption] Tabell 1: Stöd per kommun\n"
         "| Kommun | Företag | Stöd (kr) | Andel | Anställda |\n"
         "| Vindeln | 12 | 1\u00a0242\u00a0340 | 49,7\u00a0% | 2,5 |\n"
         "| Bjurholm | 3 | 150\u00a0000 | 50,3\u00a0% | 4 |\n"

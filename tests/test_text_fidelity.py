@@ -188,7 +188,9 @@ def expected_paragraphs(texts: Sequence[str]) -> dict[Path_, str]:
     s = ("program_for_tillvaxt", "steg", 0)
     expected[(*s, "namn")] = expected[(*s, "beskrivning")] = (
         f"{value[(*s, 'namn')]} – {value[(*s, 'beskrivning')]}")
-    expected[("tabell", "bildtext")] = f"Tabell: {value['tabell', 'bildtext']}"
+    # the fifth captioned table: after the participants', the companies', the indicators' and
+    # the programme's
+    expected[("tabell", "bildtext")] = f"Tabell 5: {value['tabell', 'bildtext']}"
     fotnot = ("ekonomi", "kostnader", 0, "fotnot")
     expected[fotnot] = f"*{value[fotnot]}"  # after the mark it has in the table
     return expected

@@ -111,11 +111,12 @@ class Builder:
                      name_cell: str, amount_cell: str, total: str) -> None:
         """A lead-in, a caption and a two-column table of amounts with a sum row.
 
-        Opens ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
+        ``caption`` names the table's caption in the context (``a.tabeller.kostnader``). Opens
+        ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
         """
         self.tag("{%p if " + rows + " %}")
         self.narrative(lead + ".stycken('Tabellingress')")
-        keep_with_next(self.p(caption, "Caption"))
+        self.caption(caption)
         t = self.table([(label, False), ("Belopp (kr)", True)], [9.0, 4.0])
         self.loop_row(t, "{%tr for " + item + " in " + rows + " %}")
         self.row(t, [(name_cell, False), (amount_cell, True)])
@@ -132,8 +133,15 @@ class Builder:
         chart = var + ".diagram." + name
         self.tag("{%p if " + chart + " %}")
         self.p("{{ " + chart + ".bild }}", "Figur")
-        self.p("{{ " + chart + ".bildtext }}", "Caption")
+        self.p("{{r " + chart + ".bildtext_falt }}", "Caption")
         self.tag("{%p endif %}")
+
+    def caption(self, var: str) -> Paragraph:
+        """A table's caption above it: ``Tabell {SEQ Tabell}: …`` from ``<var>.bildtext_falt``
+        (``a.tabeller.kostnader``), kept with the table."""
+        paragraph = self.p("{{r " + var + ".bildtext_falt }}", "Caption")
+        keep_with_next(paragraph)
+        return paragraph
 
     def loop_row(self, table: Table, tag: str) -> None:
         row: Any = table.add_row()  # type: ignore[no-untyped-call]

@@ -158,37 +158,51 @@ def _profile_url(profile: str) -> str:
     return Path(os.path.abspath(profile)).as_uri()
 
 
+def _entries(index: Any) -> list[list[Any]]:
+    """An index's lines as [title, page] (a line without a page number is left out)."""
+    out: list[list[Any]] = []
+    for line in index.getAnchor().getString().split("\n"):
+        title, sep, page = line.rpartition("\t")
+        if sep and page.strip().isdigit():
+            out.append([title, int(page)])
+    return out
+
+
 def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
     doc = desktop.loadComponentFromURL(_url(job["input"]), "_blank", 0, _props(Hidden=True))
     if doc is None:
         raise _Failure("open")
     try:
-        entries = []
+        entries: list[list[Any]] = []
         indexes = doc.getDocumentIndexes()
         for _ in range(2):
             for i in range(indexes.getCount()):
                 indexes.getByIndex(i).update()
             doc.refresh()
+        contents_read = False
+        lists: dict[str, list[list[Any]]] = {}  # the lists of captions, by label (Tabell …)
         for i in range(indexes.getCount()):
             index = indexes.getByIndex(i)
-            if index.supportsService("com.sun.star.text.ContentIndex"):
-                text = index.getAnchor().getString()
-                for line in text.split("\n"):
-                    title, sep, page = line.rpartition("\t")
-                    if sep and page.strip().isdigit():
-                        entries.append([title, int(page)])
-                break
+            if index.supportsService("com.sun.star.text.ContentIndex") and not contents_read:
+                entries = _entries(index)
+                contents_read = True
+            elif index.supportsService("com.sun.star.text.IllustrationsIndex"):
+                lists.setdefault(str(index.getPropertyValue("LabelCategory")), _entries(index))
         pages = doc.getCurrentController().getPropertyValue("PageCount")
         if job.get("pdf"):
             import uno
 
             # Lossless pictures: the charts are line art, which JPEG smears (and re-encoding
-            # them as JPEG was a third of the export's time). Tagged PDF stays on (default).
-            options = uno.Any("[]com.sun.star.beans.PropertyValue", _props(
-                UseLosslessCompression=True, ReduceImageResolution=False))
+            # them as JPEG was a third of the export's time). Tagged PDF: headings, table
+            # headers, alt texts and the language marked for screen readers; PDF/A-2b on asking.
+            pdf: dict[str, Any] = {"UseLosslessCompression": True,
+                                   "ReduceImageResolution": False, "UseTaggedPDF": True}
+            if job.get("pdfa"):
+                pdf["SelectPdfVersion"] = 2
+            options = uno.Any("[]com.sun.star.beans.PropertyValue", _props(**pdf))
             doc.storeToURL(_url(job["pdf"]),
                            _props(FilterName="writer_pdf_Export", FilterData=options))
-        return {"entries": entries, "pages": pages}
+        return {"entries": entries, "lists": lists, "pages": pages}
     finally:
         doc.close(True)
 

@@ -39,6 +39,8 @@ indikator-kalla           error     an indicator's outcome differs from the figu
 strategigrupper-platser   warning   seats in the strategy groups ≠ companies in the programme
 tal-i-text                error     a figure in narrative differs from the data field it links to
 tal-okand-sokvag          error     a figure link in narrative names a path that does not exist
+ref-okand                 error     a reference in narrative ([](ref:…)) names no captioned table
+                                    or chart of the report (the nearest name is suggested)
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
 tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
 ej-ifyllt                 info      a text left empty or as "…", an amount or count left at 0
@@ -87,7 +89,8 @@ from slutrapport.models import Slutrapport, markdown_fields
 if TYPE_CHECKING:
     from slutrapport.registers import Registers
 
-__all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "number", "resolve_path"]
+__all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "number", "reference_names",
+           "resolve_path"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -363,6 +366,41 @@ def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
                 yield ("tal-i-text", "error", loc,
                        f"Texten säger {shown}, men {path} är {_shown_like(figure, shown)}.",
                        figure, stated)
+
+
+def reference_names(report: Slutrapport) -> list[str]:
+    """The names narrative text can refer to, section by section: each section's captioned
+    tables (``tabell.<id>.<namn>``) and charts (``diagram.<id>.<namn>``) that its data has."""
+    names: list[str] = []
+    for section in report.avsnitt:
+        names += [section.reference("tabell", name) for name in section.tables()]
+        names += [section.reference("diagram", name) for name in section.DIAGRAM
+                  if name in section.charts()]
+    return names
+
+
+@_check
+def _references(report: Slutrapport) -> Iterator[Raw]:
+    """Every reference in narrative text names a table or chart the report captions."""
+    import difflib
+
+    known: list[str] | None = None
+    for loc, _, text, _ in _markdown_fields(report, ()):
+        for name in narrative.refs(text):
+            if known is None:
+                known = reference_names(report)
+            if name in known:
+                continue
+            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            if close:
+                hint = f"; menade du '{close[0]}'?"
+            elif known:
+                hint = f"; namnen är {', '.join(known)}."
+            else:
+                hint = "; rapporten har inga tabeller eller diagram med bildtext."
+            yield ("ref-okand", "error", loc,
+                   f"Texten hänvisar till '{name}', som inte är någon tabell eller något "
+                   f"diagram i rapporten{hint}", close[0] if close else None, name)
 
 
 # --- det som återstår att fylla i ----------------------------------------------------------------

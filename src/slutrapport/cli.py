@@ -275,6 +275,8 @@ def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
               show_default=True,
               help="Diagrammen som Word-diagram med data att redigera (diagram) eller som bilder "
                    "(bild).")
+@click.option("--pdfa", is_flag=True,
+              help="Skriv PDF/A-2b, för långtidsarkivering (alla typsnitt inbäddade); kräver PDF.")
 @click.option("--timeout", type=str, default="180", callback=_seconds, metavar="SEKUNDER",
               show_default=True,
               help="Högsta tid för LibreOffice, i sekunder från 1 till 3\u00a0600.")
@@ -282,13 +284,14 @@ def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
 @_debug_option
 @_ended_by_signals()
 def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
-                   strict: bool, no_contents: bool, no_charts: bool, diagram: str,
+                   strict: bool, no_contents: bool, no_charts: bool, diagram: str, pdfa: bool,
                    timeout: float, quiet: bool, debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
     \b
     slutrapport render rapport.yaml -o rapport.docx
     slutrapport render rapport.yaml -o rapport.pdf
+    slutrapport render rapport.yaml -o rapport.pdf --pdfa   (PDF/A-2b, för arkivering)
     slutrapport render a.yaml b.yaml -o utmapp/ --to pdf   (en LibreOffice-start för alla)
     """
     import warnings
@@ -309,7 +312,7 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
             _fail(OutputError(f"{output}: finns och är ingen mapp; med flera indatafiler ska -o "
                               "vara en mapp"), debug)
         output.mkdir(parents=True, exist_ok=True)
-        kind = fmt or "docx"
+        kind = fmt or ("pdf" if pdfa else "docx")
         outputs = [output / f"{f.stem}.{kind}" for f in files]
     else:
         suffix = output.suffix.lower()
@@ -319,6 +322,10 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
             sys.exit(2)
         kind = fmt or ("pdf" if suffix == ".pdf" else "docx")
         outputs = [output]
+    if pdfa and kind != "pdf":
+        click.echo("Fel i indata: --pdfa skriver PDF/A, en sorts PDF: ge utfilen ändelsen .pdf "
+                   "(eller ange --to pdf)", err=True)
+        sys.exit(2)
     if template is not None:
         from slutrapport.rendering import check_template_file
 
@@ -345,7 +352,7 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
             warnings.simplefilter("always", ContentsNotFilledWarning)
             render_many(reports, outputs, template=template, strict=strict, findings=findings,
                         contents=not no_contents, charts=not no_charts, diagram=diagram,
-                        timeout=timeout, formats=[kind] * len(files))
+                        timeout=timeout, formats=[kind] * len(files), pdfa=pdfa)
         for warning in caught:
             click.echo(f"Obs: {warning.message}", err=True)
     except SlutrapportError as exc:

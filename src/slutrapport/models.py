@@ -104,8 +104,8 @@ else:
 """One section of any kind, chosen by its ``typ`` (a discriminated union over the kinds)."""
 
 RESERVED_IDS = frozenset(
-    {"projekt", "rubriker", "sammanfattning", "avsnitt", "granska", "register", "diagram", "loop",
-     "range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
+    {"projekt", "rubriker", "sammanfattning", "avsnitt", "granska", "register", "diagram", "sida",
+     "loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none"}
     | {k.lower() for k in keyword.kwlist})
 """Names a section's id can't have: the report's own top-level names, and Jinja's and Python's."""
 
@@ -133,6 +133,12 @@ class Rubriker(Modell):
     """Headings of the report's fixed parts."""
 
     innehall: str = Field("Innehåll", description="Rubriken över innehållsförteckningen.")
+    tabellforteckning: str | None = Field(
+        None, description="Rubriken över en förteckning över tabellerna (efter "
+                          "innehållsförteckningen), t.ex. Tabeller; utan den ingen förteckning.")
+    diagramforteckning: str | None = Field(
+        None, description="Rubriken över en förteckning över diagrammen (efter "
+                          "innehållsförteckningen), t.ex. Diagram; utan den ingen förteckning.")
 
 
 # The report's key 'register' is also the name of a method on pydantic's metaclass (ABCMeta's

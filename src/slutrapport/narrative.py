@@ -13,13 +13,18 @@ Supported
 - **Tabs**: a tab character is a Word tab stop.
 - **Bullet lists** (``- `` or ``* ``) and **numbered lists** (``1. ``), nested one level (indent
   the inner item under the text of the outer one). Word numbers the items itself, through the list
-  styles of the template. A second paragraph of an item (indented, after a blank line) stays in
-  the item, after a blank line.
+  styles of the template; each numbered list starts at 1 when the caller gives ``numbering``
+  (see :func:`to_paragraphs`). A second paragraph of an item (indented, after a blank line) stays
+  in the item, after a blank line.
 - **Emphasis**: ``*italic*`` or ``_italic_``, ``**bold**``, and both (``***both***``).
 - **Links**: ``[text](https://…)`` and ``<https://…>`` become clickable hyperlinks (any link with
   a scheme such as ``https:`` or ``mailto:``).
 - **Figure links**: ``[2 949](tal:horisontella_kriterier.deltagare.totalt)`` shows ``2 949`` as
   ordinary text; the figure is checked against the field it names elsewhere.
+- **References** to a table or chart by its name: ``[](ref:diagram.ekonomi.kostnader)`` is a
+  ``REF`` field that reads ``Diagram 4`` (the caption's label and number, kept right when the
+  captions are renumbered); ``[se diagrammet](ref:diagram.ekonomi.kostnader)`` is a link with
+  that text to the caption. The names are checked elsewhere (:func:`refs`).
 - **Backslash escapes**: ``\*`` is a literal ``*``, ``\\`` a literal backslash, and so on.
   Entities such as ``&amp;`` and ``&#32;`` are decoded.
 
@@ -72,6 +77,7 @@ __all__ = [
     "escape",
     "figure_links",
     "plain_text",
+    "refs",
     "to_paragraphs",
     "to_runs",
     "unsupported",
@@ -121,6 +127,7 @@ _BLOCKS_AS_SOURCE = {
 }
 
 _FIGURE_SCHEME = "tal:"
+_REF_SCHEME = "ref:"
 
 _MD = MarkdownIt("commonmark", {"breaks": True, "html": False}).enable("table")
 _MD.disable("reference")
@@ -142,12 +149,18 @@ _XML_CLEAN: dict[int, int | None] = {
 
 @dataclass(frozen=True)
 class _Run:
-    """Text with one formatting; ``\\n`` is a line break and ``\\t`` a tab."""
+    """Text with one formatting; ``\\n`` is a line break and ``\\t`` a tab.
+
+    ``anchor`` makes it a link to the caption of that reference name; ``ref`` makes it a REF
+    field to that caption, ``text`` being what it shows until the field is filled in.
+    """
 
     text: str
     bold: bool = False
     italic: bool = False
     href: str | None = None
+    anchor: str | None = None
+    ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -156,6 +169,7 @@ class _Paragraph:
     level: int  # 0 for body text, 1 or 2 for list items
     runs: tuple[_Run, ...]
     number: int = 0  # the item's number in a numbered list
+    instance: int = 0  # which list of the text the item is in (1, 2 …; 0 for body text)
 
 
 @dataclass(frozen=True)
@@ -163,6 +177,7 @@ class _Parsed:
     paragraphs: tuple[_Paragraph, ...]
     unsupported: tuple[str, ...]
     figure_links: tuple[tuple[str, str], ...]
+    refs: tuple[str, ...] = ()
 
 
 @dataclass
@@ -172,6 +187,7 @@ class _Item:
     kind: Literal["bullet", "number"]
     level: int
     number: int
+    instance: int
     first_line: int
     indent: int
     blocks: list[list[_Run]] = field(default_factory=list)
@@ -182,6 +198,7 @@ class _Item:
 class _List:
     kind: Literal["bullet", "number"]
     next_number: int
+    instance: int = 0
 
 
 class _Walker:
@@ -192,7 +209,9 @@ class _Walker:
         self.paragraphs: list[_Paragraph] = []
         self.unsupported: list[str] = []
         self.figure_links: list[tuple[str, str]] = []
+        self.refs: list[str] = []
         self.lists: list[_List] = []
+        self.instances = 0
         self.items: list[_Item] = []
 
     def note(self, name: str) -> None:
@@ -224,7 +243,8 @@ class _Walker:
                 if item.blocks or not item.emitted:
                     self.flush(item)
             i += 1
-        return _Parsed(tuple(self.paragraphs), tuple(self.unsupported), tuple(self.figure_links))
+        return _Parsed(tuple(self.paragraphs), tuple(self.unsupported), tuple(self.figure_links),
+                       tuple(self.refs))
 
     def block(self, runs: list[_Run]) -> None:
         """Add a block's runs: to the open list item, or as a paragraph of its own."""
@@ -240,7 +260,8 @@ class _Walker:
             if n:
                 runs.append(_Run("\n\n"))
             runs.extend(block)
-        self.paragraphs.append(_Paragraph(item.kind, item.level, _merge(runs), item.number))
+        self.paragraphs.append(_Paragraph(item.kind, item.level, _merge(runs), item.number,
+                                          item.instance))
         item.blocks.clear()
         item.emitted = True
 
@@ -251,13 +272,14 @@ class _Walker:
             self.items[-1].emitted = True
         if len(self.lists) >= 2:
             self.note(DEEP_LIST)
+        self.instances += 1
         if token.type == "ordered_list_open":
             start = int(token.attrs.get("start", 1))
             if start != 1:
                 self.note(NUMBER_START)
-            self.lists.append(_List("number", start))
+            self.lists.append(_List("number", start, self.instances))
         else:
-            self.lists.append(_List("bullet", 0))
+            self.lists.append(_List("bullet", 0, self.instances))
 
     def open_item(self, token: Token) -> None:
         current = self.lists[-1]
@@ -273,6 +295,7 @@ class _Walker:
                 kind=current.kind,
                 level=min(len(self.lists), 2),
                 number=current.next_number,
+                instance=current.instance,
                 first_line=first_line,
                 indent=indent,
             )
@@ -301,6 +324,8 @@ class _Walker:
         runs: list[_Run] = []
         bold = italic = 0
         href: str | None = None
+        anchor: str | None = None
+        ref_at = 0  # where the runs of a reference's text begin
         figure: list[str] | None = None
         relative: str | None = None
         for child in token.children or ():
@@ -316,7 +341,7 @@ class _Walker:
                     text = _image_source(child)
                 else:
                     text = "\n"
-                runs.append(_Run(text, bold > 0, italic > 0, href))
+                runs.append(_Run(text, bold > 0, italic > 0, href, anchor))
                 if figure is not None:
                     figure.append(text)
             elif kind == "strong_open":
@@ -332,19 +357,28 @@ class _Walker:
                 if target[: len(_FIGURE_SCHEME)].lower() == _FIGURE_SCHEME:
                     figure = []
                     relative = _MD.normalizeLinkText(target)[len(_FIGURE_SCHEME) :]
+                elif target[: len(_REF_SCHEME)].lower() == _REF_SCHEME:
+                    anchor = _MD.normalizeLinkText(target)[len(_REF_SCHEME) :].strip()
+                    ref_at = len(runs)
                 elif urlsplit(target).scheme:
                     href = target
                 else:
                     self.note(RELATIVE_LINK)
                     relative = _MD.normalizeLinkText(target)
             elif kind == "link_close":
-                if figure is not None and relative is not None:
+                if anchor is not None:
+                    self.refs.append(anchor)
+                    if not "".join(run.text for run in runs[ref_at:]).strip():
+                        del runs[ref_at:]  # no text of its own: the caption's label and number
+                        runs.append(_Run(anchor, bold > 0, italic > 0, ref=anchor))
+                    anchor = None
+                elif figure is not None and relative is not None:
                     self.figure_links.append(("".join(figure), relative))
                 elif relative is not None:
                     runs.append(_Run(f" ({relative})", bold > 0, italic > 0))
                 href = relative = figure = None
             elif child.content:  # a token type this module does not know: keep its text
-                runs.append(_Run(child.content, bold > 0, italic > 0, href))
+                runs.append(_Run(child.content, bold > 0, italic > 0, href, anchor))
         return runs
 
 
@@ -374,15 +408,13 @@ def _merge(runs: Iterable[_Run]) -> tuple[_Run, ...]:
         text = run.text.translate(_XML_CLEAN)
         if not text:
             continue
-        if merged and (merged[-1].bold, merged[-1].italic, merged[-1].href) == (
-            run.bold,
-            run.italic,
-            run.href,
-        ):
-            last = merged.pop()
-            merged.append(_Run(last.text + text, run.bold, run.italic, run.href))
+        last = merged[-1] if merged else None
+        if last is not None and last.ref is None and run.ref is None and (
+            last.bold, last.italic, last.href, last.anchor
+        ) == (run.bold, run.italic, run.href, run.anchor):
+            merged[-1] = _Run(last.text + text, run.bold, run.italic, run.href, run.anchor)
         else:
-            merged.append(_Run(text, run.bold, run.italic, run.href))
+            merged.append(_Run(text, run.bold, run.italic, run.href, run.anchor, run.ref))
     return tuple(merged)
 
 
@@ -530,21 +562,30 @@ def _runs_xml(
     link_id: Callable[[str], str] | None,
     hyperlink_style: str,
 ) -> str:
+    from slutrapport.fields_word import bookmark_name, ref_xml
+
     if link_id is None:  # links are plain text
-        runs = _merge(_Run(run.text, run.bold, run.italic) for run in runs)
+        runs = _merge(_Run(run.text, run.bold, run.italic, ref=run.ref) for run in runs)
     out: list[str] = []
-    open_href: str | None = None
+    open_link: tuple[str | None, str | None] = (None, None)
     for run in runs:
-        href = run.href
-        if href != open_href:
-            if open_href is not None:
+        link = (run.href, run.anchor)
+        if link != open_link:
+            if open_link != (None, None):
                 out.append("</w:hyperlink>")
-            if href is not None and link_id is not None:
-                out.append(f'<w:hyperlink r:id="{_attr(link_id(href))}" w:history="1">')
-            open_href = href
-        style = hyperlink_style if href is not None else None
-        out.append(f"<w:r>{_rpr(run, extra, style)}{_content(run.text)}</w:r>")
-    if open_href is not None:
+            if run.href is not None and link_id is not None:
+                out.append(f'<w:hyperlink r:id="{_attr(link_id(run.href))}" w:history="1">')
+            elif run.anchor is not None:
+                out.append(f'<w:hyperlink w:anchor="{_attr(bookmark_name(run.anchor))}" '
+                           'w:history="1">')
+            open_link = link
+        linked = run.href is not None or run.anchor is not None
+        rpr = _rpr(run, extra, hyperlink_style if linked else None)
+        if run.ref is not None:
+            out.append(ref_xml(run.ref, run.text, rpr))
+        else:
+            out.append(f"<w:r>{rpr}{_content(run.text)}</w:r>")
+    if open_link != (None, None):
         out.append("</w:hyperlink>")
     return "".join(out)
 
@@ -564,12 +605,17 @@ def to_paragraphs(
     link_id: Callable[[str], str] | None = None,
     paragraph_style: str | None = None,
     run_props: str = "",
+    numbering: Callable[[str], str | None] | None = None,
 ) -> str:
     """Render narrative Markdown as ``<w:p>`` elements, for ``{{p …}}`` in a docxtpl template.
 
     ``paragraph_style`` replaces ``styles.body`` for plain paragraphs; ``run_props`` is extra
     ``<w:rPr>`` content for every run (such as ``"<w:b/>"``); ``link_id`` maps a URL to a
     relationship id (``DocxTemplate.build_url_id``); without it links are plain text.
+    ``numbering`` gives each numbered list a numbering of its own, so that it starts at 1: called
+    with the list's paragraph style, it returns the ``<w:numPr>`` its items carry (or None; see
+    :class:`slutrapport.fields_word.ListNumbering`); without it the list style numbers the items,
+    and a second list goes on from the first one's numbers.
 
     >>> to_paragraphs("Hej **du**")  # doctest: +NORMALIZE_WHITESPACE
     '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr><w:r><w:t xml:space="preserve">Hej
@@ -578,10 +624,16 @@ def to_paragraphs(
     extra = _run_props(run_props)
     body = paragraph_style if paragraph_style is not None else styles.body
     out: list[str] = []
+    lists: dict[int, str | None] = {}  # each numbered list's numbering, made at its first item
     for paragraph in _parse(text).paragraphs:
-        style = _attr(_style(paragraph, styles, body))
+        style = _style(paragraph, styles, body)
+        number = ""
+        if paragraph.kind == "number" and numbering is not None:
+            if paragraph.instance not in lists:
+                lists[paragraph.instance] = numbering(style)
+            number = lists[paragraph.instance] or ""
         runs = _runs_xml(paragraph.runs, extra, link_id, styles.hyperlink)
-        out.append(f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>')
+        out.append(f'<w:p><w:pPr><w:pStyle w:val="{_attr(style)}"/>{number}</w:pPr>{runs}</w:p>')
     return "".join(out)
 
 
@@ -639,6 +691,15 @@ def figure_links(text: str) -> list[tuple[str, str]]:
     [('2 949', 'horisontella_kriterier.deltagare.totalt')]
     """
     return list(_parse(text).figure_links)
+
+
+def refs(text: str) -> list[str]:
+    """The names of the tables and charts the text refers to, in order.
+
+    >>> refs("Se [](ref:diagram.ekonomi.kostnader) och [tabellen](ref:tabell.ekonomi.kostnader).")
+    ['diagram.ekonomi.kostnader', 'tabell.ekonomi.kostnader']
+    """
+    return list(_parse(text).refs)
 
 
 def unsupported(text: str) -> list[str]:

@@ -25,7 +25,7 @@ import signal
 import subprocess
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +59,12 @@ _PYTHON_PLACES = (
 
 @dataclass(frozen=True)
 class OfficeResult:
-    """What LibreOffice reports of one document: contents entries (title, page) and page count."""
+    """What LibreOffice reports of one document: contents entries (title, page), page count,
+    and the entries of its lists of captions (tables, charts) by caption label."""
 
     entries: list[tuple[str, int]]
     pages: int
+    lists: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 def find_soffice() -> str | None:
@@ -124,12 +126,13 @@ _GRACE = 5.0
 
 def run_office(
     docx_files: Sequence[Path], pdf_files: Sequence[Path | None], *, timeout: float = 180,
-    folder: Path | None = None,
+    folder: Path | None = None, pdfa: bool = False,
 ) -> list[OfficeResult]:
     """Open each .docx in one headless LibreOffice; update its contents; export PDFs where asked.
 
     ``folder`` (see :func:`run_folder`) is where LibreOffice keeps its profile and temporary
-    files; without it a run folder of its own is made and removed.
+    files; without it a run folder of its own is made and removed. PDFs are tagged (headings,
+    table headers, alt texts, the document's language); ``pdfa`` makes them PDF/A-2b.
     Raises :class:`~slutrapport.errors.OfficeStartError` when LibreOffice ends (or never answers)
     as it starts, and ConversionError when it is missing, fails or passes the time limit.
     """
@@ -143,11 +146,13 @@ def run_office(
         raise ConversionError(f"LibreOffice saknas. {INSTALL_HINT}")
     with contextlib.ExitStack() as stack:
         run = folder if folder is not None else stack.enter_context(run_folder())
-        payload = _run_worker(python, soffice, run, docx_files, pdf_files, timeout)
+        payload = _run_worker(python, soffice, run, docx_files, pdf_files, timeout, pdfa)
     error = payload.get("error")
     if error is not None:
         raise _error(str(error), payload)
-    return [OfficeResult([(str(t), int(p)) for t, p in r["entries"]], int(r["pages"]))
+    return [OfficeResult([(str(t), int(p)) for t, p in r["entries"]], int(r["pages"]),
+                         {str(label): [(str(t), int(p)) for t, p in entries]
+                          for label, entries in r.get("lists", {}).items()})
             for r in payload["results"]]
 
 
@@ -170,7 +175,8 @@ def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
 
 
 def _run_worker(python: str, soffice: str, run: Path, docx_files: Sequence[Path],
-                pdf_files: Sequence[Path | None], timeout: float) -> dict[str, Any]:
+                pdf_files: Sequence[Path | None], timeout: float,
+                pdfa: bool = False) -> dict[str, Any]:
     """Start the worker with the read end of our pipe; always end it and what it started."""
     worker = Path(__file__).with_name("_office_worker.py")
     watch, keep = os.pipe()  # non-inheritable: only the worker gets the read end (pass_fds)
@@ -181,7 +187,7 @@ def _run_worker(python: str, soffice: str, run: Path, docx_files: Sequence[Path]
         "tmp": str(run / "tmp"),
         "pipe": f"slutrapport_{run.name}",
         "watch_fd": watch,
-        "jobs": [{"input": str(d), "pdf": str(p) if p else None}
+        "jobs": [{"input": str(d), "pdf": str(p) if p else None, "pdfa": pdfa}
                  for d, p in zip(docx_files, pdf_files, strict=True)],
     }
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}

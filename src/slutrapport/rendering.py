@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -294,7 +294,10 @@ def render_bytes(
     context = build_context(
         report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts, diagram), extra=extra)
     from slutrapport._sandbox import BudgetExceeded, limits, time_limit
+    from slutrapport.context import LIST_NUMBERING
+    from slutrapport.fields_word import ListNumbering
 
+    numbering = LIST_NUMBERING.set(ListNumbering(tpl.docx))
     try:
         with time_limit(limits()[0]):
             tpl.render(context, jinja_env=environment(), autoescape=True)
@@ -318,9 +321,13 @@ def render_bytes(
         raise TemplateError(
             f"{path}: mallen kunde inte fyllas i ({describe(exc)}){_where(exc)}"
         ) from exc
+    finally:
+        LIST_NUMBERING.reset(numbering)
     from slutrapport._safety import refuse_fetched_links
+    from slutrapport.fields_word import finish
 
     refuse_fetched_links(tpl.docx.part.package, path)
+    finish(tpl.docx.element)  # caption numbers, references, landscape pages
     return _save(tpl)
 
 
@@ -585,6 +592,7 @@ def render(
     charts: bool = True,
     diagram: str = "diagram",
     timeout: float = 180,
+    pdfa: bool = False,
 ) -> bytes:
     """Check and render a report; write it to output (atomically) if given; return the bytes.
 
@@ -594,11 +602,14 @@ def render(
     :class:`ContentsNotFilledWarning` says Word will fill it on opening. ``charts=False`` leaves
     the charts out; ``diagram="bild"`` places them as pictures instead of Word charts. With
     ``strict=True`` findings with errors, or content left to fill in (:data:`STRICT_CODES`),
-    raise :class:`~slutrapport.errors.RefusedError` and nothing is written.
+    raise :class:`~slutrapport.errors.RefusedError` and nothing is written. A PDF is tagged
+    (headings, table headers, alt texts and language, for screen readers); ``pdfa=True`` makes
+    it PDF/A-2b, for archiving (a .docx output with it is a ValueError).
     """
     return render_many([report], [output], template=template, strict=strict,
                        findings=[findings] if findings is not None else None,
-                       contents=contents, charts=charts, diagram=diagram, timeout=timeout)[0]
+                       contents=contents, charts=charts, diagram=diagram, timeout=timeout,
+                       pdfa=pdfa)[0]
 
 
 def render_many(
@@ -613,11 +624,12 @@ def render_many(
     diagram: str = "diagram",
     timeout: float = 180,
     formats: Sequence[str] | None = None,
+    pdfa: bool = False,
 ) -> list[bytes]:
     """Render several reports; all PDF conversions and contents share one LibreOffice start.
 
     ``formats`` ("docx" or "pdf" per report) overrides the outputs' suffixes (needed when an
-    output is None).
+    output is None). ``pdfa`` makes the PDFs PDF/A-2b (every output must then be a PDF).
     """
     from slutrapport import office
 
@@ -632,6 +644,8 @@ def render_many(
     kinds = list(formats) if formats is not None else [
         "pdf" if out is not None and Path(out).suffix.lower() == ".pdf" else "docx"
         for out in outputs]
+    if pdfa and any(k != "pdf" for k in kinds):
+        raise ValueError("PDF/A (pdfa) gäller bara PDF: ge utfilen ändelsen .pdf")
     protect = _protected(reports, template)
     for out in outputs:  # at once, before any work: never the data, the template, a device …
         if out is not None:
@@ -661,7 +675,7 @@ def render_many(
                     pdf_paths.append(folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None)
                 try:
                     answers = office.run_office(docx_paths, pdf_paths, timeout=timeout,
-                                                folder=folder)
+                                                folder=folder, pdfa=pdfa)
                 except OfficeStartError as exc:
                     if any(pdf is not None for pdf in pdf_paths):
                         raise
@@ -679,7 +693,8 @@ def render_many(
                             raise ConversionError("LibreOffice skrev ingen PDF.")
                         results[i] = pdf.read_bytes()
                     else:
-                        results[i] = fill_contents(documents[i], answer.entries)
+                        results[i] = fill_contents(documents[i], answer.entries,
+                                                   answer.lists)
     for out, data in zip(outputs, results, strict=True):
         if out is not None:
             write_atomic(out, data, protect=protect)
@@ -699,59 +714,40 @@ def _protected(reports: Sequence[Slutrapport],
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]]) -> bytes:
-    """Write a contents field's result: one line per heading with its page number.
+def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]],
+                  lists: Mapping[str, Sequence[tuple[str, int]]] | None = None) -> bytes:
+    """Write a contents field's result: one line per heading with its page number; and the
+    results of the lists of captions (``TOC \\c "Tabell"``) from ``lists`` (by label).
 
-    The field stays a field (Word can still update it); only its shown result is filled, and
-    Word is no longer asked to update fields on opening. Levels come from the headings' styles.
+    The fields stay fields (Word can still update them); only their shown results are filled,
+    and Word is no longer asked to update fields on opening. Levels come from the headings'
+    styles; a list's lines have Word's style for it (``TableofFigures``).
     """
     from lxml import etree
 
-    if not entries:
+    lists = lists or {}
+    if not entries and not any(lists.values()):
         return docx
     source = zipfile.ZipFile(io.BytesIO(docx))
     root = etree.fromstring(source.read("word/document.xml"))
-    instr = next((el for el in root.iter(f"{_W}instrText")
-                  if (el.text or "").strip().startswith("TOC")), None)
-    run_of_instr = instr.getparent() if instr is not None else None
-    paragraph = run_of_instr.getparent() if run_of_instr is not None else None
-    parent = paragraph.getparent() if paragraph is not None else None
-    if paragraph is None or parent is None:
-        return docx
-    runs = [r for r in paragraph if r.tag == f"{_W}r"]
     levels = _heading_levels(root)
-    begin_runs = []
-    for run in runs:
-        begin_runs.append(run)
-        sep = run.find(f"{_W}fldChar")
-        if sep is not None and sep.get(f"{_W}fldCharType") == "separate":
-            break
-    end_run = runs[-1]
-    for fld in (r.find(f"{_W}fldChar") for r in begin_runs):
-        if fld is not None:
-            fld.attrib.pop(f"{_W}dirty", None)
-    new_paragraphs = []
-    for n, (title, page) in enumerate(entries):
-        level = levels.get(title, 1)
-        p = etree.Element(f"{_W}p")
-        ppr = etree.SubElement(p, f"{_W}pPr")
-        etree.SubElement(ppr, f"{_W}pStyle").set(f"{_W}val", f"TOC{min(level, 9)}")
-        if n == 0:
-            for run in begin_runs:
-                p.append(run)
-        for kind, text in (("t", title), ("tab", None), ("t", str(page))):
-            r = etree.SubElement(p, f"{_W}r")
-            el = etree.SubElement(r, f"{_W}{kind}")
-            if text is not None:
-                el.text = text
-                el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        if n == len(entries) - 1:
-            p.append(end_run)
-        new_paragraphs.append(p)
-    at = parent.index(paragraph)
-    parent.remove(paragraph)
-    for offset, p in enumerate(new_paragraphs):
-        parent.insert(at + offset, p)
+    filled = contents = False
+    for instr in [el for el in root.iter(f"{_W}instrText")
+                  if (el.text or "").strip().startswith("TOC")]:
+        label = re.search(r'\\c\s+"([^"]*)"', instr.text or "")
+        if label is not None:
+            lines = lists.get(label.group(1), ())
+            styles = ["TableofFigures"] * len(lines)
+        elif not contents:
+            contents = True
+            lines = entries
+            styles = [f"TOC{min(levels.get(title, 1), 9)}" for title, _ in lines]
+        else:
+            continue
+        if lines and _fill_field(instr, lines, styles):
+            filled = True
+    if not filled:
+        return docx
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     settings = re.sub(rb"<w:updateFields[^>]*/>", b"", source.read("word/settings.xml"))
     out = io.BytesIO()
@@ -764,6 +760,51 @@ def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]]) -> bytes:
                 blob = settings
             target.writestr(name, blob)
     return normalize_docx(out.getvalue())
+
+
+def _fill_field(instr: Any, lines: Sequence[tuple[str, int]], styles: Sequence[str]) -> bool:
+    """Replace the paragraph of an index field with one paragraph per line (title, tab, page),
+    the field's begin in the first and its end in the last; whether it could be done."""
+    from lxml import etree
+
+    run_of_instr = instr.getparent()
+    paragraph = run_of_instr.getparent() if run_of_instr is not None else None
+    parent = paragraph.getparent() if paragraph is not None else None
+    if paragraph is None or parent is None or paragraph.tag != f"{_W}p":
+        return False
+    runs = [r for r in paragraph if r.tag == f"{_W}r"]
+    begin_runs = []
+    for run in runs:
+        begin_runs.append(run)
+        sep = run.find(f"{_W}fldChar")
+        if sep is not None and sep.get(f"{_W}fldCharType") == "separate":
+            break
+    end_run = runs[-1]
+    for fld in (r.find(f"{_W}fldChar") for r in begin_runs):
+        if fld is not None:
+            fld.attrib.pop(f"{_W}dirty", None)
+    new_paragraphs = []
+    for n, ((title, page), style) in enumerate(zip(lines, styles, strict=True)):
+        p = etree.Element(f"{_W}p")
+        ppr = etree.SubElement(p, f"{_W}pPr")
+        etree.SubElement(ppr, f"{_W}pStyle").set(f"{_W}val", style)
+        if n == 0:
+            for run in begin_runs:
+                p.append(run)
+        for kind, text in (("t", title), ("tab", None), ("t", str(page))):
+            r = etree.SubElement(p, f"{_W}r")
+            el = etree.SubElement(r, f"{_W}{kind}")
+            if text is not None:
+                el.text = text
+                el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        if n == len(lines) - 1:
+            p.append(end_run)
+        new_paragraphs.append(p)
+    at = parent.index(paragraph)
+    parent.remove(paragraph)
+    for offset, p in enumerate(new_paragraphs):
+        parent.insert(at + offset, p)
+    return True
 
 
 def _heading_levels(root: Any) -> dict[str, int]:

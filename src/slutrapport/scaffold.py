@@ -235,6 +235,8 @@ projekt:
 # Rubriker för rapportens fasta delar.
 rubriker:
   innehall: Innehåll
+  tabellforteckning:  # valfritt: rubrik för en förteckning över tabellerna, t.ex. Tabeller
+  diagramforteckning:  # valfritt: rubrik för en förteckning över diagrammen, t.ex. Diagram
 
 # Sammanfattande punkter överst i rapporten (Markdown), en per rad.
 sammanfattning:

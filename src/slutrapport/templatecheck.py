@@ -70,9 +70,10 @@ _LOOP_ATTRIBUTES = ("index", "index0", "revindex", "revindex0", "first", "last",
                     "cycle", "depth", "depth0", "previtem", "nextitem", "changed")
 _NARRATIVE_ATTRIBUTES = ("stycken", "rader", "ren", "text")
 _CHART_KEYS = ("bild", "bildtext", "alt")  # rendering.CHART_KEYS, without importing docx
-_NOT_PRINTED = ("avsnitt", "granska", "register")
-"""Top-level names not listed when unused: the sections are listed by kind instead, and the
-review marks are for the checks, not the reader."""
+_CAPTION_KEYS = ("bildtext_falt", "nummer_falt", "namn")  # context.caption's, beside bildtext
+_NOT_PRINTED = ("avsnitt", "granska", "register", "sida")
+"""Top-level names not listed when unused: the sections are listed by kind instead, the
+review marks are for the checks, not the reader, and ``sida`` (landscape pages) is a tool."""
 _UNUSED = ("oanvant-avsnitt", "oanvand-typ")
 
 
@@ -212,11 +213,13 @@ def _common(shapes: dict[str, Shape]) -> Shape:
 
 
 def _charts_shape(names: Iterable[str]) -> Shape:
-    """``diagram.<namn>.bild``, ``.bildtext`` and ``.alt``: the charts a kind draws."""
+    """``diagram.<namn>.bild``, ``.bildtext``, ``.alt`` and the caption's fields: the charts a
+    kind draws."""
     text = Shape("scalar", python=str)
-    chart = Shape("map", fields=dict(zip(_CHART_KEYS, (ANY, text, text), strict=True)))
+    chart = Shape("map", fields={**dict(zip(_CHART_KEYS, (ANY, text, text), strict=True)),
+                                 **dict.fromkeys(_CAPTION_KEYS, text)})
     return Shape("map", fields=dict.fromkeys(names, chart),
-                 description="Avsnittets diagram (bild, bildtext och alt).")
+                 description="Avsnittets diagram (bild, bildtext, alt och bildtextens fält).")
 
 
 # --- sample sections: what a kind's context adds to its fields -----------------------------------

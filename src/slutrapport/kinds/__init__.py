@@ -57,6 +57,9 @@ class Section(Modell):
     """One Swedish line on what the kind is for (docs, ``new``, the schema)."""
     DIAGRAM: ClassVar[tuple[str, ...]] = ()
     """The charts the kind can draw, by name (``<id>.diagram.<namn>`` in a template)."""
+    TABELLER: ClassVar[tuple[str, ...]] = ()
+    """The captioned tables the kind can show, by name (``<id>.tabeller.<namn>`` in a
+    template), in the order its part of the default template shows them."""
 
     id: str | None = Field(
         None, pattern=ID_PATTERN,
@@ -91,6 +94,16 @@ class Section(Modell):
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
         """The section's charts, each as a function that draws it (None: nothing to draw)."""
         return {}
+
+    def tables(self) -> dict[str, str]:
+        """The captioned tables the section's data fills, by name: each caption's title (what
+        follows ``Tabell 2: ``)."""
+        return {}
+
+    def reference(self, what: Literal["tabell", "diagram"], name: str) -> str:
+        """The name a text refers to one of the section's tables or charts by
+        (``[](ref:tabell.ekonomi.kostnader)``): ``<tabell|diagram>.<id>.<namn>``."""
+        return f"{what}.{self.name}.{name}"
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:

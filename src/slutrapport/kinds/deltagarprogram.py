@@ -25,7 +25,7 @@ from slutrapport.fields import (
     Tal,
     two_of_three,
 )
-from slutrapport.formatting import format_decimal, format_integer, format_percent
+from slutrapport.formatting import format_decimal, format_integer, format_percent, format_period
 from slutrapport.kinds import LinkId, Raw, Section, round_like, same_name, share, share_places
 from slutrapport.kinds.foretagsprogram import period_within
 
@@ -83,6 +83,7 @@ class Deltagarprogram(Section):
     BESKRIVNING = ("Ett program som räknar deltagare: insatser med tillfällen, timmar, kvinnor "
                    "och män, summarad och andelar.")
     DIAGRAM = ("deltagare",)
+    TABELLER = ("insatser",)
 
     typ: Literal["deltagarprogram"] = Field(description="Avsnittets typ.")
     rubrik: str = Field("Deltagarprogram", min_length=1, description="Avsnittets rubrik.")
@@ -212,6 +213,12 @@ class Deltagarprogram(Section):
             out["andel_man"] = self.andel_man_beraknat
         out["med_kommun"] = any(ins.kommun for ins in self.insatser)
 
+    def tables(self) -> dict[str, str]:
+        if not self.insatser:
+            return {}
+        when = f", {format_period(self.period.fran, self.period.till)}" if self.period else ""
+        return {"insatser": f"Deltagare per insats{when}"}
+
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
         if not self.insatser:
             return {}
@@ -241,8 +248,7 @@ class Deltagarprogram(Section):
 def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
     from slutrapport._builder import GREY, keep_with_next
 
-    keep_with_next(b.p("Tabell: Deltagare per insats{% if " + var + ".period %}, {{ " + var
-                       + ".period|period }}{% endif %}", "Caption"))
+    b.caption(var + ".tabeller.insatser")
     numbers = [(heading, True) for _, heading in _COLUMNS]
     widths = [2.0, 1.7, 1.8, 1.6, 1.7]
     head = [("Insats", False), *([("Kommun", False)] if with_municipality else []), *numbers]

@@ -50,6 +50,7 @@ class Ekonomi(Section):
     TYP = "ekonomi"
     BESKRIVNING = "Ekonomin: budget, utfall, kostnader per slag och finansiering."
     DIAGRAM = ("budget", "kostnader")
+    TABELLER = ("kostnader", "finansiering")
 
     typ: Literal["ekonomi"] = Field(description="Avsnittets typ.")
 
@@ -167,6 +168,11 @@ class Ekonomi(Section):
                 notes.append({"markering": k["markering"], "text": Narrative(marked, link_id)})
         out["fotnoter"] = notes
 
+    def tables(self) -> dict[str, str]:
+        titles = {"kostnader": "Kostnader per kostnadsslag (kr)",
+                  "finansiering": "Finansiering per finansiär (kr)"}
+        return {name: title for name, title in titles.items() if getattr(self, name)}
+
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
         from slutrapport import charts
 
@@ -185,7 +191,7 @@ class Ekonomi(Section):
         b.chart(var, "budget")
         b.narrative(var + ".text")
         b.amount_table(var + ".kostnader", "post", var + ".kostnader_ingress",
-                       "Tabell: Kostnader per kostnadsslag (kr)", "Kostnadsslag",
+                       var + ".tabeller.kostnader", "Kostnadsslag",
                        "{{ post.kategori }}", "{{ post.belopp|tal }}{{ post.markering }}",
                        var + ".summa_kostnader")
         b.tag("{%p for fotnot in " + var + ".fotnoter %}")
@@ -194,7 +200,7 @@ class Ekonomi(Section):
         b.chart(var, "kostnader")
         b.tag("{%p endif %}")
         b.amount_table(var + ".finansiering", "rad", var + ".finansiering_ingress",
-                       "Tabell: Finansiering per finansiär (kr)", "Finansiär",
+                       var + ".tabeller.finansiering", "Finansiär",
                        "{{ rad.finansiar }}", "{{ rad.belopp|tal }}", var + ".summa_finansiering")
         b.tag("{%p endif %}")
         b.tag("{%p if " + var + ".preliminar %}")

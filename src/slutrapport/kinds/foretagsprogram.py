@@ -187,6 +187,7 @@ class Foretagsprogram(Section):
     TYP = "foretagsprogram"
     BESKRIVNING = "Ett program för företag med företagstabell: anställda före, efter och ökning."
     DIAGRAM = ("anstallda",)
+    TABELLER = ("foretag",)
 
     typ: Literal["foretagsprogram"] = Field(description="Avsnittets typ.")
     rubrik: str = Field("Program för tillväxt", description="Avsnittets rubrik.")
@@ -326,6 +327,10 @@ class Foretagsprogram(Section):
         out["effekt"]["visa_okning_procent"] = (self.effekt.okning_procent is not None and
                                                 ("effekt", "okning_procent") not in in_text)
 
+    def tables(self) -> dict[str, str]:
+        return {"foretag": "Antal anställda i de deltagande företagen"} if self.effekt.foretag \
+            else {}
+
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
         if not self.effekt.foretag:
             return {}
@@ -337,7 +342,7 @@ class Foretagsprogram(Section):
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
-        from slutrapport._builder import GREY, keep_with_next
+        from slutrapport._builder import GREY
 
         b.h("{{ " + var + ".rubrik }}", 1)
         b.narrative(var + ".text")
@@ -389,7 +394,7 @@ class Foretagsprogram(Section):
         b.p("Antalet anställda ökade med {{ " + e + ".okning_procent|procent }}.")
         b.tag("{%p endif %}")
         b.tag("{%p if " + e + ".foretag %}")
-        keep_with_next(b.p("Tabell: Antal anställda i de deltagande företagen", "Caption"))
+        b.caption(var + ".tabeller.foretag")
         t = b.table([("{{ " + e + ".tabell.namn }}", False),
                      ("{{ " + e + ".tabell.fore }}", True),
                      ("{{ " + e + ".tabell.efter }}", True),

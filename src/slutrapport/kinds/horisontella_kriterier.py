@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -86,11 +86,10 @@ def participant_charts(d: Deltagare | None) -> dict[str, Callable[[], Drawn | No
 
 def participant_table(b: Builder, var: str) -> None:
     """The participants table and chart of ``<var>.deltagare``, if the section has them."""
-    from slutrapport._builder import keep_with_next
 
     d = var + ".deltagare"
     b.tag("{%p if " + d + " %}")
-    keep_with_next(b.p("Tabell: Deltagare i projektets aktiviteter efter kön", "Caption"))
+    b.caption(var + ".tabeller.deltagare")
     t = b.table([("Deltagare", False), ("Antal", True), ("Andel", True)], [8.0, 3.5, 3.5])
     b.row(t, [("Kvinnor", False), ("{{ " + d + ".kvinnor|tal }}", True),
               ("{{ " + d + ".andel_kvinnor|procent }}", True)])
@@ -110,6 +109,8 @@ class WithParticipants:
     own ``deltagare`` field.
     """
 
+    TABELLER: ClassVar[tuple[str, ...]] = ("deltagare",)
+
     if TYPE_CHECKING:  # the section's own field; not a field of the mixin for pydantic
         deltagare: Deltagare | None
 
@@ -127,6 +128,10 @@ class WithParticipants:
 
     def charts(self) -> dict[str, Callable[[], Drawn | None]]:
         return participant_charts(self.deltagare)
+
+    def tables(self) -> dict[str, str]:
+        return ({"deltagare": "Deltagare i projektets aktiviteter efter kön"}
+                if self.deltagare is not None else {})
 
 
 class HorisontellaKriterier(WithParticipants, Section):

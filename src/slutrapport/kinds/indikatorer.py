@@ -65,6 +65,7 @@ class Indikatorer(Section):
 
     TYP = "indikatorer"
     BESKRIVNING = "Indikatorer (aktivitets- och resultatindikatorer) med utfall mot målvärde."
+    TABELLER = ("indikatorer", "aktivitetsindikatorer", "resultatindikatorer")
 
     typ: Literal["indikatorer"] = Field(description="Avsnittets typ.")
     rubrik: str = Field("Resultatet", min_length=1, description="Avsnittets rubrik.")
@@ -114,12 +115,18 @@ class Indikatorer(Section):
             else:
                 ind["uppfyllt"] = "Ja" if ind["utfall"] >= ind["malvarde"] else "Nej"
             groups.setdefault(ind["slag"], []).append(ind)
-        out["grupper"] = [{"rubrik": _GROUP_TITLES[slag], "indikatorer": rows}
+        out["grupper"] = [{"rubrik": _GROUP_TITLES[slag], "indikatorer": rows,
+                           "tabell": out["tabeller"][_GROUP_TITLES[slag].lower()]}
                           for slag, rows in sorted(groups.items(), key=lambda g: str(g[0]))]
+
+    def tables(self) -> dict[str, str]:
+        """One table per group of indicators (by slag), as the context orders them."""
+        slags = sorted({ind.slag for ind in self.indikatorer}, key=str)
+        return {_GROUP_TITLES[slag].lower(): f"{_GROUP_TITLES[slag]} – utfall mot målvärde"
+                for slag in slags}
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
-        from slutrapport._builder import keep_with_next
 
         b.h("{{ " + var + ".rubrik }}", 1)
         b.narrative(var + ".text")
@@ -127,7 +134,7 @@ class Indikatorer(Section):
         b.narrative("ind.text")
         b.tag("{%p endfor %}")
         b.tag("{%p for grupp in " + var + ".grupper %}")
-        keep_with_next(b.p("Tabell: {{ grupp.rubrik }} – utfall mot målvärde", "Caption"))
+        b.caption("grupp.tabell")
         t = b.table([("Indikator", False), ("Utfall", True), ("Målvärde", True),
                      ("Uppfyllt", False)], [7.5, 3.0, 3.0, 2.5])
         b.loop_row(t, "{%tr for ind in grupp.indikatorer %}")

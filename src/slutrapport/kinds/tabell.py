@@ -117,12 +117,15 @@ class Tabell(Section):
     BESKRIVNING = ("En egen tabell med kolumner av angiven typ (text, antal, kronor, procent, "
                    "anställda) och en summarad som kontrolleras.")
 
+    TABELLER = ("tabell",)
+
     typ: Literal["tabell"] = Field(description="Avsnittets typ.")
     rubrik: str = Field(min_length=1, description="Avsnittets rubrik.")
     text: Markdown = Field("", description="Text före tabellen (Markdown).")
     bildtext: str | None = Field(
         None, description="Tabellens bildtext, t.ex. Företag per kommun och bransch; står "
-                          "som 'Tabell: …' ovanför tabellen.")
+                          "som 'Tabell 3: …' ovanför tabellen, och en text hänvisar till "
+                          "tabellen med [](ref:tabell.<id>).")
     kolumner: list[Kolumn] = Field(
         min_length=1, description="Tabellens kolumner, från vänster till höger.")
     rader: list[list[Cell]] = Field(
@@ -135,6 +138,9 @@ class Tabell(Section):
                     "\"Summa\" (eller null), i en talkolumn den angivna summan (eller null för "
                     "ingen). Summorna kontrolleras mot kolumnerna; procent summeras inte.")
     text_efter: Markdown = Field("", description="Text efter tabellen (Markdown).")
+    liggande: bool = Field(
+        False, description="true: avsnittet med tabellen står på en egen liggande sida, för en "
+                           "tabell med många kolumner.")
 
     @model_validator(mode="after")
     def _typed_cells(self) -> Tabell:
@@ -207,6 +213,13 @@ class Tabell(Section):
                        f"{format_cell(computed, kolumn.typ, unit=True)}, men summan anges till "
                        f"{format_cell(stated, kolumn.typ, unit=True)}.", computed, stated)
 
+    def tables(self) -> dict[str, str]:
+        return {"tabell": self.bildtext} if self.bildtext else {}
+
+    def reference(self, what: Literal["tabell", "diagram"], name: str) -> str:
+        """The table is the section's only one: ``tabell.<id>``."""
+        return f"tabell.{self.name}" if what == "tabell" else super().reference(what, name)
+
     def unfilled(self) -> Iterator[tuple[Loc, str]]:
         if not self.rader:
             yield ("rader",), "Tabellen har inga rader."
@@ -230,19 +243,26 @@ class Tabell(Section):
         out["summor"] = [self.column_sum(j) if k.typ in SUMMED else None
                          for j, k in enumerate(self.kolumner)]
         out["tabell"] = Markup(protect_braces(table_xml(
-            [k.rubrik for k in self.kolumner], numeric, out["tabellrader"], out["summarad"])))
+            [k.rubrik for k in self.kolumner], numeric, out["tabellrader"], out["summarad"],
+            LANDSCAPE_WIDTH_TWIPS if self.liggande else TEXT_WIDTH_TWIPS)))
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
-        from slutrapport._builder import keep_with_next
-
+        # A wide table's section stands on a landscape page of its own (heading, text and
+        # table); the text after it goes on in portrait.
+        b.tag("{%p if " + var + ".liggande %}")
+        b.narrative("sida.liggande")
+        b.tag("{%p endif %}")
         b.h("{{ " + var + ".rubrik }}", 1)
         b.narrative(var + ".text.stycken('Tabellingress')")
-        b.tag("{%p if " + var + ".bildtext %}")
-        keep_with_next(b.p("Tabell: {{ " + var + ".bildtext }}", "Caption"))
+        b.tag("{%p if " + var + ".tabeller.tabell %}")
+        b.caption(var + ".tabeller.tabell")
         b.tag("{%p endif %}")
         b.narrative(var + ".tabell")
         b.end_table()
+        b.tag("{%p if " + var + ".liggande %}")
+        b.narrative("sida.staende")
+        b.tag("{%p endif %}")
         b.narrative(var + ".text_efter")
 
 
@@ -278,6 +298,8 @@ def format_cell(value: str | int | Decimal | None, typ: str, *, unit: bool = Fal
 
 TEXT_WIDTH_TWIPS = 9072
 """The text width of the default template (16 cm) in twentieths of a point."""
+LANDSCAPE_WIDTH_TWIPS = 14004
+"""The text width of the default template's page turned landscape (24,7 cm)."""
 _CM = 567
 _GREY = "D9E2EC"
 _CHAR_CM = 0.2  # a character of the table's 9,5 pt text, generously

@@ -1,0 +1,421 @@
+"""Word fields, bookmarks, list numbering and page orientation in a rendered document.
+
+Captions are numbered the way Word numbers them: ``Tabell {SEQ Tabell}: …`` and
+``Diagram {SEQ Diagram}: …``, the label and number wrapped in a bookmark named after the
+caption's reference name (:func:`bookmark_name`), and narrative text refers to a caption by name
+(``[](ref:diagram.ekonomi.kostnader)``) with a ``REF`` field to that bookmark, which reads
+``Diagram 4``. The fields stay fields (Word and LibreOffice update them); their shown results are
+filled in when a report is rendered (:func:`finish`), in document order, so a reader who never
+updates a field sees the right numbers. The same pass numbers ``SEQ`` fields a user's own template
+writes (Word's *Insert caption*), and completes the section breaks that put a wide table on a
+landscape page (:data:`LANDSCAPE_START`, :data:`LANDSCAPE_END`).
+
+:class:`ListNumbering` gives each numbered list its own numbering instance (a ``w:num`` that
+restarts at 1 over the list style's abstract numbering), so a second list does not continue
+the first one's numbers.
+
+Nothing here imports python-docx: the functions work on lxml elements (python-docx's own).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "LANDSCAPE_END",
+    "LANDSCAPE_START",
+    "ListNumbering",
+    "bookmark_name",
+    "caption_xml",
+    "field_xml",
+    "finish",
+    "number_xml",
+    "ref_xml",
+]
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{" + W_NS + "}"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+TABLE_LABEL = "Tabell"
+"""The caption label (and SEQ identifier) of tables."""
+CHART_LABEL = "Diagram"
+"""The caption label (and SEQ identifier) of charts."""
+
+
+def _esc(text: str) -> str:
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def bookmark_name(ref: str) -> str:
+    """The bookmark a caption carries for the reference name ``ref``.
+
+    Word allows 40 characters (letters, digits and ``_``); a leading ``_`` hides the bookmark
+    from the bookmark list, as Word's own cross-reference bookmarks (``_Ref…``) are. The name is
+    readable, with a short hash of the whole reference name so that two names never meet.
+
+    >>> bookmark_name("diagram.ekonomi.kostnader")
+    '_Ref_diagram_ekonomi_kostnader_dec344'
+    >>> len(bookmark_name("tabell." + "x" * 60 + ".foretag"))
+    40
+    """
+    readable = re.sub(r"[^A-Za-z0-9]+", "_", ref).strip("_")
+    digest = hashlib.sha256(ref.encode("utf-8")).hexdigest()[:6]
+    return f"_Ref_{readable[:28].rstrip('_')}_{digest}"
+
+
+def _bookmark_id(ref: str) -> int:
+    """A bookmark id for a reference name (:func:`finish` renumbers them in document order)."""
+    return int(hashlib.sha256(ref.encode("utf-8")).hexdigest()[:7], 16)
+
+
+def _run(text: str, rpr: str = "") -> str:
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{_esc(text)}</w:t></w:r>'
+
+
+def field_xml(instruction: str, result: str, rpr: str = "") -> str:
+    """A complex field as runs: its instruction and its shown result (``rpr``: run properties).
+
+    >>> field_xml("SEQ Tabell", "2")  # doctest: +NORMALIZE_WHITESPACE
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText
+    xml:space="preserve"> SEQ Tabell </w:instrText></w:r><w:r><w:fldChar
+    w:fldCharType="separate"/></w:r><w:r><w:t xml:space="preserve">2</w:t></w:r><w:r><w:fldChar
+    w:fldCharType="end"/></w:r>'
+    """
+    return (f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r>{rpr}<w:instrText xml:space="preserve"> {_esc(instruction)} </w:instrText></w:r>'
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+            f"{_run(result, rpr)}"
+            f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def number_xml(label: str, number: int, ref: str | None) -> str:
+    """``Tabell {SEQ Tabell}`` as runs, in a bookmark for the reference name ``ref`` if given."""
+    runs = _run(label + " ") + field_xml(f"SEQ {label} \\* ARABIC", str(number))
+    if ref is None:
+        return runs
+    n = _bookmark_id(ref)
+    return (f'<w:bookmarkStart w:id="{n}" w:name="{bookmark_name(ref)}"/>{runs}'
+            f'<w:bookmarkEnd w:id="{n}"/>')
+
+
+def caption_xml(label: str, number: int, title: str, ref: str | None) -> str:
+    """A caption as runs: ``Diagram {SEQ Diagram}: title``, label and number bookmarked."""
+    return number_xml(label, number, ref) + (_run(": " + title) if title else "")
+
+
+def ref_xml(ref: str, shown: str, rpr: str = "") -> str:
+    """A ``REF`` field to the caption named ``ref``, hyperlinked (``\\h``), showing ``shown``
+    until :func:`finish` fills in the caption's label and number."""
+    return field_xml(f"REF {bookmark_name(ref)} \\h", shown, rpr)
+
+
+# --- the pass over a rendered document ------------------------------------------------------------
+
+
+_PARAGRAPH_END = (
+    '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
+    '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+    '<w:sectPr><w:type w:val="nextPage"/><w:pgSz w:orient="{orient}"/></w:sectPr></w:pPr>')
+LANDSCAPE_START = "<w:p>" + _PARAGRAPH_END.replace("{orient}", "portrait") + "</w:p>"
+"""A paragraph that ends the current section: what follows starts on a landscape page.
+
+:func:`finish` completes it (page size, margins, footers) from the section it interrupts."""
+LANDSCAPE_END = "<w:p>" + _PARAGRAPH_END.replace("{orient}", "landscape") + "</w:p>"
+"""A paragraph that ends a landscape section begun by :data:`LANDSCAPE_START`."""
+
+
+def finish(root: Any) -> None:
+    """Fill in a rendered document's fields and complete its page breaks, in place.
+
+    ``root`` is the ``w:document`` element. In document order: bookmarks get unique ids (a
+    name met again is dropped: Word keeps one), ``SEQ`` fields are numbered per identifier
+    (``\\c`` repeats, ``\\r n`` restarts at n, ``\\h`` hides), ``REF`` fields to a bookmark show
+    its text, and the section breaks of landscape pages get their page setup.
+    """
+    _bookmarks(root)
+    _number_sequences(root)
+    texts = _bookmark_texts(root)
+    for fld in _fields(root):
+        words = fld.instruction.split()
+        if len(words) >= 2 and words[0].upper() == "REF" and words[1] in texts and \
+                not any(w.lower() in _OTHER_REF for w in words[2:]):
+            _set_result(fld, texts[words[1]])
+    _sections(root)
+
+
+_OTHER_REF = frozenset({"\\d", "\\f", "\\n", "\\p", "\\r", "\\t", "\\w"})
+"""REF switches that show something else than the bookmark's text (paragraph numbers, "above"):
+such a field is left as it is."""
+
+
+@dataclass
+class _Field:
+    """A field met in document order: its instruction, and where its result is."""
+
+    instruction: str = ""
+    begin: Any = None  # the run with fldChar begin (complex field)
+    separate: Any = None  # the run with fldChar separate
+    result: list[Any] = field(default_factory=list)  # the runs of its result
+    simple: Any = None  # a w:fldSimple
+    in_result: bool = False
+
+
+def _fields(root: Any) -> Iterator[_Field]:
+    """Every field of the document's body, complex and simple, in the order they end."""
+    stack: list[_Field] = []
+    for el in root.iter(f"{_W}r", f"{_W}fldSimple"):
+        if el.tag == f"{_W}fldSimple":
+            yield _Field(instruction=el.get(f"{_W}instr", ""),
+                         result=[r for r in el if r.tag == f"{_W}r"], simple=el)
+            continue
+        if el.getparent() is not None and el.getparent().tag == f"{_W}fldSimple":
+            continue
+        char = el.find(f"{_W}fldChar")
+        kind = char.get(f"{_W}fldCharType") if char is not None else None
+        if kind == "begin":
+            stack.append(_Field(begin=el))
+        elif kind == "separate" and stack:
+            stack[-1].separate = el
+            stack[-1].in_result = True
+        elif kind == "end" and stack:
+            yield stack.pop()
+        elif stack:
+            top = stack[-1]
+            if top.in_result:
+                top.result.append(el)
+            else:
+                top.instruction += "".join(t.text or "" for t in el.iter(f"{_W}instrText"))
+
+
+def _set_result(fld: _Field, text: str) -> None:
+    """Show ``text`` as the field's result: in its first text run, the others emptied."""
+    texts = [t for r in fld.result for t in r.iter(f"{_W}t")]
+    if texts:
+        texts[0].text = text
+        texts[0].set(_XML_SPACE, "preserve")
+        for t in texts[1:]:
+            t.getparent().remove(t)
+        return
+    from lxml import etree
+
+    run = etree.Element(f"{_W}r")
+    model = fld.begin if fld.begin is not None else None
+    if model is not None and model.find(f"{_W}rPr") is not None:
+        run.append(copy.deepcopy(model.find(f"{_W}rPr")))
+    t = etree.SubElement(run, f"{_W}t")
+    t.text = text
+    t.set(_XML_SPACE, "preserve")
+    if fld.simple is not None:
+        fld.simple.append(run)
+    elif fld.separate is not None:
+        fld.separate.addnext(run)
+
+
+def _number_sequences(root: Any) -> None:
+    counters: dict[str, int] = {}
+    for fld in _fields(root):
+        words = fld.instruction.split()
+        if len(words) < 2 or words[0].upper() != "SEQ":
+            continue
+        name = words[1]
+        switches = [w.lower() for w in words[2:]]
+        current = counters.get(name, 0)
+        if "\\r" in switches:
+            at = switches.index("\\r")
+            given = words[2 + at + 1] if len(words) > 2 + at + 1 else ""
+            current = int(given) if given.isdigit() else current + 1
+        elif "\\c" not in switches:
+            current += 1
+        counters[name] = current
+        _set_result(fld, "" if "\\h" in switches else str(current))
+
+
+def _bookmarks(root: Any) -> None:
+    """Give every bookmark a unique id in document order; drop a name met before."""
+    seen: set[str] = set()
+    open_ids: dict[str, list[tuple[str, bool]]] = {}  # old id -> (new id, kept) of open starts
+    number = 0
+    for el in list(root.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd")):
+        old = el.get(f"{_W}id", "")
+        if el.tag == f"{_W}bookmarkStart":
+            name = el.get(f"{_W}name", "")
+            kept = name not in seen
+            seen.add(name)
+            open_ids.setdefault(old, []).append((str(number), kept))
+            if kept:
+                el.set(f"{_W}id", str(number))
+                number += 1
+            else:
+                el.getparent().remove(el)
+            continue
+        opened = open_ids.get(old)
+        if not opened:
+            el.getparent().remove(el)  # an end without a start
+            continue
+        new, kept = opened.pop()
+        if kept:
+            el.set(f"{_W}id", new)
+        else:
+            el.getparent().remove(el)
+
+
+def _bookmark_texts(root: Any) -> dict[str, str]:
+    """Each bookmark's text, by name (what a REF field to it shows)."""
+    names: dict[str, str] = {}
+    texts: dict[str, list[str]] = {}
+    open_: set[str] = set()
+    for el in root.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}t"):
+        if el.tag == f"{_W}bookmarkStart":
+            bid = el.get(f"{_W}id", "")
+            names[bid] = el.get(f"{_W}name", "")
+            texts[bid] = []
+            open_.add(bid)
+        elif el.tag == f"{_W}bookmarkEnd":
+            open_.discard(el.get(f"{_W}id", ""))
+        else:
+            for bid in open_:
+                texts[bid].append(el.text or "")
+    return {names[bid]: "".join(parts) for bid, parts in texts.items()}
+
+
+def _sections(root: Any) -> None:
+    """Complete the section breaks :data:`LANDSCAPE_START` and :data:`LANDSCAPE_END` leave.
+
+    Each takes the page setup (size, margins, header and footer) of the section it interrupts
+    (the next complete one), a landscape end with the page turned. The interrupted section's
+    first piece keeps a different first page and a page-number start; the later pieces don't, so
+    the page after a landscape page keeps its footer.
+    """
+    everything = list(root.iter(f"{_W}sectPr"))
+    markers: list[tuple[Any, Any]] = []  # (marker, the section it interrupts)
+    pending: list[Any] = []
+    for sect in everything:
+        size = sect.find(f"{_W}pgSz")
+        if size is not None and size.get(f"{_W}w") is None:
+            pending.append(sect)
+            continue
+        markers += [(m, sect) for m in pending]
+        pending = []
+    for m in pending:  # no section after it: nothing to copy; leave a plain section break
+        m.getparent().remove(m)
+    firsts: set[int] = set()
+    for marker, governing in markers:
+        landscape = marker.find(f"{_W}pgSz").get(f"{_W}orient") == "landscape"
+        done = copy.deepcopy(governing)
+        for child in list(done):
+            if child.tag == f"{_W}type":
+                done.remove(child)
+        from lxml import etree
+
+        kind = etree.Element(f"{_W}type")
+        kind.set(f"{_W}val", "nextPage")
+        _insert_type(done, kind)
+        size = done.find(f"{_W}pgSz")
+        if landscape and size is not None:
+            w, h = int(size.get(f"{_W}w", "11906")), int(size.get(f"{_W}h", "16838"))
+            size.set(f"{_W}w", str(max(w, h)))
+            size.set(f"{_W}h", str(min(w, h)))
+            size.set(f"{_W}orient", "landscape")
+        if id(governing) in firsts:
+            _not_first(done)
+        firsts.add(id(governing))
+        marker.getparent().replace(marker, done)
+    for governing in {id(g): g for _, g in markers}.values():
+        _not_first(governing)
+
+
+# The children of w:sectPr that come before w:type, in the schema's order.
+_BEFORE_TYPE = {f"{_W}{n}" for n in ("headerReference", "footerReference", "footnotePr",
+                                     "endnotePr")}
+
+
+def _insert_type(sect: Any, kind: Any) -> None:
+    at = 0
+    for i, child in enumerate(sect):
+        if child.tag in _BEFORE_TYPE:
+            at = i + 1
+    sect.insert(at, kind)
+
+
+def _not_first(sect: Any) -> None:
+    """A later piece of a section: no different first page, page numbers run on."""
+    for child in list(sect):
+        if child.tag == f"{_W}titlePg":
+            sect.remove(child)
+        elif child.tag == f"{_W}pgNumType":
+            child.attrib.pop(f"{_W}start", None)
+
+
+# --- list numbering ---------------------------------------------------------------------------
+
+
+class ListNumbering:
+    """New numbering instances for numbered lists, made in a document's numbering part.
+
+    Called with a paragraph style id (``ListNumber``), it adds a ``w:num`` over that style's
+    abstract numbering that restarts at 1 (``w:lvlOverride/w:startOverride``) and returns the
+    ``w:numPr`` a list's paragraphs carry; None if the style has no numbering. ``document`` is a
+    python-docx Document.
+    """
+
+    def __init__(self, document: Any) -> None:
+        self._document = document
+        self._styles = document.styles.element
+        self._made: int | None = None
+
+    def _style_numbering(self, style_id: str) -> tuple[str, str] | None:
+        """The (numId, ilvl) a paragraph style numbers with, through its basedOn chain."""
+        seen: set[str] = set()
+        current: str | None = style_id
+        while current and current not in seen:
+            seen.add(current)
+            style = next((s for s in self._styles.iter(f"{_W}style")
+                          if s.get(f"{_W}styleId") == current), None)
+            if style is None:
+                return None
+            num = style.find(f"{_W}pPr/{_W}numPr/{_W}numId")
+            if num is not None:
+                level = style.find(f"{_W}pPr/{_W}numPr/{_W}ilvl")
+                return num.get(f"{_W}val", ""), (level.get(f"{_W}val", "0")
+                                                  if level is not None else "0")
+            based = style.find(f"{_W}basedOn")
+            current = based.get(f"{_W}val") if based is not None else None
+        return None
+
+    def __call__(self, style_id: str) -> str | None:
+        from lxml import etree
+
+        found = self._style_numbering(style_id)
+        if found is None:
+            return None
+        num_id, level = found
+        numbering = self._document.part.numbering_part.element
+        nums = {n.get(f"{_W}numId"): n for n in numbering.iter(f"{_W}num")}
+        abstract = nums.get(num_id)
+        abstract_id = abstract.find(f"{_W}abstractNumId") if abstract is not None else None
+        if abstract_id is None:
+            return None
+        if self._made is None:
+            self._made = max([int(n) for n in nums if n and n.isdigit()] + [0])
+        self._made += 1
+        num = etree.Element(f"{_W}num")
+        cleanup = numbering.find(f"{_W}numIdMacAtCleanup")
+        if cleanup is not None:
+            cleanup.addprevious(num)
+        else:
+            numbering.append(num)
+        num.set(f"{_W}numId", str(self._made))
+        etree.SubElement(num, f"{_W}abstractNumId").set(
+            f"{_W}val", abstract_id.get(f"{_W}val", ""))
+        override = etree.SubElement(num, f"{_W}lvlOverride")
+        override.set(f"{_W}ilvl", level)
+        etree.SubElement(override, f"{_W}startOverride").set(f"{_W}val", "1")
+        return (f'<w:numPr><w:ilvl w:val="{_esc(level)}"/>'
+                f'<w:numId w:val="{self._made}"/></w:numPr>')
