@@ -133,3 +133,23 @@ def test_any_order_of_the_sections_renders_in_that_order(name: str, rnd: random.
     rnd.shuffle(shuffled["avsnitt"])
     assert _findings(shuffled) == _findings(data)
     assert _headings(shuffled) == _rubriker(shuffled)
+
+
+def test_a_link_to_an_id_made_from_the_order_is_a_warning(tmp_path: Path) -> None:
+    """Two activity sections without ids: a link to 'aktiviteter_1' is fragile and says so."""
+    data = {
+        "projekt": {"namn": "T", "kortnamn": "T", "period": {"fran": "2023", "till": "2026"}},
+        "avsnitt": [
+            {"typ": "aktiviteter", "rubrik": "A", "antal": 7},
+            {"typ": "aktiviteter", "rubrik": "B", "antal": 3,
+             "text": "[7](tal:aktiviteter_1.antal) och [3](tal:antal)"},
+        ],
+    }
+    assert [_key(f) for f in check(from_data(data))] == [
+        ("tal-autoid", "warning", "aktiviteter_2.text",
+         "Talet '7' i texten hänvisar till avsnittet 'aktiviteter_1', ett id som räknas fram av "
+         "avsnittens ordning; flyttas avsnitten pekar länken på ett annat. Ge avsnittet ett eget "
+         "id (id: …)."),
+    ]
+    data["avsnitt"][0]["id"] = "aktiviteter_1"  # named by the author: no longer fragile
+    assert [_key(f) for f in check(from_data(data))] == []

@@ -39,6 +39,7 @@ indikator-kalla           error     an indicator's outcome differs from the figu
 strategigrupper-platser   warning   seats in the strategy groups ≠ companies in the programme
 tal-i-text                error     a figure in narrative differs from the data field it links to
 tal-okand-sokvag          error     a figure link in narrative names a path that does not exist
+tal-autoid                warning   a figure link names a section by an id made from the order
 ref-okand                 error     a reference in narrative ([](ref:…)) names no captioned table
                                     or chart of the report (the nearest name is suggested)
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
@@ -350,6 +351,12 @@ def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
                    f"Texten använder {construct}, som inte ingår i den Markdown som stöds; "
                    "den skrivs ut som vanlig text.", None, construct)
         for shown, path in narrative.figure_links(text):
+            fragile = _numbered_id(report, path)
+            if fragile is not None:
+                yield ("tal-autoid", "warning", loc,
+                       f"Talet '{shown}' i texten hänvisar till avsnittet '{fragile}', ett id som "
+                       "räknas fram av avsnittens ordning; flyttas avsnitten pekar länken på ett "
+                       f"annat. Ge avsnittet ett eget id (id: …).", path, fragile)
             value, found = resolve_path(report, path, owner, owner_loc)
             figure = number(value)
             if not found or figure is None:
@@ -366,6 +373,18 @@ def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
                 yield ("tal-i-text", "error", loc,
                        f"Texten säger {shown}, men {path} är {_shown_like(figure, shown)}.",
                        figure, stated)
+
+
+def _numbered_id(report: Slutrapport, path: str) -> str | None:
+    """The id a path starts with, if the report made it up from the order (``aktiviteter_2``)."""
+    parts = _split_path(path)
+    if not parts or not isinstance(parts[0], str):
+        return None
+    section = report.section(parts[0])
+    if section is None or "id" in section.model_fields_set:
+        return None
+    same_kind = sum(1 for s in report.avsnitt if s.TYP == section.TYP)
+    return section.name if same_kind > 1 else None
 
 
 def reference_names(report: Slutrapport) -> list[str]:
