@@ -191,17 +191,18 @@ class Slutrapport(Modell):
     @field_validator("avsnitt", mode="after")
     @classmethod
     def _name_sections(cls, sections: list[Section]) -> list[Section]:
-        """Give every section an id (its kind, numbered when the kind recurs); refuse clashes."""
+        """Give every section an id (its kind, numbered by its place among the sections of its
+        kind when the kind recurs); refuse clashes."""
         counts: dict[str, int] = {}
         for s in sections:
             counts[s.TYP] = counts.get(s.TYP, 0) + 1
         seen: dict[str, int] = {}
         numbered: dict[str, int] = {}
         for i, s in enumerate(sections):
+            tag = str(getattr(s, "typ", s.TYP))
+            numbered[tag] = numbered.get(tag, 0) + 1  # its place among its kind, ids given or not
             if s.id is None:
-                tag = str(getattr(s, "typ", s.TYP))
                 if counts[s.TYP] > 1:
-                    numbered[tag] = numbered.get(tag, 0) + 1
                     tag = f"{tag}_{numbered[tag]}"
                 object.__setattr__(s, "id", tag)
                 explicit = False
