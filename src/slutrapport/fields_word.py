@@ -23,7 +23,7 @@ import copy
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
@@ -137,17 +137,35 @@ def finish(root: Any) -> None:
     ``root`` is the ``w:document`` element. In document order: bookmarks get unique ids (a
     name met again is dropped: Word keeps one), ``SEQ`` fields are numbered per identifier
     (``\\c`` repeats, ``\\r n`` restarts at n, ``\\h`` hides), ``REF`` fields to a bookmark show
-    its text, and the section breaks of landscape pages get their page setup.
+    its text, and the section breaks of landscape pages get their page setup. A field whose
+    result, or a bookmark that, runs on into another paragraph is left as it is.
     """
-    _bookmarks(root)
-    _number_sequences(root)
-    texts = _bookmark_texts(root)
-    for fld in _fields(root):
+    # One walk over the tree gathers what every step needs (a long table's thousands of runs
+    # are passed over in C, not visited one by one in Python).
+    marks: list[Any] = []
+    chars: list[Any] = []
+    sections: list[Any] = []
+    for el in root.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}fldChar",
+                        f"{_W}instrText", f"{_W}fldSimple", f"{_W}sectPr"):
+        (marks if el.tag in _MARKS else sections if el.tag == f"{_W}sectPr" else chars).append(el)
+    _bookmarks(marks)
+    found = list(_fields(chars))
+    _number_sequences(found)
+    refs = []
+    for fld in found:
         words = fld.instruction.split()
-        if len(words) >= 2 and words[0].upper() == "REF" and words[1] in texts and \
+        if len(words) >= 2 and words[0].upper() == "REF" and \
                 not any(w.lower() in _OTHER_REF for w in words[2:]):
-            _set_result(fld, texts[words[1]])
-    _sections(root)
+            refs.append((fld, words[1]))
+    if refs:
+        texts = _bookmark_texts(marks, {name for _, name in refs})
+        for fld, name in refs:
+            if name in texts:
+                _set_result(fld, texts[name])
+    _sections(sections)
+
+
+_MARKS = frozenset({f"{_W}bookmarkStart", f"{_W}bookmarkEnd"})
 
 
 _OTHER_REF = frozenset({"\\d", "\\f", "\\n", "\\p", "\\r", "\\t", "\\w"})
@@ -160,43 +178,55 @@ class _Field:
     """A field met in document order: its instruction, and where its result is."""
 
     instruction: str = ""
-    begin: Any = None  # the run with fldChar begin (complex field)
-    separate: Any = None  # the run with fldChar separate
-    result: list[Any] = field(default_factory=list)  # the runs of its result
+    separate: Any = None  # the run with fldChar separate (complex field)
+    end: Any = None  # the run with fldChar end
     simple: Any = None  # a w:fldSimple
     in_result: bool = False
 
 
-def _fields(root: Any) -> Iterator[_Field]:
-    """Every field of the document's body, complex and simple, in the order they end."""
+def _fields(chars: list[Any]) -> Iterator[_Field]:
+    """Every field, complex and simple, in the order they end, from the field characters,
+    instructions and simple fields in document order."""
     stack: list[_Field] = []
-    for el in root.iter(f"{_W}r", f"{_W}fldSimple"):
+    for el in chars:
         if el.tag == f"{_W}fldSimple":
-            yield _Field(instruction=el.get(f"{_W}instr", ""),
-                         result=[r for r in el if r.tag == f"{_W}r"], simple=el)
-            continue
-        if el.getparent() is not None and el.getparent().tag == f"{_W}fldSimple":
-            continue
-        char = el.find(f"{_W}fldChar")
-        kind = char.get(f"{_W}fldCharType") if char is not None else None
-        if kind == "begin":
-            stack.append(_Field(begin=el))
-        elif kind == "separate" and stack:
-            stack[-1].separate = el
-            stack[-1].in_result = True
-        elif kind == "end" and stack:
-            yield stack.pop()
-        elif stack:
-            top = stack[-1]
-            if top.in_result:
-                top.result.append(el)
-            else:
-                top.instruction += "".join(t.text or "" for t in el.iter(f"{_W}instrText"))
+            yield _Field(instruction=el.get(f"{_W}instr", ""), simple=el)
+        elif el.tag == f"{_W}instrText":
+            if stack and not stack[-1].in_result:
+                stack[-1].instruction += el.text or ""
+        else:
+            kind = el.get(f"{_W}fldCharType")
+            if kind == "begin":
+                stack.append(_Field())
+            elif kind == "separate" and stack:
+                stack[-1].separate = el.getparent()
+                stack[-1].in_result = True
+            elif kind == "end" and stack:
+                done = stack.pop()
+                done.end = el.getparent()
+                yield done
+
+
+def _result_runs(fld: _Field) -> list[Any] | None:
+    """The runs of a field's result; None if it runs on past its paragraph (or has no place)."""
+    if fld.simple is not None:
+        return [r for r in fld.simple if r.tag == f"{_W}r"]
+    if fld.separate is None or fld.end is None:
+        return None
+    runs: list[Any] = []
+    for el in fld.separate.itersiblings():
+        if el is fld.end:
+            return runs
+        runs.extend(el.iter(f"{_W}r"))
+    return None
 
 
 def _set_result(fld: _Field, text: str) -> None:
     """Show ``text`` as the field's result: in its first text run, the others emptied."""
-    texts = [t for r in fld.result for t in r.iter(f"{_W}t")]
+    runs = _result_runs(fld)
+    if runs is None:
+        return
+    texts = [t for r in runs for t in r.iter(f"{_W}t")]
     if texts:
         texts[0].text = text
         texts[0].set(_XML_SPACE, "preserve")
@@ -206,9 +236,9 @@ def _set_result(fld: _Field, text: str) -> None:
     from lxml import etree
 
     run = etree.Element(f"{_W}r")
-    model = fld.begin if fld.begin is not None else None
-    if model is not None and model.find(f"{_W}rPr") is not None:
-        run.append(copy.deepcopy(model.find(f"{_W}rPr")))
+    model = fld.separate.find(f"{_W}rPr") if fld.separate is not None else None
+    if model is not None:
+        run.append(copy.deepcopy(model))
     t = etree.SubElement(run, f"{_W}t")
     t.text = text
     t.set(_XML_SPACE, "preserve")
@@ -218,9 +248,9 @@ def _set_result(fld: _Field, text: str) -> None:
         fld.separate.addnext(run)
 
 
-def _number_sequences(root: Any) -> None:
+def _number_sequences(found: list[_Field]) -> None:
     counters: dict[str, int] = {}
-    for fld in _fields(root):
+    for fld in found:
         words = fld.instruction.split()
         if len(words) < 2 or words[0].upper() != "SEQ":
             continue
@@ -237,12 +267,12 @@ def _number_sequences(root: Any) -> None:
         _set_result(fld, "" if "\\h" in switches else str(current))
 
 
-def _bookmarks(root: Any) -> None:
+def _bookmarks(marks: list[Any]) -> None:
     """Give every bookmark a unique id in document order; drop a name met before."""
     seen: set[str] = set()
     open_ids: dict[str, list[tuple[str, bool]]] = {}  # old id -> (new id, kept) of open starts
     number = 0
-    for el in list(root.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd")):
+    for el in marks:
         old = el.get(f"{_W}id", "")
         if el.tag == f"{_W}bookmarkStart":
             name = el.get(f"{_W}name", "")
@@ -266,26 +296,26 @@ def _bookmarks(root: Any) -> None:
             el.getparent().remove(el)
 
 
-def _bookmark_texts(root: Any) -> dict[str, str]:
-    """Each bookmark's text, by name (what a REF field to it shows)."""
-    names: dict[str, str] = {}
-    texts: dict[str, list[str]] = {}
-    open_: set[str] = set()
-    for el in root.iter(f"{_W}bookmarkStart", f"{_W}bookmarkEnd", f"{_W}t"):
-        if el.tag == f"{_W}bookmarkStart":
-            bid = el.get(f"{_W}id", "")
-            names[bid] = el.get(f"{_W}name", "")
-            texts[bid] = []
-            open_.add(bid)
-        elif el.tag == f"{_W}bookmarkEnd":
-            open_.discard(el.get(f"{_W}id", ""))
-        else:
-            for bid in open_:
-                texts[bid].append(el.text or "")
-    return {names[bid]: "".join(parts) for bid, parts in texts.items()}
+def _bookmark_texts(marks: list[Any], names: set[str]) -> dict[str, str]:
+    """The text of each bookmark named in ``names`` (what a REF field to it shows), if it ends
+    in the paragraph it starts in."""
+    out: dict[str, str] = {}
+    for start in marks:
+        name = start.get(f"{_W}name", "")
+        if start.tag != f"{_W}bookmarkStart" or start.getparent() is None or name not in names \
+                or name in out:
+            continue
+        bid = start.get(f"{_W}id")
+        parts: list[str] = []
+        for el in start.itersiblings():
+            if el.tag == f"{_W}bookmarkEnd" and el.get(f"{_W}id") == bid:
+                out[name] = "".join(parts)
+                break
+            parts.extend(t.text or "" for t in el.iter(f"{_W}t"))
+    return out
 
 
-def _sections(root: Any) -> None:
+def _sections(everything: list[Any]) -> None:
     """Complete the section breaks :data:`LANDSCAPE_START` and :data:`LANDSCAPE_END` leave.
 
     Each takes the page setup (size, margins, header and footer) of the section it interrupts
@@ -293,7 +323,6 @@ def _sections(root: Any) -> None:
     first piece keeps a different first page and a page-number start; the later pieces don't, so
     the page after a landscape page keeps its footer.
     """
-    everything = list(root.iter(f"{_W}sectPr"))
     markers: list[tuple[Any, Any]] = []  # (marker, the section it interrupts)
     pending: list[Any] = []
     for sect in everything:
