@@ -198,7 +198,7 @@ def _yaml(rows: str, summa: str = "") -> str:
       "antal: ett heltal, 0 eller mer (fick true)")),
     ("    rader:\n      - [Vindeln, 12, en miljon, 49.7, 2.5]\n", "",
      ("stod.rader[0][2]", 16, "rad 1 ('Vindeln'), kolumnen 'Stöd (kr)' (kronor): ska vara ett "
-      "belopp i hela kronor, 0 eller mer (fick 'en miljon')")),
+      "belopp i hela kronor (en avvikelse får vara negativ) (fick 'en miljon')")),
     ("    rader:\n      - [Vindeln, 12, 1242340, 120, 2.5]\n", "",
      ("stod.rader[0][3]", 16, "rad 1 ('Vindeln'), kolumnen 'Andel' (procent): ska vara en "
       "procentsats från 0 till 100 (fick 120)")),
@@ -252,3 +252,21 @@ def test_a_table_needs_at_least_one_column() -> None:
     with pytest.raises(InputError) as raised:
         report_with(kolumner=[], rader=[], summa=None)
     assert [p.path for p in raised.value.problems] == ["stod.kolumner"]
+
+
+def test_a_negative_amount_and_a_share_written_with_its_sign_are_cells_as_written() -> None:
+    """A deviation of −12 000 kr and '33,3 %' are read as the figures they are."""
+    from slutrapport.loader import from_data
+
+    report = from_data({
+        "projekt": {"namn": "T", "kortnamn": "T", "period": {"fran": "2023", "till": "2026"}},
+        "avsnitt": [{"typ": "tabell", "id": "avvikelser", "rubrik": "Avvikelser",
+                     "kolumner": [{"rubrik": "Post", "typ": "text"},
+                                  {"rubrik": "Avvikelse (kr)", "typ": "kronor"},
+                                  {"rubrik": "Andel", "typ": "procent"}],
+                     "rader": [["Resor", "−12 000", "33,3 %"], ["Lokaler", 4000, "66,7%"]]}],
+    })
+    section = report.section("avvikelser")
+    assert section is not None
+    assert section.rader == [["Resor", -12000, Decimal("33.3")],  # type: ignore[attr-defined]
+                             ["Lokaler", 4000, Decimal("66.7")]]

@@ -177,7 +177,16 @@ Forandring = Annotated[
     Decimal, BeforeValidator(_swedish_number), Field(ge=-(10**7), le=10**7), AfterValidator(_halves)
 ]
 """A change in head count, in whole or half posts; may be negative."""
-Procent = Annotated[Decimal, BeforeValidator(_swedish_number), Field(ge=0, le=100)]
+def _percent(value: Any) -> Any:
+    """A share as written: '33,3 %' or '33,3%' is 33,3 (the sign is the unit, not a mistake)."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.endswith("%"):
+            value = stripped[:-1]
+    return _swedish_number(value)
+
+
+Procent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100)]
 """A share in per cent, 0 to 100."""
 Tal = Annotated[Decimal, BeforeValidator(_swedish_number), Field(ge=-(10**12), le=10**12)]
 """Any figure (an indicator's outcome or target)."""

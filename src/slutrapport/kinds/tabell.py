@@ -30,7 +30,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
-from slutrapport.fields import Anstallda, Antal, Kronor, Loc, Markdown, Modell, Procent
+from slutrapport.fields import Anstallda, Antal, Belopp, Loc, Markdown, Modell, Procent
 from slutrapport.formatting import (
     PERCENT_PLACES,
     format_amount,
@@ -59,13 +59,13 @@ Cell = Annotated[str | int | Decimal | None, PlainValidator(lambda v: v),
 """A cell as written; the table reads it as its column's type (an empty cell is None)."""
 
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {
-    "antal": TypeAdapter(Antal), "kronor": TypeAdapter(Kronor),
+    "antal": TypeAdapter(Antal), "kronor": TypeAdapter(Belopp),
     "procent": TypeAdapter(Procent), "anstallda": TypeAdapter(Anstallda),
 }
 _EXPECTED = {
     "text": "ska vara text (sätt citattecken runt ett tal som ska stå som text)",
     "antal": "ska vara ett antal: ett heltal, 0 eller mer",
-    "kronor": "ska vara ett belopp i hela kronor, 0 eller mer",
+    "kronor": "ska vara ett belopp i hela kronor (en avvikelse får vara negativ)",
     "procent": "ska vara en procentsats från 0 till 100",
     "anstallda": "ska vara ett antal anställda i hela eller halva tjänster, 0 eller mer",
 }
