@@ -33,11 +33,25 @@ def pytest_configure(config: pytest.Config) -> None:
         import tempfile
 
         os.environ["SLUTRAPPORT_CACHE"] = tempfile.mkdtemp(prefix="slutrapport-test-cache-")
+        _MADE.append(os.environ["SLUTRAPPORT_CACHE"])
     # When a property fails, hypothesis imports libcst (if installed) to suggest a patch, which
     # imports a deprecated mypy_extensions name; with warnings as errors that turned the failure
     # report into an INTERNALERROR.
     config.addinivalue_line(
         "filterwarnings", "ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning")
+
+
+_MADE: list[str] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    # The cache folder made for this run goes with it (runs left hundreds behind in /tmp).
+    import shutil
+
+    for folder in _MADE:
+        shutil.rmtree(folder, ignore_errors=True)
+        if os.environ.get("SLUTRAPPORT_CACHE") == folder:
+            del os.environ["SLUTRAPPORT_CACHE"]
 
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
