@@ -86,23 +86,21 @@ def test_pdf_contents_page_lists_the_headings_with_page_numbers(
 
 
 @needs_office
-def test_several_reports_share_one_libreoffice_start(nis: slutrapport.Slutrapport,
-                                                     tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """render_many converts all its PDFs in a single LibreOffice run."""
-    calls: list[int] = []
-    real = office.run_office
+def test_several_reports_share_a_pool_of_libreoffices(nis: slutrapport.Slutrapport,
+                                                      tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """render_many hands its PDFs to at most ``jobs`` LibreOffices, started once each."""
+    started: list[int] = []
+    real = office._Worker.__init__
 
-    def counting(docx_files: list[Path], pdf_files: list[Path | None],
-                 **kwargs: float) -> list[office.OfficeResult]:
-        calls.append(len(docx_files))
-        return real(docx_files, pdf_files, **kwargs)
+    def counting(self: office._Worker, *args: object, **kwargs: object) -> None:
+        started.append(1)
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(office, "run_office", counting)
+    monkeypatch.setattr(office._Worker, "__init__", counting)
     outputs = [tmp_path / f"r{i}.pdf" for i in range(3)]
-    render_many([nis] * 3, outputs)
-    assert calls == [3]
-    assert all(p.read_bytes()[:5] == b"%PDF-" for p in outputs)
+    render_many([nis] * 3, outputs, jobs=2, charts=False)
+    assert (len(started), [p.read_bytes()[:5] for p in outputs]) == (2, [b"%PDF-"] * 3)
 
 
 def _office_processes() -> list[str]:

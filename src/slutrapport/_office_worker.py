@@ -1,10 +1,12 @@
 """Runs inside LibreOffice's Python (the interpreter that has ``uno``), started by office.py.
 
-It starts one headless LibreOffice, and for each job opens a .docx, updates its indexes (the table
-of contents) twice so page numbers settle, reads the contents' entries, optionally exports a PDF,
-and closes the document. It prints one JSON object: the results, or the failure (``error``: exited,
-no-answer, open or failed) for office.py to say in Swedish. It imports nothing from slutrapport:
-it may run under another Python than the library.
+It starts one headless LibreOffice and says so (``{"ready": true}``) on a line of stdout. Then it
+reads jobs, one JSON object a line on stdin, and for each opens a .docx, updates its indexes (the
+table of contents) twice so page numbers settle — moving the joins of split tables to the tops of
+pages first (:func:`fix_joins`) — reads the contents' entries, optionally exports a PDF, closes the
+document and answers on a line of stdout: the result, or the failure (``error``: exited,
+no-answer, open or failed) for office.py to say in Swedish. It ends when stdin closes.
+It imports nothing from slutrapport: it may run under another Python than the library.
 
 LibreOffice runs in a process group of its own, with its profile and TMPDIR in the run folder.
 A watchdog thread reads the pipe office.py handed over (``watch_fd``); when it closes — office.py
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -55,9 +58,10 @@ class _Office:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True, env=env)
-        with open(os.path.join(self.request["folder"], "office.pid"), "w",
-                  encoding="ascii") as handle:
-            handle.write(str(self.process.pid))
+            # under the lock: once the watchdog holds it, nothing more is written here
+            with open(os.path.join(self.request["folder"], "office.pid"), "w",
+                      encoding="ascii") as handle:
+                handle.write(str(self.process.pid))
         return self.process
 
     def watch(self, fd: int) -> None:
@@ -71,7 +75,14 @@ class _Office:
         if process is not None:
             _kill_group(process)
             remove_sockets(self.request["pipe"], self.request["profile"])
-        shutil.rmtree(self.request["folder"], ignore_errors=True)
+        # the run folder, and the documents' one; again while a dying LibreOffice still writes
+        deadline = time.monotonic() + 3
+        for folder in [self.request["folder"], *self.request.get("also", [])]:
+            while True:
+                shutil.rmtree(folder, ignore_errors=True)
+                if not os.path.exists(folder) or time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
         os._exit(70)
 
     def end(self, *, wait: float) -> None:
@@ -168,6 +179,70 @@ def _entries(index: Any) -> list[list[Any]]:
     return out
 
 
+def _page_of_row(view: Any, table: Any, row: int) -> int:
+    """The page a table's row begins on (in the layout as it is now)."""
+    cell = table.getCellByName(f"A{row + 1}")
+    view.gotoRange(cell.getText().getStart(), False)
+    return int(view.getPage())
+
+
+def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
+    """Move each join of a split table (see slutrapport._layoutcopy) up to the top of a page.
+
+    A part begins with its header rows and copies of the last ``overlap`` rows of the part
+    before. Going down the document (each join as laid out after the ones above it were moved):
+    the rows of the part before that stand on the page where this part begins move into this
+    part (the originals are deleted from the part before, the copies before them from this
+    part), so this part — and its header row — begins at the top of that page, as the whole
+    table's repeated header would. Where more rows than were copied stand on that page, the join
+    stays where it is and only the copies go. Then the marks are removed, and every row is
+    counted: the parts must hold exactly the table's rows.
+    """
+    view = doc.getCurrentController().getViewCursor()
+    marks = doc.getBookmarks()
+    for split in splits:
+        heads, overlap = int(split["heads"]), int(split["overlap"])
+        tables = [marks.getByName(name).getAnchor().TextTable for name in split["parts"]]
+        for before, part in itertools.pairwise(tables):
+            if overlap == 0:
+                continue
+            count = before.getRows().getCount()
+            page = _page_of_row(view, part, 0)
+            if _page_of_row(view, before, count - 1) < page:
+                first = count  # this part begins a page already
+            else:
+                low, high = heads, count - 1
+                while low < high:  # the first row of the part before on this part's page
+                    middle = (low + high) // 2
+                    if _page_of_row(view, before, middle) >= page:
+                        high = middle
+                    else:
+                        low = middle + 1
+                first = low
+            copied_from = count - overlap
+            if first < copied_from or first <= heads:
+                part.getRows().removeByIndex(heads, overlap)
+            else:
+                if first > copied_from:
+                    part.getRows().removeByIndex(heads, first - copied_from)
+                if count > first:
+                    before.getRows().removeByIndex(first, count - first)
+        held = sum(t.getRows().getCount() - heads for t in tables)
+        for name in split["parts"]:
+            marks.getByName(name).dispose()
+        if held != int(split["rows"]):
+            raise _Failure("failed", detail=f"en delad tabell har {held} rader i stället för "
+                                            f"{split['rows']}")
+
+
+def _update_indexes(doc: Any, times: int) -> None:
+    indexes = doc.getDocumentIndexes()
+    for _ in range(times):
+        for i in range(indexes.getCount()):
+            indexes.getByIndex(i).update()
+        doc.refresh()
+
+
 def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
     doc = desktop.loadComponentFromURL(_url(job["input"]), "_blank", 0, _props(Hidden=True))
     if doc is None:
@@ -175,10 +250,13 @@ def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
     try:
         entries: list[list[Any]] = []
         indexes = doc.getDocumentIndexes()
-        for _ in range(2):
-            for i in range(indexes.getCount()):
-                indexes.getByIndex(i).update()
-            doc.refresh()
+        splits = job.get("splits") or []
+        if any(split["overlap"] for split in splits):
+            # the contents first (they may take more pages), then the joins, then the pages
+            _update_indexes(doc, 1)
+        if splits:
+            fix_joins(doc, splits)
+        _update_indexes(doc, 2)
         contents_read = False
         lists: dict[str, list[list[Any]]] = {}  # the lists of captions, by label (Tabell …)
         for i in range(indexes.getCount()):
@@ -207,13 +285,21 @@ def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
         doc.close(True)
 
 
+def _answer(answer: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(answer) + "\n")
+    sys.stdout.flush()
+
+
 def main() -> None:
+    """Start LibreOffice; answer ``{"ready": true}`` (or the failure); then take one job a line
+    on stdin and answer each on a line of stdout, until stdin closes. After a failed job whose
+    LibreOffice has ended, the answer says ``"ended": true`` and the worker stops."""
     request = json.loads(sys.argv[1])
     office = _Office(request)
     if request.get("watch_fd") is not None:
         threading.Thread(target=office.watch, args=(request["watch_fd"],), daemon=True).start()
     pipe = request["pipe"]
-    answer: dict[str, Any]
+    desktop: Any = None
     try:
         process = office.start(
             [request["soffice"], "--headless", "--invisible", "--nologo", "--norestore",
@@ -223,22 +309,35 @@ def main() -> None:
         context = _connect(pipe, time.monotonic() + request.get("start_timeout", 60), process)
         desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context)
-        answer = {"results": [_run_job(desktop, job) for job in request["jobs"]]}
+        _answer({"ready": True})
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            try:
+                answer = _run_job(desktop, json.loads(line))
+            except _Failure as failure:
+                answer = failure.answer
+            except Exception as exc:
+                answer = {"error": "failed", "detail": f"{type(exc).__name__}: {exc}"}
+            if "error" in answer and process.poll() is not None:
+                answer["ended"] = True
+                _answer(answer)
+                break
+            _answer(answer)
         try:
             desktop.terminate()
         except Exception:  # the bridge drops as LibreOffice quits; that is the goal
             pass
     except _Failure as failure:
-        answer = failure.answer
+        _answer(failure.answer)
     except Exception as exc:
-        answer = {"error": "failed", "detail": f"{type(exc).__name__}: {exc}"}
+        _answer({"error": "failed", "detail": f"{type(exc).__name__}: {exc}"})
     finally:
         office.end(wait=10)
     with office.lock:
         stopping = office.stopping
     if stopping:  # the watchdog is tidying up and ends this process; don't end it first
         office.done.wait(30)
-    print(json.dumps(answer))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@
     ├── RefusedError                  --strict: errors or unfilled content stop the render (exit 1)
     ├── ConversionError               LibreOffice missing, timed out or failed (exit 2)
     │   └── OfficeStartError          LibreOffice ended, or never answered, as it started
-    └── OutputError                   the output can't be written (no such folder, no room …)
+    ├── OutputError                   the output can't be written (no such folder, no room …)
+    └── BatchError                    some reports of several failed; the others were written
 
 Findings (sums that disagree, figures that differ) are *not* exceptions: checks return them and
 the caller decides what is fatal.
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from slutrapport.checks import Finding
 
 __all__ = [
+    "BatchError",
     "ConversionError",
     "InputError",
     "OfficeStartError",
@@ -123,6 +125,19 @@ class OutputError(SlutrapportError):
     """The output file can't be written: its folder is missing, read-only or full."""
 
     label = "Kan inte skriva"
+
+
+class BatchError(SlutrapportError):
+    """Some reports of several could not be written (the others were); ``failures`` pairs each
+    one's name with its error."""
+
+    label = "Några rapporter skrevs inte"
+
+    def __init__(self, failures: Sequence[tuple[str, SlutrapportError]], total: int) -> None:
+        self.failures = list(failures)
+        lines = [f"{len(self.failures)} av {total} rapporter kunde inte skrivas:"]
+        lines += [f"  {name}: {error}" for name, error in self.failures]
+        super().__init__("\n".join(lines))
 
 
 _PYTHON_ERRORS = {

@@ -20,10 +20,13 @@ import functools
 import json
 import math
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +34,8 @@ from typing import Any
 
 from slutrapport.errors import ConversionError, OfficeStartError
 
-__all__ = ["INSTALL_HINT", "OfficeResult", "available", "find_soffice", "run_folder",
-           "run_office"]
+__all__ = ["INSTALL_HINT", "OfficeJob", "OfficePool", "OfficeResult", "available",
+           "default_workers", "find_soffice", "run_folder", "run_office"]
 
 INSTALL_HINT = (
     "Installera LibreOffice med dess Python-brygga, t.ex. "
@@ -124,6 +127,22 @@ _GRACE = 5.0
 """Seconds the worker gets to end LibreOffice and tidy up once told to stop; then it is killed."""
 
 
+def _check_timeout(timeout: object) -> None:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+            or not math.isfinite(timeout) or timeout <= 0:
+        raise ConversionError("Tidsgränsen för LibreOffice ska vara ett antal sekunder över "
+                              f"noll (fick {timeout!r}).")
+
+
+def _executables() -> tuple[str, str]:
+    """soffice and the Python with uno, or ConversionError saying how to install them."""
+    soffice = find_soffice()
+    python = _find_uno_python() if soffice else None
+    if soffice is None or python is None:
+        raise ConversionError(f"LibreOffice saknas. {INSTALL_HINT}")
+    return soffice, python
+
+
 def run_office(
     docx_files: Sequence[Path], pdf_files: Sequence[Path | None], *, timeout: float = 180,
     folder: Path | None = None, pdfa: bool = False,
@@ -131,29 +150,338 @@ def run_office(
     """Open each .docx in one headless LibreOffice; update its contents; export PDFs where asked.
 
     ``folder`` (see :func:`run_folder`) is where LibreOffice keeps its profile and temporary
-    files; without it a run folder of its own is made and removed. PDFs are tagged (headings,
+    files; without it a run folder of its own is made and removed. Either way the folder is
+    removed if this process is killed. PDFs are tagged (headings,
     table headers, alt texts, the document's language); ``pdfa`` makes them PDF/A-2b.
+    ``timeout`` is per document (LibreOffice's start counts towards the first).
     Raises :class:`~slutrapport.errors.OfficeStartError` when LibreOffice ends (or never answers)
     as it starts, and ConversionError when it is missing, fails or passes the time limit.
+    For many documents at once, :class:`OfficePool` shares them among several LibreOffices.
     """
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
-            or not math.isfinite(timeout) or timeout <= 0:
-        raise ConversionError("Tidsgränsen för LibreOffice ska vara ett antal sekunder över "
-                              f"noll (fick {timeout!r}).")
-    soffice = find_soffice()
-    python = _find_uno_python() if soffice else None
-    if soffice is None or python is None:
-        raise ConversionError(f"LibreOffice saknas. {INSTALL_HINT}")
-    with contextlib.ExitStack() as stack:
-        run = folder if folder is not None else stack.enter_context(run_folder())
-        payload = _run_worker(python, soffice, run, docx_files, pdf_files, timeout, pdfa)
-    error = payload.get("error")
-    if error is not None:
-        raise _error(str(error), payload)
-    return [OfficeResult([(str(t), int(p)) for t, p in r["entries"]], int(r["pages"]),
-                         {str(label): [(str(t), int(p)) for t, p in entries]
-                          for label, entries in r.get("lists", {}).items()})
-            for r in payload["results"]]
+    _check_timeout(timeout)
+    jobs = [OfficeJob(d, p, pdfa) for d, p in zip(docx_files, pdf_files, strict=True)]
+    if not jobs:
+        return []
+    with OfficePool(1, timeout=timeout, folder=folder) as pool:
+        for key, job in enumerate(jobs):
+            pool.submit(key, job)
+        answers = dict(pool.results())
+    results = []
+    for key in range(len(jobs)):
+        answer = answers[key]
+        if isinstance(answer, ConversionError):
+            raise answer
+        results.append(answer)
+    return results
+
+
+@dataclass(frozen=True)
+class OfficeJob:
+    """One document for LibreOffice: the .docx to open, the PDF to write (or None), whether the
+    PDF is PDF/A, and the split tables whose joins to move (see slutrapport._layoutcopy)."""
+
+    docx: Path
+    pdf: Path | None = None
+    pdfa: bool = False
+    splits: Sequence[dict[str, Any]] = ()
+
+    def request(self) -> dict[str, Any]:
+        return {"input": str(self.docx), "pdf": str(self.pdf) if self.pdf else None,
+                "pdfa": self.pdfa, "splits": list(self.splits)}
+
+
+RECYCLE = 25
+"""Documents one LibreOffice handles before it is ended and a fresh one started (memory)."""
+
+
+def default_workers() -> int:
+    """LibreOffices to run side by side by default: one per usable core."""
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max(1, len(usable) if usable else (os.cpu_count() or 1))
+
+
+class OfficePool:
+    """A few LibreOffices working side by side, each started at once in a run folder of its own.
+
+    ``submit`` hands a document over (any thread may); ``results`` yields ``(key, answer)`` for
+    every submitted document as each is done, the answer an :class:`OfficeResult` or the
+    :class:`~slutrapport.errors.ConversionError` that document failed with. ``timeout`` is per
+    document, from when a LibreOffice takes it. A LibreOffice is ended and a fresh one started
+    after a failure, a passed time limit and every :data:`RECYCLE` documents; when LibreOffice
+    cannot start at all, every document fails at once with that reason. Leaving the ``with``
+    block ends every LibreOffice and removes its folder (and the watchdog does so if this
+    process is killed).
+    """
+
+    def __init__(self, workers: int | None = None, *, timeout: float = 180,
+                 recycle: int = RECYCLE, folder: Path | None = None,
+                 documents: Path | None = None) -> None:
+        _check_timeout(timeout)
+        self.soffice, self.python = _executables()
+        self.workers = max(1, workers if workers is not None else default_workers())
+        self.timeout = float(timeout)
+        self.recycle = recycle
+        self._folder = folder if self.workers == 1 else None
+        self._also = [documents] if documents is not None else []
+        self._jobs: queue.Queue[tuple[Any, OfficeJob] | None] = queue.Queue()
+        self._done: queue.Queue[tuple[Any, OfficeResult | ConversionError]] = queue.Queue()
+        self._submitted = 0
+        self._lock = threading.Lock()
+        self._live: set[_Worker] = set()
+        self._closed = False
+        self._start_failure: ConversionError | None = None
+        self._threads: list[threading.Thread] = []
+
+    def __enter__(self) -> OfficePool:
+        for slot in range(self.workers):
+            worker = self._new_worker()  # LibreOffice starts now, while the caller works on
+            thread = threading.Thread(target=self._serve, args=(worker,), daemon=True,
+                                      name=f"slutrapport-libreoffice-{slot}")
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(graceful=kind is None)
+
+    def submit(self, key: Any, job: OfficeJob) -> None:
+        with self._lock:
+            self._submitted += 1
+        self._jobs.put((key, job))
+
+    def results(self) -> Iterator[tuple[Any, OfficeResult | ConversionError]]:
+        """Each submitted document's answer, as it comes (call after the last ``submit``)."""
+        with self._lock:
+            waiting = self._submitted
+            self._submitted = 0
+        for _ in range(waiting):
+            while True:
+                try:
+                    yield self._done.get(timeout=0.2)  # wakes up for Ctrl-C and signals
+                    break
+                except queue.Empty:
+                    continue
+
+    def close(self, *, graceful: bool = False) -> None:
+        """End every LibreOffice and remove its folder: all told at once, so it is quick;
+        ``graceful`` (after the work is done) lets each quit by itself first."""
+        with self._lock:
+            self._closed = True
+            live = list(self._live)
+        for _ in self._threads:
+            self._jobs.put(None)
+        for worker in live:
+            if graceful:
+                worker.close_input()
+            else:
+                worker.signal()
+        for worker in live:
+            worker.stop(graceful=graceful)
+        for thread in self._threads:
+            thread.join(timeout=2 * _GRACE + 10)
+
+    def _new_worker(self) -> _Worker | None:
+        with self._lock:
+            if self._closed:
+                return None
+        worker = _Worker(self.python, self.soffice, self._folder, self._also)
+        with self._lock:
+            self._live.add(worker)
+            if self._closed:
+                worker.signal()
+        return worker
+
+    def _retire(self, worker: _Worker, *, graceful: bool = False) -> None:
+        worker.stop(graceful=graceful)
+        with self._lock:
+            self._live.discard(worker)
+
+    def _serve(self, worker: _Worker | None) -> None:
+        try:
+            while True:
+                item = self._jobs.get()
+                if item is None:
+                    return
+                key, job = item
+                try:
+                    if worker is None and self._start_failure is None:
+                        worker = self._new_worker()  # after a failure or RECYCLE documents
+                    result = self._convert_one(worker, job)
+                except Exception as exc:  # never leave results() waiting for an answer
+                    result = ConversionError(f"LibreOffice misslyckades: {exc}")
+                if worker is not None and (worker.broken or worker.done >= self.recycle):
+                    self._retire(worker)  # before the answer: a failed one is gone by then
+                    worker = None
+                self._done.put((key, result))
+        finally:
+            if worker is not None:
+                self._retire(worker, graceful=True)
+
+    def _convert_one(self, worker: _Worker | None,
+                     job: OfficeJob) -> OfficeResult | ConversionError:
+        if self._start_failure is not None:
+            return self._start_failure
+        if worker is None:
+            return ConversionError("LibreOffice avbröts.")
+        answer = worker.run(job.request(), time.monotonic() + self.timeout)
+        if answer is None:
+            worker.broken = True
+            return ConversionError(f"LibreOffice blev inte klart inom {_seconds(self.timeout)} "
+                                   "sekunder och avbröts.")
+        error = answer.get("error")
+        if error is not None:
+            worker.broken = True
+            failure = _error(str(error), answer)
+            if isinstance(failure, OfficeStartError):
+                self._start_failure = failure  # it will not start for the next one either
+            return failure
+        worker.done += 1
+        if job.pdf is not None and not job.pdf.exists():
+            return ConversionError("LibreOffice skrev ingen PDF.")
+        return OfficeResult([(str(t), int(p)) for t, p in answer["entries"]], int(answer["pages"]),
+                            {str(label): [(str(t), int(p)) for t, p in entries]
+                             for label, entries in answer.get("lists", {}).items()})
+
+
+class _Worker:
+    """One worker process (``_office_worker.py``) and its LibreOffice, in one run folder."""
+
+    def __init__(self, python: str, soffice: str, folder: Path | None = None,
+                 also: Sequence[Path] = ()) -> None:
+        self.owns_folder = folder is None
+        self.folder = folder if folder is not None else Path(
+            tempfile.mkdtemp(prefix=f"slutrapport-lo-{os.getpid()}-"))
+        self.ready = False
+        self.broken = False
+        self.done = 0
+        self._stopped = False
+        self._stop_lock = threading.Lock()
+        self._gone = threading.Event()
+        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._errors: list[str] = []
+        worker = Path(__file__).with_name("_office_worker.py")
+        watch, self._keep = os.pipe()  # only the worker gets the read end (pass_fds)
+        request = {
+            "soffice": soffice,
+            "folder": str(self.folder),
+            "profile": str(self.folder / "profil"),
+            "tmp": str(self.folder / "tmp"),
+            "pipe": f"slutrapport_{self.folder.name}",
+            "watch_fd": watch,
+            "also": [str(p) for p in also],  # removed with the run folder if we are killed
+        }
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+        try:
+            self.process = subprocess.Popen(
+                [python, str(worker), json.dumps(request)], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env,
+                pass_fds=(watch,))
+        except BaseException:
+            os.close(self._keep)
+            if self.owns_folder:
+                shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        finally:
+            os.close(watch)
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._read_errors, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self._lines.put(line)
+        self._lines.put(None)
+
+    def _read_errors(self) -> None:
+        assert self.process.stderr is not None
+        with self.process.stderr:
+            for line in self.process.stderr:
+                text = line.decode("utf-8", "replace").strip()
+                if text:
+                    self._errors = [*self._errors[-9:], text]
+
+    def _answer(self, deadline: float) -> dict[str, Any] | None:
+        """The worker's next answer; None when the deadline passes first."""
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return None
+        try:
+            line = self._lines.get(timeout=remaining)
+        except queue.Empty:
+            return None
+        if line is None:  # the worker ended without answering
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=2)
+            detail = self._errors[-1] if self._errors else (
+                f"arbetsprocessen avslutades (slutkod {self.process.returncode})")
+            return {"error": "failed", "detail": detail, "ended": True}
+        try:
+            answer = json.loads(line.decode("utf-8"))
+        except ValueError:
+            return {"error": "failed", "detail": "LibreOffice gav inget svar som gick att läsa."}
+        return answer if isinstance(answer, dict) else {
+            "error": "failed", "detail": "LibreOffice gav inget svar som gick att läsa."}
+
+    def run(self, job: dict[str, Any], deadline: float) -> dict[str, Any] | None:
+        """Do one job: the answer, or None when the deadline passes (LibreOffice's start, the
+        first time, counts towards it)."""
+        if not self.ready:
+            answer = self._answer(deadline)
+            if answer is None or "error" in answer:
+                return answer
+            self.ready = True
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(json.dumps(job).encode("utf-8") + b"\n")
+            self.process.stdin.flush()
+        except OSError:
+            pass  # the worker has ended: its answer (or end) says why
+        return self._answer(deadline)
+
+    def signal(self) -> None:
+        """Tell the worker to end LibreOffice now (its watchdog sees our pipe close)."""
+        with self._stop_lock:
+            if self._keep >= 0:
+                os.close(self._keep)
+                self._keep = -1
+
+    def close_input(self) -> None:
+        """No more jobs: the worker ends LibreOffice and itself when its current job is done."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+
+    def stop(self, *, graceful: bool = False) -> None:
+        """End the worker and its LibreOffice; remove the run folder. Safe to call twice.
+
+        ``graceful`` lets a worker without a job quit LibreOffice itself (a caller's run folder
+        is then left in place); otherwise LibreOffice is killed at once.
+        """
+        with self._stop_lock:
+            if self._stopped:
+                stopping_elsewhere = True
+            else:
+                stopping_elsewhere = False
+                self._stopped = True
+        if stopping_elsewhere:
+            self._gone.wait(2 * _GRACE + 10)
+            return
+        try:
+            self._stop(graceful)
+        finally:
+            self._gone.set()
+
+    def _stop(self, graceful: bool) -> None:
+        self.close_input()
+        if graceful:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=_GRACE)
+        self.signal()
+        _stop(self.process, self.folder)
+        if self.owns_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
@@ -174,63 +502,13 @@ def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
     return ConversionError(f"LibreOffice misslyckades: {payload.get('detail') or 'okänt fel'}")
 
 
-def _run_worker(python: str, soffice: str, run: Path, docx_files: Sequence[Path],
-                pdf_files: Sequence[Path | None], timeout: float,
-                pdfa: bool = False) -> dict[str, Any]:
-    """Start the worker with the read end of our pipe; always end it and what it started."""
-    worker = Path(__file__).with_name("_office_worker.py")
-    watch, keep = os.pipe()  # non-inheritable: only the worker gets the read end (pass_fds)
-    request = {
-        "soffice": soffice,
-        "folder": str(run),
-        "profile": str(run / "profil"),
-        "tmp": str(run / "tmp"),
-        "pipe": f"slutrapport_{run.name}",
-        "watch_fd": watch,
-        "jobs": [{"input": str(d), "pdf": str(p) if p else None, "pdfa": pdfa}
-                 for d, p in zip(docx_files, pdf_files, strict=True)],
-    }
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    try:
-        process = subprocess.Popen(
-            [python, str(worker), json.dumps(request)], stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env,
-            pass_fds=(watch,))
-    except BaseException:
-        os.close(keep)
-        raise
-    finally:
-        os.close(watch)
-    out = err = b""
-    timed_out = False
-    try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-    finally:
-        _stop(process, keep, run)  # also on Ctrl-C, SIGTERM turned exception, any error
-    if timed_out:
-        raise ConversionError(
-            f"LibreOffice blev inte klart inom {_seconds(timeout)} sekunder och avbröts.")
-    if process.returncode != 0:
-        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["okänt fel"]
-        raise ConversionError(f"LibreOffice misslyckades: {detail[0]}")
-    try:
-        payload = json.loads(out.decode("utf-8").strip().splitlines()[-1])
-    except (ValueError, IndexError) as exc:
-        raise ConversionError("LibreOffice gav inget svar som gick att läsa.") from exc
-    if not isinstance(payload, dict):
-        raise ConversionError("LibreOffice gav inget svar som gick att läsa.")
-    return payload
-
-
-def _stop(process: subprocess.Popen[bytes], keep: int, run: Path) -> None:
-    """Close our end of the pipe (the worker ends LibreOffice), wait a little, then kill."""
-    os.close(keep)
-    if process.returncode is not None:
+def _stop(process: subprocess.Popen[bytes], run: Path) -> None:
+    """Once our end of the pipe is closed (the worker ends LibreOffice): wait a little, then
+    kill."""
+    if process.poll() is not None:
         return
     try:
-        process.communicate(timeout=_GRACE)
+        process.wait(timeout=_GRACE)
         return
     except subprocess.TimeoutExpired:
         pass
@@ -239,7 +517,7 @@ def _stop(process: subprocess.Popen[bytes], keep: int, run: Path) -> None:
     office = _office_pid(run)
     if office is not None:
         _kill_group(office)
-    process.communicate()
+    process.wait()
     from slutrapport._office_worker import remove_sockets
 
     remove_sockets(f"slutrapport_{run.name}", str(run / "profil"))

@@ -23,7 +23,6 @@ from slutrapport.checks import Finding, check
 from slutrapport.context import build_context, protect_braces
 from slutrapport.errors import (
     ConversionError,
-    OfficeStartError,
     OutputError,
     RefusedError,
     TemplateError,
@@ -585,6 +584,7 @@ def render(
     report: Slutrapport,
     output: str | Path | None = None,
     *,
+    to: str | None = None,
     template: str | Path | None = None,
     strict: bool = False,
     findings: list[Finding] | None = None,
@@ -596,20 +596,32 @@ def render(
 ) -> bytes:
     """Check and render a report; write it to output (atomically) if given; return the bytes.
 
-    The output's suffix decides the format: ``.pdf`` converts through LibreOffice headless,
-    anything else is a .docx. With ``contents=True`` (the default) the table of contents is filled
-    with page numbers by LibreOffice when it is installed; otherwise a
-    :class:`ContentsNotFilledWarning` says Word will fill it on opening. ``charts=False`` leaves
-    the charts out; ``diagram="bild"`` places them as pictures instead of Word charts. With
-    ``strict=True`` findings with errors, or content left to fill in (:data:`STRICT_CODES`),
+    ``to`` ("docx" or "pdf") chooses the format; without it the output's suffix decides
+    (``.pdf`` converts through LibreOffice headless, anything else is a .docx), and without
+    an output too it is a .docx. ``render(report, to="pdf")`` thus gives PDF bytes and writes
+    no file of the caller's. With ``contents=True`` (the default) the table of contents is filled
+    with page numbers by LibreOffice when it is installed; otherwise (LibreOffice missing, not
+    starting, failing or passing ``timeout``) the .docx is made all the same and a
+    :class:`ContentsNotFilledWarning` says why Word will fill it on opening. ``charts=False``
+    leaves the charts out; ``diagram="bild"`` places them as pictures instead of Word charts.
+    With ``strict=True`` findings with errors, or content left to fill in (:data:`STRICT_CODES`),
     raise :class:`~slutrapport.errors.RefusedError` and nothing is written. A PDF is tagged
     (headings, table headers, alt texts and language, for screen readers); ``pdfa=True`` makes
     it PDF/A-2b, for archiving (a .docx output with it is a ValueError).
     """
+    if to is not None and to not in FORMATS:
+        raise ValueError(f"to ska vara 'docx' eller 'pdf', inte {to!r}")
     return render_many([report], [output], template=template, strict=strict,
                        findings=[findings] if findings is not None else None,
                        contents=contents, charts=charts, diagram=diagram, timeout=timeout,
-                       pdfa=pdfa)[0]
+                       formats=[to] if to is not None else None, pdfa=pdfa)[0]
+
+
+FORMATS = ("docx", "pdf")
+"""The formats a report is written in."""
+
+STAGES = ("skriver", "fyller i innehållsförteckningen", "skriver PDF", "klar", "misslyckades")
+"""What :func:`render_many` tells its ``progress`` a report has come to (in Swedish, as shown)."""
 
 
 def render_many(
@@ -625,13 +637,30 @@ def render_many(
     timeout: float = 180,
     formats: Sequence[str] | None = None,
     pdfa: bool = False,
+    jobs: int | None = None,
+    names: Sequence[str] | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> list[bytes]:
-    """Render several reports; all PDF conversions and contents share one LibreOffice start.
+    """Render several reports; LibreOffice (contents, PDF) works on them side by side.
 
     ``formats`` ("docx" or "pdf" per report) overrides the outputs' suffixes (needed when an
     output is None). ``pdfa`` makes the PDFs PDF/A-2b (every output must then be a PDF).
+    ``jobs`` LibreOffices run at once (one per core by default, never more than there are
+    reports), started before the first report is rendered; ``timeout`` is per report. Long tables
+    are split in the copy LibreOffice lays out (slutrapport._layoutcopy); the .docx keeps them
+    whole. ``progress(index, stage)`` hears each report's :data:`STAGES`.
+
+    A report that fails doesn't stop the others: they are written, and then one report's error
+    is raised as it is, several reports' as :class:`~slutrapport.errors.BatchError` naming each
+    (by ``names``, the outputs, or 'rapport N'). A .docx never fails for LibreOffice's sake: its
+    contents are then left for Word, with a :class:`ContentsNotFilledWarning` saying why.
     """
+    import contextlib
+    import warnings
+
     from slutrapport import office
+    from slutrapport._layoutcopy import OVERLAP_ROWS, layout_copy
+    from slutrapport.errors import BatchError, SlutrapportError
 
     if strict:
         if findings is None:  # only strict reads them: without it, checking is wasted work
@@ -650,55 +679,83 @@ def render_many(
     for out in outputs:  # at once, before any work: never the data, the template, a device …
         if out is not None:
             check_output(out, protect)
-    documents = [render_bytes(r, template=template, charts=charts, diagram=diagram)
-                 for r in reports]
+    labels = list(names) if names is not None else [
+        str(out) if out is not None else f"rapport {i + 1}" for i, out in enumerate(outputs)]
+    tell = progress or (lambda index, stage: None)
     wants_office = [k == "pdf" or contents for k in kinds]
-    results: list[bytes] = list(documents)
-    if any(wants_office):
-        if not office.available() and not any(k == "pdf" for k in kinds):
-            import warnings
-
-            warnings.warn(ContentsNotFilledWarning(
-                "Innehållsförteckningen fylls i av Word när dokumentet öppnas, eftersom "
-                f"LibreOffice saknas här. {office.INSTALL_HINT}"), stacklevel=2)
-        else:
-            # one folder for the documents, LibreOffice's profile and its temporary files,
-            # removed however the run ends (by LibreOffice's minder if this process is killed)
-            with office.run_folder() as folder:
-                jobs = [i for i, wanted in enumerate(wants_office) if wanted]
-                docx_paths = []
-                pdf_paths: list[Path | None] = []
-                for i in jobs:
-                    path = folder / f"rapport-{i}.docx"
-                    path.write_bytes(documents[i])
-                    docx_paths.append(path)
-                    pdf_paths.append(folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None)
-                try:
-                    answers = office.run_office(docx_paths, pdf_paths, timeout=timeout,
-                                                folder=folder, pdfa=pdfa)
-                except OfficeStartError as exc:
-                    if any(pdf is not None for pdf in pdf_paths):
-                        raise
-                    # as without LibreOffice: the .docx is written and Word fills the contents
-                    import warnings
-
-                    warnings.warn(ContentsNotFilledWarning(
-                        f"Innehållsförteckningen fylls i av Word när dokumentet öppnas. {exc}"),
-                        stacklevel=2)
-                    answers = None
-                for i, answer, pdf in zip(jobs, answers or (), pdf_paths,
-                                          strict=answers is not None):
-                    if pdf is not None:
-                        if not pdf.exists():
-                            raise ConversionError("LibreOffice skrev ingen PDF.")
-                        results[i] = pdf.read_bytes()
-                    else:
-                        results[i] = fill_contents(documents[i], answer.entries,
-                                                   answer.lists)
-    for out, data in zip(outputs, results, strict=True):
-        if out is not None:
-            write_atomic(out, data, protect=protect)
-    return results
+    results: list[bytes | None] = [None] * len(reports)
+    failures: dict[int, SlutrapportError] = {}
+    unfilled: dict[str, list[int]] = {}  # why the contents are left for Word -> the reports
+    with contextlib.ExitStack() as stack:
+        pool: office.OfficePool | None = None
+        folder = Path()
+        if any(wants_office):
+            if office.available():
+                # the copies LibreOffice opens and its PDFs, removed however the run ends
+                # (by a LibreOffice worker's watchdog if this process is killed)
+                folder = stack.enter_context(office.run_folder())
+                count = sum(wants_office)
+                workers = min(jobs or office.default_workers(), count)
+                pool = stack.enter_context(office.OfficePool(
+                    workers, timeout=timeout, documents=folder))
+            elif any(k == "pdf" for k in kinds):
+                raise ConversionError(f"LibreOffice saknas. {office.INSTALL_HINT}")
+            else:
+                unfilled.setdefault(
+                    f"eftersom LibreOffice saknas här. {office.INSTALL_HINT}", []).extend(
+                    i for i, wanted in enumerate(wants_office) if wanted)
+        for i, report in enumerate(reports):
+            tell(i, "skriver")
+            try:
+                document = render_bytes(report, template=template, charts=charts,
+                                        diagram=diagram)
+            except SlutrapportError as exc:
+                if len(reports) == 1:
+                    raise
+                failures[i] = exc
+                tell(i, "misslyckades")
+                continue
+            results[i] = document
+            if pool is None or not wants_office[i]:
+                tell(i, "klar")
+                continue
+            pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
+            copy, splits = layout_copy(document, overlap=OVERLAP_ROWS if pdf else 0)
+            path = folder / f"rapport-{i}.docx"
+            path.write_bytes(copy)
+            pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits]))
+            tell(i, "skriver PDF" if pdf else "fyller i innehållsförteckningen")
+        for i, answer in pool.results() if pool is not None else ():
+            document = results[i]
+            assert document is not None
+            if isinstance(answer, ConversionError):
+                if kinds[i] == "pdf":
+                    failures[i] = answer
+                    results[i] = None
+                    tell(i, "misslyckades")
+                    continue
+                unfilled.setdefault(str(answer), []).append(i)
+            elif kinds[i] == "pdf":
+                results[i] = (folder / f"rapport-{i}.pdf").read_bytes()
+            else:
+                results[i] = fill_contents(document, answer.entries, answer.lists)
+            tell(i, "klar")
+    for why, which in unfilled.items():
+        who = "" if len(reports) == 1 else f" ({', '.join(labels[i] for i in sorted(which))})"
+        warnings.warn(ContentsNotFilledWarning(
+            f"Innehållsförteckningen fylls i av Word när dokumentet öppnas{who}"
+            f"{',' if why.startswith('eftersom') else '.'} {why}"), stacklevel=2)
+    for i, (out, data) in enumerate(zip(outputs, results, strict=True)):
+        if out is not None and data is not None:
+            try:
+                write_atomic(out, data, protect=protect)
+            except SlutrapportError as exc:
+                failures[i] = exc
+    if failures:
+        if len(reports) == 1:
+            raise failures[0]
+        raise BatchError([(labels[i], failures[i]) for i in sorted(failures)], len(reports))
+    return [data or b"" for data in results]
 
 
 def _protected(reports: Sequence[Slutrapport],

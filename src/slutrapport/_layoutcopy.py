@@ -1,0 +1,213 @@
+"""The copy of a document that LibreOffice lays out: long tables split into parts.
+
+LibreOffice lays out one table of n rows in about n² time (10 000 rows: over a minute; see
+docs/performance.md). The .docx the user gets keeps each table whole; only the copy LibreOffice
+opens — for the contents' page numbers and for the PDF — has each long table split into parts of
+about :data:`PART_ROWS` rows, which it lays out in linear time:
+
+- every part has the table's properties and column widths and a copy of its header rows
+  (``w:tblHeader``), which repeat at the top of each page as in the whole table;
+- between two parts stands an empty hidden paragraph (zero height), which keeps LibreOffice from
+  joining the parts again as it reads the file (joining costs as much as the whole table);
+- each part carries a bookmark in its first cell, so the LibreOffice worker can find it.
+
+Where a part begins on the same page as the one before ends, its header row would show in the
+middle of that page. For a PDF (``overlap`` > 0) each part therefore also begins with copies of the
+last ``overlap`` rows of the part before; the worker (``_office_worker.fix_joins``) sees on which
+page the part begins, moves the join up to that page's first row (deleting the rows from the part
+before and the unneeded copies from this one), so every part begins at the top of a page, and the
+break cannot be seen: the pages are those of the whole table. For the contents' page numbers alone
+the parts are left as they are (the headers in the middle of a page move the following pages by
+a fraction of a page at most, which Word's own layout differs by anyway).
+
+Only tables in the body (not in a cell, header or footer) are split, and only those without
+vertically merged cells and with nothing but rows after their properties.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["OVERLAP_ROWS", "PART_ROWS", "Split", "layout_copy"]
+
+PART_ROWS = 500
+"""Rows per part: measured on 10 000 rows, 250–1 000 cost about the same; 500 is in between."""
+
+OVERLAP_ROWS = 100
+"""Rows copied from the part before, for the PDF: more than fit on a page of the table."""
+
+_W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{" + _W_URI + "}"
+_BOOKMARK = "_slutrapport_del_{table}_{part}"
+_SEPARATOR = (
+    f'<w:p xmlns:w="{_W_URI}"><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" '
+    'w:lineRule="exact"/><w:rPr><w:vanish/><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
+    "</w:pPr></w:p>")
+"""An empty paragraph of no height (hidden, 1 pt): the parts don't touch, and nothing shows."""
+
+
+_ROW_PARTS = frozenset({f"{_W}trPr", f"{_W}tblPrEx", f"{_W}tc"})
+
+
+@dataclass(frozen=True)
+class Split:
+    """One split table, as the worker needs it: its parts' bookmarks in order, the number of
+    header rows each part begins with, the rows copied from the part before, and the table's
+    rows without the header (which the parts must hold between them after the joins are moved)."""
+
+    parts: list[str]
+    heads: int
+    overlap: int
+    rows: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"parts": self.parts, "heads": self.heads, "overlap": self.overlap,
+                "rows": self.rows}
+
+
+def layout_copy(docx: bytes, *, rows: int = PART_ROWS,
+                overlap: int = 0) -> tuple[bytes, list[Split]]:
+    """The document with each body table of more than 1½ × ``rows`` rows split into parts.
+
+    Returns the document unchanged (the same bytes) and no splits when no table is that long.
+    """
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    try:
+        xml = source.read("word/document.xml")
+    except KeyError:
+        return docx, []
+    if len(re.findall(rb"<w:tr[ >]", xml)) <= rows + rows // 2:
+        return docx, []  # no table can be long enough: spare the parse
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    next_id = 1 + max((int(v) for v in root.xpath("//w:bookmarkStart/@w:id",
+                                                    namespaces={"w": _W_URI})
+                       if str(v).isdigit()), default=0)
+    splits: list[Split] = []
+    for number, table in enumerate(list(root.iter(f"{_W}tbl"))):
+        done = _split_table(table, number, rows, overlap, next_id)
+        if done is not None:
+            splits.append(done)
+            next_id += len(done.parts)
+    if not splits:
+        return docx, []
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:  # read once, at once
+        for info in source.infolist():
+            data = document if info.filename == "word/document.xml" else source.read(info)
+            target.writestr(info.filename, data)
+    return out.getvalue(), splits
+
+
+def _split_table(table: Any, number: int, size: int, overlap: int,
+                 first_id: int) -> Split | None:
+    """Split one table in place (parts and separators after it); None when it stays whole."""
+    from lxml import etree
+
+    parent = table.getparent()
+    if parent is None or parent.tag not in (f"{_W}body", f"{_W}sdtContent"):
+        return None
+    if any(a.tag == f"{_W}tc" for a in table.iterancestors()):
+        return None
+    children = list(table)
+    rows = [c for c in children if c.tag == f"{_W}tr"]
+    properties = [c for c in children if c.tag != f"{_W}tr"]
+    if any(c.tag not in (f"{_W}tblPr", f"{_W}tblGrid") for c in properties):
+        return None  # rows wrapped in content controls or custom XML: leave it to LibreOffice
+    heads = []
+    for row in rows:
+        if _is_header(row):
+            heads.append(row)
+        else:
+            break
+    body = rows[len(heads):]
+    if len(body) <= size + size // 2 or table.find(f".//{_W}vMerge") is not None:
+        return None
+    if any(c.tag not in _ROW_PARTS for row in rows for c in row) \
+            or any(row.find(f"{_W}tc/{_W}p") is None for row in rows):
+        return None  # cells in content controls, or a cell without a paragraph: leave it whole
+    count = -(-len(body) // size)
+    per = -(-len(body) // count)
+    chunks = [body[i:i + per] for i in range(0, len(body), per)]
+    for row in heads:
+        _keep_with_next(row)  # a part never ends with its header alone at the foot of a page
+    names = [_BOOKMARK.format(table=number, part=k) for k in range(len(chunks))]
+    _mark(table, names[0], first_id)
+    for row in body[per:]:
+        table.remove(row)
+    at = parent.index(table)
+    previous = chunks[0]
+    for k, chunk in enumerate(chunks[1:], start=1):
+        part = etree.Element(table.tag)
+        for child in properties:
+            part.append(copy.deepcopy(child))
+        for row in heads:
+            part.append(copy.deepcopy(row))
+        for row in previous[max(len(previous) - overlap, 0):] if overlap else ():
+            part.append(_without_bookmarks(copy.deepcopy(row)))
+        for row in chunk:
+            part.append(row)
+        _mark(part, names[k], first_id + k)
+        parent.insert(at + 1, _separator())
+        parent.insert(at + 2, part)
+        at += 2
+        previous = chunk
+    return Split(names, len(heads), min(overlap, per), len(body))
+
+
+def _separator() -> Any:
+    from lxml import etree
+
+    return etree.fromstring(_SEPARATOR)
+
+
+def _is_header(row: Any) -> bool:
+    mark = row.find(f"{_W}trPr/{_W}tblHeader")
+    return mark is not None and mark.get(f"{_W}val", "true") not in ("0", "false", "off")
+
+
+def _keep_with_next(row: Any) -> None:
+    from lxml import etree
+
+    for paragraph in row.iter(f"{_W}p"):
+        properties = paragraph.find(f"{_W}pPr")
+        if properties is None:
+            properties = etree.Element(f"{_W}pPr")
+            paragraph.insert(0, properties)
+        if properties.find(f"{_W}keepNext") is None:
+            keep = etree.Element(f"{_W}keepNext")
+            style = properties.find(f"{_W}pStyle")
+            # pStyle comes first in pPr, keepNext right after it (the schema's order)
+            properties.insert(1 if style is not None else 0, keep)
+
+
+def _mark(table: Any, name: str, number: int) -> None:
+    """A bookmark around nothing at the start of the table's first paragraph."""
+    from lxml import etree
+
+    paragraph = table.find(f"{_W}tr/{_W}tc/{_W}p")
+    if paragraph is None:
+        return
+    properties = paragraph.find(f"{_W}pPr")
+    at = 1 if properties is not None else 0
+    start = etree.Element(f"{_W}bookmarkStart")
+    start.set(f"{_W}id", str(number))
+    start.set(f"{_W}name", name)
+    end = etree.Element(f"{_W}bookmarkEnd")
+    end.set(f"{_W}id", str(number))
+    paragraph.insert(at, start)
+    paragraph.insert(at + 1, end)
+
+
+def _without_bookmarks(row: Any) -> Any:
+    """A copied row without its bookmarks (the row itself keeps them; names are unique)."""
+    for mark in [*row.iter(f"{_W}bookmarkStart"), *row.iter(f"{_W}bookmarkEnd")]:
+        mark.getparent().remove(mark)
+    return row
