@@ -587,7 +587,7 @@ def _kind(field: FieldInfo) -> str:
     base = _strip_optional(field.annotation)
     if typing.get_origin(base) is dict:
         return "figures"
-    if names & {"_whole", "_swedish_number"}:
+    if names & {"_whole", "_swedish_number", "_percent"}:
         return "figure"
     if MARKDOWN in metadata:
         return "text"

@@ -46,8 +46,8 @@ from pydantic.fields import FieldInfo
 from slutrapport.kinds import Section
 from slutrapport.models import KINDS, MARKDOWN, RESERVED_IDS, Slutrapport
 
-__all__ = ["DATE_PATTERN", "DIALECT", "INTEGER_PATTERN", "NUMBER_PATTERN", "json_schema",
-           "schema_text"]
+__all__ = ["DATE_PATTERN", "DIALECT", "INTEGER_PATTERN", "NUMBER_PATTERN", "PERCENT_PATTERN",
+           "json_schema", "schema_text"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect the schema is written in."""
@@ -57,6 +57,9 @@ INTEGER_PATTERN = r"^\s*[+\-\u2212]?\d[\d\s]*$"
 
 NUMBER_PATTERN = r"^\s*[+\-\u2212]?\d[\d\s]*([,.]\d+)?\s*$"
 """A number written as text, with a decimal comma (or point): ``"159,5"``, ``"−2"``."""
+
+PERCENT_PATTERN = r"^\s*[+\-\u2212]?\d[\d\s]*([,.]\d+)?\s*%?\s*$"
+"""A share written as text, with or without its sign: ``"33,3 %"``, ``"49,7"``."""
 
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 """A date as precise as it is known: ``2019``, ``2022-10`` or ``2022-10-31``."""
@@ -240,6 +243,8 @@ def _numbers(node: Any) -> None:
     if halves:
         numeric["multipleOf"] = 0.5
     pattern = INTEGER_PATTERN if kind == "integer" else NUMBER_PATTERN
+    if bounds.get("minimum") == 0 and bounds.get("maximum") == 100 and kind == "number":
+        pattern = PERCENT_PATTERN  # a share, which may be written with its sign: "33,3 %"
     node.pop("type", None)
     node["anyOf"] = [numeric, {"type": "string", "pattern": pattern}]
 
