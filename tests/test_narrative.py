@@ -258,10 +258,18 @@ def test_deeper_list_is_kept_at_second_level_and_reported() -> None:
     assert unsupported(text) == ["lista i mer än två nivåer"]
 
 
-def test_numbered_list_not_starting_at_one_is_reported() -> None:
-    """Word numbers from 1, so a list written from 3 is reported."""
-    assert unsupported("3. tre\n4. fyra") == ["numrerad lista som inte börjar på 1"]
-    assert unsupported("1. ett\n2. två") == []
+def test_numbered_list_starts_at_the_number_written() -> None:
+    """A list written from 3 gets a numbering that starts at 3, and nothing to warn about."""
+    calls: list[tuple[str, int]] = []
+
+    def numbering(style: str, start: int) -> str:
+        calls.append((style, start))
+        return f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{len(calls)}"/></w:numPr>'
+
+    xml = to_paragraphs("3. tre\n4. fyra\n\ntext\n\n1. ett", numbering=numbering)
+    assert calls == [("ListNumber", 3), ("ListNumber", 1)]
+    assert xml.count('<w:numId w:val="1"/>') == 2 and xml.count('<w:numId w:val="2"/>') == 1
+    assert unsupported("3. tre\n4. fyra") == []
 
 
 # --- Links ----------------------------------------------------------------------------------------

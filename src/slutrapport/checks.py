@@ -347,9 +347,12 @@ def _parse_shown(text: str) -> Decimal | None:
 def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
     for loc, owner, text, owner_loc in _markdown_fields(report, ()):
         for construct in narrative.unsupported(text):
+            deep = construct == narrative.DEEP_LIST
+            shown = ("dess djupare punkter skrivs ut på nivå två" if deep
+                     else "den skrivs ut som vanlig text")
             yield ("text-ej-stodd", "warning", loc,
                    f"Texten använder {construct}, som inte ingår i den Markdown som stöds; "
-                   "den skrivs ut som vanlig text.", None, construct)
+                   f"{shown}.", None, construct)
         for shown, path in narrative.figure_links(text):
             fragile = _numbered_id(report, path)
             if fragile is not None:

@@ -37,10 +37,11 @@ __all__ = ["LIST_NUMBERING", "Narrative", "build_context", "caption", "protect_b
 
 LinkId = Callable[[str], str]
 
-LIST_NUMBERING: ContextVar[Callable[[str], str | None] | None] = ContextVar(
+LIST_NUMBERING: ContextVar[Callable[[str, int], str | None] | None] = ContextVar(
     "LIST_NUMBERING", default=None)
 """While a document is rendered: what gives each numbered list of a narrative text its own
-numbering (:class:`slutrapport.fields_word.ListNumbering`), so that every list starts at 1."""
+numbering (:class:`slutrapport.fields_word.ListNumbering`), so that every list starts at its
+first item's number (1, unless the text wrote ``3.``)."""
 
 
 def protect_braces(xml: str) -> str:

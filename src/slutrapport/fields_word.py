@@ -418,7 +418,7 @@ class ListNumbering:
             current = based.get(f"{_W}val") if based is not None else None
         return None
 
-    def __call__(self, style_id: str) -> str | None:
+    def __call__(self, style_id: str, start: int = 1) -> str | None:
         from lxml import etree
 
         found = self._style_numbering(style_id)
@@ -445,6 +445,6 @@ class ListNumbering:
             f"{_W}val", abstract_id.get(f"{_W}val", ""))
         override = etree.SubElement(num, f"{_W}lvlOverride")
         override.set(f"{_W}ilvl", level)
-        etree.SubElement(override, f"{_W}startOverride").set(f"{_W}val", "1")
+        etree.SubElement(override, f"{_W}startOverride").set(f"{_W}val", str(max(start, 0)))
         return (f'<w:numPr><w:ilvl w:val="{_esc(level)}"/>'
                 f'<w:numId w:val="{self._made}"/></w:numPr>')

@@ -13,8 +13,9 @@ Supported
 - **Tabs**: a tab character is a Word tab stop.
 - **Bullet lists** (``- `` or ``* ``) and **numbered lists** (``1. ``), nested one level (indent
   the inner item under the text of the outer one). Word numbers the items itself, through the list
-  styles of the template; each numbered list starts at 1 when the caller gives ``numbering``
-  (see :func:`to_paragraphs`). A second paragraph of an item (indented, after a blank line) stays
+  styles of the template; each numbered list starts at its first item's number (``1.``, or
+  ``3.`` as written) when the caller gives ``numbering`` (see :func:`to_paragraphs`), as the
+  rendering does. A second paragraph of an item (indented, after a blank line) stays
   in the item, after a blank line.
 - **Emphasis**: ``*italic*`` or ``_italic_``, ``**bold**``, and both (``***both***``).
 - **Links**: ``[text](https://…)`` and ``<https://…>`` become clickable hyperlinks (any link with
@@ -36,10 +37,9 @@ Not supported, kept as text
 ---------------------------
 
 Headings (``#``), code blocks and ``inline code``, block quotes (``>``), tables, images, horizontal
-rules, lists nested deeper than two levels, numbered lists that do not start at 1 (Word numbers
-from 1) and links without a scheme (``[text](sida.html)``) are outside the subset. Nothing is lost:
-such a block is rendered as its Markdown source, as plain text in one paragraph (its lines joined
-by line breaks); inline code and images are rendered as their source; a link without a scheme is
+rules, lists nested deeper than two levels and links without a scheme (``[text](sida.html)``)
+are outside the subset. Nothing is lost: such a block is rendered as its Markdown source, as
+plain text in one paragraph (its lines joined by line breaks); inline code and images are rendered as their source; a link without a scheme is
 rendered as ``text (target)``; a deep list is rendered at the second level. :func:`unsupported`
 names what was found, so that the caller can warn.
 
@@ -114,7 +114,6 @@ TABLE = "tabell"
 IMAGE = "bild"
 RULE = "avgränsningslinje"
 DEEP_LIST = "lista i mer än två nivåer"
-NUMBER_START = "numrerad lista som inte börjar på 1"
 RELATIVE_LINK = "länk utan webbadress"
 
 _BLOCKS_AS_SOURCE = {
@@ -275,8 +274,6 @@ class _Walker:
         self.instances += 1
         if token.type == "ordered_list_open":
             start = int(token.attrs.get("start", 1))
-            if start != 1:
-                self.note(NUMBER_START)
             self.lists.append(_List("number", start, self.instances))
         else:
             self.lists.append(_List("bullet", 0, self.instances))
@@ -605,15 +602,16 @@ def to_paragraphs(
     link_id: Callable[[str], str] | None = None,
     paragraph_style: str | None = None,
     run_props: str = "",
-    numbering: Callable[[str], str | None] | None = None,
+    numbering: Callable[[str, int], str | None] | None = None,
 ) -> str:
     """Render narrative Markdown as ``<w:p>`` elements, for ``{{p …}}`` in a docxtpl template.
 
     ``paragraph_style`` replaces ``styles.body`` for plain paragraphs; ``run_props`` is extra
     ``<w:rPr>`` content for every run (such as ``"<w:b/>"``); ``link_id`` maps a URL to a
     relationship id (``DocxTemplate.build_url_id``); without it links are plain text.
-    ``numbering`` gives each numbered list a numbering of its own, so that it starts at 1: called
-    with the list's paragraph style, it returns the ``<w:numPr>`` its items carry (or None; see
+    ``numbering`` gives each numbered list a numbering of its own, so that it starts at its first
+    item's number (1, or ``3.`` as written): called with the list's paragraph style and that
+    number, it returns the ``<w:numPr>`` its items carry (or None; see
     :class:`slutrapport.fields_word.ListNumbering`); without it the list style numbers the items,
     and a second list goes on from the first one's numbers.
 
@@ -629,8 +627,8 @@ def to_paragraphs(
         style = _style(paragraph, styles, body)
         number = ""
         if paragraph.kind == "number" and numbering is not None:
-            if paragraph.instance not in lists:
-                lists[paragraph.instance] = numbering(style)
+            if paragraph.instance not in lists:  # the list starts where its first item does
+                lists[paragraph.instance] = numbering(style, paragraph.number)
             number = lists[paragraph.instance] or ""
         runs = _runs_xml(paragraph.runs, extra, link_id, styles.hyperlink)
         out.append(f'<w:p><w:pPr><w:pStyle w:val="{_attr(style)}"/>{number}</w:pPr>{runs}</w:p>')
