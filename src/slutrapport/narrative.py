@@ -39,9 +39,10 @@ Not supported, kept as text
 Headings (``#``), code blocks and ``inline code``, block quotes (``>``), tables, images, horizontal
 rules, lists nested deeper than two levels and links without a scheme (``[text](sida.html)``)
 are outside the subset. Nothing is lost: such a block is rendered as its Markdown source, as
-plain text in one paragraph (its lines joined by line breaks); inline code and images are rendered as their source; a link without a scheme is
-rendered as ``text (target)``; a deep list is rendered at the second level. :func:`unsupported`
-names what was found, so that the caller can warn.
+plain text in one paragraph (its lines joined by line breaks); inline code and images are
+rendered as their source; a link without a scheme is rendered as ``text (target)``; a deep list
+is rendered at the second level. :func:`unsupported` names what was found, so that the caller
+can warn.
 
 Writing literal text
 --------------------
