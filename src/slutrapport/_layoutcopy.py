@@ -13,12 +13,16 @@ about :data:`PART_ROWS` rows, which it lays out in linear time:
 
 Where a part begins on the same page as the one before ends, its header row would show in the
 middle of that page. For a PDF (``overlap`` > 0) each part therefore also begins with copies of the
-last ``overlap`` rows of the part before; the worker (``_office_worker.fix_joins``) sees on which
-page the part begins, moves the join up to that page's first row (deleting the rows from the part
-before and the unneeded copies from this one), so every part begins at the top of a page, and the
-break cannot be seen: the pages are those of the whole table. For the contents' page numbers alone
-the parts are left as they are (the headers in the middle of a page move the following pages by
-a fraction of a page at most, which Word's own layout differs by anyway).
+last ``overlap`` rows of the part before, and ends with copies of the first ``overlap`` rows of the
+part after, so it is laid out as the whole table would be beyond its own rows. The worker
+(``_office_worker.fix_joins``), going down the document, finds the page on which a part's own rows
+end and moves the join to that page's first row: the part keeps its rows above it (the rest and
+the copies at its end are deleted), the next part keeps the copies from it on (the copies above
+it are deleted). So every part begins at the top of a page, its header where the whole table
+repeats its header, and the break cannot be seen: the pages are those of the whole table. For the
+contents' page numbers alone the parts are left as they are (the headers in the middle of a page
+move the following pages by a fraction of a page at most, which Word's own layout differs by
+anyway).
 
 Only tables in the body (not in a cell, header or footer) are split, and only those without
 vertically merged cells and with nothing but rows after their properties.
@@ -57,8 +61,9 @@ _ROW_PARTS = frozenset({f"{_W}trPr", f"{_W}tblPrEx", f"{_W}tc"})
 @dataclass(frozen=True)
 class Split:
     """One split table, as the worker needs it: its parts' bookmarks in order, the number of
-    header rows each part begins with, the rows copied from the part before, and the table's
-    rows without the header (which the parts must hold between them after the joins are moved)."""
+    header rows each part begins with, the rows copied from the part before (after the header)
+    and from the part after (at the end; the last part has none), and the table's rows without
+    the header (which the parts must hold between them after the joins are moved)."""
 
     parts: list[str]
     heads: int
@@ -142,15 +147,16 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
     _mark(table, names[0], first_id)
     for row in body[per:]:
         table.remove(row)
+    overlap = min(overlap, per, len(chunks[-1]))
+    tables = [table]
     at = parent.index(table)
-    previous = chunks[0]
     for k, chunk in enumerate(chunks[1:], start=1):
         part = etree.Element(table.tag)
         for child in properties:
             part.append(copy.deepcopy(child))
         for row in heads:
             part.append(copy.deepcopy(row))
-        for row in previous[max(len(previous) - overlap, 0):] if overlap else ():
+        for row in chunks[k - 1][len(chunks[k - 1]) - overlap:] if overlap else ():
             part.append(_without_bookmarks(copy.deepcopy(row)))
         for row in chunk:
             part.append(row)
@@ -158,8 +164,11 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
         parent.insert(at + 1, _separator())
         parent.insert(at + 2, part)
         at += 2
-        previous = chunk
-    return Split(names, len(heads), min(overlap, per), len(body))
+        tables.append(part)
+    for part, following in zip(tables, chunks[1:], strict=False):
+        for row in following[:overlap]:  # the next part's first rows, continuing this one
+            part.append(_without_bookmarks(copy.deepcopy(row)))
+    return Split(names, len(heads), overlap, len(body))
 
 
 def _separator() -> Any:

@@ -189,14 +189,16 @@ def _page_of_row(view: Any, table: Any, row: int) -> int:
 def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
     """Move each join of a split table (see slutrapport._layoutcopy) up to the top of a page.
 
-    A part begins with its header rows and copies of the last ``overlap`` rows of the part
-    before. Going down the document (each join as laid out after the ones above it were moved):
-    the rows of the part before that stand on the page where this part begins move into this
-    part (the originals are deleted from the part before, the copies before them from this
-    part), so this part — and its header row — begins at the top of that page, as the whole
-    table's repeated header would. Where more rows than were copied stand on that page, the join
-    stays where it is and only the copies go. Then the marks are removed, and every row is
-    counted: the parts must hold exactly the table's rows.
+    A part (after the first) begins with its header rows and copies of the last ``overlap``
+    rows of the part before; a part (but the last) ends with copies of the first ``overlap`` rows
+    of the part after, so its own rows are laid out as in the whole table. Going down the
+    document, each join as laid out after the ones above it were moved: the part keeps its rows
+    above the first row of the page where its own rows end; those from that row on, and the
+    copies at its end, are deleted; the next part keeps its copies from that row on (the copies
+    above it are deleted), so it — and its header row — begins at the top of that page, as the
+    whole table repeats its header there. Where more rows than were copied stand on that page,
+    the join stays where it was (only the copies go). Then the marks are removed, and every row
+    is counted: the parts must hold exactly the table's rows.
     """
     view = doc.getCurrentController().getViewCursor()
     marks = doc.getBookmarks()
@@ -207,26 +209,22 @@ def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
             if overlap == 0:
                 continue
             count = before.getRows().getCount()
-            page = _page_of_row(view, part, 0)
-            if _page_of_row(view, before, count - 1) < page:
-                first = count  # this part begins a page already
-            else:
-                low, high = heads, count - 1
-                while low < high:  # the first row of the part before on this part's page
-                    middle = (low + high) // 2
-                    if _page_of_row(view, before, middle) >= page:
-                        high = middle
-                    else:
-                        low = middle + 1
-                first = low
-            copied_from = count - overlap
+            last = count - overlap - 1  # the last of its own rows
+            page = _page_of_row(view, before, last)
+            low, high = heads, last
+            while low < high:  # the first row on the page where its own rows end
+                middle = (low + high) // 2
+                if _page_of_row(view, before, middle) >= page:
+                    high = middle
+                else:
+                    low = middle + 1
+            first = low
+            copied_from = last + 1 - overlap  # the first row of ours the next part copies
             if first < copied_from or first <= heads:
-                part.getRows().removeByIndex(heads, overlap)
-            else:
-                if first > copied_from:
-                    part.getRows().removeByIndex(heads, first - copied_from)
-                if count > first:
-                    before.getRows().removeByIndex(first, count - first)
+                first = last + 1  # too many rows on that page: the join stays
+            before.getRows().removeByIndex(first, count - first)
+            if first > copied_from:
+                part.getRows().removeByIndex(heads, first - copied_from)
         held = sum(t.getRows().getCount() - heads for t in tables)
         for name in split["parts"]:
             marks.getByName(name).dispose()

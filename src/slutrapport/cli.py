@@ -280,19 +280,26 @@ def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
 @click.option("--timeout", type=str, default="180", callback=_seconds, metavar="SEKUNDER",
               show_default=True,
               help="Högsta tid för LibreOffice, i sekunder från 1 till 3\u00a0600.")
-@click.option("--quiet", "-q", is_flag=True, help="Skriv bara ut fynd som är fel.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
+              help="Så många LibreOffice arbetar samtidigt med flera FIL (standard: en per "
+                   "kärna).")
+@click.option("--quiet", "-q", is_flag=True,
+              help="Skriv bara ut fynd som är fel, och inget om hur arbetet går.")
 @_debug_option
 @_ended_by_signals()
 def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, diagram: str, pdfa: bool,
-                   timeout: float, quiet: bool, debug: bool) -> None:
+                   timeout: float, jobs: int | None, quiet: bool, debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
     \b
     slutrapport render rapport.yaml -o rapport.docx
     slutrapport render rapport.yaml -o rapport.pdf
     slutrapport render rapport.yaml -o rapport.pdf --pdfa   (PDF/A-2b, för arkivering)
-    slutrapport render a.yaml b.yaml -o utmapp/ --to pdf   (en LibreOffice-start för alla)
+    slutrapport render a.yaml b.yaml -o utmapp/ --to pdf   (flera LibreOffice samtidigt)
+
+    Med flera FIL skrivs varje rapport som går; de som inte går listas sist (slutkod 2).
+    --timeout gäller varje rapport för sig. På en terminal visas efter en sekund vad som görs.
     """
     import warnings
 
@@ -343,23 +350,59 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
-    try:
-        reports = [load(f) for f in files]
-        findings = [check(r, template=template) for r in reports]
-        for f, found in zip(files, findings, strict=True):
-            click.echo(format_findings(found, str(f), errors_only=quiet), nl=False, err=True)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ContentsNotFilledWarning)
-            render_many(reports, outputs, template=template, strict=strict, findings=findings,
-                        contents=not no_contents, charts=not no_charts, diagram=diagram,
-                        timeout=timeout, formats=[kind] * len(files), pdfa=pdfa)
-        for warning in caught:
-            click.echo(f"Obs: {warning.message}", err=True)
-    except SlutrapportError as exc:
-        _fail(exc, debug)
-        return
-    for out in outputs:
-        click.echo(f"Skrev {out}")
+    from slutrapport._progress import Progress
+    from slutrapport.errors import BatchError
+
+    failed: dict[int, SlutrapportError] = {}  # a report of several that could not be written
+    written: list[int] = []
+    with Progress([str(f) for f in files], enabled=not quiet) as progress:
+        try:
+            loaded: list[int] = []
+            reports = []
+            findings = []
+            for i, f in enumerate(files):
+                try:
+                    progress.stage(i, "läser")
+                    report = load(f)
+                    progress.stage(i, "kontrollerar")
+                    found = check(report, template=template)
+                except SlutrapportError as exc:
+                    if not many:
+                        raise
+                    failed[i] = exc
+                    progress.stage(i, "misslyckades")
+                    continue
+                click.echo(format_findings(found, str(f), errors_only=quiet), nl=False, err=True)
+                loaded.append(i)
+                reports.append(report)
+                findings.append(found)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ContentsNotFilledWarning)
+                try:
+                    if reports:
+                        render_many(
+                            reports, [outputs[i] for i in loaded], template=template,
+                            strict=strict, findings=findings, contents=not no_contents,
+                            charts=not no_charts, diagram=diagram, timeout=timeout,
+                            formats=[kind] * len(reports), pdfa=pdfa, jobs=jobs,
+                            names=[str(files[i]) for i in loaded],
+                            progress=lambda n, stage: progress.stage(loaded[n], stage))
+                    written = list(loaded)
+                except BatchError as exc:
+                    names = {str(files[i]): i for i in loaded}
+                    for name, error in exc.failures:
+                        failed[names[name]] = error
+                    written = [i for i in loaded if i not in failed]
+            for warning in caught:
+                click.echo(f"Obs: {warning.message}", err=True)
+        except SlutrapportError as exc:
+            _fail(exc, debug)
+            return
+    for i in sorted(written):
+        click.echo(f"Skrev {outputs[i]}")
+    if failed:
+        _fail(BatchError([(str(files[i]), failed[i]) for i in sorted(failed)], len(files)),
+              debug)
 
 
 @main.command("schema")

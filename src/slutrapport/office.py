@@ -416,7 +416,7 @@ class _Worker:
                 self.process.wait(timeout=2)
             detail = self._errors[-1] if self._errors else (
                 f"arbetsprocessen avslutades (slutkod {self.process.returncode})")
-            return {"error": "failed", "detail": detail, "ended": True}
+            return {"error": "failed", "detail": detail}
         try:
             answer = json.loads(line.decode("utf-8"))
         except ValueError:
@@ -499,6 +499,9 @@ def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
             "sekunder.")
     if kind == "open":
         return ConversionError("LibreOffice kunde inte öppna det skrivna dokumentet.")
+    if payload.get("ended"):
+        return ConversionError("LibreOffice avslutades oväntat medan det arbetade med "
+                               "dokumentet.")
     return ConversionError(f"LibreOffice misslyckades: {payload.get('detail') or 'okänt fel'}")
 
 
