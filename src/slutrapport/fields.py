@@ -159,7 +159,8 @@ def _valid_partial_date(value: str) -> str:
         _dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1,
                  int(parts[2]) if len(parts) > 2 else 1)
     except (ValueError, IndexError) as exc:
-        raise ValueError(f"ogiltigt datum: {value!r}") from exc
+        raise ValueError(f"ogiltigt datum: '{value}' finns inte i kalendern; ska vara ett datum "
+                         "som 2022, 2022-10 eller 2022-10-31") from exc
     return value
 
 

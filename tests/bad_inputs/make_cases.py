@@ -94,9 +94,10 @@ def cases() -> list[Case]:
     ))
     add(Case(
         "yaml_unclosed_quote_midfile",
-        "a quoted date with its closing quote missing; the parser notices on the next line",
+        "a quoted date with its closing quote missing; the parser notices on the next line, but "
+        "the message names the line where the quote opens",
         swap('fran: "2019"', 'fran: "2019'),
-        ["citattecken"], line=line_of('till: "2022"', within="\nprojekt:\n"),
+        ["citattecken"], line=line_of('fran: "2019"', within="\nprojekt:\n"),
 
     ))
     add(Case(
@@ -157,6 +158,101 @@ def cases() -> list[Case]:
         swap('rapportdatum: "2022-12"', "rapportdatum: 2022-02-30"),
         ["ogiltigt datum"], line=line_of("rapportdatum:"), path="projekt.rapportdatum",
 
+    ))
+    line = line_of("  kommuner:\n    - Robertsfors")
+    add(Case(
+        "yaml_unclosed_bracket",
+        "a list written in [ ] whose closing ']' is missing; the parser notices on the next line, "
+        "but the message names the line where the list opens",
+        swap("  kommuner:\n    - Robertsfors\n    - Vindeln\n    - Vännäs\n    - Bjurholm\n"
+             "    - Nordmaling\n", "  kommuner: [Robertsfors, Vindeln, Vännäs, Bjurholm, "
+             "Nordmaling\n"),
+        ["stängs aldrig med ']'"], line=line,
+        exact=f"Fel i indata: yaml_unclosed_bracket.yaml:{line}: listan som börjar med '[' här "
+              "stängs aldrig med ']' (eller står ett kolon i en text i listan? sätt texten inom "
+              "citattecken)\n",
+    ))
+    add(Case(
+        "yaml_colon_in_bracket_list",
+        "a text with ': ' inside a list written in [ ]",
+        swap("  kommuner:\n    - Robertsfors\n    - Vindeln\n    - Vännäs\n",
+             "  kommuner: [Robertsfors, Vindeln, Vännäs: från 2020: hela perioden]\n"),
+        ["kolon i en text inom [ ]"], line=line,
+        exact=f"Fel i indata: yaml_colon_in_bracket_list.yaml:{line}: ett kolon i en text inom "
+              '[ ]; sätt texten inom citattecken ("…")\n',
+    ))
+    line = line_of("{namn: Smide & Industrimontage")
+    add(Case(
+        "yaml_unclosed_brace",
+        "fields written in { } whose closing '}' is missing",
+        swap("anstallda_efter: 2, okning: 1}", "anstallda_efter: 2, okning: 1",
+             within="{namn: Smide & Industrimontage"),
+        ["stängs aldrig med '}'"], line=line,
+        exact=f"Fel i indata: yaml_unclosed_brace.yaml:{line}: samlingen som börjar med '{{' här "
+              "stängs aldrig med '}' (eller står ett kolon i en text i samlingen? sätt texten "
+              "inom citattecken)\n",
+    ))
+    line = line_of('rapportdatum: "2022-12"')
+    add(Case(
+        "yaml_text_after_quote",
+        "more text after a quoted value's closing quote",
+        swap('rapportdatum: "2022-12"', 'rapportdatum: "2022-12" (december)'),
+        ["text efter det avslutande citattecknet"], line=line,
+        exact=f"Fel i indata: yaml_text_after_quote.yaml:{line}: text efter det avslutande "
+              "citattecknet; sätt hela texten inom citattecknen\n",
+    ))
+    line = line_of("  utvarderare:")
+    add(Case(
+        "yaml_reserved_first_character",
+        "a value starting with '@', which YAML reserves",
+        swap("utvarderare: Regionakademien", "utvarderare: @Regionakademien"),
+        ["kan inte börja med tecknet '@'"], line=line,
+        exact=f"Fel i indata: yaml_reserved_first_character.yaml:{line}: ett värde kan inte börja "
+              "med tecknet '@' (det har en egen betydelse i YAML); sätt texten inom "
+              "citattecken\n",
+    ))
+    line = line_of("  - Projektet har nått nya grupper")
+    add(Case(
+        "yaml_markdown_star_first",
+        "a summary point starting with Markdown emphasis (*…*), which YAML reads as an alias",
+        swap("  - Projektet har nått nya grupper av företagare.",
+             "  - *Nya grupper* av företagare har nåtts."),
+        ["läses i YAML som ett alias"], line=line,
+        exact=f"Fel i indata: yaml_markdown_star_first.yaml:{line}: en text som börjar med '*' "
+              "läses i YAML som ett alias (*namn), men ankaret '&Nya' finns inte ovanför; sätt "
+              "texten inom citattecken\n",
+    ))
+    add(Case(
+        "yaml_unknown_escape",
+        "a backslash inside double quotes that starts no escape YAML knows (\\R)",
+        swap("utvarderare: Regionakademien i Umeå",
+             'utvarderare: "Regionakademien\\Region Västerbotten"'),
+        ["snedstreck"], line=line_of("  utvarderare:"),
+        exact=f"Fel i indata: yaml_unknown_escape.yaml:{line_of('  utvarderare:')}: ett "
+              "snedstreck \\ inom dubbla citattecken inleder en teckenkod, och den här finns "
+              "inte; skriv \\\\ för ett snedstreck, eller använd enkla citattecken "
+              "('C:\\data')\n",
+    ))
+    line = line_of("    - Vindeln", within="\nprojekt:\n")
+    add(Case(
+        "yaml_list_item_indent",
+        "a list item indented less than the one above it",
+        swap("    - Vindeln", "   - Vindeln", within="\nprojekt:\n"),
+        ["listraden ('- ') har inte samma indrag"], line=line,
+    ))
+    line = line_of("  kortnamn:")
+    add(Case(
+        "yaml_list_item_after_value",
+        "a list item ('- ') on the same line as its key",
+        swap("kortnamn: NIS 6.0", "kortnamn: - NIS 6.0"),
+        ["kan inte stå här"], line=line,
+    ))
+    line = line_of("    text: |-\n", within="\navsnitt:\n")
+    add(Case(
+        "yaml_text_after_block_marker",
+        "text on the same line as the '|-' that starts a block of text",
+        swap("    text: |-\n", "    text: |- Inledning\n", within="\navsnitt:\n"),
+        ["efter '|' eller '>'"], line=line,
     ))
     line = line_of("{namn: Smide & Industrimontage")
     add(Case(
