@@ -116,7 +116,7 @@ def test_cli_render_strict_refuses_on_errors_and_writes_nothing(tmp_path: Path) 
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert result.stderr.endswith(
-        "Stoppad: Rapporten skrevs inte: kontrollerna hittade 3 fel (--strict).\n")
+        "Stoppad: rapporten skrevs inte: kontrollerna hittade 3 fel (--strict).\n")
     assert not out.exists()
     assert os.listdir(tmp_path) == []
 

@@ -36,7 +36,7 @@ def test_strict_refuses_a_report_with_a_text_left_to_fill_in(tmp_path: Path) -> 
         "rapport.yaml: 0 fel, 0 varningar, 1 upplysning\n"
         "  INFO    rad 9    inledning.text  [ej-ifyllt]\n"
         "                   Texten är inte ifylld.\n"
-        "Stoppad: Rapporten skrevs inte: kontrollerna hittade 1 sak att fylla i "
+        "Stoppad: rapporten skrevs inte: kontrollerna hittade 1 sak att fylla i "
         "(--strict).\n"), False)
 
 

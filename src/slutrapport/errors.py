@@ -104,7 +104,7 @@ class RefusedError(SlutrapportError):
         if unfilled:
             found.append(f"{unfilled} {'sak' if unfilled == 1 else 'saker'} att fylla i")
         super().__init__(
-            f"Rapporten skrevs inte: kontrollerna hittade {' och '.join(found)} (--strict)."
+            f"rapporten skrevs inte: kontrollerna hittade {' och '.join(found)} (--strict)."
         )
 
 
