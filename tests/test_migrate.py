@@ -218,6 +218,48 @@ def test_migrating_in_place_refuses_when_the_backup_exists(
         OLD["nis60"].read_bytes(), b"en gammal kopia\n")
 
 
+@pytest.mark.parametrize(("given", "output", "backup"), [
+    ("rapport.yaml", "rapport.yaml", "rapport.yaml.bak"),
+    ("rapport.yaml", "./rapport.yaml", "rapport.yaml.bak"),
+    ("rapport.yaml", "lank.yaml", "rapport.yaml.bak"),
+    ("lank.yaml", "rapport.yaml", "lank.yaml.bak"),
+])
+def test_migrating_to_the_same_file_is_in_place_with_a_backup(
+    given: str, output: str, backup: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-o naming the input itself, also through a link, is in place: the original bytes are
+    kept as .bak, the file is migrated and a link stays a link."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(OLD["nis60"], "rapport.yaml")
+    Path("lank.yaml").symlink_to("rapport.yaml")
+    result = run("migrate", given, "-o", output)
+    shown = Path(output)  # as the command names it: ./rapport.yaml is rapport.yaml
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, f"Skrev {shown} i den nya formen.\nOriginalet finns kvar som {backup}.\n"
+           f"Kontrollera med: slutrapport check {shown}\n", "")
+    (tmp_path / "o").mkdir()
+    assert (Path(backup).read_bytes(), Path("rapport.yaml").read_bytes(),
+            sorted(p.name for p in tmp_path.iterdir() if p.is_symlink())) == (
+        OLD["nis60"].read_bytes(), migrated("nis60", tmp_path / "o").read_bytes(), ["lank.yaml"])
+
+
+def test_migrating_to_the_same_file_refuses_when_the_backup_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In place through -o, an existing FIL.bak stops as without -o: exit 2, nothing changes."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(OLD["nis60"], "rapport.yaml")
+    Path("rapport.yaml.bak").write_bytes(b"en gammal kopia\n")
+    result = run("migrate", "rapport.yaml", "-o", "rapport.yaml")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "Fel i indata: rapport.yaml: rapport.yaml.bak finns redan; -o rapport.yaml är "
+               "samma fil som rapport.yaml, som då skrivs om med originalet sparat som "
+               "rapport.yaml.bak. Flytta rapport.yaml.bak eller ange en annan fil med -o\n")
+    assert (Path("rapport.yaml").read_bytes(), Path("rapport.yaml.bak").read_bytes(),
+            sorted(p.name for p in tmp_path.iterdir())) == (
+        OLD["nis60"].read_bytes(), b"en gammal kopia\n", ["rapport.yaml", "rapport.yaml.bak"])
+
+
 def test_a_file_in_the_new_form_is_left_alone_with_a_note(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

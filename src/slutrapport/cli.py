@@ -219,9 +219,14 @@ def _ended_by_signals() -> Iterator[None]:
 
 @main.command("fill")
 @click.argument("file", type=click.Path(path_type=Path), metavar="FIL")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              metavar="UT.yaml", help="Skriv resultatet hit i stället för att skriva om FIL.")
 @click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle ändras; skriv inget.")
+@click.option("--force", is_flag=True,
+              help="Skriv även om registren har fel (rader med fel räknas inte).")
 @_debug_option
-def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
+def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
+                 debug: bool) -> None:
     """Fyll i talen i FIL (YAML) från projektets register (under 'register:' i FIL).
 
     Skriver in antalen från aktivitetsloggen, deltagarna, företagstabellen, kostnaderna och
@@ -229,31 +234,56 @@ def fill_command(file: Path, dry_run: bool, debug: bool) -> None:
     texten i tallänkar. Kommentarer, ordning och allt annat i filen behålls. Varje ändrat tal
     skrivs ut (gammalt → nytt); det som inte kan fyllas i listas.
 
+    Ett register utan rader ändrar inget. Ett område, kostnadsslag eller en finansiär som ett
+    register saknar rader för får 0 bara om registrets datum når projektperiodens första och
+    sista år; annars listas det.
+
+    Har registren fel skrivs inget (slutkod 1) om inte --force anges. Utan -o skrivs FIL om och
+    originalet sparas som FIL.bak (finns den redan skrivs inget); så också när -o är samma fil
+    som FIL.
+
     \b
     slutrapport fill rapport.yaml --dry-run    (visa bara)
     slutrapport fill rapport.yaml
+    slutrapport fill rapport.yaml -o ny.yaml
     """
-    from slutrapport.fill import changes_text, fill_file
+    from slutrapport.fill import FillRefusedError, changes_text, fill_file, refusal
 
+    refused: FillRefusedError | None = None
     try:
-        result = fill_file(file, dry_run=dry_run)
+        result = fill_file(file, dry_run=dry_run, force=force, output=output)
+    except FillRefusedError as exc:
+        refused, result = exc, exc.result
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
     problems = [p for p in result.problems if p.code != "register-rader"]
     if problems:
         click.echo(format_findings(problems, f"{file}: registren"), nl=False)
-    if not result.changes:
+    for note in result.notes:
+        click.echo(f"Obs: {note}")
+    if not result.changes and not result.left and not result.notes:
         click.echo(f"{file}: talen stämmer redan med registren; inget att ändra.")
+    elif not result.changes:
+        click.echo(f"{file}: inga tal att ändra.")
     else:
-        verb = "skulle ändras" if dry_run else "ändrades"
+        verb = "ändrades" if result.written else "skulle ändras"
         click.echo(f"{file}: {len(result.changes)} tal {verb}:")
     for line in changes_text(result):
         click.echo(line)
+    if refused is not None:
+        _fail(refused, debug)
     if result.written:
-        click.echo(f"Skrev {file}. Kontrollera med: slutrapport check {file}")
+        assert result.target is not None
+        click.echo(f"Skrev {result.target}.")
+        if result.backup is not None:
+            click.echo(f"Originalet finns kvar som {result.backup}.")
+        click.echo(f"Kontrollera med: slutrapport check {result.target}")
     elif dry_run and result.changes:
         click.echo("Inget skrevs (--dry-run).")
+    if dry_run and result.errors and not force:
+        click.echo(f"Stoppad: {refusal(result.errors, dry_run=True)}", err=True)
+        sys.exit(1)
 
 
 @main.command("render")
@@ -511,8 +541,8 @@ def migrate_command(file: Path, output: Path | None, debug: bool) -> None:
     """Skriv om en datafil från version 0.1 till dagens form med listan 'avsnitt'.
 
     Kommentarer, ordning och alla värden behålls. Utan -o skrivs FIL om och originalet sparas
-    som FIL.bak (finns den redan skrivs inget). En fil som redan har den nya formen lämnas som
-    den är.
+    som FIL.bak (finns den redan skrivs inget); så också när -o är samma fil som FIL. En fil som
+    redan har den nya formen lämnas som den är.
     """
     from slutrapport.migrate import migrate_file
 

@@ -23,11 +23,27 @@ What ``fill`` can't write — a company or category that only the register has, 
 the file writes across lines or with escapes, a count of an area whose heading spans lines — is
 named in :attr:`FillResult.left` for the user. The new text is read back and compared with what
 was planned before anything is written.
+
+What ``fill`` does not take from a register:
+
+- nothing at all from a register with no counted rows (an empty register, or one whose rows all
+  have errors): its figures, and what depends on them, stay as they are, and
+  :attr:`FillResult.notes` says so ("huvudboken har inga rader; kostnaderna lämnas som de är");
+- a 0 for an area, a cost category or a financier that a register with rows has no row for, unless
+  the register covers the project period (dated rows in the period's first and last year, or
+  before and after): only then is the absence a count of 0, and the change says why. Otherwise
+  the figure stays and is named in :attr:`FillResult.left`.
+
+The registers' own errors (a row that can't be read is not counted, so a count from the register
+is too low) stop the writing: :func:`fill_file` raises :class:`FillRefusedError` unless
+``force``. The file is rewritten in place with the original kept as ``FIL.bak`` (never
+overwritten), or written to ``output``.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import itertools
 import re
 import tempfile
@@ -39,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from slutrapport.errors import InputError, Problem
+from slutrapport.errors import InputError, Problem, RefusedError
 from slutrapport.fields import Loc
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
 from slutrapport.kinds import round_like
@@ -51,7 +67,7 @@ if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
     from slutrapport.registers import Registers
 
-__all__ = ["Change", "FillResult", "fill_file", "format_like"]
+__all__ = ["Change", "FillRefusedError", "FillResult", "fill_file", "format_like", "refusal"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +78,8 @@ class Change:
     line: int | None
     old: str
     new: str
+    note: str | None = None
+    """Why the new value is what it is, where that needs saying (a 0 for an area without rows)."""
 
 
 @dataclass
@@ -71,16 +89,70 @@ class FillResult:
     changes: list[Change] = field(default_factory=list)
     left: list[str] = field(default_factory=list)
     problems: list[Finding] = field(default_factory=list)
+    """The registers' own problems and the ``register`` block's (``register-installning``)."""
+    notes: list[str] = field(default_factory=list)
+    """What the registers leave as it is ('huvudboken har inga rader; …'), for the user to see."""
     text: str = ""
     written: bool = False
+    target: Path | None = None
+    """The file written (None when nothing was)."""
+    backup: Path | None = None
+    """Where the original was kept, when the file was written over itself."""
+
+    @property
+    def errors(self) -> list[Finding]:
+        """The problems of severity error: they stop ``fill`` from writing unless forced."""
+        return [p for p in self.problems if p.severity == "error"]
 
 
-def fill_file(path: str | Path, *, dry_run: bool = False) -> FillResult:
+class FillRefusedError(RefusedError):
+    """The registers have errors and ``force`` was not given: nothing was written. ``result``
+    holds what would have changed and the problems."""
+
+    def __init__(self, result: FillResult) -> None:
+        self.result = result
+        self.findings = result.errors
+        Exception.__init__(self, refusal(result.errors))
+
+
+def refusal(errors: list[Finding], *, dry_run: bool = False) -> str:
+    """Why ``fill`` writes nothing: the register errors, named (Swedish, one paragraph)."""
+    from slutrapport.registers import REGISTERS
+
+    named = []
+    for f in errors:
+        key = f.path.removeprefix("register.")
+        if f.path.startswith("register.") and key in REGISTERS:
+            row = f" rad {f.actual}" if isinstance(f.actual, int) else ""
+            named.append(f"{REGISTERS[key].called}{row} [{f.code}]")
+        else:
+            named.append(f"{f.path} [{f.code}]")
+    shown = ", ".join(named[:5]) + (f" och {len(named) - 5} till" if len(named) > 5 else "")
+    lead = "utan --dry-run skrivs inget" if dry_run else "inget skrevs"
+    why = []
+    if any(f.code != "register-installning" for f in errors):
+        why.append("en rad med fel räknas inte, så talen från registren kan bli fel")
+    if any(f.code == "register-installning" for f in errors):
+        why.append("det som register-blocket pekar fel på jämförs inte")
+    because = "; ".join(why)
+    return (f"{lead}, eftersom registren har {len(errors)} fel: {shown} (se ovan). "
+            f"{because[:1].upper()}{because[1:]}. Rätta registren och kör fill igen, eller skriv "
+            "ändå med --force.")
+
+
+def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
+              output: str | Path | None = None) -> FillResult:
     """Fill the report at ``path`` from its registers; write it unless ``dry_run``.
 
-    Raises :class:`~slutrapport.errors.InputError` when the report or a register can't be read,
-    or when the report names no registers.
+    The file is written over itself with the original kept as ``FIL.bak`` (an existing one is
+    never overwritten), or to ``output`` if that is another file. Nothing is written when
+    nothing changes.
+
+    Raises :class:`FillRefusedError` when the registers have errors (unless ``force`` or
+    ``dry_run``), :class:`~slutrapport.errors.InputError` when the report or a register can't
+    be read, when the report names no registers or when ``FIL.bak`` exists.
     """
+    from slutrapport._inplace import same_file, write_over
     from slutrapport.registers import read_registers
 
     file = Path(path)
@@ -95,19 +167,37 @@ def fill_file(path: str | Path, *, dry_run: bool = False) -> FillResult:
     registers = read_registers(report)
     result = fill_text(text, report, registers)
     result.problems = _register_problems(report, registers)
+    block = report.register
+    assert block is not None
+    elsewhere = output is not None and not same_file(file, output)
+    if elsewhere and result.changes and not (block.mapp and Path(block.mapp).is_absolute()):
+        assert output is not None
+        if Path(output).resolve().parent != file.resolve().parent:
+            result.notes.append(
+                f"registren anges relativt rapportfilen, och {output} ligger i en annan mapp än "
+                f"{file}: 'slutrapport check {output}' hittar dem inte där förrän du flyttar "
+                "filen eller ändrar register.mapp.")
+    if result.errors and not force and not dry_run:
+        raise FillRefusedError(result)
     if result.changes and not dry_run:
-        from slutrapport.rendering import write_atomic
-
-        write_atomic(file, (b"\xef\xbb\xbf" if bom else b"") + result.text.encode("utf-8"))
+        folder = file.parent / block.mapp if block.mapp else file.parent
+        protect = [("registret", folder / name) for _key, name in block.named()]
+        data = (b"\xef\xbb\xbf" if bom else b"") + result.text.encode("utf-8")
+        result.target, result.backup = write_over(file, output, data, raw, protect=protect)
         result.written = True
     return result
 
 
 def _register_problems(report: Slutrapport, registers: Registers) -> list[Finding]:
-    """The registers' own problems, as findings (for the user to see what was not counted)."""
+    """The register block's and the registers' own problems, as findings (for the user to see
+    what was not compared or not counted)."""
+    from slutrapport._registercheck import _section_problems
     from slutrapport.checks import Finding
 
     out = []
+    for code, severity, raw_loc, message, expected, actual in _section_problems(report):
+        out.append(Finding(code, severity, format_loc(raw_loc), message, expected, actual,
+                           report.line_of(raw_loc)))
     for p in registers.problem:
         loc: Loc = ("register", p.source)
         out.append(Finding(p.code, p.severity, format_loc(loc), p.message, None, p.row,
@@ -126,12 +216,16 @@ class _Plan:
     units: dict[Loc, Unit] = field(default_factory=dict)
     inserts: set[Loc] = field(default_factory=set)
     left: list[str] = field(default_factory=list)
+    notes: dict[Loc, str] = field(default_factory=dict)
 
-    def set(self, loc: Loc, value: Any, unit: Unit, *, insert: bool = False) -> None:
+    def set(self, loc: Loc, value: Any, unit: Unit, *, insert: bool = False,
+            note: str | None = None) -> None:
         self.values[loc] = value
         self.units[loc] = unit
         if insert:
             self.inserts.add(loc)
+        if note is not None:
+            self.notes[loc] = note
 
 
 def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResult:
@@ -141,11 +235,25 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     data, lines = _data_of(text)
     nodes = _Nodes(text)
     plan = _Plan()
-    figs = figures(report, registers)
+    every = figures(report, registers)
+    figs = [f for f in every if _counted(registers, f.register)]
+    notes = _empty_registers(report, registers, every)
     for fig in figs:
         if fig.unit == "procent" or _dependent(fig):
             continue
         counted = _plain(fig.counted)
+        if fig.stated is not None and fig.stated != 0 and fig.counted == 0 and \
+                not _has_rows(report, registers, fig):
+            covered = _coverage(report, registers, fig.register)
+            called = _called(fig.register)
+            if covered is None:
+                plan.left.append(_uncovered(report, registers, fig))
+            else:
+                period = report.projekt.period
+                plan.set(fig.loc, counted, fig.unit,
+                         note=f"{called} har inga rader för {fig.label}; dess rader "
+                              f"{covered} täcker projektperioden {period.fran}–{period.till}")
+            continue
         if fig.stated is None:
             if fig.code == "register-antal" and fig.counted:
                 if nodes.can_insert(fig.loc):
@@ -166,7 +274,7 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     _indicators(report, new, plan)
     new_data = _apply(data, plan.values)
     new = _report(new_data, lines, report)
-    result = FillResult(left=plan.left)
+    result = FillResult(left=plan.left, notes=notes)
     edits: list[tuple[int, int, str]] = []
     from slutrapport.checks import _walk as _walk_model
 
@@ -176,7 +284,7 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
         result.changes.append(Change(_shown_path(report, loc), report.line_of(loc)
                                      if loc not in plan.inserts else report.line_of(loc[:-1]),
                                      "—" if loc in plan.inserts else _format(old, unit),
-                                     _format(value, unit)))
+                                     _format(value, unit), plan.notes.get(loc)))
         edits.append(nodes.insert(loc, value) if loc in plan.inserts
                      else nodes.replace(loc, value))
     link_edits, link_changes, expected_texts = _links(report, new, nodes, plan.left)
@@ -187,6 +295,121 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     expected = _apply(data, {**plan.values, **expected_texts})
     _verify(result.text, expected)
     return result
+
+
+def _called(key: str) -> str:
+    """The register as messages name it: 'aktivitetsloggen'."""
+    from slutrapport.registers import REGISTERS
+
+    return REGISTERS[key].called
+
+
+def _counted(registers: Registers, key: str) -> bool:
+    """Whether a register was read and has counted rows (only then are its figures used)."""
+    return registers.usable(key) and bool(getattr(registers, key))
+
+
+_WHAT = {"register-antal": "områdenas antal", "register-deltagare": "deltagarna",
+         "register-foretag": "företagstabellen", "register-kostnad": "kostnaderna",
+         "register-finansiering": "finansieringen"}
+"""What each kind of figure is called when a register leaves it as it is."""
+
+
+def _empty_registers(report: Slutrapport, registers: Registers, figs: list[Figure]) -> list[str]:
+    """'huvudboken har inga rader; kostnaderna lämnas som de är' for each register read without
+    a counted row that has figures in the report."""
+    from slutrapport._registercheck import chosen_section
+    from slutrapport.kinds.foretagsprogram import Foretagsprogram
+
+    out = []
+    for key, read in registers.lasta.items():
+        if not registers.usable(key) or _counted(registers, key):
+            continue
+        codes = list(dict.fromkeys(f.code for f in figs if f.register == key))
+        if key == "foretag" and not codes:
+            chosen = chosen_section(report, "foretag")
+            if chosen is not None and isinstance(chosen[1], Foretagsprogram) and \
+                    chosen[1].effekt.foretag:
+                codes = ["register-foretag"]
+        if not codes:
+            continue
+        what = [_WHAT[c] for c in codes]
+        said = " och ".join(what)
+        kept = "den" if len(what) == 1 and what[0].endswith("en") else "de"
+        rows = "inga rader" if not read.rader else \
+            f"inga rader som räknades ({read.ej_raknade} med fel)"
+        out.append(f"{_called(key)} har {rows}; {said} lämnas som {kept} är.")
+    return out
+
+
+def _has_rows(report: Slutrapport, registers: Registers, fig: Figure) -> bool:
+    """Whether the register has a row for what the figure counts (an area, a cost category, a
+    financier); True for every other figure."""
+    from slutrapport.kinds import same_name
+    from slutrapport.kinds.aktiviteter import Aktiviteter
+    from slutrapport.kinds.ekonomi import Ekonomi
+
+    if len(fig.loc) < 3:
+        return True
+    section = report.avsnitt[int(fig.loc[1])]
+    if fig.code == "register-antal" and isinstance(section, Aktiviteter):
+        if fig.loc[2] == "antal":
+            area_id: str | None = section.name
+        else:
+            area = section.omraden[int(fig.loc[3])]
+            block = report.register
+            assert block is not None
+            area_id = area.id or next(
+                (k for k, h in block.omraden.items() if same_name(h, area.rubrik)), None)
+        return any(r.omrade == area_id for r in registers.aktivitetslogg)
+    if fig.code == "register-kostnad" and isinstance(section, Ekonomi) and \
+            fig.loc[2] == "kostnader":
+        name = section.kostnader[int(fig.loc[3])].kategori
+        return any(r.kategori == name for r in registers.kostnader)
+    if fig.code == "register-finansiering" and isinstance(section, Ekonomi) and \
+            fig.loc[2] == "finansiering":
+        name = section.finansiering[int(fig.loc[3])].finansiar
+        return any(r.finansiar == name for r in registers.finansiering)
+    return True
+
+
+def _period(report: Slutrapport) -> tuple[_dt.date, _dt.date]:
+    from slutrapport.kinds import date_bounds
+
+    period = report.projekt.period
+    return date_bounds(period.fran)[0], date_bounds(period.till)[1]
+
+
+def _coverage(report: Slutrapport, registers: Registers, key: str) -> str | None:
+    """'2020-01-08–2022-11-30' when the register's dated rows reach into (or past) the project
+    period's first and last year — then a thing it has no row for had none — else None."""
+    dates = [d for r in getattr(registers, key) if (d := getattr(r, "datum", None)) is not None]
+    if not dates:
+        return None
+    first, last = _period(report)
+    low, high = min(dates), max(dates)
+    if low.year > first.year or high.year < last.year:
+        return None
+    return f"{low.isoformat()}–{high.isoformat()}"
+
+
+def _uncovered(report: Slutrapport, registers: Registers, fig: Figure) -> str:
+    """Why a figure the register has no row for is not written as 0."""
+    period = report.projekt.period
+    called = _called(fig.register)
+    dates = [d for r in getattr(registers, fig.register)
+             if (d := getattr(r, "datum", None)) is not None]
+    if not dates:
+        span = "dess rader har inga datum, så det syns inte om de täcker projektperioden"
+    elif min(dates) == max(dates):
+        span = (f"alla dess rader är från {min(dates).isoformat()}, vilket inte täcker "
+                "projektperioden")
+    else:
+        span = (f"dess rader går från {min(dates).isoformat()} till {max(dates).isoformat()} "
+                "och täcker inte projektperioden")
+    return (f"{_shown_path(report, fig.loc)}: {called} har inga rader för {fig.label}, men "
+            f"{span} ({period.fran}–{period.till}); {fig.shown(fig.stated or 0)} lämnas. Skriv "
+            "0 själv om det stämmer.")
 
 
 def _dependent(fig: Figure) -> bool:
@@ -200,10 +423,12 @@ def _left_rows(report: Slutrapport, registers: Registers, plan: _Plan) -> None:
     """What only the register has (or only the report): rows fill can't make up."""
     from slutrapport._registercheck import register_findings
 
+    keys = {"register-foretag": "foretag", "register-kostnad": "kostnader",
+            "register-finansiering": "finansiering"}
     for code, _severity, loc, message, _expected, _actual in register_findings(report,
                                                                                registers):
-        if code in ("register-foretag", "register-kostnad", "register-finansiering") and \
-                loc[-1] in ("foretag", "kostnader", "finansiering", "namn"):
+        if code in keys and loc[-1] in ("foretag", "kostnader", "finansiering", "namn") and \
+                _counted(registers, keys[code]):
             plan.left.append(f"{_shown_path(report, loc)}: {message}")
 
 
@@ -226,7 +451,7 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
                     value = _as_written(Decimal(part) / Decimal(d.totalt_beraknat) * 100, stated)
                     _maybe(plan, ("avsnitt", i, "deltagare", name), stated, value, "procent")
     chosen = chosen_section(new, "foretag")
-    if chosen is not None and registers.usable("foretag"):
+    if chosen is not None and _counted(registers, "foretag"):
         i, section = chosen
         assert isinstance(section, Foretagsprogram)
         eff = section.effekt
@@ -250,7 +475,7 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
         assert isinstance(economy, Ekonomi)
         old_economy = old.avsnitt[i]
         assert isinstance(old_economy, Ekonomi)
-        if registers.usable("kostnader") and economy.kostnader:
+        if _counted(registers, "kostnader") and economy.kostnader:
             total = sum(k.belopp for k in economy.kostnader)
             if economy.summa_kostnader is not None:
                 _maybe(plan, ("avsnitt", i, "summa_kostnader"), economy.summa_kostnader, total,
@@ -259,7 +484,7 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
             if economy.under_budget is not None and total != old_economy.utfall:
                 _maybe(plan, ("avsnitt", i, "under_budget"), economy.under_budget,
                        economy.budget - total, "kr")
-        if registers.usable("finansiering") and economy.finansiering and \
+        if _counted(registers, "finansiering") and economy.finansiering and \
                 economy.summa_finansiering is not None:
             _maybe(plan, ("avsnitt", i, "summa_finansiering"), economy.summa_finansiering,
                    sum(f.belopp for f in economy.finansiering), "kr")
@@ -566,7 +791,8 @@ def changes_text(result: FillResult) -> Iterator[str]:
     """The lines ``fill`` prints: each change, then what is left for the user."""
     for c in result.changes:
         where = f" (rad {c.line})" if c.line is not None else ""
-        yield f"  {c.path}{where}: {c.old} → {c.new}"
+        note = f" ({c.note})" if c.note else ""
+        yield f"  {c.path}{where}: {c.old} → {c.new}{note}"
     if result.left:
         yield "Lämnas åt dig:"
         for note in result.left:

@@ -584,12 +584,13 @@ def _rewrite_yaml(text: str, _doc: Mapping[str, Any], plan: _Plan) -> str:
 
 def migrate_file(path: str | Path, output: str | Path | None = None
                  ) -> tuple[Path, Path | None] | None:
-    """Rewrite a 0.1 file; in place (keeping the original as ``<name>.bak``) unless ``output``.
+    """Rewrite a 0.1 file; in place (keeping the original as ``<name>.bak``) unless ``output``
+    is another file (an ``output`` that is the same file, also through a link, is in place).
 
     Returns the file written and the backup (None when writing elsewhere), or None when the file
     is already in today's form: then nothing is written.
     """
-    from slutrapport.rendering import write_atomic
+    from slutrapport._inplace import write_over
 
     source = Path(path)
     try:
@@ -610,13 +611,4 @@ def migrate_file(path: str | Path, output: str | Path | None = None
     new = _migrate(text, str(source))
     if new is None:
         return None
-    target = Path(output) if output is not None else source
-    backup = None
-    if output is None:
-        backup = source.with_name(source.name + ".bak")
-        if backup.exists():
-            raise InputError([Problem(
-                f"{backup} finns redan; flytta den eller ange -o UT.yaml", file=str(source))])
-        write_atomic(backup, raw)
-    write_atomic(target, new.encode("utf-8"))
-    return target, backup
+    return write_over(source, output, new.encode("utf-8"), raw)
