@@ -122,8 +122,8 @@ def test_cli_with_a_broken_template_exits_2_and_leaves_the_earlier_file(
         document = docx.Document()
         document.add_paragraph("{{ projekt.namn ")
         document.save(template)
-        problem = ("felaktig malltagg: taggen '{{' avslutas inte med '}}' — i närheten av: "
-                   "{{ projekt.namn")
+        problem = ("felaktig malltagg: taggen '{{' avslutas inte med '}}' (i stycket "
+                   "«{{ projekt.namn»)")
     args = ["render", str(slutrapport.example_path()), "--template", str(template),
             "-o", str(existing), "--no-contents", "--no-charts"]
     result = CliRunner().invoke(main, args)

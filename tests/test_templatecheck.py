@@ -377,14 +377,15 @@ def test_top_level_parts_the_template_never_uses_are_listed_as_information(
 
 
 def test_a_file_that_is_not_a_word_document_exits_2(tmp_path: Path) -> None:
-    """A text file named .docx, or a missing file, is unusable input (exit 2)."""
+    """A text file named .docx, or a missing file, is unusable input (exit 2), said as render
+    says it."""
     fake = tmp_path / "mall.docx"
     fake.write_text("inte en Word-fil", encoding="utf-8")
     runner = CliRunner()
     results = [runner.invoke(main, ["template", "check", str(p)])
                for p in (fake, tmp_path / "saknas.docx")]
-    assert [(r.exit_code, r.output.split(" (")[0]) for r in results] == [
-        (2, f"Fel i mallen: {fake}: mallen kan inte läsas som ett Word-dokument"),
+    assert [(r.exit_code, r.output) for r in results] == [
+        (2, f"Fel i mallen: {fake}: är inte ett Word-dokument (.docx); spara mallen som .docx\n"),
         (2, f"Fel i mallen: {tmp_path / 'saknas.docx'}: mallen finns inte\n"),
     ]
 

@@ -19,6 +19,14 @@ from typing import TYPE_CHECKING, Any
 
 from slutrapport import formatting
 from slutrapport._safety import check_output
+from slutrapport._templateerrors import (
+    paragraph,
+    syntax_error,
+    undefined,
+    unreadable,
+    unsafe,
+    where,
+)
 from slutrapport.checks import Finding, check
 from slutrapport.context import build_context, protect_braces
 from slutrapport.errors import (
@@ -239,8 +247,7 @@ def render_bytes(
             try:
                 tree = etree.fromstring(xml.encode("utf-8"))
             except etree.XMLSyntaxError as exc:
-                raise TemplateError(
-                    f"mallen gav ogiltig XML ({exc}); inget skrevs") from exc
+                raise TemplateError(_broken_xml(path)) from exc
             if _tables_fit(tree):
                 return tree  # docxtpl would change nothing: spare it a second parse
             return super().fix_tables(xml)
@@ -273,14 +280,10 @@ def render_bytes(
             try:
                 return super().render_xml_part(src_xml, part, context, jinja_env)
             except Exception as exc:
-                # docxtpl shows where only for syntax errors; find the line of a runtime error
-                # (an undefined name, say) in the traceback and show the same text around it.
-                line = _template_line(exc)
-                if not hasattr(exc, "docx_context") and line is not None:
-                    lines = re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml).splitlines()
-                    start = max(line - 4, 0)
-                    setattr(exc, "docx_context",  # noqa: B010
-                            [re.sub(r"<[^>]+>", "", x) for x in lines[start:start + 7]])
+                # the source as Jinja parsed it (docxtpl's split, a paragraph a line), so the
+                # message can show the paragraph at the error's line (see _where)
+                setattr(exc, "template_source",  # noqa: B010
+                        re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
                 raise
 
     path = Path(template) if template is not None else default_template()
@@ -289,7 +292,7 @@ def render_bytes(
         tpl = _Template(str(path))
         tpl.init_docx()
     except Exception as exc:  # docx/zip/lxml raise many kinds; all mean "not a Word file"
-        raise TemplateError(f"{path}: mallen kan inte läsas som ett Word-dokument ({exc})") from exc
+        raise TemplateError(unreadable(path, exc)) from exc
     context = build_context(
         report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts, diagram), extra=extra)
     from slutrapport._sandbox import BudgetExceeded, limits, time_limit
@@ -303,19 +306,17 @@ def render_bytes(
     except BudgetExceeded as exc:
         raise TemplateError(f"{path}: {exc}") from None
     except SecurityError as exc:
-        raise UnsafeTemplateError(
-            f"{path}: mallen försöker nå Pythons inre delar och körs inte ({exc})"
-            f"{_where(exc)}") from exc
+        raise UnsafeTemplateError(f"{path}: {unsafe(str(exc))}{_where(exc)}") from exc
     except UndefinedError as exc:
-        raise TemplateError(f"{path}: {_undefined(str(exc))}{_where(exc)}") from exc
+        raise TemplateError(f"{path}: {undefined(str(exc))}{_where(exc)}") from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(
-            f"{path}: felaktig malltagg: {_unclosed(exc) or _no_filter(exc.message)}"
-            f"{_where(exc)}") from exc
+            f"{path}: {syntax_error(exc, getattr(exc, 'template_source', None), environment())}"
+        ) from exc
     except TemplateError:
         raise
     except etree.XMLSyntaxError as exc:  # a header or footer (the body is checked above)
-        raise TemplateError(f"{path}: mallen gav ogiltig XML ({exc}); inget skrevs") from exc
+        raise TemplateError(_broken_xml(path)) from exc
     except Exception as exc:  # the template's own expressions: {{ 1/0 }}, {{ projekt.namn() }} …
         raise TemplateError(
             f"{path}: mallen kunde inte fyllas i ({describe(exc)}){_where(exc)}"
@@ -421,32 +422,8 @@ def check_template_file(path: Path) -> None:
     if path.is_dir():
         raise TemplateError(f"{path}: är en mapp, inte en Word-mall")
     if not zipfile.is_zipfile(path):
-        raise TemplateError(f"{path}: är inte ett Word-dokument (.docx); spara mallen som .docx")
+        raise TemplateError(unreadable(path))
     inspect_template(path)
-
-
-def _no_filter(message: str | None) -> str:
-    """Jinja's 'No filter named …' in Swedish, with the nearest filter there is."""
-    import difflib
-
-    found = re.search(r"No filter named '([^']+)'", message or "")
-    if not found:
-        return message or ""
-    name = found.group(1)
-    known = sorted(environment().filters)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    hint = f"; menade du '{close[0]}'?" if close else f"; filtren är: {', '.join(sorted(FILTERS))}"
-    return f"filtret '{name}' finns inte{hint}"
-
-
-def _undefined(message: str) -> str:
-    found = re.search(r"'([^']+)' is undefined", message)
-    if found:
-        return f"mallen använder variabeln '{found.group(1)}', som inte finns i datat"
-    found = re.search(r"has no attribute '([^']+)'", message)
-    if found:
-        return f"mallen använder fältet '{found.group(1)}', som inte finns i datat ({message})"
-    return f"mallen använder något som inte finns i datat ({message})"
 
 
 def _template_line(exc: BaseException) -> int | None:
@@ -460,36 +437,15 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
-def _context_lines(exc: Exception) -> list[str]:
-    """The template text around an error, one paragraph a line (docxtpl's ``docx_context``)."""
-    lines = [line.strip() for line in getattr(exc, "docx_context", []) if line.strip()]
-    setattr(exc, "docx_context", lines)  # noqa: B010 -- docxtpl gives an iterator: read it once
-    return lines
+def _broken_xml(path: Path) -> str:
+    """The rendered template is not well-formed XML (lxml's English reason is not the user's)."""
+    return (f"{path}: mallen gav ogiltig XML: ett värde som skrivs ut med |safe, eller en tagg på "
+            "fel ställe, bröt Word-dokumentets kod; inget skrevs")
 
 
 def _where(exc: Exception) -> str:
-    lines = _context_lines(exc)
-    return f" — i närheten av: {' / '.join(lines)[:200]}" if lines else ""
-
-
-def _unclosed(exc: Exception) -> str | None:
-    """'{{ … ' without '}}' (or '{% … ' without '%}') near a syntax error, said plainly.
-
-    Jinja then complains about whatever follows in the XML ("unexpected '/'"), not the tag.
-    """
-    closers = {"{{": "}}", "{%": "%}", "{#": "#}"}
-    for line in _context_lines(exc):
-        opened: str | None = None
-        for mark in re.findall(r"\{\{|\{%|\{#|\}\}|%\}|#\}", line):
-            if mark in closers:
-                if opened is not None:
-                    break
-                opened = mark
-            elif opened is not None and mark == closers[opened]:
-                opened = None
-        if opened is not None:
-            return f"taggen '{opened}' avslutas inte med '{closers[opened]}'"
-    return None
+    """' (i stycket «…»)': the paragraph at the template line an error was raised at."""
+    return where(paragraph(getattr(exc, "template_source", None), _template_line(exc)))
 
 
 def _zip_info(name: str) -> zipfile.ZipInfo:
@@ -640,6 +596,7 @@ def render_many(
     jobs: int | None = None,
     names: Sequence[str] | None = None,
     progress: Callable[[int, str], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[bytes]:
     """Render several reports; LibreOffice (contents, PDF) works on them side by side.
 
@@ -648,7 +605,8 @@ def render_many(
     ``jobs`` LibreOffices run at once (one per core by default, never more than there are
     reports), started before the first report is rendered; ``timeout`` is per report. Long tables
     are split in the copy LibreOffice lays out (slutrapport._layoutcopy); the .docx keeps them
-    whole. ``progress(index, stage)`` hears each report's :data:`STAGES`.
+    whole. ``progress(index, stage)`` hears each report's :data:`STAGES`; ``meanwhile()`` is
+    called once every report is rendered, while LibreOffice works on them.
 
     A report that fails doesn't stop the others: they are written, and then one report's error
     is raised as it is, several reports' as :class:`~slutrapport.errors.BatchError` naming each
@@ -725,6 +683,8 @@ def render_many(
             path.write_bytes(copy)
             pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits]))
             tell(i, "skriver PDF" if pdf else "fyller i innehållsförteckningen")
+        if meanwhile is not None:
+            meanwhile()
         for i, answer in pool.results() if pool is not None else ():
             document = results[i]
             assert document is not None

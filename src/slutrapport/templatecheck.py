@@ -408,10 +408,10 @@ def _parts(path: Path) -> list[_Part]:
     """Every part docxtpl renders, as the Jinja source it renders."""
     from docxtpl import DocxTemplate
 
-    if not path.exists():
-        raise TemplateError(f"{path}: mallen finns inte")
-    if path.is_dir():
-        raise TemplateError(f"{path}: är en mapp, inte en Word-mall (.docx)")
+    from slutrapport._templateerrors import unreadable
+    from slutrapport.rendering import check_template_file
+
+    check_template_file(path)  # missing, a folder, not a zip, unsafe: as render says it
     try:
         tpl = DocxTemplate(str(path))
         tpl.init_docx()
@@ -432,8 +432,7 @@ def _parts(path: Path) -> list[_Part]:
     except TemplateError:
         raise
     except Exception as exc:  # zip, XML and docx errors all mean "not a Word file"
-        raise TemplateError(
-            f"{path}: mallen kan inte läsas som ett Word-dokument (.docx) ({exc})") from exc
+        raise TemplateError(unreadable(path, exc)) from exc
     return parts
 
 
@@ -476,20 +475,16 @@ class _Checker:
     def check(self, part: _Part) -> None:
         from jinja2 import TemplateSyntaxError
 
+        from slutrapport._templateerrors import syntax_error
+
         self.part = part.name
         source = _one_paragraph_a_line(part.source)
         self.lines = _paragraph_lines(part.source)
         try:
             tree = self.env.parse(source)
-        except TemplateSyntaxError as exc:
-            raise TemplateError(
-                f"{part.name}: felaktig malltagg: {exc.message}{self._where(exc.lineno)}"
-            ) from exc
+        except TemplateSyntaxError as exc:  # the same words as rendering gives
+            raise TemplateError(f"{part.name}: {syntax_error(exc, source, self.env)}") from exc
         self.block(tree.body, {})
-
-    def _where(self, lineno: int | None) -> str:
-        text = self._context(lineno)
-        return f" (i stycket «{text}»)" if text else ""
 
     def _context(self, lineno: int | None) -> str | None:
         if lineno is None or not 0 < lineno <= len(self.lines):
