@@ -35,6 +35,8 @@ SHOWN = 78
 _TAGS = ("for", "if", "elif", "else", "set", "with", "macro", "call", "filter", "block",
          "raw", "autoescape", "include", "import", "from", "extends", "do", "break", "continue")
 """Jinja's tags (docxtpl turns {%p …%}, {%tr …%}, {%tc …%} and {%r …%} into plain ones)."""
+_SUGGESTED = ("for", "if", "elif", "else", "set", "with", "endfor", "endif", "endset", "endwith")
+"""The tags a report template uses, which a misspelt tag is compared with."""
 _BLOCKS = ("for", "if", "macro", "call", "filter", "with", "block", "autoescape", "set")
 """Tags that open a block closed by ``end<tag>``."""
 _TOKENS = {
@@ -85,8 +87,11 @@ def paragraph(source: str | None, lineno: int | None, near: str | None = None) -
     if len(text) <= SHOWN:
         return text or None
     begin = max(0, min(start - SHOWN // 3, len(text) - SHOWN + 1))
-    clipped = text[begin:begin + SHOWN - 1]
-    return ("…" if begin else "") + clipped + ("…" if begin + SHOWN - 1 < len(text) else "")
+    width = SHOWN - (1 if begin else 0)
+    if begin + width < len(text):
+        width -= 1
+        return ("…" if begin else "") + text[begin:begin + width] + "…"
+    return "…" + text[begin:]
 
 
 def _tag(name: str) -> str:
@@ -273,7 +278,7 @@ def _unknown_tag(name: str, inner: str | None, nested_wrongly: bool) -> str:
         return f"'{_tag(name)}' har inget '{_tag(name[3:] + ' …')}' att avsluta{opened}"
     if name in ("else", "elif"):
         return f"'{_tag(name)}' står utanför ett '{_tag('if …')}'{opened}"
-    close = difflib.get_close_matches(name, list(_TAGS), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, list(_SUGGESTED), n=1, cutoff=0.6)
     hint = (f"; menade du '{_tag(close[0])}'?" if close else
             "; taggarna är for, if, elif, else och set (ett värde skrivs ut med {{ … }})")
     return f"'{_tag(name)}' är ingen tagg som finns{hint}"

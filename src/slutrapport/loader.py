@@ -731,8 +731,8 @@ _PLAIN: dict[str, str] = {
     "arguments_type": _MAPPING,
     "list_type": _LIST, "tuple_type": _LIST, "set_type": _LIST, "frozen_set_type": _LIST,
     "deque_type": _LIST, "iterable_type": _LIST, "named_tuple_type": _LIST,
-    "set_item_not_hashable": "en lista vars värden ska vara olika texter eller tal, inte listor "
-                             "eller samlingar fält",
+    "set_item_not_hashable": "värdena i listan ska vara texter eller tal, inte listor eller "
+                             "samlingar fält",
     "int_type": "ska vara ett heltal", "int_parsing": "ska vara ett heltal",
     "int_parsing_size": "talet har för många siffror",
     "int_from_float": "ska vara ett heltal, inte ett decimaltal",
@@ -827,7 +827,7 @@ def _swedish(err: Any, loc: Loc) -> str:
         return f"ska ha minst {_count(ctx.get('min_length'), 'tecken', 'tecken')}" + got
     if kind == "string_too_long":
         given = err.get("input")
-        length = f", har {len(given)}" if isinstance(given, str) else ""
+        length = f" (har {len(given)})" if isinstance(given, str) else ""
         return f"får ha högst {_count(ctx.get('max_length'), 'tecken', 'tecken')}{length}"
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern") == ID_PATTERN:
