@@ -669,3 +669,13 @@ def test_a_strict_refusal_continues_in_lower_case_after_its_label(tmp_path: Path
                                        "--no-contents", "--no-charts"])
     assert (result.exit_code, result.stderr.splitlines()[-1], out.exists()) == (
         1, "Stoppad: rapporten skrevs inte: kontrollerna hittade 3 fel (--strict).", False)
+
+
+def test_migrate_says_a_yaml_mistake_in_the_same_swedish_words(here: Path) -> None:
+    """``slutrapport migrate`` on a 0.1 file with a YAML mistake: the loader's words and line."""
+    Path("gammal.yaml").write_text(
+        'projekt:\n  namn: "T\n  kortnamn: K\ninledning: {}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["migrate", "gammal.yaml"])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
+        'Fel i indata: gammal.yaml:2: ett citattecken (") börjar här men stängs aldrig; sätt ett '
+        '" där texten slutar\n'))

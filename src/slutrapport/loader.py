@@ -319,7 +319,22 @@ _FLOW_NAME = {"[": ("lista", "listan"), "{": ("samling", "samlingen")}
 """A list in [ ] and fields in { }, and the same with the definite article."""
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+def syntax_problem(text: str, file: str | None = None) -> Problem | None:
+    """What is wrong with a YAML text's syntax, in Swedish at its line; None if nothing is.
+
+    For readers of YAML other than :func:`read_yaml` (``migrate`` reads with ruamel), so a
+    mistake is said the same way whoever reads the file.
+    """
+    try:
+        yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        return _yaml_problem(exc, file)
+    except (yaml.YAMLError, RecursionError):
+        return Problem("filen kan inte läsas som YAML", file=file)
+    return None
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, file: str | None) -> Problem:
     """PyYAML's complaint in Swedish, at the line where the mistake most likely is.
 
     Every problem PyYAML's scanner, parser and composer can raise has its words here (the loader

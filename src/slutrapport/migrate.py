@@ -226,11 +226,13 @@ def _safe_load(text: str, source: str) -> Any:
 
     try:
         return YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise InputError([Problem(
-            f"filen kan inte läsas som YAML ({first}); kontrollera den med 'slutrapport check' "
-            "först", file=source)]) from None
+    except YAMLError:
+        from slutrapport.loader import syntax_problem
+
+        # ruamel's words are English: the loader's Swedish ones, at the line
+        raise InputError([syntax_problem(text, source) or Problem(
+            "filen kan inte läsas som YAML; kontrollera den med 'slutrapport check' först",
+            file=source)]) from None
 
 
 def _comments(text: str) -> list[str]:
