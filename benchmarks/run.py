@@ -3,10 +3,10 @@
 
 Run from the repository (with the package installed, e.g. ``pip install -e .``)::
 
-    python benchmarks/run.py            # the standard run (about 2½ minutes)
+    python benchmarks/run.py            # the standard run (about 5 minutes)
     python benchmarks/run.py --quick    # under a minute: fewer repetitions, 1 000 and 10 000
                                         # rows, memory from the timing process, no PDF
-    python benchmarks/run.py --full     # adds 100 000 company rows (about 8 minutes)
+    python benchmarks/run.py --full     # adds 100 000 company rows (about 12 minutes)
     python benchmarks/run.py --smoke    # 1 repetition of each part on 10 rows, no PDF (for tests)
 
 What is measured (every figure a median over repetitions; ours and bare docxtpl alternate, so
@@ -23,8 +23,11 @@ that noise falls on both alike):
    openpyxl's write-only mode and the csv module, not kept) into typed rows and counting the
    figures from it — per area, municipality and year, participants by gender — and ``check``
    of the NIS report against it. ``--smoke`` uses 100 rows.
-4. PDF: one report, and 20 reports in one call (one LibreOffice start); skipped without
-   LibreOffice.
+4. What a user runs (issue 13): fresh ``slutrapport render`` processes reading YAML with
+   LibreOffice installed — the default render (contents filled by LibreOffice) and ``-o X.pdf`` at
+   1 000 and 10 000 company rows, 20 NIS 6.0 PDFs in one call against one, and NIS 6.0
+   ``--no-contents`` as a whole process; each command repeated (``--full`` 3 ×, the standard
+   run 2 ×) in alternating order. Skipped without LibreOffice, with ``--quick`` and ``--smoke``.
 
 slutrapport draws charts (matplotlib) by default; bare docxtpl gets them drawn beforehand, as part
 of the prepared context, so drawing them counts as slutrapport's time in the figures the targets
@@ -68,7 +71,11 @@ TARGETS: dict[str, tuple[float, str]] = {
     "rows_10000_vs_1000": (12.0, "10 000 rows ≤ 12 × the time of 1 000 rows"),
     "rows_10000_vs_docxtpl": (1.3, "10 000 rows within 1.3 × bare docxtpl"),
     "help_seconds": (0.5, "slutrapport --help ≤ 0.5 s"),
-    "pdf_20_vs_1": (3.0, "20 PDFs in one call ≤ 3 × one PDF"),
+    "user_docx_10000_vs_1000": (12.0, "slutrapport render, contents filled: 10 000 rows ≤ 12 × "
+                                      "1 000 rows"),
+    "user_pdf_10000_vs_1000": (12.0, "slutrapport render -o X.pdf: 10 000 rows ≤ 12 × 1 000 rows"),
+    "user_docx_10000_seconds": (15.0, "slutrapport render, contents filled, 10 000 rows ≤ 15 s"),
+    "pdf_20_vs_1": (3.5, "20 PDFs in one call ≤ 3.5 × one PDF (2 cores)"),
     "registers_xlsx_seconds": (2.0, "read and count a 100 000-row activity log (.xlsx) ≤ 2 s"),
     "registers_csv_seconds": (2.0, "read and count a 100 000-row activity log (.csv) ≤ 2 s"),
 }
@@ -85,12 +92,14 @@ class Plan:
     process_reps: int  # runs of 'import slutrapport' and 'slutrapport --help'
     pdf: bool
     judge: bool  # whether the exit code follows the targets
+    user_reps: int = 3  # repetitions of each command in part 4
 
 
 PLANS = {
-    "standard": Plan("standard", 15, {100: 7, 1000: 5, 10000: 3}, True, 7, True, True),
+    "standard": Plan("standard", 15, {100: 7, 1000: 5, 10000: 3}, True, 7, True, True, 2),
     "quick": Plan("quick", 5, {1000: 3, 10000: 3}, False, 5, False, True),
-    "full": Plan("full", 15, {100: 7, 1000: 5, 10000: 3, 100000: 1}, True, 7, True, True),
+    "full": Plan("full", 15, {100: 7, 1000: 5, 10000: 3, 100000: 1}, True, 7, True,
+                 True, 3),
     "smoke": Plan("smoke", 1, {10: 1}, True, 1, False, False),
 }
 
@@ -375,9 +384,9 @@ def nis_stages(plan: Plan, report: Any, out: Path, results: Results) -> None:
     document_xml = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
     from lxml import etree
 
-    if hasattr(rendering, "_refuse_dtd"):
-        template = slutrapport.default_template()
-        stages.append(("refuse DTD (template parts)", lambda: rendering._refuse_dtd(template)))
+    template = slutrapport.default_template()
+    stages.append(("check the template (zip, DTD, links)",
+                   lambda: rendering.check_template_file(template)))
     stages += [
         ("strict XML parse of the body", lambda: etree.fromstring(document_xml)),
     ]
@@ -707,44 +716,106 @@ def registers_part(plan: Plan, out: Path, results: Results) -> None:
     results.put("registers_rows", str(rows))
 
 
-# --- 4. PDF ---------------------------------------------------------------------------------------
+# --- 4. What a user runs: slutrapport render with LibreOffice ------------------------------------
 
 
-def pdf_part(plan: Plan, out: Path, results: Results) -> None:
+def _yaml_value(value: Any) -> Any:
+    """Data as YAML writes it: half head counts as Swedish text ('12,5'), the rest as it is."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else str(value).replace(".", ",")
+    if isinstance(value, dict):
+        return {k: _yaml_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_yaml_value(v) for v in value]
+    return value
+
+
+def write_rows_yaml(rows: int, out: Path) -> Path:
+    """The report with ``rows`` company rows as a data file, as a user would keep it."""
+    import yaml
+
+    path = out / f"foretag-{rows}.yaml"
+    path.write_text(yaml.safe_dump(_yaml_value(report_data(rows)), allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
+    return path
+
+
+def command(*args: str | Path, cwd: Path) -> float:
+    """Seconds one fresh ``slutrapport`` process takes (it must succeed and, unless told
+    --no-contents, fill the contents with LibreOffice)."""
+    script = _console_script()
+    base = [script] if script else [sys.executable, "-c",
+                                    "from slutrapport.cli import main; main()"]
+    start = time.perf_counter()
+    done = subprocess.run([*base, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          check=False)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"slutrapport {' '.join(map(str, args))} exited "
+                           f"{done.returncode}:\n{done.stderr[-3000:]}")
+    if "Obs: Innehållsförteckningen fylls i av Word" in done.stderr:
+        raise RuntimeError("LibreOffice did not fill the contents:\n" + done.stderr[-3000:])
+    return took
+
+
+def user_part(plan: Plan, out: Path, results: Results) -> None:
+    """Fresh ``slutrapport render`` processes reading YAML, LibreOffice filling the contents or
+    writing the PDF: 1 000 and 10 000 company rows, and 20 PDFs in one call against one."""
     from slutrapport import example_path, office
-    from slutrapport.loader import load
-    from slutrapport.rendering import render, render_many
 
-    say("\n4. PDF through LibreOffice")
+    say("\n4. What a user runs: slutrapport render (fresh processes, YAML, LibreOffice)")
     if not plan.pdf:
-        why = {"smoke": "--smoke", "quick": "--quick; about 45 s"}.get(plan.name, "--no-pdf")
-        say(f"   skipped ({why}); the standard run measures it")
+        why = {"smoke": "--smoke", "quick": "--quick; several minutes"}.get(plan.name, "--no-pdf")
+        say(f"   skipped ({why}); the standard and full runs measure it")
         return
     if not office.available():
         say(f"   skipped: LibreOffice is not available here. {office.INSTALL_HINT}")
-        results.notes.append("pdf_20_vs_1 not measured: no LibreOffice")
+        results.notes.append("user_* and pdf_20_vs_1 not measured: no LibreOffice")
         return
-    report = load(example_path())
-    one = timed(lambda: render(report, out / "one.pdf"))
-    twenty_outputs = [out / f"many-{i:02d}.pdf" for i in range(20)]
-    twenty = timed(lambda: render_many([report] * 20, twenty_outputs))
-    docx_only = median([timed(lambda: render(report, None, contents=False)) for _ in range(3)])
-    office_one = one - docx_only
-    office_twenty = twenty - 20 * docx_only
-    per_document = (office_twenty - office_one) / 19
-    say(f"   one PDF: {one:.2f} s = about {docx_only:.2f} s for the .docx "
-        f"+ {office_one:.2f} s in LibreOffice")
-    say(f"   20 PDFs in one call: {twenty:.2f} s = about {20 * docx_only:.2f} s for the 20 .docx "
-        f"+ {office_twenty:.2f} s in LibreOffice")
-    say(f"   so LibreOffice takes about {per_document:.2f} s per document (open, update the "
-        f"contents, export) and {office_one - per_document:.2f} s to start")
-    say(f"   ratio: {twenty / one:.2f}")
-    results.put("pdf_docx_seconds", docx_only)
-    results.put("pdf_office_per_document_seconds", per_document)
-    results.put("pdf_office_start_seconds", office_one - per_document)
-    results.put("pdf_1_seconds", one)
-    results.put("pdf_20_seconds", twenty)
-    results.put("pdf_20_vs_1", twenty / one, "{:.2f}")
+    work = out / "user"
+    work.mkdir(exist_ok=True)
+    files = {rows: write_rows_yaml(rows, work) for rows in (1000, 10000)}
+    cases = [(rows, kind) for rows in files for kind in ("docx", "pdf")]
+    times: dict[tuple[int, str], list[float]] = {case: [] for case in cases}
+    command("render", files[1000], "-o", "warm.docx", "-q", cwd=work)  # the charts' cache
+    for rep in range(plan.user_reps):
+        for rows, kind in cases if rep % 2 == 0 else list(reversed(cases)):
+            times[rows, kind].append(
+                command("render", files[rows], "-o", f"r{rows}.{kind}", "-q", cwd=work))
+    for kind in ("docx", "pdf"):
+        small, large = median(times[1000, kind]), median(times[10000, kind])
+        what = "contents filled" if kind == "docx" else "PDF"
+        say(f"   1 000 rows, {what}: {spread(times[1000, kind])}")
+        say(f"   10 000 rows, {what}: {spread(times[10000, kind])}; "
+            f"{large / small:.2f} × 1 000 rows")
+        results.put(f"user_{kind}_1000_seconds", small)
+        results.put(f"user_{kind}_10000_seconds", large)
+        results.put(f"user_{kind}_10000_vs_1000", large / small, "{:.2f}")
+
+    nis = [work / f"nis{i:02d}.yaml" for i in range(20)]
+    for path in nis:
+        shutil.copy(example_path(), path)
+    ones: list[float] = []
+    twenties: list[float] = []
+    for rep in range(plan.user_reps):
+        order = ("one", "twenty") if rep % 2 == 0 else ("twenty", "one")
+        for step in order:
+            if step == "one":
+                ones.append(command("render", nis[0], "-o", "en.pdf", "-q", cwd=work))
+            else:
+                twenties.append(command("render", *nis, "-o", "tjugo", "--to", "pdf", "-q",
+                                        cwd=work))
+    ratio = median(twenties) / median(ones)
+    say(f"   one NIS 6.0 PDF: {spread(ones)}")
+    say(f"   20 PDFs in one call ({office.default_workers()} LibreOffices): {spread(twenties)}; "
+        f"{ratio:.2f} × one")
+    results.put("pdf_1_seconds", median(ones))
+    results.put("pdf_20_seconds", median(twenties))
+    results.put("pdf_20_vs_1", ratio, "{:.2f}")
+    nis_process = [command("render", nis[0], "-o", "nis.docx", "--no-contents", "-q", cwd=work)
+                   for _ in range(plan.user_reps)]
+    say(f"   NIS 6.0 --no-contents (a whole process, for scale): {spread(nis_process)}")
+    results.put("nis_no_contents_process_seconds", median(nis_process))
 
 
 # --- the run --------------------------------------------------------------------------------------
@@ -810,7 +881,9 @@ def main(argv: list[str] | None = None) -> int:
         rows_part(plan, out, results)
         startup_part(plan, results)
         registers_part(plan, out, results)
-        pdf_part(plan, out, results)
+        user_part(plan, out, results)
+    if hasattr(os, "getloadavg"):
+        results.put("load_average_at_end", " / ".join(f"{x:.2f}" for x in os.getloadavg()))
     results.put("total_seconds", time.perf_counter() - started, "{:.1f}")
     missed = judge(results)
     for note in results.notes:

@@ -321,10 +321,14 @@ def main() -> int:
     _properties(doc)
     import io
 
+    from prune_styles import prune_styles
+
     buffer = io.BytesIO()
     doc.save(buffer)
-    OUT.write_bytes(normalize_docx(buffer.getvalue()))
-    print(f"skrev {OUT}")
+    # only the styles the template, the rendering code or a reader's Word needs (prune_styles)
+    pruned, dropped = prune_styles(buffer.getvalue())
+    OUT.write_bytes(normalize_docx(pruned))
+    print(f"skrev {OUT} ({len(dropped)} oanvända format borttagna)")
     return 0
 
 

@@ -284,8 +284,9 @@ def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
 
 
 def _answer(answer: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(answer) + "\n")
-    sys.stdout.flush()
+    with contextlib.suppress(OSError, ValueError):  # office.py is gone: the watchdog tidies up
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
 
 
 def main() -> None:
@@ -293,9 +294,34 @@ def main() -> None:
     on stdin and answer each on a line of stdout, until stdin closes. After a failed job whose
     LibreOffice has ended, the answer says ``"ended": true`` and the worker stops."""
     request = json.loads(sys.argv[1])
+    if request.get("create"):
+        # made here, before the watchdog runs: a slutrapport killed before this process
+        # started leaves no folder, and one killed after has it removed by the watchdog
+        os.makedirs(request["folder"], mode=0o700, exist_ok=True)
     office = _Office(request)
     if request.get("watch_fd") is not None:
         threading.Thread(target=office.watch, args=(request["watch_fd"],), daemon=True).start()
+    try:
+        _serve(request, office)
+    finally:
+        _let_the_watchdog_finish(request, office)
+
+
+def _let_the_watchdog_finish(request: dict[str, Any], office: _Office) -> None:
+    """When office.py has ended (killed, say: stdin closes then as well as the watched pipe),
+    wait for the watchdog, which tidies up and ends this process; never end before it."""
+    with office.lock:
+        stopping = office.stopping
+    if not stopping and request.get("watch_fd") is not None:
+        import select
+
+        with contextlib.suppress(OSError, ValueError):
+            stopping = bool(select.select([request["watch_fd"]], [], [], 0)[0])
+    if stopping:
+        office.done.wait(30)
+
+
+def _serve(request: dict[str, Any], office: _Office) -> None:
     pipe = request["pipe"]
     desktop: Any = None
     try:
@@ -332,10 +358,6 @@ def main() -> None:
         _answer({"error": "failed", "detail": f"{type(exc).__name__}: {exc}"})
     finally:
         office.end(wait=10)
-    with office.lock:
-        stopping = office.stopping
-    if stopping:  # the watchdog is tidying up and ends this process; don't end it first
-        office.done.wait(30)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ class Progress:
     def __init__(self, names: Sequence[str], *, enabled: bool = True,
                  stream: IO[str] | None = None, delay: float = DELAY) -> None:
         self._names = list(names)
+        self._stages = ["väntar"] * len(self._names)
         self._delay = delay
         self._display: Any = None
         self._tasks: list[Any] = []
@@ -82,9 +83,14 @@ class Progress:
 
     def stage(self, index: int, text: str) -> None:
         """Report ``index`` has come to stage ``text`` (one of :data:`STEPS`)."""
+        self._stages[index] = text
         if self._display is None:
             return
         self._display.update(self._tasks[index], completed=STEPS.get(text, 0), stage=text)
+
+    def stage_of(self, index: int) -> str:
+        """The stage report ``index`` was last said to be at."""
+        return self._stages[index]
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:

@@ -389,40 +389,54 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         try:
             loaded: list[int] = []
             reports = []
-            findings = []
             for i, f in enumerate(files):
                 try:
                     progress.stage(i, "läser")
-                    report = load(f)
-                    progress.stage(i, "kontrollerar")
-                    found = check(report, template=template)
+                    reports.append(load(f))
+                    loaded.append(i)
                 except SlutrapportError as exc:
                     if not many:
                         raise
                     failed[i] = exc
                     progress.stage(i, "misslyckades")
-                    continue
-                click.echo(format_findings(found, str(f), errors_only=quiet), nl=False, err=True)
-                loaded.append(i)
-                reports.append(report)
-                findings.append(found)
+            findings: list[list[Finding]] = []
+
+            def run_checks() -> None:
+                """Check each report and print its findings (once)."""
+                for n, report in enumerate(reports[len(findings):], start=len(findings)):
+                    was = progress.stage_of(loaded[n])  # LibreOffice may be at work on it
+                    progress.stage(loaded[n], "kontrollerar")
+                    findings.append(check(report, template=template))
+                    if was not in ("väntar", "läser"):
+                        progress.stage(loaded[n], was)
+                    click.echo(format_findings(findings[-1], str(files[loaded[n]]),
+                                               errors_only=quiet), nl=False, err=True)
+
+            if strict:  # --strict reads the findings before anything is written
+                run_checks()
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ContentsNotFilledWarning)
                 try:
                     if reports:
+                        # without --strict the checks run while LibreOffice works
                         render_many(
                             reports, [outputs[i] for i in loaded], template=template,
-                            strict=strict, findings=findings, contents=not no_contents,
-                            charts=not no_charts, diagram=diagram, timeout=timeout,
-                            formats=[kind] * len(reports), pdfa=pdfa, jobs=jobs,
-                            names=[str(files[i]) for i in loaded],
-                            progress=lambda n, stage: progress.stage(loaded[n], stage))
+                            strict=strict, findings=findings if strict else None,
+                            contents=not no_contents, charts=not no_charts, diagram=diagram,
+                            timeout=timeout, formats=[kind] * len(reports), pdfa=pdfa,
+                            jobs=jobs, names=[str(files[i]) for i in loaded],
+                            progress=lambda n, stage: progress.stage(loaded[n], stage),
+                            meanwhile=run_checks)
                     written = list(loaded)
                 except BatchError as exc:
                     names = {str(files[i]): i for i in loaded}
                     for name, error in exc.failures:
                         failed[names[name]] = error
                     written = [i for i in loaded if i not in failed]
+                except SlutrapportError:
+                    run_checks()  # the findings too when the render failed before LibreOffice
+                    raise
+                run_checks()
             for warning in caught:
                 click.echo(f"Obs: {warning.message}", err=True)
         except SlutrapportError as exc:

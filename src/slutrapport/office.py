@@ -123,6 +123,14 @@ def run_folder() -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def folder_name() -> Path:
+    """A fresh name for a run folder in the temporary folder (not made): ``slutrapport-lo-<pid>-…``,
+    so its LibreOffice can be told from others'."""
+    import secrets
+
+    return Path(tempfile.gettempdir()) / f"slutrapport-lo-{os.getpid()}-{secrets.token_hex(6)}"
+
+
 _GRACE = 5.0
 """Seconds the worker gets to end LibreOffice and tidy up once told to stop; then it is killed."""
 
@@ -210,7 +218,8 @@ class OfficePool:
     after a failure, a passed time limit and every :data:`RECYCLE` documents; when LibreOffice
     cannot start at all, every document fails at once with that reason. Leaving the ``with``
     block ends every LibreOffice and removes its folder (and the watchdog does so if this
-    process is killed).
+    process is killed). ``documents`` is a folder the watchdogs remove too (make it once the
+    pool has started: then no way of ending this process leaves it behind).
     """
 
     def __init__(self, workers: int | None = None, *, timeout: float = 180,
@@ -349,8 +358,9 @@ class _Worker:
     def __init__(self, python: str, soffice: str, folder: Path | None = None,
                  also: Sequence[Path] = ()) -> None:
         self.owns_folder = folder is None
-        self.folder = folder if folder is not None else Path(
-            tempfile.mkdtemp(prefix=f"slutrapport-lo-{os.getpid()}-"))
+        # the worker makes its folder itself (see _office_worker.main), so that no folder is
+        # left when this process is killed before the worker is up
+        self.folder = folder if folder is not None else folder_name()
         self.ready = False
         self.broken = False
         self.done = 0
@@ -368,6 +378,7 @@ class _Worker:
             "tmp": str(self.folder / "tmp"),
             "pipe": f"slutrapport_{self.folder.name}",
             "watch_fd": watch,
+            "create": self.owns_folder,
             "also": [str(p) for p in also],  # removed with the run folder if we are killed
         }
         env = {k: v for k, v in os.environ.items()

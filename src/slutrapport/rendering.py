@@ -614,6 +614,7 @@ def render_many(
     contents are then left for Word, with a :class:`ContentsNotFilledWarning` saying why.
     """
     import contextlib
+    import shutil
     import warnings
 
     from slutrapport import office
@@ -650,12 +651,15 @@ def render_many(
         if any(wants_office):
             if office.available():
                 # the copies LibreOffice opens and its PDFs, removed however the run ends
-                # (by a LibreOffice worker's watchdog if this process is killed)
-                folder = stack.enter_context(office.run_folder())
+                # (by a LibreOffice worker's watchdog if this process is killed): made once the
+                # workers, which know it, have started
+                folder = office.folder_name()
                 count = sum(wants_office)
                 workers = min(jobs or office.default_workers(), count)
                 pool = stack.enter_context(office.OfficePool(
                     workers, timeout=timeout, documents=folder))
+                stack.callback(shutil.rmtree, folder, ignore_errors=True)
+                folder.mkdir(mode=0o700)
             elif any(k == "pdf" for k in kinds):
                 raise ConversionError(f"LibreOffice saknas. {office.INSTALL_HINT}")
             else:
