@@ -11,18 +11,18 @@ about :data:`PART_ROWS` rows, which it lays out in linear time:
   joining the parts again as it reads the file (joining costs as much as the whole table);
 - each part carries a bookmark in its first cell, so the LibreOffice worker can find it.
 
-Where a part begins on the same page as the one before ends, its header row would show in the
-middle of that page. For a PDF (``overlap`` > 0) each part therefore also begins with copies of the
-last ``overlap`` rows of the part before, and ends with copies of the first ``overlap`` rows of the
-part after, so it is laid out as the whole table would be beyond its own rows. The worker
-(``_office_worker.fix_joins``), going down the document, finds the page on which a part's own rows
-end and moves the join to that page's first row: the part keeps its rows above it (the rest and
-the copies at its end are deleted), the next part keeps the copies from it on (the copies above
-it are deleted). So every part begins at the top of a page, its header where the whole table
-repeats its header, and the break cannot be seen: the pages are those of the whole table. For the
-contents' page numbers alone the parts are left as they are (the headers in the middle of a page
-move the following pages by a fraction of a page at most, which Word's own layout differs by
-anyway).
+Where a part begins on the same page as the one before ends, its header row shows in the middle
+of that page. For the contents' page numbers that is left so (the extra headers move the
+following pages by a fraction of a page at most, which Word's own layout differs by anyway). For a
+PDF (``overlap`` > 0) each part but the first begins a page (a page break before it), and each
+part but the last ends with copies of the first ``overlap`` rows of the next part, which continue
+it as the whole table would. The worker (``_office_worker.fix_joins``), going down the document,
+finds the page on which a part's own rows end, keeps the copies on that page and deletes the
+others, and deletes the originals of the kept copies from the start of the next part. So each
+part fills its last page as the whole table does, and the next begins the following page with its
+header, where the whole table repeats its header: the break cannot be seen, the pages are those
+of the whole table. A join only moves the part after it, so the document is laid out once more in
+all (not once more per join).
 
 Only tables in the body (not in a cell, header or footer) are split, and only those without
 vertically merged cells and with nothing but rows after their properties.
@@ -37,13 +37,18 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["OVERLAP_ROWS", "PART_ROWS", "Split", "layout_copy"]
+__all__ = ["OVERLAP_ROWS", "PART_ROWS", "PDF_PART_ROWS", "Split", "layout_copy"]
 
 PART_ROWS = 500
-"""Rows per part: measured on 10 000 rows, 250–1 000 cost about the same; 500 is in between."""
+"""Rows per part for the contents' page numbers: on 10 000 rows 200–800 cost about the same
+(LibreOffice 5,2–5,4 s); 500 is in between."""
+
+PDF_PART_ROWS = 1000
+"""Rows per part for a PDF, where each join costs a little layout: on 10 000 rows a PDF took
+27 s with parts of 250, 20 s with 500, 15–16 s with 1 000, 18 s with 1 500–2 000."""
 
 OVERLAP_ROWS = 100
-"""Rows copied from the part before, for the PDF: more than fit on a page of the table."""
+"""Rows copied from the next part, for the PDF: more than fit on a page of the table."""
 
 _W_URI = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = "{" + _W_URI + "}"
@@ -61,9 +66,9 @@ _ROW_PARTS = frozenset({f"{_W}trPr", f"{_W}tblPrEx", f"{_W}tc"})
 @dataclass(frozen=True)
 class Split:
     """One split table, as the worker needs it: its parts' bookmarks in order, the number of
-    header rows each part begins with, the rows copied from the part before (after the header)
-    and from the part after (at the end; the last part has none), and the table's rows without
-    the header (which the parts must hold between them after the joins are moved)."""
+    header rows each part begins with, the rows copied from the part after to the end of each
+    part (the last has none), and the table's rows without the header (which the parts must
+    hold between them after the joins are moved)."""
 
     parts: list[str]
     heads: int
@@ -147,7 +152,7 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
     _mark(table, names[0], first_id)
     for row in body[per:]:
         table.remove(row)
-    overlap = min(overlap, per, len(chunks[-1]))
+    overlap = max(min(overlap, per, len(chunks[-1]) - 1), 0)
     tables = [table]
     at = parent.index(table)
     for k, chunk in enumerate(chunks[1:], start=1):
@@ -156,10 +161,10 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
             part.append(copy.deepcopy(child))
         for row in heads:
             part.append(copy.deepcopy(row))
-        for row in chunks[k - 1][len(chunks[k - 1]) - overlap:] if overlap else ():
-            part.append(_without_bookmarks(copy.deepcopy(row)))
         for row in chunk:
             part.append(row)
+        if overlap:  # for a PDF: each part begins a page (see fix_joins)
+            _break_before(part)
         _mark(part, names[k], first_id + k)
         parent.insert(at + 1, _separator())
         parent.insert(at + 2, part)
@@ -169,6 +174,22 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
         for row in following[:overlap]:  # the next part's first rows, continuing this one
             part.append(_without_bookmarks(copy.deepcopy(row)))
     return Split(names, len(heads), overlap, len(body))
+
+
+def _break_before(part: Any) -> None:
+    """A page break before the part: a page break before its first paragraph (the table's)."""
+    from lxml import etree
+
+    paragraph = part.find(f"{_W}tr/{_W}tc/{_W}p")
+    properties = paragraph.find(f"{_W}pPr")
+    if properties is None:
+        properties = etree.Element(f"{_W}pPr")
+        paragraph.insert(0, properties)
+    if properties.find(f"{_W}pageBreakBefore") is None:
+        mark = etree.Element(f"{_W}pageBreakBefore")
+        after = [properties.find(f"{_W}{n}") for n in ("pStyle", "keepNext", "keepLines")]
+        properties.insert(max((properties.index(e) + 1 for e in after if e is not None),
+                              default=0), mark)
 
 
 def _separator() -> Any:

@@ -187,18 +187,18 @@ def _page_of_row(view: Any, table: Any, row: int) -> int:
 
 
 def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
-    """Move each join of a split table (see slutrapport._layoutcopy) up to the top of a page.
+    """Put each join of a split table (see slutrapport._layoutcopy) where the whole table breaks
+    its page.
 
-    A part (after the first) begins with its header rows and copies of the last ``overlap``
-    rows of the part before; a part (but the last) ends with copies of the first ``overlap`` rows
-    of the part after, so its own rows are laid out as in the whole table. Going down the
-    document, each join as laid out after the ones above it were moved: the part keeps its rows
-    above the first row of the page where its own rows end; those from that row on, and the
-    copies at its end, are deleted; the next part keeps its copies from that row on (the copies
-    above it are deleted), so it — and its header row — begins at the top of that page, as the
-    whole table repeats its header there. Where more rows than were copied stand on that page,
-    the join stays where it was (only the copies go). Then the marks are removed, and every row
-    is counted: the parts must hold exactly the table's rows.
+    Each part but the first begins a page; each part but the last ends with copies of the first
+    ``overlap`` rows of the next, laid out as they would follow in the whole table. Going down
+    the document: of the copies, those on the page where the part's own rows end are kept, the
+    rest deleted, and the originals of the kept ones are deleted from the start of the next part,
+    which then begins the following page with its header as the whole table does. (Only the next
+    part moves, so this costs about one more layout in all.) Where every copy fits on that page
+    (more rows than were copied), all are kept and the next part no longer begins a page: its
+    header shows in the middle of the page, nothing is lost. Then the marks are removed, and
+    every row is counted: the parts must hold exactly the table's rows.
     """
     view = doc.getCurrentController().getViewCursor()
     marks = doc.getBookmarks()
@@ -209,28 +209,42 @@ def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
             if overlap == 0:
                 continue
             count = before.getRows().getCount()
-            last = count - overlap - 1  # the last of its own rows
-            page = _page_of_row(view, before, last)
-            low, high = heads, last
-            while low < high:  # the first row on the page where its own rows end
-                middle = (low + high) // 2
-                if _page_of_row(view, before, middle) >= page:
-                    high = middle
-                else:
-                    low = middle + 1
-            first = low
-            copied_from = last + 1 - overlap  # the first row of ours the next part copies
-            if first < copied_from or first <= heads:
-                first = last + 1  # too many rows on that page: the join stays
-            before.getRows().removeByIndex(first, count - first)
-            if first > copied_from:
-                part.getRows().removeByIndex(heads, first - copied_from)
+            first_copy = count - overlap
+            page = _page_of_row(view, before, first_copy - 1)  # where its own rows end
+            if _page_of_row(view, before, count - 1) <= page:
+                keep = overlap  # every copy fits on that page
+                _no_break_before(part)
+            else:
+                low, high = first_copy, count - 1
+                while low < high:  # the first copy on the following page
+                    middle = (low + high) // 2
+                    if _page_of_row(view, before, middle) > page:
+                        high = middle
+                    else:
+                        low = middle + 1
+                keep = low - first_copy
+            if keep < overlap:
+                before.getRows().removeByIndex(first_copy + keep, overlap - keep)
+            if keep:
+                part.getRows().removeByIndex(heads, keep)
         held = sum(t.getRows().getCount() - heads for t in tables)
         for name in split["parts"]:
             marks.getByName(name).dispose()
         if held != int(split["rows"]):
             raise _Failure("failed", detail=f"en delad tabell har {held} rader i stället för "
                                             f"{split['rows']}")
+
+
+def _no_break_before(table: Any) -> None:
+    """Take the page break before a table away (on the table and its first paragraph)."""
+    import uno
+
+    none = uno.Enum("com.sun.star.style.BreakType", "NONE")
+    with contextlib.suppress(Exception):
+        table.setPropertyValue("BreakType", none)
+    with contextlib.suppress(Exception):
+        cell = table.getCellByName("A1")
+        cell.getText().createEnumeration().nextElement().setPropertyValue("BreakType", none)
 
 
 def _update_indexes(doc: Any, times: int) -> None:

@@ -618,7 +618,7 @@ def render_many(
     import warnings
 
     from slutrapport import office
-    from slutrapport._layoutcopy import OVERLAP_ROWS, layout_copy
+    from slutrapport._layoutcopy import OVERLAP_ROWS, PART_ROWS, PDF_PART_ROWS, layout_copy
     from slutrapport.errors import BatchError, SlutrapportError
 
     if strict:
@@ -682,7 +682,8 @@ def render_many(
                 tell(i, "klar")
                 continue
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
-            copy, splits = layout_copy(document, overlap=OVERLAP_ROWS if pdf else 0)
+            copy, splits = (layout_copy(document, rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS)
+                            if pdf else layout_copy(document, rows=PART_ROWS))
             path = folder / f"rapport-{i}.docx"
             path.write_bytes(copy)
             pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits]))
