@@ -309,7 +309,7 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
               help="Skriv PDF/A-2b, för långtidsarkivering (alla typsnitt inbäddade); kräver PDF.")
 @click.option("--timeout", type=str, default="180", callback=_seconds, metavar="SEKUNDER",
               show_default=True,
-              help="Högsta tid för LibreOffice, i sekunder från 1 till 3\u00a0600.")
+              help="Högsta tid för LibreOffice per rapport, i sekunder från 1 till 3\u00a0600.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANTAL",
               help="Så många LibreOffice arbetar samtidigt med flera FIL (standard: en per "
                    "kärna).")
