@@ -449,3 +449,53 @@ def test_nothing_of_the_progress_shows_with_quiet_or_off_a_terminal(tmp_path: Pa
     assert code == 0
     assert [stage for stage in ("läser", "kontrollerar", "fyller i", "väntar") if stage in
             shown] == []
+
+
+@needs_office
+@pytest.mark.libreoffice
+def test_a_libreoffice_is_started_afresh_after_its_quota_of_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With recycle=2, five documents through one slot take three LibreOffices, and every
+    document is converted."""
+    started: list[Path | None] = []
+    real = office._Worker.__init__
+
+    def counting(self: office._Worker, python: str, soffice: str, folder: Path | None = None,
+                 also: Any = ()) -> None:
+        started.append(folder)
+        real(self, python, soffice, folder, also)
+
+    monkeypatch.setattr(office._Worker, "__init__", counting)
+    docx = tmp_path / "r.docx"
+    docx.write_bytes(render_bytes(slutrapport.load(LAPPLAND), charts=False))
+    with office.OfficePool(1, timeout=120, recycle=2) as pool:
+        for i in range(5):
+            pool.submit(i, office.OfficeJob(docx, tmp_path / f"r{i}.pdf"))
+        answers = dict(pool.results())
+    assert (len(started), sorted(answers), {type(a) for a in answers.values()}) == (
+        3, [0, 1, 2, 3, 4], {office.OfficeResult})
+
+
+@needs_office
+@pytest.mark.libreoffice
+def test_after_a_libreoffice_that_hangs_a_fresh_one_takes_the_next_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first LibreOffice never answers: its document fails at the time limit, and the next
+    document is converted by a fresh LibreOffice."""
+    soffice = office.find_soffice()
+    assert soffice is not None
+    marker = tmp_path / "hung"
+    monkeypatch.setenv("SLUTRAPPORT_SOFFICE", str(fake_soffice(
+        tmp_path, f'if [ ! -e "{marker}" ]; then touch "{marker}"; exec sleep 600; fi\n'
+                  f'exec {soffice} "$@"')))
+    docx = tmp_path / "r.docx"
+    docx.write_bytes(render_bytes(slutrapport.load(LAPPLAND), charts=False))
+    with office.OfficePool(1, timeout=8) as pool:
+        for i in range(2):
+            pool.submit(i, office.OfficeJob(docx, tmp_path / f"r{i}.pdf"))
+        answers = dict(pool.results())
+    assert (str(answers[0]), type(answers[1]), (tmp_path / "r1.pdf").read_bytes()[:5]) == (
+        "LibreOffice blev inte klart inom 8 sekunder och avbröts.", office.OfficeResult,
+        b"%PDF-")

@@ -242,12 +242,16 @@ class OfficePool:
         self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> OfficePool:
-        for slot in range(self.workers):
-            worker = self._new_worker()  # LibreOffice starts now, while the caller works on
-            thread = threading.Thread(target=self._serve, args=(worker,), daemon=True,
-                                      name=f"slutrapport-libreoffice-{slot}")
-            thread.start()
-            self._threads.append(thread)
+        try:
+            for slot in range(self.workers):
+                worker = self._new_worker()  # LibreOffice starts now, while the caller works on
+                thread = threading.Thread(target=self._serve, args=(worker,), daemon=True,
+                                          name=f"slutrapport-libreoffice-{slot}")
+                thread.start()
+                self._threads.append(thread)
+        except BaseException:
+            self.close()  # the LibreOffices already started, too
+            raise
         return self
 
     def __exit__(self, kind: object, *exc: object) -> None:
