@@ -125,11 +125,14 @@ def _label_formats(chart: Any) -> list[list[str | None]]:
         labels = ser.find("c:dLbls", NS)
         count = len(ser.findall("c:val/c:numRef/c:numCache/c:pt", NS))
         own = labels.find("c:numFmt", NS).get("formatCode")
-        formats: list[str | None] = [own] * count
+        shown = labels.find("c:showVal", NS).get("val") == "1"
+        formats: list[str | None] = [own if shown else None] * count
         for dlbl in labels.iterfind("c:dLbl", NS):
             i = int(dlbl.find("c:idx", NS).get("val"))
             fmt = dlbl.find("c:numFmt", NS)
-            formats[i] = None if dlbl.find("c:delete", NS) is not None else fmt.get("formatCode")
+            hidden = (dlbl.find("c:delete", NS) is not None
+                      or dlbl.find("c:showVal", NS).get("val") != "1")
+            formats[i] = None if hidden else fmt.get("formatCode")
         out.append([own, *formats])
     return out
 

@@ -382,21 +382,20 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
         if len(facts.unlabelled) == len(facts.values):
             continue
         labels = series.data_labels
-        labels.show_value = True
+        # With bars left unlabelled the series shows no labels and each labelled bar has its
+        # own, as Word writes it; a deleted label per unlabelled bar instead doubles the labels
+        # LibreOffice reads (1–2 ms each: 45 ms of a NIS 6.0 PDF).
+        labels.show_value = not facts.unlabelled
         labels.number_format = fmt
         labels.number_format_is_linked = False
         labels.position = XL_LABEL_POSITION.OUTSIDE_END
         labels.font.size = _pt(bars.label_pt)
-        if facts.notes is None and facts.prefixes is None:
+        if facts.notes is None and facts.prefixes is None and not facts.unlabelled:
             continue
         # A label with words around its figure: the words in its number format, so the figure
         # still follows the data.
         for i in range(len(facts.values)):
             if i in facts.unlabelled:
-                dlbl = labels._element.get_or_add_dLbl_for_point(i)
-                for child in list(dlbl)[1:]:
-                    dlbl.remove(child)
-                etree.SubElement(dlbl, f"{{{_C}}}delete", val="1")
                 continue
             label = series.points[i].data_label
             label.position = XL_LABEL_POSITION.OUTSIDE_END
