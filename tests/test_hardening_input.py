@@ -164,6 +164,33 @@ def test_a_report_built_in_code_is_refused_in_swedish() -> None:
         + ", ".join(slutrapport.models.KINDS) + "")
 
 
+def _holds_itself() -> dict[str, object]:
+    loop: dict[str, object] = {"gammalt": "värde"}
+    loop["igen"] = [loop]
+    return loop
+
+
+def _nested_without_end() -> dict[str, object]:
+    deep: list[object] = ["botten"]
+    for _ in range(200):
+        deep = [deep]
+    return {"djup": deep}
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (_holds_itself(),
+     "granska: en lista eller samling innehåller sig själv och kan inte skrivas ut"),
+    (_nested_without_end(), "granska: listor och fält är nästlade i fler än 64 nivåer"),
+], ids=["holds-itself", "nested-without-end"])
+def test_free_form_data_built_in_code_that_never_ends_is_refused(
+        value: dict[str, object], message: str) -> None:
+    """A free-form value from code that holds itself or nests endlessly is refused in Swedish."""
+    report = slutrapport.load(slutrapport.example_path())
+    with pytest.raises(InputError) as caught:
+        report.granska = value
+    assert (str(caught.value), report.granska) == (message, {})
+
+
 def test_values_in_messages_are_written_the_yaml_way(tmp_path: Path) -> None:
     """A decimal, an empty value and a list item with a colon are shown as the user wrote them."""
     body = ("projekt:\n  namn:\n  kortnamn: T\n  period: {fran: '2023', till: '2026'}\n"

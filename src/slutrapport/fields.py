@@ -252,18 +252,31 @@ def forbidden_message(text: str) -> str | None:
     )
 
 
-def _refuse_forbidden(value: Any) -> None:
+_MAX_NESTING = 64  # as the loader's MAX_DEPTH: a file can't be nested deeper either
+
+
+def _refuse_forbidden(value: Any, within: tuple[int, ...] = ()) -> None:
+    """Refuse forbidden characters in a text, list or mapping (also of ``Any`` fields, which
+    code may fill with a list that holds itself, or nest without end)."""
     if isinstance(value, str):
         message = forbidden_message(value)
         if message:
             raise ValueError(message)
-    elif isinstance(value, list):
+        return
+    if not isinstance(value, list | dict):
+        return
+    if id(value) in within:
+        raise ValueError("en lista eller samling innehåller sig själv och kan inte skrivas ut")
+    if len(within) >= _MAX_NESTING:
+        raise ValueError(f"listor och fält är nästlade i fler än {_MAX_NESTING} nivåer")
+    inner = (*within, id(value))
+    if isinstance(value, list):
         for item in value:
-            _refuse_forbidden(item)
-    elif isinstance(value, dict):
+            _refuse_forbidden(item, inner)
+    else:
         for key, item in value.items():
-            _refuse_forbidden(key)
-            _refuse_forbidden(item)
+            _refuse_forbidden(key, inner)
+            _refuse_forbidden(item, inner)
 
 
 def _unify_newlines(value: Any) -> Any:
