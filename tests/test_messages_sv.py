@@ -145,6 +145,7 @@ SWEDISH: dict[str, str] = {
     "iterable_type": _LIST,
     "iteration_error": "listan kan inte läsas igenom" + _X,
     "string_type": "ska vara text" + _X,
+    "string_sub_type": "ska vara text" + _X,
     "string_unicode": "ska vara text" + _X,
     "string_too_short": "ska ha minst 3 tecken" + _X,
     "string_too_long": "får ha högst 5 tecken (har 8)",
@@ -220,14 +221,30 @@ SWEDISH: dict[str, str] = {
 """What each of pydantic's error types says, for a field 'falt' given the text 'x'."""
 
 
+INSTALLED = frozenset(typing.get_args(ErrorType))
+"""The error types of the pydantic_core installed here; pyproject allows any pydantic 2."""
+
+OTHER_VERSIONS = frozenset({
+    "string_sub_type",  # pydantic-core before 2.50 (pydantic 2.13 and older)
+    "counter_type", "deque_type", "ellipsis_error", "fraction_parsing", "fraction_type",
+    "frozen_dict_type", "named_tuple_type", "ordered_dict_type",
+    "recursion_depth_exceeded",  # pydantic-core 2.50 (pydantic 2.14) and newer
+})
+"""Error types some pydantic 2 the library allows has and another doesn't."""
+
+
 def test_the_table_names_every_error_type_pydantic_core_has() -> None:
-    """Every type in pydantic_core's ErrorType list is in the table, and nothing else is."""
-    assert sorted(SWEDISH) == sorted(typing.get_args(ErrorType))
+    """Every error type of the installed pydantic_core is in the table, and the table has no
+    other types than those of other pydantic 2 versions."""
+    assert (sorted(INSTALLED - set(SWEDISH)), sorted(set(SWEDISH) - INSTALLED - OTHER_VERSIONS)
+            ) == ([], [])
 
 
 @pytest.mark.parametrize("kind", sorted(SWEDISH))
 def test_every_pydantic_error_type_is_said_in_swedish(kind: str) -> None:
     """Each error type, with the context pydantic gives it, becomes its Swedish sentence."""
+    if kind not in INSTALLED:
+        pytest.skip(f"{kind} finns inte i den pydantic-core som är installerad här")
     details: dict[str, Any] = {"type": kind, "loc": ("falt",), "input": _INPUT.get(kind, "x")}
     if kind in _CONTEXT:
         details["ctx"] = _CONTEXT[kind]

@@ -759,6 +759,7 @@ _PLAIN: dict[str, str] = {
     "finite_number": "ska vara ett ändligt tal, inte .inf eller .nan",
     "bool_type": "ska vara true eller false", "bool_parsing": "ska vara true eller false",
     "string_type": "ska vara text", "bytes_type": "ska vara text",
+    "string_sub_type": "ska vara text",  # pydantic-core before 2.50
     "string_not_ascii": "får bara innehålla tecken utan å, ä, ö och accenter (ASCII)",
     "none_required": "ska vara tomt (inget värde)",
     "json_type": "ska vara text i JSON", "callable_type": "ska vara en funktion",
