@@ -23,8 +23,7 @@ from click.testing import CliRunner
 
 import slutrapport
 from slutrapport import office
-from slutrapport.checks import check
-from slutrapport.cli import main, summary_line
+from slutrapport.cli import main
 from slutrapport.errors import ConversionError
 from slutrapport.rendering import render_bytes
 from tests.docxread import parts
@@ -111,8 +110,7 @@ def test_a_libreoffice_that_ends_at_once_still_gives_the_docx_within_seconds(
     result = CliRunner().invoke(main, ["render", str(LAPPLAND), "-o", str(out), "--no-charts",
                                        "-q"])
     took = time.monotonic() - started
-    assert (result.exit_code, result.stderr, result.stdout) == (0, (
-        f"{LAPPLAND}: {summary_line(check(slutrapport.load(LAPPLAND)))}\n"
+    assert (result.exit_code, result.stderr, result.stdout) == (0, (  # -q: no errors, no summary
         "Obs: Innehållsförteckningen fylls i av Word när dokumentet öppnas. LibreOffice "
         f"avslutades direkt när det startades ({EARLY[body]}) och kunde inte användas; "
         "kontrollera installationen, t.ex. med 'soffice --headless --version'.\n"),

@@ -14,6 +14,7 @@ from lxml import etree
 
 import slutrapport
 from slutrapport.cli import main
+from slutrapport.errors import OutputError
 from slutrapport.rendering import render_bytes
 from tests.docxread import document_text, outline, parts
 
@@ -172,16 +173,35 @@ def test_cli_render_into_a_missing_folder_exits_2_without_a_traceback(tmp_path: 
     ("args", "message"),
     [
         (["-o", "{tmp}/r.doc"],
-         "Fel i indata: {tmp}/r.doc: utfilen ska sluta på .docx eller .pdf (eller ange formatet "
-         "med --to)\n"),
+         "Fel i indata: {tmp}/r.doc: utfilen ska sluta på .docx eller .pdf (en mapp anges med / "
+         "på slutet)\n"),
+        (["-o", "{tmp}/r.odt", "--to", "pdf"],
+         "Fel i indata: {tmp}/r.odt: utfilen ska sluta på .docx eller .pdf (en mapp anges med / "
+         "på slutet)\n"),
+        (["-o", "{tmp}/r", "--to", "docx"],
+         "Fel i indata: {tmp}/r: utfilen ska sluta på .docx eller .pdf (en mapp anges med / på "
+         "slutet)\n"),
+        (["-o", "{tmp}/r.docx", "--to", "pdf"],
+         "Fel i indata: {tmp}/r.docx: filen slutar på .docx men --to pdf skulle skriva en PDF; "
+         "ändra ändelsen eller utelämna --to\n"),
+        (["-o", "{tmp}/r.pdf", "--to", "docx"],
+         "Fel i indata: {tmp}/r.pdf: filen slutar på .pdf men --to docx skulle skriva ett "
+         "Word-dokument; ändra ändelsen eller utelämna --to\n"),
+        (["{example}", "-o", "{tmp}/båda.pdf"],
+         "Kan inte skriva: {tmp}/båda.pdf: med flera indatafiler ska -o vara en mapp, men namnet "
+         "slutar på .pdf; skriv en mapp (till exempel {tmp}/båda/) och välj formatet med --to\n"),
         (["-o", "{tmp}/r.docx", "--template", "{tmp}/saknas.docx"],
          "Fel i mallen: {tmp}/saknas.docx: mallen finns inte\n"),
     ],
+    ids=["doc", "odt-with-to", "no-suffix-with-to", "docx-to-pdf", "pdf-to-docx",
+         "several-to-a-file-name", "missing-template"],
 )
-def test_cli_render_refuses_a_wrong_suffix_or_missing_template_before_any_work(
+def test_cli_render_refuses_an_output_name_that_contradicts_its_format_before_any_work(
         tmp_path: Path, args: list[str], message: str) -> None:
-    """A .doc output or a missing template is refused at once: exit 2, nothing else printed."""
-    filled = [a.format(tmp=tmp_path) for a in args]
+    """An output whose name is no .docx or .pdf, contradicts --to, or is a file name for several
+    reports, and a missing template, are refused at once: exit 2, nothing else printed."""
+    example = str(slutrapport.example_path("lappland20"))
+    filled = [a.format(tmp=tmp_path, example=example) for a in args]
     result = CliRunner().invoke(main, ["render", str(slutrapport.example_path()), *filled])
     assert (result.exit_code, result.stderr) == (2, message.format(tmp=tmp_path))
     assert os.listdir(tmp_path) == []
@@ -195,3 +215,29 @@ def test_unknown_filter_in_a_template_is_named_with_the_nearest_one(tmp_path: Pa
     own.save(str(path))
     with pytest.raises(slutrapport.TemplateError, match="filtret 'krr' finns inte; menade du 'kr'"):
         render_bytes(slutrapport.load(slutrapport.example_path()), template=path, charts=False)
+
+
+def test_an_output_ending_in_a_slash_is_a_folder_also_for_one_report(tmp_path: Path) -> None:
+    """'-o ut/' with one data file makes the folder and writes the report in it by its name."""
+    result = CliRunner().invoke(main, ["render", str(slutrapport.example_path("lappland20")),
+                                       "-o", f"{tmp_path / 'ut'}/", "--no-contents", "-q"])
+    out = tmp_path / "ut" / "lappland20.docx"
+    assert (result.exit_code, result.stdout, os.listdir(tmp_path / "ut")) == (
+        0, f"Skrev {out}\n", ["lappland20.docx"])
+
+
+@pytest.mark.parametrize(("name", "to", "message"), [
+    ("r.txt", None, "{out}: utfilen ska sluta på .docx eller .pdf (eller ange formatet med to=)"),
+    ("r.docx", "pdf", "{out}: filen slutar på .docx men formatet är pdf; ändra ändelsen eller "
+                      "formatet"),
+    ("r.pdf", "docx", "{out}: filen slutar på .pdf men formatet är docx; ändra ändelsen eller "
+                      "formatet"),
+], ids=["txt", "docx-to-pdf", "pdf-to-docx"])
+def test_the_api_refuses_an_output_name_that_contradicts_its_format(
+        tmp_path: Path, name: str, to: str | None, message: str) -> None:
+    """render() writes no .docx named .txt and no PDF named .docx: an OutputError, no file."""
+    out = tmp_path / name
+    with pytest.raises(OutputError) as refused:
+        slutrapport.render(slutrapport.load(slutrapport.example_path("lappland20")), out, to=to,
+                           contents=False, charts=False)
+    assert (str(refused.value), os.listdir(tmp_path)) == (message.format(out=out), [])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from slutrapport.errors import OutputError, SlutrapportError
+from slutrapport.errors import OutputError, RefusedError, SlutrapportError
 
 if TYPE_CHECKING:
     from slutrapport.checks import Finding
@@ -135,6 +136,8 @@ def format_findings(findings: Sequence[Finding], source: str, *, errors_only: bo
     lines = [f"{source}: {summary_line(findings)}"]
     if errors_only:
         findings = [f for f in findings if f.severity == "error"]
+        if not findings:
+            return ""  # --quiet: nothing to say when nothing is wrong
     if not findings:
         return lines[0] + "\n"
     width = max(len(f.path) for f in findings)
@@ -289,8 +292,9 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
 @main.command("render")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path),
                 metavar="FIL...")
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
-              help="Filen som skrivs (.docx eller .pdf); med flera FIL en mapp.")
+@click.option("-o", "--output", "output_text", type=click.Path(), required=True,
+              help="Filen som skrivs (.docx eller .pdf); med flera FIL, eller slutande på /, "
+                   "en mapp.")
 @click.option("--to", "fmt", type=click.Choice(["docx", "pdf"]), default=None,
               help="Format när -o är en mapp (standard docx); annars avgör filändelsen.")
 @click.option("--template", "template", type=click.Path(path_type=Path), default=None,
@@ -314,10 +318,12 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
               help="Så många LibreOffice arbetar samtidigt med flera FIL (standard: en per "
                    "kärna).")
 @click.option("--quiet", "-q", is_flag=True,
-              help="Skriv bara ut fynd som är fel, och inget om hur arbetet går.")
+              help="Visa bara fynd som är fel och inget förlopp (raderna 'Skrev …' på stdout "
+                   "kommer ändå).")
 @_debug_option
 @_ended_by_signals()
-def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, template: Path | None,
+def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
+                   template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, diagram: str, pdfa: bool,
                    timeout: float, jobs: int | None, quiet: bool, debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
@@ -337,7 +343,12 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
     from slutrapport.loader import load
     from slutrapport.rendering import ContentsNotFilledWarning, render_many
 
-    many = len(files) > 1 or output.is_dir()
+    output = Path(output_text)
+    from slutrapport._safety import check_output
+
+    protect = [("datafilen", f) for f in files] + [("mallen", t) for t in [template] if t]
+    folder = output_text.endswith(("/", os.sep))
+    many = len(files) > 1 or folder or output.is_dir()
     stems = [f.stem for f in files]
     if len(set(stems)) != len(stems):
         twice = sorted({s for s in stems if stems.count(s) > 1})
@@ -348,16 +359,30 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         if output.exists() and not output.is_dir():
             _fail(OutputError(f"{output}: finns och är ingen mapp; med flera indatafiler ska -o "
                               "vara en mapp"), debug)
+        if not output.exists() and not folder and output.suffix.lower() in {".docx", ".pdf"}:
+            _fail(OutputError(f"{output}: med flera indatafiler ska -o vara en mapp, men namnet "
+                              f"slutar på {output.suffix}; skriv en mapp (till exempel "
+                              f"{output.with_suffix('')}/) och välj formatet med --to"), debug)
         output.mkdir(parents=True, exist_ok=True)
         kind = fmt or ("pdf" if pdfa else "docx")
         outputs = [output / f"{f.stem}.{kind}" for f in files]
     else:
         suffix = output.suffix.lower()
-        if fmt is None and suffix not in {".docx", ".pdf"}:
+        if suffix not in {".docx", ".pdf"} or (fmt is not None and suffix != f".{fmt}"):
+            try:  # the data file or the template named as output: that is said first
+                check_output(output, protect)
+            except SlutrapportError as exc:
+                _fail(exc, debug)
+        if suffix not in {".docx", ".pdf"}:
             click.echo(f"Fel i indata: {output}: utfilen ska sluta på .docx eller .pdf "
-                       "(eller ange formatet med --to)", err=True)
+                       "(en mapp anges med / på slutet)", err=True)
             sys.exit(2)
-        kind = fmt or ("pdf" if suffix == ".pdf" else "docx")
+        if fmt is not None and suffix != f".{fmt}":
+            click.echo(f"Fel i indata: {output}: filen slutar på {suffix} men --to {fmt} "
+                       f"skulle skriva {'en PDF' if fmt == 'pdf' else 'ett Word-dokument'}; "
+                       "ändra ändelsen eller utelämna --to", err=True)
+            sys.exit(2)
+        kind = "pdf" if suffix == ".pdf" else "docx"
         outputs = [output]
     if pdfa and kind != "pdf":
         click.echo("Fel i indata: --pdfa skriver PDF/A, en sorts PDF: ge utfilen ändelsen .pdf "
@@ -371,9 +396,6 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
         except SlutrapportError as exc:
             _fail(exc, debug)
             return
-    from slutrapport._safety import check_output
-
-    protect = [("datafilen", f) for f in files] + [("mallen", t) for t in [template] if t]
     try:  # at once: never the data file, the template, a device, a FIFO or a read-only file
         for out in outputs:
             check_output(out, protect)
@@ -414,6 +436,19 @@ def render_command(files: tuple[Path, ...], output: Path, fmt: str | None, templ
 
             if strict:  # --strict reads the findings before anything is written
                 run_checks()
+                if many:  # each report for itself: the refused ones are listed, not the batch
+                    from slutrapport.rendering import STRICT_CODES
+
+                    keep = [n for n, fs in enumerate(findings)
+                            if not any(f.severity == "error" or f.code in STRICT_CODES
+                                       for f in fs)]
+                    for n, i in enumerate(loaded):
+                        if n not in keep:
+                            failed[i] = RefusedError(findings[n])
+                            progress.stage(i, "misslyckades")
+                    reports = [reports[n] for n in keep]
+                    findings = [findings[n] for n in keep]
+                    loaded = [loaded[n] for n in keep]
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ContentsNotFilledWarning)
                 try:

@@ -11,6 +11,7 @@
     │   └── OfficeStartError          LibreOffice ended, or never answered, as it started
     ├── OutputError                   the output can't be written (no such folder, no room …)
     └── BatchError                    some reports of several failed; the others were written
+                                      (exit 1 when every one was a --strict refusal)
 
 Findings (sums that disagree, figures that differ) are *not* exceptions: checks return them and
 the caller decides what is fatal.
@@ -135,6 +136,10 @@ class BatchError(SlutrapportError):
 
     def __init__(self, failures: Sequence[tuple[str, SlutrapportError]], total: int) -> None:
         self.failures = list(failures)
+        if len(self.failures) == total:
+            self.label = "Ingen rapport skrevs" if total > 1 else "Rapporten skrevs inte"
+        # only --strict refusals: exit 1, as for one report; anything unusable: exit 2
+        self.exit_code = 1 if all(isinstance(e, RefusedError) for _, e in self.failures) else 2
         lines = [f"{len(self.failures)} av {total} rapporter kunde inte skrivas:"]
         lines += [f"  {name}: {error}" for name, error in self.failures]
         super().__init__("\n".join(lines))

@@ -553,17 +553,19 @@ def render(
     """Check and render a report; write it to output (atomically) if given; return the bytes.
 
     ``to`` ("docx" or "pdf") chooses the format; without it the output's suffix decides
-    (``.pdf`` converts through LibreOffice headless, anything else is a .docx), and without
-    an output too it is a .docx. ``render(report, to="pdf")`` thus gives PDF bytes and writes
-    no file of the caller's. With ``contents=True`` (the default) the table of contents is filled
-    with page numbers by LibreOffice when it is installed; otherwise (LibreOffice missing, not
-    starting, failing or passing ``timeout``) the .docx is made all the same and a
-    :class:`ContentsNotFilledWarning` says why Word will fill it on opening. ``charts=False``
-    leaves the charts out; ``diagram="bild"`` places them as pictures instead of Word charts.
-    With ``strict=True`` findings with errors, or content left to fill in (:data:`STRICT_CODES`),
-    raise :class:`~slutrapport.errors.RefusedError` and nothing is written. A PDF is tagged
-    (headings, table headers, alt texts and language, for screen readers); ``pdfa=True`` makes
-    it PDF/A-2b, for archiving (a .docx output with it is a ValueError).
+    (``.pdf`` converts through LibreOffice headless, ``.docx`` is Word; another suffix is an
+    :class:`~slutrapport.errors.OutputError`, as is ``to`` contradicting ``.docx`` or ``.pdf``),
+    and without an output too it is a .docx. ``render(report, to="pdf")`` thus gives PDF bytes
+    and writes no file of the caller's. With ``contents=True`` (the default) the table of
+    contents is filled with page numbers by LibreOffice when it is installed; otherwise
+    (LibreOffice missing, not starting, failing or passing ``timeout``) the .docx is made all
+    the same and a :class:`ContentsNotFilledWarning` says why Word will fill it on opening.
+    ``charts=False`` leaves the charts out; ``diagram="bild"`` places them as pictures instead
+    of Word charts. With ``strict=True`` findings with errors, or content left to fill in
+    (:data:`STRICT_CODES`), raise :class:`~slutrapport.errors.RefusedError` and nothing is
+    written. A PDF is tagged (headings, table headers, alt texts and language, for screen
+    readers); ``pdfa=True`` makes it PDF/A-2b, for archiving (a .docx output with it is a
+    ValueError).
     """
     if to is not None and to not in FORMATS:
         raise ValueError(f"to ska vara 'docx' eller 'pdf', inte {to!r}")
@@ -638,6 +640,15 @@ def render_many(
     for out in outputs:  # at once, before any work: never the data, the template, a device …
         if out is not None:
             check_output(out, protect)
+    for n, out in enumerate(outputs):  # the name and the format agree, or nothing is written
+        suffix = Path(out).suffix.lower() if out is not None else ""
+        wanted = formats[n] if formats is not None else None
+        if out is not None and wanted is None and suffix not in {".docx", ".pdf"}:
+            raise OutputError(f"{out}: utfilen ska sluta på .docx eller .pdf (eller ange "
+                              "formatet med to=)")
+        if wanted is not None and suffix in {".docx", ".pdf"} and suffix != f".{wanted}":
+            raise OutputError(f"{out}: filen slutar på {suffix} men formatet är {wanted}; "
+                              "ändra ändelsen eller formatet")
     labels = list(names) if names is not None else [
         str(out) if out is not None else f"rapport {i + 1}" for i, out in enumerate(outputs)]
     tell = progress or (lambda index, stage: None)
