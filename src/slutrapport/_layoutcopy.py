@@ -176,20 +176,25 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
     return Split(names, len(heads), overlap, len(body))
 
 
-def _break_before(part: Any) -> None:
-    """A page break before the part: a page break before its first paragraph (the table's)."""
+def _set_property(paragraph: Any, name: str, after: tuple[str, ...]) -> None:
+    """Give a paragraph the on/off property ``name`` (``w:keepNext`` …) unless it has it, placed
+    after those of ``after`` it has (the schema's order of pPr's children)."""
     from lxml import etree
 
-    paragraph = part.find(f"{_W}tr/{_W}tc/{_W}p")
     properties = paragraph.find(f"{_W}pPr")
     if properties is None:
         properties = etree.Element(f"{_W}pPr")
         paragraph.insert(0, properties)
-    if properties.find(f"{_W}pageBreakBefore") is None:
-        mark = etree.Element(f"{_W}pageBreakBefore")
-        after = [properties.find(f"{_W}{n}") for n in ("pStyle", "keepNext", "keepLines")]
-        properties.insert(max((properties.index(e) + 1 for e in after if e is not None),
-                              default=0), mark)
+    if properties.find(f"{_W}{name}") is None:
+        before = [properties.find(f"{_W}{n}") for n in after]
+        properties.insert(max((properties.index(e) + 1 for e in before if e is not None),
+                              default=0), etree.Element(f"{_W}{name}"))
+
+
+def _break_before(part: Any) -> None:
+    """A page break before the part: a page break before its first paragraph (the table's)."""
+    _set_property(part.find(f"{_W}tr/{_W}tc/{_W}p"), "pageBreakBefore",
+                  ("pStyle", "keepNext", "keepLines"))
 
 
 def _separator() -> Any:
@@ -204,18 +209,8 @@ def _is_header(row: Any) -> bool:
 
 
 def _keep_with_next(row: Any) -> None:
-    from lxml import etree
-
     for paragraph in row.iter(f"{_W}p"):
-        properties = paragraph.find(f"{_W}pPr")
-        if properties is None:
-            properties = etree.Element(f"{_W}pPr")
-            paragraph.insert(0, properties)
-        if properties.find(f"{_W}keepNext") is None:
-            keep = etree.Element(f"{_W}keepNext")
-            style = properties.find(f"{_W}pStyle")
-            # pStyle comes first in pPr, keepNext right after it (the schema's order)
-            properties.insert(1 if style is not None else 0, keep)
+        _set_property(paragraph, "keepNext", ("pStyle",))
 
 
 def _mark(table: Any, name: str, number: int) -> None:
