@@ -152,7 +152,7 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
     ``dry_run``), :class:`~slutrapport.errors.InputError` when the report or a register can't
     be read, when the report names no registers or when ``FIL.bak`` exists.
     """
-    from slutrapport._inplace import same_file, write_over
+    from slutrapport._files import same_file, write_over
     from slutrapport.registers import read_registers
 
     file = Path(path)
@@ -183,7 +183,7 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
         folder = file.parent / block.mapp if block.mapp else file.parent
         protect = [("registret", folder / name) for _key, name in block.named()]
         data = (b"\xef\xbb\xbf" if bom else b"") + result.text.encode("utf-8")
-        result.target, result.backup = write_over(file, output, data, raw, protect=protect)
+        result.target, result.backup = write_over(file, output, data, protect=protect)
         result.written = True
     return result
 

@@ -94,7 +94,10 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB) — är det rätt fil?", file=file)])
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(f"filen kan inte läsas ({exc.strerror})", file=file)]) from exc
+        from slutrapport._files import os_error_text
+
+        raise InputError([Problem(f"filen kan inte läsas ({os_error_text(exc)})",
+                                  file=file)]) from exc
     text = _decode(raw, file)
     if not text.strip():
         raise InputError([Problem("filen är tom; den ska innehålla rapportens data i YAML",

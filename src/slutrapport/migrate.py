@@ -592,7 +592,7 @@ def migrate_file(path: str | Path, output: str | Path | None = None
     Returns the file written and the backup (None when writing elsewhere), or None when the file
     is already in today's form: then nothing is written.
     """
-    from slutrapport._inplace import write_over
+    from slutrapport._files import os_error_text, write_over
 
     source = Path(path)
     try:
@@ -606,11 +606,11 @@ def migrate_file(path: str | Path, output: str | Path | None = None
     except IsADirectoryError:
         raise InputError([Problem("är en mapp, inte en fil", file=str(source))]) from None
     except OSError as exc:
-        raise InputError([Problem(f"filen kan inte läsas ({exc.strerror})", file=str(source))]) \
-            from None
+        raise InputError([Problem(f"filen kan inte läsas ({os_error_text(exc)})",
+                                  file=str(source))]) from None
     if not text.strip():
         raise InputError([Problem("filen är tom", file=str(source))])
     new = _migrate(text, str(source))
     if new is None:
         return None
-    return write_over(source, output, new.encode("utf-8"), raw)
+    return write_over(source, output, new.encode("utf-8"))
