@@ -359,6 +359,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     """
     import warnings
 
+    from slutrapport._files import BackupWarning
     from slutrapport.checks import check
     from slutrapport.loader import load
     from slutrapport.rendering import ContentsNotFilledWarning, render_many
@@ -476,6 +477,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                     loaded = [loaded[n] for n in keep]
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ContentsNotFilledWarning)
+                warnings.simplefilter("always", BackupWarning)
                 try:
                     if reports:
                         # without --strict the checks run while LibreOffice works

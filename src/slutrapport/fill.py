@@ -36,8 +36,9 @@ What ``fill`` does not take from a register:
 
 The registers' own errors (a row that can't be read is not counted, so a count from the register
 is too low) stop the writing: :func:`fill_file` raises :class:`FillRefusedError` unless
-``force``. The file is rewritten in place with the original kept as ``FIL.bak`` (never
-overwritten), or written to ``output``.
+``force``. The file is rewritten in place with the original kept as ``FIL.bak`` (``FIL.1.bak``
+… when that exists; a backup is never overwritten), or written to ``output``
+(:mod:`slutrapport._files`).
 """
 
 from __future__ import annotations
@@ -143,13 +144,15 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
               output: str | Path | None = None) -> FillResult:
     """Fill the report at ``path`` from its registers; write it unless ``dry_run``.
 
-    The file is written over itself with the original kept as ``FIL.bak`` (an existing one is
-    never overwritten), or to ``output`` if that is another file. Nothing is written when
-    nothing changes.
+    The file is written over itself with the original kept as ``FIL.bak`` (``FIL.1.bak`` …
+    when that exists), or to ``output`` if that is another file (a data file there is kept the
+    same way). Nothing is written when nothing changes.
 
     Raises :class:`FillRefusedError` when the registers have errors (unless ``force`` or
     ``dry_run``), :class:`~slutrapport.errors.InputError` when the report or a register can't
-    be read, when the report names no registers or when ``FIL.bak`` exists.
+    be read, when the report names no registers or when a value used through a YAML alias would
+    get two values, :class:`~slutrapport.errors.OutputError` when ``output`` is a register, a
+    backup of the report or can't be written.
     """
     from slutrapport._files import same_file, write_over
     from slutrapport.registers import read_registers
