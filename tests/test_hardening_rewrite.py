@@ -69,6 +69,18 @@ def test_new_from_a_report_onto_itself_with_force_keeps_the_previous_report(here
         before, expected, ["rapport.yaml", "rapport.yaml.bak"])
 
 
+def test_new_from_a_report_onto_its_backup_is_refused(here: Path) -> None:
+    """``new --from X -o X.bak --force`` would overwrite a backup: exit 2, nothing changes."""
+    shutil.copy(NIS, "rapport.yaml")
+    Path("rapport.yaml.bak").write_bytes(b"en gammal kopia\n")
+    result = run("new", "--from", "rapport.yaml", "-o", "rapport.yaml.bak", "--force")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", "Kan inte skriva: rapport.yaml.bak: är en säkerhetskopia av den förra rapporten "
+               "rapport.yaml och skrivs inte över; välj ett annat namn för utfilen\n")
+    assert (Path("rapport.yaml.bak").read_bytes(), sorted(os.listdir())) == (
+        b"en gammal kopia\n", ["rapport.yaml", "rapport.yaml.bak"])
+
+
 def test_schema_onto_a_data_file_is_refused(here: Path) -> None:
     """``schema -o rapport.yaml`` where rapport.yaml holds a report: exit 2, the report stays."""
     shutil.copy(NIS, "rapport.yaml")
@@ -287,6 +299,27 @@ def test_a_failed_write_in_place_puts_the_old_bytes_back(
     assert (str(caught.value), Path("b.json").read_bytes(), sorted(os.listdir())) == (
         "a.json: kan inte skrivas (disken är full); filen är som förut", b"det gamla",
         ["a.json", "b.json"])
+
+
+def test_an_interrupted_write_in_place_puts_the_old_bytes_back(
+        here: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C while a hard-linked file is written in place: the old bytes are written back and
+    the interruption goes on (no backup left, no half-written file)."""
+    Path("a.json").write_bytes(b"det gamla")
+    os.link("a.json", "b.json")
+    real_fsync, calls = os.fsync, []
+
+    def fsync(fd: int) -> None:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(KeyboardInterrupt):
+        write_file("a.json", b"det nya")
+    assert (Path("b.json").read_bytes(), sorted(os.listdir())) == (
+        b"det gamla", ["a.json", "b.json"])
 
 
 # --- YAML anchors and aliases through fill ------------------------------------------------------

@@ -36,8 +36,8 @@ from pathlib import Path
 
 from slutrapport.errors import OutputError
 
-__all__ = ["BackupWarning", "Written", "is_data_file", "os_error_text", "same_file",
-           "write_atomic", "write_file", "write_over"]
+__all__ = ["BackupWarning", "Written", "check_target", "is_data_file", "os_error_text",
+           "refuse_backup", "same_file", "write_atomic", "write_file", "write_over"]
 
 Protect = Iterable[tuple[str, str | Path]]
 """Pairs of a label and a path an output must not be: ``("datafilen", "rapport.yaml")``."""
@@ -179,14 +179,21 @@ def check_target(path: str | Path, protect: Protect = (), *, data_file: bool = F
     target = Path(path)
     protect = list(protect)
     check_output(target, protect)
-    backed = _backup_of(target, protect)
+    refuse_backup(target, protect)
+    if not data_file and is_data_file(target):
+        raise OutputError(f"{target}: är en datafil med en rapport och skrivs inte över med en "
+                          "annan sorts fil; välj ett annat namn för utfilen")
+
+
+def refuse_backup(path: str | Path, sources: Protect) -> None:
+    """Refuse ``path`` if it is named as a backup of one of ``sources`` (``FIL.bak``,
+    ``FIL.2.bak`` beside it), whether or not that backup exists yet."""
+    target = Path(path)
+    backed = _backup_of(target, sources)
     if backed is not None:
         label, source = backed
         raise OutputError(f"{target}: är en säkerhetskopia av {label} {source} och skrivs inte "
                           "över; välj ett annat namn för utfilen")
-    if not data_file and is_data_file(target):
-        raise OutputError(f"{target}: är en datafil med en rapport och skrivs inte över med en "
-                          "annan sorts fil; välj ett annat namn för utfilen")
 
 
 def write_file(path: str | Path, data: bytes, *, protect: Protect = (),
@@ -342,13 +349,17 @@ def _write_in_place(target: Path, real: Path, data: bytes, backup: Path) -> None
             handle.truncate()
             handle.flush()
             os.fsync(handle.fileno())
-    except OSError as exc:
+    except BaseException as exc:  # a full disk, or Ctrl-C halfway: the old bytes go back
         try:
             with open(backup, "rb") as old, open(real, "r+b") as handle:
                 handle.write(old.read())
                 handle.truncate()
             backup.unlink()
         except OSError:
-            raise _cannot_write(target, exc, f"; det som stod där finns kvar i {backup}") \
-                from exc
-        raise _cannot_write(target, exc, "; filen är som förut") from exc
+            if isinstance(exc, OSError):
+                raise _cannot_write(target, exc, f"; det som stod där finns kvar i {backup}") \
+                    from exc
+            raise exc from None
+        if isinstance(exc, OSError):
+            raise _cannot_write(target, exc, "; filen är som förut") from exc
+        raise

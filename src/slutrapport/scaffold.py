@@ -639,7 +639,7 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
 def write_new_file(output: str | Path, previous: str | Path | None = None, *,
                    disposition: str | None = None, force: bool = False) -> Written:
     """:func:`write_new`, also telling where a data file written over was kept."""
-    from slutrapport._files import write_file
+    from slutrapport._files import refuse_backup, write_file
 
     if previous is not None and disposition is not None:
         raise InputError([Problem(
@@ -648,6 +648,8 @@ def write_new_file(output: str | Path, previous: str | Path | None = None, *,
     if disposition is not None and disposition not in dispositioner.names():
         raise InputError([Problem(_unknown_outline(disposition))])
     target = Path(output)
+    if previous is not None:  # the previous report itself may be written over (it is kept)
+        refuse_backup(target, [("den förra rapporten", previous)])
     if target.exists() and not force:
         raise InputError([Problem(
             "filen finns redan; välj ett annat namn eller skriv över den med --force",
