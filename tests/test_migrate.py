@@ -203,19 +203,19 @@ def test_migrating_in_place_keeps_the_original_bytes_as_bak(
     assert Path("rapport.yaml").read_bytes() == migrated("nis60", tmp_path / "o").read_bytes()
 
 
-def test_migrating_in_place_refuses_when_the_backup_exists(
+def test_migrating_in_place_uses_the_next_backup_number(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An existing FIL.bak is never overwritten: exit 2, and neither file changes."""
+    """An existing FIL.bak is never overwritten: the original goes to FIL.1.bak."""
     monkeypatch.chdir(tmp_path)
     shutil.copy(OLD["nis60"], "rapport.yaml")
     Path("rapport.yaml.bak").write_bytes(b"en gammal kopia\n")
     result = run("migrate", "rapport.yaml")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", "Fel i indata: rapport.yaml: rapport.yaml.bak finns redan; flytta den eller ange "
-               "-o UT.yaml\n")
-    assert (Path("rapport.yaml").read_bytes(), Path("rapport.yaml.bak").read_bytes()) == (
-        OLD["nis60"].read_bytes(), b"en gammal kopia\n")
+        0, "Skrev rapport.yaml i den nya formen.\nOriginalet finns kvar som rapport.yaml.1.bak."
+           "\nKontrollera med: slutrapport check rapport.yaml\n", "")
+    assert (Path("rapport.yaml.bak").read_bytes(), Path("rapport.yaml.1.bak").read_bytes()) == (
+        b"en gammal kopia\n", OLD["nis60"].read_bytes())
 
 
 @pytest.mark.parametrize(("given", "output", "backup"), [
@@ -243,21 +243,22 @@ def test_migrating_to_the_same_file_is_in_place_with_a_backup(
         OLD["nis60"].read_bytes(), migrated("nis60", tmp_path / "o").read_bytes(), ["lank.yaml"])
 
 
-def test_migrating_to_the_same_file_refuses_when_the_backup_exists(
+def test_migrating_to_the_same_file_uses_the_next_backup_number(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """In place through -o, an existing FIL.bak stops as without -o: exit 2, nothing changes."""
+    """In place through -o, an existing FIL.bak is kept as without -o: the original goes to
+    FIL.1.bak."""
     monkeypatch.chdir(tmp_path)
     shutil.copy(OLD["nis60"], "rapport.yaml")
     Path("rapport.yaml.bak").write_bytes(b"en gammal kopia\n")
     result = run("migrate", "rapport.yaml", "-o", "rapport.yaml")
     assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", "Fel i indata: rapport.yaml: rapport.yaml.bak finns redan; -o rapport.yaml är "
-               "samma fil som rapport.yaml, som då skrivs om med originalet sparat som "
-               "rapport.yaml.bak. Flytta rapport.yaml.bak eller ange en annan fil med -o\n")
-    assert (Path("rapport.yaml").read_bytes(), Path("rapport.yaml.bak").read_bytes(),
+        0, "Skrev rapport.yaml i den nya formen.\nOriginalet finns kvar som rapport.yaml.1.bak."
+           "\nKontrollera med: slutrapport check rapport.yaml\n", "")
+    assert (Path("rapport.yaml.bak").read_bytes(), Path("rapport.yaml.1.bak").read_bytes(),
             sorted(p.name for p in tmp_path.iterdir())) == (
-        OLD["nis60"].read_bytes(), b"en gammal kopia\n", ["rapport.yaml", "rapport.yaml.bak"])
+        b"en gammal kopia\n", OLD["nis60"].read_bytes(),
+        ["rapport.yaml", "rapport.yaml.1.bak", "rapport.yaml.bak"])
 
 
 def test_a_file_in_the_new_form_is_left_alone_with_a_note(

@@ -64,13 +64,16 @@ def test_template_error_leaves_the_earlier_file_untouched(
 def test_failing_rename_leaves_the_earlier_file_and_no_temp_file(
     existing: Path, nis60: slutrapport.Slutrapport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """If the final rename fails, the earlier file stays as it was and the temp file is removed."""
+    """If the final rename fails, the earlier file stays as it was and the temp file is removed;
+    the system's reason is said in Swedish."""
     def refuse(src: Any, dst: Any) -> None:
         raise OSError(errno.EXDEV, "simulated failure to rename")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(OutputError, match="simulated failure to rename"):
+    with pytest.raises(OutputError) as caught:
         _render(nis60, existing)
+    assert str(caught.value) == (
+        f"{existing}: kan inte skrivas (filen kan inte flyttas mellan två filsystem)")
     assert existing.read_bytes() == EARLIER
     assert os.listdir(existing.parent) == ["rapport.docx"]
 
@@ -99,12 +102,14 @@ class _DiskFullHalfway:
 def test_failure_in_the_middle_of_writing_leaves_the_earlier_file_and_no_temp_file(
     existing: Path, nis60: slutrapport.Slutrapport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Half a file written when the disk fills up never replaces the earlier one."""
+    """Half a file written when the disk fills up never replaces the earlier one; 'disken är
+    full' is said in Swedish."""
     real_fdopen = os.fdopen
     monkeypatch.setattr(os, "fdopen",
                         lambda *args, **kwargs: _DiskFullHalfway(real_fdopen(*args, **kwargs)))
-    with pytest.raises(OutputError, match="simulated full disk"):
+    with pytest.raises(OutputError) as caught:
         _render(nis60, existing)
+    assert str(caught.value) == f"{existing}: kan inte skrivas (disken är full)"
     assert existing.read_bytes() == EARLIER
     assert os.listdir(existing.parent) == ["rapport.docx"]
 

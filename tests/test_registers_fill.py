@@ -458,17 +458,22 @@ def test_a_financier_without_rows_is_left_when_the_financing_has_no_dates(
     assert path.read_text(encoding="utf-8") == REPORT
 
 
-def test_fill_refuses_when_the_backup_exists(tmp_path: Path) -> None:
-    """An existing FIL.bak is never overwritten: exit 2, and neither file changes."""
+def test_fill_keeps_the_original_under_the_next_number_when_backups_exist(
+        tmp_path: Path) -> None:
+    """An existing FIL.bak and FIL.1.bak are never overwritten: the original goes to
+    FIL.2.bak, and the command says so."""
     path = make(tmp_path, **CHANGED)
     before = path.read_bytes()
     (tmp_path / "rapport.yaml.bak").write_bytes(b"en gammal kopia\n")
+    (tmp_path / "rapport.yaml.1.bak").write_bytes(b"en nyare kopia\n")
     result = CliRunner().invoke(main, ["fill", str(path)])
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", f"Fel i indata: {path}: {path}.bak finns redan; flytta den eller ange -o "
-               "UT.yaml\n")
-    assert (path.read_bytes(), (tmp_path / "rapport.yaml.bak").read_bytes()) == (
-        before, b"en gammal kopia\n")
+    assert (result.exit_code, result.stdout.replace("\u00a0", " "), result.stderr) == (
+        0, printed(path, f"Skrev {path}.\nOriginalet finns kvar som {path}.2.bak.\n"
+                         f"Kontrollera med: slutrapport check {path}\n"), "")
+    assert [(tmp_path / n).read_bytes() for n in
+            ("rapport.yaml.bak", "rapport.yaml.1.bak", "rapport.yaml.2.bak")] == [
+        b"en gammal kopia\n", b"en nyare kopia\n", before]
+    assert path.read_text(encoding="utf-8") == _expected(REPORT)
 
 
 def test_fill_with_output_writes_there_and_leaves_the_report(
@@ -539,22 +544,24 @@ def test_fill_with_output_the_same_file_writes_in_place_with_a_backup(
                                  sorted([*REGISTERS, "rapport.yaml", "lank.yaml ->", backup]))
 
 
-def test_fill_with_output_the_same_file_refuses_when_the_backup_exists(
+def test_fill_with_output_the_same_file_uses_the_next_backup_number(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """In place through -o, an existing .bak stops fill as without -o: exit 2, nothing changes."""
+    """In place through -o, an existing .bak is kept as without -o: the original goes to
+    FIL.1.bak."""
     monkeypatch.chdir(tmp_path)
     path = make(tmp_path, **CHANGED)
     os.symlink("rapport.yaml", "lank.yaml")
     before = path.read_bytes()
     Path("rapport.yaml.bak").write_bytes(b"en gammal kopia\n")
     result = CliRunner().invoke(main, ["fill", "rapport.yaml", "-o", "lank.yaml"])
-    assert (result.exit_code, result.stdout, result.stderr) == (
-        2, "", "Fel i indata: rapport.yaml: rapport.yaml.bak finns redan; -o lank.yaml är samma "
-               "fil som rapport.yaml, som då skrivs om med originalet sparat som "
-               "rapport.yaml.bak. Flytta rapport.yaml.bak eller ange en annan fil med -o\n")
-    assert (path.read_bytes(), Path("rapport.yaml.bak").read_bytes(), files(tmp_path)) == (
-        before, b"en gammal kopia\n",
-        sorted([*REGISTERS, "rapport.yaml", "lank.yaml ->", "rapport.yaml.bak"]))
+    assert (result.exit_code, result.stdout.replace("\u00a0", " "), result.stderr) == (
+        0, printed(Path("rapport.yaml"), "Skrev lank.yaml.\nOriginalet finns kvar som "
+                   "rapport.yaml.1.bak.\nKontrollera med: slutrapport check lank.yaml\n"), "")
+    assert (path.read_text(encoding="utf-8"), Path("rapport.yaml.bak").read_bytes(),
+            Path("rapport.yaml.1.bak").read_bytes(), files(tmp_path)) == (
+        _expected(REPORT), b"en gammal kopia\n", before,
+        sorted([*REGISTERS, "rapport.yaml", "lank.yaml ->", "rapport.yaml.bak",
+                "rapport.yaml.1.bak"]))
 
 
 def test_fill_refuses_when_the_register_block_names_a_heading_the_report_lacks(

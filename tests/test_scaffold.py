@@ -474,7 +474,8 @@ def _run(*args: str | Path) -> tuple[int, str]:
 
 
 def test_new_command_writes_an_outline_and_needs_force_to_overwrite(tmp_path: Path) -> None:
-    """`new -o` writes the default outline once, refuses a second time, overwrites with --force."""
+    """`new -o` writes the default outline once, refuses a second time, overwrites with --force
+    keeping what stood there as FIL.bak."""
     out = tmp_path / "rapport.yaml"
     first = _run("-o", out)
     written = out.read_text(encoding="utf-8")
@@ -488,10 +489,12 @@ def test_new_command_writes_an_outline_and_needs_force_to_overwrite(tmp_path: Pa
         (2, f"Fel i indata: {out}: filen finns redan; välj ett annat namn eller skriv över den "
             "med --force\n"),
         (0, f"Skrev {out}. Fyll i det som är märkt TODO, granska det som står under 'granska' "
-            f"och kontrollera med:\n  slutrapport check {out}\n"),
+            f"och kontrollera med:\n  slutrapport check {out}\n"
+            f"Det som stod i {out} förut finns kvar som {out}.bak.\n"),
     ]
-    assert (written.split("\nprojekt:")[1], kept, out.read_text(encoding="utf-8")) == (
-        skeleton().split("\nprojekt:")[1], "# mitt eget\n", from_previous(NIS))
+    assert (written.split("\nprojekt:")[1], kept, out.read_text(encoding="utf-8"),
+            (tmp_path / "rapport.yaml.bak").read_text(encoding="utf-8")) == (
+        skeleton().split("\nprojekt:")[1], "# mitt eget\n", from_previous(NIS), "# mitt eget\n")
 
 
 def test_new_command_writes_the_named_outline(tmp_path: Path) -> None:

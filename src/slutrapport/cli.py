@@ -79,6 +79,14 @@ class _Group(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
                 SystemExit):
             raise
+        except OSError as exc:  # the machine's answer (a full disk …), in Swedish, not a bug
+            from slutrapport._files import os_error_text
+
+            if "--debug" in sys.argv[1:]:
+                traceback.print_exception(exc)
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"Fel: {where}{os_error_text(exc)}", err=True)
+            sys.exit(2)
         except Exception as exc:  # a bug of ours: say so plainly, the traceback only on request
             if "--debug" in sys.argv[1:]:
                 traceback.print_exception(exc)
@@ -242,8 +250,8 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
     sista år; annars listas det.
 
     Har registren fel skrivs inget (slutkod 1) om inte --force anges. Utan -o skrivs FIL om och
-    originalet sparas som FIL.bak (finns den redan skrivs inget); så också när -o är samma fil
-    som FIL.
+    originalet sparas som FIL.bak (finns den redan FIL.1.bak, FIL.2.bak …); så också när -o är
+    samma fil som FIL. En datafil som -o skriver över sparas på samma sätt.
 
     \b
     slutrapport fill rapport.yaml --dry-run    (visa bara)
@@ -279,14 +287,26 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
     if result.written:
         assert result.target is not None
         click.echo(f"Skrev {result.target}.")
-        if result.backup is not None:
-            click.echo(f"Originalet finns kvar som {result.backup}.")
+        _backup_line(file, result.target, result.backup)
         click.echo(f"Kontrollera med: slutrapport check {result.target}")
     elif dry_run and result.changes:
         click.echo("Inget skrevs (--dry-run).")
     if dry_run and result.errors and not force:
         click.echo(f"Stoppad: {refusal(result.errors, dry_run=True)}", err=True)
         sys.exit(1)
+
+
+def _backup_line(source: Path | None, written: Path, backup: Path | None) -> None:
+    """Say where the file written over was kept: the original (a rewrite of ``source``), or
+    what stood in the file written."""
+    from slutrapport._files import same_file
+
+    if backup is None:
+        return
+    if source is not None and same_file(source, written):
+        click.echo(f"Originalet finns kvar som {backup}.")
+    else:
+        click.echo(f"Det som stod i {written} förut finns kvar som {backup}.")
 
 
 @main.command("render")
@@ -339,6 +359,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     """
     import warnings
 
+    from slutrapport._files import BackupWarning
     from slutrapport.checks import check
     from slutrapport.loader import load
     from slutrapport.rendering import ContentsNotFilledWarning, render_many
@@ -363,7 +384,12 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
             _fail(OutputError(f"{output}: med flera indatafiler ska -o vara en mapp, men namnet "
                               f"slutar på {output.suffix}; skriv en mapp (till exempel "
                               f"{output.with_suffix('')}/) och välj formatet med --to"), debug)
-        output.mkdir(parents=True, exist_ok=True)
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from slutrapport._files import os_error_text
+
+            _fail(OutputError(f"{output}: mappen kan inte skapas ({os_error_text(exc)})"), debug)
         kind = fmt or ("pdf" if pdfa else "docx")
         outputs = [output / f"{f.stem}.{kind}" for f in files]
     else:
@@ -451,6 +477,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                     loaded = [loaded[n] for n in keep]
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ContentsNotFilledWarning)
+                warnings.simplefilter("always", BackupWarning)
                 try:
                     if reports:
                         # without --strict the checks run while LibreOffice works
@@ -500,14 +527,15 @@ def schema_command(output: Path | None, debug: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from slutrapport.rendering import write_atomic
+    from slutrapport._files import write_file
 
     try:
-        write_atomic(output, text.encode("utf-8"))
+        written = write_file(output, text.encode("utf-8"))
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
     click.echo(f"Skrev {output}")
+    _backup_line(None, output, written.backup)
 
 
 def _outlines_help() -> str:
@@ -531,7 +559,8 @@ def _outlines_help() -> str:
                    "aktivitetsområdena och kommunerna (från --from om den anges).")
 @click.option("--disposition", default=None, metavar="NAMN",
               help="Dispositionen för en tom rapport (se listan nedan); utan den 2021-2027.")
-@click.option("--force", is_flag=True, help="Skriv över filen om den redan finns.")
+@click.option("--force", is_flag=True,
+              help="Skriv över filen om den redan finns (den sparas först som FIL.bak).")
 @_debug_option
 def new_command(previous: Path | None, output: Path | None, registers: Path | None,
                 disposition: str | None, force: bool, debug: bool) -> None:
@@ -569,16 +598,17 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
 def _new_report(previous: Path | None, output: Path | None, disposition: str | None,
                 force: bool) -> None:
     """Write the new report's data file and say what to do next."""
-    from slutrapport.scaffold import write_new
+    from slutrapport.scaffold import write_new_file
 
     assert output is not None
-    write_new(output, previous, disposition=disposition, force=force)
+    written = write_new_file(output, previous, disposition=disposition, force=force)
     if previous is None:
         click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
     else:
         click.echo(f"Skrev {output}. Fyll i det som är märkt TODO, granska det som står under "
                    "'granska' och kontrollera med:")
     click.echo(f"  slutrapport check {output}")
+    _backup_line(None, output, written.backup)
 
 
 @main.command("migrate")
@@ -590,8 +620,9 @@ def migrate_command(file: Path, output: Path | None, debug: bool) -> None:
     """Skriv om en datafil från version 0.1 till dagens form med listan 'avsnitt'.
 
     Kommentarer, ordning och alla värden behålls. Utan -o skrivs FIL om och originalet sparas
-    som FIL.bak (finns den redan skrivs inget); så också när -o är samma fil som FIL. En fil som
-    redan har den nya formen lämnas som den är.
+    som FIL.bak (finns den redan FIL.1.bak, FIL.2.bak …); så också när -o är samma fil som FIL.
+    En datafil som -o skriver över sparas på samma sätt. En fil som redan har den nya formen
+    lämnas som den är.
     """
     from slutrapport.migrate import migrate_file
 
@@ -606,8 +637,7 @@ def migrate_command(file: Path, output: Path | None, debug: bool) -> None:
         return
     written, backup = done
     click.echo(f"Skrev {written} i den nya formen.")
-    if backup is not None:
-        click.echo(f"Originalet finns kvar som {backup}.")
+    _backup_line(file, written, backup)
     click.echo(f"Kontrollera med: slutrapport check {written}")
 
 

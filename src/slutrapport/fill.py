@@ -36,8 +36,9 @@ What ``fill`` does not take from a register:
 
 The registers' own errors (a row that can't be read is not counted, so a count from the register
 is too low) stop the writing: :func:`fill_file` raises :class:`FillRefusedError` unless
-``force``. The file is rewritten in place with the original kept as ``FIL.bak`` (never
-overwritten), or written to ``output``.
+``force``. The file is rewritten in place with the original kept as ``FIL.bak`` (``FIL.1.bak``
+… when that exists; a backup is never overwritten), or written to ``output``
+(:mod:`slutrapport._files`).
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ import copy
 import datetime as _dt
 import itertools
 import re
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,7 +59,7 @@ from slutrapport.errors import InputError, Problem, RefusedError
 from slutrapport.fields import Loc
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
 from slutrapport.kinds import round_like
-from slutrapport.loader import format_loc, from_data, load, read_yaml
+from slutrapport.loader import format_loc, from_data, load, parse_yaml
 
 if TYPE_CHECKING:
     from slutrapport._registercheck import Figure, Unit
@@ -144,15 +144,17 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
               output: str | Path | None = None) -> FillResult:
     """Fill the report at ``path`` from its registers; write it unless ``dry_run``.
 
-    The file is written over itself with the original kept as ``FIL.bak`` (an existing one is
-    never overwritten), or to ``output`` if that is another file. Nothing is written when
-    nothing changes.
+    The file is written over itself with the original kept as ``FIL.bak`` (``FIL.1.bak`` …
+    when that exists), or to ``output`` if that is another file (a data file there is kept the
+    same way). Nothing is written when nothing changes.
 
     Raises :class:`FillRefusedError` when the registers have errors (unless ``force`` or
     ``dry_run``), :class:`~slutrapport.errors.InputError` when the report or a register can't
-    be read, when the report names no registers or when ``FIL.bak`` exists.
+    be read, when the report names no registers or when a value used through a YAML alias would
+    get two values, :class:`~slutrapport.errors.OutputError` when ``output`` is a register, a
+    backup of the report or can't be written.
     """
-    from slutrapport._inplace import same_file, write_over
+    from slutrapport._files import same_file, write_over
     from slutrapport.registers import read_registers
 
     file = Path(path)
@@ -183,7 +185,7 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
         folder = file.parent / block.mapp if block.mapp else file.parent
         protect = [("registret", folder / name) for _key, name in block.named()]
         data = (b"\xef\xbb\xbf" if bom else b"") + result.text.encode("utf-8")
-        result.target, result.backup = write_over(file, output, data, raw, protect=protect)
+        result.target, result.backup = write_over(file, output, data, protect=protect)
         result.written = True
     return result
 
@@ -232,7 +234,8 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     """The report's text with the registers' figures filled in (see the module's notes)."""
     from slutrapport._registercheck import figures
 
-    data, lines = _data_of(text)
+    source = report.source or "<text>"
+    data, lines = _data_of(text, source)
     nodes = _Nodes(text)
     plan = _Plan()
     every = figures(report, registers)
@@ -291,10 +294,40 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     edits += link_edits
     result.changes += link_changes
     result.changes.sort(key=lambda c: (c.line or 0, c.path))
+    _refuse_split_aliases(report, nodes, data, {**plan.values, **expected_texts}, source)
     result.text = _edited(text, edits)
     expected = _apply(data, {**plan.values, **expected_texts})
-    _verify(result.text, expected)
+    _verify(result.text, expected, source)
     return result
+
+
+def _refuse_split_aliases(report: Slutrapport, nodes: _Nodes, data: Any,
+                          planned: dict[Loc, Any], source: str) -> None:
+    """A value written once with an anchor (``&a 3``) and used again through aliases (``*a``)
+    is one value: its places may change only together, to the same value, and then the text is
+    edited once, keeping the anchor. Otherwise nothing is written (an InputError at the alias)."""
+    for loc in planned:
+        group = nodes.sharing(loc)
+        if len(group) < 2:
+            continue
+        wanted = [planned[at] if at in planned else _at(data, at) for at in group]
+        odd = next((at for at, w in zip(group, wanted, strict=True)
+                    if not _same(w, wanted[0])), None)
+        if odd is None:
+            continue
+        anchor, alias = group[0], odd
+        name = nodes.anchor_name(anchor)
+        raise InputError([Problem(
+            f"värdet står som aliaset *{name} för värdet på rad {report.line_of(anchor)} "
+            f"({_shown_path(report, anchor)}), och fill skulle ge de två olika värden; skriv ut "
+            f"värdet i stället för *{name} och kör fill igen", path=_shown_path(report, alias),
+            line=report.line_of(alias), file=source)])
+
+
+def _at(data: Any, loc: Loc) -> Any:
+    for part in loc:
+        data = data[part]
+    return data
 
 
 def _called(key: str) -> str:
@@ -567,12 +600,17 @@ def _links(old: Slutrapport, new: Slutrapport, nodes: _Nodes,
 
 
 class _Nodes:
-    """The file's YAML nodes by data place, for editing the text where each value stands."""
+    """The file's YAML nodes by data place, for editing the text where each value stands.
+
+    A value with an anchor (``&a 3``) is one node wherever an alias (``*a``) uses it: edits go
+    to the anchor's value, after the anchor and any tag, which stay.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         self.by_loc: dict[Loc, tuple[Any, Any, Any]] = {}
+        self._places: dict[int, list[Loc]] = {}
         self._walk(root, ())
         self.newline = "\r\n" if "\r\n" in text else "\n"
 
@@ -581,17 +619,38 @@ class _Nodes:
             for key, value in node.value:
                 here = (*loc, str(key.value))
                 self.by_loc[here] = (key, value, node)
+                self._places.setdefault(id(value), []).append(here)
                 self._walk(value, here)
         elif isinstance(node, yaml.SequenceNode):
             for i, value in enumerate(node.value):
                 here = (*loc, i)
                 self.by_loc[here] = (None, value, node)
+                self._places.setdefault(id(value), []).append(here)
                 self._walk(value, here)
+
+    def sharing(self, loc: Loc) -> list[Loc]:
+        """Every place holding the same node as ``loc`` (through an anchor and its aliases), in
+        the file's order: the anchor's place first. Empty for a place not in the file."""
+        entry = self.by_loc.get(loc)
+        return self._places[id(entry[1])] if entry is not None else []
+
+    def _value_start(self, node: Any) -> int:
+        """Where a scalar's value begins: after its anchor and tag, if it has them."""
+        start, end = node.start_mark.index, node.end_mark.index
+        found = _PROPERTIES.match(self.text, start, end)
+        return found.end() if found else start
+
+    def anchor_name(self, loc: Loc) -> str:
+        """The name of the anchor on the value at ``loc`` ('a' for ``&a 3``)."""
+        node = self.by_loc[loc][1]
+        props = self.text[node.start_mark.index:self._value_start(node)]
+        found = re.search(r"&([^\s,\[\]{}]+)", props)
+        return found.group(1) if found else "?"
 
     def replace(self, loc: Loc, value: Any) -> tuple[int, int, str]:
         _, node, _ = self.by_loc[loc]
         assert isinstance(node, yaml.ScalarNode)
-        start, end = node.start_mark.index, node.end_mark.index
+        start, end = self._value_start(node), node.end_mark.index
         if node.style in ("'", '"'):
             quote = node.style
             return start, end, f"{quote}{format_like(Decimal(value), node.value)}{quote}"
@@ -644,8 +703,12 @@ class _Nodes:
         return out
 
 
+_PROPERTIES = re.compile(r"(?:[&!]\S*(?:\s+(?:#[^\n]*)?)+)*")
+"""A node's anchor (``&a``) and tag (``!!int``) before its value, with the space after them."""
+
+
 def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
-    ordered = sorted(edits, key=lambda e: (e[0], e[1]))
+    ordered = sorted(set(edits), key=lambda e: (e[0], e[1]))  # an anchored value edited once
     for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(ordered):
         if s2 < e1:
             raise AssertionError(f"overlapping edits at {s1} and {s2}")
@@ -736,11 +799,9 @@ def format_like(value: Decimal | int, shown: str) -> str:
 # --- data -----------------------------------------------------------------------------------------
 
 
-def _data_of(text: str) -> tuple[Any, dict[Loc, int]]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "rapport.yaml"
-        path.write_text(text, encoding="utf-8")
-        return read_yaml(path)
+def _data_of(text: str, source: str) -> tuple[Any, dict[Loc, int]]:
+    """The text's data as the loader reads it; a message names ``source``, the user's file."""
+    return parse_yaml(text, source)
 
 
 def _report(data: Any, lines: dict[Loc, int], like: Slutrapport) -> Slutrapport:
@@ -758,14 +819,14 @@ def _apply(data: Any, values: dict[Loc, Any]) -> Any:
     return out
 
 
-def _verify(text: str, expected: Any) -> None:
+def _verify(text: str, expected: Any, source: str) -> None:
     """The new text reads back as the data planned, or nothing is written (a bug of ours)."""
-    got, _ = _data_of(text)
+    got, _ = _data_of(text, source)
     if not _same(got, expected):
         raise InputError([Problem(
             "filen kunde inte skrivas om säkert (ett värde står på ett sätt som fill inte kan "
-            "ändra, t.ex. genom ett YAML-alias); inget skrevs. Ändra talen för hand efter "
-            "'slutrapport fill --dry-run'")])
+            "ändra); inget skrevs. Ändra talen för hand efter 'slutrapport fill --dry-run'",
+            file=source)])
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -30,8 +30,10 @@ __all__ = [
     "format_loc",
     "from_data",
     "load",
+    "parse_yaml",
     "problems_of",
     "read_yaml",
+    "too_big",
 ]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -89,13 +91,26 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise InputError([Problem(
-                f"filen är för stor ({-(-size // (1024 * 1024))} MB; högst "
-                f"{MAX_FILE_BYTES // (1024 * 1024)} MB) — är det rätt fil?", file=file)])
+            raise InputError([too_big(size, file)])
         raw = p.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(f"filen kan inte läsas ({exc.strerror})", file=file)]) from exc
-    text = _decode(raw, file)
+        from slutrapport._files import os_error_text
+
+        raise InputError([Problem(f"filen kan inte läsas ({os_error_text(exc)})",
+                                  file=file)]) from exc
+    return parse_yaml(_decode(raw, file), file)
+
+
+def too_big(size: int, file: str | None) -> Problem:
+    """The problem of a file of ``size`` bytes over :data:`MAX_FILE_BYTES` (for every reader of
+    data files: the loader, ``migrate``)."""
+    return Problem(f"filen är för stor ({-(-size // (1024 * 1024))} MB; högst "
+                   f"{MAX_FILE_BYTES // (1024 * 1024)} MB) — är det rätt fil?", file=file)
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, dict[Loc, int]]:
+    """:func:`read_yaml` for a text already read (``file`` names it in messages); the size is
+    the caller's to check (:func:`too_big`)."""
     if not text.strip():
         raise InputError([Problem("filen är tom; den ska innehålla rapportens data i YAML",
                                   file=file)])

@@ -70,6 +70,12 @@ def migrate_text(text: str, source: str = "<text>") -> str:
 
 def _migrate(text: str, source: str) -> str | None:
     """The text in today's form, or None if it is in today's form already."""
+    from slutrapport.loader import MAX_FILE_BYTES, parse_yaml, too_big
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_FILE_BYTES:
+        raise InputError([too_big(size, source)])
+    parse_yaml(text, source)  # the loader's limits (nesting, aliases) and words, before ruamel
     newline = "\r\n" if "\r\n" in text else "\n"
     text = text.replace("\r\n", "\n")
     doc = _safe_load(text, source)
@@ -592,10 +598,14 @@ def migrate_file(path: str | Path, output: str | Path | None = None
     Returns the file written and the backup (None when writing elsewhere), or None when the file
     is already in today's form: then nothing is written.
     """
-    from slutrapport._inplace import write_over
+    from slutrapport._files import os_error_text, write_over
+    from slutrapport.loader import MAX_FILE_BYTES, too_big
 
     source = Path(path)
     try:
+        size = source.stat().st_size
+        if size > MAX_FILE_BYTES:  # the loader's limit, before reading
+            raise InputError([too_big(size, str(source))])
         raw = source.read_bytes()
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -606,11 +616,11 @@ def migrate_file(path: str | Path, output: str | Path | None = None
     except IsADirectoryError:
         raise InputError([Problem("är en mapp, inte en fil", file=str(source))]) from None
     except OSError as exc:
-        raise InputError([Problem(f"filen kan inte läsas ({exc.strerror})", file=str(source))]) \
-            from None
+        raise InputError([Problem(f"filen kan inte läsas ({os_error_text(exc)})",
+                                  file=str(source))]) from None
     if not text.strip():
         raise InputError([Problem("filen är tom", file=str(source))])
     new = _migrate(text, str(source))
     if new is None:
         return None
-    return write_over(source, output, new.encode("utf-8"), raw)
+    return write_over(source, output, new.encode("utf-8"))

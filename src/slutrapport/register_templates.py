@@ -39,6 +39,7 @@ from slutrapport.errors import InputError, Problem
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
+    from slutrapport._files import Protect, Written
     from slutrapport.models import Slutrapport
 
 __all__ = [
@@ -275,22 +276,29 @@ def write_registers(folder: str | Path, lists: Lists | None = None, *, force: bo
     return their paths.
 
     Refuses (:class:`~slutrapport.errors.InputError`, exit 2), writing nothing, if any of the
-    files exists, unless ``force``. ``stamp`` fixes the workbooks' dates (and the zip entries'),
-    so the same input gives the same bytes.
+    files exists, unless ``force``; a register written over is kept as ``FIL.bak`` (``FIL.1.bak``
+    … if that exists) first, since it may hold the project's rows. ``stamp`` fixes the workbooks'
+    dates (and the zip entries'), so the same input gives the same bytes.
     """
-    from slutrapport.rendering import write_atomic
+    return [w.path for w in _write_registers(folder, lists, force=force, stamp=stamp)]
+
+
+def _write_registers(folder: str | Path, lists: Lists | None = None, *, force: bool = False,
+                     stamp: _dt.datetime | None = None, protect: Protect = ()) -> list[Written]:
+    """:func:`write_registers`, also telling where each register written over was kept."""
+    from slutrapport._files import os_error_text, write_file
 
     paths = refuse_existing(folder, force=force)
     target = Path(folder)
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError([Problem(f"mappen kan inte skapas ({exc.strerror})",
+        raise InputError([Problem(f"mappen kan inte skapas ({os_error_text(exc)})",
                                   file=str(target))]) from exc
     lists = lists or Lists()
-    for register, path in zip(REGISTERS, paths, strict=True):
-        write_atomic(path, workbook_bytes(register, lists, stamp=stamp))
-    return paths
+    return [write_file(path, workbook_bytes(register, lists, stamp=stamp), protect=protect,
+                       keep=True)
+            for register, path in zip(REGISTERS, paths, strict=True)]
 
 
 def refuse_existing(folder: str | Path, *, force: bool = False) -> list[Path]:
@@ -476,7 +484,9 @@ def new_registers(folder: str | Path, report: str | Path | None = None, *,
     lists = None
     if report is not None:
         lists = lists_from_report(load(report), read_yaml(report)[0])
-    paths = write_registers(folder, lists, force=force)
+    protect = [("datafilen", f) for f in (report, target) if f is not None]
+    written = _write_registers(folder, lists, force=force, protect=protect)
+    paths = [w.path for w in written]
     target = target if target is not None else report
     existing = None
     if target is not None and Path(target).is_file():
@@ -487,6 +497,8 @@ def new_registers(folder: str | Path, report: str | Path | None = None, *,
     width = max(len(str(p)) for p in paths)
     out = [f"Skrev {len(paths)} register i {folder}{source}:"]
     out += [f"  {p!s:<{width}}  {r.what}" for p, r in zip(paths, REGISTERS, strict=True)]
+    out += [f"Det som stod i {w.path} förut finns kvar som {w.backup}." for w in written
+            if w.backup is not None]
     if report is None:
         out += ["", f"Fyll i bladet {LIST_SHEET} i registren: områdenas id och rubriker, "
                 "kommunerna, kostnadsslagen och finansiärerna — det som står där blir "

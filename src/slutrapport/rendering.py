@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
-import os
 import re
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -18,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from slutrapport import formatting
-from slutrapport._safety import check_output
+from slutrapport._files import check_target, write_atomic
 from slutrapport._templateerrors import (
     paragraph,
     syntax_error,
@@ -482,52 +480,6 @@ def _fixed_core_dates(blob: bytes) -> bytes:
     )
 
 
-def write_atomic(path: str | Path, data: bytes, *,
-                 protect: Iterable[tuple[str, str | Path]] = ()) -> Path:
-    """Write bytes to a temporary file beside path and rename it into place.
-
-    On any failure the earlier file at path is untouched and no temporary file is left behind;
-    a file system error becomes an :class:`~slutrapport.errors.OutputError`. A folder, device,
-    FIFO or read-only file at path is refused, not replaced, and so is the same file as one in
-    ``protect`` (label, path) pairs, e.g. ``("datafilen", "rapport.yaml")``.
-    """
-    from slutrapport._safety import check_output
-
-    target = Path(path)
-    check_output(target, protect)
-    folder = target.parent if str(target.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{target}: kan inte skrivas ({_why(exc, folder)})") from exc
-    try:
-        # mkstemp makes the file private (0600); give it the mode a new file normally gets.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"{target}: kan inte skrivas ({_why(exc, folder)})") from exc
-        raise
-    return target
-
-
-def _why(exc: OSError, folder: Path) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return f"mappen {folder} finns inte"
-    if isinstance(exc, PermissionError):
-        return "behörighet saknas"
-    if isinstance(exc, IsADirectoryError):
-        return "det är en mapp"
-    return exc.strerror or str(exc)
-
-
 class ContentsNotFilledWarning(UserWarning):
     """The table of contents could not be filled now; Word fills it when the file is opened."""
 
@@ -639,7 +591,7 @@ def render_many(
     protect = _protected(reports, template)
     for out in outputs:  # at once, before any work: never the data, the template, a device …
         if out is not None:
-            check_output(out, protect)
+            check_target(out, protect)
     for n, out in enumerate(outputs):  # the name and the format agree, or nothing is written
         suffix = Path(out).suffix.lower() if out is not None else ""
         wanted = formats[n] if formats is not None else None

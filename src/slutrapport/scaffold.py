@@ -55,6 +55,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 
 from slutrapport import dispositioner
+from slutrapport._files import Written
 from slutrapport.checks import _loc_of, check
 from slutrapport.errors import InputError, Problem
 from slutrapport.fields import Loc, Period
@@ -63,7 +64,7 @@ from slutrapport.loader import format_loc, from_data, load, read_yaml
 from slutrapport.models import MARKDOWN, Slutrapport
 from slutrapport.schema import _metadata, _validators
 
-__all__ = ["PLACEHOLDER", "from_previous", "skeleton", "write_new"]
+__all__ = ["PLACEHOLDER", "from_previous", "skeleton", "write_new", "write_new_file"]
 
 PLACEHOLDER = "…"
 """The text a field holds until it is filled in; ``check`` lists it as ``ej-ifyllt``."""
@@ -629,9 +630,16 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
     ``disposition`` names the outline of an empty report (the default outline if None); with
     ``previous`` the last report's outline is kept, so giving both is refused. Refuses
     (:class:`~slutrapport.errors.InputError`) to overwrite an existing file unless ``force``;
-    writes atomically.
+    a data file written over is kept as ``FIL.bak`` (``FIL.1.bak`` … if that exists); writes
+    atomically.
     """
-    from slutrapport.rendering import write_atomic
+    return write_new_file(output, previous, disposition=disposition, force=force).path
+
+
+def write_new_file(output: str | Path, previous: str | Path | None = None, *,
+                   disposition: str | None = None, force: bool = False) -> Written:
+    """:func:`write_new`, also telling where a data file written over was kept."""
+    from slutrapport._files import refuse_backup, write_file
 
     if previous is not None and disposition is not None:
         raise InputError([Problem(
@@ -640,6 +648,8 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
     if disposition is not None and disposition not in dispositioner.names():
         raise InputError([Problem(_unknown_outline(disposition))])
     target = Path(output)
+    if previous is not None:  # the previous report itself may be written over (it is kept)
+        refuse_backup(target, [("den förra rapporten", previous)])
     if target.exists() and not force:
         raise InputError([Problem(
             "filen finns redan; välj ett annat namn eller skriv över den med --force",
@@ -652,4 +662,4 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
         text = from_previous(previous)
     else:
         text = skeleton(disposition or dispositioner.DEFAULT)
-    return write_atomic(target, text.encode("utf-8"))
+    return write_file(target, text.encode("utf-8"), data_file=True)
