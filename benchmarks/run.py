@@ -644,7 +644,7 @@ def registers_part(plan: Plan, out: Path, results: Results) -> None:
 
     from slutrapport import example_path
     from slutrapport.checks import check
-    from slutrapport.kinds import slug
+    from slutrapport.names import slug
     from slutrapport.loader import from_data, read_yaml
     from slutrapport.registers import (
         aktiviteter_per_ar,

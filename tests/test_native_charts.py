@@ -247,31 +247,6 @@ def test_native_and_picture_charts_are_numbered_alike_in_every_example() -> None
         assert native == drawn, name
 
 
-def test_a_chart_without_facts_stays_a_picture_and_keeps_its_number(
-        nis: slutrapport.Slutrapport, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A kind's chart that has no Word form is placed as a picture; the numbers run on."""
-    facts = wordcharts._facts
-
-    def without_budget(section: Any, name: str) -> Any:
-        return None if name == "budget" else facts(section, name)
-
-    monkeypatch.setattr(wordcharts, "_facts", without_budget)
-    made = make_native_charts(nis)
-    assert {(sid, n): (type(c).__name__, c.bildtext) for sid, named in made.items()
-            for n, c in named.items()} == {
-        ("horisontella_kriterier", "deltagare"):
-            ("NativeChart", "Diagram 1: Deltagare i projektets aktiviteter efter kön"),
-        ("program_for_tillvaxt", "anstallda"):
-            ("NativeChart", "Diagram 2: Anställda per företag 2019 och okt-22"),
-        ("ekonomi", "budget"): ("Chart", "Diagram 3: Budget och utfall"),
-        ("ekonomi", "kostnader"): ("NativeChart", "Diagram 4: Kostnader per kostnadsslag"),
-    }
-    data = render_bytes(nis)
-    assert len(_charts_in(data)) == 3
-    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert [n for n in names if n.startswith("word/media/")] == ["word/media/image1.png"]
-
-
 def test_a_chart_placed_twice_gets_two_chart_parts(nis: slutrapport.Slutrapport,
                                                    tmp_path: Path) -> None:
     """A template that prints a chart twice gets two charts, each with its own workbook."""

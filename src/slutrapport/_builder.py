@@ -50,6 +50,9 @@ def field(paragraph: Paragraph, instruction: str, shown: str) -> None:
 class Builder:
     """Adds template paragraphs and tables to a document, one helper per kind of line."""
 
+    GREY = GREY
+    """The shade of a table's header and sum rows."""
+
     def __init__(self, doc: Any) -> None:
         self.doc = doc
 
@@ -142,6 +145,11 @@ class Builder:
         paragraph = self.p("{{r " + var + ".bildtext_falt }}", "Caption")
         keep_with_next(paragraph)
         return paragraph
+
+    @staticmethod
+    def keep_with_next(paragraph: Paragraph) -> None:
+        """Keep the paragraph on the page of the one after it."""
+        keep_with_next(paragraph)
 
     def loop_row(self, table: Table, tag: str) -> None:
         row: Any = table.add_row()  # type: ignore[no-untyped-call]

@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from slutrapport.fields import Loc
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
-from slutrapport.kinds import Raw, Section, round_like, same_name
+from slutrapport.kinds import Raw, Section
+from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.ekonomi import Ekonomi
+from slutrapport.kinds.foretagsprogram import Foretagsprogram
+from slutrapport.names import same_name
+from slutrapport.numbers import round_like
 from slutrapport.registers import (
     REGISTERS,
     Registers,
@@ -41,7 +46,7 @@ from slutrapport.registers import (
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
 
-__all__ = ["Figure", "chosen_section", "figures", "register_findings"]
+__all__ = ["Figure", "Unit", "chosen_section", "figures", "register_findings", "section_problems"]
 
 Unit = Literal["antal", "kr", "anstallda", "procent"]
 
@@ -98,8 +103,6 @@ def _label(heading: str) -> str:
 
 def chosen_section(report: Slutrapport, what: str) -> tuple[int, Section] | None:
     """The section a register is compared with (see the module's notes), with its index."""
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     block = report.register
     named = block.avsnitt.get(what) if block is not None else None
@@ -118,11 +121,8 @@ def chosen_section(report: Slutrapport, what: str) -> tuple[int, Section] | None
     return None
 
 
-def _section_problems(report: Slutrapport) -> Iterator[Raw]:
+def section_problems(report: Slutrapport) -> Iterator[Raw]:
     """The register block against the report: ids and headings that name nothing."""
-    from slutrapport.kinds.aktiviteter import Aktiviteter
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     block = report.register
     assert block is not None
@@ -186,7 +186,6 @@ def figures(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 
 def _areas(report: Slutrapport, registers: Registers) -> list[Figure]:
-    from slutrapport.kinds.aktiviteter import Aktiviteter
 
     block = report.register
     assert block is not None
@@ -250,7 +249,6 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 
 def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     chosen = chosen_section(report, "foretag")
     if chosen is None:
@@ -297,7 +295,6 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 
 def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
-    from slutrapport.kinds.ekonomi import Ekonomi
 
     chosen = chosen_section(report, "ekonomi")
     if chosen is None:
@@ -344,8 +341,6 @@ def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
     """Companies, categories and financiers that one side has and the other lacks."""
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     chosen = chosen_section(report, "foretag")
     if registers.usable("foretag") and chosen is not None:
@@ -399,7 +394,7 @@ def register_findings(report: Slutrapport, registers: Registers | None = None) -
     """
     if report.register is None:
         return
-    yield from _section_problems(report)
+    yield from section_problems(report)
     if registers is None:
         if report.source is None:
             return

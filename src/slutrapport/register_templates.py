@@ -200,7 +200,7 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
     its own (NIS 6.0's ``Samverkan Umeå``) is an area too, with the section's id. ``raw`` is the
     report file's data as read (for its ``register:`` block).
     """
-    from slutrapport.kinds import date_bounds
+    from slutrapport.fields import date_bounds
     from slutrapport.kinds.aktiviteter import Aktiviteter
 
     block = _mapping((raw or {}).get("register"))
@@ -251,7 +251,7 @@ def area_id(heading: str, taken: Iterable[str] = ()) -> str:
     >>> area_id("Främja innovation", ["framja_innovation"])
     'framja_innovation_2'
     """
-    from slutrapport.kinds import slug
+    from slutrapport.names import slug
 
     words = [w for w in slug(heading).split("_") if w not in _SMALL_WORDS] or [slug(heading)]
     out = words[0][:26]

@@ -61,8 +61,10 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from slutrapport.errors import InputError, Problem
-from slutrapport.fields import Modell
-from slutrapport.kinds import ID_PATTERN, Severity, date_bounds, share, slug
+from slutrapport.fields import Modell, date_bounds
+from slutrapport.kinds import Severity
+from slutrapport.names import ID_PATTERN, slug
+from slutrapport.numbers import share
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport

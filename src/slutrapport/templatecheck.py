@@ -399,12 +399,12 @@ def reference() -> Reference:
 
 
 @dataclass(frozen=True)
-class _Part:
+class Part:
     name: str
     source: str
 
 
-def _parts(path: Path) -> list[_Part]:
+def template_parts(path: Path) -> list[Part]:
     """Every part docxtpl renders, as the Jinja source it renders."""
     from docxtpl import DocxTemplate
 
@@ -416,19 +416,19 @@ def _parts(path: Path) -> list[_Part]:
         tpl = DocxTemplate(str(path))
         tpl.init_docx()
         docx = tpl.docx
-        parts = [_Part(_name(docx.part), tpl.patch_xml(tpl.get_xml()))]
+        parts = [Part(_name(docx.part), tpl.patch_xml(tpl.get_xml()))]
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
             for _, part in tpl.get_headers_footers(uri):
-                parts.append(_Part(_name(part), tpl.patch_xml(tpl.get_part_xml(part))))
+                parts.append(Part(_name(part), tpl.patch_xml(tpl.get_part_xml(part))))
         for part in docx.part.package.parts:
             if part.content_type.endswith(".footnotes+xml"):
                 blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                parts.append(_Part(_name(part), tpl.patch_xml(blob)))
+                parts.append(Part(_name(part), tpl.patch_xml(blob)))
         props = docx.core_properties
         for prop in ("author", "comments", "identifier", "language", "subject", "title"):
             value = getattr(props, prop) or ""
             if "{" in value:
-                parts.append(_Part(f"docProps/core.xml ({prop})", value))
+                parts.append(Part(f"docProps/core.xml ({prop})", value))
     except TemplateError:
         raise
     except Exception as exc:  # zip, XML and docx errors all mean "not a Word file"
@@ -472,7 +472,7 @@ class _Checker:
         self.quiet = 0
         self.chain: str | None = None  # the whole name chain a Name is the root of
 
-    def check(self, part: _Part) -> None:
+    def check(self, part: Part) -> None:
         from jinja2 import TemplateSyntaxError
 
         from slutrapport._templateerrors import syntax_error
@@ -1005,7 +1005,7 @@ def check_template(template: str | Path | None = None) -> list[TemplateFinding]:
     from slutrapport.resources import default_template
 
     path = Path(template) if template is not None else default_template()
-    parts = _parts(path)
+    parts = template_parts(path)
     ref = reference()
     checker = _Checker(environment(), ref)
     for part in parts:

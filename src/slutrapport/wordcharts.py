@@ -1,9 +1,10 @@
 """Charts as Word charts: a DrawingML chart part with its figures in an embedded workbook.
 
-Each chart the report draws (:mod:`slutrapport.charts`) becomes a real Word chart, which a reader
-can restyle in Word and whose figures "Redigera data" opens. It is made from the same facts as
-the picture (:class:`~slutrapport.charts.Bars`): the same bars, figures, notes, axis titles,
-caption and alt text, in the same greys and hatching.
+Each chart a section's kind describes (:class:`~slutrapport.chartfacts.Bars`, from
+:meth:`~slutrapport.kinds.Section.chart_facts`) becomes a real Word chart, which a reader can
+restyle in Word and whose figures "Redigera data" opens. The picture (:mod:`slutrapport.charts`,
+``--diagram bild``) is drawn from the same facts: the same bars, figures, notes, axis titles,
+caption and alt text, in the same greys and hatching. Nothing here knows a kind.
 
 The chart XML (``c:chartSpace``) and its workbook are written by python-pptx, whose chart writer
 makes exactly the part Word and PowerPoint share (``pptx.chart.xmlwriter``), with the values
@@ -25,19 +26,16 @@ them and the workbook carries a fixed date.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from slutrapport import charts as pictures
-from slutrapport import formatting
-from slutrapport.charts import DARK, LIGHT, SINGLE, Bars, Chart, Series
+from slutrapport.chartfacts import DARK, LIGHT, SINGLE, SMALL_PT, TEXT_PT, Bars, Series, in_order
 
 if TYPE_CHECKING:
-    from slutrapport.kinds import Section
     from slutrapport.models import Slutrapport
 
 __all__ = [
@@ -71,35 +69,6 @@ _GRID = "CCCCCC"
 _TITLE_PT = 8.0
 
 
-# --------------------------------------------------------------------------------------------
-# Which charts are Word charts
-
-def _facts(section: Section, name: str) -> Callable[[], Bars | None] | None:
-    """How to get a section's chart as facts, for the charts made as Word charts (else None)."""
-    from slutrapport.kinds.deltagarprogram import Deltagarprogram
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
-    from slutrapport.kinds.horisontella_kriterier import HorisontellaKriterier
-    from slutrapport.kinds.horisontella_principer import HorisontellaPrinciper
-
-    if isinstance(section, Ekonomi):
-        ekonomi = section
-        if name == "budget":
-            return lambda: pictures.budget_bars(ekonomi)
-        if name == "kostnader":
-            return lambda: pictures.costs_bars(ekonomi)
-    if isinstance(section, Foretagsprogram) and name == "anstallda":
-        effekt = section.effekt
-        return lambda: pictures.employees_bars(effekt)
-    if isinstance(section, HorisontellaKriterier | HorisontellaPrinciper) and name == "deltagare":
-        deltagare = section.deltagare
-        return lambda: None if deltagare is None else pictures.participants_bars(deltagare)
-    if isinstance(section, Deltagarprogram) and name == "deltagare":
-        programme = section
-        return lambda: pictures.programme_participants_bars(programme)
-    return None
-
-
 @dataclass(frozen=True)
 class NativeChart:
     """A chart to be made a Word chart: its facts and numbered caption."""
@@ -111,36 +80,13 @@ class NativeChart:
     width_cm: float
 
 
-def make_native_charts(report: Slutrapport) -> dict[str, dict[str, NativeChart | Chart]]:
-    """The report's charts by section id and name, as Word charts where the kind has facts.
-
-    A chart of a kind made only as a picture is drawn as one (a :class:`Chart`). The charts and
-    their numbers are those :func:`slutrapport.charts.make_charts` gives.
-    """
-    out: dict[str, dict[str, NativeChart | Chart]] = {}
-    number = 0
-    for section in report.avsnitt:
-        drawers = section.charts()
-        for name in section.DIAGRAM:
-            drawer = drawers.get(name)
-            if drawer is None:
-                continue
-            facts = _facts(section, name)
-            if facts is not None:
-                bars = facts()
-                if bars is None:
-                    continue
-                number += 1
-                out.setdefault(section.name, {})[name] = NativeChart(
-                    name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm)
-                continue
-            drawn = drawer()
-            if drawn is None:
-                continue
-            number += 1
-            out.setdefault(section.name, {})[name] = Chart(
-                name=name, png=drawn.png, bildtext=f"Diagram {number}: {drawn.title}",
-                alt=drawn.alt, width_cm=drawn.width_cm)
+def make_native_charts(report: Slutrapport) -> dict[str, dict[str, NativeChart]]:
+    """The report's charts as Word charts, by section id and name: the charts and numbers
+    :func:`slutrapport.charts.make_charts` draws as pictures."""
+    out: dict[str, dict[str, NativeChart]] = {}
+    for section, name, bars, number in in_order(report.avsnitt):
+        out.setdefault(section.name, {})[name] = NativeChart(
+            name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm)
     return out
 
 
@@ -167,7 +113,6 @@ def _format(decimals: int, unit: str) -> str:
 def point_format(bars: Bars, series: Series, i: int) -> str:
     r"""The number format of one bar's label: its figure's own decimals, with prefix and note.
 
-    >>> from slutrapport.charts import Series
     >>> s = Series("s", (Decimal("4"), Decimal("2.5")), ("ljus",) * 2, prefixes=("2,5 → ", "1 → "))
     >>> b = Bars("", "", True, ("a", "b"), (s,), "", 1.0, 1.0)
     >>> point_format(b, s, 0), point_format(b, s, 1)
@@ -184,7 +129,6 @@ def point_format(bars: Bars, series: Series, i: int) -> str:
 def number_format(bars: Bars) -> str:
     r"""The Swedish number format of a chart's figures: whole or with the data's decimals, unit.
 
-    >>> from slutrapport.charts import Series
     >>> number_format(Bars("", "", True, ("a",), (Series("s", (Decimal("2.5"),), ("ljus",)),),
     ...                    "", 1.0, 1.0))
     '[$-41D]#,##0.0'
@@ -254,15 +198,6 @@ def _text_cm(text: str, pt: float) -> float:
     return len(text) * pt * _EM * _CM_PER_PT
 
 
-def _label(value: int | Decimal, bars: Bars, series: Series, i: int) -> str:
-    """A bar's label as the chart prints it: prefix, figure, unit and note."""
-    figure = (formatting.format_integer(value) if isinstance(value, int)
-              else formatting.format_decimal(value, max_decimals=2))
-    prefix = series.prefixes[i] if series.prefixes else ""
-    note = " " + series.notes[i] if series.notes else ""
-    return prefix + figure + bars.unit + note
-
-
 def _nice_step(span: float, bins: int) -> float:
     """The smallest of 1, 2, 2,5 and 5 times a power of ten (at least 1: the figures are counts
     and kronor) that cuts span into at most ``bins`` steps.
@@ -294,7 +229,7 @@ def value_scale(bars: Bars) -> tuple[float, float]:
         plot = bars.width_cm - names - 0.9
         for series in bars.series:
             for i, value in enumerate(series.values):
-                text = "" if i in series.unlabelled else _label(value, bars, series, i)
+                text = bars.label(series, i)
                 room = plot - _text_cm(text, bars.label_pt) - 0.3
                 if room > plot * 0.3:
                     needed = max(needed, float(value) * plot / room)
@@ -365,7 +300,7 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
     space = parse_xml(ChartXmlWriter(kind, _chart_data(bars)).xml.encode("utf-8"))
     chart = PptxChart(space, None)
     chart.has_title = False
-    chart.font.size = _pt(pictures._TEXT_PT)
+    chart.font.size = _pt(TEXT_PT)
     if font:
         chart.font.name = font
     plot = chart.plots[0]
@@ -419,14 +354,14 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
     values.major_tick_mark = XL_TICK_MARK.OUTSIDE
     values.tick_labels.number_format = LOCALE + "#,##0"
     values.tick_labels.number_format_is_linked = False
-    values.tick_labels.font.size = _pt(pictures._SMALL_PT)
+    values.tick_labels.font.size = _pt(SMALL_PT)
     _line(values.format, "000000", 0.6)
     _title(values, bars.value_title)
     chart.has_legend = bars.legend
     if bars.legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
-        chart.legend.font.size = _pt(pictures._SMALL_PT)
+        chart.legend.font.size = _pt(SMALL_PT)
 
     # What python-pptx has no property for: the language, square corners, no frame or fill.
     if bars.horizontal:  # the value axis crosses the reversed categories at their end: bottom

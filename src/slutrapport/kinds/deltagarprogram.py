@@ -8,14 +8,26 @@ men are what the report states; the checks compare them with what the rows give.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from slutrapport.chartfacts import (
+    DARK,
+    FULL_WIDTH_CM,
+    LIGHT,
+    MAX_HEIGHT_CM,
+    SMALL_PT,
+    Bars,
+    Series,
+    short_name,
+)
 from slutrapport.fields import (
+    COMPUTED,
     Antal,
+    Carry,
     GenderCounts,
     Loc,
     Markdown,
@@ -25,13 +37,20 @@ from slutrapport.fields import (
     Tal,
     two_of_three,
 )
-from slutrapport.formatting import format_decimal, format_integer, format_percent, format_period
-from slutrapport.kinds import LinkId, Raw, Section, round_like, same_name, share, share_places
+from slutrapport.formatting import (
+    format_decimal,
+    format_integer,
+    format_list,
+    format_percent,
+    format_period,
+)
+from slutrapport.kinds import LinkId, Raw, Section
 from slutrapport.kinds.foretagsprogram import period_within
+from slutrapport.names import same_name
+from slutrapport.numbers import round_like, share, share_places
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
     from slutrapport.models import Slutrapport
 
 __all__ = ["DeltagarSumma", "Deltagarprogram", "Insats", "Timmar"]
@@ -64,6 +83,9 @@ class Insats(GenderCounts, Modell):
 class DeltagarSumma(Modell):
     """The sum row as the report states it (each optional: a missing one is computed)."""
 
+    CARRY = Carry(emptied=dict.fromkeys(("tillfallen", "timmar", "kvinnor", "man", "totalt"),
+                                        COMPUTED))
+
     tillfallen: Antal | None = Field(None, description="Angiven summa av tillfällena.")
     timmar: Timmar | None = Field(None, description="Angiven summa av timmarna.")
     kvinnor: Antal | None = Field(None, description="Angiven summa av kvinnorna.")
@@ -84,6 +106,10 @@ class Deltagarprogram(Section):
                    "och män, summarad och andelar.")
     DIAGRAM = ("deltagare",)
     TABELLER = ("insatser",)
+    CARRY = Carry(
+        rows={"insatser":
+              "insatserna, en per rad: - {namn: …, tillfallen: …, timmar: …, kvinnor: …, man: …}"},
+        emptied=dict.fromkeys(("andel_kvinnor", "andel_man"), COMPUTED))
 
     typ: Literal["deltagarprogram"] = Field(description="Avsnittets typ.")
     rubrik: str = Field("Deltagarprogram", min_length=1, description="Avsnittets rubrik.")
@@ -219,13 +245,41 @@ class Deltagarprogram(Section):
         when = f", {format_period(self.period.fran, self.period.till)}" if self.period else ""
         return {"insatser": f"Deltagare per insats{when}"}
 
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        if not self.insatser:
-            return {}
-        from slutrapport import charts
+    def chart_facts(self) -> dict[str, Bars | None]:
+        return {"deltagare": self._participants_bars()} if self.insatser else {}
 
-        return {"deltagare": lambda: charts.cached(
-            "deltagarprogram", self, lambda: charts.programme_participants(self))}
+    def _participants_bars(self) -> Bars | None:
+        """Participants by gender per effort: two bars per effort."""
+        rows = list(self.insatser)
+        if not rows or any(r.man_beraknat < 0 for r in rows):
+            return None
+        women = tuple(r.kvinnor for r in rows)
+        men = tuple(r.man_beraknat for r in rows)
+        if not any(women) and not any(men):
+            return None
+        names = [r.namn for r in rows]
+        repeated = {n for n in names if names.count(n) > 1}
+        labels = [f"{r.namn} ({r.kommun})" if r.namn in repeated and r.kommun else r.namn
+                  for r in rows]
+        n = len(rows)
+        frame_cm = 2.8
+        height = min(frame_cm + 0.75 * n, MAX_HEIGHT_CM)
+        row_pt = (height - frame_cm) / n / (1 / 2.54) * 72
+        total_w, total_m = sum(women), sum(men)
+        parts = [f"{label} {format_integer(w)} kvinnor och {format_integer(m)} män"
+                 for label, w, m in zip(labels, women, men, strict=True)]
+        alt = ("Liggande stapeldiagram över deltagarna per insats efter kön: "
+               f"{format_list(parts)}. Totalt {format_integer(total_w)} kvinnor och "
+               f"{format_integer(total_m)} män.")
+        return Bars(
+            title="Deltagare per insats efter kön", alt=alt, horizontal=True,
+            categories=tuple(short_name(label) for label in labels),
+            series=(Series("Kvinnor", women, (LIGHT,) * n), Series("Män", men, (DARK,) * n)),
+            value_title=(f"Antal deltagare (totalt {format_integer(total_w)} kvinnor och "
+                         f"{format_integer(total_m)} män)"),
+            width_cm=FULL_WIDTH_CM, height_cm=height,
+            category_pt=max(5.0, min(SMALL_PT, row_pt * 0.5)),
+            label_pt=max(5.0, min(SMALL_PT, row_pt * 0.45)))
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
@@ -246,8 +300,6 @@ class Deltagarprogram(Section):
 
 
 def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
-    from slutrapport._builder import GREY, keep_with_next
-
     b.caption(var + ".tabeller.insatser")
     numbers = [(heading, True) for _, heading in _COLUMNS]
     widths = [2.0, 1.7, 1.8, 1.6, 1.7]
@@ -262,14 +314,14 @@ def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
     b.loop_row(t, "{%tr endfor %}")
     s = var + ".summa."
     b.row(t, [("Summa", False), *([("", False)] if with_municipality else []),
-              *[("{{ " + s + name + " }}", True) for name, _ in _COLUMNS]], bold=True, shade=GREY)
+              *[("{{ " + s + name + " }}", True) for name, _ in _COLUMNS]], bold=True, shade=b.GREY)
     b.row(t, [("Andel", False), *([("", False)] if with_municipality else []), ("", True),
               ("", True), ("{{ " + var + ".andel_kvinnor|procent }}", True),
               ("{{ " + var + ".andel_man|procent }}", True), ("{{ 100|procent }}", True)],
-          bold=True, shade=GREY)
+          bold=True, shade=b.GREY)
     # A table this small reads best on one page: every row but the last keeps with the next.
     for row in list(t.rows)[:-1]:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
-                keep_with_next(paragraph)
+                b.keep_with_next(paragraph)
     b.end_table()

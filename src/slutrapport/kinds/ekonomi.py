@@ -2,19 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from slutrapport import narrative
-from slutrapport.fields import Belopp, Datum, Kronor, Loc, Markdown, Modell
-from slutrapport.formatting import format_amount, format_month
-from slutrapport.kinds import LinkId, Raw, Section, Severity, same_name
+from slutrapport.chartfacts import (
+    DARK,
+    FULL_WIDTH_CM,
+    HALF_WIDTH_CM,
+    LIGHT,
+    MAX_HEIGHT_CM,
+    SINGLE,
+    Bars,
+    Series,
+    short_name,
+)
+from slutrapport.fields import (
+    COMPUTED,
+    Belopp,
+    Carry,
+    Datum,
+    Derived,
+    Kronor,
+    Loc,
+    Markdown,
+    Modell,
+)
+from slutrapport.formatting import format_amount, format_list, format_month, format_percent
+from slutrapport.kinds import LinkId, Raw, Section, Severity
+from slutrapport.names import same_name
+from slutrapport.narrative import Narrative
+from slutrapport.numbers import share
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
     from slutrapport.models import Slutrapport
 
 __all__ = ["Ekonomi", "Finansiering", "Kostnadspost", "Preliminar"]
@@ -51,6 +74,12 @@ class Ekonomi(Section):
     BESKRIVNING = "Ekonomin: budget, utfall, kostnader per slag och finansiering."
     DIAGRAM = ("budget", "kostnader")
     TABELLER = ("kostnader", "finansiering")
+    DERIVED: ClassVar[Derived] = {"budgetavvikelse": "under_budget"}
+    CARRY = Carry(
+        emptied={"preliminar": "valfritt: om finansieringen är preliminär: {per: …, text: …}",
+                 "under_budget": COMPUTED, "summa_kostnader": COMPUTED,
+                 "summa_finansiering": COMPUTED},
+        kept=frozenset({"kostnader_ingress", "finansiering_ingress"}))
 
     typ: Literal["ekonomi"] = Field(description="Avsnittets typ.")
 
@@ -149,8 +178,6 @@ class Ekonomi(Section):
                 yield loc, f"{what} är 0 — inte ifyllt?"
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
-        from slutrapport.context import Narrative
-
         if out["under_budget"] is None:
             out["under_budget"] = self.budget - self.utfall
         out["budgetavvikelse"] = abs(out["under_budget"])
@@ -173,14 +200,46 @@ class Ekonomi(Section):
                   "finansiering": "Finansiering per finansiär (kr)"}
         return {name: title for name, title in titles.items() if getattr(self, name)}
 
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        from slutrapport import charts
-
-        out: dict[str, Callable[[], Drawn | None]] = {
-            "budget": lambda: charts.cached("budget", self, lambda: charts.budget(self))}
+    def chart_facts(self) -> dict[str, Bars | None]:
+        out = {"budget": self._budget_bars()}
         if self.kostnader:
-            out["kostnader"] = lambda: charts.cached("kostnader", self, lambda: charts.costs(self))
+            out["kostnader"] = self._costs_bars()
         return out
+
+    def _budget_bars(self) -> Bars | None:
+        """Budget and outcome side by side, the difference said under them."""
+        if self.budget <= 0 and self.utfall <= 0:
+            return None
+        difference = self.budget - self.utfall
+        direction = "under budget" if difference > 0 else "över budget"
+        outcome = f"{_kr(abs(difference))} {direction}" if difference else "lika med budget"
+        alt = ("Stapeldiagram som jämför budget och utfall: budgeten var "
+               f"{_kr(self.budget)} och utfallet {_kr(self.utfall)}, det vill säga {outcome}.")
+        return Bars(
+            title="Budget och utfall", alt=alt, horizontal=False,
+            categories=("Budget", "Utfall"),
+            series=(Series("Kronor", (self.budget, self.utfall), (LIGHT, DARK)),),
+            value_title="Kronor", width_cm=HALF_WIDTH_CM, height_cm=8.0, unit="\u00a0kr",
+            category_title=f"Utfallet är {outcome}")
+
+    def _costs_bars(self) -> Bars | None:
+        """The costs per category: one bar each, labelled with its amount and share of the sum."""
+        posts = list(self.kostnader)
+        total = sum(p.belopp for p in posts)
+        if not posts or total <= 0:
+            return None
+        notes = tuple(f"({format_percent(share(p.belopp, total), decimals=1)})" for p in posts)
+        parts = [f"{p.kategori} {_kr(p.belopp)} {note}"
+                 for p, note in zip(posts, notes, strict=True)]
+        alt = ("Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
+               f"summan {_kr(total)}: {format_list(parts)}.")
+        n = len(posts)
+        return Bars(
+            title="Kostnader per kostnadsslag", alt=alt, horizontal=True,
+            categories=tuple(short_name(p.kategori) for p in posts),
+            series=(Series("Kronor", tuple(p.belopp for p in posts), (SINGLE,) * n, notes),),
+            value_title="Kronor", width_cm=FULL_WIDTH_CM,
+            height_cm=min(2.2 + 0.9 * n, MAX_HEIGHT_CM), unit="\u00a0kr")
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
