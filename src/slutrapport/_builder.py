@@ -1,6 +1,6 @@
 """The default template's builder: paragraphs, tables and docxtpl tags, one helper per kind of line.
 
-Used by ``templates/build_standard.py`` and by each section kind's ``fragment`` (see
+Used by :mod:`slutrapport.standard_build` and by each section kind's ``fragment`` (see
 :mod:`slutrapport.kinds`). Only building the template imports python-docx through here.
 """
 

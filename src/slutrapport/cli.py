@@ -655,7 +655,7 @@ def template_check_command(template: Path | None, debug: bool) -> None:
     Listar variabler, fält, filter och loopar som datat inte har, med det närmaste rätta namnet,
     och de avsnitt som mallen aldrig använder. Slutkod 1 om något namn är okänt.
     """
-    from slutrapport.resources import default_template
+    from slutrapport.standard import default_template
     from slutrapport.templatecheck import (
         check_template,
         format_template_findings,

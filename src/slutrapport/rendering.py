@@ -27,6 +27,7 @@ from slutrapport._templateerrors import (
 )
 from slutrapport.checks import Finding, check
 from slutrapport.context import build_context, protect_braces
+from slutrapport.docxzip import FixedZip, normalize_docx
 from slutrapport.errors import (
     ConversionError,
     OutputError,
@@ -36,7 +37,7 @@ from slutrapport.errors import (
     describe,
 )
 from slutrapport.models import Slutrapport
-from slutrapport.resources import default_template
+from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -51,9 +52,6 @@ __all__ = [
     "render_many",
     "write_atomic",
 ]
-
-# The date every zip member carries, so the same input gives the same bytes.
-_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
 
 
 def _period(value: Any, end: Any = None) -> str:
@@ -329,24 +327,6 @@ def render_bytes(
     return _save(tpl)
 
 
-class _FixedZip:
-    """python-docx's package writer, with fixed dates and modes, members in name order
-    ([Content_Types].xml first) and pictures stored as they are."""
-
-    def __init__(self, buffer: io.BytesIO) -> None:
-        self._buffer = buffer
-        self._members: dict[str, bytes] = {}
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        name: str = pack_uri.membername
-        self._members[name] = _fixed_core_dates(blob) if name == "docProps/core.xml" else blob
-
-    def close(self) -> None:
-        with zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in sorted(self._members, key=lambda n: (n != "[Content_Types].xml", n)):
-                archive.writestr(_zip_info(name), self._members[name])
-
-
 def _save(tpl: Any) -> bytes:
     """The rendered document as reproducible .docx bytes, zipped once."""
     from docx.opc.pkgwriter import PackageWriter
@@ -361,7 +341,7 @@ def _save(tpl: Any) -> bytes:
     for part in parts:
         part.before_marshal()
     buffer = io.BytesIO()
-    writer: Any = _FixedZip(buffer)
+    writer: Any = FixedZip(buffer)
     PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)
@@ -444,40 +424,6 @@ def _broken_xml(path: Path) -> str:
 def _where(exc: Exception) -> str:
     """' (i stycket «…»)': the paragraph at the template line an error was raised at."""
     return where(paragraph(getattr(exc, "template_source", None), _template_line(exc)))
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    """A zip member with a fixed date and mode; pictures are stored, the rest deflated."""
-    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-    # pictures are compressed already: deflating them again costs time and saves nothing
-    info.compress_type = (zipfile.ZIP_STORED if name.startswith("word/media/")
-                          else zipfile.ZIP_DEFLATED)
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def normalize_docx(data: bytes) -> bytes:
-    """Rewrite a .docx with fixed timestamps and a stable member order, for identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in order:
-            info = _zip_info(name)
-            blob = source.read(name)
-            if name == "docProps/core.xml":
-                blob = _fixed_core_dates(blob)
-            target.writestr(info, blob)
-    return out.getvalue()
-
-
-def _fixed_core_dates(blob: bytes) -> bytes:
-    return re.sub(
-        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-        rb"\g<1>2000-01-01T00:00:00Z\g<2>",
-        blob,
-    )
 
 
 class ContentsNotFilledWarning(UserWarning):

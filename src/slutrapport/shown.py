@@ -73,6 +73,7 @@ from slutrapport.formatting import format_decimal
 from slutrapport.kinds import Raw
 from slutrapport.paths import first_found, format_loc, split_path
 from slutrapport.resources import cache_dir, store
+from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -539,7 +540,6 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     :class:`~slutrapport.errors.TemplateError` rendering would raise.
     """
     from slutrapport._sandbox import BudgetExceeded, limits, time_limit
-    from slutrapport.resources import default_template
 
     path = Path(template) if template is not None else default_template()
     try:

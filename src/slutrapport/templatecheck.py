@@ -47,8 +47,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, TypeAdapter
 
 from slutrapport.errors import TemplateError
-from slutrapport.kinds import ID_PATTERN, Section, kinds
+from slutrapport.kinds import ID_PATTERN, Section, generation, kinds
 from slutrapport.models import MARKDOWN, RESERVED_IDS, Projekt, Slutrapport
+from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from jinja2 import nodes
@@ -373,9 +374,14 @@ class Reference:
         return match.group(1) if match and match.group(1) in self.kinds else None
 
 
-@functools.cache
 def reference() -> Reference:
-    """The shape of a report's template context (see the module docstring); built once."""
+    """The shape of a report's template context (see the module docstring); built once for
+    each set of kinds."""
+    return _reference(generation())
+
+
+@functools.cache
+def _reference(kinds_generation: int) -> Reference:
     from slutrapport.context import build_context
 
     registry = kinds()
@@ -1002,7 +1008,6 @@ def check_template(template: str | Path | None = None) -> list[TemplateFinding]:
     tag is malformed.
     """
     from slutrapport.rendering import environment
-    from slutrapport.resources import default_template
 
     path = Path(template) if template is not None else default_template()
     parts = template_parts(path)
