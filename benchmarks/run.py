@@ -644,8 +644,8 @@ def registers_part(plan: Plan, out: Path, results: Results) -> None:
 
     from slutrapport import example_path
     from slutrapport.checks import check
-    from slutrapport.names import slug
     from slutrapport.loader import from_data, read_yaml
+    from slutrapport.names import slug
     from slutrapport.registers import (
         aktiviteter_per_ar,
         aktiviteter_per_kommun,

@@ -21,8 +21,8 @@ from slutrapport.cli import main
 from slutrapport.kinds import Section, kinds, unregister
 from slutrapport.rendering import render_bytes
 from slutrapport.resources import default_template as committed_template
-from slutrapport.schema import json_schema
 from slutrapport.scaffold import from_previous, skeleton
+from slutrapport.schema import json_schema
 from slutrapport.standard import default_template
 from slutrapport.templatecheck import TemplateFinding, check_template
 from tests import tidplan
