@@ -17,7 +17,6 @@ values in. Which section a register is compared with:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,7 +28,7 @@ from slutrapport.kinds import Raw, Section
 from slutrapport.kinds.aktiviteter import Aktiviteter
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.kinds.foretagsprogram import Foretagsprogram
-from slutrapport.names import same_name
+from slutrapport.names import nearest, same_name
 from slutrapport.numbers import round_like
 from slutrapport.registers import (
     REGISTERS,
@@ -132,8 +131,8 @@ def section_problems(report: Slutrapport) -> Iterator[Raw]:
                  if getattr(s, "antal", None) is not None]
     for area_id, heading in block.omraden.items():
         if not any(same_name(heading, h) for h in headings):
-            close = difflib.get_close_matches(heading, headings, n=1, cutoff=0.5)
-            hint = f"; närmast: '{close[0]}'" if close else ""
+            close = nearest(heading, headings)
+            hint = f"; närmast: '{close}'" if close else ""
             yield ("register-installning", "error", ("register", "omraden", area_id),
                    f"Området {area_id} hänvisar till rubriken '{heading}', som inget "
                    f"aktivitetsområde i rapporten har{hint}.", close[0] if close else None,
@@ -152,8 +151,8 @@ def section_problems(report: Slutrapport) -> Iterator[Raw]:
             seen[given] = a.rubrik
     for name in block.kommuner.values():
         if not any(same_name(name, k) for k in report.projekt.kommuner):
-            close = difflib.get_close_matches(name, report.projekt.kommuner, n=1, cutoff=0.5)
-            hint = f"; närmast: {close[0]}" if close else ""
+            close = nearest(name, report.projekt.kommuner)
+            hint = f"; närmast: {close}" if close else ""
             yield ("register-installning", "error", ("register", "kommuner"),
                    f"Kommunen '{name}' står inte bland projektets kommuner "
                    f"(projekt.kommuner){hint}.", close[0] if close else None, name)
@@ -351,8 +350,8 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         stated = {" ".join(f.namn.split()).casefold() for f in section.effekt.foretag}
         for j, f in enumerate(section.effekt.foretag):
             if " ".join(f.namn.split()).casefold() not in keys:
-                close = difflib.get_close_matches(f.namn, list(table), n=1, cutoff=0.6)
-                hint = f"; närmast: {close[0]}" if close else ""
+                close = nearest(f.namn, list(table))
+                hint = f"; närmast: {close}" if close else ""
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
                        f"{f.namn} står i företagstabellen men inte i företagsregistret "
                        f"({registers.where('foretag')}){hint}.", None, f.namn)

@@ -62,12 +62,23 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def _words(given: list[str], other: list[str]) -> float:
-    """How well the given words stand among the other's: each given word's best likeness to a
-    word of the other, on average (0 when either has no words)."""
+def _words(given: list[str], other: list[str], cutoff: float) -> float:
+    """How much of the given name stands among the other's words: each given word alike enough
+    to a word of the other (``cutoff``) counts by its letters and its likeness, the rest not at
+    all (so a shared ``AB`` does not make two companies alike).
+
+    >>> round(_words(["resa"], ["resor", "och", "logi"], 0.6), 2), _words(["beta", "ab"],
+    ...                                                                  ["alfa", "ab"], 0.6)
+    (0.67, 0.3333333333333333)
+    """
     if not given or not other:
         return 0.0
-    return sum(max(_ratio(word, candidate) for candidate in other) for word in given) / len(given)
+    total = 0.0
+    for word in given:
+        alike = max(_ratio(word, candidate) for candidate in other)
+        if alike >= cutoff:
+            total += alike * len(word)
+    return total / sum(len(word) for word in given)
 
 
 def nearest(given: str, candidates: Iterable[str | tuple[str, ...]], *,
@@ -76,15 +87,15 @@ def nearest(given: str, candidates: Iterable[str | tuple[str, ...]], *,
 
     A candidate is a name, or a tuple of the ways it may be written (a name and its id) whose
     first is the one suggested. Names are compared folded (:func:`_folded`); a candidate is as
-    near as its letters are alike, or as its words are, whichever is more; of two as near, the
-    one whose words are more alike comes first, then the one whose letters are, then the first
-    given.
+    near as its letters are alike, or as its words are (:func:`_words`), whichever is more; of
+    two as near, the one whose words are more alike comes first, then the one whose letters
+    are, then the first given.
 
     >>> nearest("Resa", ["Personal", "Resor och logi", "Externa tjänster"])
     'Resor och logi'
     >>> nearest("Skelleftå", [("Umeå", "umea"), ("Skellefteå", "skelleftea")])
     'Skellefteå'
-    >>> nearest("ekonmi", ["ekonomi", "kommuner"]), nearest("budget", ["text", "tabell"])
+    >>> nearest("ekonmi", ["ekonomi", "kommuner"]), nearest("Beta AB", ["Alfa AB", "Gamma AB"])
     ('ekonomi', None)
     """
     key = _folded(given)
@@ -98,7 +109,7 @@ def nearest(given: str, candidates: Iterable[str | tuple[str, ...]], *,
         for spelling in spellings:
             other = _folded(spelling)
             letters = _ratio(key, other)
-            whole = _words(words, other.split())
+            whole = _words(words, other.split(), cutoff)
             rank = (max(letters, whole), whole, letters)
             if rank > best_rank or (best is None and rank[0] >= cutoff):
                 best, best_rank = spellings[0], rank

@@ -38,7 +38,6 @@ overwriting.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import io
 import re
 import types
@@ -62,6 +61,7 @@ from slutrapport.fields import Carry, Loc, Modell, Period
 from slutrapport.kinds import kinds
 from slutrapport.loader import from_data, load, read_yaml
 from slutrapport.models import MARKDOWN, Slutrapport
+from slutrapport.names import nearest
 from slutrapport.paths import at, format_loc
 from slutrapport.schema import field_metadata, validator_names
 
@@ -115,8 +115,8 @@ def skeleton(disposition: str = dispositioner.DEFAULT, year: int | None = None) 
 
 def _unknown_outline(name: str) -> str:
     known = dispositioner.names()
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    guess = f" (menade du '{close[0]}'?)" if close else ""
+    close = nearest(name, known)
+    guess = f" (menade du '{close}'?)" if close else ""
     listed = " och ".join([", ".join(known[:-1]), known[-1]] if len(known) > 1 else known)
     return (f"okänd disposition '{name}'{guess}; dispositionerna är {listed} "
             "(se 'slutrapport new --help')")

@@ -27,14 +27,14 @@ A template places sections in two ways, and the checker follows both:
 
 A loop variable (``{%p for f in x.y %}``) resolves against an element of ``x.y``; ``loop.*`` and
 ``{% set %}`` are understood. Every name that the data does not provide is a finding with the
-nearest correct name (:mod:`difflib` over the names at that level); so is a filter or test that
-does not exist, and a loop over something that is not a list. Top-level parts that the template
-never uses, and section kinds it has no part for, are listed as information.
+nearest correct name (:func:`slutrapport.names.nearest` over the names at that level); so is a
+filter or test that does not exist, and a loop over something that is not a list. Top-level
+parts that the template never uses, and section kinds it has no part for, are listed as
+information.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import types
@@ -49,6 +49,7 @@ from pydantic import BaseModel, TypeAdapter
 from slutrapport.errors import TemplateError
 from slutrapport.kinds import ID_PATTERN, Section, generation, kinds
 from slutrapport.models import MARKDOWN, RESERVED_IDS, Projekt, Slutrapport
+from slutrapport.names import nearest
 from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
@@ -973,8 +974,7 @@ def _attribute(base: Shape, attr: str) -> tuple[Shape | None, list[str]]:
 
 
 def _nearest(name: str, candidates: list[str]) -> str | None:
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return nearest(name, candidates)
 
 
 def _dotted(node: nodes.Node) -> str:
