@@ -346,3 +346,23 @@ def test_libreoffice_draws_every_chart_in_the_pdf(nis: slutrapport.Slutrapport,
     assert [text.count(s) - picture_text.count(s) for s in amounts] == [1, 1]
     # Swedish figures on the axes too: thousands apart by a space, never a comma
     assert "2 000 000" in text and "1,000" not in text and "2,000,000" not in text
+
+
+def test_without_matplotlib_pictures_name_the_install_command_and_word_charts_still_work(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """matplotlib is an extra: missing, `--diagram bild` stops with exit 2 and the command that
+    installs it, while the default Word charts render as before."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    monkeypatch.setenv("SLUTRAPPORT_CACHE", "0")  # draw, rather than read a picture back
+    example = str(slutrapport.example_path())
+    pictures = CliRunner().invoke(main, ["render", example, "-o", str(tmp_path / "bild.docx"),
+                                         "--diagram", "bild", "--no-contents", "-q"])
+    assert (pictures.exit_code, pictures.output.splitlines()[-1]) == (
+        2, "Inte installerat: diagram som bilder (--diagram bild) ritas med matplotlib, som inte "
+           "är installerat; installera det med: python3 -m pip install 'slutrapport[bilder]' "
+           "(eller låt diagrammen vara Word-diagram, standard)")
+    assert not (tmp_path / "bild.docx").exists()
+    charts = CliRunner().invoke(main, ["render", example, "-o", str(tmp_path / "diagram.docx"),
+                                       "--no-contents", "-q"])
+    assert charts.exit_code == 0, charts.output
+    assert len(_charts_in((tmp_path / "diagram.docx").read_bytes())) == 4

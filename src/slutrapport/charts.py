@@ -32,7 +32,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
-import importlib.util
 import io
 import json
 import threading
@@ -164,14 +163,12 @@ def tick_label(value: float, pos: int | None = None) -> str:
 def require_matplotlib() -> None:
     """Refuse, in Swedish with the command that installs it, when matplotlib is missing."""
     try:
-        found = importlib.util.find_spec("matplotlib") is not None
-    except (ImportError, ValueError):
-        found = False
-    if not found:
+        import matplotlib  # noqa: F401  optional (slutrapport[bilder]), and heavy
+    except ImportError:
         raise NotInstalledError(
             "diagram som bilder (--diagram bild) ritas med matplotlib, som inte är installerat; "
             f"installera det med: {INSTALL_BILDER} (eller låt diagrammen vara Word-diagram, "
-            "standard)")
+            "standard)") from None
 
 
 @contextmanager
