@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+import tempfile
 import types
 import typing
 from collections.abc import Iterator
@@ -54,7 +55,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 
 from slutrapport import dispositioner
-from slutrapport._files import Written
+from slutrapport._files import Written, refuse_backup, write_file
 from slutrapport.checks import check, loc_of
 from slutrapport.errors import InputError, Problem
 from slutrapport.fields import Carry, Loc, Modell, Period
@@ -506,7 +507,6 @@ def _validate(text: str, source: str) -> Slutrapport:
 
     The text is read as a file would be (the loader's fast reader, YAML 1.2).
     """
-    import tempfile
 
     try:
         with tempfile.TemporaryDirectory(prefix="slutrapport-") as folder:
@@ -578,7 +578,6 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
 def write_new_file(output: str | Path, previous: str | Path | None = None, *,
                    disposition: str | None = None, force: bool = False) -> Written:
     """:func:`write_new`, also telling where a data file written over was kept."""
-    from slutrapport._files import refuse_backup, write_file
 
     if previous is not None and disposition is not None:
         raise InputError([Problem(

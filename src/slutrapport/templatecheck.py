@@ -44,8 +44,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from docxtpl import DocxTemplate
+from jinja2 import TemplateSyntaxError
+from jinja2 import nodes as n
 from pydantic import BaseModel, TypeAdapter
 
+from slutrapport._templateerrors import syntax_error, unreadable
+from slutrapport.context import Narrative, build_context
 from slutrapport.errors import TemplateError
 from slutrapport.kinds import ID_PATTERN, Section, generation, kinds
 from slutrapport.models import MARKDOWN, RESERVED_IDS, Projekt, Slutrapport
@@ -154,7 +159,6 @@ _NONE = type(None)
 
 def _from_value(value: Any) -> Shape:
     """The shape of a context value (None: a key that is there, but says nothing of its value)."""
-    from slutrapport.context import Narrative
 
     if value is None:
         return Shape("scalar", python=_NONE)
@@ -305,7 +309,6 @@ def _sample_model(model: type[BaseModel], full: bool) -> tuple[bool, Any]:
 
 def _sample_contexts(kind: type[Section]) -> list[dict[str, Any]]:
     """The template context of a full and of a minimal sample section of the kind."""
-    from slutrapport.context import build_context
 
     found, projekt = _sample_model(Projekt, False)
     out = []
@@ -383,8 +386,6 @@ def reference() -> Reference:
 
 @functools.cache
 def _reference(kinds_generation: int) -> Reference:
-    from slutrapport.context import build_context
-
     registry = kinds()
     shapes = {typ: _kind_shape(kind) for typ, kind in registry.items()}
     root = _from_model(Slutrapport)
@@ -413,9 +414,7 @@ class Part:
 
 def template_parts(path: Path) -> list[Part]:
     """Every part docxtpl renders, as the Jinja source it renders."""
-    from docxtpl import DocxTemplate
 
-    from slutrapport._templateerrors import unreadable
     from slutrapport.rendering import check_template_file
 
     check_template_file(path)  # missing, a folder, not a zip, unsafe: as render says it
@@ -480,9 +479,6 @@ class _Checker:
         self.chain: str | None = None  # the whole name chain a Name is the root of
 
     def check(self, part: Part) -> None:
-        from jinja2 import TemplateSyntaxError
-
-        from slutrapport._templateerrors import syntax_error
 
         self.part = part.name
         source = _one_paragraph_a_line(part.source)
@@ -516,8 +512,6 @@ class _Checker:
             self.stmt(node, scope)
 
     def stmt(self, node: nodes.Node, scope: dict[str, Shape]) -> None:
-        from jinja2 import nodes as n
-
         if isinstance(node, n.If):
             self.branches(node, scope)
         elif isinstance(node, n.For):
@@ -614,7 +608,6 @@ class _Checker:
 
     def narrow(self, test: nodes.Node, scope: dict[str, Shape]) -> tuple[Narrowing, Narrowing]:
         """What the test shows when it is true, and when false, of sections' kinds."""
-        from jinja2 import nodes as n
 
         if isinstance(test, n.Not):
             true, false = self.narrow(test.node, scope)
@@ -636,7 +629,6 @@ class _Checker:
     def kind_test(self, test: nodes.Node, scope: dict[str, Shape],
                   ) -> tuple[str, Shape, frozenset[str], bool] | None:
         """``x.typ == 'k'`` (``!=``, ``in``, ``not in``) on a section ``x``: its parts."""
-        from jinja2 import nodes as n
 
         if not (isinstance(test, n.Compare) and len(test.ops) == 1):
             return None
@@ -664,8 +656,6 @@ class _Checker:
                             _nearest(value, sorted(self.ref.kinds)))
 
     def bind(self, target: nodes.Node, shape: Shape, scope: dict[str, Shape]) -> None:
-        from jinja2 import nodes as n
-
         if isinstance(target, n.Name):
             scope[target.name] = shape
         elif isinstance(target, n.Tuple):
@@ -690,8 +680,6 @@ class _Checker:
     # expressions
 
     def expr(self, node: nodes.Node, scope: dict[str, Shape]) -> Shape:
-        from jinja2 import nodes as n
-
         if isinstance(node, n.Name):
             return self.name(node, scope)
         if isinstance(node, n.Getattr | n.Getitem):
@@ -778,8 +766,6 @@ class _Checker:
         return attr in self.root.fields[near].fields and attr not in self.ref.anything.fields
 
     def attribute(self, node: nodes.Getattr | nodes.Getitem, base: Shape, attr: str) -> Shape:
-        from jinja2 import nodes as n
-
         if base is self.ref.anything and isinstance(node.node, n.Name) and not self.quiet:
             self.ids.setdefault(node.node.name, set()).add(attr)
         found, candidates = _attribute(base, attr)
@@ -831,7 +817,6 @@ class _Checker:
 
     def select(self, node: nodes.Filter, base: Shape) -> Shape:
         """``avsnitt|selectattr('typ', 'equalto', 'ekonomi')``: the sections of that kind."""
-        from jinja2 import nodes as n
 
         args = node.args
         element = base.element
@@ -880,7 +865,6 @@ def _either(a: Narrowing, b: Narrowing) -> Narrowing:
 
 def _defined(test: nodes.Node) -> set[str]:
     """The names a test shows to be defined when true (``x is defined``, also under ``and``)."""
-    from jinja2 import nodes as n
 
     if isinstance(test, n.Test) and test.name == "defined" and isinstance(test.node, n.Name):
         return {test.node.name}
@@ -891,7 +875,6 @@ def _defined(test: nodes.Node) -> set[str]:
 
 def _typ_of(node: nodes.Node) -> nodes.Name | None:
     """``x`` if the node is ``x.typ`` (or ``x['typ']``)."""
-    from jinja2 import nodes as n
 
     if isinstance(node, n.Getattr) and node.attr == "typ" and isinstance(node.node, n.Name):
         return node.node
@@ -903,7 +886,6 @@ def _typ_of(node: nodes.Node) -> nodes.Name | None:
 
 def _strings(node: nodes.Node, op: str | None) -> frozenset[str] | None:
     """The names compared with: one text for ``==``/``!=``, a tuple or list of texts for ``in``."""
-    from jinja2 import nodes as n
 
     if op in ("eq", "ne") and isinstance(node, n.Const) and isinstance(node.value, str):
         return frozenset({node.value})
@@ -926,7 +908,6 @@ def _compare_text(node: nodes.Compare) -> str:
 
 def _literal(node: nodes.Node) -> str:
     """A constant, a tuple of constants or a name chain as the template writes it."""
-    from jinja2 import nodes as n
 
     if isinstance(node, n.Const):
         return repr(node.value)
@@ -979,7 +960,6 @@ def _nearest(name: str, candidates: list[str]) -> str | None:
 
 def _dotted(node: nodes.Node) -> str:
     """The expression as the template writes it, for a chain of names (``x.y[0].z``)."""
-    from jinja2 import nodes as n
 
     if isinstance(node, n.Name):
         return node.name
