@@ -22,6 +22,7 @@ from slutrapport._builder import Builder, cant_split, field, table_width
 from slutrapport.docxzip import normalize_docx
 from slutrapport.kinds import Section, kinds
 from slutrapport.prune_styles import prune_styles
+from slutrapport.seam import set_blob
 
 __all__ = ["build", "build_bytes"]
 
@@ -302,7 +303,7 @@ def _properties(doc: Any) -> None:
     package = doc.part.package
     for rel in list(package.rels.values()):
         if rel.reltype.endswith("/extended-properties"):
-            rel.target_part._blob = _APP.encode("utf-8")
+            set_blob(rel.target_part, _APP.encode("utf-8"))
         elif rel.reltype.endswith("/thumbnail"):  # python-docx's picture of an empty page
             package.rels.pop(rel.rId)
     for rel in list(doc.part.rels.values()):

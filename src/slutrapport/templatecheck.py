@@ -55,6 +55,7 @@ from slutrapport.errors import TemplateError
 from slutrapport.kinds import ID_PATTERN, Section, generation, kinds
 from slutrapport.models import MARKDOWN, RESERVED_IDS, Projekt, Slutrapport
 from slutrapport.names import nearest
+from slutrapport.seam import template_sources
 from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
@@ -421,16 +422,8 @@ def template_parts(path: Path) -> list[Part]:
     try:
         tpl = DocxTemplate(str(path))
         tpl.init_docx()
-        docx = tpl.docx
-        parts = [Part(_name(docx.part), tpl.patch_xml(tpl.get_xml()))]
-        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for _, part in tpl.get_headers_footers(uri):
-                parts.append(Part(_name(part), tpl.patch_xml(tpl.get_part_xml(part))))
-        for part in docx.part.package.parts:
-            if part.content_type.endswith(".footnotes+xml"):
-                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                parts.append(Part(_name(part), tpl.patch_xml(blob)))
-        props = docx.core_properties
+        parts = [Part(_name(part), source) for part, source in template_sources(tpl)]
+        props = tpl.docx.core_properties
         for prop in ("author", "comments", "identifier", "language", "subject", "title"):
             value = getattr(props, prop) or ""
             if "{" in value:

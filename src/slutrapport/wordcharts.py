@@ -34,6 +34,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from slutrapport.chartfacts import DARK, LIGHT, SINGLE, SMALL_PT, TEXT_PT, Bars, Series, in_order
+from slutrapport.seam import set_blob
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
@@ -399,8 +400,8 @@ def _add_chart(part: Any, chart: NativeChart, font: str | None) -> str:
     external = etree.SubElement(space, f"{{{_C}}}externalData")
     external.set(f"{{{_R}}}id", chart_part.relate_to(book, RT_PACKAGE))
     etree.SubElement(external, f"{{{_C}}}autoUpdate", val="0")
-    chart_part._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
+    set_blob(chart_part, etree.tostring(space, xml_declaration=True, encoding="UTF-8",
+                                        standalone=True))
     rid: str = part.relate_to(chart_part, RT_CHART)
     return rid
 
