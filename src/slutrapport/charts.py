@@ -174,7 +174,7 @@ def require_matplotlib() -> None:
 @contextmanager
 def _style() -> Iterator[None]:
     """matplotlib's default style with ours on top, whatever the user's matplotlibrc says."""
-    import matplotlib
+    import matplotlib  # optional (slutrapport[bilder]), and heavy: only when drawing
 
     with _LOCK, matplotlib.rc_context():
         matplotlib.rcdefaults()
@@ -183,6 +183,7 @@ def _style() -> Iterator[None]:
 
 
 def _figure(width_cm: float, height_cm: float) -> Figure:
+    # optional (slutrapport[bilder]), and heavy: only when drawing
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.layout_engine import ConstrainedLayoutEngine
@@ -201,7 +202,7 @@ def _png(fig: Figure) -> bytes:
     Pillow (which matplotlib requires) writes the smaller one, with the resolution and without
     any software name or date, so the same figure gives the same bytes.
     """
-    from PIL import Image
+    from PIL import Image  # with matplotlib (slutrapport[bilder]): only when drawing
 
     raw = io.BytesIO()
     fig.savefig(raw, format="rgba", dpi=DPI)
@@ -215,13 +216,13 @@ def _png(fig: Figure) -> bytes:
 
 
 def _formatter() -> Any:
-    from matplotlib.ticker import FuncFormatter
+    from matplotlib.ticker import FuncFormatter  # optional (slutrapport[bilder]): only when drawing
 
     return FuncFormatter(tick_label)
 
 
 def _locator(nbins: int) -> Any:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import MaxNLocator  # optional (slutrapport[bilder]): only when drawing
 
     return MaxNLocator(nbins=nbins, integer=True, min_n_ticks=2)
 
