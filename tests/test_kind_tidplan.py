@@ -4,7 +4,6 @@ schema, new, new --from, template check and the generated docs (issue 18.2)."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from slutrapport.standard import default_template
 from slutrapport.templatecheck import TemplateFinding, check_template
 from tests import tidplan
 from tests.docxread import outline
+from tests.test_docs import generator
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -194,17 +194,9 @@ def test_new_from_clears_what_the_kind_says(kind: type[Section], tmp_path: Path)
     assert "  tidplan.milstolpar[0].namn: Förstudie" in text.split("\n")
 
 
-def _docs_generator() -> Any:
-    spec = importlib.util.spec_from_file_location("gen", DOCS / "gen_mallvariabler.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_generated_docs_describe_the_kind(kind: type[Section]) -> None:
     """docs/gen_mallvariabler.py documents the kind's fields, computed names, table and chart."""
-    generated = _docs_generator().build()
+    generated = generator().build()
     part = generated[generated.index("### `tidplan`"):]
     part = part[:part.index("\n### ")] if "\n### " in part else part
     assert part.split("\n")[:20] == [

@@ -35,6 +35,7 @@ __all__ = [
     "Bars",
     "Series",
     "in_order",
+    "rows_height",
     "short_name",
 ]
 
@@ -57,6 +58,14 @@ MAX_HEIGHT_CM = 22.0
 """The tallest a chart gets: a page less its caption."""
 MAX_NAME = 40
 """Characters of a category's name before it is shortened in the middle (:func:`short_name`)."""
+
+
+def rows_height(n: int, frame_cm: float, row_cm: float) -> tuple[float, float]:
+    """A chart of ``n`` rows of bars: its height (``row_cm`` a row and ``frame_cm`` for the axes,
+    at most :data:`MAX_HEIGHT_CM`, where the rows get thinner) and the size a row allows its
+    text, in points."""
+    height = min(frame_cm + row_cm * n, MAX_HEIGHT_CM)
+    return height, (height - frame_cm) / n / (1 / 2.54) * 72
 
 
 def short_name(name: str) -> str:

@@ -149,7 +149,11 @@ def _styles(doc: Any) -> None:
 
 def _language(style: object) -> None:
     """Swedish as the style's language, so that Word checks the spelling in Swedish."""
-    rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
+    _swedish(style.element.get_or_add_rPr())  # type: ignore[attr-defined]
+
+
+def _swedish(rpr: Any) -> None:
+    """Run properties (``w:rPr``) whose language is Swedish, instead of any they had."""
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
     lang = OxmlElement("w:lang")
@@ -191,12 +195,7 @@ def _update_fields_on_open(doc: Any) -> None:
     if lang is not None:
         rpr = lang.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
         if rpr is not None:
-            for old in rpr.findall(qn("w:lang")):
-                rpr.remove(old)
-            el = OxmlElement("w:lang")
-            el.set(qn("w:val"), "sv-SE")
-            el.set(qn("w:eastAsia"), "sv-SE")
-            rpr.append(el)
+            _swedish(rpr)
 
 
 def _facts(b: Builder) -> None:

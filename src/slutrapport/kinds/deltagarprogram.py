@@ -18,10 +18,10 @@ from slutrapport.chartfacts import (
     DARK,
     FULL_WIDTH_CM,
     LIGHT,
-    MAX_HEIGHT_CM,
     SMALL_PT,
     Bars,
     Series,
+    rows_height,
     short_name,
 )
 from slutrapport.fields import (
@@ -262,9 +262,7 @@ class Deltagarprogram(Section):
         labels = [f"{r.namn} ({r.kommun})" if r.namn in repeated and r.kommun else r.namn
                   for r in rows]
         n = len(rows)
-        frame_cm = 2.8
-        height = min(frame_cm + 0.75 * n, MAX_HEIGHT_CM)
-        row_pt = (height - frame_cm) / n / (1 / 2.54) * 72
+        height, row_pt = rows_height(n, 2.8, 0.75)
         total_w, total_m = sum(women), sum(men)
         parts = [f"{label} {format_integer(w)} kvinnor och {format_integer(m)} män"
                  for label, w, m in zip(labels, women, men, strict=True)]

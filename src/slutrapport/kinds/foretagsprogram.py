@@ -8,17 +8,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
+from slutrapport import chartfacts as cf
 from slutrapport import narrative
-from slutrapport.chartfacts import (
-    DARK,
-    FULL_WIDTH_CM,
-    LIGHT,
-    MAX_HEIGHT_CM,
-    SMALL_PT,
-    Bars,
-    Series,
-    short_name,
-)
+from slutrapport.chartfacts import Bars, Series, rows_height
 from slutrapport.fields import (
     COMPUTED,
     Anstallda,
@@ -457,14 +449,6 @@ def _shown(e: Effekt) -> tuple[list[Foretag], bool]:
     return [c for _, c in ranked[:SELECTION_SIZE]], True
 
 
-def _employee_rows(n: int) -> tuple[float, float]:
-    """The employee chart's height for n companies, and the points of one company's row."""
-    # Rows of 0.5 cm until the chart would pass the height of a page; then they get thinner.
-    frame_cm = 2.6
-    height = min(frame_cm + 0.5 * n, MAX_HEIGHT_CM)
-    return height, (height - frame_cm) / n / (1 / 2.54) * 72
-
-
 def employees_bars(e: Effekt) -> Bars | None:
     """Employees per company before and after: two bars per company (a selection if many)."""
     companies = list(e.foretag)
@@ -474,7 +458,7 @@ def employees_bars(e: Effekt) -> Bars | None:
     shown, selection = _shown(e)
     before, after = e.tabell.fore, e.tabell.efter
     n = len(shown)
-    height, row_pt = _employee_rows(n)
+    height, row_pt = rows_height(n, 2.6, 0.5)
     sum_before = sum((c.anstallda_fore for c in companies), Decimal(0))
     sum_after = sum((c.anstallda_efter for c in companies), Decimal(0))
     top = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))[:3]
@@ -494,18 +478,18 @@ def employees_bars(e: Effekt) -> Bars | None:
            f"{after}.")
     if grew:
         alt += f" Störst ökning: {format_list(grew)}."
-    size = max(5.0, min(SMALL_PT, row_pt * 0.62))
+    size = max(5.0, min(cf.SMALL_PT, row_pt * 0.62))
     # One label a company, 'before → after' (as the axis title says), at the longer bar.
     shrank = tuple(i for i, c in enumerate(shown) if c.anstallda_fore > c.anstallda_efter)
     grown = tuple(i for i in range(n) if i not in shrank)
-    fore = Series(before, tuple(c.anstallda_fore for c in shown), (LIGHT,) * n,
+    fore = Series(before, tuple(c.anstallda_fore for c in shown), (cf.LIGHT,) * n,
                   notes=tuple(f"→ {format_decimal(c.anstallda_efter)}" for c in shown),
                   unlabelled=grown)
-    efter = Series(after, tuple(c.anstallda_efter for c in shown), (DARK,) * n,
+    efter = Series(after, tuple(c.anstallda_efter for c in shown), (cf.DARK,) * n,
                    prefixes=tuple(f"{format_decimal(c.anstallda_fore)} → " for c in shown),
                    unlabelled=shrank)
     return Bars(
         title=title, alt=alt, horizontal=True,
-        categories=tuple(short_name(c.namn) for c in shown), series=(fore, efter),
+        categories=tuple(cf.short_name(c.namn) for c in shown), series=(fore, efter),
         value_title=f"Antal anställda (talen vid staplarna: {before} → {after})",
-        width_cm=FULL_WIDTH_CM, height_cm=height, category_pt=size, label_pt=size)
+        width_cm=cf.FULL_WIDTH_CM, height_cm=height, category_pt=size, label_pt=size)
