@@ -233,6 +233,7 @@ OTHER_VERSIONS = frozenset({
     "counter_type", "deque_type", "ellipsis_error", "fraction_parsing", "fraction_type",
     "frozen_dict_type", "named_tuple_type", "ordered_dict_type",
     "recursion_depth_exceeded",  # pydantic-core 2.50 (pydantic 2.14) and newer
+    "string_not_ascii",  # after pydantic-core 2.41 (pydantic 2.12)
 })
 """Error types some pydantic 2 the library allows has and another doesn't."""
 

@@ -162,9 +162,8 @@ class Rubriker(Modell):
 
 # The report's key 'register' is also the name of a method on pydantic's metaclass (ABCMeta's
 # register), so pydantic warns that the field shadows it. Instances see the field, so the warning
-# says nothing here: it is silenced for this one field only (in pydantic's wording before 2.7 too:
-# 'shadows an attribute in parent "Modell"').
-warnings.filterwarnings("ignore", message='Field name "register" (in "Slutrapport" )?shadows',
+# says nothing here: it is silenced for this one field only.
+warnings.filterwarnings("ignore", message='Field name "register" in "Slutrapport" shadows',
                         category=UserWarning)
 
 
