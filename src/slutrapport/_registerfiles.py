@@ -312,7 +312,7 @@ def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: b
         declared += info.file_size
     if declared > MAX_UNPACKED_BYTES:
         raise _too_big_total(declared, shown)
-    names = _sheet_names(archive) if sheets else {}
+    names = _sheet_names(archive, shown) if sheets else {}
     unpacked = 0
     told = True
     for info in infos:
@@ -366,14 +366,17 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, room: i
     return b"".join(chunks)
 
 
-def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_names(archive: zipfile.ZipFile, shown: str) -> dict[str, str]:
     """The sheets' names by their part (xl/worksheets/sheet1.xml → Logg), as far as the
-    workbook tells them plainly; for messages only."""
+    workbook tells them plainly; for messages only (the parts are read within the limits)."""
     try:
-        book = archive.read("xl/workbook.xml")[:MAX_PART_BYTES].decode("utf-8", "replace")
-        rels = archive.read("xl/_rels/workbook.xml.rels")[:MAX_PART_BYTES].decode(
-            "utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        book = _unpack(archive, archive.getinfo("xl/workbook.xml"), shown,
+                       MAX_UNPACKED_BYTES).decode("utf-8", "replace")
+        rels = _unpack(archive, archive.getinfo("xl/_rels/workbook.xml.rels"), shown,
+                       MAX_UNPACKED_BYTES).decode("utf-8", "replace")
+    except InputError:
+        return {}  # the check of every part says what is wrong
+    except KeyError:
         return {}
     targets: dict[str, str] = {}
     for m in re.finditer(r"<Relationship\b([^>]*)>", rels):
