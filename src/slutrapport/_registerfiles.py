@@ -394,35 +394,44 @@ def _sheet_names(archive: zipfile.ZipFile, shown: str) -> dict[str, str]:
 
 
 _DIMENSION = re.compile(rb"<(?:[\w.\-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
-_CELL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"')
-"""A cell's start tag as every spreadsheet program writes it: its reference first."""
-_ODD_CELL = re.compile(
-    rb'<c(?=[\s/>])(?! r="[A-Za-z]{1,3}[0-9]{1,7}"(?:\s+(?!r\s*=)[\w:.\-]+\s*=\s*"[^"<]*")*\s*/?>)'
-    rb"|:c(?=[\s/>])")
-"""A cell tag written otherwise: without a reference, with two, the reference not first, in
-single quotes, with a prefix (x:c) … python-calamine reads those too, placing a cell without a
-reference after the one before; such a workbook is read in the child with a memory cap."""
-_LONG_TEXT = re.compile(rb"(?:>|<!\[CDATA\[)([^<]{%d,})" % (MAX_CELL_CHARS + 1))
+_CELL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"([^>]*)>')
+"""A cell's start tag as every spreadsheet program writes it: its reference first (the rest of
+the tag, up to its ``>``, is the third group)."""
+_ODD_START = re.compile(rb'<c(?=[\s/>])(?! r="[A-Za-z]{1,3}[0-9]{1,7}"[^>]*>)')
+"""A cell tag without its reference first: none, in single quotes, not a reference …"""
+_PREFIXED = re.compile(rb":c[\s/>]")
+_ODD_REST = re.compile(rb"\sr\s*=|'")
+"""In the rest of a cell's tag: a second reference, or single quotes (which may hide one)."""
+_LONG_TEXT = re.compile(rb">([^<]{%d,})" % (MAX_CELL_CHARS + 1))
+_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
 
 def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None) -> bool:
     """Refuse a part whose cells would lie beyond a sheet's grid or span more than
     :data:`MAX_CELLS` from A1, or with a text longer than :data:`MAX_CELL_CHARS`; False if its
-    cells are written so that where they lie can't be told from their tags (see ``_ODD_CELL``).
+    cells are written so that where they lie can't be told from their tags alone.
 
-    Every part is searched, whatever its name (the workbook's relationships, not the name,
-    decide which part is read as a sheet): for long texts if it is XML, for cells if it has a
-    ``sheetData`` (python-calamine reads cells only there). A tag in a text or a comment only
+    python-calamine places a cell by the last ``r`` attribute of its tag, or after the cell
+    before when it has none, and reads cells with any prefix (``x:c``). Every spreadsheet
+    program writes ``<c r="B2" …>``: when every cell tag is written so (the reference first,
+    no second one, double quotes), the references tell the extent; otherwise False, and the
+    workbook is read in the capped child. Every part is searched, whatever its name (the
+    workbook's relationships, not the name, decide which part is read as a sheet): for long
+    texts if it is XML, for cells if it has a ``sheetData``. A tag in a text or a comment only
     makes the bound larger."""
     label = sheet if sheet is not None else part
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # text to read, not a picture
-        for m in _LONG_TEXT.finditer(data):
-            text = html.unescape(m.group(1).decode("utf-8", "replace"))
-            if len(text) > MAX_CELL_CHARS:
+        texts = list(_LONG_TEXT.finditer(data))
+        if b"<![CDATA[" in data:
+            texts += [m for m in _CDATA.finditer(data) if len(m.group(1)) > MAX_CELL_CHARS]
+        for m in texts:
+            text = m.group(1).decode("utf-8", "replace")
+            length = len(text if m.group(0).startswith(b"<!") else html.unescape(text))
+            if length > MAX_CELL_CHARS:
                 cell = _cell_before(data, m.start())
                 where = f"cellen {cell}" if cell and sheet is not None else \
                     f"en text i kalkylarkets del {part}"
-                raise _unusable(f"{where} har {_number(len(text))} tecken, fler än de "
+                raise _unusable(f"{where} har {_number(length)} tecken, fler än de "
                                 f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret "
                                 "läses inte", shown, sheet)
     at = data.find(b"sheetData")
@@ -435,11 +444,14 @@ def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None) -> b
         if ref is not None:
             _check_extent(int(ref.group(2)), _column(ref.group(1)), shown, label,
                           declared=True)
-    if _ODD_CELL.search(data):
+    if _ODD_START.search(data) or _PREFIXED.search(data):
         return False
     cells = _CELL.findall(data)
     if not cells:
         return True
+    for rest in set(map(itemgetter(2), cells)):  # a handful: ' s="1" t="n"', ' t="s"' …
+        if _ODD_REST.search(rest) or rest.count(b'"') % 2:
+            return False
     cols = max(map(_column, set(map(itemgetter(0), cells))))
     rows = max(map(int, set(map(itemgetter(1), cells))))
     _check_extent(rows, cols, shown, label, declared=False)
@@ -465,7 +477,7 @@ def _letters(col: int) -> str:
 def _cell_before(data: bytes, at: int) -> str | None:
     """The reference of the cell whose text starts at ``at`` (the last cell tag before it)."""
     found = None
-    for m in _CELL.finditer(data, max(0, at - 4096), at):
+    for m in _CELL.finditer(data, max(0, at - 4096), at + 1):
         found = (m.group(1) + m.group(2)).decode("ascii")
     return found
 
