@@ -24,8 +24,9 @@ def sheet(rows: str, *, dimension: str | None = None) -> bytes:
 
 
 def xlsx(path: Path, sheet_xml: bytes, *, shared: bytes | None = None,
-         sheet_name: str = "Huvudbok", compress_sheet: int = zipfile.ZIP_DEFLATED) -> Path:
-    """An .xlsx workbook of one sheet (and shared strings, if given), written with zipfile."""
+         sheet_name: str = "Huvudbok", stored: bool = False) -> Path:
+    """An .xlsx workbook of one sheet (and shared strings, if given), written with zipfile;
+    ``stored``: the sheet and the shared strings not packed at all."""
     overrides = ('<Override PartName="/xl/workbook.xml" ContentType="application/'
                  'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
                  '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/'
@@ -54,10 +55,11 @@ def xlsx(path: Path, sheet_xml: bytes, *, shared: bytes | None = None,
         z.writestr("_rels/.rels", rels)
         z.writestr("xl/workbook.xml", book)
         z.writestr("xl/_rels/workbook.xml.rels", book_rels)
-        z.writestr("xl/worksheets/sheet1.xml", sheet_xml, compress_type=compress_sheet,
+        packing = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        z.writestr("xl/worksheets/sheet1.xml", sheet_xml, compress_type=packing,
                    compresslevel=9)
         if shared is not None:
-            z.writestr("xl/sharedStrings.xml", shared)
+            z.writestr("xl/sharedStrings.xml", shared, compress_type=packing)
     return path
 
 

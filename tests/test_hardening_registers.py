@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from slutrapport import load
-from slutrapport._registerfiles import MAX_FILE_BYTES, MAX_PARTS
+from slutrapport._registerfiles import MAX_CELLS, MAX_FILE_BYTES, MAX_PARTS
 from slutrapport.cli import main
 from slutrapport.errors import InputError
 from slutrapport.registers import read_registers
@@ -172,6 +172,17 @@ def test_a_cell_longer_than_excel_allows_is_refused(tmp_path: Path, cell: str,
     assert refusal(path) == (2, XLSX_ERROR + message + "\n")
 
 
+def test_more_shared_texts_than_a_register_has_cells_are_refused(tmp_path: Path) -> None:
+    """A shared-strings part of 3 000 001 texts (stored, so no ratio gives it away): refused
+    before the reader makes a string of each."""
+    path = ledger_as(tmp_path, "huvudbok.xlsx")
+    rb.xlsx(tmp_path / "huvudbok.xlsx", rb.sheet(rb.HEADER_ROW), stored=True,
+            shared=rb.shared_strings(*["a"] * (MAX_CELLS + 1)))
+    assert refusal(path) == (2, XLSX_ERROR + (
+        "kalkylarket har fler än 3\u00a0000\u00a0000 delade texter (delen xl/sharedStrings.xml), "
+        "fler än ett register kan ha celler; registret läses inte\n"))
+
+
 def test_a_register_over_a_hundred_megabytes_is_refused_unread(tmp_path: Path) -> None:
     """A (sparse) file of 100 MB and one byte: refused by its size, nothing read."""
     path = ledger_as(tmp_path, "huvudbok.xlsx")
@@ -210,6 +221,25 @@ def test_an_ods_of_four_million_cells_is_refused_by_the_child_that_read_it(
         "2\u00a0000 rader × 2\u00a0000 kolumner är 4\u00a0000\u00a0000 celler, fler än gränsen "
         "3\u00a0000\u00a0000 för ett register; ta bort det som står längst ut och längst ner på "
         "bladet och spara det igen\n"))
+
+
+def test_a_child_out_of_memory_is_a_refusal_and_the_process_lives_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An .ods of 32 million repeated cells (under python-calamine's own limit) makes the child
+    reading it run out of its memory (lowered here to 400 MB, so it does so quickly): exit 2
+    saying so, and this process goes on."""
+    from slutrapport import _registerfiles
+
+    monkeypatch.setattr(_registerfiles, "CHILD_MEMORY_BYTES", 400_000_000)
+    path = ledger_as(tmp_path, "huvudbok.ods")
+    rb.ods(tmp_path / "huvudbok.ods", (
+        '<table:table-row table:number-rows-repeated="2000"><table:table-cell '
+        'table:number-columns-repeated="16000" office:value-type="float" office:value="1"/>'
+        "</table:table-row>"))
+    assert refusal(path) == (2, (
+        "Fel i indata: huvudbok.ods: kalkylarket behövde mer minne än gränsen 400 MB för att "
+        "läsas (celler långt ut på bladet, eller ett mycket stort register); registret läses "
+        "inte\n"))
 
 
 def test_a_huge_ods_cell_is_refused(tmp_path: Path) -> None:
@@ -388,6 +418,23 @@ def test_a_link_to_dev_zero_is_refused_as_outside_and_as_a_device(tmp_path: Path
         "den. Ange --tillat-sokvag om registret ska läsas ändå\n"))
     assert refusal(path, "--tillat-sokvag") == (2, (
         f"{start}{tmp_path}/huvudbok.csv är en enhetsfil, inte en vanlig fil, och läses inte\n"))
+
+
+@pytest.mark.parametrize(("target", "why"), [
+    ("huvudbok.csv", "kan inte nås (för många symboliska länkar i rad)"),
+    ("saknas.csv", "finns inte: {folder}/huvudbok.csv (länken pekar på {folder}/saknas.csv, som "
+                   "inte finns)"),
+], ids=["loop", "dangling"])
+def test_a_link_in_a_loop_or_to_nothing_is_refused_at_the_data_file_s_line(
+        tmp_path: Path, target: str, why: str) -> None:
+    """huvudbok.csv → itself, or → a file that isn't there: exit 2 at register.kostnader."""
+    path = make(tmp_path)
+    (tmp_path / "huvudbok.csv").unlink()
+    (tmp_path / "huvudbok.csv").symlink_to(target)
+    reason = why.format(folder=tmp_path)
+    named = "" if reason.startswith("finns inte") else f"{tmp_path}/huvudbok.csv "
+    assert refusal(path) == (2, (
+        f"Fel i indata: {path}:48: register.kostnader: registret (huvudboken) {named}{reason}\n"))
 
 
 def test_the_flag_is_named_in_swedish_in_the_help_of_check_fill_and_render() -> None:

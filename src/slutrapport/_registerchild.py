@@ -4,8 +4,8 @@ python-calamine lays out a sheet's whole rectangle before it can be looked at, a
 process when it can't get the memory. An .xls or .ods file is read here, in a process of its
 own that may use at most the memory and processor time it is given, so the worst a hostile
 file can do is end this process. Arguments: memory (bytes), seconds, most cells, most
-characters in a cell, the sheet wanted and the file name's suffix; the file's bytes come on
-standard input. The
+characters in a cell, the sheet wanted, the file name's suffix and the folder python-calamine is
+installed in; the file's bytes come on standard input. The
 answer on standard output is a pickled tuple: ``("ok", sheet, rows, merged)`` or what went
 wrong (``("memory", sheet)``, ``("unreadable", kind, text)``, ``("no-sheets",)``,
 ``("sheet", name)``,
@@ -109,6 +109,10 @@ def main() -> int:
     memory, seconds, most_cells, most_chars = (int(a) for a in sys.argv[1:5])
     wanted = sys.argv[5]
     suffix = sys.argv[6] if len(sys.argv) > 6 else ""
+    try:
+        import python_calamine  # noqa: F401
+    except ImportError:  # installed where this Python doesn't look by itself: the parent's
+        sys.path.append(sys.argv[7])
     _limit(memory, seconds)
     raw = sys.stdin.buffer.read()
     try:

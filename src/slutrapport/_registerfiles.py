@@ -14,14 +14,15 @@ byte of it is read as a spreadsheet:
   parts; no part unpacking to more than :data:`MAX_PART_BYTES` or packed more than
   :data:`MAX_RATIO` times (parts over :data:`RATIO_FROM_BYTES`), nor all parts to more than
   :data:`MAX_UNPACKED_BYTES` — the sizes the zip declares first, then the bytes actually
-  unpacked. Every sheet's XML is then searched for what the spreadsheet reader would lay out: the
-  used range it declares (``<dimension ref=…>``) and every cell and row reference (``r="…"``,
-  also cells without one, counted in order) must stay in a sheet's grid (XFD1048576) and within
-  :data:`MAX_CELLS` cells from A1, and no text may be longer than :data:`MAX_CELL_CHARS`.
-  python-calamine allocates the whole rectangle up to the farthest cell before anything can be
-  checked (one cell at XFD1048576 asked for 549 GB and aborted the process); the search runs
-  before it.
-* **.xls, .ods** (and anything that isn't an .xlsx inside): read by python-calamine in a child
+  unpacked. Every sheet's XML is then searched for what the spreadsheet reader would lay out:
+  the used range it declares (``<dimension ref=…>``) and every cell's reference must stay in a
+  sheet's grid (XFD1048576) and within :data:`MAX_CELLS` cells from A1, the shared texts be no
+  more than that, and no text longer than :data:`MAX_CELL_CHARS`. python-calamine allocates the
+  whole rectangle up to the farthest cell before anything can be checked (one cell at
+  XFD1048576 asked for 549 GB and aborted the process); the search runs before it. A sheet
+  whose cell tags are not written as spreadsheet programs write them (``<c r="B2" …>``: no
+  reference, a second one, a prefix, single quotes) can't be told so, and is read as below.
+* **.xls, .ods** (and anything that isn't a plain .xlsx inside): read by python-calamine in a child
   process with a memory cap (:data:`CHILD_MEMORY_BYTES`, ``resource.setrlimit``) and a time
   limit (:data:`CHILD_SECONDS`); the child checks the sheet's size and cells before it sends the
   rows back. An .ods file's zip parts are bounded as above first. A child that runs out of
@@ -436,6 +437,10 @@ def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None) -> b
                                 "läses inte", shown, sheet)
     at = data.find(b"sheetData")
     if at < 0:
+        if b"<sst" in data[:4096] and data.count(b"<si") > MAX_CELLS:  # the shared texts
+            raise _unusable(f"kalkylarket har fler än {_number(MAX_CELLS)} delade texter "
+                            f"(delen {part}), fler än ett register kan ha celler; registret "
+                            "läses inte", shown)
         return True
     dim = _DIMENSION.search(data, 0, at)
     if dim is not None:
@@ -566,12 +571,10 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
     import python_calamine
 
     child = Path(__file__).with_name("_registerchild.py")
-    env = dict(os.environ)
-    where = str(Path(python_calamine.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (where, env.get("PYTHONPATH", "")) if p)
-    env["RUST_BACKTRACE"] = "0"
+    where = str(Path(python_calamine.__file__).resolve().parent.parent)  # if not on its path
+    env = dict(os.environ, RUST_BACKTRACE="0")
     command = [sys.executable, "-P", str(child), str(CHILD_MEMORY_BYTES), str(CHILD_SECONDS),
-               str(MAX_CELLS), str(MAX_CELL_CHARS), wanted, suffix]
+               str(MAX_CELLS), str(MAX_CELL_CHARS), wanted, suffix, where]
     try:
         done = subprocess.run(command, input=raw, capture_output=True, env=env,
                               timeout=CHILD_SECONDS + 10, check=False)
@@ -588,10 +591,7 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
         except Exception:
             result = None
     if not isinstance(result, tuple) or not result:
-        if done.returncode in (-24, 152):  # SIGXCPU: its time is up
-            raise _unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; "
-                            "registret läses inte", shown)
-        raise _out_of_memory(shown)
+        raise _child_ended(done.returncode, done.stderr, shown)
     kind = result[0]
     if kind == "ok":
         _, chosen, rows, merged = result
@@ -623,6 +623,20 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
 
 
 _LIMIT_TOLD = re.compile(r"Cell limit exceeded \((\d{1,20}) cells")
+
+
+def _child_ended(code: int, said: bytes, shown: str) -> InputError:
+    """Why the child ended without an answer: out of memory (python-calamine aborts when an
+    allocation fails; the kernel kills), out of time, or something else."""
+    import signal
+
+    if code == -getattr(signal, "SIGXCPU", 24):
+        return _unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
+                         "läses inte", shown)
+    if code in (-signal.SIGABRT, -getattr(signal, "SIGKILL", 9)) or b"MemoryError" in said:
+        return _out_of_memory(shown)
+    return _unusable(f"kalkylarket kunde inte läsas: läsaren avbröts oväntat (slutkod {code}); "
+                     "registret läses inte", shown)
 
 
 def _out_of_memory(shown: str, sheet: str | None = None) -> InputError:
