@@ -151,8 +151,7 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
 
     Raises :class:`FillRefusedError` when the registers have errors (unless ``force`` or
     ``dry_run``), :class:`~slutrapport.errors.InputError` when the report or a register can't
-    be read, when the report names no registers or when ``FIL.bak`` exists. A register outside
-    the report's folder is refused unless ``allow_outside_registers`` (``--tillat-sokvag``).
+    be read, when the report names no registers or when ``FIL.bak`` exists.
     """
     from slutrapport._inplace import same_file, write_over
     from slutrapport.registers import read_registers
@@ -166,6 +165,7 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
     raw = file.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
+    # a register outside the report's folder only with allow_outside_registers (--tillat-sokvag)
     registers = read_registers(report, allow_outside=allow_outside_registers)
     result = fill_text(text, report, registers)
     result.problems = _register_problems(report, registers)
