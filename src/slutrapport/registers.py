@@ -13,6 +13,9 @@ column).
 
 How the registers are read:
 
+- As untrusted input (:mod:`slutrapport._registerfiles`): only in the report file's folder
+  (unless ``allow_outside``), only regular files, within limits of size, unpacked parts, a
+  sheet's extent and a cell's length; .xls and .ods in a child process with a memory cap.
 - One sheet per register: the sheet named as in :data:`REGISTERS` (``Logg``, ``Deltagare``,
   ``Foretag``, ``Huvudbok``, ``Finansiering``; any case) if the workbook has one, else its first
   sheet. The header is row 1; row numbers are the sheet's own (the first data row is row 2).
