@@ -129,7 +129,8 @@ def _check(fn: Check) -> Check:
 
 
 def check(report: Slutrapport, *, template: str | Path | None = None,
-          registers: Registers | None = None) -> list[Finding]:
+          registers: Registers | None = None,
+          allow_outside_registers: bool = False) -> list[Finding]:
     """Run every check on a report; findings sorted errors first, then by place in the file.
 
     Whether every stated figure shows in the rendered report (``tal-visas-inte``) is judged
@@ -141,13 +142,15 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
     :func:`~slutrapport.registers.read_registers`) are given; a report built in code, not
     loaded from a file, is compared only with registers given. A register that can't be read at
     all raises :class:`~slutrapport.errors.InputError`. Nothing is read for a report that names
-    none.
+    none. A register outside the report file's folder is refused unless
+    ``allow_outside_registers`` (the command line's ``--tillat-sokvag``).
     """
     from slutrapport.shown import unshown
 
     findings = []
     token = _CONTEXT.set(None)
     given = _REGISTERS.set(registers)
+    outside = _OUTSIDE.set(allow_outside_registers)
     try:
         every: list[Check] = [*CHECKS, lambda r: unshown(r, template)]
         for fn in every:
@@ -157,11 +160,13 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
     finally:
         _CONTEXT.reset(token)
         _REGISTERS.reset(given)
+        _OUTSIDE.reset(outside)
     findings.sort(key=lambda f: (_ORDER[f.severity], f.line or 0, f.path, f.code))
     return findings
 
 
 _REGISTERS: ContextVar[Registers | None] = ContextVar("_REGISTERS", default=None)
+_OUTSIDE: ContextVar[bool] = ContextVar("_OUTSIDE", default=False)
 
 
 @_check
@@ -171,7 +176,7 @@ def _registers(report: Slutrapport) -> Iterator[Raw]:
         return
     from slutrapport._registercheck import register_findings
 
-    yield from register_findings(report, _REGISTERS.get())
+    yield from register_findings(report, _REGISTERS.get(), allow_outside=_OUTSIDE.get())
 
 
 def has_errors(findings: list[Finding]) -> bool:

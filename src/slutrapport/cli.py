@@ -35,6 +35,13 @@ def _debug_option(fn: F) -> F:
     return click.option("--debug", is_flag=True, help="Visa hela spårningen vid fel.")(fn)
 
 
+def _outside_option(fn: F) -> F:
+    return click.option(
+        "--tillat-sokvag", "allow_outside", is_flag=True,
+        help="Läs registren också utanför datafilens mapp (en sökväg med .., en absolut "
+             "sökväg eller en länk ut ur mappen); bara för en datafil du litar på.")(fn)
+
+
 def _fail(exc: SlutrapportError, debug: bool) -> None:
     if debug:
         traceback.print_exception(exc)
@@ -165,8 +172,10 @@ def format_findings(findings: Sequence[Finding], source: str, *, errors_only: bo
 @click.option("--template", "template", type=click.Path(path_type=Path), default=None,
               help="Den Word-mall rapporten ska skrivas med: tal i datat som den inte visar "
                    "listas. Standardmallen används annars.")
+@_outside_option
 @_debug_option
-def check_command(file: Path, fmt: str, template: Path | None, debug: bool) -> None:
+def check_command(file: Path, fmt: str, template: Path | None, allow_outside: bool,
+                  debug: bool) -> None:
     """Kontrollera summor och hänvisningar i FIL (YAML) och lista det som inte stämmer.
 
     Listar också tal som står i datat men inte syns i rapporten (tal-visas-inte).
@@ -176,7 +185,7 @@ def check_command(file: Path, fmt: str, template: Path | None, debug: bool) -> N
 
     try:
         report = load(file)
-        findings = check(report, template=template)
+        findings = check(report, template=template, allow_outside_registers=allow_outside)
     except SlutrapportError as exc:
         if fmt == "json":  # a program reading the JSON gets JSON, on stdout, for this too
             click.echo(json.dumps({"file": str(file), "error": error_as_dict(exc)},
@@ -235,9 +244,10 @@ def _ended_by_signals() -> Iterator[None]:
 @click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle ändras; skriv inget.")
 @click.option("--force", is_flag=True,
               help="Skriv även om registren har fel (rader med fel räknas inte).")
+@_outside_option
 @_debug_option
 def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
-                 debug: bool) -> None:
+                 allow_outside: bool, debug: bool) -> None:
     """Fyll i talen i FIL (YAML) från projektets register (under 'register:' i FIL).
 
     Skriver in antalen från aktivitetsloggen, deltagarna, företagstabellen, kostnaderna och
@@ -262,7 +272,8 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
 
     refused: FillRefusedError | None = None
     try:
-        result = fill_file(file, dry_run=dry_run, force=force, output=output)
+        result = fill_file(file, dry_run=dry_run, force=force, output=output,
+                           allow_outside_registers=allow_outside)
     except FillRefusedError as exc:
         refused, result = exc, exc.result
     except SlutrapportError as exc:
@@ -340,12 +351,14 @@ def _backup_line(source: Path | None, written: Path, backup: Path | None) -> Non
 @click.option("--quiet", "-q", is_flag=True,
               help="Visa bara fynd som är fel och inget förlopp (raderna 'Skrev …' på stdout "
                    "kommer ändå).")
+@_outside_option
 @_debug_option
 @_ended_by_signals()
 def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                    template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, diagram: str, pdfa: bool,
-                   timeout: float, jobs: int | None, quiet: bool, debug: bool) -> None:
+                   timeout: float, jobs: int | None, quiet: bool, allow_outside: bool,
+                   debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
     \b
@@ -454,7 +467,8 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                 for n, report in enumerate(reports[len(findings):], start=len(findings)):
                     was = progress.stage_of(loaded[n])  # LibreOffice may be at work on it
                     progress.stage(loaded[n], "kontrollerar")
-                    findings.append(check(report, template=template))
+                    findings.append(check(report, template=template,
+                                          allow_outside_registers=allow_outside))
                     if was not in ("väntar", "läser"):
                         progress.stage(loaded[n], was)
                     click.echo(format_findings(findings[-1], str(files[loaded[n]]),

@@ -141,7 +141,8 @@ def refusal(errors: list[Finding], *, dry_run: bool = False) -> str:
 
 
 def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
-              output: str | Path | None = None) -> FillResult:
+              output: str | Path | None = None,
+              allow_outside_registers: bool = False) -> FillResult:
     """Fill the report at ``path`` from its registers; write it unless ``dry_run``.
 
     The file is written over itself with the original kept as ``FIL.bak`` (``FIL.1.bak`` …
@@ -166,7 +167,8 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
     raw = file.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    registers = read_registers(report)
+    # a register outside the report's folder only with allow_outside_registers (--tillat-sokvag)
+    registers = read_registers(report, allow_outside=allow_outside_registers)
     result = fill_text(text, report, registers)
     result.problems = _register_problems(report, registers)
     block = report.register

@@ -224,7 +224,8 @@ def _workbook_writer() -> Any:
         def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
             from xlsxwriter import Workbook
 
-            book = Workbook(xlsx_file, {"in_memory": True})
+            # category and series names are the report's texts: never a formula ('=…')
+            book = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
             book.set_properties({"created": _CREATED})
             sheet = book.add_worksheet()
             yield book, sheet
