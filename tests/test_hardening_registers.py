@@ -421,7 +421,7 @@ def test_a_link_to_dev_zero_is_refused_as_outside_and_as_a_device(tmp_path: Path
 
 
 @pytest.mark.parametrize(("target", "why"), [
-    ("huvudbok.csv", "kan inte nås (för många symboliska länkar i rad)"),
+    ("huvudbok.csv", "kan inte nås (för många symboliska länkar i sökvägen)"),
     ("saknas.csv", "finns inte: {folder}/huvudbok.csv (länken pekar på {folder}/saknas.csv, som "
                    "inte finns)"),
 ], ids=["loop", "dangling"])

@@ -51,6 +51,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from slutrapport._files import os_error_text
 from slutrapport.errors import InputError, Problem
 
 __all__ = [
@@ -190,28 +191,13 @@ def locate(path: Path, root: Path, origin: Origin, called: str, *,
     return real
 
 
-_OS_REASONS = {
-    errno.EACCES: "behörighet saknas",
-    errno.EPERM: "åtgärden är inte tillåten",
-    errno.ENOENT: "filen finns inte",
-    errno.ENOTDIR: "en del av sökvägen är ingen mapp",
-    errno.ELOOP: "för många symboliska länkar i rad",
-    errno.ENAMETOOLONG: "namnet är för långt",
-    errno.EIO: "läsfel på disken",
-    errno.EISDIR: "är en mapp",
-    errno.EMFILE: "för många öppna filer",
-    errno.ENFILE: "för många öppna filer",
-    errno.ENOMEM: "slut på minne",
-}
-
-
 def _os_reason(exc: BaseException) -> str:
     """Why the operating system said no, in Swedish (never its English text)."""
     if isinstance(exc, RuntimeError):  # pathlib's 'Symlink loop'
-        return _OS_REASONS[errno.ELOOP]
-    code = getattr(exc, "errno", None)
-    reason = _OS_REASONS.get(code) if isinstance(code, int) else None
-    return reason or (f"felkod {code}" if code else "okänt fel")
+        return os_error_text(OSError(errno.ELOOP, ""))
+    if isinstance(exc, OSError):
+        return os_error_text(exc)
+    return "okänt systemfel"
 
 
 def read_bytes(real: Path, shown: str) -> bytes:
