@@ -50,11 +50,13 @@ class _Office:
 
     def start(self, args: list[str]) -> subprocess.Popen[bytes]:
         tmp = self.request["tmp"]
-        os.makedirs(tmp, exist_ok=True)
         env = {**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp}
         with self.lock:
+            # nothing is made in the run folder once the watchdog is at work (it may have
+            # removed the folder already: a folder made now would be left behind)
             if self.stopping:
                 raise _Failure("failed", detail="stopped")
+            os.makedirs(tmp, exist_ok=True)
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True, env=env)
