@@ -450,7 +450,7 @@ def test_a_retired_worker_removes_its_own_folder_and_only_a_killed_slutrapport_t
     try:
         deadline = time.monotonic() + 30
         while not (folder / "office.pid").exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
+            time.sleep(0.02)  # its LibreOffice has started
         office_pid = int((folder / "office.pid").read_text(encoding="ascii"))
         if retired:
             os.write(keep, RETIRE)

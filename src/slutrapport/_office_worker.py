@@ -65,10 +65,12 @@ class _Office:
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True, env=env)
-            # under the lock: once the watchdog holds it, nothing more is written here
-            with open(os.path.join(self.request["folder"], "office.pid"), "w",
-                      encoding="ascii") as handle:
+            # under the lock: once the watchdog holds it, nothing more is written here; whole
+            # or not at all (renamed into place), for office.py may read it at any time
+            written = os.path.join(self.request["folder"], "office.pid")
+            with open(written + ".tmp", "w", encoding="ascii") as handle:
                 handle.write(str(self.process.pid))
+            os.replace(written + ".tmp", written)
         return self.process
 
     def watch(self, fd: int) -> None:
