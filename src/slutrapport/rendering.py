@@ -548,6 +548,7 @@ def render_many(
     formats: Sequence[str] | None = None,
     pdfa: bool = False,
     jobs: int | None = None,
+    recycle: int | None = None,
     names: Sequence[str] | None = None,
     progress: Callable[[int, str], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
@@ -557,18 +558,20 @@ def render_many(
     ``formats`` ("docx" or "pdf" per report) overrides the outputs' suffixes (needed when an
     output is None). ``pdfa`` makes the PDFs PDF/A-2b (every output must then be a PDF).
     ``jobs`` LibreOffices run at once (one per core by default, never more than there are
-    reports), started before the first report is rendered; ``timeout`` is per report. Long tables
-    are split in the copy LibreOffice lays out (slutrapport._layoutcopy); the .docx keeps them
-    whole. ``progress(index, stage)`` hears each report's :data:`STAGES`; ``meanwhile()`` is
-    called once every report is rendered, while LibreOffice works on them.
+    reports), started before the first report is rendered; each is ended and a fresh one started
+    after ``recycle`` reports (``$SLUTRAPPORT_LO_DOKUMENT``, else 25), which bounds its memory in
+    a batch of any size. ``timeout`` is per report. Long tables are split in the copy LibreOffice
+    lays out (slutrapport._layoutcopy); the .docx keeps them whole. ``progress(index, stage)``
+    hears each report's :data:`STAGES`; ``meanwhile()`` is called once every report is rendered,
+    while LibreOffice works on them.
 
-    A report that fails doesn't stop the others: they are written, and then one report's error
-    is raised as it is, several reports' as :class:`~slutrapport.errors.BatchError` naming each
-    (by ``names``, the outputs, or 'rapport N'). A .docx never fails for LibreOffice's sake: its
-    contents are then left for Word, with a :class:`ContentsNotFilledWarning` saying why.
+    Each output is written as soon as its report is done. A report that fails doesn't stop the
+    others: they are written, and then one report's error is raised as it is, several reports'
+    as :class:`~slutrapport.errors.BatchError` naming each (by ``names``, the outputs, or
+    'rapport N'). A .docx never fails for LibreOffice's sake: its contents are then left for
+    Word, with a :class:`ContentsNotFilledWarning` saying why.
     """
     import contextlib
-    import shutil
     import warnings
 
     from slutrapport import office
@@ -608,6 +611,17 @@ def render_many(
     results: list[bytes | None] = [None] * len(reports)
     failures: dict[int, SlutrapportError] = {}
     unfilled: dict[str, list[int]] = {}  # why the contents are left for Word -> the reports
+
+    def finish(i: int, data: bytes) -> None:
+        """Keep a report's result and write it at once."""
+        results[i] = data
+        out = outputs[i]
+        if out is not None:
+            try:
+                write_atomic(out, data, protect=protect)
+            except SlutrapportError as exc:
+                failures[i] = exc
+
     with contextlib.ExitStack() as stack:
         pool: office.OfficePool | None = None
         folder = Path()
@@ -615,13 +629,13 @@ def render_many(
             if office.available():
                 # the copies LibreOffice opens and its PDFs, removed however the run ends
                 # (by a LibreOffice worker's watchdog if this process is killed): made once the
-                # workers, which know it, have started
+                # workers, which know it, have started, and removed once they have ended
                 folder = office.folder_name()
                 count = sum(wants_office)
                 workers = min(jobs or office.default_workers(), count)
+                stack.callback(office.remove_folder, folder)
                 pool = stack.enter_context(office.OfficePool(
-                    workers, timeout=timeout, documents=folder))
-                stack.callback(shutil.rmtree, folder, ignore_errors=True)
+                    workers, timeout=timeout, recycle=recycle, documents=folder))
                 folder.mkdir(mode=0o700)
             elif any(k == "pdf" for k in kinds):
                 raise ConversionError(f"LibreOffice saknas. {office.INSTALL_HINT}")
@@ -640,10 +654,11 @@ def render_many(
                 failures[i] = exc
                 tell(i, "misslyckades")
                 continue
-            results[i] = document
             if pool is None or not wants_office[i]:
+                finish(i, document)
                 tell(i, "klar")
                 continue
+            results[i] = document
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
             copy, splits = (layout_copy(document, rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS)
                             if pdf else layout_copy(document, rows=PART_ROWS))
@@ -656,29 +671,29 @@ def render_many(
         for i, answer in pool.results() if pool is not None else ():
             document = results[i]
             assert document is not None
+            # the copy and the PDF are done with: a batch of any size takes no more room
+            (folder / f"rapport-{i}.docx").unlink(missing_ok=True)
+            pdf = folder / f"rapport-{i}.pdf"
             if isinstance(answer, ConversionError):
+                pdf.unlink(missing_ok=True)
                 if kinds[i] == "pdf":
                     failures[i] = answer
                     results[i] = None
                     tell(i, "misslyckades")
                     continue
                 unfilled.setdefault(str(answer), []).append(i)
+                finish(i, document)
             elif kinds[i] == "pdf":
-                results[i] = (folder / f"rapport-{i}.pdf").read_bytes()
+                finish(i, pdf.read_bytes())
+                pdf.unlink()
             else:
-                results[i] = fill_contents(document, answer.entries, answer.lists)
+                finish(i, fill_contents(document, answer.entries, answer.lists))
             tell(i, "klar")
     for why, which in unfilled.items():
         who = "" if len(reports) == 1 else f" ({', '.join(labels[i] for i in sorted(which))})"
         warnings.warn(ContentsNotFilledWarning(
             f"Innehållsförteckningen fylls i av Word när dokumentet öppnas{who}"
             f"{',' if why.startswith('eftersom') else '.'} {why}"), stacklevel=2)
-    for i, (out, data) in enumerate(zip(outputs, results, strict=True)):
-        if out is not None and data is not None:
-            try:
-                write_atomic(out, data, protect=protect)
-            except SlutrapportError as exc:
-                failures[i] = exc
     if failures:
         if len(reports) == 1:
             raise failures[0]
