@@ -67,7 +67,10 @@ class _Group(click.Group):
         from slutrapport._click_sv import install
 
         install()  # click's own words ('Usage:', 'Options') in Swedish while we run
-        return super().main(*args, **kwargs)
+        from slutrapport._terminal import escaped
+
+        with escaped():  # control characters from the data never reach the terminal raw
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -91,7 +94,10 @@ INTERNAL_ERROR = 3
 """The exit code of an internal error (a bug), kept apart from 1 (errors found) and 2 (input)."""
 
 
-@click.group("slutrapport", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+# color=True: click leaves escape sequences to slutrapport._terminal, which shows them escaped
+# (stripping them when not on a terminal would drop text from the data without a word)
+@click.group("slutrapport", cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "color": True})
 @click.version_option(package_name="slutrapport", message="%(prog)s %(version)s",
                       help="Visa versionen och avsluta.")
 def main() -> None:
