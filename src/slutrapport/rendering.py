@@ -323,11 +323,12 @@ def render_bytes(
         ) from exc
     finally:
         LIST_NUMBERING.reset(numbering)
-    from slutrapport._safety import refuse_fetched_links
+    from slutrapport._safety import refuse_fetched_links, refuse_fetching_fields
     from slutrapport.fields_word import finish
 
     refuse_fetched_links(tpl.docx.part.package, path)
     finish(tpl.docx.element)  # caption numbers, references, landscape pages
+    refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
     return _save(tpl)
 
 
