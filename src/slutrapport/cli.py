@@ -67,9 +67,12 @@ class _Group(click.Group):
         from slutrapport._click_sv import install
 
         install()  # click's own words ('Usage:', 'Options') in Swedish while we run
+        from slutrapport._sandbox import shared_budgets
         from slutrapport._terminal import escaped
 
-        with escaped():  # control characters from the data never reach the terminal raw
+        # control characters from the data never reach the terminal raw; a report's template
+        # work (its render and its check) has one time budget
+        with escaped(), shared_budgets():
             return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
