@@ -503,13 +503,25 @@ def _join_size(separator: Any, items: list[Any]) -> int:
                       for item in items)
 
 
+@functools.cache
+def _lipsum() -> Any:
+    from jinja2.defaults import DEFAULT_NAMESPACE
+
+    return DEFAULT_NAMESPACE.get("lipsum")
+
+
+@functools.cache
+def _macro() -> type:
+    from jinja2.runtime import Macro
+
+    return Macro
+
+
 def check_call(obj: Any, args: tuple[Any, ...],
                kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """Refuse a call whose result would be out of all proportion, before it runs; the
     arguments to call it with (an iterator given to ``join`` or ``extend`` is made a list, so
     it can be measured and still be used)."""
-    from jinja2.defaults import DEFAULT_NAMESPACE
-
     check_time()
     name = getattr(obj, "__name__", "")
     owner = getattr(obj, "__self__", None)
@@ -544,7 +556,7 @@ def check_call(obj: Any, args: tuple[Any, ...],
         size = len(owner) + len(given)
         if size > MAX_VALUE_CHARS:
             raise _text_or_list(size)
-    elif obj is DEFAULT_NAMESPACE.get("lipsum"):
+    elif obj is _lipsum():
         named = dict(zip(("n", "html", "min", "max"), args, strict=False)) | kwargs
         paragraphs, most = named.get("n", 5), named.get("max", 100)
         if isinstance(paragraphs, int) and isinstance(most, int):
@@ -557,9 +569,7 @@ def check_call(obj: Any, args: tuple[Any, ...],
 def check_call_result(obj: Any, result: Any, args: tuple[Any, ...],
                       kwargs: dict[str, Any]) -> None:
     """After a call: its result, and a list, dict or set one of its methods grew."""
-    from jinja2.runtime import Macro
-
-    if isinstance(obj, Macro):
+    if isinstance(obj, _macro()):
         return  # a macro's text is a capture, charged to the output budget as it was made
     owner = getattr(obj, "__self__", None)
     check_result(result, owner, *args, *kwargs.values())
@@ -696,8 +706,7 @@ def bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any
             if name == "format":
                 given = {"kwargs": kwargs}
             environment = getattr(first[0], "environment", first[0]) if first else None
-            if name == "sum" and given.get("start", 0) is not None and \
-                    not isinstance(given.get("start", 0), int | float):
+            if name == "sum" and isinstance(given.get("start"), str | bytes | list | tuple):
                 return _sum(environment, value, given.get("attribute"), given.get("start"))
             size, value = _filter_size(name, value, given, extra, environment)
             if size is not None and size > MAX_VALUE_CHARS:
