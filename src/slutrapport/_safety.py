@@ -9,7 +9,14 @@ A Word template is a zip of XML parts and is untrusted input. Before it is used:
   as libxml2, which python-docx and LibreOffice also use, reads it) without a DTD;
 * no relationship may point outside the document except a hyperlink, and a hyperlink may only be
   used as one: LibreOffice fetches an external picture, OLE object, attached template, frame or
-  subdocument when it opens the file, also a picture whose ``r:link`` names a hyperlink.
+  subdocument when it opens the file, also a picture whose ``r:link`` names a hyperlink;
+* no part may hold a field that reaches outside the document (:data:`FETCHING_FIELDS`:
+  INCLUDEPICTURE, INCLUDETEXT, LINK, DDE …), as a simple field (``w:fldSimple w:instr``) or a
+  complex one (``w:instrText`` between ``w:fldChar`` begin and separate, in as many runs as it
+  takes), nor a field whose name another field computes; Word fetches the first two when it
+  opens the file and runs DDE. Nor may the settings connect the document to a mail-merge data
+  source (``w:mailMerge``), which Word opens with the file. The rendered document is looked
+  through again (:func:`refuse_fetching_fields`), for a field the template's expressions write.
 
 An output must not be the data file, the template, a folder, a device, a FIFO or a read-only file.
 """
@@ -19,6 +26,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import stat
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -28,11 +36,14 @@ from typing import Any
 from slutrapport.errors import OutputError, TemplateError
 
 __all__ = [
+    "FETCHING_FIELDS",
     "MAX_PART_BYTES",
     "MAX_TEMPLATE_BYTES",
     "check_output",
+    "field_instructions",
     "inspect_template",
     "refuse_fetched_links",
+    "refuse_fetching_fields",
 ]
 
 MAX_PART_BYTES = 100_000_000
@@ -51,6 +62,24 @@ _RELATIONSHIP_NAMESPACES = (
 )
 _LINK_ELEMENTS = frozenset({"hyperlink", "hlinkClick", "hlinkHover"})
 """Elements whose ``r:id`` is a link the reader follows by clicking: nothing is fetched."""
+
+FETCHING_FIELDS: dict[str, str] = {
+    "INCLUDEPICTURE": "hämtar en bild ur en annan fil eller från en adress",
+    "IMPORT": "hämtar en bild ur en annan fil eller från en adress",
+    "INCLUDETEXT": "hämtar text ur en annan fil eller från en adress",
+    "INCLUDE": "hämtar text ur en annan fil eller från en adress",
+    "LINK": "hämtar ett objekt ur en annan fil",
+    "DDE": "startar ett annat program och hämtar data ur det (DDE)",
+    "DDEAUTO": "startar ett annat program och hämtar data ur det (DDE)",
+    "DATABASE": "hämtar data ur en databas",
+    "RD": "läser in ett annat dokument",
+}
+"""The Word fields that reach outside the document, and what each does (IMPORT and INCLUDE
+are INCLUDEPICTURE's and INCLUDETEXT's older names). HYPERLINK is a link the reader follows by
+clicking and is allowed; so are AUTOTEXT, AUTOTEXTLIST and GLOSSARY (building blocks of the
+reader's own Word), MACROBUTTON and GOTOBUTTON (a reader's double-click; a .docx holds no
+macros), EMBED (the object is inside the document) and the mail-merge fields (their data
+source is refused on its own)."""
 
 _PROLOG_BYTES = 65_536
 """A DTD can only stand before the root element; this much is read first to find it."""
@@ -220,6 +249,8 @@ def inspect_template(path: Path) -> None:
                     f"{path}: mallens del {name} går inte att läsa som XML; mallen används inte")
             if name.lower().endswith(".rels"):
                 links[name] = _check_relationships(path, name, data)
+            elif declared_xml:
+                _check_fields(path, name, data)
         for rels, external in links.items():
             source = _source_of(rels)
             if external and source in archive.namelist():
@@ -335,6 +366,136 @@ def _refuse_misused_links(path: Path, name: str, root: Any, external: dict[str, 
 def _localname(tag: Any) -> str:
     """An element's name without its namespace."""
     return str(tag).rpartition("}")[2]
+
+
+_W_NAMESPACES = frozenset({
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/wordprocessingml/main",
+})
+
+
+_FIELD_TAGS = tuple(f"{{{namespace}}}{local}" for namespace in sorted(_W_NAMESPACES)
+                    for local in ("fldSimple", "fldChar", "instrText", "delInstrText"))
+
+
+class _OpenField:
+    """A complex field being read: its instruction so far, whether a field nested in it
+    computes its name, and whether its instruction has ended (at its separate)."""
+
+    __slots__ = ("computed", "done", "parts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.computed = False
+        self.done = False
+
+
+def field_instructions(root: Any) -> Iterator[tuple[str, bool]]:
+    """Each field's instruction in a WordprocessingML tree, in document order, and whether a
+    field nested in it computes its name (``{ {QUOTE "INCLUDE"}PICTURE … }``).
+
+    A simple field is its ``w:instr``; a complex field is the text of its ``w:instrText`` (or
+    ``w:delInstrText``, a deleted one a reviewer may restore) from its ``w:fldChar`` begin to its
+    separate, or to its end if it has none, across runs and paragraphs. A field nested in
+    another's instruction is a field of its own.
+    """
+    stack: list[_OpenField] = []
+    for element in root.iter(*_FIELD_TAGS):
+        namespace, _, local = element.tag[1:].partition("}")
+        if local == "fldSimple":
+            yield element.get(f"{{{namespace}}}instr") or "", False
+        elif local in ("instrText", "delInstrText"):
+            if stack and not stack[-1].done:
+                stack[-1].parts.append(element.text or "")
+        elif local == "fldChar":
+            kind = element.get(f"{{{namespace}}}fldCharType")
+            if kind == "begin":
+                parent = stack[-1] if stack else None
+                if parent is not None and not parent.done and not "".join(parent.parts).strip():
+                    parent.computed = True  # a field where its parent's name should be
+                stack.append(_OpenField())
+            elif kind in ("separate", "end") and stack:
+                field = stack[-1]
+                if not field.done:
+                    field.done = True
+                    yield "".join(field.parts), field.computed
+                if kind == "end":
+                    stack.pop()
+    for field in stack:  # a field left open at the end of the part
+        if not field.done:
+            yield "".join(field.parts), field.computed
+
+
+def _field_name(instruction: str) -> str:
+    """A field's name: the first word of its instruction, in capitals ('' for a formula)."""
+    found = _FIELD_NAME.match(instruction)
+    return found.group(1).upper() if found else ""
+
+
+_FIELD_NAME = re.compile(r"\s*([A-Za-z]+)")
+"""A field's name, as Word reads it: the letters its instruction begins with (a quote or a
+switch may follow without a space)."""
+
+
+def _refuse_fields(path: Path, name: str, root: Any, *, written: bool) -> None:
+    """Refuse a field that reaches outside the document, or whose name a field computes; and a
+    mail-merge data source. ``written``: the template's expressions wrote it (after rendering)."""
+    where = (f"{path}: mallen skriver i delen {name}" if written
+             else f"{path}: mallens del {name} har")
+    for instruction, computed in field_instructions(root):
+        if computed:
+            raise TemplateError(
+                f"{where} ett fält vars namn ett annat fält räknar fram "
+                f"({_shown(instruction.strip())}); det kan bli ett fält som hämtar något utanför "
+                "dokumentet när Word öppnar rapporten; mallen används inte")
+        kind = _field_name(instruction)
+        if kind in FETCHING_FIELDS:
+            raise TemplateError(
+                f"{where} fältet {kind} ({_shown(instruction.strip())}), som "
+                f"{FETCHING_FIELDS[kind]} när Word öppnar rapporten eller uppdaterar fälten "
+                "(bara länkar får peka utanför dokumentet; bädda in innehållet i mallen i "
+                "stället); mallen används inte")
+    for namespace in _W_NAMESPACES:
+        if root.find(f"{{{namespace}}}mailMerge") is not None:
+            raise TemplateError(
+                f"{where} en koppling till en datakälla för dokumentkoppling (w:mailMerge), som "
+                "Word öppnar när rapporten öppnas; gör mallen till ett vanligt Word-dokument "
+                "(Utskick → Starta koppling); mallen används inte")
+
+
+def _check_fields(path: Path, name: str, data: bytes) -> None:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(data, _safe_parser())
+    except etree.XMLSyntaxError:
+        return  # the part check names an XML part that can't be read
+    _refuse_fields(path, name, root, written=False)
+
+
+_WORDPROCESSING = "wordprocessingml"
+"""What the content types of the parts that can hold fields have in common."""
+
+
+def refuse_fetching_fields(package: Any, path: Path) -> None:
+    """After rendering: refuse a field reaching outside the document that the template's
+    expressions wrote (the template itself was looked through before: :func:`inspect_template`).
+
+    Data can't write one: what it gives is text, escaped, and a field needs ``w:fldChar`` or
+    ``w:fldSimple`` elements (and a field's name is the first word of its instruction).
+    """
+    for part in package.iter_parts():
+        if _WORDPROCESSING not in str(getattr(part, "content_type", "")):
+            continue
+        root = getattr(part, "_element", None)
+        if root is None:
+            from lxml import etree
+
+            try:
+                root = etree.fromstring(part.blob, _safe_parser())
+            except etree.XMLSyntaxError:
+                continue
+        _refuse_fields(path, str(part.partname).lstrip("/"), root, written=True)
 
 
 _SPECIAL = (

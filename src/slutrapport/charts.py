@@ -35,6 +35,7 @@ import json
 import os
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,6 +58,7 @@ __all__ = [
     "DARK",
     "DPI",
     "LIGHT",
+    "MAX_CATEGORIES",
     "MAX_COMPANIES",
     "SELECTION_SIZE",
     "SINGLE",
@@ -70,13 +72,18 @@ __all__ = [
     "cached",
     "costs",
     "costs_bars",
+    "costs_selection",
     "employees",
     "employees_bars",
+    "employees_selection",
+    "largest",
     "make_charts",
     "participants",
     "participants_bars",
     "programme_participants",
     "programme_participants_bars",
+    "programme_selection",
+    "selection_note",
     "tick_label",
 ]
 
@@ -86,6 +93,10 @@ MAX_COMPANIES = 60
 """The most companies the employee chart shows one by one; above this it shows a selection."""
 SELECTION_SIZE = 30
 """How many companies (those whose head count grew most) a selection shows."""
+MAX_CATEGORIES = 30
+"""The most bars (or groups of bars) the costs and the participant programme's charts show:
+beyond, the largest ``MAX_CATEGORIES - 1`` and one bar for the others together (the table
+shows them all). More would not be readable on a page."""
 
 _CM = 1 / 2.54
 _FULL_WIDTH_CM = 16.0
@@ -430,10 +441,27 @@ def programme_participants_bars(p: Deltagarprogram) -> Bars | None:
     if not any(women) and not any(men):
         return None
     names = [r.namn for r in rows]
-    repeated = {n for n in names if names.count(n) > 1}
-    labels = [f"{r.namn} ({r.kommun})" if r.namn in repeated and r.kommun else r.namn
+    counted = Counter(names)
+    labels = [f"{r.namn} ({r.kommun})" if counted[r.namn] > 1 and r.kommun else r.namn
               for r in rows]
-    n = len(rows)
+    title = "Deltagare per insats efter kön"
+    scope = "deltagarna per insats efter kön"
+    chosen = largest([w + m for w, m in zip(women, men, strict=True)])
+    categories = [_short(label) for label in labels]
+    if chosen is not None:
+        rest = len(rows) - len(chosen)
+        left_out = set(range(len(rows))) - set(chosen)
+        others = _others(rest, "insatser")
+        labels = [labels[i] for i in chosen] + [others]
+        categories = [categories[i] for i in chosen] + [others]
+        women = (*(women[i] for i in chosen), sum(women[i] for i in left_out))
+        men = (*(men[i] for i in chosen), sum(men[i] for i in left_out))
+        title += (f" – de {formatting.format_integer(len(chosen))} med flest deltagare av "
+                  f"{formatting.format_integer(len(rows))}, de övriga sammanlagda")
+        scope = (f"deltagarna efter kön i de {formatting.format_integer(len(chosen))} av "
+                 f"{formatting.format_integer(len(rows))} insatser som hade flest, i fallande "
+                 "ordning, och i de övriga sammanlagda")
+    n = len(labels)
     frame_cm = 2.8
     height = min(frame_cm + 0.75 * n, _MAX_HEIGHT_CM)
     row_pt = (height - frame_cm) / n / _CM * 72
@@ -441,13 +469,13 @@ def programme_participants_bars(p: Deltagarprogram) -> Bars | None:
     parts = [f"{label} {formatting.format_integer(w)} kvinnor och {formatting.format_integer(m)} "
              "män" for label, w, m in zip(labels, women, men, strict=True)]
     alt = (
-        "Liggande stapeldiagram över deltagarna per insats efter kön: "
+        f"Liggande stapeldiagram över {scope}: "
         f"{_enumerate(parts)}. Totalt {formatting.format_integer(total_w)} kvinnor och "
         f"{formatting.format_integer(total_m)} män."
     )
     return Bars(
-        title="Deltagare per insats efter kön", alt=alt, horizontal=True,
-        categories=tuple(_short(label) for label in labels),
+        title=title, alt=alt, horizontal=True,
+        categories=tuple(categories),
         series=(Series("Kvinnor", women, (LIGHT,) * n), Series("Män", men, (DARK,) * n)),
         value_title=(f"Antal deltagare (totalt {formatting.format_integer(total_w)} kvinnor och "
                      f"{formatting.format_integer(total_m)} män)"),
@@ -683,25 +711,105 @@ def budget(e: Ekonomi) -> Drawn | None:
     return Drawn(png, bars.title, bars.alt, bars.width_cm)
 
 
+def largest(values: Sequence[int | Decimal]) -> list[int] | None:
+    """The indices of the ``MAX_CATEGORIES - 1`` largest values, largest first (the earlier of
+    equal ones first), when there are more than ``MAX_CATEGORIES``; else None (all are shown).
+
+    >>> largest([5] * 30) is None, largest(list(range(31)))[:3]
+    (True, [30, 29, 28])
+    """
+    if len(values) <= MAX_CATEGORIES:
+        return None
+    ranked = sorted(range(len(values)), key=lambda i: (-values[i], i))
+    return ranked[:MAX_CATEGORIES - 1]
+
+
+def selection_note(chart: str, count: int, what: str, limit: int, shows: str) -> str:
+    """The info finding's text when a chart shows a selection (``diagram-urval``)."""
+    n = formatting.format_integer
+    return (f"Diagrammet över {chart} skulle få {n(count)} {what}, fler än de {n(limit)} som "
+            f"går att läsa på en sida; det visar {shows}. Tabellen visar alla.")
+
+
+def costs_selection(e: Ekonomi) -> str | None:
+    """What the costs chart shows instead of every category, when it shows a selection."""
+    count = len(e.kostnader)
+    if count <= MAX_CATEGORIES or sum(p.belopp for p in e.kostnader) <= 0:
+        return None  # all of them, or no chart (costs_bars)
+    n = formatting.format_integer
+    return selection_note(
+        "kostnaderna per kostnadsslag", count, "staplar", MAX_CATEGORIES,
+        f"de {n(MAX_CATEGORIES - 1)} största kostnadsslagen och de övriga "
+        f"{n(count - MAX_CATEGORIES + 1)} sammanlagda i en stapel")
+
+
+def programme_selection(p: Deltagarprogram) -> str | None:
+    """What the participant programme's chart shows instead of every effort, when it shows a
+    selection."""
+    rows = p.insatser
+    count = len(rows)
+    if count <= MAX_CATEGORIES or any(r.man_beraknat < 0 for r in rows) or \
+            not any(r.kvinnor or r.man_beraknat for r in rows):
+        return None  # all of them, or no chart (programme_participants_bars)
+    n = formatting.format_integer
+    return selection_note(
+        "deltagarna per insats", count, "insatser", MAX_CATEGORIES,
+        f"de {n(MAX_CATEGORIES - 1)} med flest deltagare och de övriga "
+        f"{n(count - MAX_CATEGORIES + 1)} sammanlagda i en stapel för kvinnor och en för män")
+
+
+def employees_selection(e: Effekt) -> str | None:
+    """What the employee chart shows instead of every company, when it shows a selection."""
+    count = len(e.foretag)
+    if count <= MAX_COMPANIES:
+        return None
+    n = formatting.format_integer
+    return selection_note(
+        "anställda per företag", count, "företag", MAX_COMPANIES,
+        f"de {n(SELECTION_SIZE)} som ökade mest")
+
+
+def _others(count: int, what: str) -> str:
+    """The name of the bar for the rest: 'Övriga (4 971 kostnadsslag)'."""
+    return f"Övriga ({formatting.format_integer(count)} {what})"
+
+
 def costs_bars(e: Ekonomi) -> Bars | None:
-    """The costs per category: one bar each, labelled with its amount and share of the sum."""
-    posts = list(e.kostnader)
-    total = sum(p.belopp for p in posts)
+    """The costs per category: one bar each, labelled with its amount and share of the sum;
+    with more than :data:`MAX_CATEGORIES`, the largest and one bar for the others."""
+    posts = [(p.kategori, p.belopp) for p in e.kostnader]
+    total = sum(amount for _, amount in posts)
     if not posts or total <= 0:
         return None
-    notes = tuple(f"({formatting.format_percent(_share(p.belopp, total), decimals=1)})"
-                  for p in posts)
-    parts = [f"{p.kategori} {formatting.format_amount(p.belopp)} {note}"
-             for p, note in zip(posts, notes, strict=True)]
+    chosen = largest([amount for _, amount in posts])
+    title = "Kostnader per kostnadsslag"
+    scope = "kostnaderna per kostnadsslag"
+    categories = [_short(name) for name, _ in posts]
+    if chosen is not None:
+        rest = len(posts) - len(chosen)
+        left_out = set(chosen)
+        other = sum(amount for i, (_, amount) in enumerate(posts) if i not in left_out)
+        others = _others(rest, "kostnadsslag")
+        categories = [categories[i] for i in chosen] + [others]
+        posts = [posts[i] for i in chosen] + [(others, other)]
+        title += (f" – de {formatting.format_integer(len(chosen))} största av "
+                  f"{formatting.format_integer(len(chosen) + rest)}, de övriga sammanlagda")
+        scope = (f"de {formatting.format_integer(len(chosen))} största av "
+                 f"{formatting.format_integer(len(chosen) + rest)} kostnadsslag, i fallande "
+                 "ordning, och de övriga sammanlagda")
+    notes = tuple(f"({formatting.format_percent(_share(amount, total), decimals=1)})"
+                  for _, amount in posts)
+    parts = [f"{name} {formatting.format_amount(amount)} {note}"
+             for (name, amount), note in zip(posts, notes, strict=True)]
     alt = (
-        "Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
+        f"Liggande stapeldiagram över {scope}, i kronor och andel av "
         f"summan {formatting.format_amount(total)}: {_enumerate(parts)}."
     )
     n = len(posts)
     return Bars(
-        title="Kostnader per kostnadsslag", alt=alt, horizontal=True,
-        categories=tuple(_short(p.kategori) for p in posts),
-        series=(Series("Kronor", tuple(p.belopp for p in posts), (SINGLE,) * n, notes),),
+        title=title, alt=alt, horizontal=True,
+        categories=tuple(categories),
+        series=(Series("Kronor", tuple(amount for _, amount in posts), (SINGLE,) * n, notes),),
         value_title="Kronor", width_cm=_FULL_WIDTH_CM, height_cm=min(2.2 + 0.9 * n, _MAX_HEIGHT_CM),
         unit="\u00a0kr")
 
@@ -710,27 +818,28 @@ def costs(e: Ekonomi) -> Drawn | None:
     bars = costs_bars(e)
     if bars is None:
         return None
-    posts = list(e.kostnader)
-    labels = [f"{formatting.format_amount(p.belopp)} {note}"
-              for p, note in zip(posts, bars.series[0].notes or (), strict=True)]
-    n = len(posts)
+    amounts = list(bars.series[0].values)
+    labels = [f"{formatting.format_amount(amount)} {note}"
+              for amount, note in zip(amounts, bars.series[0].notes or (), strict=True)]
+    n = len(amounts)
     with _style():
         fig = _figure(bars.width_cm, bars.height_cm)
         ax = fig.add_subplot()
         ys = list(range(n))
-        _bars(ax, True, ys, [p.belopp for p in posts], 0.6, _SINGLE)
+        positions = [float(amount) for amount in amounts]
+        _bars(ax, True, ys, positions, 0.6, _SINGLE)
         ax.set_yticks(ys, list(bars.categories), fontsize=_TEXT_PT)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(n - 0.4, -0.6)
-        ax.set_xlim(0, max(p.belopp for p in posts))
+        ax.set_xlim(0, max(positions))
         ax.xaxis.set_major_formatter(_formatter())
         ax.xaxis.set_major_locator(_locator(4))
         ax.grid(axis="x")
         ax.set_xlabel(bars.value_title, fontsize=_SMALL_PT)
         texts = [
-            ax.annotate(text, (p.belopp, y), xytext=(4, 0), textcoords="offset points",
+            ax.annotate(text, (amount, y), xytext=(4, 0), textcoords="offset points",
                         va="center", ha="left", fontsize=_TEXT_PT, bbox=_LABEL_BOX)
-            for y, p, text in zip(ys, posts, labels, strict=True)
+            for y, amount, text in zip(ys, positions, labels, strict=True)
         ]
         _fit_right(fig, ax, texts)
         png = _png(fig)
@@ -742,7 +851,7 @@ def costs(e: Ekonomi) -> Drawn | None:
 # read back instead of drawn again (matplotlib is not even imported then). Editing the text of a
 # report and rendering it again is the common loop, and drawing is most of a render's time.
 
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 """Bump when the drawing code changes what a chart looks like."""
 
 

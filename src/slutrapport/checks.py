@@ -44,6 +44,8 @@ ref-okand                 error     a reference in narrative ([](ref:…)) names
                                     or chart of the report (the nearest name is suggested)
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
 tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
+diagram-urval             info      a chart has more bars than a page can show readably: it shows
+                                    the largest (or those that grew most), the table shows all
 ej-ifyllt                 info      a text left empty or as "…", an amount or count left at 0
 register-antal            error     an activity area's count differs from the activity log's
 register-deltagare        error     participants (women, men, all, shares) differ from the register

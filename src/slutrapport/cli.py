@@ -74,7 +74,13 @@ class _Group(click.Group):
         from slutrapport._click_sv import install
 
         install()  # click's own words ('Usage:', 'Options') in Swedish while we run
-        return super().main(*args, **kwargs)
+        from slutrapport._sandbox import shared_budgets
+        from slutrapport._terminal import escaped
+
+        # control characters from the data never reach the terminal raw; a report's template
+        # work (its render and its check) has one time budget
+        with escaped(), shared_budgets():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -106,7 +112,10 @@ INTERNAL_ERROR = 3
 """The exit code of an internal error (a bug), kept apart from 1 (errors found) and 2 (input)."""
 
 
-@click.group("slutrapport", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+# color=True: click leaves escape sequences to slutrapport._terminal, which shows them escaped
+# (stripping them when not on a terminal would drop text from the data without a word)
+@click.group("slutrapport", cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "color": True})
 @click.version_option(package_name="slutrapport", message="%(prog)s %(version)s",
                       help="Visa versionen och avsluta.")
 def main() -> None:

@@ -93,6 +93,10 @@ def _finalize(value: Any) -> Any:
         return formatting.format_decimal(value, max_decimals=2)
     if hasattr(value, "__html__"):
         return value
+    if not isinstance(value, str):  # a list or dict printed: its text measured before it is made
+        from slutrapport._sandbox import check_text
+
+        check_text(value)
     return Markup(protect_braces(str(escape(str(value)))))
 
 
@@ -123,30 +127,44 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
         def render(self, *args: Any, **kwargs: Any) -> str:
             ctx = self.new_context(dict(*args, **kwargs))
             try:
-                return _sandbox.counted(self.root_render_func(ctx), _sandbox.limits()[1])
+                return _sandbox.counted(self.root_render_func(ctx))
             except Exception:
                 self.environment.handle_exception()
             raise AssertionError("unreachable")  # handle_exception always raises
 
     class _Sandbox(SandboxedEnvironment):
-        # Operators that can build a gigabyte in one C call are checked before they run
-        # (intercepting them also keeps Jinja from folding them while it compiles).
+        """The sandbox with slutrapport._sandbox's budgets at its hooks: operators (intercepting
+        them also keeps Jinja from folding them while it compiles), calls, every filter, ``~``
+        (compiled to ``call_concat``), captures (``concat``) and ``str.format``."""
+
         intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+        code_generator_class = _sandbox.code_generator()
 
         def __init__(self, **options: Any) -> None:
             super().__init__(**options)
             self._compiled: dict[str, Any] = {}
             self.template_class = _BoundedTemplate
-            self.filters.update(_sandbox.bounded_filters(self.filters))
+            self.filters = _sandbox.BoundedFilters(self.filters)
+            self.concat = _sandbox.bounded_concat  # type: ignore[method-assign]
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             _sandbox.check_binop(operator, left, right)
-            return super().call_binop(context, operator, left, right)
+            result = super().call_binop(context, operator, left, right)
+            _sandbox.check_result(result, left, right)
+            return result
+
+        def call_concat(self, markup: bool, values: tuple[Any, ...]) -> str:
+            return _sandbox.call_concat(markup, values)
 
         def call(__self, __context: Any, __obj: Any, *args: Any,
                  **kwargs: Any) -> Any:
-            _sandbox.check_call(__obj, args)
-            return super().call(__context, __obj, *args, **kwargs)
+            args, kwargs = _sandbox.check_call(__obj, args, kwargs)
+            result = super().call(__context, __obj, *args, **kwargs)
+            _sandbox.check_call_result(__obj, result, args, kwargs)
+            return result
+
+        def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+            return _sandbox.wrap_str_format(self, value)
 
         def from_string(self, source: Any, globals: Any = None,
                         template_class: Any = None) -> Any:
@@ -293,13 +311,13 @@ def render_bytes(
         raise TemplateError(unreadable(path, exc)) from exc
     context = build_context(
         report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts, diagram), extra=extra)
-    from slutrapport._sandbox import BudgetExceeded, limits, time_limit
+    from slutrapport._sandbox import BudgetExceeded, run
     from slutrapport.context import LIST_NUMBERING
     from slutrapport.fields_word import ListNumbering
 
     numbering = LIST_NUMBERING.set(ListNumbering(tpl.docx))
     try:
-        with time_limit(limits()[0]):
+        with run(report, path):  # the time of this report's template work, its output budget
             tpl.render(context, jinja_env=environment(), autoescape=True)
     except BudgetExceeded as exc:
         raise TemplateError(f"{path}: {exc}") from None
@@ -321,11 +339,12 @@ def render_bytes(
         ) from exc
     finally:
         LIST_NUMBERING.reset(numbering)
-    from slutrapport._safety import refuse_fetched_links
+    from slutrapport._safety import refuse_fetched_links, refuse_fetching_fields
     from slutrapport.fields_word import finish
 
     refuse_fetched_links(tpl.docx.part.package, path)
     finish(tpl.docx.element)  # caption numbers, references, landscape pages
+    refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
     return _save(tpl)
 
 

@@ -140,6 +140,12 @@ class Deltagarprogram(Section):
         yield from self._sums()
         yield from self._shares()
         yield from period_within(self.period, report, ("period",), "Programmets")
+        from slutrapport.charts import MAX_CATEGORIES, programme_selection
+
+        note = programme_selection(self)
+        if note is not None:
+            yield ("diagram-urval", "info", ("insatser",), note, MAX_CATEGORIES,
+                   len(self.insatser))
         named = report.projekt.kommuner
         for i, ins in enumerate(self.insatser):
             if named and ins.kommun is not None and not any(same_name(ins.kommun, n)

@@ -76,6 +76,15 @@ class Ekonomi(Section):
         yield from self._under_budget()
         yield from self._financing()
         yield from self._financiers(report.projekt.finansiarer)
+        yield from self._chart_selection()
+
+    def _chart_selection(self) -> Iterator[Raw]:
+        from slutrapport.charts import MAX_CATEGORIES, costs_selection
+
+        note = costs_selection(self)
+        if note is not None:
+            yield ("diagram-urval", "info", ("kostnader",), note, MAX_CATEGORIES,
+                   len(self.kostnader))
 
     def _financiers(self, named: list[str]) -> Iterator[Raw]:
         """The financiers on the title page against the financing rows, both ways."""

@@ -209,6 +209,12 @@ class Foretagsprogram(Section):
         yield from self._company_table()
         yield from self._groups()
         yield from period_within(self.period, report, ("period",), "Programmets")
+        from slutrapport.charts import MAX_COMPANIES, employees_selection
+
+        note = employees_selection(self.effekt)
+        if note is not None:
+            yield ("diagram-urval", "info", ("effekt", "foretag"), note, MAX_COMPANIES,
+                   len(self.effekt.foretag))
         named = report.projekt.kommuner
         for i, f in enumerate(self.effekt.foretag):
             if named and f.kommun is not None and not any(same_name(f.kommun, n) for n in named):
