@@ -611,6 +611,87 @@ def _new_report(previous: Path | None, output: Path | None, disposition: str | N
     _backup_line(None, output, written.backup)
 
 
+@main.command("import")
+@click.argument("docx", type=click.Path(path_type=Path), metavar="TEXT.docx")
+@click.argument("file", type=click.Path(path_type=Path), metavar="[FIL.yaml]", required=False)
+@click.option("--till", "till", default=None, metavar="AVSNITT[.FÄLT]",
+              help="Texten i rapporten som Word-texten ska in i: ett avsnitts id, och kanske "
+                   "en kommun, ett område eller ett fält (kommuner.Robertsfors, "
+                   "aktiviteter.foretagsbesok, inledning).")
+@click.option("--dry-run", is_flag=True, help="Visa bara texten och vad som skulle ändras; "
+                                              "skriv inget.")
+@click.option("--godta-andringar", "accept", is_flag=True,
+              help="Godta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
+@click.option("--forkasta-andringar", "reject", is_flag=True,
+              help="Förkasta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
+@_debug_option
+def import_command(docx: Path, file: Path | None, till: str | None, dry_run: bool,
+                   accept: bool, reject: bool, debug: bool) -> None:
+    """För in en text skriven i Word (TEXT.docx) i rapportens löptext, som Markdown.
+
+    Med FIL och --till skrivs texten in i den texten i FIL (originalet sparas som FIL.bak,
+    eller FIL.1.bak …); kommentarer, ordning och allt annat i filen behålls. Utan FIL skrivs
+    texten ut. Tal i texten som finns i avsnittets data blir tallänkar. Det som inte följer med
+    (tabeller, bilder, textrutor, fotnoter …) listas med sin plats; bilderna sparas i mappen
+    bilder bredvid FIL.
+
+    Har Word-filen spårade ändringar eller kommentarer förs inget in (slutkod 1) förrän du väljer
+    --godta-andringar eller --forkasta-andringar.
+
+    \b
+    slutrapport import robertsfors.docx                     (visa texten)
+    slutrapport import robertsfors.docx rapport.yaml --till kommuner.Robertsfors
+    slutrapport import inledning.docx rapport.yaml --till inledning --dry-run
+    """
+    from slutrapport.wordimport import Mode, import_docx, revision_line
+
+    if accept and reject:
+        raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
+    if till is not None and file is None:
+        raise click.UsageError("--till anger en text i en datafil; ange datafilen (FIL.yaml) "
+                               "efter Word-filen.")
+    mode: Mode = "accept" if accept else "reject" if reject else "refuse"
+    try:
+        result = import_docx(docx, file, till=till, mode=mode, dry_run=dry_run)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    if result.revisions:
+        changes = [r for r in result.revisions if r.kind != "comment"]
+        comments = [r for r in result.revisions if r.kind == "comment"]
+        verb = "Godtogs" if accept else "Förkastades"
+        if changes:
+            click.echo(f"{verb} ({'--godta-andringar' if accept else '--forkasta-andringar'}):",
+                       err=True)
+            for r in changes:
+                click.echo(f"  {revision_line(r)}", err=True)
+        if comments:
+            click.echo("Kommentarerna togs bort:", err=True)
+            for r in comments:
+                click.echo(f"  {revision_line(r)}", err=True)
+    if result.notes:
+        click.echo(f"{docx}: {len(result.notes)} "
+                   f"{'sak' if len(result.notes) == 1 else 'saker'} att se över:", err=True)
+        for note in result.notes:
+            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+    if file is None or dry_run:
+        click.echo(result.markdown)
+        for title, text in result.subsections:
+            click.echo(f"\n--- delavsnitt: {title} ---\n{text}")
+    if file is None:
+        return
+    verb = "ändrades" if result.written else "skulle ändras"
+    click.echo(f"{file}: {verb}:")
+    for line in result.changes:
+        click.echo(f"  {line}")
+    if result.written is not None:
+        click.echo(f"Skrev {result.written}.")
+        _backup_line(file, result.written, result.backup)
+        click.echo(f"Kontrollera med: slutrapport check {result.written}")
+    else:
+        click.echo("Inget skrevs (--dry-run).")
+
+
 @main.command("migrate")
 @click.argument("file", type=click.Path(path_type=Path), metavar="FIL")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
