@@ -309,13 +309,13 @@ class _Walker:
         if mark_removed:
             # the paragraph mark goes: its text runs on into the next paragraph
             self.carried, self.carried_seen = pending.inlines, pending.seen
-            self._finish(pending, cell or f"stycke {self.paragraphs + 1} ({quote(seen)})")
+            self._finish(pending, cell or _place(self.paragraphs + 1, seen))
             return None
         if not seen.strip() and not pending.objects and not pending.revisions:
             return None
         if cell is None:
             self.paragraphs += 1
-        place = cell or f"stycke {self.paragraphs} ({quote(seen)})"
+        place = cell or _place(self.paragraphs, seen)
         self._finish(pending, place)
         if not text.strip():
             return None
@@ -390,15 +390,16 @@ class _Walker:
         if not text:
             return
         self.position += len(text)
-        self.current.seen.append(text)
-        if removed:
-            return
         if self.fields and self.fields[-1].phase == "instr":
             return
-        for f in self.fields:
-            if f.phase == "result":
-                f.result += text
+        if not removed:
+            for f in self.fields:
+                if f.phase == "result":
+                    f.result += text
         if self.hidden():
+            return
+        self.current.seen.append(text)
+        if removed:
             return
         for pieces in self.comments.values():
             pieces.append(text)
@@ -443,6 +444,7 @@ class _Walker:
                 self.content(el, removed, self.hyperlink(el) or link)
             elif tag == q("w:fldSimple"):
                 self.fields.append(_Field(wval(el, "instr") or "", "result"))
+                self.hidden_note(self.fields[-1])
                 self.content(el, removed, link)
                 self.end_field()
             elif tag in (q("w:smartTag"), q("w:customXml"), q("w:sdtContent"), q("w:dir"),
@@ -485,15 +487,9 @@ class _Walker:
         if kind == "HYPERLINK":
             return
         if kind in _HIDDEN_FIELDS:
-            if kind == "TOC":
-                self.note("import-falt", "Innehållsförteckningen följer inte med (rapporten gör "
-                          "en egen).")
-            elif done.result.strip():
-                self.note("import-falt", f"Fältet {kind} ({quote(done.result)}) följer inte "
-                          "med.")
-            return
+            return  # noted where it began
         if done.result.strip() and not self.hidden():
-            instr = " ".join(done.instr.split()[:3])
+            instr = " ".join(w for w in done.instr.split()[:3] if not w.startswith("\\"))
             self.note("import-falt", f"Fältet {instr} står kvar som den text det visade, "
                       f"{quote(done.result)}, och följer inte längre med när något ändras.")
 
@@ -614,8 +610,22 @@ class _Walker:
             self.fields.append(_Field())
         elif kind == "separate" and self.fields:
             self.fields[-1].phase = "result"
+            self.hidden_note(self.fields[-1])
         elif kind == "end" and self.fields:
             self.end_field()
+
+    def hidden_note(self, started: _Field) -> None:
+        """Say where a field whose result is left out begins."""
+        if started.kind not in _HIDDEN_FIELDS:
+            return
+        if any(f.kind in _HIDDEN_FIELDS for f in self.fields if f is not started):
+            return
+        if started.kind == "TOC":
+            self.note("import-falt", "Innehållsförteckningen följer inte med (rapporten gör en "
+                      "egen).")
+        else:
+            self.note("import-falt", f"Fältet {started.kind} och det det visar följer inte "
+                      "med.")
 
     def footnote(self, el: Any) -> None:
         end = el.tag == q("w:endnoteReference")
@@ -691,6 +701,11 @@ class _Run:
 
     def __iter__(self) -> Any:
         return iter(self.children)
+
+
+def _place(n: int, seen: str) -> str:
+    """'stycke 3 (”Under året …”)', or 'stycke 3' for a paragraph without text."""
+    return f"stycke {n} ({quote(seen)})" if seen.strip() else f"stycke {n}"
 
 
 def _children(el: Any, tag: str) -> list[Any]:
