@@ -103,7 +103,7 @@ class ChangesRefusedError(RefusedError):
         comments = len(revisions) - changes
         said = []
         if changes:
-            said.append(f"{changes} spårade {'ändring' if changes == 1 else 'ändringar'}")
+            said.append(f"{changes} {'spårad ändring' if changes == 1 else 'spårade ändringar'}")
         if comments:
             said.append(f"{comments} {'kommentar' if comments == 1 else 'kommentarer'}")
         lines = [f"{source} har {' och '.join(said)} som ingen har tagit ställning till; "
