@@ -561,9 +561,18 @@ def _outlines_help() -> str:
               help="Dispositionen för en tom rapport (se listan nedan); utan den 2021-2027.")
 @click.option("--force", is_flag=True,
               help="Skriv över filen om den redan finns (den sparas först som FIL.bak).")
+@click.option("--from-docx", "from_docx", type=click.Path(path_type=Path), default=None,
+              metavar="FÖRRA.docx",
+              help="En rapport som bara finns i Word: rubrikerna blir avsnitt med sina texter, "
+                   "tabellerna tabellavsnitt, allt att granska.")
+@click.option("--godta-andringar", "accept", is_flag=True,
+              help="Med --from-docx: godta alla spårade ändringar (kommentarerna tas bort).")
+@click.option("--forkasta-andringar", "reject", is_flag=True,
+              help="Med --from-docx: förkasta alla spårade ändringar (kommentarerna tas bort).")
 @_debug_option
 def new_command(previous: Path | None, output: Path | None, registers: Path | None,
-                disposition: str | None, force: bool, debug: bool) -> None:
+                disposition: str | None, force: bool, from_docx: Path | None, accept: bool,
+                reject: bool, debug: bool) -> None:
     """Skapa datafilen för en ny rapport, tom eller från den förra rapporten, eller tomma
     register att föra under projektet.
 
@@ -572,7 +581,14 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
     slutrapport new --disposition nis -o rapport.yaml      (tom, NIS 6.0:s disposition)
     slutrapport new --from forra.yaml -o rapport.yaml      (siffror och texter tömda)
     slutrapport new --registers register --from rapport.yaml   (tomma register)
+    slutrapport new --from-docx forra.docx -o rapport.yaml (en rapport som bara finns i Word)
     """
+    if from_docx is not None:
+        _new_from_docx(from_docx, output, previous, registers, disposition, force, accept,
+                       reject, debug)
+        return
+    if accept or reject:
+        raise click.UsageError("--godta-andringar och --forkasta-andringar gäller --from-docx.")
     if output is None and registers is None:
         raise click.UsageError("Ange -o FIL för en ny datafil eller --registers MAPP för "
                                "tomma register.")
@@ -593,6 +609,38 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
         _new_report(previous, output, disposition, force)
     except SlutrapportError as exc:
         _fail(exc, debug)
+
+
+def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
+                   registers: Path | None, disposition: str | None, force: bool, accept: bool,
+                   reject: bool, debug: bool) -> None:
+    """``new --from-docx``: the outline of a report that exists only in Word."""
+    from slutrapport.wordimport import Mode, new_from_docx, revision_line
+
+    if output is None:
+        raise click.UsageError("Ange -o FIL för den nya datafilen.")
+    if previous is not None or registers is not None or disposition is not None:
+        raise click.UsageError("--from-docx går inte att använda tillsammans med --from, "
+                               "--registers eller --disposition.")
+    if accept and reject:
+        raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
+    mode: Mode = "accept" if accept else "reject" if reject else "refuse"
+    try:
+        result = new_from_docx(docx, output, mode=mode, force=force)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    for r in result.revisions:
+        click.echo(f"{'Godtogs' if accept else 'Förkastades'}: {revision_line(r)}", err=True)
+    if result.notes:
+        click.echo(f"{docx}: {len(result.notes)} "
+                   f"{'sak' if len(result.notes) == 1 else 'saker'} att se över:", err=True)
+        for note in result.notes:
+            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+    click.echo(f"Skrev {result.written}. Granska avsnitten (de står under 'granska'), fyll i "
+               "det som är märkt TODO och kontrollera med:")
+    click.echo(f"  slutrapport check {result.written}")
+    _backup_line(None, result.written, result.backup)
 
 
 def _new_report(previous: Path | None, output: Path | None, disposition: str | None,

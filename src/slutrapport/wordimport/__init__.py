@@ -49,6 +49,7 @@ __all__ = [
     "ImportResult",
     "Mode",
     "Note",
+    "OutlineResult",
     "Package",
     "Paragraph",
     "Picture",
@@ -57,6 +58,7 @@ __all__ = [
     "Table",
     "compose",
     "import_docx",
+    "new_from_docx",
     "open_package",
     "read_blocks",
     "read_document",
@@ -369,3 +371,46 @@ def _extract(pictures: list[Picture], folder: Path, stem: str) -> list[Path]:
                                   f"({os_error_text(exc)})") from exc
         out.append(candidate)
     return out
+
+
+@dataclass
+class OutlineResult:
+    """What ``new --from-docx`` wrote and noted."""
+
+    written: Path
+    backup: Path | None
+    notes: list[Note]
+    revisions: list[Revision]
+    pictures: list[Path]
+
+
+def new_from_docx(docx: str | Path, output: str | Path, *, mode: Mode = "refuse",
+                  force: bool = False) -> OutlineResult:
+    """Write a first outline of the report in the Word file ``docx`` to ``output`` (see
+    :mod:`slutrapport.wordimport._outline`); its pictures are saved in ``bilder`` beside it.
+
+    Tracked changes and comments are handled as by :func:`import_docx`. An existing ``output``
+    is refused unless ``force`` (then kept as a numbered backup). The outline is loaded before
+    it is written: it is a data file that ``check`` reads.
+    """
+    from slutrapport._files import write_file
+    from slutrapport.loader import from_data, parse_yaml
+    from slutrapport.wordimport._outline import outline_text
+
+    source = Path(docx)
+    target = Path(output)
+    if target.exists() and not force:
+        raise InputError([Problem("filen finns redan; välj ett annat namn eller skriv över den "
+                                  "med --force", file=str(target))])
+    package = open_package(source)
+    reading = read_document(package, mode)
+    if reading.revisions and mode == "refuse":
+        raise ChangesRefusedError(source, reading.revisions)
+    outline = outline_text(reading, source)
+    data, lines = parse_yaml(outline.text, str(target))
+    from_data(data, lines=lines, source=str(target))
+    written = write_file(target, outline.text.encode("utf-8"), data_file=True,
+                         protect=[("Word-filen", source)])
+    saved = _extract(reading.pictures, target.parent / "bilder", source.stem)
+    notes = outline.notes + _picture_notes(reading.pictures, saved)
+    return OutlineResult(written.path, written.backup, notes, reading.revisions, saved)

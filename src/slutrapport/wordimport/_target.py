@@ -29,7 +29,7 @@ from slutrapport.kinds import same_name
 from slutrapport.loader import format_loc, from_data, parse_yaml
 from slutrapport.models import Slutrapport
 
-__all__ = ["Target", "edit_text", "resolve_target"]
+__all__ = ["Target", "block_scalar", "edit_text", "plain_scalar", "resolve_target"]
 
 
 @dataclass(frozen=True)
@@ -177,9 +177,11 @@ def _quoted(text: str) -> str:
     return "".join(out)
 
 
-def _scalar(text: str) -> str:
-    """A one-line string as YAML: plain where that reads back the same, else double-quoted."""
-    if "\n" not in text and text == text.strip() and text:
+def plain_scalar(text: str, *, flow: bool = False) -> str:
+    """A one-line string as YAML: plain where that reads back the same (in a flow collection,
+    ``[a, b]``, also without ``,[]{}``), else double-quoted."""
+    if "\n" not in text and text == text.strip() and text and \
+            not (flow and any(c in text for c in ",[]{}")):
         try:
             if yaml.safe_load(f"k: {text}") == {"k": text} and "#" not in text:
                 return text
@@ -188,7 +190,7 @@ def _scalar(text: str) -> str:
     return _quoted(text)
 
 
-def _block(text: str, indent: int) -> str:
+def block_scalar(text: str, indent: int) -> str:
     """A text as a YAML value at ``indent``: a literal block (``|-`` and its lines, ending
     without a newline), or double-quoted."""
     if not text or _NOT_IN_BLOCK.search(text) or text.endswith("\n"):
@@ -202,7 +204,7 @@ def _block(text: str, indent: int) -> str:
 def _value_text(value: Any, indent: int) -> str:
     """A value as YAML text after ``key:`` (for a block value, starting with a newline)."""
     if isinstance(value, str):
-        return _block(value, indent + 2)
+        return block_scalar(value, indent + 2)
     if isinstance(value, list):
         if not value:
             return "[]"
@@ -212,7 +214,7 @@ def _value_text(value: Any, indent: int) -> str:
             for key, inner in item.items():
                 lead = " " * (indent + 2) + ("- " if first else "  ")
                 if isinstance(inner, str) and key != "text":
-                    lines.append(f"{lead}{key}: {_scalar(inner)}")
+                    lines.append(f"{lead}{key}: {plain_scalar(inner)}")
                 else:
                     lines.append(f"{lead}{key}: {_value_text(inner, indent + 4)}")
                 first = False
