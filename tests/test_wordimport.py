@@ -250,3 +250,15 @@ def test_pictures_are_named_and_not_extracted_without_a_data_file(tmp_path: Path
         "inte med i texten: löptexten kan inte visa bilder ännu; med en datafil och utan "
         "--dry-run sparas den i mappen bilder bredvid datafilen.")]
     assert not (tmp_path / "bilder").exists()
+
+
+def test_text_swallowed_by_a_field_that_never_ends_is_named(tmp_path: Path) -> None:
+    """A field begun and never separated or ended hides its text: that text is named, and the
+    next paragraph reads as usual."""
+    broken = p(runs=r("Före ") + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+               + "<w:r><w:instrText> DOCPROPERTY Titel </w:instrText></w:r>" + r("gömd text"))
+    result = read(tmp_path, docx(broken + p("Nästa stycke.")))
+    assert result.markdown == "Före\n\nNästa stycke."
+    assert notes(result) == [("import-falt", "stycke 1 (”Före”)", "Ett fält (”DOCPROPERTY "
+                              "Titel”) avslutas aldrig i stycket; texten i det, ”gömd text”, "
+                              "följer inte med.")]

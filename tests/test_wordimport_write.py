@@ -232,3 +232,42 @@ def test_the_command_refuses_contradicting_options(tmp_path: Path, args: list[st
     run = CliRunner().invoke(main, ["import", str(text), *args])
     assert run.exit_code == 2
     assert run.stderr.splitlines()[-1] == f"Fel: {message}"
+
+
+def test_a_file_with_windows_line_endings_keeps_them(tmp_path: Path, report: Path) -> None:
+    """A data file written with CRLF gets the new text with CRLF too, every other byte kept."""
+    report.write_bytes(REPORT.replace("\n", "\r\n").encode("utf-8"))
+    text = word(tmp_path, p("Ett.") + p("Två."))
+    import_docx(text, report, till="kommuner.Robertsfors")
+    assert report.read_bytes().decode("utf-8") == REPORT.replace(
+        "        text: Gammal berättelse.  # från förra året\n",
+        "        text: |- # från förra året\n          Ett.\n\n          Två.\n",
+    ).replace("\n", "\r\n")
+
+
+def test_a_text_within_braces_is_written_on_one_line(tmp_path: Path, report: Path) -> None:
+    """A story written inside { } is replaced by a double-quoted text on the same line."""
+    report.write_text(REPORT.replace(
+        "      - namn: Vindeln\n        text: |-\n          Vindelns text.\n",
+        "      - {namn: Vindeln, text: Vindelns text.}\n"), encoding="utf-8")
+    text = word(tmp_path, p("Ett ”citat”.") + p("Två."))
+    import_docx(text, report, till="kommuner.Vindeln")
+    assert report.read_text(encoding="utf-8") == REPORT.replace(
+        "      - namn: Vindeln\n        text: |-\n          Vindelns text.\n",
+        '      - {namn: Vindeln, text: "Ett ”citat”.\\n\\nTvå."}\n')
+
+
+def test_a_text_shared_through_an_alias_is_not_written(tmp_path: Path, report: Path) -> None:
+    """A story that is an anchor's value used again through an alias is refused, unchanged."""
+    shared = REPORT.replace("        text: Gammal berättelse.  # från förra året\n",
+                            "        text: &samma Gammal berättelse.\n").replace(
+        "        text: |-\n          Vindelns text.\n", "        text: *samma\n")
+    report.write_text(shared, encoding="utf-8")
+    text = word(tmp_path, p("Ny."))
+    with pytest.raises(InputError) as refused:
+        import_docx(text, report, till="kommuner.Vindeln")
+    assert str(refused.value) == (
+        f"{report}: kommuner.kommuner[1].text står med ett ankare eller alias (&namn, *namn) "
+        "eller en tagg (!!…) i filen, och import skriver inte över det; skriv ut värdet och kör "
+        "import igen")
+    assert report.read_text(encoding="utf-8") == shared

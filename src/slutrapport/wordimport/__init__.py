@@ -310,7 +310,8 @@ def _plan_and_write(result: ImportResult, report: Any, target: Any, data_file: P
     raw = data_file.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = (raw[3:] if bom else raw).decode("utf-8")
-    new = edit_text(text, str(data_file), planned)
+    new = edit_text(text, str(data_file), planned,
+                    lambda loc: format_loc(report.display_loc(loc)))
     if dry_run:
         result.notes += _picture_notes(pictures, None)
         return

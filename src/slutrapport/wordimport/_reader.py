@@ -157,6 +157,8 @@ class _Field:
     instr: str = ""
     phase: Literal["instr", "result"] = "instr"
     result: str = ""
+    swallowed: str = ""
+    """Text (``w:t``) within the instruction: never shown, said if the field is broken."""
 
     @property
     def kind(self) -> str:
@@ -303,6 +305,11 @@ class _Walker:
                 self.revision(found, kind, "")
                 mark_removed = mark_removed or (kind == "paragraph-del") == (self.mode != "reject")
         self.content(p, removed=False, link=None)
+        while self.fields and self.fields[-1].phase == "instr":  # a field that never ends
+            broken = self.fields.pop()
+            if broken.swallowed.strip():
+                self.note("import-falt", f"Ett fält ({quote(broken.instr)}) avslutas aldrig i "
+                          f"stycket; texten i det, {quote(broken.swallowed)}, följer inte med.")
         pending = self.current
         text = "".join(i.text for i in pending.inlines)
         seen = "".join(pending.seen)
@@ -391,6 +398,8 @@ class _Walker:
             return
         self.position += len(text)
         if self.fields and self.fields[-1].phase == "instr":
+            if not removed:
+                self.fields[-1].swallowed += text
             return
         if not removed:
             for f in self.fields:

@@ -16,6 +16,7 @@ the data planned before anything is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -241,16 +242,19 @@ def _content_end(text: str, at: int, floor: int, *, comments: bool = True) -> in
     return end
 
 
-def edit_text(text: str, source: str, planned: dict[Loc, Any]) -> str:
+def edit_text(text: str, source: str, planned: dict[Loc, Any],
+              shown: Callable[[Loc], str] = format_loc) -> str:
     """The data file's text with each planned value written where it stands (or added to its
-    mapping); read back and compared, or an input error."""
+    mapping); read back and compared, or an input error. ``shown`` names a place for the user."""
     nodes = Nodes(text)
     edits: list[tuple[int, int, str]] = []
     for loc, value in planned.items():
         if loc in nodes.by_loc:
-            edits.append(_replace(text, nodes, loc, value, source))
+            edits.append(_replace(text, nodes, loc, value, source, shown))
         else:
-            edits.append(_insert(text, nodes, loc, value, source))
+            edits.append(_insert(text, nodes, loc, value, source, shown))
+    if nodes.newline != "\n":  # the file's own line endings
+        edits = [(a, b, t.replace("\n", nodes.newline)) for a, b, t in edits]
     new = apply_edits(text, edits)
     data, _ = parse_yaml(text, source)
     for loc, value in planned.items():
@@ -268,19 +272,21 @@ def edit_text(text: str, source: str, planned: dict[Loc, Any]) -> str:
     return new
 
 
-def _replace(text: str, nodes: Nodes, loc: Loc, value: Any, source: str) -> tuple[int, int,
-                                                                                   str]:
+def _replace(text: str, nodes: Nodes, loc: Loc, value: Any, source: str,
+             shown: Callable[[Loc], str]) -> tuple[int, int, str]:
     """Write ``value`` over the value at ``loc``: from after its key's colon to its end (a
     comment on the key's line is kept)."""
-    key, node, _ = nodes.by_loc[loc]
+    key, node, parent = nodes.by_loc[loc]
     props = text[node.start_mark.index:nodes.value_start(node)].strip()
     if key is None or len(nodes.sharing(loc)) > 1 or props:
         raise InputError([Problem(
-            f"{format_loc(loc)} står med ett ankare eller alias (&namn, *namn) eller en tagg "
+            f"{shown(loc)} står med ett ankare eller alias (&namn, *namn) eller en tagg "
             "(!!…) i filen, och import skriver inte över det; skriv ut värdet och kör import "
             "igen", file=source)])
     indent = key.start_mark.column
     colon = text.index(":", key.end_mark.index) + 1
+    if getattr(parent, "flow_style", False) and isinstance(value, str):
+        return colon, node.end_mark.index, " " + _quoted(value)  # within { }: one line
     new = _value_text(value, indent)
     head_end = text.find("\n", node.start_mark.index)
     head_end = len(text) if head_end < 0 else head_end
@@ -292,7 +298,7 @@ def _replace(text: str, nodes: Nodes, loc: Loc, value: Any, source: str) -> tupl
         line_end = len(text) if line_end < 0 else line_end
         comment = text[end:line_end].strip()
         if comment.startswith("#"):
-            end = line_end
+            end = line_end - 1 if text[line_end - 1:line_end] == "\r" else line_end
         else:
             comment = ""
     else:
@@ -308,14 +314,15 @@ def _replace(text: str, nodes: Nodes, loc: Loc, value: Any, source: str) -> tupl
     return colon, end, new if new.startswith("\n") else " " + new
 
 
-def _insert(text: str, nodes: Nodes, loc: Loc, value: Any, source: str) -> tuple[int, int, str]:
+def _insert(text: str, nodes: Nodes, loc: Loc, value: Any, source: str,
+            shown: Callable[[Loc], str]) -> tuple[int, int, str]:
     parent = nodes.by_loc.get(loc[:-1])
     mapping = parent[1] if parent is not None else None
     if mapping is None and loc[:-1] == ():
         mapping = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(mapping, yaml.MappingNode) or mapping.flow_style or not mapping.value:
         raise InputError([Problem(
-            f"{format_loc(loc)} kan inte läggas till i filen (det står i {{ }} på en rad); skriv "
+            f"{shown(loc)} kan inte läggas till i filen (det står i {{ }} på en rad); skriv "
             "ut det i blockform och kör import igen", file=source)])
     first_key = mapping.value[0][0]
     indent = first_key.start_mark.column
