@@ -271,3 +271,33 @@ def test_a_text_shared_through_an_alias_is_not_written(tmp_path: Path, report: P
         "eller en tagg (!!…) i filen, och import skriver inte över det; skriv ut värdet och kör "
         "import igen")
     assert report.read_text(encoding="utf-8") == shared
+
+
+def test_shares_link_to_shares_and_a_figure_of_two_places_is_not_linked(
+        tmp_path: Path) -> None:
+    """A number with % links only to a share (a table's per cent column); a number two figures
+    of the section have, with no word naming one, is noted instead of linked."""
+    path = tmp_path / "rapport.yaml"
+    path.write_text("""\
+projekt: {namn: Prov, kortnamn: P, period: {fran: "2023", till: "2026"}}
+avsnitt:
+  - typ: tabell
+    id: per_kommun
+    rubrik: Företag per kommun
+    kolumner:
+      - {rubrik: Kommun, typ: text}
+      - {rubrik: Företag, typ: antal}
+      - {rubrik: Besök, typ: antal}
+      - {rubrik: Andel, typ: procent}
+    rader:
+      - [Robertsfors, 40, 40, 40]
+      - [Vindeln, 60, 15, 60]
+""", encoding="utf-8")
+    text = word(tmp_path, p("Vindeln hade 60,0 % av företagen; 40 av dem låg i Robertsfors."))
+    result = import_docx(text, path, till="per_kommun.text")
+    assert result.markdown == ("Vindeln hade [60,0 %](tal:rader[1][3]) av företagen; 40 av "
+                               "dem låg i Robertsfors.")
+    assert result.notes == [Note(
+        "import-tal", "stycke 1 (”Vindeln hade 60,0 % av företagen; 40 av…”)",
+        "Talet 40 finns på flera ställen i avsnittets data (rader[0][1], rader[0][2]); det blir "
+        "ingen tallänk. Skriv den själv: [talet](tal:sökväg).")]

@@ -149,7 +149,7 @@ _QUOTE = 40
 def quote(text: str) -> str:
     """The start of a text for a place: '”Under året besökte …”'."""
     flat = " ".join(text.split())
-    return f"”{flat[:_QUOTE]}…”" if len(flat) > _QUOTE else f"”{flat}”"
+    return f"”{flat[:_QUOTE].rstrip()}…”" if len(flat) > _QUOTE else f"”{flat}”"
 
 
 @dataclass
