@@ -262,3 +262,24 @@ def test_text_swallowed_by_a_field_that_never_ends_is_named(tmp_path: Path) -> N
     assert notes(result) == [("import-falt", "stycke 1 (”Före”)", "Ett fält (”DOCPROPERTY "
                               "Titel”) avslutas aldrig i stycket; texten i det, ”gömd text”, "
                               "följer inte med.")]
+
+
+def test_formatting_the_text_cannot_hold_is_named_and_its_text_kept(tmp_path: Path) -> None:
+    """Underlined and raised text stays as plain text, noted; hidden text and a symbol-font
+    glyph are left out, noted."""
+    body = p(runs=r("Ytan är 40 m") + r("2", '<w:vertAlign w:val="superscript"/>')
+             + r(" och ") + r("viktig", '<w:u w:val="single"/>') + r(".")
+             + r(" dold", "<w:vanish/>")
+             + '<w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>')
+    result = read(tmp_path, docx(body))
+    assert result.markdown == "Ytan är 40 m2 och viktig."
+    place = "stycke 1 (”Ytan är 40 m2 och viktig.”)"
+    assert notes(result) == [
+        ("import-dold", place, "Dold text (”dold”) följer inte med."),
+        ("import-symbol", place, "Ett tecken ur typsnittet Wingdings (kod F0E0) följer inte "
+         "med: det är ingen bokstav utan en bild i typsnittet."),
+        ("import-format", place, "Upphöjd text (”2”) följer inte med: löptexten har bara fet "
+         "och kursiv stil; texten står kvar utan formatet."),
+        ("import-format", place, "Understruken text (”viktig”) följer inte med: löptexten har "
+         "bara fet och kursiv stil; texten står kvar utan formatet."),
+    ]
