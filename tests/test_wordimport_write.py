@@ -301,3 +301,16 @@ avsnitt:
         "import-tal", "stycke 1 (”Vindeln hade 60,0 % av företagen; 40 av…”)",
         "Talet 40 finns på flera ställen i avsnittets data (rader[0][1], rader[0][2]); det blir "
         "ingen tallänk. Skriv den själv: [talet](tal:sökväg).")]
+
+
+def test_sub_sections_and_points_the_text_does_not_replace_are_said_to_stay(
+        tmp_path: Path, report: Path) -> None:
+    """A text without headings into a text section replaces its text only; the sub-sections
+    and bullet points that stay are named among the changes."""
+    report.write_text(REPORT.replace("    delavsnitt:\n", "    punkter: [Ett, Två]\n"
+                                                          "    delavsnitt:\n"), encoding="utf-8")
+    text = word(tmp_path, p("Bara text."))
+    result = import_docx(text, report, till="inledning", dry_run=True)
+    assert result.changes == ["inledning.text (rad 11): 1 stycke → 1 stycke",
+                              "inledning.delavsnitt: ”Gammalt” lämnas som de är",
+                              "inledning.punkter: 2 punkter efter texten lämnas som de är"]

@@ -307,6 +307,18 @@ def _plan_and_write(result: ImportResult, report: Any, target: Any, data_file: P
         old_names = ", ".join(quote(b) for b in before) if before else "inga"
         new_names = ", ".join(quote(t) for t, _ in result.subsections)
         result.changes.append(f"{shown}: {old_names} → {new_names}")
+    kept = []
+    if not result.subsections and getattr(target.owner, "delavsnitt", None) and \
+            target.loc[-1] == "text":
+        names = ", ".join(quote(d.rubrik) for d in target.owner.delavsnitt)
+        kept.append(f"{format_loc(report.display_loc((*target.owner_loc, 'delavsnitt')))}: "
+                    f"{names} lämnas som de är")
+    points = getattr(target.owner, "punkter", None)
+    if points and target.loc[-1] == "text":
+        n = len(points)
+        kept.append(f"{format_loc(report.display_loc((*target.owner_loc, 'punkter')))}: "
+                    f"{n} {'punkt' if n == 1 else 'punkter'} efter texten lämnas som de är")
+    result.changes += kept
     raw = data_file.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = (raw[3:] if bom else raw).decode("utf-8")
