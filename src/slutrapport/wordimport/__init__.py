@@ -48,6 +48,7 @@ __all__ = [
     "Composed",
     "ImportResult",
     "Mode",
+    "Narrative",
     "Note",
     "OutlineResult",
     "Package",
@@ -58,6 +59,7 @@ __all__ = [
     "Table",
     "compose",
     "import_docx",
+    "narrative_markdown",
     "new_from_docx",
     "open_package",
     "read_blocks",
@@ -169,6 +171,37 @@ def compose(blocks: list[Block], *, subsections: bool, own_heading: str | None =
     return out
 
 
+@dataclass
+class Narrative:
+    """Blocks as a narrative: its Markdown, sub-sections (heading, Markdown) and notes."""
+
+    markdown: str
+    subsections: list[tuple[str, str]]
+    notes: list[Note]
+
+
+def narrative_markdown(blocks: list[Block], *, subsections: bool = False,
+                       own_heading: str | None = None,
+                       why_flat: str = "löptexten har inga rubriker",
+                       linker: Any = None) -> Narrative:
+    """Blocks read from Word (:func:`read_blocks`: the whole body, or a range of its elements)
+    as narrative Markdown: headings split as :func:`compose` does, tables noted, figures linked
+    by ``linker`` (a :class:`slutrapport.wordimport._figures.FigureLinker`, or None)."""
+    composed = compose(blocks, subsections=subsections, own_heading=own_heading,
+                       why_flat=why_flat)
+    notes = composed.notes + [table_note(t) for t in composed.tables]
+    written = paragraphs_markdown(composed.lead, linker)
+    notes += written.notes
+    parts = []
+    for title, paragraphs in composed.subsections:
+        part = paragraphs_markdown(paragraphs, linker)
+        parts.append((title, part.text))
+        notes += part.notes
+    if linker is not None:
+        notes += linker.notes
+    return Narrative(written.text, parts, notes)
+
+
 def table_note(table: Table) -> Note:
     """A table that a narrative can't hold, named with its size and first row."""
     columns = max((sum(c.span for c in row) for row in table.rows), default=0)
@@ -259,23 +292,16 @@ def import_docx(docx: str | Path, data_file: str | Path | None = None, *,
     own = _owner_heading(target.owner) if target is not None else None
     why = "texten har inga delavsnitt" if target is not None else \
         "löptexten har inga rubriker"
-    composed = compose(reading.blocks, subsections=subsections, own_heading=own, why_flat=why)
-    result.notes += composed.notes
-    result.notes += [table_note(t) for t in composed.tables]
     linker = None
     if report is not None and target is not None:
         from slutrapport.wordimport._figures import FigureLinker
 
         linker = FigureLinker(report, target.section_index, target.owner, target.owner_loc)
-    written = paragraphs_markdown(composed.lead, linker)
-    result.markdown = written.text
-    result.notes += written.notes
-    for title, paragraphs in composed.subsections:
-        part = paragraphs_markdown(paragraphs, linker)
-        result.subsections.append((title, part.text))
-        result.notes += part.notes
-    if linker is not None:
-        result.notes += linker.notes
+    narrative = narrative_markdown(reading.blocks, subsections=subsections, own_heading=own,
+                                   why_flat=why, linker=linker)
+    result.markdown = narrative.markdown
+    result.subsections = narrative.subsections
+    result.notes += narrative.notes
     if not result.markdown.strip() and not result.subsections:
         raise InputError([Problem(f"{source}: Word-filen har ingen text att föra in")])
     if data_file is None or report is None or target is None:

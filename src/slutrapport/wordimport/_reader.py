@@ -744,9 +744,16 @@ def _math(el: Any) -> str:
     return "".join(t.text or "" for t in el.iter(f"{{{NS['m']}}}t"))
 
 
-def read_blocks(package: Package, elements: Iterable[Any], mode: Mode = "refuse") -> Reading:
-    """Read a sequence of body elements into blocks, notes, revisions and pictures."""
+def read_blocks(package: Package, elements: Iterable[Any], mode: Mode = "refuse", *,
+                paragraphs_before: int = 0, tables_before: int = 0) -> Reading:
+    """Read a sequence of body elements into blocks, notes, revisions and pictures.
+
+    For a range of the body, ``paragraphs_before`` and ``tables_before`` (the paragraphs with
+    text and the tables before it) make the places count from the document's start. Lists are
+    numbered from the range's start: a list that continues from before it starts over.
+    """
     walker = _Walker(package, mode)
+    walker.paragraphs, walker.tables = paragraphs_before, tables_before
     walker.reading.blocks = walker.blocks(elements)
     if walker.carried:  # the last paragraph mark was removed: its text stays a paragraph
         walker.reading.blocks.append(Paragraph("body", walker.carried, walker.after()))
