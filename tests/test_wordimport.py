@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from slutrapport import narrative
 from slutrapport.wordimport import ChangesRefusedError, ImportResult, Note, import_docx
@@ -283,3 +285,49 @@ def test_formatting_the_text_cannot_hold_is_named_and_its_text_kept(tmp_path: Pa
         ("import-format", place, "Understruken text (”viktig”) följer inte med: löptexten har "
          "bara fet och kursiv stil; texten står kvar utan formatet."),
     ]
+
+
+_ALPHABET = "abcåäöAÖ019 \t\u00a0*_[]<>&#;-+=~:|`\\!.)(”–\u00ad"
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.text(_ALPHABET, min_size=1, max_size=12), st.booleans(),
+                          st.booleans()), min_size=1, max_size=6))
+def test_any_text_and_formatting_reads_back_as_written(
+        tmp_path: Path, runs: list[tuple[str, bool, bool]]) -> None:
+    """Whatever characters and bold/italic runs a paragraph has, its Markdown renders as the
+    same text (blanks at its edges aside) with the same formatting, or without formatting and
+    a note — never otherwise (a tab is Word's w:tab)."""
+    text = "".join(t for t, _, _ in runs)
+    assume(text.strip())
+    tab = "<w:r><w:tab/></w:r>"
+    body = p(runs="".join(tab.join(r(part, *(["<w:b/>"] if b else []),
+                                     *(["<w:i/>"] if i else [])) for part in t.split("\t"))
+                          for t, b, i in runs))
+    result = read(tmp_path, docx(body))
+    assert narrative.plain_text(result.markdown) == text.strip(" ")
+    assert narrative.unsupported(result.markdown) == []
+    assert {n.code for n in result.notes} <= {"import-format"}
+
+
+_LISTS = numbering(
+    abstract(0, (0, "decimal", 1), (1, "bullet", 1), (2, "decimal", 1)),
+    abstract(1, (0, "bullet", 1), (1, "decimal", 3)), abstract(2, (0, "decimal", 7)),
+    num(1, 0), num(2, 0, {0: 1}), num(3, 1), num(4, 2), num(5, 1, {1: 1}))
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["a", "1. x", "- y", "**", "b\u00a0c"]),
+                          st.integers(0, 5), st.integers(0, 2)), min_size=1, max_size=9))
+def test_any_mix_of_lists_and_paragraphs_renders_item_by_item(
+        tmp_path: Path, paragraphs: list[tuple[str, int, int]]) -> None:
+    """Body paragraphs and items of lists that continue, start over, nest and change kind, in
+    any order: the Markdown renders every paragraph in order (the import itself checks each
+    one's list style and every list's first number against Word's)."""
+    texts = [f"{text}{n}" for n, (text, _, _) in enumerate(paragraphs)]
+    body = "".join(p(t, num=(list_id, level) if list_id else None)
+                   for t, (_, list_id, level) in zip(texts, paragraphs, strict=True))
+    result = read(tmp_path, docx(body, numbering_xml=_LISTS))
+    assert [line for line in narrative.plain_text(result.markdown).split("\n") if line] == texts
