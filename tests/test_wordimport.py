@@ -331,3 +331,19 @@ def test_any_mix_of_lists_and_paragraphs_renders_item_by_item(
                    for t, (_, list_id, level) in zip(texts, paragraphs, strict=True))
     result = read(tmp_path, docx(body, numbering_xml=_LISTS))
     assert [line for line in narrative.plain_text(result.markdown).split("\n") if line] == texts
+
+
+def test_two_line_breaks_in_a_row_and_a_link_without_an_address(tmp_path: Path) -> None:
+    """A second line break in a row is written as &#10; (a blank line would end the paragraph);
+    a link to no web address stays as its text, noted."""
+    runs = (r("Rad ett") + "<w:r><w:br/><w:br/></w:r>" + r("rad tre ")
+            + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            + '<w:r><w:instrText xml:space="preserve"> HYPERLINK "bilaga.pdf" </w:instrText></w:r>'
+            + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + r("bilagan")
+            + '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    result = read(tmp_path, docx(p(runs=runs)))
+    assert result.markdown == "Rad ett\n&#10;rad tre bilagan"
+    assert narrative.plain_text(result.markdown) == "Rad ett\n\nrad tre bilagan"
+    assert notes(result) == [("import-lank", "stycke 1 (”Rad ett rad tre bilagan”)",
+                              "Länken till ”bilaga.pdf” har ingen webbadress (som https://); "
+                              "texten står kvar utan länk.")]

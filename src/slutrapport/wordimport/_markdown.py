@@ -8,8 +8,10 @@ back right the paragraph is written without its formatting, and a note says so.
 
 Rules for what Markdown can't hold as Word does:
 
-- ordinary spaces at the start or end of a line don't show and are left out; another blank at a
-  line's edge (a tab, a no-break space) is written as a character reference (``&#9;``);
+- ordinary spaces at the start or end of a line don't show and are left out, and so are line
+  breaks at the start or end of a paragraph; another blank at a line's edge (a tab, a no-break
+  space) is written as a character reference (``&#9;``), and so is a second line break in a row
+  (``&#10;``), since a blank line would end the paragraph;
 - a list continues after a paragraph by starting at its number (``3.``); two lists next to each
   other are kept apart by the other marker (``1)`` after ``1.``, ``*`` after ``-``);
 - list items deeper than two levels are written on the second (narratives have two);
@@ -128,7 +130,9 @@ def _escape(chars: str, offset: int, edge: list[bool], start: list[bool], full: 
     out = []
     for k, c in enumerate(chars):
         i = offset + k
-        if edge[i] and c != "\n":
+        if c == "\n" and i > 0 and full[i - 1] == "\n":
+            out.append("&#10;")  # a second line break: a blank line would end the paragraph
+        elif edge[i] and c != "\n":
             out.append(f"&#{ord(c)};")
         elif c in _ALWAYS or start[i]:
             out.append("\\" + c)

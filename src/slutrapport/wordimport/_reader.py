@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from slutrapport.wordimport._package import NS, Package, on, plain, q, wval
 
@@ -188,6 +189,8 @@ class _Pending:
     pictures: list[Picture] = field(default_factory=list)
     formats: dict[str, list[str]] = field(default_factory=dict)
     objects: bool = False
+    relative: set[str] = field(default_factory=set)
+    """Link targets without a scheme already noted in the paragraph."""
 
 
 class _Walker:
@@ -415,7 +418,14 @@ class _Walker:
         in_field = any(f.phase == "result" and f.kind != "HYPERLINK" for f in self.fields)
         field_link = next((f.link() for f in reversed(self.fields) if f.kind == "HYPERLINK"),
                           None)
-        self.current.inlines.append(Inline(text, bold, italic, link or field_link, in_field))
+        href = link or field_link
+        if href is not None and not urlsplit(href).scheme:
+            if href not in self.current.relative:
+                self.current.relative.add(href)
+                self.note("import-lank", f"Länken till {quote(href)} har ingen webbadress "
+                          "(som https://); texten står kvar utan länk.")
+            href = None
+        self.current.inlines.append(Inline(text, bold, italic, href, in_field))
 
     def note(self, code: str, message: str) -> None:
         self.current.notes.append(Note(code, "", message))
