@@ -136,3 +136,11 @@ def test_a_text_saved_again_by_libreoffice_reads_the_same(tmp_path: Path) -> Non
         assert result.markdown == expected
         assert [(c.kind, c.author, c.text) for c in result.revisions] == [
             ("del", "Anna Berg", "260"), ("ins", "Anna Berg", "259")]
+
+
+def test_a_missing_word_file_or_a_folder_is_named_as_such(tmp_path: Path) -> None:
+    """A Word file that isn't there, or is a folder, is refused (exit 2) saying so."""
+    assert refused(tmp_path / "saknas.docx") == (
+        2, f"Fel i indata: {tmp_path / 'saknas.docx'}: filen finns inte\n")
+    assert refused(tmp_path) == (2, f"Fel i indata: {tmp_path}: är en mapp; ange Word-filen "
+                                    "(.docx)\n")

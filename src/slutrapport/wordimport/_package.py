@@ -356,6 +356,10 @@ def _comments(root: Any) -> dict[str, Comment]:
 
 def open_package(path: Path) -> Package:
     """Open a Word file for reading (see the module's description)."""
+    if not path.exists():
+        raise InputError([Problem("filen finns inte", file=str(path))])
+    if path.is_dir():
+        raise InputError([Problem("är en mapp; ange Word-filen (.docx)", file=str(path))])
     parts = read_package(path, TEXT_WORDS)
     package_rels = _relationships(path, parts, "")
     document = next((_part_name("", target) for kind, target, mode in package_rels.values()
