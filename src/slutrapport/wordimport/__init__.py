@@ -354,9 +354,10 @@ def _plan_and_write(result: ImportResult, report: Any, target: Any, data_file: P
         result.notes += _picture_notes(pictures, None)
         return
     data = (b"\xef\xbb\xbf" if bom else b"") + new.encode("utf-8")
-    result.written, result.backup = write_over(data_file, None, data)
+    # the pictures first: if one can't be saved, the data file is as it was
     result.pictures = _extract(pictures, data_file.parent / "bilder", result.source.stem)
     result.notes += _picture_notes(pictures, result.pictures)
+    result.written, result.backup = write_over(data_file, None, data)
 
 
 def _picture_notes(pictures: list[Picture], saved: list[Path] | None) -> list[Note]:
