@@ -314,3 +314,21 @@ def test_sub_sections_and_points_the_text_does_not_replace_are_said_to_stay(
     assert result.changes == ["inledning.text (rad 11): 1 stycke → 1 stycke",
                               "inledning.delavsnitt: ”Gammalt” lämnas som de är",
                               "inledning.punkter: 2 punkter efter texten lämnas som de är"]
+
+
+def test_a_heading_above_all_others_at_the_top_is_taken_as_the_texts_own(
+        tmp_path: Path, report: Path) -> None:
+    """A first heading that no other heading stands above is the text's own, even when it is
+    worded otherwise than in the data: it is left out, and the note names both."""
+    text = word(tmp_path, p("Berättelse från Robertsfors kommun", "Rubrik") + p("Text.")
+                + p("Företagen", "Rubrik1") + p("Mer text."))
+    result = import_docx(text, report, till="kommuner.Robertsfors", dry_run=True)
+    assert result.markdown == "Text.\n\n**Företagen**\n\nMer text."
+    assert result.notes == [
+        Note("import-rubrik", "stycke 1 (”Berättelse från Robertsfors kommun”)",
+             "Rubriken ”Berättelse från Robertsfors kommun” står överst i Word-filen och tas "
+             "som textens egen rubrik, som i rapporten är ”Robertsfors”; ändra den i datafilen "
+             "om Word-filens ska gälla."),
+        Note("import-rubrik", "stycke 3 (”Företagen”)", "Rubriken ”Företagen” blir en rad i "
+             "fetstil: texten har inga delavsnitt."),
+    ]

@@ -134,7 +134,8 @@ def compose(blocks: list[Block], *, subsections: bool, own_heading: str | None =
             why_flat: str = "texten har inga underrubriker") -> Composed:
     """Split blocks for a narrative: headings at the top level become sub-sections when
     ``subsections``, others a bold line (noted, with ``why_flat``); a first heading that is the
-    narrative's own (``own_heading``) is left out (noted); tables are set apart."""
+    narrative's own (``own_heading``), or that stands above every other heading, is left out
+    (noted); tables are set apart."""
     from slutrapport.kinds import same_name
 
     out = Composed()
@@ -145,6 +146,13 @@ def compose(blocks: list[Block], *, subsections: bool, own_heading: str | None =
         out.notes.append(Note("import-rubrik", first.place, f"Rubriken {quote(first.text)} är "
                               "textens egen rubrik, som redan står i rapporten; den förs inte "
                               "in en gång till."))
+        headings.remove(first)
+    elif own_heading is not None and first is not None and first.kind == "heading" and \
+            all(h.level > first.level for h in headings if h is not first):
+        out.notes.append(Note("import-rubrik", first.place, f"Rubriken {quote(first.text)} står "
+                              "överst i Word-filen och tas som textens egen rubrik, som i "
+                              f"rapporten är {quote(own_heading)}; ändra den i datafilen om "
+                              "Word-filens ska gälla."))
         headings.remove(first)
     else:
         first = None

@@ -277,8 +277,8 @@ class _Walker:
                 span = 1
                 merged = False
                 if tcpr is not None:
-                    span = int(wval(tcpr.find(q("w:gridSpan"))) or 1) if (
-                        wval(tcpr.find(q("w:gridSpan"))) or "1").isdigit() else 1
+                    columns = wval(tcpr.find(q("w:gridSpan"))) or "1"
+                    span = min(int(columns), 64) if columns.isdigit() else 1
                     vmerge = tcpr.find(q("w:vMerge"))
                     merged = vmerge is not None and wval(vmerge) in (None, "continue")
                 where = f"tabell {number}, rad {len(rows) + 1}, kolumn {len(cells) + 1}"
