@@ -584,9 +584,18 @@ def _outlines_help() -> str:
               help="Dispositionen för en tom rapport (se listan nedan); utan den 2021-2027.")
 @click.option("--force", is_flag=True,
               help="Skriv över filen om den redan finns (den sparas först som FIL.bak).")
+@click.option("--from-docx", "from_docx", type=click.Path(path_type=Path), default=None,
+              metavar="FÖRRA.docx",
+              help="En rapport som bara finns i Word: rubrikerna blir avsnitt med sina texter, "
+                   "tabellerna tabellavsnitt, allt att granska.")
+@click.option("--godta-andringar", "accept", is_flag=True,
+              help="Med --from-docx: godta alla spårade ändringar (kommentarerna tas bort).")
+@click.option("--forkasta-andringar", "reject", is_flag=True,
+              help="Med --from-docx: förkasta alla spårade ändringar (kommentarerna tas bort).")
 @_debug_option
 def new_command(previous: Path | None, output: Path | None, registers: Path | None,
-                disposition: str | None, force: bool, debug: bool) -> None:
+                disposition: str | None, force: bool, from_docx: Path | None, accept: bool,
+                reject: bool, debug: bool) -> None:
     """Skapa datafilen för en ny rapport, tom eller från den förra rapporten, eller tomma
     register att föra under projektet.
 
@@ -595,7 +604,14 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
     slutrapport new --disposition nis -o rapport.yaml      (tom, NIS 6.0:s disposition)
     slutrapport new --from forra.yaml -o rapport.yaml      (siffror och texter tömda)
     slutrapport new --registers register --from rapport.yaml   (tomma register)
+    slutrapport new --from-docx forra.docx -o rapport.yaml (en rapport som bara finns i Word)
     """
+    if from_docx is not None:
+        _new_from_docx(from_docx, output, previous, registers, disposition, force, accept,
+                       reject, debug)
+        return
+    if accept or reject:
+        raise click.UsageError("--godta-andringar och --forkasta-andringar gäller --from-docx.")
     if output is None and registers is None:
         raise click.UsageError("Ange -o FIL för en ny datafil eller --registers MAPP för "
                                "tomma register.")
@@ -618,6 +634,38 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
         _fail(exc, debug)
 
 
+def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
+                   registers: Path | None, disposition: str | None, force: bool, accept: bool,
+                   reject: bool, debug: bool) -> None:
+    """``new --from-docx``: the outline of a report that exists only in Word."""
+    from slutrapport.wordimport import Mode, new_from_docx, revision_line
+
+    if output is None:
+        raise click.UsageError("Ange -o FIL för den nya datafilen.")
+    if previous is not None or registers is not None or disposition is not None:
+        raise click.UsageError("--from-docx går inte att använda tillsammans med --from, "
+                               "--registers eller --disposition.")
+    if accept and reject:
+        raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
+    mode: Mode = "accept" if accept else "reject" if reject else "refuse"
+    try:
+        result = new_from_docx(docx, output, mode=mode, force=force)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    for r in result.revisions:
+        click.echo(f"{'Godtogs' if accept else 'Förkastades'}: {revision_line(r)}", err=True)
+    if result.notes:
+        click.echo(f"{docx}: {len(result.notes)} "
+                   f"{'sak' if len(result.notes) == 1 else 'saker'} att se över:", err=True)
+        for note in result.notes:
+            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+    click.echo(f"Skrev {result.written}. Granska avsnitten (de står under 'granska'), fyll i "
+               "det som är märkt TODO och kontrollera med:")
+    click.echo(f"  slutrapport check {result.written}")
+    _backup_line(None, result.written, result.backup)
+
+
 def _new_report(previous: Path | None, output: Path | None, disposition: str | None,
                 force: bool) -> None:
     """Write the new report's data file and say what to do next."""
@@ -632,6 +680,87 @@ def _new_report(previous: Path | None, output: Path | None, disposition: str | N
                    "'granska' och kontrollera med:")
     click.echo(f"  slutrapport check {output}")
     _backup_line(None, output, written.backup)
+
+
+@main.command("import")
+@click.argument("docx", type=click.Path(path_type=Path), metavar="TEXT.docx")
+@click.argument("file", type=click.Path(path_type=Path), metavar="[FIL.yaml]", required=False)
+@click.option("--till", "till", default=None, metavar="AVSNITT[.FÄLT]",
+              help="Texten i rapporten som Word-texten ska in i: ett avsnitts id, och kanske "
+                   "en kommun, ett område eller ett fält (kommuner.Robertsfors, "
+                   "aktiviteter.foretagsbesok, inledning).")
+@click.option("--dry-run", is_flag=True, help="Visa bara texten och vad som skulle ändras; "
+                                              "skriv inget.")
+@click.option("--godta-andringar", "accept", is_flag=True,
+              help="Godta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
+@click.option("--forkasta-andringar", "reject", is_flag=True,
+              help="Förkasta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
+@_debug_option
+def import_command(docx: Path, file: Path | None, till: str | None, dry_run: bool,
+                   accept: bool, reject: bool, debug: bool) -> None:
+    """För in en text skriven i Word (TEXT.docx) i rapportens löptext, som Markdown.
+
+    Med FIL och --till skrivs texten in i den texten i FIL (originalet sparas som FIL.bak,
+    eller FIL.1.bak …); kommentarer, ordning och allt annat i filen behålls. Utan FIL skrivs
+    texten ut. Tal i texten som finns i avsnittets data blir tallänkar. Det som inte följer med
+    (tabeller, bilder, textrutor, fotnoter …) listas med sin plats; bilderna sparas i mappen
+    bilder bredvid FIL.
+
+    Har Word-filen spårade ändringar eller kommentarer förs inget in (slutkod 1) förrän du väljer
+    --godta-andringar eller --forkasta-andringar.
+
+    \b
+    slutrapport import robertsfors.docx                     (visa texten)
+    slutrapport import robertsfors.docx rapport.yaml --till kommuner.Robertsfors
+    slutrapport import inledning.docx rapport.yaml --till inledning --dry-run
+    """
+    from slutrapport.wordimport import Mode, import_docx, revision_line
+
+    if accept and reject:
+        raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
+    if till is not None and file is None:
+        raise click.UsageError("--till anger en text i en datafil; ange datafilen (FIL.yaml) "
+                               "efter Word-filen.")
+    mode: Mode = "accept" if accept else "reject" if reject else "refuse"
+    try:
+        result = import_docx(docx, file, till=till, mode=mode, dry_run=dry_run)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    if result.revisions:
+        changes = [r for r in result.revisions if r.kind != "comment"]
+        comments = [r for r in result.revisions if r.kind == "comment"]
+        verb = "Godtogs" if accept else "Förkastades"
+        if changes:
+            click.echo(f"{verb} ({'--godta-andringar' if accept else '--forkasta-andringar'}):",
+                       err=True)
+            for r in changes:
+                click.echo(f"  {revision_line(r)}", err=True)
+        if comments:
+            click.echo("Kommentarerna togs bort:", err=True)
+            for r in comments:
+                click.echo(f"  {revision_line(r)}", err=True)
+    if result.notes:
+        click.echo(f"{docx}: {len(result.notes)} "
+                   f"{'sak' if len(result.notes) == 1 else 'saker'} att se över:", err=True)
+        for note in result.notes:
+            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+    if file is None or dry_run:
+        click.echo(result.markdown)
+        for title, text in result.subsections:
+            click.echo(f"\n--- delavsnitt: {title} ---\n{text}")
+    if file is None:
+        return
+    verb = "ändrades" if result.written else "skulle ändras"
+    click.echo(f"{file}: {verb}:")
+    for line in result.changes:
+        click.echo(f"  {line}")
+    if result.written is not None:
+        click.echo(f"Skrev {result.written}.")
+        _backup_line(file, result.written, result.backup)
+        click.echo(f"Kontrollera med: slutrapport check {result.written}")
+    else:
+        click.echo("Inget skrevs (--dry-run).")
 
 
 @main.command("migrate")
