@@ -23,6 +23,13 @@ that noise falls on both alike):
    openpyxl's write-only mode and the csv module, not kept) into typed rows and counting the
    figures from it — per area, municipality and year, participants by gender — and ``check``
    of the NIS report against it. ``--smoke`` uses 100 rows.
+6. Charts at any size (issue 24): fresh ``slutrapport render`` processes of NIS 6.0 with 500 and
+   5 000 cost categories (``--smoke``: 50 and 500), and a Word chart of as many points built
+   directly (``chart_xml`` and its workbook), whose growth shows that building is linear.
+7. The template's time budget (issue 24): a template that loops for ever, rendered with
+   ``SLUTRAPPORT_MALL_SEKUNDER=3`` (``--smoke``: 1) by ``render_bytes`` in the main thread and in
+   another: how promptly the loop is stopped; and the whole command, for scale (not with
+   ``--smoke``).
 4. What a user runs (issue 13): fresh ``slutrapport render`` processes reading YAML with
    LibreOffice installed — the default render (contents filled by LibreOffice) and ``-o X.pdf`` at
    1 000 and 10 000 company rows, 20 NIS 6.0 PDFs in one call against one, and NIS 6.0
@@ -78,6 +85,10 @@ TARGETS: dict[str, tuple[float, str]] = {
     "pdf_20_vs_1": (3.5, "20 PDFs in one call ≤ 3.5 × one PDF (2 cores)"),
     "registers_xlsx_seconds": (2.0, "read and count a 100 000-row activity log (.xlsx) ≤ 2 s"),
     "registers_csv_seconds": (2.0, "read and count a 100 000-row activity log (.csv) ≤ 2 s"),
+    "costs_5000_seconds": (5.0, "slutrapport render of NIS 6.0 with 5 000 cost categories ≤ 5 s"),
+    "costs_5000_vs_500": (10.0, "5 000 cost categories ≤ 10 × the time of 500 (linear at worst)"),
+    "chart_points_5000_vs_500": (12.0, "a Word chart of 5 000 points ≤ 12 × one of 500 (linear)"),
+    "template_budget_overshoot": (1.1, "a looping template stops within 10 % of its time budget"),
 }
 
 
@@ -818,6 +829,160 @@ def user_part(plan: Plan, out: Path, results: Results) -> None:
     results.put("nis_no_contents_process_seconds", median(nis_process))
 
 
+# --- 6. charts at any size and the template's time budget (issue 24) ---------------------------
+
+
+def write_costs_yaml(count: int, out: Path) -> Path:
+    """NIS 6.0 with ``count`` cost categories (1 000, 1 001 … kr; the outcome their sum)."""
+    import yaml
+
+    from slutrapport import example_path
+    from slutrapport.loader import read_yaml
+
+    data, _ = read_yaml(example_path())
+    data = copy.deepcopy(data)
+    economy = next(s for s in data["avsnitt"] if s.get("typ") == "ekonomi")
+    economy["kostnader"] = [{"kategori": f"Kostnadsslag {i + 1}", "belopp": 1000 + i}
+                            for i in range(count)]
+    economy["utfall"] = sum(1000 + i for i in range(count))
+    economy.pop("summa_kostnader", None)
+    economy.pop("under_budget", None)
+    path = out / f"kostnader-{count}.yaml"
+    path.write_text(yaml.safe_dump(_yaml_value(_unlink(data)), allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _process(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Seconds a fresh ``slutrapport`` process takes, and its exit code."""
+    script = _console_script()
+    base = [script] if script else [sys.executable, "-c",
+                                    "from slutrapport.cli import main; main()"]
+    start = time.perf_counter()
+    done = subprocess.run([*base, *map(str, args)], cwd=cwd, capture_output=True, text=True,
+                          check=False, env={**os.environ, **(env or {})})
+    return time.perf_counter() - start, done.returncode
+
+
+def charts_part(plan: Plan, out: Path, results: Results) -> None:
+    """Cost categories as a user renders them (fresh processes, YAML, no LibreOffice): a chart
+    shows the largest and the others together past 30; and a Word chart of N points built
+    directly, to show that building one is linear in its points."""
+    from slutrapport.chartfacts import SINGLE, Bars, Series
+    from slutrapport.wordcharts import chart_xml, workbook
+
+    small, large = (50, 500) if plan.name == "smoke" else (500, 5000)
+    reps = 1 if plan.name == "smoke" else 3
+    say(f"\n6. Charts at any size: NIS 6.0 with {_count(small)} and {_count(large)} cost "
+        "categories (fresh slutrapport render, --no-contents)")
+    work = out / "kostnader"
+    work.mkdir(exist_ok=True)
+    files = {n: write_costs_yaml(n, work) for n in (small, large)}
+    _process("render", files[small], "-o", "warm.docx", "--no-contents", "-q", cwd=work)
+    times: dict[int, list[float]] = {small: [], large: []}
+    for rep in range(reps):
+        for n in (small, large) if rep % 2 == 0 else (large, small):
+            took, code = _process("render", files[n], "-o", f"k{n}.docx", "--no-contents", "-q",
+                                  cwd=work)
+            if code != 0:
+                raise RuntimeError(f"slutrapport render of {n} cost categories exited {code}")
+            times[n].append(took)
+    ratio = median(times[large]) / median(times[small])
+    say(f"   {_count(small)} categories: {spread(times[small])}")
+    say(f"   {_count(large)} categories: {spread(times[large])}; {ratio:.2f} × {_count(small)}")
+    results.put(f"costs_{large}_seconds", median(times[large]))
+    results.put(f"costs_{large}_vs_{small}", ratio, "{:.2f}")
+
+    def build(points: int) -> Callable[[], None]:
+        series = Series("Kronor", tuple(range(1, points + 1)), (SINGLE,) * points,
+                        notes=tuple(f"({i} %)" for i in range(points)))
+        bars = Bars("T", "alt", True, tuple(f"K{i}" for i in range(points)), (series,), "Kronor",
+                    16.0, 22.0, unit="\u00a0kr")
+        return lambda: (chart_xml(bars), workbook(bars))  # type: ignore[func-returns-value]
+
+    built = {n: [timed(build(n)) for _ in range(reps)] for n in (small, large)}
+    growth = median(built[large]) / median(built[small])
+    say(f"   a Word chart of {_count(small)} points: {spread(built[small])}; of "
+        f"{_count(large)}: {spread(built[large])}; {growth:.2f} ×")
+    results.put(f"chart_points_{large}_seconds", median(built[large]))
+    results.put(f"chart_points_{large}_vs_{small}", growth, "{:.2f}")
+
+
+def budget_part(plan: Plan, out: Path, results: Results) -> None:
+    """A template that loops for ever, rendered with a time budget: how long ``render_bytes``
+    takes to give up, over the budget, in the main thread (a timer signal stops the loop) and in
+    another thread (a watchdog does); and, for scale, the whole ``slutrapport render`` command,
+    whose render and check share the one budget."""
+    import threading
+
+    import docx
+
+    from slutrapport import example_path, load
+    from slutrapport.errors import TemplateError
+    from slutrapport.rendering import render_bytes
+
+    seconds = 1 if plan.name == "smoke" else 3
+    reps = 1 if plan.name == "smoke" else 3
+    say(f"\n7. The template's time budget: a template that loops for ever, against {seconds} s")
+    work = out / "budget"
+    work.mkdir(exist_ok=True)
+    for name, text in (("loop", "{% set r = range(100000) %}{% for i in r %}{% for j in r %}"
+                                "{% endfor %}{% endfor %}"),
+                       ("fel", "{{ finns_inte }}")):
+        document = docx.Document()
+        document.add_paragraph(text)
+        document.save(str(work / f"{name}.docx"))
+    report = load(example_path())
+    saved = os.environ.get("SLUTRAPPORT_MALL_SEKUNDER")
+    os.environ["SLUTRAPPORT_MALL_SEKUNDER"] = str(seconds)
+
+    def stopped() -> float:
+        start = time.perf_counter()
+        try:
+            render_bytes(report, template=work / "loop.docx", charts=False)
+        except TemplateError:
+            return time.perf_counter() - start
+        raise RuntimeError("the looping template was not stopped")
+
+    def in_thread() -> float:
+        took: list[float] = []
+        worker = threading.Thread(target=lambda: took.append(stopped()))
+        worker.start()
+        worker.join()
+        return took[0]
+
+    try:
+        main_thread = [stopped() for _ in range(reps)]
+        other_thread = [in_thread() for _ in range(reps)]
+    finally:
+        if saved is None:
+            os.environ.pop("SLUTRAPPORT_MALL_SEKUNDER", None)
+        else:
+            os.environ["SLUTRAPPORT_MALL_SEKUNDER"] = saved
+    overshoot = max(median(main_thread), median(other_thread)) / seconds
+    say(f"   render_bytes gives up after {spread(main_thread)} in the main thread, "
+        f"{spread(other_thread)} in another; {overshoot:.2f} × the budget at most")
+    results.put("template_budget_main_thread_seconds", median(main_thread))
+    results.put("template_budget_other_thread_seconds", median(other_thread))
+    results.put("template_budget_overshoot", overshoot, "{:.2f}")
+    if plan.name == "smoke":
+        return
+    env = {"SLUTRAPPORT_MALL_SEKUNDER": str(seconds)}
+    command_times: dict[str, list[float]] = {"loop": [], "fel": []}
+    for rep in range(reps):
+        for name in ("loop", "fel") if rep % 2 == 0 else ("fel", "loop"):
+            took, code = _process("render", example_path(), "-o", "ut.docx", "--template",
+                                  f"{name}.docx", "--no-contents", "--no-charts", "-q",
+                                  cwd=work, env=env)
+            if code != 2:
+                raise RuntimeError(f"the {name} template exited {code}, not 2")
+            command_times[name].append(took)
+    say(f"   slutrapport render (render and check, one budget): looping "
+        f"{spread(command_times['loop'])}, failing at once {spread(command_times['fel'])}")
+    results.put("template_budget_command_seconds", median(command_times["loop"]))
+    results.put("template_budget_command_failing_seconds", median(command_times["fel"]))
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 
@@ -882,6 +1047,8 @@ def main(argv: list[str] | None = None) -> int:
         startup_part(plan, results)
         registers_part(plan, out, results)
         user_part(plan, out, results)
+        charts_part(plan, out, results)
+        budget_part(plan, out, results)
     if hasattr(os, "getloadavg"):
         results.put("load_average_at_end", " / ".join(f"{x:.2f}" for x in os.getloadavg()))
     results.put("total_seconds", time.perf_counter() - started, "{:.1f}")

@@ -100,11 +100,19 @@ def test_an_empty_report_checks_clean_and_renders_without_tables() -> None:
 
 
 def test_thousands_of_rows_check_with_exactly_the_one_error(big: Slutrapport) -> None:
-    """Among 2 000 companies and 300 cost categories, only the one wrong increase is found."""
+    """Among 2 000 companies and 300 cost categories, only the one wrong increase is found (and
+    that the charts show a selection of them)."""
     assert [(f.code, f.severity, f.path, f.message) for f in check(big)] == [
         ("foretag-okning", "error", f"program_for_tillvaxt.effekt.foretag[{WRONG - 1}].okning",
          f"Företag {WRONG:04d} AB: 17 → 17,5 anställda är en ökning med 0,5, men ökningen "
          "anges till 1,5."),
+        ("diagram-urval", "info", "ekonomi.kostnader",
+         "Diagrammet över kostnaderna per kostnadsslag skulle få 300 staplar, fler än de 30 som "
+         "går att läsa på en sida; det visar de 29 största kostnadsslagen och de övriga 271 "
+         "sammanlagda i en stapel. Tabellen visar alla."),
+        ("diagram-urval", "info", "program_for_tillvaxt.effekt.foretag",
+         "Diagrammet över anställda per företag skulle få 2\u00a0000 företag, fler än de 60 som "
+         "går att läsa på en sida; det visar de 30 som ökade mest. Tabellen visar alla."),
     ]
 
 

@@ -9,7 +9,9 @@ line or environment of that run's processes (their profile and temporary folder 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import math
 import os
 import signal
@@ -160,9 +162,10 @@ PARAGRAPH = ("Projektet arbetade med företag i hela regionen; stycket upprepas 
              "rapporten lång, så att LibreOffice har mycket att göra. ") * 6
 
 
-def long_reports(folder: Path, copies: int) -> list[Path]:
-    """Data files of about 230 pages each, from a new report's skeleton: one LibreOffice run
-    for them works for many seconds — well past the 5 s, had it outlived slutrapport."""
+def long_reports(folder: Path, copies: int, paragraphs: int = 1500) -> list[Path]:
+    """Data files of about 230 pages each (by default), from a new report's skeleton: one
+    LibreOffice run for them works for many seconds — well past the 5 s, had it outlived
+    slutrapport."""
     import yaml
 
     from slutrapport.scaffold import write_new
@@ -171,7 +174,7 @@ def long_reports(folder: Path, copies: int) -> list[Path]:
     write_new(skeleton, None)
     data = yaml.safe_load(skeleton.read_text(encoding="utf-8"))
     section = next(s for s in data["avsnitt"] if s["typ"] == "text")
-    section["text"] = "\n\n".join([PARAGRAPH] * 1500)
+    section["text"] = "\n\n".join([PARAGRAPH] * paragraphs)
     files = [folder / f"rapport{i}.yaml" for i in range(copies)]
     for file in files:
         file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
@@ -260,3 +263,228 @@ def test_a_run_over_its_time_limit_leaves_no_process_and_no_folder(
         office.run_office([docx], [tmp_path / "r.pdf"], timeout=0.5)
     assert str(refused.value) == "LibreOffice blev inte klart inom 0,5 sekunder och avbröts."
     assert (run_processes(str(run_tmp)), list(run_tmp.iterdir())) == ({}, [])
+
+
+# --- stopped at any moment; what a kill -9 of everything leaves --------------------------------
+
+SLOW = os.environ.get("SLUTRAPPORT_SLOW") == "1"
+
+# the child takes Ctrl-C as a terminal gives it, even where the test runs with SIGINT ignored
+CLI = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+       "from slutrapport.cli import main; main()")
+
+
+def reached(moment: str, run_tmp: Path) -> bool:
+    """Whether a run in run_tmp has come to the moment: a LibreOffice worker starting, its
+    LibreOffice starting, or LibreOffice given a document (a copy is in the documents' folder)."""
+    commands = run_processes(str(run_tmp)).values()
+    if moment == "arbetsprocess":
+        return any("_office_worker.py" in cmd for cmd in commands)
+    if moment == "libreoffice":
+        return any("soffice.bin" in cmd for cmd in commands)
+    return any("soffice.bin" in cmd for cmd in commands) and any(
+        run_tmp.glob("slutrapport-lo-*/rapport-*.docx"))
+
+
+def files_in(folder: Path) -> list[str]:
+    """What a folder holds, at any depth (while it may be being removed)."""
+    found = []
+    for root, folders, files in os.walk(folder):  # what vanishes meanwhile is passed over
+        found += [os.path.relpath(os.path.join(root, name), folder) for name in folders + files]
+    return sorted(found)
+
+
+def stop_at(moment: str, how: signal.Signals, files: list[Path], out: Path,
+            run_tmp: Path) -> tuple[int | None, dict[int, str], list[str]]:
+    """Run `render` on files, send it the signal at the moment, and give its exit code and what
+    of it is left 5 seconds later (processes, files in its temporary folder)."""
+    run_tmp.mkdir()
+    child = subprocess.Popen(
+        [sys.executable, "-c", CLI, "render", *map(str, files), "-o", f"{out}/", "--to", "pdf",
+         "-j", "2", "-q"], env={**os.environ, "TMPDIR": str(run_tmp)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None \
+                and not reached(moment, run_tmp):
+            time.sleep(0.01)
+        child.send_signal(how)
+        code = child.wait(timeout=30)
+        left: tuple[dict[int, str], list[str]] = ({}, [])
+        stopped = time.monotonic()
+        while time.monotonic() - stopped < 5:
+            left = (run_processes(str(run_tmp)), files_in(run_tmp))
+            if left == ({}, []):
+                break
+            time.sleep(0.05)
+        return code, *left
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        for pid in run_processes(str(run_tmp)):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+STOPS = [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
+MOMENTS = ["arbetsprocess", "libreoffice", "dokument"]
+
+
+@pytest.fixture(scope="module")
+def two_reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Two reports of about 50 pages: LibreOffice works on them for a second or more."""
+    return long_reports(tmp_path_factory.mktemp("rapporter"), 2, paragraphs=300)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="behöver /proc (Linux)")
+@needs_office
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("how", STOPS, ids=[s.name for s in STOPS])
+def test_stopped_at_any_moment_of_libreoffice_work_slutrapport_leaves_nothing_in_its_temp_folder(
+    tmp_path: Path, two_reports: list[Path], how: signal.Signals
+) -> None:
+    """SIGTERM, Ctrl-C or SIGHUP while a worker starts, while LibreOffice starts or while it
+    has a document: exit 128 + the signal, no process and nothing in the temporary folder
+    (one moment per signal; every moment, three times, with SLUTRAPPORT_SLOW=1)."""
+    moments = MOMENTS * 3 if SLOW else [MOMENTS[STOPS.index(how)]]
+    found = [stop_at(moment, how, two_reports, tmp_path / "ut", tmp_path / f"tmp{n}")
+             for n, moment in enumerate(moments)]
+    assert found == [(128 + how, {}, [])] * len(moments)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="behöver /proc (Linux)")
+@needs_office
+@pytest.mark.libreoffice
+def test_what_a_kill_9_of_a_run_and_its_libreoffices_leaves_the_next_run_removes(
+    tmp_path: Path, two_reports: list[Path]
+) -> None:
+    """kill -9 of slutrapport, its workers and LibreOffice at once leaves their folders and
+    sockets; the next run that starts LibreOffice removes them, and leaves nothing itself."""
+    run_tmp = tmp_path / "tmp"
+    run_tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(run_tmp)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CLI, "render", str(two_reports[0]), "-o",
+         str(tmp_path / "lang.pdf"), "-q"], env=env, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL)
+
+    def pipe_up() -> bool:  # LibreOffice answers on its pipe
+        return any(Path(f"/tmp/OSL_PIPE_{os.getuid()}_slutrapport_{p.name}").exists()
+                   for p in run_tmp.iterdir())
+
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (reached("dokument", run_tmp) and pipe_up()):
+            time.sleep(0.05)
+        everything = {child.pid, *run_processes(str(run_tmp))}
+        for how in (signal.SIGSTOP, signal.SIGKILL):  # at once: no watchdog gets to work
+            for pid in everything:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, how)
+    finally:
+        child.wait()
+    time.sleep(0.5)  # the killed processes are reaped
+    runs = sorted(run_tmp.iterdir())
+    sockets = [s for run in runs for s in (
+        f"/tmp/OSL_PIPE_{os.getuid()}_slutrapport_{run.name}",
+        single_instance_socket((run / "profil").as_uri()))]
+    # LibreOffice's run folder and the documents' folder; the first's single-instance socket
+    # (its pipe's socket, named for a process that is gone, any other test's run may remove)
+    assert (len(runs), [Path(s).exists() for s in sockets[1::2]].count(True)) == (2, 1)
+
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, "render", str(LAPPLAND), "-o", str(tmp_path / "r.docx"),
+         "--no-charts", "-q"], env=env, capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr, list(run_tmp.iterdir()),
+            [s for s in sockets if Path(s).exists()]) == (0, "", [], [])
+
+
+def test_a_worker_whose_slutrapport_is_gone_before_it_is_up_leaves_no_folder(
+    tmp_path: Path
+) -> None:
+    """The watched pipe closed before the worker starts: its watchdog removes the run folder the
+    worker has just made, and the worker makes nothing after that (40 times)."""
+    worker = Path(office.__file__).with_name("_office_worker.py")
+    for n in range(40):
+        folder = tmp_path / f"run{n}"
+        watch, keep = os.pipe()
+        os.close(keep)  # slutrapport is gone
+        request = {"soffice": "/bin/true", "folder": str(folder), "profile": str(folder / "p"),
+                   "tmp": str(folder / "tmp"), "pipe": f"slutrapport_test_{n}", "watch_fd": watch,
+                   "create": True, "also": []}
+        try:
+            subprocess.run([sys.executable, str(worker), json.dumps(request)], pass_fds=(watch,),
+                           stdin=subprocess.DEVNULL, capture_output=True, timeout=60, check=False)
+        finally:
+            os.close(watch)
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_uno
+@pytest.mark.parametrize(("retired", "left"), [(True, ["rapport-0.docx"]), (False, None)],
+                         ids=["pensionerad", "borta"])
+def test_a_retired_worker_removes_its_own_folder_and_only_a_killed_slutrapport_the_shared_one(
+    tmp_path: Path, retired: bool, left: list[str] | None
+) -> None:
+    """Told RETIRE before its pipe closes, a worker ends its LibreOffice and removes its run
+    folder, and leaves the folder it shares with others; without it (slutrapport gone) it
+    removes both."""
+    from slutrapport._office_worker import RETIRE
+
+    python = office._probe_uno_python("", None)
+    assert python is not None
+    worker = Path(office.__file__).with_name("_office_worker.py")
+    soffice = fake_soffice(tmp_path, "exec sleep 600")  # a LibreOffice that never answers
+    shared, folder = tmp_path / "delad", tmp_path / "egen"
+    shared.mkdir()
+    (shared / "rapport-0.docx").write_bytes(b"PK")
+    watch, keep = os.pipe()
+    request = {"soffice": str(soffice), "folder": str(folder), "profile": str(folder / "p"),
+               "tmp": str(folder / "tmp"), "pipe": "slutrapport_test_retire", "watch_fd": watch,
+               "create": True, "also": [str(shared)]}
+    started = subprocess.Popen([python, str(worker), json.dumps(request)], pass_fds=(watch,),
+                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    os.close(watch)
+    try:
+        deadline = time.monotonic() + 30
+        while not (folder / "office.pid").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)  # its LibreOffice has started
+        office_pid = int((folder / "office.pid").read_text(encoding="ascii"))
+        if retired:
+            os.write(keep, RETIRE)
+    finally:
+        os.close(keep)
+        code = started.wait(timeout=60)
+    assert (code, folder.exists(), sorted(p.name for p in shared.iterdir())
+            if shared.exists() else None, Path(f"/proc/{office_pid}").exists()) == (
+        70, False, left, False)
+
+
+def test_the_leftovers_of_processes_that_are_gone_are_removed_and_no_others(
+    tmp_path: Path
+) -> None:
+    """Run folders and sockets named for a process that is gone are removed; a living process's
+    folder, a file by such a name, and anything else stay."""
+    import socket
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    gone, alive = ended.pid, os.getppid()
+    folders = [f"slutrapport-lo-{gone}-0a1b2c3d4e5f", f"slutrapport-lo-{alive}-0a1b2c3d4e5f",
+               "annat"]
+    for name in folders:
+        (tmp_path / name / "profil").mkdir(parents=True)
+    (tmp_path / f"slutrapport-lo-{gone}-fil").write_text("x", encoding="utf-8")
+    held = Path(f"/tmp/OSL_PIPE_{os.getuid()}_slutrapport_slutrapport-lo-{gone}-0a1b2c3d4e5f")
+    with contextlib.closing(socket.socket(socket.AF_UNIX)) as listening:
+        listening.bind(str(held))
+        try:
+            removed = office.remove_leftovers(tmp_path)  # (and any such in /tmp)
+            assert ([p for p in removed if p.parent == tmp_path],
+                    sorted(p.name for p in tmp_path.iterdir()), held.exists()) == (
+                [tmp_path / folders[0]], sorted([*folders[1:], f"slutrapport-lo-{gone}-fil"]),
+                False)
+        finally:
+            held.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import io
+import shutil
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -53,9 +54,9 @@ def script() -> ModuleType:
 
 
 def with_registers(name: str, folder: Path) -> Path:
-    """The example's report with its register block at the end, in ``folder`` beside a link to
+    """The example's report with its register block at the end, in ``folder`` beside a copy of
     fixtures/register (the block is fixtures/register/NAME-register.yaml until the example
-    itself carries it)."""
+    itself carries it; a link would lead outside the folder, which a register may not)."""
     fixture = ROOT / "fixtures" / f"{name}.yaml"
     text = fixture.read_text(encoding="utf-8")
     if "\nregister:" in text:
@@ -63,7 +64,7 @@ def with_registers(name: str, folder: Path) -> Path:
     report = folder / f"{name}.yaml"
     block = (ROOT / "fixtures" / "register" / f"{name}-register.yaml").read_text(encoding="utf-8")
     report.write_text(text + block, encoding="utf-8")
-    (folder / "register").symlink_to(ROOT / "fixtures" / "register", target_is_directory=True)
+    shutil.copytree(ROOT / "fixtures" / "register", folder / "register")
     return report
 
 

@@ -449,13 +449,14 @@ def test_blank_counts_are_zero_and_said_so(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("setup", "message"), [
-    ("missing", "Fel i indata: logg.xlsx: registret (aktivitetsloggen) finns inte: {folder}/"
-                "logg.xlsx\n"),
+    ("missing", "Fel i indata: {folder}/rapport.yaml:46: register.aktivitetslogg: registret "
+                "(aktivitetsloggen) finns inte: {folder}/logg.xlsx\n"),
     ("empty", "Fel i indata: logg.xlsx: blad Logg, rad 1: aktivitetsloggen är tomt: rubrikraden "
               "saknas (rad 1 ska ha kolumnerna Datum, Område, Kvinnor, Män)\n"),
     ("late", "Fel i indata: logg.xlsx: blad Logg, rad 1: rad 1 är tom; rubrikraden ska stå på rad "
              "1 (det första som står på bladet är rad 3)\n"),
-    ("garbage", "Fel i indata: logg.xlsx: filen är inget läsbart kalkylark (.xlsx): {calamine}\n"),
+    ("garbage", "Fel i indata: logg.xlsx: filen är inget läsbart kalkylark (.xlsx): den är inget "
+                "zip-arkiv, som en sådan fil är\n"),
     ("utf16", "Fel i indata: huvudbok.csv: rad 1: filen är sparad som UTF-16; spara den som CSV "
               "(UTF-8) eller CSV (semikolonavgränsad)\n"),
     ("nul", "Fel i indata: huvudbok.csv: rad 2: filen innehåller nolltecken (NUL) och är ingen "
@@ -466,7 +467,6 @@ def test_a_register_that_can_not_be_read_exits_2_naming_it(tmp_path: Path, setup
     """A missing file, an empty sheet, a header not on row 1, a file that is no spreadsheet, a
     UTF-16 or binary .csv: exit 2 with one Swedish line naming file, sheet and row."""
     path = make(tmp_path)
-    calamine = ""
     if setup == "missing":
         (tmp_path / "logg.xlsx").unlink()
     elif setup == "empty":
@@ -475,18 +475,13 @@ def test_a_register_that_can_not_be_read_exits_2_naming_it(tmp_path: Path, setup
         write_xlsx(tmp_path / "logg.xlsx", "Logg", [[], [], LOG_HEADER, *LOG])
     elif setup == "garbage":
         (tmp_path / "logg.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
-        try:
-            import python_calamine
-            python_calamine.CalamineWorkbook.from_path(str(tmp_path / "logg.xlsx"))
-        except Exception as exc:
-            calamine = str(exc).strip().splitlines()[0][:200]
     elif setup == "utf16":
         (tmp_path / "huvudbok.csv").write_bytes("Datum;Kategori;Belopp\n".encode("utf-16"))
     elif setup == "nul":
         (tmp_path / "huvudbok.csv").write_bytes(b"Datum;Kategori;Belopp\n\x00\x01;x;1\n")
     result = CliRunner().invoke(main, ["check", str(path)])
     assert (result.exit_code, result.output) == (
-        2, message.format(folder=tmp_path, calamine=calamine))
+        2, message.format(folder=tmp_path))
 
 
 @pytest.fixture(scope="module")

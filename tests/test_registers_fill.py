@@ -193,7 +193,7 @@ def test_fill_with_a_register_missing_is_refused_with_exit_2(tmp_path: Path) -> 
     before = path.read_bytes()
     result = CliRunner().invoke(main, ["fill", str(path)])
     assert (result.exit_code, result.output) == (2, (
-        f"Fel i indata: foretag.xlsx: registret (företagsregistret) finns inte: "
+        f"Fel i indata: {path}:47: register.foretag: registret (företagsregistret) finns inte: "
         f"{tmp_path}/foretag.xlsx\n"))
     assert path.read_bytes() == before
 

@@ -8,10 +8,12 @@ document and answers on a line of stdout: the result, or the failure (``error``:
 no-answer, open or failed) for office.py to say in Swedish. It ends when stdin closes.
 It imports nothing from slutrapport: it may run under another Python than the library.
 
-LibreOffice runs in a process group of its own, with its profile and TMPDIR in the run folder.
-A watchdog thread reads the pipe office.py handed over (``watch_fd``); when it closes — office.py
-ended, however — the watchdog kills LibreOffice's group, removes the run folder and LibreOffice's
-sockets in /tmp, and ends this process.
+LibreOffice runs in a process group of its own, with its profile and TMPDIR in the run folder,
+which is this worker's alone. A watchdog thread reads the pipe office.py handed over
+(``watch_fd``); when it closes, the watchdog kills LibreOffice's group, removes the run folder and
+LibreOffice's sockets in /tmp, and ends this process. office.py writes ``RETIRE`` to the pipe
+before closing it when it retires this worker and goes on; without it — office.py ended, however —
+the folders the worker shares with others (``also``: the documents of a batch) are removed too.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ import sys
 import threading
 import time
 from typing import Any
+
+RETIRE = b"retire"
+"""What office.py writes to the watched pipe before it closes it to retire this worker alone."""
 
 
 class _Failure(Exception):
@@ -50,34 +55,42 @@ class _Office:
 
     def start(self, args: list[str]) -> subprocess.Popen[bytes]:
         tmp = self.request["tmp"]
-        os.makedirs(tmp, exist_ok=True)
         env = {**os.environ, "TMPDIR": tmp, "TMP": tmp, "TEMP": tmp}
         with self.lock:
+            # nothing is made in the run folder once the watchdog is at work (it may have
+            # removed the folder already: a folder made now would be left behind)
             if self.stopping:
                 raise _Failure("failed", detail="stopped")
+            os.makedirs(tmp, exist_ok=True)
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL, start_new_session=True, env=env)
-            # under the lock: once the watchdog holds it, nothing more is written here
-            with open(os.path.join(self.request["folder"], "office.pid"), "w",
-                      encoding="ascii") as handle:
+            # under the lock: once the watchdog holds it, nothing more is written here; whole
+            # or not at all (renamed into place), for office.py may read it at any time
+            written = os.path.join(self.request["folder"], "office.pid")
+            with open(written + ".tmp", "w", encoding="ascii") as handle:
                 handle.write(str(self.process.pid))
+            os.replace(written + ".tmp", written)
         return self.process
 
     def watch(self, fd: int) -> None:
-        """Wait for the pipe to close (nothing is ever written to it), then end everything."""
+        """Wait for the pipe to close, then end everything: LibreOffice, the run folder and —
+        unless office.py said ``RETIRE`` first — the shared folders (``also``)."""
+        heard = b""
         with contextlib.suppress(OSError):
-            while os.read(fd, 4096):
-                pass
+            while chunk := os.read(fd, 4096):
+                heard = (heard + chunk)[-len(RETIRE):]
+        retired = heard == RETIRE
         with self.lock:
             self.stopping = True
             process = self.process
         if process is not None:
             _kill_group(process)
             remove_sockets(self.request["pipe"], self.request["profile"])
-        # the run folder, and the documents' one; again while a dying LibreOffice still writes
+        # again while a dying LibreOffice still writes
+        shared = [] if retired else self.request.get("also", [])
         deadline = time.monotonic() + 3
-        for folder in [self.request["folder"], *self.request.get("also", [])]:
+        for folder in [self.request["folder"], *shared]:
             while True:
                 shutil.rmtree(folder, ignore_errors=True)
                 if not os.path.exists(folder) or time.monotonic() > deadline:

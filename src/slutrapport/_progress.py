@@ -2,7 +2,9 @@
 
 Shown only on a terminal, only when the work has taken about a second (a quick render prints
 nothing more than before), and never with ``--quiet``. The display is rich's, drawn on stderr
-and removed when the work is done; messages written to stderr meanwhile appear above it.
+and removed when the work is done; messages written to stderr meanwhile appear above it. The
+display writes its own escape sequences to the stream beneath slutrapport._terminal's wrapper;
+the names it shows and the messages written meanwhile have their control characters escaped.
 """
 
 from __future__ import annotations
@@ -47,13 +49,17 @@ class Progress:
         self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
         self._shown = False
+        self._stderr: Any = None
         if not enabled:
             return
         import sys
 
         from rich.console import Console
+        from rich.markup import escape
 
-        console = Console(file=stream if stream is not None else sys.stderr)
+        from slutrapport._terminal import raw, shown
+
+        console = Console(file=stream if stream is not None else raw(sys.stderr))
         if not console.is_terminal:
             return
         from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -64,8 +70,8 @@ class Progress:
             columns.append(BarColumn(bar_width=20))
         columns += [TextColumn("{task.fields[stage]}"), TimeElapsedColumn()]
         self._display = Display(*columns, console=console, transient=True,
-                                redirect_stdout=False)
-        self._tasks = [self._display.add_task(name, total=4, stage="väntar")
+                                redirect_stdout=False, redirect_stderr=False)
+        self._tasks = [self._display.add_task(escape(shown(name)), total=4, stage="väntar")
                        for name in self._names]
 
     def __enter__(self) -> Progress:
@@ -80,6 +86,15 @@ class Progress:
             if self._display is not None and not self._shown:
                 self._shown = True
                 self._display.start()
+                import sys
+
+                from rich.file_proxy import FileProxy
+
+                from slutrapport._terminal import EscapingStream, raw
+
+                # messages meanwhile above the display (as rich's own redirect does), escaped
+                self._stderr = sys.stderr
+                sys.stderr = EscapingStream(FileProxy(self._display.console, raw(sys.stderr)))
 
     def stage(self, index: int, text: str) -> None:
         """Report ``index`` has come to stage ``text`` (one of :data:`STEPS`)."""
@@ -99,4 +114,9 @@ class Progress:
         with self._lock:
             if self._shown:
                 self._display.stop()
+                if self._stderr is not None:
+                    import sys
+
+                    sys.stderr = self._stderr
+                    self._stderr = None
             self._display = None

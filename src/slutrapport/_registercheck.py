@@ -384,12 +384,14 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
                    name, None)
 
 
-def register_findings(report: Slutrapport, registers: Registers | None = None) -> Iterator[Raw]:
+def register_findings(report: Slutrapport, registers: Registers | None = None, *,
+                      allow_outside: bool = False) -> Iterator[Raw]:
     """The registers' problems and every stated figure that disagrees with them.
 
     Nothing is read when the report names no registers; ``registers`` read beforehand are used
     as they are. A report built in code (not loaded from a file) has no folder for its
-    registers: they are compared only when given.
+    registers: they are compared only when given. ``allow_outside``: registers may lie outside
+    the report's folder (see :func:`~slutrapport.registers.read_registers`).
     """
     if report.register is None:
         return
@@ -397,7 +399,7 @@ def register_findings(report: Slutrapport, registers: Registers | None = None) -
     if registers is None:
         if report.source is None:
             return
-        registers = read_registers(report)
+        registers = read_registers(report, allow_outside=allow_outside)
     for p in registers.problem:
         yield (p.code, p.severity, ("register", p.source), p.message, None, None)
     for fig in figures(report, registers):

@@ -1,29 +1,55 @@
 """Budgets for running a Word template: time, the size of what it builds, and its arithmetic.
 
 Jinja's sandbox keeps a template away from Python's insides, but not from running for ever
-(nested loops) or building a gigabyte (``'a' * 10**9``, ``9 ** 99999999``). Here:
+(nested loops) or building a gigabyte (``'a' * 10**9``, ``'{:>999999999}'.format(1)``). Here,
+at the sandbox's own hooks rather than filter by filter:
 
-- the operators that can blow up — ``*``, ``**``, ``+``, ``%`` and ``//`` — are intercepted
-  (which also stops Jinja from folding them while it compiles) and refused when their result
-  would be larger than :data:`MAX_VALUE_CHARS` characters or :data:`MAX_INT_DIGITS` digits;
-- string methods and filters that take a width or a count (``ljust``, ``center``, ``indent`` …)
-  are refused past the same bound;
-- what a template writes is counted as it is written and refused past ``chars``;
-- the whole render has ``seconds`` (a timer in the main thread; a single C call can't be
-  interrupted, which is why the operators are bounded first).
+- **Sizes.** No value a template expression builds may be larger than :data:`MAX_VALUE_CHARS`
+  characters (or items), nor a number have more than :data:`MAX_INT_DIGITS` digits:
 
-The limits can be set with ``SLUTRAPPORT_MALL_SEKUNDER`` and ``SLUTRAPPORT_MALL_TECKEN`` or per
-call (:func:`slutrapport.rendering.render_bytes`).
+  * before: every operation whose result can be out of all proportion to what it is given — a
+    repeat (``*``), a power, a concatenation (``+``, ``~``), a format's widths and precisions
+    (``%``, ``str.format``, the ``format`` filter), ``replace``, ``join`` (of a list that repeats
+    one long text), ``translate``, ``expandtabs``, a list's ``extend``, ``tojson`` with an
+    indent, filters with a width, a separator or a fill (``center``, ``indent``, ``wordwrap``,
+    ``batch``, ``slice``, ``urlize`` …), ``lipsum`` — has its size worked out and is refused
+    before it runs;
+  * before: a list, tuple, dict or namespace about to become text (printed, joined,
+    concatenated, formatted, or given to a filter that writes text) is measured as the text it
+    would make (:func:`text_size`): ``[s] * 1000`` is a thousand items but a thousand times
+    ``s`` as text;
+  * after: every value a call, filter, operator or concatenation returns, and every list, dict
+    or set a method grew, is measured, and refused if it is over the limit and larger than
+    what it was made from (so a large text passed through ``|safe`` or ``|trim`` stays).
+
+- **Output.** What a render writes is counted across all of its runs (docxtpl renders the body,
+  each header and footer, footnotes and the document's properties as runs of their own), and
+  so is what it captures on the way — ``{% set %}…{% endset %}``, a macro's or a call block's
+  text, ``{% filter %}`` — refused past ``chars`` (``SLUTRAPPORT_MALL_TECKEN``).
+
+- **Time.** One budget of ``seconds`` (``SLUTRAPPORT_MALL_SEKUNDER``) for everything a template
+  does for one report: the runs one render makes, and — within :func:`shared_budgets`, as the
+  command line uses it — also the check of which figures the report shows, which renders the
+  template again. It interrupts a loop whatever the loop does: a timer signal in the main
+  thread, an asynchronous exception (``PyThreadState_SetAsyncExc``) from a watchdog elsewhere;
+  the sandbox's hooks also look at the clock. A single C call can't be interrupted, which is
+  why sizes are bounded first.
+
+The limits can be set with ``SLUTRAPPORT_MALL_SEKUNDER`` and ``SLUTRAPPORT_MALL_TECKEN``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import math
 import os
+import re
 import signal
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from slutrapport.errors import TemplateError
@@ -33,12 +59,22 @@ __all__ = [
     "MAX_VALUE_CHARS",
     "TEMPLATE_CHARS",
     "TEMPLATE_SECONDS",
+    "BoundedFilters",
     "BudgetExceeded",
-    "bounded_filters",
+    "call_concat",
     "check_binop",
     "check_call",
+    "check_call_result",
+    "check_result",
+    "check_text",
+    "check_time",
+    "code_generator",
+    "counted",
     "limits",
-    "time_limit",
+    "run",
+    "shared_budgets",
+    "text_size",
+    "wrap_str_format",
 ]
 
 MAX_VALUE_CHARS = 10_000_000
@@ -46,13 +82,18 @@ MAX_VALUE_CHARS = 10_000_000
 MAX_INT_DIGITS = 1_000
 """The most digits a number computed in a template may have."""
 TEMPLATE_SECONDS = 120.0
-"""How long a template may run, in seconds (``SLUTRAPPORT_MALL_SEKUNDER``)."""
+"""How long a template may run for one report, in seconds (``SLUTRAPPORT_MALL_SEKUNDER``)."""
 TEMPLATE_CHARS = 400_000_000
-"""How many characters of XML a template may write (``SLUTRAPPORT_MALL_TECKEN``)."""
+"""How many characters of XML a render may write (``SLUTRAPPORT_MALL_TECKEN``)."""
 
 
 class BudgetExceeded(TemplateError):
     """The template ran past a budget: too long a time, too large a value or output."""
+
+
+class _TimeUp(BaseException):
+    """Raised into the rendering thread when its time is up; a BaseException, so that no
+    ``except Exception`` on the way swallows it. :func:`run` turns it into BudgetExceeded."""
 
 
 def limits() -> tuple[float, int]:
@@ -76,30 +117,289 @@ def limits() -> tuple[float, int]:
     return seconds, chars
 
 
-def _too_large(what: str) -> BudgetExceeded:
-    return BudgetExceeded(f"mallen försöker bygga {what}; det är mer än en rapport kan behöva, "
-                          "och mallen körs inte")
-
-
 def _n(value: int) -> str:
     from slutrapport.formatting import format_integer
 
     return format_integer(value)
 
 
+def _too_large(what: str) -> BudgetExceeded:
+    return BudgetExceeded(f"mallen försöker bygga {what}; det är mer än en rapport kan behöva, "
+                          "och mallen körs inte")
+
+
+def _text(size: int) -> BudgetExceeded:
+    return _too_large(f"en text på {_n(size)} tecken")
+
+
+def _text_or_list(size: int) -> BudgetExceeded:
+    return _too_large(f"en text eller lista på {_n(size)} tecken")
+
+
 def _digits(n: int) -> int:
     return int(abs(n).bit_length() * 0.30103) + 1
 
 
+# --------------------------------------------------------------------------------------------
+# Sizes
+
 def _size(value: Any) -> int | None:
-    """The length of a text or sequence, None for anything else."""
-    if isinstance(value, str | bytes | list | tuple):
+    """The length of a text, sequence, mapping or set; None for anything else."""
+    if isinstance(value, str | bytes | list | tuple | dict | set | frozenset):
         return len(value)
     return None
 
 
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+_SIMPLE = frozenset({str, int, float, bool, type(None)})
+"""Types that hold nothing else (checked first: most values a template handles are these)."""
+
+
+@functools.cache
+def _namespace() -> type:
+    from jinja2.utils import Namespace
+
+    return Namespace
+
+
+def _attributes(value: Any) -> dict[str, Any] | None:
+    """A Jinja namespace's attributes (its text shows them all), else None."""
+    if type(value) in _SIMPLE or not isinstance(value, _namespace()):
+        return None
+    attrs: dict[str, Any] = object.__getattribute__(value, "_Namespace__attrs")
+    return attrs
+
+
+def _items(value: Any) -> Iterable[Any] | None:
+    """What a list, tuple, set, dict (keys and values) or namespace shows as text; None for
+    anything else."""
+    if isinstance(value, dict):
+        return (part for pair in value.items() for part in pair)
+    if isinstance(value, list | tuple | set | frozenset):
+        return value
+    attrs = _attributes(value)
+    return None if attrs is None else (part for pair in attrs.items() for part in pair)
+
+
+def _leaf_size(value: Any) -> int | None:
+    """The characters of a value that holds no others as text; None for a container."""
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, bool) or value is None:
+        return 5
+    if isinstance(value, int):
+        return _digits(value) + 1
+    if isinstance(value, _CONTAINERS) or _attributes(value) is not None:
+        return None
+    return 24
+
+
+def text_size(value: Any, indent: int = 0) -> int:
+    """About how many characters ``value`` makes as text (``str``, ``repr``, JSON).
+
+    A text counts its length; a list, tuple, set, dict or Jinja namespace each of its items
+    every time it holds it (``[s] * 1000`` is a thousand ``s``; a container held many times is
+    measured once), plus two characters an item and, with an ``indent`` (JSON's), a line
+    indented by it per level for each item and each closing bracket; a number its digits;
+    anything else a few characters; a container inside itself what Python prints for it
+    (``[...]``). The work is the number of items, not the size.
+    """
+    leaf = _leaf_size(value)
+    if leaf is not None:
+        return leaf
+    memo: dict[tuple[int, int], int] = {}
+    path: set[int] = set()
+
+    def opened(container: Any, depth: int) -> list[Any]:
+        path.add(id(container))
+        attrs = None if isinstance(container, _CONTAINERS) else _attributes(container)
+        count = len(attrs if attrs is not None else container)
+        lines = (1 + indent * (depth + 1), 1 + indent * depth) if indent else (0, 0)
+        return [container, depth, iter(_items(container) or ()),
+                2 + lines[1] + count * (2 + lines[0])]
+
+    stack = [opened(value, 0)]
+    while True:
+        frame = stack[-1]
+        for child in frame[2]:
+            size = _leaf_size(child)
+            if size is None:
+                key = (id(child), frame[1] + 1 if indent else 0)
+                if key in memo:
+                    size = memo[key]
+                elif id(child) in path:
+                    size = 5  # [...]
+                else:
+                    stack.append(opened(child, frame[1] + 1))
+                    break
+            frame[3] += size
+        else:
+            stack.pop()
+            path.discard(id(frame[0]))
+            memo[(id(frame[0]), frame[1] if indent else 0)] = frame[3]
+            if not stack:
+                return int(frame[3])
+            stack[-1][3] += frame[3]
+
+
+def check_text(*values: Any) -> None:
+    """Refuse lists, dicts … about to become text when that text would be too long (strings
+    are measured where they are made)."""
+    for value in values:
+        if type(value) in _SIMPLE:
+            continue
+        if isinstance(value, _CONTAINERS) or _attributes(value) is not None:
+            size = text_size(value)
+            if size > MAX_VALUE_CHARS:
+                raise _text(size)
+
+
+def check_result(result: Any, *inputs: Any) -> None:
+    """Refuse a value made larger than :data:`MAX_VALUE_CHARS` and than what it was made from."""
+    size = _size(result)
+    if size is None or size <= MAX_VALUE_CHARS:
+        return
+    if any((_size(i) or 0) >= size for i in inputs):
+        return  # as large as something it was made from: nothing was built here
+    raise _text_or_list(size)
+
+
+# --------------------------------------------------------------------------------------------
+# Formats: printf (``%``, the format filter) and str.format
+
+_PRINTF = re.compile(r"%(?:\(([^)]*)\))?[-+ #0]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?([a-zA-Z%])")
+_SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[a-zA-Z%]?", re.DOTALL)
+_FLOATS = frozenset("eEfFgG%")
+
+
+def _field_size(value: Any, width: int, precision: int | None, conversion: str) -> int:
+    """The characters one formatted field may take."""
+    if conversion in _FLOATS:  # the digits before the point, sign, point, exponent
+        whole = abs(value) if isinstance(value, int | float) and math.isfinite(value) else 0
+        content = (6 if precision is None else precision) + len(f"{whole:.0f}") + 6
+    elif conversion in "diouxXbcn":
+        content = (precision or 0) + (text_size(value) if isinstance(value, int) else 24)
+    else:
+        content = text_size(value)
+        if precision is not None:
+            content = min(content, precision)
+    return max(width, content)
+
+
+def _star(values: tuple[Any, ...], at: int) -> int:
+    value = values[at] if at < len(values) else 0
+    return abs(value) if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def printf_size(fmt: str, args: Any) -> int:
+    """About how long ``fmt % args`` is: each conversion's width, precision or value."""
+    mapping = args if isinstance(args, Mapping) else None
+    values: tuple[Any, ...] = () if mapping is not None else (
+        args if isinstance(args, tuple) else (args,))
+    at = 0
+    total = 0
+    for match in _PRINTF.finditer(fmt):
+        key, width_text, precision_text, conversion = match.groups()
+        if conversion == "%":
+            continue
+        width = precision = 0
+        if width_text == "*":
+            width, at = _star(values, at), at + 1
+        elif width_text:
+            width = int(width_text)
+        has_precision = precision_text is not None
+        if precision_text == "*":
+            precision, at = _star(values, at), at + 1
+        elif precision_text:
+            precision = int(precision_text)
+        if mapping is not None and key is not None:
+            value = mapping.get(key)
+        else:
+            value, at = (values[at] if at < len(values) else None), at + 1
+        total += _field_size(value, width, precision if has_precision else None, conversion)
+        if total > MAX_VALUE_CHARS:
+            break
+    return total
+
+
+def _check_spec(value: Any, spec: str) -> None:
+    """Refuse a ``str.format`` field whose width or precision is out of all proportion."""
+    found = _SPEC.fullmatch(spec)
+    if found is None:  # a format of the value's own (a date's strftime): about its spec's size
+        size = text_size(value) + 40 * len(spec)
+    else:
+        width = int(found.group(1)) if found.group(1) else 0
+        precision = int(found.group(2)) if found.group(2) else None
+        conversion = spec[-1] if (spec and spec[-1].isalpha()) or spec.endswith("%") else "s"
+        if conversion == "s" and not isinstance(value, str) and isinstance(value, int | float):
+            conversion = "g"
+        size = _field_size(value, width, precision, conversion)
+    if size > MAX_VALUE_CHARS:
+        raise _text(size)
+
+
+@functools.cache
+def _formatters() -> tuple[type, type]:
+    """Jinja's sandboxed formatters, checking each field's width and precision first."""
+    from jinja2.sandbox import SandboxedEscapeFormatter, SandboxedFormatter
+
+    class Checked(SandboxedFormatter):
+        def format_field(self, value: Any, format_spec: str) -> Any:
+            _check_spec(value, format_spec)
+            return super().format_field(value, format_spec)
+
+    class CheckedEscape(SandboxedEscapeFormatter):
+        def format_field(self, value: Any, format_spec: str) -> Any:
+            _check_spec(value, format_spec)
+            return super().format_field(value, format_spec)
+
+    return Checked, CheckedEscape
+
+
+def wrap_str_format(env: Any, value: Any) -> Callable[..., str] | None:
+    """Jinja's ``wrap_str_format`` (str.format and format_map run through its sandboxed
+    formatter), with each field's width and precision checked before it is formatted."""
+    import types
+
+    from markupsafe import Markup
+
+    if not isinstance(value, types.MethodType | types.BuiltinMethodType) or \
+            value.__name__ not in ("format", "format_map"):
+        return None
+    owner: Any = value.__self__
+    if not isinstance(owner, str):
+        return None
+    kind: type[str] = type(owner)
+    is_format_map = value.__name__ == "format_map"
+    checked, checked_escape = _formatters()
+    formatter = (checked_escape(env, escape=owner.escape) if isinstance(owner, Markup)
+                 else checked(env))
+
+    def wrapper(*args: Any, **kwargs: Any) -> str:
+        check_time()
+        if is_format_map:
+            if kwargs:
+                raise TypeError("format_map() takes no keyword arguments")
+            if len(args) != 1:
+                raise TypeError(
+                    f"format_map() takes exactly one argument ({len(args)} given)")
+            kwargs = args[0]
+            args = ()
+        result = kind(formatter.vformat(owner, args, kwargs))
+        check_result(result, owner)
+        return result
+
+    return functools.update_wrapper(wrapper, value)
+
+
+# --------------------------------------------------------------------------------------------
+# Operators and concatenation
+
 def check_binop(operator: str, left: Any, right: Any) -> None:
     """Refuse an operation whose result would be out of all proportion, before it is made."""
+    check_time()
     numbers = (isinstance(left, int | float) and not isinstance(left, bool)
                and isinstance(right, int | float) and not isinstance(right, bool))
     if operator == "**" and numbers:
@@ -114,88 +414,519 @@ def check_binop(operator: str, left: Any, right: Any) -> None:
         for seq, count in ((left, right), (right, left)):
             size = _size(seq)
             if size is not None and isinstance(count, int) and size * count > MAX_VALUE_CHARS:
-                raise _too_large(f"en text eller lista på {_n(size * count)} tecken")
+                raise _text_or_list(size * count)
         return
     if operator == "+":
         a, b = _size(left), _size(right)
         if a is not None and b is not None and a + b > MAX_VALUE_CHARS:
-            raise _too_large(f"en text eller lista på {_n(a + b)} tecken")
+            raise _text_or_list(a + b)
         return
     if operator == "%" and isinstance(left, str):
-        widths = [int(w) for w in _WIDTH.findall(left)]
-        if widths and max(widths) > MAX_VALUE_CHARS:
-            raise _too_large(f"en text på {_n(max(widths))} tecken")
+        size = printf_size(left, right)
+        if size > MAX_VALUE_CHARS:
+            raise _text(size)
 
 
-_WIDTH = __import__("re").compile(r"%[-+ #0]*(\d+)")
-_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "expandtabs"})
+def call_concat(markup: bool, values: tuple[Any, ...]) -> str:
+    """``a ~ b ~ …``: refused if the text would be too long, else joined as Jinja joins it."""
+    from jinja2.runtime import markup_join, str_join
+
+    check_time()
+    size = 0
+    for value in values:
+        if isinstance(value, str):
+            size += len(value)
+        elif isinstance(value, _CONTAINERS) or _attributes(value) is not None:
+            size += text_size(value)
+        if size > MAX_VALUE_CHARS:
+            raise _text(size)
+    result = markup_join(values) if markup else str_join(values)
+    check_result(result, *values)
+    return result
 
 
-def check_call(obj: Any, args: tuple[Any, ...]) -> None:
-    """Refuse a text method asked for a width or tab size out of all proportion."""
-    name = getattr(obj, "__name__", "")
-    if name in _WIDTH_METHODS and isinstance(getattr(obj, "__self__", None), str):
-        for arg in args:
-            if isinstance(arg, int) and arg > MAX_VALUE_CHARS // 8:
-                raise _too_large(f"en text på {_n(arg)} tecken")
-
-
-def bounded_filters(filters: dict[str, Callable[..., Any]]) -> dict[str, Callable[..., Any]]:
-    """Jinja's filters that take a width, wrapped to refuse widths out of all proportion."""
-    out: dict[str, Callable[..., Any]] = {}
-    for name in ("center", "indent", "wordwrap", "truncate"):
-        original = filters.get(name)
-        if original is None:
-            continue
-
-        def bounded(*args: Any, __original: Callable[..., Any] = original, **kwargs: Any) -> Any:
-            widths = [a for a in (*args[1:], *kwargs.values())
-                      if isinstance(a, int) and not isinstance(a, bool)]
-            if widths and max(widths) > MAX_VALUE_CHARS // 8:
-                raise _too_large(f"en text på {_n(max(widths))} tecken")
-            return __original(*args, **kwargs)
-
-        for attr in ("jinja_pass_arg",):
-            if hasattr(original, attr):
-                setattr(bounded, attr, getattr(original, attr))
-        out[name] = bounded
-    return out
-
-
-def counted(pieces: Iterator[str], chars: int) -> str:
-    """Join what a template writes, refusing it once it passes ``chars`` characters."""
+def bounded_concat(pieces: Iterable[str]) -> str:
+    """The environment's ``concat``, which every capture uses (``{% set %}`` blocks, macros,
+    call and filter blocks): what it joins is charged to the render's output budget."""
     out: list[str] = []
-    total = 0
+    budget = _OUTPUT.get()
     for piece in pieces:
-        total += len(piece)
-        if total > chars:
-            raise BudgetExceeded(
-                f"mallen skriver mer än {_n(chars)} tecken; den körs inte (gränsen ändras med "
-                "SLUTRAPPORT_MALL_TECKEN)")
+        if budget is not None:
+            budget.take(len(piece))
         out.append(piece)
     return "".join(out)
 
 
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Stop a template that runs past ``seconds`` (in the main thread; elsewhere no limit)."""
-    if threading.current_thread() is not threading.main_thread() or \
-            not hasattr(signal, "setitimer"):
-        yield
-        return
+@functools.cache
+def code_generator() -> type:
+    """Jinja's code generator, with ``~`` compiled to :func:`call_concat` (through the
+    environment's ``call_concat``) so that a concatenation is measured before it is made."""
+    from jinja2.compiler import CodeGenerator, Frame, optimizeconst
+    from jinja2.nodes import Concat
 
-    def expired(signum: int, frame: Any) -> None:
-        raise BudgetExceeded(
-            f"mallen har kört i mer än {_seconds(seconds)} sekunder och stoppades (gränsen "
+    class Generator(CodeGenerator):
+        @optimizeconst
+        def visit_Concat(self, node: Concat, frame: Frame) -> None:
+            # the same choice of join Jinja makes (markup_join or str_join)
+            markup = ("context.eval_ctx.volatile" if frame.eval_ctx.volatile
+                      else repr(bool(frame.eval_ctx.autoescape)))
+            self.write(f"environment.call_concat({markup}, (")
+            for arg in node.nodes:
+                self.visit(arg, frame)
+                self.write(", ")
+            self.write("))")
+
+    return Generator
+
+
+# --------------------------------------------------------------------------------------------
+# Calls: methods of texts, lists, dicts and sets, and the environment's functions
+
+_WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill"})
+_GROWING = frozenset({"append", "extend", "insert", "update", "setdefault", "add",
+                      "__setitem__", "intersection_update", "difference_update",
+                      "symmetric_difference_update"})
+
+
+def _replace_size(text: str | bytes, old: Any, new: Any, count: Any) -> int:
+    if not isinstance(old, str | bytes) or not isinstance(new, str | bytes):
+        return len(text)
+    found = len(text) + 1 if not old else text.count(old)  # type: ignore[arg-type]
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        found = min(found, count)
+    return len(text) + found * max(0, len(new) - len(old))
+
+
+def _join_size(separator: Any, items: list[Any]) -> int:
+    size = max(0, len(items) - 1) * len(str(separator))
+    return size + sum(len(item) if isinstance(item, str | bytes) else text_size(item)
+                      for item in items)
+
+
+@functools.cache
+def _lipsum() -> Any:
+    from jinja2.defaults import DEFAULT_NAMESPACE
+
+    return DEFAULT_NAMESPACE.get("lipsum")
+
+
+@functools.cache
+def _macro() -> type:
+    from jinja2.runtime import Macro
+
+    return Macro
+
+
+def check_call(obj: Any, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Refuse a call whose result would be out of all proportion, before it runs; the
+    arguments to call it with (an iterator given to ``join`` or ``extend`` is made a list, so
+    it can be measured and still be used)."""
+    check_time()
+    name = getattr(obj, "__name__", "")
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, str | bytes):
+        size: int | None = None
+        if name in _WIDTH_METHODS:
+            widths = [a for a in (*args, *kwargs.values())
+                      if isinstance(a, int) and not isinstance(a, bool)]
+            size = max(widths, default=0)
+        elif name == "expandtabs":
+            tab = next(iter((*args, *kwargs.values())), 8)
+            tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
+            size = len(owner) + tabs * (tab if isinstance(tab, int) and tab > 0 else 0)
+        elif name == "replace" and len(args) + len(kwargs) >= 2:
+            given = [*args, *kwargs.values()]
+            size = _replace_size(owner, given[0], given[1], given[2] if len(given) > 2 else -1)
+        elif name == "join" and args:
+            items = list(args[0])
+            args = (items, *args[1:])
+            size = _join_size(owner, items)
+        elif name == "translate" and args and isinstance(args[0], Mapping):
+            longest = max((len(v) for v in args[0].values() if isinstance(v, str | bytes)),
+                          default=1)
+            size = len(owner) * max(1, longest)
+        if size is not None and size > MAX_VALUE_CHARS:
+            raise _text(size)
+    elif isinstance(owner, list | set | dict) and name in ("extend", "update") and args:
+        given = args[0]
+        if not isinstance(given, Mapping | list | tuple | set | frozenset | str | bytes):
+            given = list(given)
+            args = (given, *args[1:])
+        size = len(owner) + len(given)
+        if size > MAX_VALUE_CHARS:
+            raise _text_or_list(size)
+    elif obj is _lipsum():
+        named = dict(zip(("n", "html", "min", "max"), args, strict=False)) | kwargs
+        paragraphs, most = named.get("n", 5), named.get("max", 100)
+        if isinstance(paragraphs, int) and isinstance(most, int):
+            size = paragraphs * most * 12
+            if size > MAX_VALUE_CHARS:
+                raise _text(size)
+    return args, kwargs
+
+
+def check_call_result(obj: Any, result: Any, args: tuple[Any, ...],
+                      kwargs: dict[str, Any]) -> None:
+    """After a call: its result, and a list, dict or set one of its methods grew."""
+    if isinstance(obj, _macro()):
+        return  # a macro's text is a capture, charged to the output budget as it was made
+    owner = getattr(obj, "__self__", None)
+    check_result(result, owner, *args, *kwargs.values())
+    if isinstance(owner, list | dict | set) and getattr(obj, "__name__", "") in _GROWING \
+            and len(owner) > MAX_VALUE_CHARS:
+        raise _text_or_list(len(owner))
+
+
+# --------------------------------------------------------------------------------------------
+# Filters
+
+_STRUCTURAL = frozenset({
+    "abs", "attr", "batch", "bool", "count", "d", "default", "dictsort", "first", "float",
+    "groupby", "int", "items", "last", "length", "list", "map", "max", "min", "random",
+    "reject", "rejectattr", "reverse", "round", "select", "selectattr", "slice", "sort", "sum",
+    "unique",
+})
+"""Filters that never make their list or dict arguments into text (the rest may: ``upper``
+makes ``str(value)`` of whatever it is given)."""
+
+_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "center": ("width",),
+    "indent": ("width", "first", "blank"),
+    "wordwrap": ("width", "break_long_words", "wrapstring", "break_on_hyphens"),
+    "join": ("d", "attribute"),
+    "replace": ("old", "new", "count"),
+    "tojson": ("indent",),
+    "batch": ("linecount", "fill_with"),
+    "slice": ("slices", "fill_with"),
+    "urlize": ("trim_url_limit", "nofollow", "target", "rel", "extra_schemes"),
+    "sum": ("attribute", "start"),
+    "lista": (),
+}
+"""The parameters after the value of the filters whose result is worked out in advance."""
+
+
+def _as_text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _filter_size(name: str, value: Any, given: dict[str, Any], extra: tuple[Any, ...],
+                 environment: Any) -> tuple[int | None, Any]:
+    """A filter's result size, worked out before it runs (None: nothing to work out), and the
+    value to run it on (an iterator that had to be read is given on as a list)."""
+    if name == "center":
+        width = given.get("width", 80)
+        return (width if isinstance(width, int) else None), value
+    if name == "indent":
+        width = given.get("width", 4)
+        text = _as_text(value)
+        step = len(width) if isinstance(width, str) else width if isinstance(width, int) else 0
+        return len(text) + (text.count("\n") + 1) * max(0, step), value
+    if name == "wordwrap":
+        width = given.get("width", 79)
+        wrap = given.get("wrapstring") or "\n"
+        text = _as_text(value)
+        lines = min(len(text) // max(1, width if isinstance(width, int) else 1)
+                    + text.count(" ") + 1,
+                    len(text) - text.count(" ") - text.count("\n") + 1)  # a line holds a letter
+        return len(text) + lines * len(_as_text(wrap)), value
+    if name == "format":
+        return printf_size(_as_text(value), given.get("kwargs") or extra), value
+    if name in ("join", "lista"):
+        items = list(value)
+        attribute = given.get("attribute")
+        measured = items
+        if attribute is not None and environment is not None:
+            from jinja2.filters import make_attrgetter
+
+            measured = list(map(make_attrgetter(environment, attribute), items))
+        separator = given.get("d", "") if name == "join" else ", "
+        return _join_size(separator, measured), items
+    if name == "replace":
+        old, new = given.get("old"), given.get("new")
+        count = given.get("count")
+        return _replace_size(_as_text(value), old, new, -1 if count is None else count), value
+    if name == "tojson":
+        indent = given.get("indent")
+        step = len(indent) if isinstance(indent, str) else indent if isinstance(indent, int) \
+            else 0
+        return text_size(value, indent=max(0, step)), value
+    if name in ("batch", "slice"):
+        count = given.get("linecount" if name == "batch" else "slices")
+        read: Any = value if isinstance(value, list | tuple | str) else list(value)
+        if (isinstance(count, int) and given.get("fill_with") is not None) or name == "slice":
+            return max(len(read), count if isinstance(count, int) else 0), read
+        return None, read
+    if name == "urlize":
+        text = _as_text(value)
+        added = sum(len(_as_text(given.get(k) or "")) for k in ("target", "rel")) + 60
+        return len(text) + (text.count(" ") + 1) * added, value
+    return None, value
+
+
+def _sum(environment: Any, items: Iterable[Any], attribute: Any, start: Any) -> Any:
+    """``sum`` of texts or lists step by step, so that the time budget can stop it (Python's
+    sum in one C call costs the square of the items' number, uninterruptible)."""
+    if attribute is not None:
+        from jinja2.filters import make_attrgetter
+
+        items = map(make_attrgetter(environment, attribute), items)
+    total = start
+    for item in items:
+        size = (_size(total) or 0) + (_size(item) or 0)
+        if size > MAX_VALUE_CHARS:
+            raise _text_or_list(size)
+        check_time()
+        total = total + item
+    return total
+
+
+def bounded_filter(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter that checks the time, measures what it is about to make, and its result."""
+    from jinja2.utils import _PassArg
+
+    if getattr(original, "_slutrapport_bounded", False):
+        return original
+    passes = _PassArg.from_obj(original) is not None
+    parameters = _PARAMETERS.get(name)
+    structural = name in _STRUCTURAL or name in ("join", "lista", "tojson")
+
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        check_time()
+        first = args[:1] if passes else ()
+        rest = args[1:] if passes else args
+        if not rest:
+            return original(*args, **kwargs)
+        value, extra = rest[0], rest[1:]
+        check_text(*extra, *kwargs.values())
+        if not structural:  # join and tojson measure their value as what they make of it
+            check_text(value)
+        if parameters is not None or name == "format":
+            given = dict(zip(parameters or (), extra, strict=False)) | kwargs
+            if name == "format":
+                given = {"kwargs": kwargs}
+            environment = getattr(first[0], "environment", first[0]) if first else None
+            if name == "sum" and isinstance(given.get("start"), str | bytes | list | tuple):
+                return _sum(environment, value, given.get("attribute"), given.get("start"))
+            size, value = _filter_size(name, value, given, extra, environment)
+            if size is not None and size > MAX_VALUE_CHARS:
+                raise _text_or_list(size) if name in ("batch", "slice") else _text(size)
+        result = original(*first, value, *extra, **kwargs)
+        check_result(result, value, *extra, *kwargs.values())
+        return result
+
+    functools.update_wrapper(bounded, original)
+    bounded._slutrapport_bounded = True  # type: ignore[attr-defined]
+    return bounded
+
+
+class BoundedFilters(dict[str, Callable[..., Any]]):
+    """An environment's filters, each wrapped by :func:`bounded_filter` as it is put in (also
+    those added after the environment is made, and those Jinja calls while it compiles)."""
+
+    def __init__(self, filters: Mapping[str, Callable[..., Any]] | None = None) -> None:
+        super().__init__()
+        self.update(filters or {})
+
+    def __setitem__(self, name: str, value: Callable[..., Any]) -> None:
+        super().__setitem__(name, bounded_filter(name, value))
+
+    def update(self, *others: Any, **more: Any) -> None:
+        for name, value in dict(*others, **more).items():
+            self[name] = value
+
+    def setdefault(self, name: str, value: Any = None) -> Any:
+        if name not in self:
+            self[name] = value
+        return self[name]
+
+
+# --------------------------------------------------------------------------------------------
+# Output and time
+
+class _Output:
+    """The characters a render may still write (and capture)."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.left = chars
+
+    def take(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise BudgetExceeded(
+                f"mallen skriver mer än {_n(self.chars)} tecken; den körs inte (gränsen ändras "
+                "med SLUTRAPPORT_MALL_TECKEN)")
+
+
+class _Budget:
+    """The time of one report's template work: what is spent, and the deadline of a run."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.spent = 0.0
+        self.deadline = math.inf
+
+    def expired(self) -> BudgetExceeded:
+        return BudgetExceeded(
+            f"mallen har kört i mer än {_seconds(self.seconds)} sekunder och stoppades (gränsen "
             "ändras med SLUTRAPPORT_MALL_SEKUNDER)")
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+
+_ACTIVE: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
+    "slutrapport_mall_tid", default=None)
+_OUTPUT: contextvars.ContextVar[_Output | None] = contextvars.ContextVar(
+    "slutrapport_mall_tecken", default=None)
+_SCOPE: contextvars.ContextVar[dict[tuple[int, str], tuple[_Budget, Any]] | None] = \
+    contextvars.ContextVar("slutrapport_mall_budgetar", default=None)
+
+
+def check_time() -> None:
+    """Stop the template if the time of the run in progress is up."""
+    budget = _ACTIVE.get()
+    if budget is not None and time.monotonic() > budget.deadline:
+        raise _TimeUp
+
+
+def counted(pieces: Iterator[str], chars: int | None = None) -> str:
+    """Join what a template writes, refusing it once the render's output budget is spent
+    (outside :func:`run`: ``chars``, or the budget in force, for this run alone)."""
+    budget = _OUTPUT.get()
+    if budget is None:
+        budget = _Output(chars if chars is not None else limits()[1])
+    out: list[str] = []
+    for piece in pieces:
+        budget.take(len(piece))
+        out.append(piece)
+    check_time()
+    return "".join(out)
+
+
+@contextlib.contextmanager
+def shared_budgets() -> Iterator[None]:
+    """Meanwhile, the template work for a report (by the report object and the template's
+    path) shares one time budget however many runs it takes: rendering it and checking it."""
+    token = _SCOPE.set({})
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _SCOPE.reset(token)
+
+
+def _key(owner: Any, template: Any) -> tuple[int, str]:
+    return id(owner), os.path.realpath(os.fspath(template)) if template is not None else ""
+
+
+@contextlib.contextmanager
+def run(owner: Any = None, template: Any = None) -> Iterator[None]:
+    """One render of a template (all its runs): a fresh output count and the report's time.
+
+    The time is that of a run in progress (a run within a run shares it), or of the report
+    ``owner`` and ``template`` within :func:`shared_budgets`, or else its own. Past it, the run
+    is interrupted (see the module's description) and :class:`BudgetExceeded` raised.
+    """
+    seconds, chars = limits()
+    output = _OUTPUT.set(_Output(chars))
+    try:
+        active = _ACTIVE.get()
+        if active is not None:
+            with _converted(active):
+                yield
+            return
+        scope = _SCOPE.get()
+        budget: _Budget | None = None
+        if scope is not None and owner is not None:
+            key = _key(owner, template)
+            if key in scope:
+                budget = scope[key][0]
+            else:
+                budget = _Budget(seconds)
+                scope[key] = (budget, owner)  # the owner kept alive: its id stays its own
+        if budget is None:
+            budget = _Budget(seconds)
+        left = budget.seconds - budget.spent
+        if left <= 0:
+            raise budget.expired()
+        started = time.monotonic()
+        budget.deadline = started + left
+        token = _ACTIVE.set(budget)
+        try:
+            with _converted(budget), _interrupt_after(left):
+                yield
+        finally:
+            _ACTIVE.reset(token)
+            budget.spent += time.monotonic() - started
+            budget.deadline = math.inf
+    finally:
+        _OUTPUT.reset(output)
+
+
+@contextlib.contextmanager
+def _converted(budget: _Budget) -> Iterator[None]:
+    try:
+        yield
+    except _TimeUp:
+        raise budget.expired() from None
+
+
+@contextlib.contextmanager
+def _interrupt_after(seconds: float) -> Iterator[None]:
+    """Raise :class:`_TimeUp` in this thread after ``seconds``, whatever it is running then."""
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def expired(signum: int, frame: Any) -> None:
+            raise _TimeUp
+
+        previous = signal.signal(signal.SIGALRM, expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    watchdog = _Watchdog(threading.get_ident(), seconds)
+    try:
+        yield
+    finally:
+        watchdog.disarm()
+
+
+class _Watchdog:
+    """Outside the main thread: raise :class:`_TimeUp` in a thread after ``seconds`` through
+    CPython's asynchronous exceptions; disarmed, it raises nothing and leaves nothing pending.
+    (Where that is not available the sandbox's hooks still look at the clock.)"""
+
+    def __init__(self, thread: int, seconds: float) -> None:
+        self._thread = thread
+        self._lock = threading.Lock()
+        self._armed = True
+        self._fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _raise(self, exception: type[BaseException] | None) -> None:
+        try:
+            import ctypes
+
+            set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
+        except (ImportError, AttributeError):  # not CPython
+            return
+        set_async(ctypes.c_ulong(self._thread),
+                  ctypes.py_object(exception) if exception is not None else None)
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._armed:
+                self._fired = True
+                self._raise(_TimeUp)
+
+    def disarm(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            self._armed = False
+            if self._fired:
+                self._raise(None)  # not delivered yet: taken back
 
 
 def _seconds(value: float) -> str:

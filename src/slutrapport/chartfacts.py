@@ -13,7 +13,7 @@ legend alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ __all__ = [
     "FULL_WIDTH_CM",
     "HALF_WIDTH_CM",
     "LIGHT",
+    "MAX_CATEGORIES",
     "MAX_HEIGHT_CM",
     "SINGLE",
     "SMALL_PT",
@@ -35,7 +36,10 @@ __all__ = [
     "Bars",
     "Series",
     "in_order",
+    "largest",
+    "others",
     "rows_height",
+    "selection_note",
     "short_name",
 ]
 
@@ -58,6 +62,35 @@ MAX_HEIGHT_CM = 22.0
 """The tallest a chart gets: a page less its caption."""
 MAX_NAME = 40
 """Characters of a category's name before it is shortened in the middle (:func:`short_name`)."""
+MAX_CATEGORIES = 30
+"""The most bars (or groups of bars) a chart of categories shows: beyond, the largest
+``MAX_CATEGORIES - 1`` and one bar for the others together (the table shows them all). More would
+not be readable on a page."""
+
+
+def largest(values: Sequence[int | Decimal]) -> list[int] | None:
+    """The indices of the ``MAX_CATEGORIES - 1`` largest values, largest first (the earlier of
+    equal ones first), when there are more than ``MAX_CATEGORIES``; else None (all are shown).
+
+    >>> largest([5] * 30) is None, largest(list(range(31)))[:3]
+    (True, [30, 29, 28])
+    """
+    if len(values) <= MAX_CATEGORIES:
+        return None
+    ranked = sorted(range(len(values)), key=lambda i: (-values[i], i))
+    return ranked[:MAX_CATEGORIES - 1]
+
+
+def others(count: int, what: str) -> str:
+    """The name of the bar for the rest: 'Övriga (4 971 kostnadsslag)'."""
+    return f"Övriga ({format_integer(count)} {what})"
+
+
+def selection_note(chart: str, count: int, what: str, limit: int, shows: str) -> str:
+    """The text of the ``diagram-urval`` information when a chart shows a selection."""
+    return (f"Diagrammet över {chart} skulle få {format_integer(count)} {what}, fler än de "
+            f"{format_integer(limit)} som går att läsa på en sida; det visar {shows}. Tabellen "
+            "visar alla.")
 
 
 def rows_height(n: int, frame_cm: float, row_cm: float) -> tuple[float, float]:

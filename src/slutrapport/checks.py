@@ -46,6 +46,8 @@ text-ej-stodd             warning   narrative uses Markdown outside the supporte
 tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
 avsnitt-visas-inte        warning   a section the template shows nothing of: no part for its kind,
                                     and its id is not named (shown.py)
+diagram-urval             info      a chart has more bars than a page can show readably: it shows
+                                    the largest (or those that grew most), the table shows all
 ej-ifyllt                 info      a text left empty or as "…", an amount or count left at 0
 register-antal            error     an activity area's count differs from the activity log's
 register-deltagare        error     participants (women, men, all, shares) differ from the register
@@ -135,7 +137,8 @@ def _check(fn: Check) -> Check:
 
 
 def check(report: Slutrapport, *, template: str | Path | None = None,
-          registers: Registers | None = None) -> list[Finding]:
+          registers: Registers | None = None,
+          allow_outside_registers: bool = False) -> list[Finding]:
     """Run every check on a report; findings sorted errors first, then by place in the file.
 
     Whether every stated figure shows in the rendered report (``tal-visas-inte``) is judged
@@ -147,10 +150,12 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
     :func:`~slutrapport.registers.read_registers`) are given; a report built in code, not
     loaded from a file, is compared only with registers given. A register that can't be read at
     all raises :class:`~slutrapport.errors.InputError`. Nothing is read for a report that names
-    none.
+    none. A register outside the report file's folder is refused unless
+    ``allow_outside_registers`` (the command line's ``--tillat-sokvag``).
     """
     findings = []
     given = _REGISTERS.set(registers)
+    outside = _OUTSIDE.set(allow_outside_registers)
     try:
         every: list[Check] = [*CHECKS, lambda r: unshown(r, template)]
         with resolving():
@@ -160,11 +165,13 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
                                             message, expected, actual, report.line_of(loc)))
     finally:
         _REGISTERS.reset(given)
+        _OUTSIDE.reset(outside)
     findings.sort(key=lambda f: (_ORDER[f.severity], f.line or 0, f.path, f.code))
     return findings
 
 
 _REGISTERS: ContextVar[Registers | None] = ContextVar("_REGISTERS", default=None)
+_OUTSIDE: ContextVar[bool] = ContextVar("_OUTSIDE", default=False)
 
 
 @_check
@@ -172,7 +179,7 @@ def _registers(report: Slutrapport) -> Iterator[Raw]:
     """The stated figures against the registers the report names (read only if it names any)."""
     if report.register is None:
         return
-    yield from register_findings(report, _REGISTERS.get())
+    yield from register_findings(report, _REGISTERS.get(), allow_outside=_OUTSIDE.get())
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -35,6 +35,13 @@ def _debug_option(fn: F) -> F:
     return click.option("--debug", is_flag=True, help="Visa hela spårningen vid fel.")(fn)
 
 
+def _outside_option(fn: F) -> F:
+    return click.option(
+        "--tillat-sokvag", "allow_outside", is_flag=True,
+        help="Läs registren också utanför datafilens mapp (en sökväg med .., en absolut "
+             "sökväg eller en länk ut ur mappen); bara för en datafil du litar på.")(fn)
+
+
 def _fail(exc: SlutrapportError, debug: bool) -> None:
     if debug:
         traceback.print_exception(exc)
@@ -67,7 +74,13 @@ class _Group(click.Group):
         from slutrapport._click_sv import install
 
         install()  # click's own words ('Usage:', 'Options') in Swedish while we run
-        return super().main(*args, **kwargs)
+        from slutrapport._sandbox import shared_budgets
+        from slutrapport._terminal import escaped
+
+        # control characters from the data never reach the terminal raw; a report's template
+        # work (its render and its check) has one time budget
+        with escaped(), shared_budgets():
+            return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -99,7 +112,10 @@ INTERNAL_ERROR = 3
 """The exit code of an internal error (a bug), kept apart from 1 (errors found) and 2 (input)."""
 
 
-@click.group("slutrapport", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+# color=True: click leaves escape sequences to slutrapport._terminal, which shows them escaped
+# (stripping them when not on a terminal would drop text from the data without a word)
+@click.group("slutrapport", cls=_Group,
+             context_settings={"help_option_names": ["-h", "--help"], "color": True})
 @click.version_option(package_name="slutrapport", message="%(prog)s %(version)s",
                       help="Visa versionen och avsluta.")
 def main() -> None:
@@ -165,8 +181,10 @@ def format_findings(findings: Sequence[Finding], source: str, *, errors_only: bo
 @click.option("--template", "template", type=click.Path(path_type=Path), default=None,
               help="Den Word-mall rapporten ska skrivas med: tal i datat som den inte visar "
                    "listas. Standardmallen används annars.")
+@_outside_option
 @_debug_option
-def check_command(file: Path, fmt: str, template: Path | None, debug: bool) -> None:
+def check_command(file: Path, fmt: str, template: Path | None, allow_outside: bool,
+                  debug: bool) -> None:
     """Kontrollera summor och hänvisningar i FIL (YAML) och lista det som inte stämmer.
 
     Listar också tal som står i datat men inte syns i rapporten (tal-visas-inte).
@@ -176,7 +194,7 @@ def check_command(file: Path, fmt: str, template: Path | None, debug: bool) -> N
 
     try:
         report = load(file)
-        findings = check(report, template=template)
+        findings = check(report, template=template, allow_outside_registers=allow_outside)
     except SlutrapportError as exc:
         if fmt == "json":  # a program reading the JSON gets JSON, on stdout, for this too
             click.echo(json.dumps({"file": str(file), "error": error_as_dict(exc)},
@@ -235,9 +253,10 @@ def _ended_by_signals() -> Iterator[None]:
 @click.option("--dry-run", is_flag=True, help="Visa bara vad som skulle ändras; skriv inget.")
 @click.option("--force", is_flag=True,
               help="Skriv även om registren har fel (rader med fel räknas inte).")
+@_outside_option
 @_debug_option
 def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
-                 debug: bool) -> None:
+                 allow_outside: bool, debug: bool) -> None:
     """Fyll i talen i FIL (YAML) från projektets register (under 'register:' i FIL).
 
     Skriver in antalen från aktivitetsloggen, deltagarna, företagstabellen, kostnaderna och
@@ -262,7 +281,8 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
 
     refused: FillRefusedError | None = None
     try:
-        result = fill_file(file, dry_run=dry_run, force=force, output=output)
+        result = fill_file(file, dry_run=dry_run, force=force, output=output,
+                           allow_outside_registers=allow_outside)
     except FillRefusedError as exc:
         refused, result = exc, exc.result
     except SlutrapportError as exc:
@@ -340,12 +360,14 @@ def _backup_line(source: Path | None, written: Path, backup: Path | None) -> Non
 @click.option("--quiet", "-q", is_flag=True,
               help="Visa bara fynd som är fel och inget förlopp (raderna 'Skrev …' på stdout "
                    "kommer ändå).")
+@_outside_option
 @_debug_option
 @_ended_by_signals()
 def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                    template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, diagram: str, pdfa: bool,
-                   timeout: float, jobs: int | None, quiet: bool, debug: bool) -> None:
+                   timeout: float, jobs: int | None, quiet: bool, allow_outside: bool,
+                   debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
     \b
@@ -454,7 +476,8 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                 for n, report in enumerate(reports[len(findings):], start=len(findings)):
                     was = progress.stage_of(loaded[n])  # LibreOffice may be at work on it
                     progress.stage(loaded[n], "kontrollerar")
-                    findings.append(check(report, template=template))
+                    findings.append(check(report, template=template,
+                                          allow_outside_registers=allow_outside))
                     if was not in ("väntar", "läser"):
                         progress.stage(loaded[n], was)
                     click.echo(format_findings(findings[-1], str(files[loaded[n]]),
@@ -561,9 +584,18 @@ def _outlines_help() -> str:
               help="Dispositionen för en tom rapport (se listan nedan); utan den 2021-2027.")
 @click.option("--force", is_flag=True,
               help="Skriv över filen om den redan finns (den sparas först som FIL.bak).")
+@click.option("--from-docx", "from_docx", type=click.Path(path_type=Path), default=None,
+              metavar="FÖRRA.docx",
+              help="En rapport som bara finns i Word: rubrikerna blir avsnitt med sina texter, "
+                   "tabellerna tabellavsnitt, allt att granska.")
+@click.option("--godta-andringar", "accept", is_flag=True,
+              help="Med --from-docx: godta alla spårade ändringar (kommentarerna tas bort).")
+@click.option("--forkasta-andringar", "reject", is_flag=True,
+              help="Med --from-docx: förkasta alla spårade ändringar (kommentarerna tas bort).")
 @_debug_option
 def new_command(previous: Path | None, output: Path | None, registers: Path | None,
-                disposition: str | None, force: bool, debug: bool) -> None:
+                disposition: str | None, force: bool, from_docx: Path | None, accept: bool,
+                reject: bool, debug: bool) -> None:
     """Skapa datafilen för en ny rapport, tom eller från den förra rapporten, eller tomma
     register att föra under projektet.
 
@@ -572,7 +604,14 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
     slutrapport new --disposition nis -o rapport.yaml      (tom, NIS 6.0:s disposition)
     slutrapport new --from forra.yaml -o rapport.yaml      (siffror och texter tömda)
     slutrapport new --registers register --from rapport.yaml   (tomma register)
+    slutrapport new --from-docx forra.docx -o rapport.yaml (en rapport som bara finns i Word)
     """
+    if from_docx is not None:
+        _new_from_docx(from_docx, output, previous, registers, disposition, force, accept,
+                       reject, debug)
+        return
+    if accept or reject:
+        raise click.UsageError("--godta-andringar och --forkasta-andringar gäller --from-docx.")
     if output is None and registers is None:
         raise click.UsageError("Ange -o FIL för en ny datafil eller --registers MAPP för "
                                "tomma register.")
@@ -595,6 +634,38 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
         _fail(exc, debug)
 
 
+def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
+                   registers: Path | None, disposition: str | None, force: bool, accept: bool,
+                   reject: bool, debug: bool) -> None:
+    """``new --from-docx``: the outline of a report that exists only in Word."""
+    from slutrapport.wordimport import Mode, new_from_docx, revision_line
+
+    if output is None:
+        raise click.UsageError("Ange -o FIL för den nya datafilen.")
+    if previous is not None or registers is not None or disposition is not None:
+        raise click.UsageError("--from-docx går inte att använda tillsammans med --from, "
+                               "--registers eller --disposition.")
+    if accept and reject:
+        raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
+    mode: Mode = "accept" if accept else "reject" if reject else "refuse"
+    try:
+        result = new_from_docx(docx, output, mode=mode, force=force)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    for r in result.revisions:
+        click.echo(f"{'Godtogs' if accept else 'Förkastades'}: {revision_line(r)}", err=True)
+    if result.notes:
+        click.echo(f"{docx}: {len(result.notes)} "
+                   f"{'sak' if len(result.notes) == 1 else 'saker'} att se över:", err=True)
+        for note in result.notes:
+            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+    click.echo(f"Skrev {result.written}. Granska avsnitten (de står under 'granska'), fyll i "
+               "det som är märkt TODO och kontrollera med:")
+    click.echo(f"  slutrapport check {result.written}")
+    _backup_line(None, result.written, result.backup)
+
+
 def _new_report(previous: Path | None, output: Path | None, disposition: str | None,
                 force: bool) -> None:
     """Write the new report's data file and say what to do next."""
@@ -609,6 +680,87 @@ def _new_report(previous: Path | None, output: Path | None, disposition: str | N
                    "'granska' och kontrollera med:")
     click.echo(f"  slutrapport check {output}")
     _backup_line(None, output, written.backup)
+
+
+@main.command("import")
+@click.argument("docx", type=click.Path(path_type=Path), metavar="TEXT.docx")
+@click.argument("file", type=click.Path(path_type=Path), metavar="[FIL.yaml]", required=False)
+@click.option("--till", "till", default=None, metavar="AVSNITT[.FÄLT]",
+              help="Texten i rapporten som Word-texten ska in i: ett avsnitts id, och kanske "
+                   "en kommun, ett område eller ett fält (kommuner.Robertsfors, "
+                   "aktiviteter.foretagsbesok, inledning).")
+@click.option("--dry-run", is_flag=True, help="Visa bara texten och vad som skulle ändras; "
+                                              "skriv inget.")
+@click.option("--godta-andringar", "accept", is_flag=True,
+              help="Godta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
+@click.option("--forkasta-andringar", "reject", is_flag=True,
+              help="Förkasta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
+@_debug_option
+def import_command(docx: Path, file: Path | None, till: str | None, dry_run: bool,
+                   accept: bool, reject: bool, debug: bool) -> None:
+    """För in en text skriven i Word (TEXT.docx) i rapportens löptext, som Markdown.
+
+    Med FIL och --till skrivs texten in i den texten i FIL (originalet sparas som FIL.bak,
+    eller FIL.1.bak …); kommentarer, ordning och allt annat i filen behålls. Utan FIL skrivs
+    texten ut. Tal i texten som finns i avsnittets data blir tallänkar. Det som inte följer med
+    (tabeller, bilder, textrutor, fotnoter …) listas med sin plats; bilderna sparas i mappen
+    bilder bredvid FIL.
+
+    Har Word-filen spårade ändringar eller kommentarer förs inget in (slutkod 1) förrän du väljer
+    --godta-andringar eller --forkasta-andringar.
+
+    \b
+    slutrapport import robertsfors.docx                     (visa texten)
+    slutrapport import robertsfors.docx rapport.yaml --till kommuner.Robertsfors
+    slutrapport import inledning.docx rapport.yaml --till inledning --dry-run
+    """
+    from slutrapport.wordimport import Mode, import_docx, revision_line
+
+    if accept and reject:
+        raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
+    if till is not None and file is None:
+        raise click.UsageError("--till anger en text i en datafil; ange datafilen (FIL.yaml) "
+                               "efter Word-filen.")
+    mode: Mode = "accept" if accept else "reject" if reject else "refuse"
+    try:
+        result = import_docx(docx, file, till=till, mode=mode, dry_run=dry_run)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    if result.revisions:
+        changes = [r for r in result.revisions if r.kind != "comment"]
+        comments = [r for r in result.revisions if r.kind == "comment"]
+        verb = "Godtogs" if accept else "Förkastades"
+        if changes:
+            click.echo(f"{verb} ({'--godta-andringar' if accept else '--forkasta-andringar'}):",
+                       err=True)
+            for r in changes:
+                click.echo(f"  {revision_line(r)}", err=True)
+        if comments:
+            click.echo("Kommentarerna togs bort:", err=True)
+            for r in comments:
+                click.echo(f"  {revision_line(r)}", err=True)
+    if result.notes:
+        click.echo(f"{docx}: {len(result.notes)} "
+                   f"{'sak' if len(result.notes) == 1 else 'saker'} att se över:", err=True)
+        for note in result.notes:
+            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+    if file is None or dry_run:
+        click.echo(result.markdown)
+        for title, text in result.subsections:
+            click.echo(f"\n--- delavsnitt: {title} ---\n{text}")
+    if file is None:
+        return
+    verb = "ändrades" if result.written else "skulle ändras"
+    click.echo(f"{file}: {verb}:")
+    for line in result.changes:
+        click.echo(f"  {line}")
+    if result.written is not None:
+        click.echo(f"Skrev {result.written}.")
+        _backup_line(file, result.written, result.backup)
+        click.echo(f"Kontrollera med: slutrapport check {result.written}")
+    else:
+        click.echo("Inget skrevs (--dry-run).")
 
 
 @main.command("migrate")

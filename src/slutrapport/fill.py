@@ -84,7 +84,8 @@ if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
     from slutrapport.registers import Registers
 
-__all__ = ["Change", "FillRefusedError", "FillResult", "fill_file", "format_like", "refusal"]
+__all__ = ["Change", "FillRefusedError", "FillResult", "Nodes", "apply_edits", "fill_file",
+           "format_like", "refusal"]
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def refusal(errors: list[Finding], *, dry_run: bool = False) -> str:
 
 
 def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
-              output: str | Path | None = None) -> FillResult:
+              output: str | Path | None = None,
+              allow_outside_registers: bool = False) -> FillResult:
     """Fill the report at ``path`` from its registers; write it unless ``dry_run``.
 
     The file is written over itself with the original kept as ``FIL.bak`` (``FIL.1.bak`` …
@@ -180,7 +182,8 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
     raw = file.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    registers = read_registers(report)
+    # a register outside the report's folder only with allow_outside_registers (--tillat-sokvag)
+    registers = read_registers(report, allow_outside=allow_outside_registers)
     result = fill_text(text, report, registers)
     result.problems = _register_problems(report, registers)
     block = report.register
@@ -247,7 +250,7 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
 
     source = report.source or "<text>"
     data, lines = _data_of(text, source)
-    nodes = _Nodes(text)
+    nodes = Nodes(text)
     plan = _Plan()
     every = figures(report, registers)
     figs = [f for f in every if _counted(registers, f.register)]
@@ -306,13 +309,13 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     result.changes += link_changes
     result.changes.sort(key=lambda c: (c.line or 0, c.path))
     _refuse_split_aliases(report, nodes, data, {**plan.values, **expected_texts}, source)
-    result.text = _edited(text, edits)
+    result.text = apply_edits(text, edits)
     expected = _apply(data, {**plan.values, **expected_texts})
     _verify(result.text, expected, source)
     return result
 
 
-def _refuse_split_aliases(report: Slutrapport, nodes: _Nodes, data: Any,
+def _refuse_split_aliases(report: Slutrapport, nodes: Nodes, data: Any,
                           planned: dict[Loc, Any], source: str) -> None:
     """A value written once with an anchor (``&a 3``) and used again through aliases (``*a``)
     is one value: its places may change only together, to the same value, and then the text is
@@ -558,7 +561,7 @@ def _indicators(old: Slutrapport, new: Slutrapport, plan: _Plan) -> None:
                 _maybe(plan, ("avsnitt", i, "indikatorer", j, "utfall"), ind.utfall, after, unit)
 
 
-def _links(old: Slutrapport, new: Slutrapport, nodes: _Nodes,
+def _links(old: Slutrapport, new: Slutrapport, nodes: Nodes,
            left: list[str]) -> tuple[list[tuple[int, int, str]], list[Change], dict[Loc, str]]:
     """Figure links whose figure changed: the edits, the changes and the texts as expected."""
 
@@ -595,8 +598,9 @@ def _links(old: Slutrapport, new: Slutrapport, nodes: _Nodes,
 # --- the text -------------------------------------------------------------------------------------
 
 
-class _Nodes:
-    """The file's YAML nodes by data place, for editing the text where each value stands.
+class Nodes:
+    """The file's YAML nodes by data place, for editing the text where each value stands
+    (``by_loc``: place → key node, value node, parent node; PyYAML's nodes carry their marks).
 
     A value with an anchor (``&a 3``) is one node wherever an alias (``*a``) uses it: edits go
     to the anchor's value, after the anchor and any tag, which stay.
@@ -630,8 +634,8 @@ class _Nodes:
         entry = self.by_loc.get(loc)
         return self._places[id(entry[1])] if entry is not None else []
 
-    def _value_start(self, node: Any) -> int:
-        """Where a scalar's value begins: after its anchor and tag, if it has them."""
+    def value_start(self, node: Any) -> int:
+        """Where a node's value begins: after its anchor and tag, if it has them."""
         start, end = node.start_mark.index, node.end_mark.index
         found = _PROPERTIES.match(self.text, start, end)
         return found.end() if found else start
@@ -639,14 +643,14 @@ class _Nodes:
     def anchor_name(self, loc: Loc) -> str:
         """The name of the anchor on the value at ``loc`` ('a' for ``&a 3``)."""
         node = self.by_loc[loc][1]
-        props = self.text[node.start_mark.index:self._value_start(node)]
+        props = self.text[node.start_mark.index:self.value_start(node)]
         found = re.search(r"&([^\s,\[\]{}]+)", props)
         return found.group(1) if found else "?"
 
     def replace(self, loc: Loc, value: Any) -> tuple[int, int, str]:
         _, node, _ = self.by_loc[loc]
         assert isinstance(node, yaml.ScalarNode)
-        start, end = self._value_start(node), node.end_mark.index
+        start, end = self.value_start(node), node.end_mark.index
         if node.style in ("'", '"'):
             quote = node.style
             return start, end, f"{quote}{format_like(Decimal(value), node.value)}{quote}"
@@ -703,7 +707,8 @@ _PROPERTIES = re.compile(r"(?:[&!]\S*(?:\s+(?:#[^\n]*)?)+)*")
 """A node's anchor (``&a``) and tag (``!!int``) before its value, with the space after them."""
 
 
-def _edited(text: str, edits: list[tuple[int, int, str]]) -> str:
+def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
+    """The text with each ``(start, end, replacement)`` made; edits may not overlap."""
     ordered = sorted(set(edits), key=lambda e: (e[0], e[1]))  # an anchored value edited once
     for (s1, e1, _), (s2, _e2, _) in itertools.pairwise(ordered):
         if s2 < e1:

@@ -11,6 +11,12 @@ this process has. However this process ends — normally, by an exception, SIGTE
 ``kill -9`` — the pipe closes; the worker's watchdog sees that, kills LibreOffice's process group
 and removes the run folder. (A parent-death signal would not do: it is cleared on fork, and
 soffice.bin is forked by its launcher.)
+
+Each worker owns its run folder and nothing else: retiring one (after its quota of documents, a
+failure or a passed time limit) removes that folder alone. The folders a pool's workers share —
+the documents of a batch, a caller's folder — are removed by the watchdogs only when this process
+is gone, and by their owner otherwise. What a ``kill -9`` of everything leaves (folders named
+``slutrapport-lo-<pid>-…`` whose process is gone) the next pool removes (:func:`remove_leftovers`).
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import json
 import math
 import os
 import queue
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -35,7 +43,8 @@ from typing import Any
 from slutrapport.errors import ConversionError, OfficeStartError
 
 __all__ = ["INSTALL_HINT", "OfficeJob", "OfficePool", "OfficeResult", "available",
-           "default_workers", "find_soffice", "run_folder", "run_office"]
+           "default_workers", "find_soffice", "remove_folder", "remove_leftovers", "run_folder",
+           "run_office"]
 
 INSTALL_HINT = (
     "Installera LibreOffice med dess Python-brygga, t.ex. "
@@ -113,22 +122,101 @@ def run_folder() -> Iterator[Path]:
     """A temporary folder for one LibreOffice run, removed on every way out.
 
     Its name holds this process's id (``slutrapport-lo-<pid>-…``), so its LibreOffice can be told
-    from others'. Given to :func:`run_office`, it holds the profile and LibreOffice's TMPDIR,
-    and the worker removes it if this process is killed.
+    from others'. Given to :func:`run_office`, it holds each LibreOffice's run folder (its
+    profile and TMPDIR), and the workers remove it if this process is killed.
     """
     folder = Path(tempfile.mkdtemp(prefix=f"slutrapport-lo-{os.getpid()}-"))
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_folder(folder)
 
 
-def folder_name() -> Path:
-    """A fresh name for a run folder in the temporary folder (not made): ``slutrapport-lo-<pid>-…``,
-    so its LibreOffice can be told from others'."""
+def folder_name(parent: Path | None = None) -> Path:
+    """A fresh name for a run folder (not made) in ``parent`` or the temporary folder:
+    ``slutrapport-lo-<pid>-…``, so its LibreOffice can be told from others'."""
     import secrets
 
-    return Path(tempfile.gettempdir()) / f"slutrapport-lo-{os.getpid()}-{secrets.token_hex(6)}"
+    base = parent if parent is not None else Path(tempfile.gettempdir())
+    return base / f"slutrapport-lo-{os.getpid()}-{secrets.token_hex(6)}"
+
+
+def remove_folder(folder: Path, *, patience: float = 3.0) -> None:
+    """Remove a folder and what it holds; again, for up to ``patience`` seconds, while a
+    LibreOffice that was just killed may still be finishing a write into it."""
+    deadline = time.monotonic() + patience
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder) or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
+
+
+_LEFTOVER = re.compile(r"(?:OSL_PIPE_\d+_slutrapport_)?slutrapport-lo-(\d+)-[0-9A-Za-z_]+")
+
+
+def remove_leftovers(folder: Path | None = None) -> list[Path]:
+    """Remove what killed runs left: run folders (``slutrapport-lo-<pid>-…``) in ``folder`` (the
+    temporary folder by default) and LibreOffice's sockets of them in /tmp, where the process
+    ``<pid>`` is gone and the file is this user's. What was removed is returned.
+
+    Only ``kill -9`` of a run and its LibreOffice workers at once leaves them: however slutrapport
+    alone ends, its workers tidy up. A process that is alive (or whose id is in use again) keeps
+    its folders.
+    """
+    if os.name != "posix":  # ids and sockets as on POSIX (os.kill(pid, 0) kills on Windows)
+        return []
+    places = [folder if folder is not None else Path(tempfile.gettempdir())]
+    if Path("/tmp") not in places:
+        places.append(Path("/tmp"))  # LibreOffice's sockets are always there
+    removed = []
+    for place in places:
+        try:
+            entries = list(os.scandir(place))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _LEFTOVER.fullmatch(entry.name)
+            if match is None or _alive(int(match.group(1))):
+                continue
+            path = Path(entry.path)
+            try:
+                info = entry.stat(follow_symlinks=False)
+                if info.st_uid != os.getuid():
+                    continue
+                if stat.S_ISDIR(info.st_mode):
+                    if entry.name.startswith("OSL_PIPE_"):
+                        continue
+                    _remove_sockets_of(path)
+                    remove_folder(path, patience=0)
+                elif stat.S_ISSOCK(info.st_mode) and entry.name.startswith("OSL_PIPE_"):
+                    path.unlink()
+                else:
+                    continue
+            except OSError:
+                continue
+            removed.append(path)
+    return removed
+
+
+def _remove_sockets_of(run: Path) -> None:
+    """The sockets in /tmp of a run folder's LibreOffice (its pipe and single-instance pipe)."""
+    from slutrapport._office_worker import remove_sockets
+
+    remove_sockets(f"slutrapport_{run.name}", str(run / "profil"))
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (this one counts as alive)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # another user's, or no id at all: not ours to judge
+        return True
+    return True
 
 
 _GRACE = 5.0
@@ -199,7 +287,26 @@ class OfficeJob:
 
 
 RECYCLE = 25
-"""Documents one LibreOffice handles before it is ended and a fresh one started (memory)."""
+"""Documents one LibreOffice handles before it is ended and a fresh one started (memory), unless
+``SLUTRAPPORT_LO_DOKUMENT`` or the ``recycle`` argument says otherwise."""
+
+
+def documents_per_office(recycle: int | None = None) -> int:
+    """The documents one LibreOffice handles before a fresh one is started: ``recycle``, else
+    ``$SLUTRAPPORT_LO_DOKUMENT``, else :data:`RECYCLE`; a ConversionError (in Swedish) for
+    anything but a whole number of at least 1."""
+    if recycle is None:
+        raw = os.environ.get("SLUTRAPPORT_LO_DOKUMENT", "").strip()
+        if not raw:
+            return RECYCLE
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            raise ConversionError(f"SLUTRAPPORT_LO_DOKUMENT ska vara ett heltal från 1 (antalet "
+                                  f"dokument per LibreOffice), inte '{raw}'.")
+        return int(raw)
+    if isinstance(recycle, bool) or not isinstance(recycle, int) or recycle < 1:
+        raise ConversionError("Antalet dokument per LibreOffice ska vara ett heltal från 1 "
+                              f"(fick {recycle!r}).")
+    return recycle
 
 
 def default_workers() -> int:
@@ -215,23 +322,27 @@ class OfficePool:
     every submitted document as each is done, the answer an :class:`OfficeResult` or the
     :class:`~slutrapport.errors.ConversionError` that document failed with. ``timeout`` is per
     document, from when a LibreOffice takes it. A LibreOffice is ended and a fresh one started
-    after a failure, a passed time limit and every :data:`RECYCLE` documents; when LibreOffice
-    cannot start at all, every document fails at once with that reason. Leaving the ``with``
-    block ends every LibreOffice and removes its folder (and the watchdog does so if this
-    process is killed). ``documents`` is a folder the watchdogs remove too (make it once the
-    pool has started: then no way of ending this process leaves it behind).
+    after a failure, a passed time limit and every ``recycle`` documents (see
+    :func:`documents_per_office`); when LibreOffice cannot start at all, every document fails at
+    once with that reason. Each LibreOffice has a run folder of its own (in ``folder`` if given,
+    else in the temporary folder), and ending one removes that folder alone. Leaving the
+    ``with`` block ends every LibreOffice and removes its folder (and the watchdog does so if
+    this process is killed). ``documents`` (and ``folder``) are shared: the watchdogs remove them
+    when this process is killed or leaves the block by an exception, never when a LibreOffice is
+    retired; make ``documents`` once the pool has started (then no way of ending this process
+    leaves it behind) and remove it after the pool has closed (:func:`remove_folder`).
     """
 
     def __init__(self, workers: int | None = None, *, timeout: float = 180,
-                 recycle: int = RECYCLE, folder: Path | None = None,
+                 recycle: int | None = None, folder: Path | None = None,
                  documents: Path | None = None) -> None:
         _check_timeout(timeout)
+        self.recycle = documents_per_office(recycle)
         self.soffice, self.python = _executables()
         self.workers = max(1, workers if workers is not None else default_workers())
         self.timeout = float(timeout)
-        self.recycle = recycle
-        self._folder = folder if self.workers == 1 else None
-        self._also = [documents] if documents is not None else []
+        self._folder = folder
+        self._also = [p for p in (folder, documents) if p is not None]
         self._jobs: queue.Queue[tuple[Any, OfficeJob] | None] = queue.Queue()
         self._done: queue.Queue[tuple[Any, OfficeResult | ConversionError]] = queue.Queue()
         self._submitted = 0
@@ -242,6 +353,8 @@ class OfficePool:
         self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> OfficePool:
+        with contextlib.suppress(Exception):  # tidying up after others must never stop this run
+            remove_leftovers()
         try:
             for slot in range(self.workers):
                 worker = self._new_worker()  # LibreOffice starts now, while the caller works on
@@ -286,8 +399,8 @@ class OfficePool:
         for worker in live:
             if graceful:
                 worker.close_input()
-            else:
-                worker.signal()
+            else:  # the pool ends: the shared folders go too
+                worker.signal(shared=True)
         for worker in live:
             worker.stop(graceful=graceful)
         for thread in self._threads:
@@ -322,10 +435,13 @@ class OfficePool:
                     result = self._convert_one(worker, job)
                 except Exception as exc:  # never leave results() waiting for an answer
                     result = ConversionError(f"LibreOffice misslyckades: {exc}")
-                if worker is not None and (worker.broken or worker.done >= self.recycle):
+                if worker is not None and worker.broken:
                     self._retire(worker)  # before the answer: a failed one is gone by then
                     worker = None
                 self._done.put((key, result))
+                if worker is not None and worker.done >= self.recycle:
+                    self._retire(worker)  # its own folder only: the answer is used meanwhile
+                    worker = None
         finally:
             if worker is not None:
                 self._retire(worker, graceful=True)
@@ -357,14 +473,15 @@ class OfficePool:
 
 
 class _Worker:
-    """One worker process (``_office_worker.py``) and its LibreOffice, in one run folder."""
+    """One worker process (``_office_worker.py``) and its LibreOffice, in a run folder of its own
+    (made in ``folder``, else in the temporary folder); ``also`` are the folders it shares with
+    others, which its watchdog removes only when this process is gone."""
 
     def __init__(self, python: str, soffice: str, folder: Path | None = None,
                  also: Sequence[Path] = ()) -> None:
-        self.owns_folder = folder is None
         # the worker makes its folder itself (see _office_worker.main), so that no folder is
         # left when this process is killed before the worker is up
-        self.folder = folder if folder is not None else folder_name()
+        self.folder = folder_name(folder)
         self.ready = False
         self.broken = False
         self.done = 0
@@ -382,7 +499,7 @@ class _Worker:
             "tmp": str(self.folder / "tmp"),
             "pipe": f"slutrapport_{self.folder.name}",
             "watch_fd": watch,
-            "create": self.owns_folder,
+            "create": True,
             "also": [str(p) for p in also],  # removed with the run folder if we are killed
         }
         env = {k: v for k, v in os.environ.items()
@@ -393,9 +510,7 @@ class _Worker:
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env,
                 pass_fds=(watch,))
         except BaseException:
-            os.close(self._keep)
-            if self.owns_folder:
-                shutil.rmtree(self.folder, ignore_errors=True)
+            os.close(self._keep)  # a worker that began anyway sees it and tidies up
             raise
         finally:
             os.close(watch)
@@ -455,10 +570,17 @@ class _Worker:
             pass  # the worker has ended: its answer (or end) says why
         return self._answer(deadline)
 
-    def signal(self) -> None:
-        """Tell the worker to end LibreOffice now (its watchdog sees our pipe close)."""
+    def signal(self, *, shared: bool = False) -> None:
+        """Tell the worker to end LibreOffice now (its watchdog sees our pipe close) and remove
+        its run folder; with ``shared`` the folders it shares with others too, as when this
+        process is killed. Only the first call counts."""
+        from slutrapport._office_worker import RETIRE
+
         with self._stop_lock:
             if self._keep >= 0:
+                if not shared:
+                    with contextlib.suppress(OSError):  # the worker has ended already
+                        os.write(self._keep, RETIRE)
                 os.close(self._keep)
                 self._keep = -1
 
@@ -471,8 +593,8 @@ class _Worker:
     def stop(self, *, graceful: bool = False) -> None:
         """End the worker and its LibreOffice; remove the run folder. Safe to call twice.
 
-        ``graceful`` lets a worker without a job quit LibreOffice itself (a caller's run folder
-        is then left in place); otherwise LibreOffice is killed at once.
+        ``graceful`` lets a worker without a job quit LibreOffice itself; otherwise LibreOffice
+        is killed at once. The folders it shares with others are left in place.
         """
         with self._stop_lock:
             if self._stopped:
@@ -495,8 +617,7 @@ class _Worker:
                 self.process.wait(timeout=_GRACE)
         self.signal()
         _stop(self.process, self.folder)
-        if self.owns_folder:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        remove_folder(self.folder)
 
 
 def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
@@ -536,9 +657,7 @@ def _stop(process: subprocess.Popen[bytes], run: Path) -> None:
     if office is not None:
         _kill_group(office)
     process.wait()
-    from slutrapport._office_worker import remove_sockets
-
-    remove_sockets(f"slutrapport_{run.name}", str(run / "profil"))
+    _remove_sockets_of(run)
 
 
 def _office_pid(run: Path) -> int | None:

@@ -339,7 +339,7 @@ def workbook_bytes(register: Register, lists: Lists, *,
         for i, (value, number_format) in enumerate(zip(row, formats, strict=True), start=1):
             if value is None or value == "":
                 continue
-            cell = ws.cell(row=r, column=i, value=value)
+            cell = _put(ws, r, i, value)
             if number_format is not None:
                 cell.number_format = number_format
     wb.active = 0
@@ -357,7 +357,7 @@ def _header(ws: Worksheet, titles: Sequence[tuple[str, float]]) -> None:
     from openpyxl.utils import get_column_letter
 
     for i, (title, width) in enumerate(titles, start=1):
-        cell = ws.cell(row=1, column=i, value=title)
+        cell = _put(ws, 1, i, title)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
         cell.alignment = Alignment(vertical="center")
@@ -411,6 +411,30 @@ def _column(ws: Worksheet, index: int, column: Column, lists: Lists,
     ws.add_data_validation(rule)
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+"""What makes a spreadsheet read typed text as a formula (OWASP's list, less tab and CR)."""
+
+
+def _put(ws: Worksheet, row: int, column: int, value: CellValue) -> Any:
+    """Write a value into a cell; text always as text, never as a formula.
+
+    openpyxl takes a string beginning with ``=`` for a formula (a report's heading
+    ``=WEBSERVICE("http://…")`` would be fetched when the register is opened). Text is stored
+    as a string cell, and text beginning with ``=``, ``+``, ``-`` or ``@`` gets the cell style's
+    quote prefix — the apostrophe Excel and LibreOffice show for "this is text" — so the cell
+    shows the text as written and stays text when someone edits it.
+    """
+    cell = ws.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = value
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
 def _excel_date(day: _dt.date) -> str:
     """A date as a formula both Excel and LibreOffice read whatever their locale."""
     return f"DATE({day.year},{day.month},{day.day})"
@@ -432,13 +456,13 @@ def _list_sheet(ws: Worksheet, names: Sequence[ListName], lists: Lists) -> dict[
         width = max([len(value_title) + 4, 16, *(len(c.value) + 2 for c in choices)])
         titles.append((value_title, min(width, 40)))
         for row, choice in enumerate(choices, start=2):
-            ws.cell(row=row, column=col, value=choice.value)
+            _put(ws, row, col, choice.value)
         col += 1
         if means_title:
             means_width = max([len(means_title) + 4, *(len(c.means) + 2 for c in choices)])
             titles.append((means_title, min(means_width, 60)))
             for row, choice in enumerate(choices, start=2):
-                ws.cell(row=row, column=col, value=choice.means)
+                _put(ws, row, col, choice.means)
             col += 1
         titles.append(("", 3))
         col += 1

@@ -13,6 +13,9 @@ column).
 
 How the registers are read:
 
+- As untrusted input (:mod:`slutrapport._registerfiles`): only in the report file's folder
+  (unless ``allow_outside``), only regular files, within limits of size, unpacked parts, a
+  sheet's extent and a cell's length; .xls and .ods in a child process with a memory cap.
 - One sheet per register: the sheet named as in :data:`REGISTERS` (``Logg``, ``Deltagare``,
   ``Foretag``, ``Huvudbok``, ``Finansiering``; any case) if the workbook has one, else its first
   sheet. The header is row 1; row numbers are the sheet's own (the first data row is row 2).
@@ -524,14 +527,22 @@ def finansiering_per_finansiar(rows: Iterable[Finansieringsrad]) -> dict[str, in
 # --- reading --------------------------------------------------------------------------------------
 
 
-def read_registers(report: Slutrapport, base_dir: str | Path | None = None) -> Registers:
+def read_registers(report: Slutrapport, base_dir: str | Path | None = None, *,
+                   allow_outside: bool = False) -> Registers:
     """Read the registers the report names (``report.register``), relative to ``base_dir``.
 
     ``base_dir`` defaults to the report file's folder (the working folder for a report built in
     code). Problems in the rows are in :attr:`Registers.problem`; a register that can't be read
-    at all (missing, not a spreadsheet, no header row) raises
-    :class:`~slutrapport.errors.InputError` naming the file, sheet, row and column.
+    at all (missing, not a spreadsheet, no header row, past the limits of
+    :mod:`slutrapport._registerfiles`) raises :class:`~slutrapport.errors.InputError` naming the
+    file, sheet, row and column — or the data file's line when the path is at fault.
+
+    A register must lie in ``base_dir`` or a folder under it (after ``..`` and links are
+    followed) and be a regular file; ``allow_outside=True`` (``--tillat-sokvag``) lets it lie
+    anywhere.
     """
+    from slutrapport._registerfiles import Origin, locate
+
     block: Registerfiler | None = getattr(report, "register", None)
     out = Registers()
     if block is None:
@@ -541,7 +552,11 @@ def read_registers(report: Slutrapport, base_dir: str | Path | None = None) -> R
     folder = Path(base_dir) / block.mapp if block.mapp else Path(base_dir)
     names = _Names.of(report, block)
     for key, file in block.named():
-        _read_one(REGISTERS[key], folder / file, file, block, names, report, out)
+        spec = REGISTERS[key]
+        origin = Origin(report.source, report.line_of(("register", key)), f"register.{key}")
+        real = locate(folder / file, Path(base_dir), origin, spec.called,
+                      allow_outside=allow_outside)
+        _read_one(spec, real, file, block, names, report, out)
     return out
 
 
@@ -696,55 +711,26 @@ def _unusable(message: str, file: str, sheet: str | None = None, row: int | None
 
 
 def _open(spec: RegisterSpec, path: Path, shown: str, notes: list[RegisterProblem]) -> _Sheet:
-    """The register's sheet, or InputError when the file can't be read at all."""
-    if not path.exists():
-        raise _unusable(f"registret ({spec.called}) finns inte: {path}", shown)
-    if path.is_dir():
-        raise _unusable(f"är en mapp, inte ett register ({spec.called})", shown)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise _unusable(f"filen kan inte läsas ({exc.strerror})", shown) from exc
+    """The register's sheet, or InputError when the file can't be read at all (``path`` is
+    the real path, checked by :func:`slutrapport._registerfiles.locate`)."""
+    from slutrapport._registerfiles import read_bytes
+
+    raw = read_bytes(path, shown)
+    if Path(shown).suffix.lower() == ".csv":
         return _csv_sheet(raw, shown, spec, notes)
-    return _workbook_sheet(path, shown, spec)
+    return _workbook_sheet(raw, shown, spec)
 
 
-def _workbook_sheet(path: Path, shown: str, spec: RegisterSpec) -> _Sheet:
-    import python_calamine
+def _workbook_sheet(raw: bytes, shown: str, spec: RegisterSpec) -> _Sheet:
+    from slutrapport._registerfiles import read_workbook
 
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine's own errors (zip, xml, password …) and OSError
-        kind = "ett lösenordsskyddat" if type(exc).__name__ == "PasswordError" else \
-            "inget läsbart"
-        raise _unusable(f"filen är {kind} kalkylark ({path.suffix.lower()}): "
-                        f"{_first_line(exc)}", shown) from None
-    try:
-        names = book.sheet_names
-        if not names:
-            raise _unusable("arbetsboken har inga blad", shown)
-        chosen = next((n for n in names if _key(n) == _key(spec.sheet)), names[0])
-        try:
-            sheet = book.get_sheet_by_name(chosen)
-            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
-            merged = sheet.merged_cell_ranges or []
-        except Exception as exc:
-            raise _unusable(f"bladet kan inte läsas: {_first_line(exc)}", shown,
-                            chosen) from None
-    finally:
-        book.close()
+    suffix = Path(shown).suffix.lower()
+    read = read_workbook(raw, shown, suffix, spec.sheet)
     formulas = None
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if raw.startswith(b"PK") and suffix != ".ods":
         def formulas() -> set[tuple[int, int]]:
-            return _uncalculated_formulas(path, chosen)
-    return _Sheet(shown, chosen, rows, merged, formulas)
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:200] if text else type(exc).__name__
+            return _uncalculated_formulas(raw, read.sheet)
+    return _Sheet(shown, read.sheet, read.rows, read.merged, formulas)
 
 
 _CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+)([0-9]+)\"[^>]*?(/>|>(.*?)</c>)", re.S)
@@ -752,20 +738,20 @@ _FORMULA = re.compile(rb"<f[\s/>]")
 _VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
 
 
-def _uncalculated_formulas(path: Path, sheet: str) -> set[tuple[int, int]]:
+def _uncalculated_formulas(raw: bytes, sheet: str) -> set[tuple[int, int]]:
     """Formula cells without a stored value in an .xlsx sheet (0-based row and column).
 
     calamine reads such a cell as empty, as if nothing were written there; the sheet's XML tells
     the two apart (``<f>`` without ``<v>``). The XML is only searched when it holds a formula at
     all, so a sheet without formulas costs one scan of its bytes.
     """
-    try:
-        with zipfile.ZipFile(path) as z:
+    try:  # the parts were counted as they unpacked (slutrapport._registerfiles): within limits
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
             part = _sheet_part(z, sheet)
             if part is None:
                 return set()
             data = z.read(part)
-    except (OSError, zipfile.BadZipFile, KeyError):
+    except Exception:  # the parts unpacked once already; if not now, there is nothing to add
         return set()
     if not _FORMULA.search(data):
         return set()
@@ -827,21 +813,67 @@ def _csv_sheet(raw: bytes, shown: str, spec: RegisterSpec,
             message=f"{shown} är inte UTF-8 (byte 0x{bad:02X} på rad {line}) och lästes som "
                     f"Windows-1252 (t.ex. '{raw[exc.start:exc.start + 1].decode('cp1252')}'); "
                     "spara den som CSV (UTF-8) om tecknen blev fel."))
+    sep = _SEP_LINE.match(text)
+    if sep:  # Excel's own first line: the delimiter, not a row (Excel doesn't show it)
+        text = text[sep.end():]
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise _unusable("filen innehåller nolltecken (NUL) och är ingen textfil; är det rätt "
                         "fil?", shown, row=line)
-    first = text.split("\n", 1)[0]
-    delimiter = _sniff(first)
+    delimiter = sep.group(1) if sep else _sniff(text.split("\n", 1)[0])
+    return _Sheet(shown, None, _csv_rows(text, delimiter, shown))
+
+
+_SEP_LINE = re.compile(r'"?sep=([^"\r\n])"?[ \t]*(?:\r\n|\n|\r|$)', re.IGNORECASE)
+"""Excel's first line naming the delimiter: ``sep=;``."""
+
+
+def _csv_rows(text: str, delimiter: str, shown: str) -> list[list[Any]]:
+    """The rows of a .csv file's text; quotes must open and close as CSV has them, no field may
+    be longer than a cell, nor the fields more than a sheet may have (InputError, Swedish)."""
+    from slutrapport._registerfiles import MAX_CELL_CHARS, MAX_CELLS, _number
+
     rows: list[list[Any]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            rows.append(row)
-    except csv.Error as exc:
-        raise _unusable(f"raden kan inte läsas som CSV ({exc})", shown,
-                        row=reader.line_num) from None
-    return _Sheet(shown, None, rows)
+    fields = 0
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise _unusable(_csv_problem(str(exc), delimiter), shown,
+                            row=len(rows) + 1) from None
+        fields += len(row)
+        if fields > MAX_CELLS:
+            raise _unusable(f"filen har fler än {_number(MAX_CELLS)} fält, gränsen för ett "
+                            "register; registret läses inte", shown, row=len(rows) + 1)
+        if row and max(map(len, row)) > MAX_CELL_CHARS:
+            col = next(i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
+            raise _unusable(f"fältet har {_number(len(row[col]))} tecken, fler än de "
+                            f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret läses "
+                            "inte", shown, row=len(rows) + 1, column=f"kolumn {col + 1}")
+        rows.append(row)
+    return rows
+
+
+def _csv_problem(text: str, delimiter: str) -> str:
+    """What Python's csv reader found wrong, in Swedish."""
+    from slutrapport._registerfiles import MAX_CELL_CHARS, _number
+
+    shown = "tabb" if delimiter == "\t" else f"'{delimiter}'"
+    if "unexpected end of data" in text:
+        return ("ett citattecken (\") öppnar ett fält på raden men stängs aldrig, så resten av "
+                "filen skulle bli ett enda fält; lägg till det avslutande citattecknet")
+    if "expected after" in text:
+        return (f"efter ett citattecken (\") som avslutar ett fält ska {shown} eller radslut "
+                "komma; skriv två citattecken (\"\") för ett citattecken i ett fält")
+    if "field larger than field limit" in text:
+        return (f"raden har ett fält med fler än {_number(MAX_CELL_CHARS)} tecken, mer än en "
+                "cell rymmer; registret läses inte")
+    if "new-line" in text:
+        return "raden har en radbrytning mitt i ett fält utan citattecken"
+    return "raden kan inte läsas som CSV"
 
 
 def _sniff(header: str) -> str:
@@ -994,8 +1026,11 @@ class _Reader:
                           "räknades inte.", 0)
             raise _Skip
         self.cols = found
-        self.titles = {n: str(rows[0][i]).strip() if _filled(rows[0][i]) else TITLES[n]
-                       for n, i in found.items()}
+        # each title from the header row it stands on (row 2 too when the header spans two)
+        self.titles = {}
+        for n, i in found.items():
+            cell = next((r[i] for r in rows[:start] if i < len(r) and _filled(r[i])), None)
+            self.titles[n] = str(cell).strip() if cell is not None else TITLES[n]
         return start
 
     # rows

@@ -91,6 +91,10 @@ def _finalize(value: Any) -> Any:
         return formatting.format_decimal(value, max_decimals=2)
     if hasattr(value, "__html__"):
         return value
+    if not isinstance(value, str):  # a list or dict printed: its text measured before it is made
+        from slutrapport._sandbox import check_text
+
+        check_text(value)
     return Markup(protect_braces(str(escape(str(value)))))
 
 
@@ -121,30 +125,44 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
         def render(self, *args: Any, **kwargs: Any) -> str:
             ctx = self.new_context(dict(*args, **kwargs))
             try:
-                return _sandbox.counted(self.root_render_func(ctx), _sandbox.limits()[1])
+                return _sandbox.counted(self.root_render_func(ctx))
             except Exception:
                 self.environment.handle_exception()
             raise AssertionError("unreachable")  # handle_exception always raises
 
     class _Sandbox(SandboxedEnvironment):
-        # Operators that can build a gigabyte in one C call are checked before they run
-        # (intercepting them also keeps Jinja from folding them while it compiles).
+        """The sandbox with slutrapport._sandbox's budgets at its hooks: operators (intercepting
+        them also keeps Jinja from folding them while it compiles), calls, every filter, ``~``
+        (compiled to ``call_concat``), captures (``concat``) and ``str.format``."""
+
         intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
+        code_generator_class = _sandbox.code_generator()
 
         def __init__(self, **options: Any) -> None:
             super().__init__(**options)
             self._compiled: dict[str, Any] = {}
             self.template_class = _BoundedTemplate
-            self.filters.update(_sandbox.bounded_filters(self.filters))
+            self.filters = _sandbox.BoundedFilters(self.filters)
+            self.concat = _sandbox.bounded_concat  # type: ignore[method-assign]
 
         def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
             _sandbox.check_binop(operator, left, right)
-            return super().call_binop(context, operator, left, right)
+            result = super().call_binop(context, operator, left, right)
+            _sandbox.check_result(result, left, right)
+            return result
+
+        def call_concat(self, markup: bool, values: tuple[Any, ...]) -> str:
+            return _sandbox.call_concat(markup, values)
 
         def call(__self, __context: Any, __obj: Any, *args: Any,
                  **kwargs: Any) -> Any:
-            _sandbox.check_call(__obj, args)
-            return super().call(__context, __obj, *args, **kwargs)
+            args, kwargs = _sandbox.check_call(__obj, args, kwargs)
+            result = super().call(__context, __obj, *args, **kwargs)
+            _sandbox.check_call_result(__obj, result, args, kwargs)
+            return result
+
+        def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+            return _sandbox.wrap_str_format(self, value)
 
         def from_string(self, source: Any, globals: Any = None,
                         template_class: Any = None) -> Any:
@@ -291,13 +309,13 @@ def render_bytes(
         raise TemplateError(unreadable(path, exc)) from exc
     context = build_context(
         report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts, diagram), extra=extra)
-    from slutrapport._sandbox import BudgetExceeded, limits, time_limit
+    from slutrapport._sandbox import BudgetExceeded, run
     from slutrapport.context import LIST_NUMBERING
     from slutrapport.fields_word import ListNumbering
 
     numbering = LIST_NUMBERING.set(ListNumbering(tpl.docx))
     try:
-        with time_limit(limits()[0]):
+        with run(report, path):  # the time of this report's template work, its output budget
             tpl.render(context, jinja_env=environment(), autoescape=True)
     except BudgetExceeded as exc:
         raise TemplateError(f"{path}: {exc}") from None
@@ -319,11 +337,12 @@ def render_bytes(
         ) from exc
     finally:
         LIST_NUMBERING.reset(numbering)
-    from slutrapport._safety import refuse_fetched_links
+    from slutrapport._safety import refuse_fetched_links, refuse_fetching_fields
     from slutrapport.fields_word import finish
 
     refuse_fetched_links(tpl.docx.part.package, path)
     finish(tpl.docx.element)  # caption numbers, references, landscape pages
+    refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
     return _save(tpl)
 
 
@@ -494,6 +513,7 @@ def render_many(
     formats: Sequence[str] | None = None,
     pdfa: bool = False,
     jobs: int | None = None,
+    recycle: int | None = None,
     names: Sequence[str] | None = None,
     progress: Callable[[int, str], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
@@ -503,18 +523,20 @@ def render_many(
     ``formats`` ("docx" or "pdf" per report) overrides the outputs' suffixes (needed when an
     output is None). ``pdfa`` makes the PDFs PDF/A-2b (every output must then be a PDF).
     ``jobs`` LibreOffices run at once (one per core by default, never more than there are
-    reports), started before the first report is rendered; ``timeout`` is per report. Long tables
-    are split in the copy LibreOffice lays out (slutrapport._layoutcopy); the .docx keeps them
-    whole. ``progress(index, stage)`` hears each report's :data:`STAGES`; ``meanwhile()`` is
-    called once every report is rendered, while LibreOffice works on them.
+    reports), started before the first report is rendered; each is ended and a fresh one started
+    after ``recycle`` reports (``$SLUTRAPPORT_LO_DOKUMENT``, else 25), which bounds its memory in
+    a batch of any size. ``timeout`` is per report. Long tables are split in the copy LibreOffice
+    lays out (slutrapport._layoutcopy); the .docx keeps them whole. ``progress(index, stage)``
+    hears each report's :data:`STAGES`; ``meanwhile()`` is called once every report is rendered,
+    while LibreOffice works on them.
 
-    A report that fails doesn't stop the others: they are written, and then one report's error
-    is raised as it is, several reports' as :class:`~slutrapport.errors.BatchError` naming each
-    (by ``names``, the outputs, or 'rapport N'). A .docx never fails for LibreOffice's sake: its
-    contents are then left for Word, with a :class:`ContentsNotFilledWarning` saying why.
+    Each output is written as soon as its report is done. A report that fails doesn't stop the
+    others: they are written, and then one report's error is raised as it is, several reports'
+    as :class:`~slutrapport.errors.BatchError` naming each (by ``names``, the outputs, or
+    'rapport N'). A .docx never fails for LibreOffice's sake: its contents are then left for
+    Word, with a :class:`ContentsNotFilledWarning` saying why.
     """
     import contextlib
-    import shutil
     import warnings
 
     from slutrapport import office
@@ -554,6 +576,17 @@ def render_many(
     results: list[bytes | None] = [None] * len(reports)
     failures: dict[int, SlutrapportError] = {}
     unfilled: dict[str, list[int]] = {}  # why the contents are left for Word -> the reports
+
+    def finish(i: int, data: bytes) -> None:
+        """Keep a report's result and write it at once."""
+        results[i] = data
+        out = outputs[i]
+        if out is not None:
+            try:
+                write_atomic(out, data, protect=protect)
+            except SlutrapportError as exc:
+                failures[i] = exc
+
     with contextlib.ExitStack() as stack:
         pool: office.OfficePool | None = None
         folder = Path()
@@ -561,13 +594,13 @@ def render_many(
             if office.available():
                 # the copies LibreOffice opens and its PDFs, removed however the run ends
                 # (by a LibreOffice worker's watchdog if this process is killed): made once the
-                # workers, which know it, have started
+                # workers, which know it, have started, and removed once they have ended
                 folder = office.folder_name()
                 count = sum(wants_office)
                 workers = min(jobs or office.default_workers(), count)
+                stack.callback(office.remove_folder, folder)
                 pool = stack.enter_context(office.OfficePool(
-                    workers, timeout=timeout, documents=folder))
-                stack.callback(shutil.rmtree, folder, ignore_errors=True)
+                    workers, timeout=timeout, recycle=recycle, documents=folder))
                 folder.mkdir(mode=0o700)
             elif any(k == "pdf" for k in kinds):
                 raise ConversionError(f"LibreOffice saknas. {office.INSTALL_HINT}")
@@ -586,10 +619,11 @@ def render_many(
                 failures[i] = exc
                 tell(i, "misslyckades")
                 continue
-            results[i] = document
             if pool is None or not wants_office[i]:
+                finish(i, document)
                 tell(i, "klar")
                 continue
+            results[i] = document
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
             copy, splits = (layout_copy(document, rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS)
                             if pdf else layout_copy(document, rows=PART_ROWS))
@@ -602,29 +636,29 @@ def render_many(
         for i, answer in pool.results() if pool is not None else ():
             document = results[i]
             assert document is not None
+            # the copy and the PDF are done with: a batch of any size takes no more room
+            (folder / f"rapport-{i}.docx").unlink(missing_ok=True)
+            pdf = folder / f"rapport-{i}.pdf"
             if isinstance(answer, ConversionError):
+                pdf.unlink(missing_ok=True)
                 if kinds[i] == "pdf":
                     failures[i] = answer
                     results[i] = None
                     tell(i, "misslyckades")
                     continue
                 unfilled.setdefault(str(answer), []).append(i)
+                finish(i, document)
             elif kinds[i] == "pdf":
-                results[i] = (folder / f"rapport-{i}.pdf").read_bytes()
+                finish(i, pdf.read_bytes())
+                pdf.unlink()
             else:
-                results[i] = fill_contents(document, answer.entries, answer.lists)
+                finish(i, fill_contents(document, answer.entries, answer.lists))
             tell(i, "klar")
     for why, which in unfilled.items():
         who = "" if len(reports) == 1 else f" ({', '.join(labels[i] for i in sorted(which))})"
         warnings.warn(ContentsNotFilledWarning(
             f"Innehållsförteckningen fylls i av Word när dokumentet öppnas{who}"
             f"{',' if why.startswith('eftersom') else '.'} {why}"), stacklevel=2)
-    for i, (out, data) in enumerate(zip(outputs, results, strict=True)):
-        if out is not None and data is not None:
-            try:
-                write_atomic(out, data, protect=protect)
-            except SlutrapportError as exc:
-                failures[i] = exc
     if failures:
         if len(reports) == 1:
             raise failures[0]

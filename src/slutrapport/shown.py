@@ -90,7 +90,7 @@ NOT_THE_REPORT = frozenset({"granska", "register"})
 """Top-level keys that hold no figure of the report: review marks, and where the registers the
 figures are counted from are and how to read them."""
 
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 """Bump when the Jinja source or the environment the compiled code expects changes."""
 
 
@@ -539,16 +539,22 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     A template that can't be read or filled raises the
     :class:`~slutrapport.errors.TemplateError` rendering would raise.
     """
-    from slutrapport._sandbox import BudgetExceeded, limits, time_limit
+    from slutrapport._sandbox import BudgetExceeded, run
 
     path = Path(template) if template is not None else default_template()
     try:
-        with time_limit(limits()[0]):
-            output, marks = _output(report, path)
+        # the report's time budget, shared with its render when both run within
+        # slutrapport._sandbox.shared_budgets() (the command line), and with the render that
+        # words an error below
+        with run(report, path):
+            try:
+                output, marks = _output(report, path)
+            except BudgetExceeded:
+                raise
+            except Exception as exc:  # what rendering says of it is the message
+                raise _as_rendering_says(report, path, exc) from None
     except BudgetExceeded as exc:
         raise TemplateError(f"{path}: {exc}") from None
-    except Exception as exc:  # what rendering says of it is the message
-        raise _as_rendering_says(report, path, exc) from None
     shown = Shown()
     for n in _marks_in(output):
         loc, what = marks.meaning[n]

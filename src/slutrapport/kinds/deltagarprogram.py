@@ -8,6 +8,7 @@ men are what the report states; the checks compare them with what the rows give.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -18,10 +19,14 @@ from slutrapport.chartfacts import (
     DARK,
     FULL_WIDTH_CM,
     LIGHT,
+    MAX_CATEGORIES,
     SMALL_PT,
     Bars,
     Series,
+    largest,
+    others,
     rows_height,
+    selection_note,
     short_name,
 )
 from slutrapport.fields import (
@@ -166,6 +171,7 @@ class Deltagarprogram(Section):
         yield from self._sums()
         yield from self._shares()
         yield from period_within(self.period, report, ("period",), "Programmets")
+        yield from self._chart_selection()
         named = report.projekt.kommuner
         for i, ins in enumerate(self.insatser):
             if named and ins.kommun is not None and not any(same_name(ins.kommun, n)
@@ -248,8 +254,24 @@ class Deltagarprogram(Section):
     def chart_facts(self) -> dict[str, Bars | None]:
         return {"deltagare": self._participants_bars()} if self.insatser else {}
 
+    def _chart_selection(self) -> Iterator[Raw]:
+        """The chart shows a selection of more efforts than a page can show."""
+        rows = self.insatser
+        count = len(rows)
+        if count <= MAX_CATEGORIES or any(r.man_beraknat < 0 for r in rows) or \
+                not any(r.kvinnor or r.man_beraknat for r in rows):
+            return  # all of them, or no chart (_participants_bars)
+        n = format_integer
+        yield ("diagram-urval", "info", ("insatser",), selection_note(
+            "deltagarna per insats", count, "insatser", MAX_CATEGORIES,
+            f"de {n(MAX_CATEGORIES - 1)} med flest deltagare och de övriga "
+            f"{n(count - MAX_CATEGORIES + 1)} sammanlagda i en stapel för kvinnor och en för män"),
+            MAX_CATEGORIES, count)
+
     def _participants_bars(self) -> Bars | None:
-        """Participants by gender per effort: two bars per effort."""
+        """Participants by gender per effort: two bars per effort; with more than
+        :data:`~slutrapport.chartfacts.MAX_CATEGORIES` efforts, those with the most and one pair
+        for the others."""
         rows = list(self.insatser)
         if not rows or any(r.man_beraknat < 0 for r in rows):
             return None
@@ -257,21 +279,36 @@ class Deltagarprogram(Section):
         men = tuple(r.man_beraknat for r in rows)
         if not any(women) and not any(men):
             return None
-        names = [r.namn for r in rows]
-        repeated = {n for n in names if names.count(n) > 1}
-        labels = [f"{r.namn} ({r.kommun})" if r.namn in repeated and r.kommun else r.namn
+        counted = Counter(r.namn for r in rows)
+        labels = [f"{r.namn} ({r.kommun})" if counted[r.namn] > 1 and r.kommun else r.namn
                   for r in rows]
-        n = len(rows)
+        title = "Deltagare per insats efter kön"
+        scope = "deltagarna per insats efter kön"
+        categories = [short_name(label) for label in labels]
+        chosen = largest([w + m for w, m in zip(women, men, strict=True)])
+        if chosen is not None:
+            left_out = set(range(len(rows))) - set(chosen)
+            rest_name = others(len(left_out), "insatser")
+            labels = [labels[i] for i in chosen] + [rest_name]
+            categories = [categories[i] for i in chosen] + [rest_name]
+            women = (*(women[i] for i in chosen), sum(women[i] for i in left_out))
+            men = (*(men[i] for i in chosen), sum(men[i] for i in left_out))
+            title += (f" – de {format_integer(len(chosen))} med flest deltagare av "
+                      f"{format_integer(len(rows))}, de övriga sammanlagda")
+            scope = (f"deltagarna efter kön i de {format_integer(len(chosen))} av "
+                     f"{format_integer(len(rows))} insatser som hade flest, i fallande ordning, "
+                     "och i de övriga sammanlagda")
+        n = len(labels)
         height, row_pt = rows_height(n, 2.8, 0.75)
         total_w, total_m = sum(women), sum(men)
         parts = [f"{label} {format_integer(w)} kvinnor och {format_integer(m)} män"
                  for label, w, m in zip(labels, women, men, strict=True)]
-        alt = ("Liggande stapeldiagram över deltagarna per insats efter kön: "
+        alt = (f"Liggande stapeldiagram över {scope}: "
                f"{format_list(parts)}. Totalt {format_integer(total_w)} kvinnor och "
                f"{format_integer(total_m)} män.")
         return Bars(
-            title="Deltagare per insats efter kön", alt=alt, horizontal=True,
-            categories=tuple(short_name(label) for label in labels),
+            title=title, alt=alt, horizontal=True,
+            categories=tuple(categories),
             series=(Series("Kvinnor", women, (LIGHT,) * n), Series("Män", men, (DARK,) * n)),
             value_title=(f"Antal deltagare (totalt {format_integer(total_w)} kvinnor och "
                          f"{format_integer(total_m)} män)"),

@@ -13,10 +13,14 @@ from slutrapport.chartfacts import (
     FULL_WIDTH_CM,
     HALF_WIDTH_CM,
     LIGHT,
+    MAX_CATEGORIES,
     MAX_HEIGHT_CM,
     SINGLE,
     Bars,
     Series,
+    largest,
+    others,
+    selection_note,
     short_name,
 )
 from slutrapport.fields import (
@@ -30,7 +34,13 @@ from slutrapport.fields import (
     Markdown,
     Modell,
 )
-from slutrapport.formatting import format_amount, format_list, format_month, format_percent
+from slutrapport.formatting import (
+    format_amount,
+    format_integer,
+    format_list,
+    format_month,
+    format_percent,
+)
 from slutrapport.kinds import LinkId, Raw, Section, Severity
 from slutrapport.names import same_name
 from slutrapport.narrative import Narrative
@@ -105,6 +115,18 @@ class Ekonomi(Section):
         yield from self._under_budget()
         yield from self._financing()
         yield from self._financiers(report.projekt.finansiarer)
+        yield from self._chart_selection()
+
+    def _chart_selection(self) -> Iterator[Raw]:
+        """The costs chart shows a selection of more categories than a page can show."""
+        count = len(self.kostnader)
+        if count <= MAX_CATEGORIES or sum(p.belopp for p in self.kostnader) <= 0:
+            return  # all of them, or no chart (_costs_bars)
+        n = format_integer
+        yield ("diagram-urval", "info", ("kostnader",), selection_note(
+            "kostnaderna per kostnadsslag", count, "staplar", MAX_CATEGORIES,
+            f"de {n(MAX_CATEGORIES - 1)} största kostnadsslagen och de övriga "
+            f"{n(count - MAX_CATEGORIES + 1)} sammanlagda i en stapel"), MAX_CATEGORIES, count)
 
     def _financiers(self, named: list[str]) -> Iterator[Raw]:
         """The financiers on the title page against the financing rows, both ways."""
@@ -223,21 +245,40 @@ class Ekonomi(Section):
             category_title=f"Utfallet är {outcome}")
 
     def _costs_bars(self) -> Bars | None:
-        """The costs per category: one bar each, labelled with its amount and share of the sum."""
-        posts = list(self.kostnader)
-        total = sum(p.belopp for p in posts)
+        """The costs per category: one bar each, labelled with its amount and share of the sum;
+        with more than :data:`~slutrapport.chartfacts.MAX_CATEGORIES`, the largest and one bar
+        for the others."""
+        posts = [(p.kategori, p.belopp) for p in self.kostnader]
+        total = sum(amount for _, amount in posts)
         if not posts or total <= 0:
             return None
-        notes = tuple(f"({format_percent(share(p.belopp, total), decimals=1)})" for p in posts)
-        parts = [f"{p.kategori} {_kr(p.belopp)} {note}"
-                 for p, note in zip(posts, notes, strict=True)]
-        alt = ("Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
-               f"summan {_kr(total)}: {format_list(parts)}.")
+        chosen = largest([amount for _, amount in posts])
+        title = "Kostnader per kostnadsslag"
+        scope = "kostnaderna per kostnadsslag"
+        categories = [short_name(name) for name, _ in posts]
+        if chosen is not None:
+            rest = len(posts) - len(chosen)
+            kept = set(chosen)
+            other = sum(amount for i, (_, amount) in enumerate(posts) if i not in kept)
+            rest_name = others(rest, "kostnadsslag")
+            categories = [categories[i] for i in chosen] + [rest_name]
+            posts = [posts[i] for i in chosen] + [(rest_name, other)]
+            title += (f" – de {format_integer(len(chosen))} största av "
+                      f"{format_integer(len(chosen) + rest)}, de övriga sammanlagda")
+            scope = (f"de {format_integer(len(chosen))} största av "
+                     f"{format_integer(len(chosen) + rest)} kostnadsslag, i fallande ordning, "
+                     "och de övriga sammanlagda")
+        notes = tuple(f"({format_percent(share(amount, total), decimals=1)})"
+                      for _, amount in posts)
+        parts = [f"{name} {_kr(amount)} {note}"
+                 for (name, amount), note in zip(posts, notes, strict=True)]
+        alt = (f"Liggande stapeldiagram över {scope}, i kronor och andel av summan "
+               f"{_kr(total)}: {format_list(parts)}.")
         n = len(posts)
         return Bars(
-            title="Kostnader per kostnadsslag", alt=alt, horizontal=True,
-            categories=tuple(short_name(p.kategori) for p in posts),
-            series=(Series("Kronor", tuple(p.belopp for p in posts), (SINGLE,) * n, notes),),
+            title=title, alt=alt, horizontal=True, categories=tuple(categories),
+            series=(Series("Kronor", tuple(amount for _, amount in posts), (SINGLE,) * n,
+                           notes),),
             value_title="Kronor", width_cm=FULL_WIDTH_CM,
             height_cm=min(2.2 + 0.9 * n, MAX_HEIGHT_CM), unit="\u00a0kr")
 

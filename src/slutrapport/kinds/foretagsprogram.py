@@ -246,6 +246,11 @@ class Foretagsprogram(Section):
         yield from self._company_table()
         yield from self._groups()
         yield from period_within(self.period, report, ("period",), "Programmets")
+        count = len(self.effekt.foretag)
+        if count > MAX_COMPANIES:  # the employee chart shows those that grew most
+            yield ("diagram-urval", "info", ("effekt", "foretag"), cf.selection_note(
+                "anställda per företag", count, "företag", MAX_COMPANIES,
+                f"de {format_integer(SELECTION_SIZE)} som ökade mest"), MAX_COMPANIES, count)
         named = report.projekt.kommuner
         for i, f in enumerate(self.effekt.foretag):
             if named and f.kommun is not None and not any(same_name(f.kommun, n) for n in named):

@@ -1,0 +1,632 @@
+"""Register files as untrusted input: where they may be, what they may be, and how big.
+
+A data file names its registers, and a register is a file someone else may have made. Before a
+byte of it is read as a spreadsheet:
+
+* **Where**: the file must lie in the data file's folder or a folder under it, after every
+  ``..`` and symbolic link is followed (a data file may otherwise make the tool read, and quote
+  in its messages, any spreadsheet-named file). The user may allow other places
+  (``--tillat-sokvag``, ``allow_outside=True``).
+* **What**: a regular file — not a folder, device, FIFO or socket (a FIFO would block, a link to
+  ``/dev/zero`` never end). It is opened without blocking and checked again once open, then read
+  into memory once, at most :data:`MAX_FILE_BYTES`; everything after reads those bytes.
+* **How big**, for an .xlsx (read here, in the process): no more than :data:`MAX_PARTS` zip
+  parts; no part unpacking to more than :data:`MAX_PART_BYTES` or packed more than
+  :data:`MAX_RATIO` times (parts over :data:`RATIO_FROM_BYTES`), nor all parts to more than
+  :data:`MAX_UNPACKED_BYTES` — the sizes the zip declares first, then the bytes actually
+  unpacked. Every sheet's XML is then searched for what the spreadsheet reader would lay out:
+  the used range it declares (``<dimension ref=…>``) and every cell's reference must stay in a
+  sheet's grid (XFD1048576) and within :data:`MAX_CELLS` cells from A1, the shared texts be no
+  more than that, and no text longer than :data:`MAX_CELL_CHARS`. python-calamine allocates the
+  whole rectangle up to the farthest cell before anything can be checked (one cell at
+  XFD1048576 asked for 549 GB and aborted the process); the search runs before it. A sheet
+  whose cell tags are not written as spreadsheet programs write them (``<c r="B2" …>``: no
+  reference, a second one, a prefix, single quotes) can't be told so, and is read as below.
+* **.xls, .ods** (and anything that isn't a plain .xlsx inside): read by python-calamine in a child
+  process with a memory cap (:data:`CHILD_MEMORY_BYTES`, ``resource.setrlimit``) and a time
+  limit (:data:`CHILD_SECONDS`); the child checks the sheet's size and cells before it sends the
+  rows back. An .ods file's zip parts are bounded as above first. A child that runs out of
+  memory or time is a located refusal; the process reading the report never aborts.
+
+Every refusal is an :class:`~slutrapport.errors.InputError` in Swedish (exit 2) naming the
+register (and sheet and cell), or the data file's line that names it when the path is at fault.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import io
+import math
+import os
+import pickle
+import re
+import stat
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from slutrapport._files import os_error_text
+from slutrapport.errors import InputError, Problem
+
+__all__ = [
+    "CHILD_MEMORY_BYTES",
+    "CHILD_SECONDS",
+    "MAX_CELLS",
+    "MAX_CELL_CHARS",
+    "MAX_FILE_BYTES",
+    "MAX_PARTS",
+    "MAX_PART_BYTES",
+    "MAX_RATIO",
+    "MAX_UNPACKED_BYTES",
+    "RATIO_FROM_BYTES",
+    "Origin",
+    "WorkbookRead",
+    "check_cells",
+    "locate",
+    "read_bytes",
+    "read_workbook",
+]
+
+MAX_FILE_BYTES = 100_000_000
+"""The most a register file may hold on disk (100 MB; 100 000 activities are 3 MB as .xlsx)."""
+
+MAX_PARTS = 10_000
+"""The most parts (files) the zip of an .xlsx or .ods may have."""
+
+MAX_PART_BYTES = 200_000_000
+"""The most one part of an .xlsx or .ods may unpack to (200 MB)."""
+
+MAX_UNPACKED_BYTES = 400_000_000
+"""The most all parts of an .xlsx or .ods together may unpack to (400 MB)."""
+
+MAX_RATIO = 100
+"""The most a part may be packed: unpacked size over packed size (a sheet packs 5–30 times; a
+zip bomb about 1 000)."""
+
+RATIO_FROM_BYTES = 1_000_000
+"""Parts smaller than this unpacked (1 MB) may be packed any amount: they can't cost much."""
+
+MAX_CELLS = 3_000_000
+"""The most cells a sheet may span from A1 to its farthest cell (rows × columns), and the most
+fields a .csv file may have: 300 000 rows of ten columns."""
+
+MAX_CELL_CHARS = 32_767
+"""The most characters one cell may hold: what a cell in Excel holds."""
+
+CHILD_MEMORY_BYTES = 2_000_000_000
+"""The memory (address space) the child reading an .xls or .ods file may use (2 GB)."""
+
+CHILD_SECONDS = 120
+"""The time the child reading an .xls or .ods file may take."""
+
+MAX_COLUMN = 16_384
+"""Columns of a sheet (A–XFD)."""
+
+MAX_ROW = 1_048_576
+"""Rows of a sheet."""
+
+
+def _number(value: int) -> str:
+    from slutrapport.formatting import format_integer
+
+    return format_integer(value)
+
+
+def _megabytes(size: int) -> str:
+    return f"{_number(math.ceil(size / 1_000_000))} MB"
+
+
+# --- where the register is -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where the data file names a register: its file, the line, the field (register.foretag)."""
+
+    file: str | None
+    line: int | None
+    field: str
+
+    def error(self, message: str) -> InputError:
+        """A refusal placed at the data file's line that names the register."""
+        return InputError([Problem(message, path=self.field, line=self.line, file=self.file)])
+
+
+_KINDS = (
+    (stat.S_ISCHR, "en enhetsfil"),
+    (stat.S_ISBLK, "en enhetsfil"),
+    (stat.S_ISFIFO, "en namngiven rörledning (FIFO)"),
+    (stat.S_ISSOCK, "en socket"),
+)
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that isn't a regular file is, in Swedish (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "en mapp"
+    return next((kind for test, kind in _KINDS if test(mode)), "ingen vanlig fil")
+
+
+def locate(path: Path, root: Path, origin: Origin, called: str, *,
+           allow_outside: bool = False) -> Path:
+    """The register's real path: ``path`` with every link followed, refused (InputError at the
+    data file's line) if it is missing, outside ``root`` (unless ``allow_outside``), or not a
+    regular file."""
+    if not os.path.lexists(path):
+        raise origin.error(f"registret ({called}) finns inte: {path}")
+    try:
+        real = path.resolve()
+        base = root.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of links, a folder that can't be searched
+        raise origin.error(f"registret ({called}) {path} kan inte nås "
+                           f"({_os_reason(exc)})") from None
+    if not allow_outside and not real.is_relative_to(base):
+        how = "" if real == Path(os.path.abspath(path)) else f" (genom en länk: {real})"
+        raise origin.error(
+            f"registret ({called}) {path} ligger utanför datafilens mapp {base}{how}; en datafil "
+            "får bara läsa register i sin egen mapp och mapparna under den. Ange "
+            "--tillat-sokvag om registret ska läsas ändå")
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        raise origin.error(f"registret ({called}) finns inte: {path} (länken pekar på {real}, "
+                           "som inte finns)") from None
+    except OSError as exc:
+        raise origin.error(f"registret ({called}) {path} kan inte nås "
+                           f"({_os_reason(exc)})") from None
+    if stat.S_ISDIR(mode):
+        raise origin.error(f"{path} är en mapp, inte ett register ({called})")
+    kind = _kind(mode)
+    if kind is not None:
+        raise origin.error(f"registret ({called}) {path} är {kind}, inte en vanlig fil, och "
+                           "läses inte")
+    return real
+
+
+def _os_reason(exc: BaseException) -> str:
+    """Why the operating system said no, in Swedish (never its English text)."""
+    if isinstance(exc, RuntimeError):  # pathlib's 'Symlink loop'
+        return os_error_text(OSError(errno.ELOOP, ""))
+    if isinstance(exc, OSError):
+        return os_error_text(exc)
+    return "okänt systemfel"
+
+
+def read_bytes(real: Path, shown: str) -> bytes:
+    """The register file's bytes: opened without blocking, checked once open to be a regular
+    file of at most :data:`MAX_FILE_BYTES`, read once."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        raise _unusable(f"filen kan inte läsas ({_os_reason(exc)})", shown) from None
+    try:
+        found = os.fstat(fd)
+        kind = _kind(found.st_mode)
+        if kind is not None:  # changed since it was looked at
+            raise _unusable(f"är {kind}, inte en vanlig fil, och läses inte", shown)
+        if found.st_size > MAX_FILE_BYTES:
+            raise _too_big_file(found.st_size, shown)
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(fd, 1 << 20):
+            size += len(chunk)
+            if size > MAX_FILE_BYTES:  # grew while read
+                raise _too_big_file(size, shown)
+            chunks.append(chunk)
+    except OSError as exc:
+        raise _unusable(f"filen kan inte läsas ({_os_reason(exc)})", shown) from None
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def _too_big_file(size: int, shown: str) -> InputError:
+    return _unusable(f"filen är {_megabytes(size)}, mer än gränsen {_megabytes(MAX_FILE_BYTES)} "
+                     "för ett register; är det rätt fil?", shown)
+
+
+def _unusable(message: str, file: str, sheet: str | None = None, row: int | None = None,
+              where: str | None = None) -> InputError:
+    place = [f"blad {sheet}"] if sheet is not None else []
+    if row is not None:
+        place.append(f"rad {row}")
+    if where is not None:
+        place.append(where)
+    return InputError([Problem(message, path=", ".join(place), file=file)])
+
+
+# --- a workbook ----------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkbookRead:
+    """One sheet of a workbook as read: its name, rows and merged areas."""
+
+    sheet: str
+    rows: list[list[Any]]
+    merged: list[tuple[tuple[int, int], tuple[int, int]]]
+
+
+def read_workbook(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
+    """The sheet named ``wanted`` (compared folded: any case, spacing) or else the first one,
+    from a workbook's bytes; InputError if it can't be read within the limits."""
+    archive = _zip(raw)
+    if archive is not None:
+        with archive:
+            names = set(archive.namelist())
+            xlsx = "xl/workbook.xml" in names and "content.xml" not in names \
+                and "xl/workbook.bin" not in names
+            told = _check_parts(archive, shown, suffix, sheets=xlsx)
+        if xlsx and told:
+            return _read_here(raw, shown, suffix, wanted)
+    elif suffix in (".xlsx", ".xlsm", ".ods"):
+        raise _unusable(f"filen är inget läsbart kalkylark ({suffix}): den är inget zip-arkiv, "
+                        "som en sådan fil är", shown)
+    return _read_in_child(raw, shown, suffix, wanted)
+
+
+def _zip(raw: bytes) -> zipfile.ZipFile | None:
+    """The zip archive in ``raw``, or None if it is none (an .xls file, say)."""
+    if not raw.startswith(b"PK"):
+        return None
+    try:
+        return zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
+        return None
+
+
+def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: bool) -> bool:
+    """Refuse a zip of too many parts, or one that unpacks too far (declared, then counted);
+    with ``sheets``, search each part for the cells python-calamine would lay out. True if
+    every sheet's cells could be told (see :func:`_check_sheet_xml`)."""
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise _unusable(f"kalkylarket består av {_number(len(infos))} delar, fler än gränsen "
+                        f"{_number(MAX_PARTS)}; registret läses inte", shown)
+    declared = 0
+    for info in infos:
+        _check_size(info, info.file_size, shown, counted=False)
+        declared += info.file_size
+    if declared > MAX_UNPACKED_BYTES:
+        raise _too_big_total(declared, shown)
+    names = _sheet_names(archive, shown) if sheets else {}
+    unpacked = 0
+    told = True
+    for info in infos:
+        if info.is_dir():
+            continue
+        data = _unpack(archive, info, shown, MAX_UNPACKED_BYTES - unpacked)
+        unpacked += len(data)
+        if sheets:
+            told = _check_sheet_xml(data, shown, info.filename, names.get(info.filename)) \
+                and told
+    return told
+
+
+def _check_size(info: zipfile.ZipInfo, size: int, shown: str, *, counted: bool) -> None:
+    told = f"blir {_megabytes(size)} uppackad" if not counted else "blir större uppackad"
+    if size > MAX_PART_BYTES:
+        raise _unusable(f"kalkylarkets del {info.filename} {told}, mer än gränsen "
+                        f"{_megabytes(MAX_PART_BYTES)} för en del; registret läses inte", shown)
+    if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
+        ratio = size // max(info.compress_size, 1)
+        raise _unusable(
+            f"kalkylarkets del {info.filename} packas upp {_number(ratio)} gånger större "
+            f"({_number(info.compress_size)} byte blir {_megabytes(size)}), mer än gränsen "
+            f"{MAX_RATIO} gånger; så packas inget kalkylark, och registret läses inte", shown)
+
+
+def _too_big_total(size: int | None, shown: str) -> InputError:
+    told = f"{_megabytes(size)} uppackade, mer än" if size is not None else \
+        "större uppackade än"
+    return _unusable(f"kalkylarkets delar blir tillsammans {told} gränsen "
+                     f"{_megabytes(MAX_UNPACKED_BYTES)}; registret läses inte", shown)
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, room: int) -> bytes:
+    """A part's bytes, counted as they unpack: never past its limits, whatever it declares."""
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > room:
+                    raise _too_big_total(None, shown)
+                _check_size(info, size, shown, counted=True)
+                chunks.append(chunk)
+    except InputError:
+        raise
+    except Exception:  # a bad CRC, a truncated stream, encryption, an unknown method …
+        raise _unusable(f"kalkylarkets del {info.filename} är skadad och kan inte packas upp",
+                        shown) from None
+    return b"".join(chunks)
+
+
+def _sheet_names(archive: zipfile.ZipFile, shown: str) -> dict[str, str]:
+    """The sheets' names by their part (xl/worksheets/sheet1.xml → Logg), as far as the
+    workbook tells them plainly; for messages only (the parts are read within the limits)."""
+    try:
+        book = _unpack(archive, archive.getinfo("xl/workbook.xml"), shown,
+                       MAX_UNPACKED_BYTES).decode("utf-8", "replace")
+        rels = _unpack(archive, archive.getinfo("xl/_rels/workbook.xml.rels"), shown,
+                       MAX_UNPACKED_BYTES).decode("utf-8", "replace")
+    except InputError:
+        return {}  # the check of every part says what is wrong
+    except KeyError:
+        return {}
+    targets: dict[str, str] = {}
+    for m in re.finditer(r"<Relationship\b([^>]*)>", rels):
+        attrs = dict(re.findall(r"([\w:]+)=\"([^\"]*)\"", m.group(1)))
+        target = attrs.get("Target", "")
+        targets[attrs.get("Id", "")] = target.lstrip("/") if target.startswith("/") \
+            else "xl/" + target
+    out: dict[str, str] = {}
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)>", book):
+        attrs = dict(re.findall(r"([\w:]+)=\"([^\"]*)\"", m.group(1)))
+        rid = next((v for k, v in attrs.items() if k.endswith(":id")), None)
+        if rid in targets:
+            out.setdefault(targets[rid], html.unescape(attrs.get("name", "")))
+    return out
+
+
+_DIMENSION = re.compile(rb"<(?:[\w.\-]+:)?dimension\b[^>]*?\bref\s*=\s*[\"']([^\"']*)[\"']")
+_CELL = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"([^>]*)>')
+"""A cell's start tag as every spreadsheet program writes it: its reference first (the rest of
+the tag, up to its ``>``, is the third group)."""
+_ODD_START = re.compile(rb'<c(?=[\s/>])(?! r="[A-Za-z]{1,3}[0-9]{1,7}"[^>]*>)')
+"""A cell tag without its reference first: none, in single quotes, not a reference …"""
+_PREFIXED = re.compile(rb":c[\s/>]")
+_ODD_REST = re.compile(rb"\sr\s*=|'")
+"""In the rest of a cell's tag: a second reference, or single quotes (which may hide one)."""
+_LONG_TEXT = re.compile(rb">([^<]{%d,})" % (MAX_CELL_CHARS + 1))
+_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+
+
+def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None) -> bool:
+    """Refuse a part whose cells would lie beyond a sheet's grid or span more than
+    :data:`MAX_CELLS` from A1, or with a text longer than :data:`MAX_CELL_CHARS`; False if its
+    cells are written so that where they lie can't be told from their tags alone.
+
+    python-calamine places a cell by the last ``r`` attribute of its tag, or after the cell
+    before when it has none, and reads cells with any prefix (``x:c``). Every spreadsheet
+    program writes ``<c r="B2" …>``: when every cell tag is written so (the reference first,
+    no second one, double quotes), the references tell the extent; otherwise False, and the
+    workbook is read in the capped child. Every part is searched, whatever its name (the
+    workbook's relationships, not the name, decide which part is read as a sheet): for long
+    texts if it is XML, for cells if it has a ``sheetData``. A tag in a text or a comment only
+    makes the bound larger."""
+    label = sheet if sheet is not None else part
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # text to read, not a picture
+        texts = list(_LONG_TEXT.finditer(data))
+        if b"<![CDATA[" in data:
+            texts += [m for m in _CDATA.finditer(data) if len(m.group(1)) > MAX_CELL_CHARS]
+        for m in texts:
+            text = m.group(1).decode("utf-8", "replace")
+            length = len(text if m.group(0).startswith(b"<!") else html.unescape(text))
+            if length > MAX_CELL_CHARS:
+                cell = _cell_before(data, m.start())
+                where = f"cellen {cell}" if cell and sheet is not None else \
+                    f"en text i kalkylarkets del {part}"
+                raise _unusable(f"{where} har {_number(length)} tecken, fler än de "
+                                f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret "
+                                "läses inte", shown, sheet)
+    at = data.find(b"sheetData")
+    if at < 0:
+        if b"<sst" in data[:4096] and data.count(b"<si") > MAX_CELLS:  # the shared texts
+            raise _unusable(f"kalkylarket har fler än {_number(MAX_CELLS)} delade texter "
+                            f"(delen {part}), fler än ett register kan ha celler; registret "
+                            "läses inte", shown)
+        return True
+    dim = _DIMENSION.search(data, 0, at)
+    if dim is not None:
+        last = dim.group(1).split(b":")[-1].replace(b"$", b"")
+        ref = re.fullmatch(rb"([A-Za-z]{1,3})([0-9]{1,7})", last)
+        if ref is not None:
+            _check_extent(int(ref.group(2)), _column(ref.group(1)), shown, label,
+                          declared=True)
+    if _ODD_START.search(data) or _PREFIXED.search(data):
+        return False
+    cells = _CELL.findall(data)
+    if not cells:
+        return True
+    for rest in set(map(itemgetter(2), cells)):  # a handful: ' s="1" t="n"', ' t="s"' …
+        if _ODD_REST.search(rest) or rest.count(b'"') % 2:
+            return False
+    cols = max(map(_column, set(map(itemgetter(0), cells))))
+    rows = max(map(int, set(map(itemgetter(1), cells))))
+    _check_extent(rows, cols, shown, label, declared=False)
+    return True
+
+
+def _column(letters: bytes) -> int:
+    """A column's number from its letters (A is 1, XFD 16 384)."""
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def _letters(col: int) -> str:
+    out = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _cell_before(data: bytes, at: int) -> str | None:
+    """The reference of the cell whose text starts at ``at`` (the last cell tag before it)."""
+    found = None
+    for m in _CELL.finditer(data, max(0, at - 4096), at + 1):
+        found = (m.group(1) + m.group(2)).decode("ascii")
+    return found
+
+
+def _outside(shown: str, sheet: str, ref: str) -> InputError:
+    return _unusable(f"bladet har en cell i {ref}, utanför ett kalkylblads rutnät (A1–XFD"
+                     f"{MAX_ROW}); filen är trasig eller gjord för att se ut som ett "
+                     "kalkylark, och registret läses inte", shown, sheet)
+
+
+def _check_extent(rows: int, cols: int, shown: str, sheet: str, *, declared: bool) -> None:
+    if rows > MAX_ROW or cols > MAX_COLUMN:
+        raise _outside(shown, sheet, f"{_letters(cols)}{rows}")
+    if rows * cols <= MAX_CELLS:
+        return
+    far = f"{_letters(cols)}{rows}"
+    how = (f"anger att det används ända till cell {far} (<dimension>)" if declared
+           else f"används ända till cell {far}")
+    raise _unusable(
+        f"bladet {how}: {_number(rows)} rader × {_number(cols)} kolumner är "
+        f"{_number(rows * cols)} celler, fler än gränsen {_number(MAX_CELLS)} för ett register; "
+        "ta bort det som står längst ut och längst ner på bladet och spara det igen", shown,
+        sheet)
+
+
+def _read_here(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
+    """An .xlsx whose parts and sheets passed the checks, read by python-calamine here."""
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    except Exception as exc:  # calamine's own errors (zip, xml, password …)
+        raise _unreadable(exc, shown, suffix) from None
+    try:
+        chosen = _choose(book.sheet_names, wanted, shown)
+        try:
+            sheet = book.get_sheet_by_name(chosen)
+            rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
+            merged = list(sheet.merged_cell_ranges or [])
+        except Exception:
+            raise _unusable("bladet kan inte läsas: det är inte byggt som ett kalkylblad ska "
+                            "vara", shown, chosen) from None
+    finally:
+        book.close()
+    check_cells(rows, shown, chosen)
+    return WorkbookRead(chosen, rows, merged)
+
+
+def _choose(names: Iterable[str], wanted: str, shown: str) -> str:
+    sheets = list(names)
+    if not sheets:
+        raise _unusable("arbetsboken har inga blad", shown)
+    key = _fold(wanted)
+    return next((n for n in sheets if _fold(n) == key), sheets[0])
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _unreadable(exc: BaseException | str, shown: str, suffix: str) -> InputError:
+    name = exc if isinstance(exc, str) else type(exc).__name__
+    if name == "PasswordError":
+        return _unusable(f"filen är ett lösenordsskyddat kalkylark ({suffix}); spara det utan "
+                         "lösenord", shown)
+    return _unusable(f"filen är inget läsbart kalkylark ({suffix}): den går inte att läsa som "
+                     ".xlsx, .xls eller .ods", shown)
+
+
+def check_cells(rows: list[list[Any]], shown: str, sheet: str | None) -> None:
+    """Refuse a sheet with a cell longer than :data:`MAX_CELL_CHARS` (rows as read)."""
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > MAX_CELL_CHARS:
+                where = f"kolumn {_letters(c + 1)}" if sheet is not None else f"kolumn {c + 1}"
+                raise _unusable(f"cellen har {_number(len(value))} tecken, fler än de "
+                                f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret "
+                                "läses inte", shown, sheet, r + 1, where)
+
+
+# --- in a child -----------------------------------------------------------------------------------
+
+
+def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
+    """A workbook read by python-calamine in a child process with a memory and time cap."""
+    import python_calamine
+
+    child = Path(__file__).with_name("_registerchild.py")
+    where = str(Path(python_calamine.__file__).resolve().parent.parent)  # if not on its path
+    env = dict(os.environ, RUST_BACKTRACE="0")
+    command = [sys.executable, "-P", str(child), str(CHILD_MEMORY_BYTES), str(CHILD_SECONDS),
+               str(MAX_CELLS), str(MAX_CELL_CHARS), wanted, suffix, where]
+    try:
+        done = subprocess.run(command, input=raw, capture_output=True, env=env,
+                              timeout=CHILD_SECONDS + 10, check=False)
+    except subprocess.TimeoutExpired:
+        raise _unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
+                        "läses inte", shown) from None
+    except OSError as exc:
+        raise _unusable(f"kalkylarket kunde inte läsas: läsaren startade inte "
+                        f"({_os_reason(exc)})", shown) from None
+    result: Any = None
+    if done.returncode == 0:
+        try:
+            result = pickle.loads(done.stdout)  # our own child's answer
+        except Exception:
+            result = None
+    if not isinstance(result, tuple) or not result:
+        raise _child_ended(done.returncode, done.stderr, shown)
+    kind = result[0]
+    if kind == "ok":
+        _, chosen, rows, merged = result
+        return WorkbookRead(chosen, rows, merged)
+    if kind == "memory":
+        raise _out_of_memory(shown, result[1] if len(result) > 1 else None)
+    if kind == "unreadable":
+        told = _LIMIT_TOLD.search(str(result[2]) if len(result) > 2 else "")
+        if told:  # python-calamine's own limit for an .ods file, at 100 million cells
+            raise _unusable(f"kalkylarket sträcker sig över {_number(int(told.group(1)))} "
+                            f"celler, fler än gränsen {_number(MAX_CELLS)} för ett register; ta "
+                            "bort det som står längst ut och längst ner på bladen och spara det "
+                            "igen", shown)
+        raise _unreadable(str(result[1]), shown, suffix)
+    if kind == "no-sheets":
+        raise _unusable("arbetsboken har inga blad", shown)
+    if kind == "sheet":
+        raise _unusable("bladet kan inte läsas: det är inte byggt som ett kalkylblad ska vara",
+                        shown, result[1])
+    if kind == "extent":
+        _, chosen, rows_, cols_ = result
+        _check_extent(rows_, cols_, shown, chosen, declared=False)
+    if kind == "long":
+        _, chosen, row, col, length = result
+        raise _unusable(f"cellen har {_number(length)} tecken, fler än de "
+                        f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret läses inte",
+                        shown, chosen, row, f"kolumn {_letters(col)}")
+    raise _out_of_memory(shown)
+
+
+_LIMIT_TOLD = re.compile(r"Cell limit exceeded \((\d{1,20}) cells")
+
+
+def _child_ended(code: int, said: bytes, shown: str) -> InputError:
+    """Why the child ended without an answer: out of memory (python-calamine aborts when an
+    allocation fails; the kernel kills), out of time, or something else."""
+    import signal
+
+    if code == -getattr(signal, "SIGXCPU", 24):
+        return _unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
+                         "läses inte", shown)
+    if code in (-signal.SIGABRT, -getattr(signal, "SIGKILL", 9)) or b"MemoryError" in said:
+        return _out_of_memory(shown)
+    return _unusable(f"kalkylarket kunde inte läsas: läsaren avbröts oväntat (slutkod {code}); "
+                     "registret läses inte", shown)
+
+
+def _out_of_memory(shown: str, sheet: str | None = None) -> InputError:
+    return _unusable(
+        f"kalkylarket behövde mer minne än gränsen {_megabytes(CHILD_MEMORY_BYTES)} för att "
+        "läsas (celler långt ut på bladet, eller ett mycket stort register); registret läses "
+        "inte", shown, sheet)
