@@ -273,7 +273,11 @@ def prepared_context(report: Any, current: CurrentTemplate) -> dict[str, Any]:
     if current.tpl is None:  # the charts read the template's font; each run sets its own
         current.tpl = DocxTemplate(str(default_template()))
         current.tpl.init_docx()
-    charts = rendering._charts(current, report, _draws_charts())
+    try:  # where this version of slutrapport draws a report's charts for its template
+        from slutrapport.document import draw_charts
+    except ImportError:
+        draw_charts = rendering._charts
+    charts = draw_charts(current, report, _draws_charts())
     return build_context(report, link_id=current.build_url_id, charts=charts)
 
 

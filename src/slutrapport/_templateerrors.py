@@ -23,6 +23,7 @@ import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slutrapport.environment import FILTERS, environment
 from slutrapport.names import nearest
 
 if TYPE_CHECKING:
@@ -287,8 +288,6 @@ def _unknown_tag(name: str, inner: str | None, nested_wrongly: bool) -> str:
 
 def _unknown_function(kind: str, name: str, env: Any) -> str:
     """A filter or test that doesn't exist, with the nearest that does."""
-    from slutrapport.rendering import FILTERS, environment
-
     env = env or environment()
     known = sorted(env.filters if kind == "filter" else env.tests)
     close = nearest(name, known)
@@ -329,6 +328,12 @@ _OTHER_FILES = {
                                  "Word-dokument (.docx)",
     "macroEnabled": "ett Word-dokument med makron (.docm); spara det som Word-dokument (.docx)",
 }
+
+
+def broken_xml(path: Path) -> str:
+    """The rendered template is not well-formed XML (lxml's English reason is not the user's)."""
+    return (f"{path}: mallen gav ogiltig XML: ett värde som skrivs ut med |safe, eller en tagg på "
+            "fel ställe, bröt Word-dokumentets kod; inget skrevs")
 
 
 def unreadable(path: Path, exc: BaseException | None = None) -> str:

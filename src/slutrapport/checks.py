@@ -93,7 +93,6 @@ from slutrapport.models import Slutrapport, markdown_fields
 from slutrapport.names import nearest
 from slutrapport.numbers import figure, parse_number, round_like
 from slutrapport.paths import format_loc, narratives, split_path
-from slutrapport.shown import unshown
 
 if TYPE_CHECKING:
     from slutrapport.registers import Registers
@@ -153,6 +152,9 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
     none. A register outside the report file's folder is refused unless
     ``allow_outside_registers`` (the command line's ``--tillat-sokvag``).
     """
+    # start-up: jinja2 and the template's parts only once a report is checked, not on import
+    from slutrapport.shown import unshown
+
     findings = []
     given = _REGISTERS.set(registers)
     outside = _OUTSIDE.set(allow_outside_registers)

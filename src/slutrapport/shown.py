@@ -33,7 +33,7 @@ keyed by the file's hash, so a fresh ``slutrapport check`` neither imports docxt
 The report's template context is built as for rendering, and every stated figure, every value
 derived from one and every narrative text in it is replaced by an equal value of a subclass that
 carries an invisible marker (private-use characters). The template is rendered in the sandboxed
-environment :mod:`slutrapport.rendering` uses, with its budgets and time limit — no document is
+environment :mod:`slutrapport.environment` gives, with its budgets and time limit — no document is
 written, no chart drawn, no narrative turned into Word XML, no figure formatted (a formatting
 filter prints the marker alone) — and the markers found in the output say what was printed. A
 value used only in a condition (``{%p if ekonomi.budget %}``) prints no marker and shows
@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import marshal
 import re
 import sys
@@ -62,12 +63,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+from jinja2 import StrictUndefined
 from markupsafe import Markup
 from pydantic import BaseModel
 
 from slutrapport import narrative
+from slutrapport._sandbox import BudgetExceeded, run
 from slutrapport.context import Narrative, build_context
-from slutrapport.errors import TemplateError
+from slutrapport.document import check_template_file, render_bytes, template_parts
+from slutrapport.environment import FILTERS, environment, finalize
+from slutrapport.errors import SlutrapportError, TemplateError, describe
 from slutrapport.fields import Loc, Modell
 from slutrapport.formatting import format_decimal
 from slutrapport.kinds import Raw
@@ -415,8 +421,6 @@ def _plain_args(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _finalize(value: Any) -> Any:
     """Print a marked value as its marker (a text made from figures with it); the rest as
     rendering prints it."""
-    from slutrapport.rendering import _finalize as finalize
-
     if isinstance(value, _Narr):
         return Markup(value.__html__())
     if isinstance(value, _Int | _Dec):
@@ -432,12 +436,9 @@ _FORMATTING = frozenset({"tal", "kr", "decimal", "procent", "tecken"})
 
 @functools.cache
 def _environment() -> SandboxedEnvironment:
-    """The environment templates render in (:func:`slutrapport.rendering.environment`'s kind,
-    with its sandbox and budgets), with markers passed on by filters and kept when printing."""
-    from jinja2 import StrictUndefined
-
-    from slutrapport.rendering import FILTERS, environment
-
+    """The environment templates render in (:func:`slutrapport.environment.environment`'s
+    kind, with its sandbox and budgets), with markers passed on by filters and kept when
+    printing."""
     env: SandboxedEnvironment = type(environment())(
         autoescape=True, undefined=StrictUndefined, finalize=_finalize)
     for name, fn in FILTERS.items():
@@ -456,8 +457,6 @@ def _cache_folder() -> Path | None:
 
 def _docxtpl_stamp() -> str:
     """What identifies the installed docxtpl (whose patching makes the Jinja source), cheaply."""
-    import importlib.util
-
     spec = importlib.util.find_spec("docxtpl")
     origin = spec.origin if spec is not None else None
     if origin is None:
@@ -468,8 +467,6 @@ def _docxtpl_stamp() -> str:
 
 
 def _sources(path: Path) -> list[tuple[str, str]]:
-    from slutrapport.templatecheck import template_parts
-
     return [(part.name, part.source) for part in template_parts(path)]
 
 
@@ -478,10 +475,6 @@ _compiled: dict[str, list[tuple[str, Template]]] = {}
 
 def compiled(path: Path) -> list[tuple[str, Template]]:
     """The template's parts, compiled for the check: from memory, the disk cache, or anew."""
-    import jinja2
-
-    from slutrapport.rendering import check_template_file
-
     check_template_file(path)
     data = path.read_bytes()
     env = _environment()
@@ -539,8 +532,6 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     A template that can't be read or filled raises the
     :class:`~slutrapport.errors.TemplateError` rendering would raise.
     """
-    from slutrapport._sandbox import BudgetExceeded, run
-
     path = Path(template) if template is not None else default_template()
     try:
         # the report's time budget, shared with its render when both run within
@@ -587,15 +578,10 @@ def _output(report: Slutrapport, path: Path) -> tuple[str, _Marks]:
 def _as_rendering_says(report: Slutrapport, path: Path, exc: Exception) -> Exception:
     """The error rendering gives for this template (one wording for check and render); it
     is worked out by rendering, which only a broken template pays for."""
-    from slutrapport.errors import SlutrapportError
-    from slutrapport.rendering import render_bytes
-
     try:
         render_bytes(report, template=path)
     except SlutrapportError as error:
         return error
-    from slutrapport.errors import describe
-
     return TemplateError(f"{path}: mallen kunde inte fyllas i ({describe(exc)})")
 
 

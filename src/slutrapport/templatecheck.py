@@ -2,7 +2,7 @@
 
 The template's parts are read the way docxtpl renders them — the document body, every header and
 footer, the footnotes and the core properties — each turned into Jinja source by docxtpl's
-``patch_xml`` and parsed by the environment of :func:`slutrapport.rendering.environment`. The
+``patch_xml`` and parsed by the environment of :func:`slutrapport.environment.environment`. The
 checker walks the syntax tree and resolves every variable, attribute path, filter, test and loop
 target against a reference *shape* of the data (:func:`reference`):
 
@@ -44,18 +44,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from docxtpl import DocxTemplate
 from jinja2 import TemplateSyntaxError
 from jinja2 import nodes as n
 from pydantic import BaseModel, TypeAdapter
 
-from slutrapport._templateerrors import syntax_error, unreadable
+from slutrapport._templateerrors import syntax_error
 from slutrapport.context import Narrative, build_context
+from slutrapport.document import Part, template_parts
+from slutrapport.environment import CHART_KEYS, FILTERS, environment
 from slutrapport.errors import TemplateError
 from slutrapport.kinds import ID_PATTERN, Section, generation, kinds
 from slutrapport.models import MARKDOWN, RESERVED_IDS, Projekt, Slutrapport
 from slutrapport.names import nearest
-from slutrapport.seam import template_sources
 from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
@@ -77,7 +77,6 @@ _LABEL = {"error": "FEL", "info": "INFO"}
 _LOOP_ATTRIBUTES = ("index", "index0", "revindex", "revindex0", "first", "last", "length",
                     "cycle", "depth", "depth0", "previtem", "nextitem", "changed")
 _NARRATIVE_ATTRIBUTES = ("stycken", "rader", "ren", "text")
-_CHART_KEYS = ("bild", "bildtext", "alt")  # rendering.CHART_KEYS, without importing docx
 _CAPTION_KEYS = ("bildtext_falt", "nummer_falt", "namn")  # context.caption's, beside bildtext
 _NOT_PRINTED = ("avsnitt", "granska", "register", "sida")
 """Top-level names not listed when unused: the sections are listed by kind instead, the
@@ -223,7 +222,7 @@ def _charts_shape(names: Iterable[str]) -> Shape:
     """``diagram.<namn>.bild``, ``.bildtext``, ``.alt`` and the caption's fields: the charts a
     kind draws."""
     text = Shape("scalar", python=str)
-    chart = Shape("map", fields={**dict(zip(_CHART_KEYS, (ANY, text, text), strict=True)),
+    chart = Shape("map", fields={**dict(zip(CHART_KEYS, (ANY, text, text), strict=True)),
                                  **dict.fromkeys(_CAPTION_KEYS, text)})
     return Shape("map", fields=dict.fromkeys(names, chart),
                  description="Avsnittets diagram (bild, bildtext, alt och bildtextens fält).")
@@ -405,38 +404,6 @@ def _reference(kinds_generation: int) -> Reference:
 
 
 # --- reading the template ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Part:
-    name: str
-    source: str
-
-
-def template_parts(path: Path) -> list[Part]:
-    """Every part docxtpl renders, as the Jinja source it renders."""
-
-    from slutrapport.rendering import check_template_file
-
-    check_template_file(path)  # missing, a folder, not a zip, unsafe: as render says it
-    try:
-        tpl = DocxTemplate(str(path))
-        tpl.init_docx()
-        parts = [Part(_name(part), source) for part, source in template_sources(tpl)]
-        props = tpl.docx.core_properties
-        for prop in ("author", "comments", "identifier", "language", "subject", "title"):
-            value = getattr(props, prop) or ""
-            if "{" in value:
-                parts.append(Part(f"docProps/core.xml ({prop})", value))
-    except TemplateError:
-        raise
-    except Exception as exc:  # zip, XML and docx errors all mean "not a Word file"
-        raise TemplateError(unreadable(path, exc)) from exc
-    return parts
-
-
-def _name(part: Any) -> str:
-    return str(part.partname).lstrip("/")
 
 
 def _one_paragraph_a_line(source: str) -> str:
@@ -790,7 +757,6 @@ class _Checker:
         return ANY
 
     def filter(self, node: nodes.Filter, scope: dict[str, Shape]) -> Shape:
-        from slutrapport.rendering import FILTERS
 
         base = self.expr(node.node, scope) if node.node is not None else ANY
         self.arguments(node, scope)
@@ -980,7 +946,6 @@ def check_template(template: str | Path | None = None) -> list[TemplateFinding]:
     Raises :class:`~slutrapport.errors.TemplateError` if the file is not a readable .docx or a
     tag is malformed.
     """
-    from slutrapport.rendering import environment
 
     path = Path(template) if template is not None else default_template()
     parts = template_parts(path)

@@ -27,15 +27,21 @@ them and the workbook carries a fixed date.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import quoteattr
 
+from lxml import etree
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
+from pptx.enum.dml import MSO_PATTERN
+from pptx.util import Pt
+
+from slutrapport import seam
 from slutrapport.chartfacts import DARK, LIGHT, SINGLE, SMALL_PT, TEXT_PT, Bars, Series, in_order
-from slutrapport.seam import set_blob
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
@@ -151,8 +157,6 @@ def _number(value: int | Decimal) -> int | float:
 # The chart part and its workbook
 
 def _chart_data(bars: Bars) -> Any:
-    from pptx.chart.data import CategoryChartData
-
     data = CategoryChartData(number_format=number_format(bars))
     data.categories = list(bars.categories)
     for series in bars.series:
@@ -160,46 +164,9 @@ def _chart_data(bars: Bars) -> Any:
     return data
 
 
-def _workbook_writer() -> Any:
-    from pptx.chart.xlsx import CategoryWorkbookWriter
-
-    class _Writer(CategoryWorkbookWriter):  # type: ignore[misc]
-        """python-pptx's workbook, dated like the document, its name column wide enough."""
-
-        @contextmanager
-        def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
-            from xlsxwriter import Workbook
-
-            # category and series names are the report's texts: never a formula ('=…')
-            book = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
-            book.set_properties({"created": _CREATED})
-            sheet = book.add_worksheet()
-            yield book, sheet
-            book.close()
-
-        def _write_categories(self, workbook: Any, worksheet: Any) -> None:
-            # python-pptx finds each category's row by counting the categories before it (the
-            # square of their number); a chart's categories here are one level: row = order
-            categories = self._chart_data.categories
-            if categories.depth != 1:
-                super()._write_categories(workbook, worksheet)
-                return
-            num_format = workbook.add_format({"num_format": categories.number_format})
-            level = [(i, category.label) for i, category in enumerate(categories)]
-            self._write_cat_column(worksheet, 0, level, num_format)
-
-        def _write_cat_column(self, worksheet: Any, col: int, level: Any,
-                              num_format: Any) -> None:
-            super()._write_cat_column(worksheet, col, level, num_format)
-            longest = max((len(str(name)) for _, name in level), default=0)
-            worksheet.set_column(col, col, min(max(10, longest + 2), 60))
-
-    return _Writer
-
-
 def workbook(bars: Bars) -> bytes:
     """The chart's workbook: categories in column A, a column per series, names in row 1."""
-    blob: bytes = _workbook_writer()(_chart_data(bars)).xlsx_blob
+    blob: bytes = seam.workbook_writer(_CREATED)(_chart_data(bars)).xlsx_blob
     return blob
 
 
@@ -256,15 +223,11 @@ def value_scale(bars: Bars) -> tuple[float, float]:
 
 
 def _pt(size: float) -> Any:
-    from pptx.util import Pt
-
     return Pt(size)
 
 
 def _fill(fmt: Any, fill: str) -> None:
     """A bar's fill (white with black diagonals, or a grey) and black outline."""
-    from pptx.dml.color import RGBColor
-    from pptx.enum.dml import MSO_PATTERN
 
     if fill == LIGHT:
         fmt.fill.patterned()
@@ -286,7 +249,7 @@ def _point_fills(series: Any, fills: tuple[str, ...]) -> None:
     for i, fill in enumerate(fills):
         if fill not in prototypes:
             _fill(series.points[i].format, fill)
-            prototypes[fill] = series._element.get_or_add_dPt_for_point(i)
+            prototypes[fill] = seam.point_element(series, i)
     made = list(prototypes.values())
     anchor = min(made, key=lambda point: point.getparent().index(point))
     for i, fill in enumerate(fills):
@@ -307,8 +270,6 @@ def _title(axis: Any, text: str) -> None:
 
 
 def _line(fmt: Any, colour: str, width: float) -> None:
-    from pptx.dml.color import RGBColor
-
     fmt.line.color.rgb = RGBColor.from_string(colour)
     fmt.line.width = _pt(width)
 
@@ -318,20 +279,9 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
 
     ``font`` is the typeface of its text (the document's), or None for the theme's.
     """
-    from lxml import etree
-    from pptx.chart.chart import Chart as PptxChart
-    from pptx.chart.xmlwriter import ChartXmlWriter
-    from pptx.enum.chart import (
-        XL_CHART_TYPE,
-        XL_LABEL_POSITION,
-        XL_LEGEND_POSITION,
-        XL_TICK_MARK,
-    )
-    from pptx.oxml import parse_xml
 
     kind = XL_CHART_TYPE.BAR_CLUSTERED if bars.horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
-    space = parse_xml(ChartXmlWriter(kind, _chart_data(bars)).xml.encode("utf-8"))
-    chart = PptxChart(space, None)
+    space, chart = seam.chart(kind, _chart_data(bars))
     chart.has_title = False
     chart.font.size = _pt(TEXT_PT)
     if font:
@@ -368,7 +318,7 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
         label = series.points[labelled[0]].data_label
         label.position = XL_LABEL_POSITION.OUTSIDE_END
         label.font.size = _pt(bars.label_pt)
-        first = label._get_or_add_dLbl()
+        first = seam.label_element(label)
         code = etree.SubElement(first, f"{{{_C}}}numFmt",
                                 formatCode=point_format(bars, facts, labelled[0]),
                                 sourceLinked="0")
@@ -426,29 +376,22 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
 
 def _add_chart(part: Any, chart: NativeChart, font: str | None) -> str:
     """Add the chart's part and workbook to the package; its relationship id from ``part``."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-    from lxml import etree
-
     package = part.package
-    chart_part = Part(package.next_partname("/word/charts/chart%d.xml"), CHART_TYPE, b"",
-                      package)
-    book = Part(PackURI(package.next_partname(
-        "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx")), WORKBOOK_TYPE,
-        workbook(chart.bars), package)
+    chart_part = seam.new_part(package, "/word/charts/chart%d.xml", CHART_TYPE, b"")
+    book = seam.new_part(package, "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx",
+                         WORKBOOK_TYPE, workbook(chart.bars))
     space = chart_xml(chart.bars, font=font)
     external = etree.SubElement(space, f"{{{_C}}}externalData")
     external.set(f"{{{_R}}}id", chart_part.relate_to(book, RT_PACKAGE))
     etree.SubElement(external, f"{{{_C}}}autoUpdate", val="0")
-    set_blob(chart_part, etree.tostring(space, xml_declaration=True, encoding="UTF-8",
-                                        standalone=True))
+    seam.set_blob(chart_part, etree.tostring(space, xml_declaration=True, encoding="UTF-8",
+                                             standalone=True))
     rid: str = part.relate_to(chart_part, RT_CHART)
     return rid
 
 
 def inline_xml(chart: NativeChart, rid: str, height_cm: float | None = None) -> str:
     """The ``wp:inline`` that shows a chart part in the text, with its alt text."""
-    from xml.sax.saxutils import quoteattr
 
     width = round(chart.width_cm * _EMU_PER_CM)
     height = round((height_cm or chart.bars.height_cm) * _EMU_PER_CM)
@@ -475,7 +418,7 @@ class Placed:
         self.tpl, self.chart, self.font = tpl, chart, font
 
     def _insert(self) -> str:
-        rid = _add_chart(self.tpl.current_rendering_part, self.chart, self.font)
+        rid = _add_chart(seam.current_part(self.tpl), self.chart, self.font)
         return (f"</w:t></w:r><w:r><w:drawing>{inline_xml(self.chart, rid)}</w:drawing></w:r>"
                 '<w:r><w:t xml:space="preserve">')
 
