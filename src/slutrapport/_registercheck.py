@@ -28,7 +28,7 @@ from slutrapport.kinds import Raw, Section
 from slutrapport.kinds.aktiviteter import Aktiviteter
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.kinds.foretagsprogram import Foretagsprogram
-from slutrapport.names import nearest, same_name
+from slutrapport.names import name_key, nearest, same_name
 from slutrapport.numbers import round_like
 from slutrapport.registers import (
     REGISTERS,
@@ -255,12 +255,12 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
     i, section = chosen
     assert isinstance(section, Foretagsprogram)
     table = foretagstabell(registers.foretag)
-    by_key = {" ".join(n.split()).casefold(): r for n, r in table.items()}
+    by_key = {name_key(n): r for n, r in table.items()}
     eff = section.effekt
     base: Loc = ("avsnitt", i, "effekt")
     out = []
     for j, f in enumerate(eff.foretag):
-        row = by_key.get(" ".join(f.namn.split()).casefold())
+        row = by_key.get(name_key(f.namn))
         if row is None:
             continue
         where = registers.where("foretag", [row.rad])
@@ -346,17 +346,17 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         i, section = chosen
         assert isinstance(section, Foretagsprogram)
         table = foretagstabell(registers.foretag)
-        keys = {" ".join(n.split()).casefold() for n in table}
-        stated = {" ".join(f.namn.split()).casefold() for f in section.effekt.foretag}
+        keys = {name_key(n) for n in table}
+        stated = {name_key(f.namn) for f in section.effekt.foretag}
         for j, f in enumerate(section.effekt.foretag):
-            if " ".join(f.namn.split()).casefold() not in keys:
+            if name_key(f.namn) not in keys:
                 close = nearest(f.namn, list(table))
                 hint = f"; närmast: {close}" if close else ""
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
                        f"{f.namn} står i företagstabellen men inte i företagsregistret "
                        f"({registers.where('foretag')}){hint}.", None, f.namn)
         for name, row in table.items():
-            if " ".join(name.split()).casefold() not in stated:
+            if name_key(name) not in stated:
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag"),
                        f"Företagsregistret har {name} ({registers.where('foretag', [row.rad])}), "
                        "som företagstabellen saknar.", name, None)

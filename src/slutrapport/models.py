@@ -56,7 +56,7 @@ from slutrapport.kinds.kommuner import Kommun, Kommuner
 from slutrapport.kinds.text import Delavsnitt, Text
 from slutrapport.messages import problems_of
 from slutrapport.paths import line_at
-from slutrapport.registers import Registerfiler
+from slutrapport.registers.block import Registerfiler
 
 __all__ = [
     "FORBIDDEN_CHARACTERS",

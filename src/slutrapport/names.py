@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["CUTOFF", "ID_PATTERN", "nearest", "same_name", "slug"]
+__all__ = ["CUTOFF", "ID_PATTERN", "name_key", "nearest", "same_name", "slug"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """An id: lower-case ASCII letters, digits and underscores, starting with a letter."""
@@ -24,13 +24,22 @@ CUTOFF = 0.6
 letters, the two have in common (difflib's ratio)."""
 
 
+def name_key(text: str) -> str:
+    """A name as names are told apart: its words, in lower case (any case, any spacing).
+
+    >>> name_key("  Alfa   AB ")
+    'alfa ab'
+    """
+    return " ".join(str(text).split()).casefold()
+
+
 def same_name(a: str, b: str) -> bool:
     """Whether two names are the same, whatever their case or surrounding space.
 
     >>> same_name("Vännäs", " VÄNNÄS ")
     True
     """
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return name_key(a) == name_key(b)
 
 
 def slug(text: str) -> str:
