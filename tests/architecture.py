@@ -216,6 +216,15 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return sorted(groups)
 
 
+def _packages_run(target: str, module: str, known: set[str]) -> list[str]:
+    """The packages an import of ``target`` runs first (``slutrapport.registers`` for
+    ``slutrapport.registers.block``: its ``__init__``), but not the package ``slutrapport``
+    itself (the front door, which every import runs) nor one ``module`` stands in."""
+    parts = target.split(".")
+    return [name for name in (".".join(parts[:n]) for n in range(2, len(parts)))
+            if name in known and not module.startswith(name + ".") and name != module]
+
+
 def problems(source: Path = SOURCE, architecture: Path = ARCHITECTURE,
              allowed_in_functions: frozenset[tuple[str, str]] = frozenset()) -> list[str]:
     """Every breach of the layout in the tree under ``source``, one line each, in file order.
@@ -237,12 +246,14 @@ def problems(source: Path = SOURCE, architecture: Path = ARCHITECTURE,
             continue
         for imp in imports(path, module, known):
             target = imp.module
-            edges[module].add(target)
-            there = floor_of(target, table)
             where = f"{module}:{imp.line}"
-            if there is not None and there.number > here.number:
-                out.append(f"{where} imports {target} (floor {there.number}, {there.name}) "
-                           f"from floor {here.number} ({here.name}): imports go down, never up")
+            for reached in [*_packages_run(target, module, known), target]:
+                edges[module].add(reached)
+                there = floor_of(reached, table)
+                if there is not None and there.number > here.number:
+                    out.append(f"{where} imports {reached} (floor {there.number}, {there.name})"
+                               f" from floor {here.number} ({here.name}): imports go down, "
+                               "never up")
             if imp.name is not None and imp.name.startswith("_") and target != module:
                 out.append(f"{where} imports the private name {imp.name} of {target}")
             if imp.in_function and (module, target) not in allowed_in_functions:

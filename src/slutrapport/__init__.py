@@ -61,6 +61,7 @@ def render(
 
     See :func:`slutrapport.rendering.render` for the options.
     """
+    # start-up: jinja2 and the rendering only when a report is rendered, not on import
     from slutrapport.rendering import render as _render
 
     return _render(report, output, template=template, strict=strict, **options)

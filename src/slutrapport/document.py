@@ -24,8 +24,8 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from slutrapport import seam
+from slutrapport._budget import BudgetExceeded, run
 from slutrapport._safety import inspect_template, refuse_fetched_links, refuse_fetching_fields
-from slutrapport._sandbox import BudgetExceeded, run
 from slutrapport._templateerrors import (
     broken_xml,
     paragraph,

@@ -69,7 +69,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from slutrapport import narrative
-from slutrapport._sandbox import BudgetExceeded, run
+from slutrapport._budget import BudgetExceeded, run
 from slutrapport.context import Narrative, build_context
 from slutrapport.document import check_template_file, render_bytes, template_parts
 from slutrapport.environment import FILTERS, environment, finalize

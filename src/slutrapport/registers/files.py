@@ -41,6 +41,7 @@ import math
 import os
 import pickle
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -50,6 +51,8 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+import python_calamine
 
 from slutrapport._files import os_error_text
 from slutrapport.errors import InputError, Problem
@@ -497,7 +500,6 @@ def _check_extent(rows: int, cols: int, shown: str, sheet: str, *, declared: boo
 
 def _read_here(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
     """An .xlsx whose parts and sheets passed the checks, read by python-calamine here."""
-    import python_calamine
 
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
@@ -553,7 +555,6 @@ def check_cells(rows: list[list[Any]], shown: str, sheet: str | None) -> None:
 
 def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
     """A workbook read by python-calamine in a child process with a memory and time cap."""
-    import python_calamine
 
     child = Path(__file__).with_name("child.py")
     where = str(Path(python_calamine.__file__).resolve().parent.parent)  # if not on its path
@@ -613,7 +614,6 @@ _LIMIT_TOLD = re.compile(r"Cell limit exceeded \((\d{1,20}) cells")
 def _child_ended(code: int, said: bytes, shown: str) -> InputError:
     """Why the child ended without an answer: out of memory (python-calamine aborts when an
     allocation fails; the kernel kills), out of time, or something else."""
-    import signal
 
     if code == -getattr(signal, "SIGXCPU", 24):
         return unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
