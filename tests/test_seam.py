@@ -23,6 +23,7 @@ from docx.opc.part import Part
 from lxml import etree
 
 from slutrapport import seam
+from tests.test_hardening_template import png
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "slutrapport"
 DOCX = f"python-docx {version('python-docx')}"
@@ -115,11 +116,10 @@ def test_the_template_fails_on_broken_xml_instead_of_recovering() -> None:
 def test_a_picture_carries_its_alt_text() -> None:
     """InlineImage._insert_image gives the picture's XML with one ``<wp:docPr `` to carry the
     alt text (``descr``)."""
-    png = _png()
     tpl = _template("{{ bild }}")
     from jinja2 import Environment
 
-    tpl.render({"bild": seam.picture(tpl, png, 2.0, "Staplar & linjer")},
+    tpl.render({"bild": seam.picture(tpl, png(), 2.0, "Staplar & linjer")},
                jinja_env=Environment())
     body = etree.tostring(tpl.docx._element).decode()
     assert 'descr="Staplar &amp; linjer"' in body, (
@@ -197,19 +197,6 @@ def test_the_workbook_writer_keeps_names_as_text_and_widens_the_column() -> None
     assert (sheet.column_dimensions["A"].width or 0) > 30, (
         f"{PPTX}: _write_cat_column(worksheet, col, level, num_format) is no longer how the "
         "categories are written; slutrapport.seam.workbook_writer widens the column there")
-
-
-def _png() -> bytes:
-    """A one-pixel PNG."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
 
 
 def test_the_element_under_each_block_proxy_is_its_element_attribute() -> None:

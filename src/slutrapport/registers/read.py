@@ -457,26 +457,26 @@ class _Reader:
             self.cache[name][value] = int(number)
         return int(number)
 
-    def _amount(self, r: int, row: Sequence[Any], name: str) -> Decimal:
+    def _figure(self, r: int, row: Sequence[Any], name: str, what: str,
+                missing: str) -> tuple[Any, Decimal]:
+        """A cell that must hold a number: its value and the number (else the row fails)."""
         value = self._cell(row, name)
         if not _filled(value):
-            self._fail(r, name, "beloppet saknas")
+            self._fail(r, name, missing)
         number = _as_number(value)
         if number is None:
-            self._fail(r, name, f"'{_shown(value)}' är inget belopp")
+            self._fail(r, name, f"'{_shown(value)}' är inget {what}")
         assert number is not None
+        return value, number
+
+    def _amount(self, r: int, row: Sequence[Any], name: str) -> Decimal:
+        value, number = self._figure(r, row, name, "belopp", "beloppet saknas")
         if abs(number) >= 10**12:
             self._fail(r, name, f"beloppet är orimligt stort ({_shown(value)})")
         return number
 
     def _heads(self, r: int, row: Sequence[Any], name: str) -> Decimal:
-        value = self._cell(row, name)
-        if not _filled(value):
-            self._fail(r, name, "antalet anställda saknas")
-        number = _as_number(value)
-        if number is None:
-            self._fail(r, name, f"'{_shown(value)}' är inget antal anställda")
-        assert number is not None
+        value, number = self._figure(r, row, name, "antal anställda", "antalet anställda saknas")
         if number < 0:
             self._fail(r, name, f"antalet anställda är negativt ({_shown(value)})")
         if number * 2 != (number * 2).to_integral_value() or number > 10**7:
