@@ -32,6 +32,9 @@ COMPUTED = {
     "ekonomi.budget_riktning": "`under` eller `över`.",
     "ekonomi.summa_kostnader": "Angiven summa, annars kostnadernas summa.",
     "ekonomi.summa_finansiering": "Angiven summa, annars finansieringens summa.",
+    "ekonomi.finansiering[].andel":
+        "Finansiärens andel av summan, med en decimal (`50,0 %`), eller `–` när summan är 0.",
+    "ekonomi.finansiering_andel": "Summaradens andel: `100 %` (eller `–` när summan är 0).",
     "ekonomi.kostnader[].markering": "Fotnotsmarkering (`*`, `**` …) eller tom.",
     "ekonomi.fotnoter[]": "Kostnadsposternas fotnoter, i ordning.",
     "ekonomi.fotnoter[].markering": "Fotnotens markering.",

@@ -40,6 +40,7 @@ from slutrapport.formatting import (
     format_list,
     format_month,
     format_percent,
+    format_share,
 )
 from slutrapport.kinds import LinkId, Raw, Section, Severity
 from slutrapport.names import same_name
@@ -208,6 +209,10 @@ class Ekonomi(Section):
             out["summa_kostnader"] = sum(k.belopp for k in self.kostnader)
         if out["summa_finansiering"] is None:
             out["summa_finansiering"] = sum(f.belopp for f in self.finansiering)
+        whole = out["summa_finansiering"]
+        for rad in out["finansiering"]:  # each financier's share of the total, to a tenth
+            rad["andel"] = format_share(rad["belopp"], whole) if whole > 0 else "–"
+        out["finansiering_andel"] = format_share(whole, whole) if whole > 0 else "–"
         notes: list[dict[str, Any]] = []
         for k in out["kostnader"]:
             k["markering"] = ""
@@ -286,7 +291,7 @@ class Ekonomi(Section):
     def fragment(cls, b: Builder, var: str) -> None:
         b.h("{{ " + var + ".rubrik }}", 1)
         b.p("Projektet hade en totalbudget på {{ " + var + ".budget|kr }}.")
-        b.p("Utfallet blev {{ " + var + ".utfall|kr }} det vill säga {{ " + var
+        b.p("Utfallet blev {{ " + var + ".utfall|kr }}, det vill säga {{ " + var
             + ".budgetavvikelse|kr }} {{ " + var + ".budget_riktning }} budget.")
         b.chart(var, "budget")
         b.narrative(var + ".text")
@@ -301,7 +306,8 @@ class Ekonomi(Section):
         b.tag("{%p endif %}")
         b.amount_table(var + ".finansiering", "rad", var + ".finansiering_ingress",
                        var + ".tabeller.finansiering", "Finansiär",
-                       "{{ rad.finansiar }}", "{{ rad.belopp|tal }}", var + ".summa_finansiering")
+                       "{{ rad.finansiar }}", "{{ rad.belopp|tal }}", var + ".summa_finansiering",
+                       share=("{{ rad.andel }}", "{{ " + var + ".finansiering_andel }}"))
         b.tag("{%p endif %}")
         b.tag("{%p if " + var + ".preliminar %}")
         b.narrative(var + ".preliminar.text")
