@@ -105,6 +105,7 @@ __all__ = [
     "escape",
     "figure_links",
     "markdown_fields",
+    "picture_sources",
     "pictures",
     "plain_text",
     "prints_anything",
@@ -887,6 +888,23 @@ def pictures(text: str) -> list[PictureRef]:
     [('bilder/karta.png', 'bild.karta', 8.0)]
     """
     return list(_parse(text).pictures)
+
+
+def picture_sources(text: str) -> list[str]:
+    """The Markdown of the text's pictures, a paragraph each, as written (what ``new --from``
+    carries into the next report's text).
+
+    >>> picture_sources('Före\n\n![Karta](bilder/karta.png "Kommunerna"){bredd=8cm}\n\nEfter')
+    ['![Karta](bilder/karta.png "Kommunerna"){bredd=8cm}']
+    """
+    if not _parse(text).pictures:
+        return []
+    tokens = _MD.parse(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return ["\n".join(lines[token.map[0]:token.map[1]]).strip()
+            for i, token in enumerate(tokens)
+            if token.type == "paragraph_open" and token.level == 0 and token.map is not None
+            and _picture(tokens[i + 1]) is not None]
 
 
 def without_pictures(text: str) -> str:

@@ -54,7 +54,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 
-from slutrapport import dispositioner
+from slutrapport import dispositioner, narrative
 from slutrapport._files import Written, refuse_backup, write_file
 from slutrapport.checks import check, loc_of
 from slutrapport.errors import InputError, Problem
@@ -108,7 +108,8 @@ def skeleton(disposition: str = dispositioner.DEFAULT, year: int | None = None) 
                            for typ, cls in sorted(kinds().items()))
     head = (_HEAD.replace("{namn}", disposition).replace("{beskrivning}", about)
             .replace("{typer}", kinds_list)
-            .replace("{fran}", str(start)).replace("{till}", str(start + 3)))
+            .replace("{fran}", str(start)).replace("{till}", str(start + 3))
+            .replace("{eu_markering}", dispositioner.eu_mark(disposition)))
     text = head + body + _REGISTER_TAIL
     _validate(text, f"dispositionen {disposition}")
     return text
@@ -169,6 +170,10 @@ projekt:
   utvarderare:  # valfritt: den externa utvärderaren
   webbplats:  # valfritt: projektets webbplats
   rapportdatum:  # valfritt: när rapporten skrevs, t.ex. 2026-12
+  arendenummer:  # valfritt: ärendenumret (diarienumret) hos finansiären
+  logotyper: []  # valfritt: titelsidans logotyper, t.ex. - {fil: bilder/logo.png, text: Kommunen}
+  eu_markering: "{eu_markering}"  # EU-märket på titelsidan: 2021-2027, 2014-2020 eller ingen
+  eu_markering_sidfot: false  # true: EU-märkets text också i sidfoten
 
 # Rubriker för rapportens fasta delar.
 rubriker:
@@ -302,6 +307,12 @@ class _Clearing:
             for figure in list(value):
                 value[figure] = 0
                 self.zeros.append(_Zero((*here, str(figure)), True, _about(info), True))
+        elif kind == "text" and isinstance(value, str) and narrative.picture_sources(value):
+            # the text's pictures go on into the next report, after the text to write, and
+            # are marked for review
+            node[key] = LiteralScalarString(
+                "\n\n".join([PLACEHOLDER, *narrative.picture_sources(value)]))
+            self.marks[format_loc(shown_here)] = LiteralScalarString(node[key])
         elif kind == "text" and isinstance(value, str):
             node[key] = PlainScalarString(PLACEHOLDER)
             _after_block(node, key, value)
@@ -452,6 +463,10 @@ def _set_eol(node: Any, key: Any, text: str) -> None:
     """Put text as key's end-of-line comment, keeping the comment lines that follow it."""
     if isinstance(node, CommentedSeq) and isinstance(node[key], CommentedMap) and node[key]:
         node, key = node[key], next(iter(node[key]))  # on the item's first line
+    if isinstance(node[key], LiteralScalarString) and not isinstance(node, CommentedSeq):
+        # a block scalar's comment stands after its indicator, on the key's line: 'text: |-  # …'
+        node[key].comment = f"  # {text}"
+        return
     if node.fa.flow_style():
         node.fa.set_block_style()  # a comment ends the line: {a: 1  # …} is not a line
     slot = 0 if isinstance(node, CommentedSeq) else 2
