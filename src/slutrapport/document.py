@@ -25,6 +25,7 @@ from lxml import etree
 
 from slutrapport import seam
 from slutrapport._budget import BudgetExceeded, run
+from slutrapport._columns import fit_columns, keep_short_tables
 from slutrapport._safety import inspect_template, refuse_fetched_links, refuse_fetching_fields
 from slutrapport._templateerrors import (
     broken_xml,
@@ -210,6 +211,8 @@ def render_bytes(
         PICTURES.reset(placing)
     refuse_fetched_links(tpl.docx.part.package, path)
     finish(tpl.docx.element)  # caption numbers, references, landscape pages
+    fit_columns(tpl.docx.element)  # column widths from the text now in the tables
+    keep_short_tables(tpl.docx.element)  # a table of up to 15 rows on one page
     refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
     return seam.save(tpl)
 

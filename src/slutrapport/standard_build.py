@@ -88,6 +88,7 @@ def _styles(doc: Any) -> None:
     _set_font(styles["Caption"], 9, bold=False, italic=True, color=RGBColor(0x40, 0x40, 0x40))
     _spacing(styles["Caption"], 2, 10)
     _set_font(styles["TOC Heading"], 16, bold=True, color=ACCENT)
+    styles["TOC Heading"].paragraph_format.keep_with_next = True
     _set_font(styles["Footer"], 9)
     _language(styles["Normal"])
 
@@ -293,7 +294,13 @@ def build(registry: dict[str, type[Section]] | None = None) -> Any:
     toc = doc.add_paragraph(style="Body Text")
     field(toc, 'TOC \\o "1-2" \\h \\z \\u',
            "Innehållsförteckningen fylls i när dokumentet öppnas eller uppdateras.")
-    # Lists of tables and of charts, each where the data names its heading
+    # Lists of tables and of charts, each where the data names its heading, on a page of their
+    # own after the contents: a list that doesn't fit below the contents would leave a line or
+    # two on an otherwise empty page (LibreOffice keeps no generated list together)
+    b.tag("{%p if rubriker.tabellforteckning or rubriker.diagramforteckning %}")
+    lists_break = doc.add_paragraph(style="Body Text")
+    lists_break.add_run().add_break(WD_BREAK.PAGE)
+    b.tag("{%p endif %}")
     for key, label, what in (("tabellforteckning", "Tabell", "Tabellförteckningen"),
                              ("diagramforteckning", "Diagram", "Diagramförteckningen")):
         b.tag("{%p if rubriker." + key + " %}")
