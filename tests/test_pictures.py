@@ -384,3 +384,15 @@ def test_render_fetches_no_picture_from_an_address(tmp_path: Path, server: str) 
         f"{data}:12: inledning.text: bilden {server}/karta.png {why}\n"))
     assert _Counter.hits == []
     assert os.listdir(tmp_path) == ["r.yaml"]
+
+
+def test_a_list_of_pictures_follows_the_contents_where_the_data_names_its_heading(
+        folder: Path) -> None:
+    """rubriker.bildforteckning gives its heading and a list field of the 'Bild' captions."""
+    report = _report(folder, '![Karta](bilder/bra.png "Kommunerna")')
+    report.rubriker.bildforteckning = "Bilder"
+    data = render_bytes(report, charts=False)
+    lines = outline(data).splitlines()
+    assert "[TOCHeading] Bilder" in lines
+    assert [instr for instr, _ in fields(document(data)) if instr.startswith("TOC")] == [
+        'TOC \\o "1-2" \\h \\z \\u', 'TOC \\h \\z \\c "Bild"']

@@ -184,6 +184,9 @@ class Rubriker(Modell):
     diagramforteckning: str | None = Field(
         None, description="Rubriken över en förteckning över diagrammen (efter "
                           "innehållsförteckningen), t.ex. Diagram; utan den ingen förteckning.")
+    bildforteckning: str | None = Field(
+        None, description="Rubriken över en förteckning över bilderna i löptexten (efter "
+                          "innehållsförteckningen), t.ex. Bilder; utan den ingen förteckning.")
 
 
 # The report's key 'register' is also the name of a method on pydantic's metaclass (ABCMeta's

@@ -180,6 +180,7 @@ rubriker:
   innehall: Innehåll
   tabellforteckning:  # valfritt: rubrik för en förteckning över tabellerna, t.ex. Tabeller
   diagramforteckning:  # valfritt: rubrik för en förteckning över diagrammen, t.ex. Diagram
+  bildforteckning:  # valfritt: rubrik för en förteckning över bilderna, t.ex. Bilder
 
 # Sammanfattande punkter överst i rapporten (Markdown), en per rad.
 sammanfattning:

@@ -297,12 +297,14 @@ def build(registry: dict[str, type[Section]] | None = None) -> Any:
     # Lists of tables and of charts, each where the data names its heading, on a page of their
     # own after the contents: a list that doesn't fit below the contents would leave a line or
     # two on an otherwise empty page (LibreOffice keeps no generated list together)
-    b.tag("{%p if rubriker.tabellforteckning or rubriker.diagramforteckning %}")
+    b.tag("{%p if rubriker.tabellforteckning or rubriker.diagramforteckning or "
+          "rubriker.bildforteckning %}")
     lists_break = doc.add_paragraph(style="Body Text")
     lists_break.add_run().add_break(WD_BREAK.PAGE)
     b.tag("{%p endif %}")
     for key, label, what in (("tabellforteckning", "Tabell", "Tabellförteckningen"),
-                             ("diagramforteckning", "Diagram", "Diagramförteckningen")):
+                             ("diagramforteckning", "Diagram", "Diagramförteckningen"),
+                             ("bildforteckning", "Bild", "Bildförteckningen")):
         b.tag("{%p if rubriker." + key + " %}")
         b.p("{{ rubriker." + key + " }}", "TOC Heading")
         listing = doc.add_paragraph(style="Body Text")
