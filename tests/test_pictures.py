@@ -58,8 +58,8 @@ def huge_png_header(width: int, height: int) -> bytes:
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A data folder with a picture folder: a good PNG, a JPEG header, text named .png, a
-    picture claiming 10 000 × 6 000 pixels, a 21 MB file, and a sub-folder named like a picture.
+    """A data folder with a picture folder: a good PNG, a JPEG header, text named .png, an SVG,
+    a picture claiming 10 000 × 6 000 pixels, a 21 MB file, and a sub-folder named like a picture.
     """
     pics = tmp_path / "bilder"
     pics.mkdir()
@@ -68,6 +68,8 @@ def folder(tmp_path: Path) -> Path:
                                     b"\x01\x00\x00\xff\xc0\x00\x11\x08\x00\x30\x00\x40\x03"
                                     b"\x01\x22\x00\x02\x11\x01\x03\x11\x01")
     (pics / "text.png").write_text("inte en bild", encoding="utf-8")
+    (pics / "ritning.svg").write_text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/'
+                                      '2000/svg" width="10" height="10"/>', encoding="utf-8")
     (pics / "jatte.png").write_bytes(huge_png_header(10_000, 6_000))
     with (pics / "stor.png").open("wb") as big:
         big.truncate(21 * 1024 * 1024)
@@ -87,6 +89,8 @@ def test_png_and_jpeg_are_read_with_their_size_in_pixels(folder: Path) -> None:
     ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder})"),
     ("bilder/mapp.png", "bilden bilder/mapp.png är en mapp, inte en bildfil"),
     ("bilder/text.png", "bilden bilder/text.png är ingen PNG- eller JPEG-bild"),
+    ("bilder/ritning.svg", "bilden bilder/ritning.svg är en SVG-bild, som inte stöds än; spara "
+     "den som PNG (i bildens eget program eller med Exportera i LibreOffice Draw)"),
     ("bilder/stor.png", f"bilden bilder/stor.png är för stor (21,0{NBSP}MB); en bild får vara "
                         f"högst 20,0{NBSP}MB"),
     ("bilder/jatte.png", f"bilden bilder/jatte.png har för många bildpunkter (10000 × 6000, "
@@ -103,8 +107,9 @@ def test_png_and_jpeg_are_read_with_their_size_in_pixels(folder: Path) -> None:
 ])
 def test_each_kind_of_unusable_picture_has_its_swedish_message(folder: Path, src: str,
                                                                message: str) -> None:
-    """A missing file, a folder, a non-picture, a file over 20 MB or 50 megapixels, an address,
-    an absolute path, a path out of the folder and no file at all: each says what is wrong."""
+    """A missing file, a folder, a non-picture, an SVG, a file over 20 MB or 50 megapixels, an
+    address, an absolute path, a path out of the folder and no file at all: each says what is
+    wrong."""
     with pytest.raises(PictureError) as caught:
         read_picture(src, folder)
     assert str(caught.value) == message.format(folder=folder)
@@ -396,3 +401,33 @@ def test_a_list_of_pictures_follows_the_contents_where_the_data_names_its_headin
     assert "[TOCHeading] Bilder" in lines
     assert [instr for instr, _ in fields(document(data)) if instr.startswith("TOC")] == [
         'TOC \\o "1-2" \\h \\z \\u', 'TOC \\h \\z \\c "Bild"']
+
+
+def test_the_2014_2020_flag_has_its_two_lines_and_the_footer_repeats_them_if_asked(
+        folder: Path) -> None:
+    """eu_markering 2014-2020 gives the flag with the Union's and the fund's names; with
+    eu_markering_sidfot the footer holds them too; without an EU mark there is neither."""
+    def render(**projekt: Any) -> bytes:
+        report = from_data({"projekt": {**PROJEKT, **projekt}, "avsnitt": []},
+                           source=str(folder / "r.yaml"))
+        return render_bytes(report, charts=False)
+
+    def footer(data: bytes) -> list[str]:
+        return [line for name, xml in parts(data).items() if name.startswith("word/footer")
+                for line in _texts(xml)]
+
+    flag = render(eu_markering="2014-2020", eu_markering_sidfot=True)
+    none = render(eu_markering="ingen")
+    assert outline(flag).splitlines()[:3] == [
+        "|  | Europeiska unionen Europeiska regionala utvecklingsfonden |", "[Eftertabell]",
+        "[Title] Slutrapport"]
+    assert [d.get("descr") for d in document(flag).iter(f"{WP}docPr")] == ["EU-flaggan"]
+    assert "Europeiska unionen, Europeiska regionala utvecklingsfonden" in footer(flag)
+    assert outline(none).splitlines()[0] == "[Title] Slutrapport"
+    assert not any("Europeiska" in line for line in footer(none))
+
+
+def _texts(xml: bytes) -> list[str]:
+    root = etree.fromstring(xml)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in root.iter(f"{w}p")]

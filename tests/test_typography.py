@@ -3,6 +3,7 @@ examples' PDFs read as a typographer would (issue 20.3, 20.4)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -136,3 +137,15 @@ def test_contents_and_lists_leave_no_page_with_a_line_or_two(pdfs: dict[str, Pat
     pages = _pages(pdfs["nis70-forteckningar"])
     assert [n for n, page in enumerate(pages, start=1) if len(page) < 3] == []
     assert [pages[1][0], pages[2][0], pages[2][8]] == ["Innehåll", "Tabeller", "Diagram"]
+
+
+@pytest.mark.parametrize("name", ["lappland20", "nis70"])
+def test_generated_text_has_no_straight_quote_and_no_figure_that_can_break(name: str) -> None:
+    """In the examples whose own texts hold no straight quote, the rendered document has
+    none either, and no figure has an ordinary space between its digit groups (all are
+    no-break spaces, in running text and tables alike)."""
+    from slutrapport.document import render_bytes
+    from tests.docxread import outline
+
+    lines = outline(render_bytes(load(FIXTURES / f"{name}.yaml"), charts=False)).splitlines()
+    assert [line for line in lines if re.search(r"[\"']|\d \d{3}(?!\d)", line)] == []

@@ -3,7 +3,8 @@
 A picture is a file beside the data file, named relative to it (``bilder/malträd.png``). It is
 read only when it is one a report can hold: never an address (nothing is fetched, by this tool
 or by LibreOffice), never outside the data file's folder, at most :data:`MAX_BYTES` bytes and
-:data:`MAX_PIXELS` pixels, and a PNG or a JPEG by its own first bytes (not by its name). Each
+:data:`MAX_PIXELS` pixels, and a PNG or a JPEG by its own first bytes (not by its name; an SVG
+is named as such and refused: Word wants a PNG beside it, which nothing here makes yet). Each
 way a file fails is a :class:`PictureError` with a Swedish message that names the file.
 
 The size in pixels is read from the file's header (PNG's ``IHDR``, JPEG's ``SOF`` marker), so
@@ -150,6 +151,9 @@ def read_picture(src: str, base: Path) -> PictureFile:
     if len(data) > MAX_BYTES:  # it grew since it was measured
         raise PictureError(f"bilden {src} är för stor; en bild får vara högst {_mb(MAX_BYTES)}")
     found = size_px(data)
+    if found is None and _looks_like_svg(data):
+        raise PictureError(f"bilden {src} är en SVG-bild, som inte stöds än; spara den som PNG "
+                           "(i bildens eget program eller med Exportera i LibreOffice Draw)")
     if found is None:
         raise PictureError(f"bilden {src} är ingen PNG- eller JPEG-bild")
     kind, width, height = found
@@ -159,6 +163,16 @@ def read_picture(src: str, base: Path) -> PictureFile:
             f"{_megapixels(width * height)}); en bild får ha högst "
             f"{_megapixels(MAX_PIXELS)}")
     return PictureFile(src, data, kind, width, height)
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    """Whether the bytes begin like an SVG file (an ``<svg`` element in its first kilobyte).
+
+    >>> _looks_like_svg(b'<?xml version="1.0"?> <svg xmlns="http://www.w3.org/2000/svg">')
+    True
+    """
+    head = data[:1024].lstrip(b"\xef\xbb\xbf").lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg")) and b"<svg" in head
 
 
 def _megapixels(pixels: int) -> str:
