@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from slutrapport._registerfiles import clip
 from slutrapport.fields import Loc
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
 from slutrapport.kinds import Raw, Section, round_like, same_name
@@ -357,14 +358,15 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         for j, f in enumerate(section.effekt.foretag):
             if " ".join(f.namn.split()).casefold() not in keys:
                 close = difflib.get_close_matches(f.namn, list(table), n=1, cutoff=0.6)
-                hint = f"; närmast: {close[0]}" if close else ""
+                hint = f"; närmast: {clip(close[0])}" if close else ""
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
                        f"{f.namn} står i företagstabellen men inte i företagsregistret "
                        f"({registers.where('foretag')}){hint}.", None, f.namn)
         for name, row in table.items():
             if " ".join(name.split()).casefold() not in stated:
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag"),
-                       f"Företagsregistret har {name} ({registers.where('foretag', [row.rad])}), "
+                       f"Företagsregistret har {clip(name)} "
+                       f"({registers.where('foretag', [row.rad])}), "
                        "som företagstabellen saknar.", name, None)
     chosen = chosen_section(report, "ekonomi")
     if chosen is None:
@@ -385,7 +387,7 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         for name, numbers in counted.items():
             yield (f"register-{'kostnad' if key == 'kostnader' else 'finansiering'}", "error",
                    ("avsnitt", i, key),
-                   f"{REGISTERS[key].called.capitalize()} har {what} {name} "
+                   f"{REGISTERS[key].called.capitalize()} har {what} {clip(name)} "
                    f"({registers.where(key, numbers)}), som tabellen i rapporten saknar.",
                    name, None)
 

@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from slutrapport._registerfiles import clip
 from slutrapport.errors import InputError, Problem
 from slutrapport.fields import Modell
 from slutrapport.kinds import ID_PATTERN, Severity, date_bounds, share, slug
@@ -372,7 +373,7 @@ class Registers(BaseModel):
     def where(self, key: str, rows: Iterable[int] | None = None) -> str:
         """'blad Logg, rad 2–901': the sheet and the rows (all data rows unless given)."""
         read = self.lasta[key]
-        parts = [f"blad {read.blad}"] if read.blad else []
+        parts = [f"blad {clip(read.blad)}"] if read.blad else []
         if rows is None:
             if read.forsta_rad is not None:
                 parts.append(_row_span([read.forsta_rad, read.sista_rad or read.forsta_rad]))
@@ -673,13 +674,13 @@ class _Sheet:
     def column_name(self, col: int, title: str) -> str:
         """'kolumn E (Kvinnor)' in a workbook, 'kolumn 5 (Kvinnor)' in a .csv file."""
         where = _letters(col) if self.sheet is not None else str(col + 1)
-        return f"kolumn {where} ({title})" if title else f"kolumn {where}"
+        return f"kolumn {where} ({clip(title)})" if title else f"kolumn {where}"
 
     def place(self, row: int | None = None, col: int | None = None, title: str = "") -> str:
         """'aktivitetslogg.xlsx, blad Logg, rad 17, kolumn E (Kvinnor)' (rows 0-based)."""
         parts = [self.file]
         if self.sheet is not None:
-            parts.append(f"blad {self.sheet}")
+            parts.append(f"blad {clip(self.sheet)}")
         if row is not None:
             parts.append(f"rad {row + 1}")
         if col is not None:
@@ -700,7 +701,7 @@ def _unusable(message: str, file: str, sheet: str | None = None, row: int | None
               column: str | None = None) -> InputError:
     place = [file]
     if sheet is not None:
-        place.append(f"blad {sheet}")
+        place.append(f"blad {clip(sheet)}")
     if row is not None:
         place.append(f"rad {row}")
     if column is not None:
@@ -1016,9 +1017,9 @@ class _Reader:
                     n=1, cutoff=0.5)
                 nearest = next((h for h in headers if close and normalize_header(h) == close[0]),
                                None)
-                hint = (f"; närmast finns '{nearest}' — byt namn på kolumnen eller ange "
-                        f"register.kolumner.{self.spec.key}: {{\"{nearest}\": {name}}}"
-                        if nearest else f"; rubrikerna är {', '.join(headers) or 'inga'}")
+                hint = (f"; närmast finns '{clip(nearest)}' — byt namn på kolumnen eller ange "
+                        f"register.kolumner.{self.spec.key}: {{\"{clip(nearest)}\": {name}}}"
+                        if nearest else f"; rubrikerna är {_listed(headers)}")
                 self.note("register-kolumn", "error",
                           f"{sheet.place(0)}: kolumnen {TITLES[name]} saknas{hint}. Registret "
                           "räknades inte.", 0)
@@ -1231,7 +1232,7 @@ class _Reader:
                 hint = ""
             self.note("register-okant", "error",
                       f"{self.sheet.place(r, self.cols[name], self.titles[name])}: {what} "
-                      f"'{text}' finns inte i rapporten{hint}. Raden räknades inte "
+                      f"'{clip(text)}' finns inte i rapporten{hint}. Raden räknades inte "
                       f"(register.etiketter.{name} kan ge registrets egna benämningar).", r)
             raise _Skip
         if type(value) is str:
@@ -1277,7 +1278,7 @@ class _Reader:
         gender_text = self._text(r, row, "kon", True)
         gender = _GENDERS.get(_key(gender_text or ""))
         if gender is None:
-            self._fail(r, "kon", f"'{gender_text}' är inget kön (skriv kvinna eller man)")
+            self._fail(r, "kon", f"'{clip(gender_text)}' är inget kön (skriv kvinna eller man)")
         day = self._date(r, row, "datum", True)
         area = self._area(r, row)
         municipality = self._municipality(r, row)
@@ -1285,7 +1286,7 @@ class _Reader:
         assert gender is not None
         earlier = self.persons.get(person)
         if earlier is not None and earlier[0] != gender:
-            self._fail(r, "kon", f"person {person} är {earlier[0]} på rad {earlier[1] + 1} "
+            self._fail(r, "kon", f"person {clip(person)} är {earlier[0]} på rad {earlier[1] + 1} "
                        f"men {gender} här")
         self.persons.setdefault(person, (gender, r))
         item = Deltagarrad.model_construct(
@@ -1301,7 +1302,7 @@ class _Reader:
         municipality = self._municipality(r, row)
         earlier = self.companies.get(_key(name))
         if earlier is not None:
-            self._fail(r, "namn", f"{name} står redan på rad {earlier + 1}")
+            self._fail(r, "namn", f"{clip(name)} står redan på rad {earlier + 1}")
         self.companies[_key(name)] = r
         item = Foretagsrad.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, namn=name,
@@ -1339,6 +1340,14 @@ _GENDERS: dict[str, Literal["kvinna", "man"]] = {
 
 def _titles(names: Iterable[str]) -> str:
     return ", ".join(TITLES[n] for n in names)
+
+
+def _listed(headers: Sequence[str], most: int = 20) -> str:
+    """A header row's texts for a message: each clipped, at most ``most`` of them."""
+    if not headers:
+        return "inga"
+    shown = ", ".join(clip(h) for h in headers[:most])
+    return shown if len(headers) <= most else f"{shown} och {len(headers) - most} till"
 
 
 def _filled(value: Any) -> bool:
