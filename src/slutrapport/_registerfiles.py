@@ -332,15 +332,16 @@ def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: b
     if sheets:  # the shared texts first: a sheet's cells are counted with their lengths
         for info in infos:
             if not info.is_dir() and _is_shared_strings(info.filename):
-                data = _unpack(archive, info, shown, MAX_UNPACKED_BYTES - unpacked)
-                unpacked += len(data)
-                early[info.filename] = data
-                shared = _longest(shared, _shared_lengths(data))
+                texts = _unpack(archive, info, shown, MAX_UNPACKED_BYTES - unpacked)
+                unpacked += len(texts)
+                early[info.filename] = texts
+                shared = _longest(shared, _shared_lengths(texts))
     for info in infos:
         if info.is_dir():
             continue
-        data: bytes | None = early.pop(info.filename, None)
-        if data is None:
+        if info.filename in early:  # unpacked already
+            data = early.pop(info.filename)
+        else:
             data = _unpack(archive, info, shown, MAX_UNPACKED_BYTES - unpacked)
             unpacked += len(data)
         if sheets:
