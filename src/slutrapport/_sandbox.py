@@ -20,7 +20,13 @@ at the sandbox's own hooks rather than filter by filter:
     ``s`` as text;
   * after: every value a call, filter, operator or concatenation returns, and every list, dict
     or set a method grew, is measured, and refused if it is over the limit and larger than
-    what it was made from (so a large text passed through ``|safe`` or ``|trim`` stays).
+    what it was made from (so a large text passed through ``|safe`` or ``|trim`` stays);
+  * together: what one render's expressions build is added up — every such value (its
+    characters, or its items), every item a method adds to a list, dict or set — and refused
+    past :data:`MAX_BUILT_CHARS`, however many values it is spread over (a thousand texts of 9
+    million characters each, made by ``map('center', …)`` or appended in a loop, each under the
+    limit of one value, took 10 GB). Only what is built counts; what a template is given, and
+    what an expression passes on unchanged, costs nothing.
 
 - **Output.** What a render writes is counted across all of its runs (docxtpl renders the body,
   each header and footer, footnotes and the document's properties as runs of their own), and
@@ -43,6 +49,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import gc
 import math
 import os
 import re
@@ -55,6 +62,7 @@ from typing import Any
 from slutrapport.errors import TemplateError
 
 __all__ = [
+    "MAX_BUILT_CHARS",
     "MAX_INT_DIGITS",
     "MAX_VALUE_CHARS",
     "TEMPLATE_CHARS",
@@ -79,6 +87,8 @@ __all__ = [
 
 MAX_VALUE_CHARS = 10_000_000
 """The longest text or list one operation in a template may make."""
+MAX_BUILT_CHARS = 100_000_000
+"""The most characters (or items) the expressions of one render may build together."""
 MAX_INT_DIGITS = 1_000
 """The most digits a number computed in a template may have."""
 TEMPLATE_SECONDS = 120.0
@@ -257,9 +267,16 @@ def check_text(*values: Any) -> None:
 
 
 def check_result(result: Any, *inputs: Any) -> None:
-    """Refuse a value made larger than :data:`MAX_VALUE_CHARS` and than what it was made from."""
+    """Refuse a value made larger than :data:`MAX_VALUE_CHARS` and than what it was made from;
+    charge a value that is none of its inputs to the render's budget of what it builds."""
     size = _size(result)
-    if size is None or size <= MAX_VALUE_CHARS:
+    if size is None:
+        return
+    if size and not any(result is i for i in inputs):
+        built = _BUILT.get()
+        if built is not None:
+            built.take(size)
+    if size <= MAX_VALUE_CHARS:
         return
     if any((_size(i) or 0) >= size for i in inputs):
         return  # as large as something it was made from: nothing was built here
@@ -573,9 +590,14 @@ def check_call_result(obj: Any, result: Any, args: tuple[Any, ...],
         return  # a macro's text is a capture, charged to the output budget as it was made
     owner = getattr(obj, "__self__", None)
     check_result(result, owner, *args, *kwargs.values())
-    if isinstance(owner, list | dict | set) and getattr(obj, "__name__", "") in _GROWING \
-            and len(owner) > MAX_VALUE_CHARS:
-        raise _text_or_list(len(owner))
+    if isinstance(owner, list | dict | set) and getattr(obj, "__name__", "") in _GROWING:
+        if len(owner) > MAX_VALUE_CHARS:
+            raise _text_or_list(len(owner))
+        built = _BUILT.get()
+        if built is not None:  # the items it took: one, or as many as it was given
+            given = args[0] if args else None
+            built.take(len(given) if isinstance(given, _CONTAINERS) and
+                       getattr(obj, "__name__", "") in ("extend", "update") else 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -759,6 +781,19 @@ class _Output:
                 "med SLUTRAPPORT_MALL_TECKEN)")
 
 
+class _Built:
+    """The characters (and items) a render's expressions may still build."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.left = chars
+
+    def take(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise _too_large(f"texter och listor på sammanlagt mer än {_n(self.chars)} tecken")
+
+
 class _Budget:
     """The time of one report's template work: what is spent, and the deadline of a run."""
 
@@ -777,6 +812,8 @@ _ACTIVE: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
     "slutrapport_mall_tid", default=None)
 _OUTPUT: contextvars.ContextVar[_Output | None] = contextvars.ContextVar(
     "slutrapport_mall_tecken", default=None)
+_BUILT: contextvars.ContextVar[_Built | None] = contextvars.ContextVar(
+    "slutrapport_mall_byggt", default=None)
 _SCOPE: contextvars.ContextVar[dict[tuple[int, str], tuple[_Budget, Any]] | None] = \
     contextvars.ContextVar("slutrapport_mall_budgetar", default=None)
 
@@ -819,7 +856,8 @@ def _key(owner: Any, template: Any) -> tuple[int, str]:
 
 @contextlib.contextmanager
 def run(owner: Any = None, template: Any = None) -> Iterator[None]:
-    """One render of a template (all its runs): a fresh output count and the report's time.
+    """One render of a template (all its runs): a fresh count of its output and of what its
+    expressions build (:data:`MAX_BUILT_CHARS`), and the report's time.
 
     The time is that of a run in progress (a run within a run shares it), or of the report
     ``owner`` and ``template`` within :func:`shared_budgets`, or else its own. Past it, the run
@@ -827,6 +865,7 @@ def run(owner: Any = None, template: Any = None) -> Iterator[None]:
     """
     seconds, chars = limits()
     output = _OUTPUT.set(_Output(chars))
+    built = _BUILT.set(_Built(MAX_BUILT_CHARS))
     try:
         active = _ACTIVE.get()
         if active is not None:
@@ -857,8 +896,41 @@ def run(owner: Any = None, template: Any = None) -> Iterator[None]:
             _ACTIVE.reset(token)
             budget.spent += time.monotonic() - started
             budget.deadline = math.inf
+    except BudgetExceeded as exc:
+        # the template's frames emptied and collected: they hold what it built, which the
+        # command line's next step (the findings, after a failed render) would otherwise find
+        # still in memory (the traceback stays, for --debug)
+        _forget_frames(exc)
+        raise
     finally:
+        _BUILT.reset(built)
         _OUTPUT.reset(output)
+
+
+def _forget_frames(exc: BaseException) -> None:
+    """Empty the frames an exception's traceback holds, and the frames that called them, as
+    far as they have ended (Jinja's rewritten frames keep the template's variables in a dict of
+    their own; the template's real frames are reached only as callers), along its chain; then
+    collect what they held."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        tb = cause.__traceback__
+        while tb is not None:
+            frame: Any = tb.tb_frame
+            while frame is not None and id(frame) not in seen:
+                seen.add(id(frame))
+                caller = frame.f_back
+                try:
+                    frame.clear()
+                except RuntimeError:  # still running: the caller's own frames
+                    break
+                frame.f_locals.clear()
+                frame = caller
+            tb = tb.tb_next
+        cause = cause.__context__
+    gc.collect()
 
 
 @contextlib.contextmanager
