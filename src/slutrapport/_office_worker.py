@@ -243,7 +243,8 @@ def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
         for name in split["parts"]:
             marks.getByName(name).dispose()
         if held != int(split["rows"]):
-            raise _Failure("failed", detail=f"en delad tabell har {held} rader i stället för "
+            raise _Failure("failed", detail=f"en delad tabell har {held} "
+                                            f"{'rad' if held == 1 else 'rader'} i stället för "
                                             f"{split['rows']}")
 
 

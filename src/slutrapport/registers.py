@@ -115,6 +115,9 @@ class RegisterSpec:
     """The register as messages name it, definite form: 'aktivitetsloggen'."""
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    neuter: bool
+    """Whether its name is a neuter word (ett register: 'registret är tomt'; en logg, en
+    huvudbok: 'huvudboken är tom')."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -126,15 +129,15 @@ REGISTERS: dict[str, RegisterSpec] = {
     s.key: s for s in (
         RegisterSpec("aktivitetslogg", "Logg", "aktivitetsloggen",
                      ("datum", "omrade", "kvinnor", "man"),
-                     ("kommun", "aktivitet", "totalt", "foretag")),
+                     ("kommun", "aktivitet", "totalt", "foretag"), neuter=False),
         RegisterSpec("deltagare", "Deltagare", "deltagarregistret",
-                     ("person", "kon", "datum", "omrade"), ("kommun",)),
+                     ("person", "kon", "datum", "omrade"), ("kommun",), neuter=True),
         RegisterSpec("foretag", "Foretag", "företagsregistret",
-                     ("namn", "anstallda_fore", "anstallda_efter"), ("kommun",)),
+                     ("namn", "anstallda_fore", "anstallda_efter"), ("kommun",), neuter=True),
         RegisterSpec("kostnader", "Huvudbok", "huvudboken",
-                     ("datum", "kategori", "belopp"), ("verifikation",)),
+                     ("datum", "kategori", "belopp"), ("verifikation",), neuter=False),
         RegisterSpec("finansiering", "Finansiering", "finansieringsregistret",
-                     ("finansiar", "belopp"), ("datum",)),
+                     ("finansiar", "belopp"), ("datum",), neuter=True),
     )
 }
 """Every register a report can name, by its key under ``register:``."""
@@ -903,7 +906,7 @@ def _read_one(spec: RegisterSpec, path: Path, shown: str, block: Registerfiler, 
     out.problem.extend(notes)
     if read.kolumner:
         text = (f"{spec.called} ({sheet.place()}): {read.rader} "
-                f"{'rad' if read.rader == 1 else 'rader'} lästa, "
+                f"{'rad läst' if read.rader == 1 else 'rader lästa'}, "
                 f"{read.ej_raknade} räknades inte.")
         if reader.blank_counts:
             text += (f" {reader.blank_counts} {'rad' if reader.blank_counts == 1 else 'rader'} "
@@ -968,7 +971,8 @@ class _Reader:
         sheet = self.sheet
         if not rows or not any(_filled(c) for c in rows[0]):
             if not any(any(_filled(c) for c in r) for r in rows):
-                raise _unusable(f"{self.spec.called} är tomt: rubrikraden saknas (rad 1 ska ha "
+                empty = "tomt" if self.spec.neuter else "tom"
+                raise _unusable(f"{self.spec.called} är {empty}: rubrikraden saknas (rad 1 ska ha "
                                 f"kolumnerna {_titles(self.spec.required)})", sheet.file,
                                 sheet.sheet, 1)
             first = next(i for i, r in enumerate(rows) if any(_filled(c) for c in r))
@@ -1265,8 +1269,9 @@ class _Reader:
             self.blank_counts += 1
         women, men = women or 0, men or 0
         if total is not None and total != women + men:
-            self._fail(r, "totalt", f"totalt {total}, men {women} kvinnor + {men} män = "
-                       f"{women + men}")
+            self._fail(r, "totalt", f"totalt {total}, men {women} "
+                       f"{'kvinna' if women == 1 else 'kvinnor'} + {men} "
+                       f"{'man' if men == 1 else 'män'} = {women + men}")
         item = Aktivitet.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, datum=day, omrade=area,
             kommun=municipality, aktivitet=self._text(r, row, "aktivitet", False),
