@@ -273,7 +273,11 @@ def prepared_context(report: Any, current: CurrentTemplate) -> dict[str, Any]:
     if current.tpl is None:  # the charts read the template's font; each run sets its own
         current.tpl = DocxTemplate(str(default_template()))
         current.tpl.init_docx()
-    charts = rendering._charts(current, report, _draws_charts())
+    try:  # where this version of slutrapport draws a report's charts for its template
+        from slutrapport.document import draw_charts
+    except ImportError:
+        draw_charts = rendering._charts
+    charts = draw_charts(current, report, _draws_charts())
     return build_context(report, link_id=current.build_url_id, charts=charts)
 
 
@@ -655,8 +659,8 @@ def registers_part(plan: Plan, out: Path, results: Results) -> None:
 
     from slutrapport import example_path
     from slutrapport.checks import check
-    from slutrapport.kinds import slug
     from slutrapport.loader import from_data, read_yaml
+    from slutrapport.names import slug
     from slutrapport.registers import (
         aktiviteter_per_ar,
         aktiviteter_per_kommun,
@@ -868,7 +872,7 @@ def charts_part(plan: Plan, out: Path, results: Results) -> None:
     """Cost categories as a user renders them (fresh processes, YAML, no LibreOffice): a chart
     shows the largest and the others together past 30; and a Word chart of N points built
     directly, to show that building one is linear in its points."""
-    from slutrapport.charts import SINGLE, Bars, Series
+    from slutrapport.chartfacts import SINGLE, Bars, Series
     from slutrapport.wordcharts import chart_xml, workbook
 
     small, large = (50, 500) if plan.name == "smoke" else (500, 5000)

@@ -203,8 +203,9 @@ def _alias_name(metadata: list[Any]) -> str | None:
     names = {"Kronor": "belopp (kr)", "Belopp": "belopp (kr)", "Antal": "heltal",
              "Anstallda": "antal tjänster", "Forandring": "förändring", "Procent": "procent",
              "Tal": "tal", "Datum": "datum"}
+    given = sorted(map(repr, metadata))  # in any order: pydantic before 2.7 puts it otherwise
     for alias, name in names.items():
-        if FieldInfo.from_annotation(getattr(fields, alias)).metadata == metadata:
+        if sorted(map(repr, FieldInfo.from_annotation(getattr(fields, alias)).metadata)) == given:
             return name
     return None
 

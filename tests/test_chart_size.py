@@ -17,16 +17,7 @@ from lxml import etree
 
 import slutrapport
 from slutrapport import wordcharts
-from slutrapport.charts import (
-    DARK,
-    LIGHT,
-    MAX_CATEGORIES,
-    SINGLE,
-    Bars,
-    Series,
-    costs_bars,
-    programme_participants_bars,
-)
+from slutrapport.chartfacts import DARK, LIGHT, MAX_CATEGORIES, SINGLE, Bars, Series
 from slutrapport.checks import check
 from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi, Kostnadspost
@@ -61,7 +52,7 @@ def _urval(report: slutrapport.Slutrapport) -> list[tuple[str, str, str, Any, An
 def test_costs_up_to_the_limit_are_all_shown_in_their_order() -> None:
     """Thirty categories: thirty bars as the data has them, and no finding."""
     report, economy = _with_costs(MAX_CATEGORIES)
-    bars = costs_bars(economy)
+    bars = economy.chart_facts()["kostnader"]
     assert bars is not None
     assert (bars.title, bars.categories, bars.series[0].values, _urval(report)) == (
         "Kostnader per kostnadsslag", tuple(f"Slag {i + 1}" for i in range(30)),
@@ -72,7 +63,7 @@ def test_more_costs_than_a_page_shows_become_the_largest_and_the_others() -> Non
     """Thirty-one categories: the 29 largest, largest first, and one bar for the other two;
     shares of the whole sum; the title, the alt text and an info finding say so."""
     report, economy = _with_costs(31)
-    bars = costs_bars(economy)
+    bars = economy.chart_facts()["kostnader"]
     assert bars is not None
     total = sum(1000 + i for i in range(31))
     largest = [1000 + i for i in range(30, 1, -1)]
@@ -134,7 +125,7 @@ def test_a_programme_with_more_efforts_than_a_page_shows_gets_the_largest() -> N
     """Forty efforts: the 29 with most participants and the others together, for women and
     men, and an info finding."""
     report, programme = _programme(40)
-    bars = programme_participants_bars(programme)
+    bars = programme.chart_facts()["deltagare"]
     assert bars is not None
     women = [*range(39, 10, -1), sum(range(11))]
     assert (bars.title, bars.categories[0], bars.categories[-1], bars.series[0].values,

@@ -20,14 +20,14 @@ import pytest
 
 import slutrapport
 from slutrapport import Slutrapport
+from slutrapport.chartfacts import short_name
 from slutrapport.charts import (
     DPI,
-    MAX_COMPANIES,
-    SELECTION_SIZE,
     Chart,
     make_charts,
     tick_label,
 )
+from slutrapport.kinds.foretagsprogram import MAX_COMPANIES, SELECTION_SIZE
 
 pytest.importorskip("matplotlib")
 Image = pytest.importorskip("PIL.Image")
@@ -338,12 +338,10 @@ def test_importing_the_module_does_not_import_matplotlib() -> None:
 
 def test_long_names_are_shortened_in_the_middle(nis: Slutrapport) -> None:
     """A company name too long for the axis keeps its start and its end around an ellipsis."""
-    from slutrapport.charts import _short
-
-    short = _short("Företaget med ett mycket mycket långt namn nummer 19 Aktiebolag")
+    short = short_name("Företaget med ett mycket mycket långt namn nummer 19 Aktiebolag")
     assert short == "Företaget med ett myc…mmer 19 Aktiebolag"
     assert len(short) == 40
-    assert _short("Smide & Industrimontage I Norr AB") == "Smide & Industrimontage I Norr AB"
+    assert short_name("Smide & Industrimontage I Norr AB") == "Smide & Industrimontage I Norr AB"
     data = copy.deepcopy(_data(nis))
     _section(data, "program_for_tillvaxt")["effekt"]["foretag"][0]["namn"] = "X" * 500
     assert "anstallda" in make_charts(slutrapport.from_data(data))["program_for_tillvaxt"]

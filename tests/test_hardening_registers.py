@@ -22,10 +22,10 @@ import pytest
 from click.testing import CliRunner
 
 from slutrapport import load
-from slutrapport._registerfiles import MAX_CELLS, MAX_FILE_BYTES, MAX_PARTS
 from slutrapport.cli import main
 from slutrapport.errors import InputError
 from slutrapport.registers import read_registers
+from slutrapport.registers.files import MAX_CELLS, MAX_FILE_BYTES, MAX_PARTS
 from tests import registerbombs as rb
 from tests.registerdata import (
     COMPANIES,
@@ -336,9 +336,9 @@ def test_a_child_out_of_memory_is_a_refusal_and_the_process_lives_on(
     """An .ods of 32 million repeated cells (under python-calamine's own limit) makes the child
     reading it run out of its memory (lowered here to 400 MB, so it does so quickly): exit 2
     saying so, and this process goes on."""
-    from slutrapport import _registerfiles
+    from slutrapport.registers import files as registerfiles
 
-    monkeypatch.setattr(_registerfiles, "CHILD_MEMORY_BYTES", 400_000_000)
+    monkeypatch.setattr(registerfiles, "CHILD_MEMORY_BYTES", 400_000_000)
     path = ledger_as(tmp_path, "huvudbok.ods")
     rb.ods(tmp_path / "huvudbok.ods", (
         '<table:table-row table:number-rows-repeated="2000"><table:table-cell '
@@ -579,6 +579,17 @@ def _formula_report(tmp_path: Path) -> Path:
 
 _INLINE = re.compile(
     rb'<c r="[A-Z]+[0-9]+"(?: s="([0-9]+)")? t="inlineStr"><is><t[^>]*>([^<]*)</t>')
+_SHARED = re.compile(rb'<c r="[A-Z]+[0-9]+"(?: s="([0-9]+)")? t="s"><v>([0-9]+)</v>')
+_SHARED_TEXT = re.compile(rb"<si><t[^>]*>([^<]*)</t></si>")
+
+
+def _text_cells(z: zipfile.ZipFile) -> list[tuple[bytes, bytes]]:
+    """Every text cell of a workbook's sheets as (style, escaped text): written inline or in the
+    shared strings."""
+    xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
+    shared = (_SHARED_TEXT.findall(z.read("xl/sharedStrings.xml"))
+              if "xl/sharedStrings.xml" in z.namelist() else [])
+    return _INLINE.findall(xml) + [(style, shared[int(i)]) for style, i in _SHARED.findall(xml)]
 
 
 def test_report_texts_that_begin_as_formulas_are_written_as_text(tmp_path: Path) -> None:
@@ -595,9 +606,10 @@ def test_report_texts_that_begin_as_formulas_are_written_as_text(tmp_path: Path)
         with zipfile.ZipFile(book) as z:
             xml = b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
             styles = z.read("xl/styles.xml").split(b"<cellXfs")[1].split(b"</cellXfs>")[0]
+            cells = _text_cells(z)
         assert re.findall(rb"<f[\s>/]", xml) == [], book.name
         prefixed = [b'quotePrefix="1"' in xf for xf in re.findall(rb"<xf [^>]*>", styles)]
-        for style, text in _INLINE.findall(xml):
+        for style, text in cells:
             value = html.unescape(text.decode())
             if value.startswith(("=", "+", "-", "@")):
                 found.setdefault(value, set()).add(bool(style) and prefixed[int(style)])
@@ -609,7 +621,7 @@ def test_a_word_chart_s_workbook_holds_category_names_as_text() -> None:
     texts: '=HYPERLINK(…)' stays a string, not a formula."""
     import python_calamine
 
-    from slutrapport.charts import Bars, Series
+    from slutrapport.chartfacts import Bars, Series
     from slutrapport.wordcharts import workbook
 
     bars = Bars("", "", True, (FORMULAS[1], "Vännäs"),

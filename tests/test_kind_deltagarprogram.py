@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from slutrapport.charts import programme_participants
+from slutrapport.charts import draw
 from slutrapport.checks import check
 from slutrapport.cli import main
 from slutrapport.context import build_context
@@ -245,9 +245,9 @@ def test_the_chart_shows_women_and_men_per_effort_in_its_alt_text() -> None:
     """The chart's title and alt text name every effort with its women and men."""
     section = report_with().avsnitt[0]
     assert isinstance(section, Deltagarprogram)
-    drawn = programme_participants(section)
+    drawn = section.chart_facts()["deltagare"]
     assert drawn is not None
-    assert (drawn.title, drawn.alt, drawn.png[:8], drawn.width_cm) == (
+    assert (drawn.title, drawn.alt, draw(drawn)[:8], drawn.width_cm) == (
         "Deltagare per insats efter kön",
         "Liggande stapeldiagram över deltagarna per insats efter kön: Digital marknadsföring "
         "14 kvinnor och 9 män, Ekonomistyrning 8 kvinnor och 6 män och Hållbarhet (digitalt) "
@@ -261,7 +261,7 @@ def test_efforts_of_the_same_name_are_told_apart_by_municipality_in_the_chart() 
     twice = rows(r1={"namn": "Digital marknadsföring"})
     section = report_with(insatser=twice).avsnitt[0]
     assert isinstance(section, Deltagarprogram)
-    drawn = programme_participants(section)
+    drawn = section.chart_facts()["deltagare"]
     assert drawn is not None
     assert drawn.alt.split(": ", 1)[1].split(" och Hållbarhet")[0] == (
         "Digital marknadsföring (Vindeln) 14 kvinnor och 9 män, Digital marknadsföring "
@@ -271,4 +271,4 @@ def test_efforts_of_the_same_name_are_told_apart_by_municipality_in_the_chart() 
 def test_no_chart_is_drawn_without_efforts() -> None:
     """A programme with no efforts has no chart to offer."""
     report = report_with(insatser=[], summa={}, andel_kvinnor=None, andel_man=None)
-    assert report.avsnitt[0].charts() == {}
+    assert report.avsnitt[0].chart_facts() == {}

@@ -247,31 +247,6 @@ def test_native_and_picture_charts_are_numbered_alike_in_every_example() -> None
         assert native == drawn, name
 
 
-def test_a_chart_without_facts_stays_a_picture_and_keeps_its_number(
-        nis: slutrapport.Slutrapport, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A kind's chart that has no Word form is placed as a picture; the numbers run on."""
-    facts = wordcharts._facts
-
-    def without_budget(section: Any, name: str) -> Any:
-        return None if name == "budget" else facts(section, name)
-
-    monkeypatch.setattr(wordcharts, "_facts", without_budget)
-    made = make_native_charts(nis)
-    assert {(sid, n): (type(c).__name__, c.bildtext) for sid, named in made.items()
-            for n, c in named.items()} == {
-        ("horisontella_kriterier", "deltagare"):
-            ("NativeChart", "Diagram 1: Deltagare i projektets aktiviteter efter kön"),
-        ("program_for_tillvaxt", "anstallda"):
-            ("NativeChart", "Diagram 2: Anställda per företag 2019 och okt-22"),
-        ("ekonomi", "budget"): ("Chart", "Diagram 3: Budget och utfall"),
-        ("ekonomi", "kostnader"): ("NativeChart", "Diagram 4: Kostnader per kostnadsslag"),
-    }
-    data = render_bytes(nis)
-    assert len(_charts_in(data)) == 3
-    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-    assert [n for n in names if n.startswith("word/media/")] == ["word/media/image1.png"]
-
-
 def test_a_chart_placed_twice_gets_two_chart_parts(nis: slutrapport.Slutrapport,
                                                    tmp_path: Path) -> None:
     """A template that prints a chart twice gets two charts, each with its own workbook."""
@@ -371,3 +346,23 @@ def test_libreoffice_draws_every_chart_in_the_pdf(nis: slutrapport.Slutrapport,
     assert [text.count(s) - picture_text.count(s) for s in amounts] == [1, 1]
     # Swedish figures on the axes too: thousands apart by a space, never a comma
     assert "2 000 000" in text and "1,000" not in text and "2,000,000" not in text
+
+
+def test_without_matplotlib_pictures_name_the_install_command_and_word_charts_still_work(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """matplotlib is an extra: missing, `--diagram bild` stops with exit 2 and the command that
+    installs it, while the default Word charts render as before."""
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # as if it were not installed
+    monkeypatch.setenv("SLUTRAPPORT_CACHE", "0")  # draw, rather than read a picture back
+    example = str(slutrapport.example_path())
+    pictures = CliRunner().invoke(main, ["render", example, "-o", str(tmp_path / "bild.docx"),
+                                         "--diagram", "bild", "--no-contents", "-q"])
+    assert (pictures.exit_code, pictures.output.splitlines()[-1]) == (
+        2, "Inte installerat: diagram som bilder (--diagram bild) ritas med matplotlib, som inte "
+           "är installerat; installera det med: python3 -m pip install 'slutrapport[bilder]' "
+           "(eller låt diagrammen vara Word-diagram, standard)")
+    assert not (tmp_path / "bild.docx").exists()
+    charts = CliRunner().invoke(main, ["render", example, "-o", str(tmp_path / "diagram.docx"),
+                                       "--no-contents", "-q"])
+    assert charts.exit_code == 0, charts.output
+    assert len(_charts_in((tmp_path / "diagram.docx").read_bytes())) == 4

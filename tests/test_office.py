@@ -185,7 +185,7 @@ def test_a_chart_drawn_once_is_read_back_without_matplotlib(tmp_path: Path) -> N
 def test_the_chart_cache_can_be_turned_off(tmp_path: Path,
                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """SLUTRAPPORT_CACHE=0 draws every time and writes nothing."""
-    from slutrapport.charts import cache_dir
+    from slutrapport.resources import cache_dir
 
     monkeypatch.setenv("SLUTRAPPORT_CACHE", "0")
     assert cache_dir() is None

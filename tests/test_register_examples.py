@@ -18,12 +18,12 @@ import openpyxl
 import pytest
 
 from slutrapport import load
-from slutrapport.kinds import slug
 from slutrapport.kinds.aktiviteter import Aktiviteter
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.kinds.foretagsprogram import Foretagsprogram
 from slutrapport.kinds.horisontella_kriterier import HorisontellaKriterier
 from slutrapport.models import Slutrapport
+from slutrapport.names import slug
 from slutrapport.registers import (
     Registers,
     aktiviteter_per_kommun,
@@ -161,7 +161,7 @@ def test_the_participants_are_the_report_s(example: tuple[Slutrapport, Registers
 def test_activities_are_dated_within_the_period_and_spread_over_every_municipality(
         example: tuple[Slutrapport, Registers]) -> None:
     """Every date lies in the project's period, and every municipality has activities."""
-    from slutrapport.kinds import date_bounds
+    from slutrapport.fields import date_bounds
 
     report, registers = example
     start = date_bounds(report.projekt.period.fran)[0]

@@ -14,6 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.utils import get_column_letter
 
 from slutrapport import load
 from slutrapport.cli import main
@@ -64,10 +65,22 @@ EVERY_ROW = "2:1048576"
 
 
 def validations(path: Path) -> list[tuple[str, str, str | None, str | None, str]]:
-    """The first sheet's data validations: (cells, type, formula 1, formula 2, error style)."""
+    """The first sheet's data validations: (cells, type, formula 1, formula 2, error style;
+    ``stop`` when the file leaves it to the standard's default)."""
     ws = openpyxl.load_workbook(path).worksheets[0]
-    return [(str(v.sqref), v.type or "", v.formula1, v.formula2, v.errorStyle or "")
+    return [(str(v.sqref), v.type or "", v.formula1, v.formula2, v.errorStyle or "stop")
             for v in ws.data_validations.dataValidation]
+
+
+def columns(ws: Any) -> list[tuple[str, float, str]]:
+    """Each column's letter, width in characters as a spreadsheet program shows it, and number
+    format. A file stores a width with the font's padding (12 characters: 12.7109375), and
+    gives neighbouring columns alike one ``<col>`` element."""
+    out = []
+    for dim in ws.column_dimensions.values():
+        for n in range(dim.min, dim.max + 1):
+            out.append((get_column_letter(n), int(dim.width), dim.number_format))
+    return sorted(out, key=lambda c: (len(c[0]), c[0]))
 
 
 def list_sheet(path: Path) -> list[tuple[Any, ...]]:
@@ -103,12 +116,10 @@ def test_each_register_has_its_sheets_header_widths_formats_and_frozen_header(
     each column's width and number format."""
     wb = openpyxl.load_workbook(empty / name)
     ws = wb.worksheets[0]
-    sheets, header, columns = LAYOUT[name]
+    sheets, header, widths = LAYOUT[name]
     got = (wb.sheetnames, [c.value for c in ws[1]], ws.freeze_panes,
-           all(c.font.bold for c in ws[1]),
-           [(k, ws.column_dimensions[k].width, ws.column_dimensions[k].number_format)
-            for k, _, _ in columns])
-    assert got == (sheets, header, "A2", True, columns)
+           all(c.font.bold for c in ws[1]), columns(ws))
+    assert got == (sheets, header, "A2", True, widths)
 
 
 def test_the_folder_holds_the_five_registers_and_nothing_else(empty: Path) -> None:

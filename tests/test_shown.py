@@ -21,6 +21,7 @@ from slutrapport import shown
 from slutrapport.checks import Finding, check
 from slutrapport.cli import main
 from slutrapport.formatting import format_integer
+from slutrapport.paths import split_path
 from slutrapport.rendering import render_bytes
 from slutrapport.resources import default_template, example_path
 from tests.docxread import outline
@@ -70,10 +71,29 @@ def unshown(report: slutrapport.Slutrapport, *paths: str) -> list[Finding]:
     return out
 
 
-def _loc(report: slutrapport.Slutrapport, path: str) -> tuple[str | int, ...]:
-    from slutrapport.checks import _split_path
+def hidden(report: slutrapport.Slutrapport, *ids: str) -> list[Finding]:
+    """The ``avsnitt-visas-inte`` warnings the check gives for these sections, which the
+    template shows nothing of."""
+    out = []
+    for sid in ids:
+        section = report.section(sid)
+        assert section is not None
+        out.append(Finding(
+            "avsnitt-visas-inte", "warning", sid,
+            f"Avsnittet '{sid}' (typ {section.TYP}) syns inte i rapporten: mallen har ingen del "
+            f"för typen {section.TYP} och nämner inte avsnittet vid dess id. Lägg till en del "
+            "för typen i mallen (se 'slutrapport template check'), eller ta bort avsnittet.",
+            None, section.TYP, report.line_of(("avsnitt", report.avsnitt.index(section)))))
+    return out
 
-    parts = _split_path(path)
+
+def every_hidden(report: slutrapport.Slutrapport) -> list[Finding]:
+    """The warnings for a template that shows none of the small report's sections."""
+    return hidden(report, "aktiviteterna", "ekonomi", "horisontella_kriterier")
+
+
+def _loc(report: slutrapport.Slutrapport, path: str) -> tuple[str | int, ...]:
+    parts = split_path(path)
     assert parts is not None
     for i, section in enumerate(report.avsnitt):
         if section.id == parts[0]:
@@ -100,9 +120,10 @@ def test_the_small_report_shows_every_figure_with_the_default_template(
 
 def test_a_template_that_prints_nothing_lists_every_stated_figure_and_no_computed_one(
         report: slutrapport.Slutrapport, tmp_path: Path) -> None:
-    """Men and the shares are left out (computed), so only the six stated figures are listed."""
+    """Men and the shares are left out (computed), so only the six stated figures are listed;
+    and each section, of which nothing shows, is named."""
     found = check(report, template=template(tmp_path, "{{ projekt.namn }}"))
-    assert found == unshown(report, *EVERY_FIGURE)
+    assert found == every_hidden(report) + unshown(report, *EVERY_FIGURE)
 
 
 @pytest.mark.parametrize("shows_budget", [
@@ -118,14 +139,15 @@ def test_a_figure_a_user_template_prints_is_not_listed(
         report: slutrapport.Slutrapport, tmp_path: Path, shows_budget: list[str]) -> None:
     """By id, bare, inside a longer text, through filters or in the loop: the budget shows."""
     found = check(report, template=template(tmp_path, *shows_budget))
-    assert found == unshown(report, *(p for p in EVERY_FIGURE if p != "ekonomi.budget"))
+    assert found == hidden(report, "aktiviteterna", "horisontella_kriterier") + unshown(
+        report, *(p for p in EVERY_FIGURE if p != "ekonomi.budget"))
 
 
 def test_a_figure_in_a_paragraph_docxtpl_drops_is_listed(
         report: slutrapport.Slutrapport, tmp_path: Path) -> None:
     """A ``{%p`` tag takes its whole paragraph away, so the budget beside it never prints."""
     mall = template(tmp_path, "{%p if ekonomi %}", "{{ ekonomi.budget|kr }}{%p endif %}")
-    assert check(report, template=mall) == unshown(report, *EVERY_FIGURE)
+    assert check(report, template=mall) == every_hidden(report) + unshown(report, *EVERY_FIGURE)
 
 
 @pytest.mark.parametrize("uses_budget", [
@@ -137,7 +159,7 @@ def test_a_figure_used_only_in_a_condition_is_listed(
         report: slutrapport.Slutrapport, tmp_path: Path, uses_budget: str) -> None:
     """A value tested but never printed shows nothing: the budget stays on the list."""
     found = check(report, template=template(tmp_path, uses_budget, "Text", "{%p endif %}"))
-    assert found == unshown(report, *EVERY_FIGURE)
+    assert found == every_hidden(report) + unshown(report, *EVERY_FIGURE)
 
 
 def test_a_figure_shown_only_through_a_figure_link_is_not_listed(
@@ -157,7 +179,7 @@ def test_a_figure_link_in_a_text_the_template_leaves_out_shows_nothing(
     mall = template(tmp_path, "{{ ekonomi.budget }} {{ ekonomi.utfall }}",
                     "{{ horisontella_kriterier.deltagare.kvinnor }}",
                     "{{ horisontella_kriterier.deltagare.totalt }}")
-    assert check(report, template=mall) == unshown(
+    assert check(report, template=mall) == hidden(report, "aktiviteterna") + unshown(
         report, "aktiviteterna.omraden[0].antal", "aktiviteterna.omraden[1].antal")
 
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from slutrapport.charts import participants_bars
 from slutrapport.cli import main
 from slutrapport.context import build_context
+from slutrapport.kinds.horisontella_kriterier import participants_bars
 from slutrapport.loader import from_data
 from slutrapport.rendering import render, render_bytes
 from tests.docxread import W, outline, parts

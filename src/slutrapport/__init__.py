@@ -26,7 +26,8 @@ from slutrapport.errors import (
 )
 from slutrapport.loader import from_data, load
 from slutrapport.models import Slutrapport, clean_text
-from slutrapport.resources import default_template, example_path
+from slutrapport.resources import example_path
+from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,6 +61,7 @@ def render(
 
     See :func:`slutrapport.rendering.render` for the options.
     """
+    # start-up: jinja2 and the rendering only when a report is rendered, not on import
     from slutrapport.rendering import render as _render
 
     return _render(report, output, template=template, strict=strict, **options)

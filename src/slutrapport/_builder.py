@@ -1,6 +1,6 @@
 """The default template's builder: paragraphs, tables and docxtpl tags, one helper per kind of line.
 
-Used by ``templates/build_standard.py`` and by each section kind's ``fragment`` (see
+Used by :mod:`slutrapport.standard_build` and by each section kind's ``fragment`` (see
 :mod:`slutrapport.kinds`). Only building the template imports python-docx through here.
 """
 
@@ -15,6 +15,8 @@ from docx.shared import Cm
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from slutrapport.seam import element
+
 __all__ = ["GREY", "Builder", "cant_split", "field", "keep_with_next", "shade_cell", "table_width"]
 
 GREY = "D9E2EC"
@@ -24,7 +26,7 @@ def field(paragraph: Paragraph, instruction: str, shown: str) -> None:
     def run_with(child: Any) -> None:
         r: Any = OxmlElement("w:r")
         r.append(child)
-        paragraph._p.append(r)
+        element(paragraph).append(r)
 
     begin = OxmlElement("w:fldChar")
     begin.set(qn("w:fldCharType"), "begin")
@@ -49,6 +51,9 @@ def field(paragraph: Paragraph, instruction: str, shown: str) -> None:
 
 class Builder:
     """Adds template paragraphs and tables to a document, one helper per kind of line."""
+
+    GREY = GREY
+    """The shade of a table's header and sum rows."""
 
     def __init__(self, doc: Any) -> None:
         self.doc = doc
@@ -143,13 +148,18 @@ class Builder:
         keep_with_next(paragraph)
         return paragraph
 
+    @staticmethod
+    def keep_with_next(paragraph: Paragraph) -> None:
+        """Keep the paragraph on the page of the one after it."""
+        keep_with_next(paragraph)
+
     def loop_row(self, table: Table, tag: str) -> None:
         row: Any = table.add_row()  # type: ignore[no-untyped-call]
         row.cells[0].paragraphs[0].text = tag
 
 
 def table_width(table: Table, widths_cm: list[float]) -> None:
-    tbl_pr: Any = table._tbl.tblPr
+    tbl_pr: Any = element(table).tblPr
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
     width.set(qn("w:type"), "dxa")
@@ -159,7 +169,7 @@ def table_width(table: Table, widths_cm: list[float]) -> None:
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
-    grid = table._tbl.tblGrid
+    grid = element(table).tblGrid
     for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
         col.set(qn("w:w"), str(int(w * 567)))
     for column, w in zip(table.columns, widths_cm, strict=True):
@@ -168,19 +178,19 @@ def table_width(table: Table, widths_cm: list[float]) -> None:
 
 
 def repeat_header(row: object) -> None:
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    tr_pr = element(row).get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
     tr_pr.append(header)
     cant_split(row)
 
 
 def cant_split(row: object) -> None:
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
+    tr_pr = element(row).get_or_add_trPr()
     tr_pr.append(OxmlElement("w:cantSplit"))
 
 
 def shade_cell(cell: object, fill: str) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+    tc_pr = element(cell).get_or_add_tcPr()
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import click
+
 __all__ = ["METAVARS", "SWEDISH", "install", "swedish_metavars", "translate"]
 
 SWEDISH: dict[str, str] = {
@@ -82,7 +84,6 @@ METAVARS = {"PATH": "FIL", "FLOAT": "TAL", "INTEGER": "HELTAL", "TEXT": "TEXT"}
 
 def swedish_metavars(params: list[Any]) -> None:
     """Give options without a placeholder of their own a Swedish one, from their type."""
-    import click
 
     for param in params:
         if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:

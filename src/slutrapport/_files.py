@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from slutrapport._safety import check_output
 from slutrapport.errors import OutputError
 
 __all__ = ["BackupWarning", "Written", "check_target", "is_data_file", "os_error_text",
@@ -183,7 +184,6 @@ def _same_folder(a: Path, b: Path) -> bool:
 def check_target(path: str | Path, protect: Protect = (), *, data_file: bool = False) -> None:
     """Refuse, before any work, an output :func:`write_file` would refuse (an
     :class:`~slutrapport.errors.OutputError` naming the output and why)."""
-    from slutrapport._safety import check_output
 
     target = Path(path)
     protect = list(protect)

@@ -37,6 +37,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 __all__ = ["OVERLAP_ROWS", "PART_ROWS", "PDF_PART_ROWS", "Split", "layout_copy"]
 
 PART_ROWS = 500
@@ -93,7 +95,6 @@ def layout_copy(docx: bytes, *, rows: int = PART_ROWS,
         return docx, []
     if len(re.findall(rb"<w:tr[ >]", xml)) <= rows + rows // 2:
         return docx, []  # no table can be long enough: spare the parse
-    from lxml import etree
 
     root = etree.fromstring(xml)
     next_id = 1 + max((int(v) for v in root.xpath("//w:bookmarkStart/@w:id",
@@ -119,7 +120,6 @@ def layout_copy(docx: bytes, *, rows: int = PART_ROWS,
 def _split_table(table: Any, number: int, size: int, overlap: int,
                  first_id: int) -> Split | None:
     """Split one table in place (parts and separators after it); None when it stays whole."""
-    from lxml import etree
 
     parent = table.getparent()
     if parent is None or parent.tag not in (f"{_W}body", f"{_W}sdtContent"):
@@ -179,7 +179,6 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
 def _set_property(paragraph: Any, name: str, after: tuple[str, ...]) -> None:
     """Give a paragraph the on/off property ``name`` (``w:keepNext`` …) unless it has it, placed
     after those of ``after`` it has (the schema's order of pPr's children)."""
-    from lxml import etree
 
     properties = paragraph.find(f"{_W}pPr")
     if properties is None:
@@ -198,8 +197,6 @@ def _break_before(part: Any) -> None:
 
 
 def _separator() -> Any:
-    from lxml import etree
-
     return etree.fromstring(_SEPARATOR)
 
 
@@ -215,7 +212,6 @@ def _keep_with_next(row: Any) -> None:
 
 def _mark(table: Any, name: str, number: int) -> None:
     """A bookmark around nothing at the start of the table's first paragraph."""
-    from lxml import etree
 
     paragraph = table.find(f"{_W}tr/{_W}tc/{_W}p")
     if paragraph is None:

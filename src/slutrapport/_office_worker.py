@@ -26,12 +26,14 @@ import hashlib
 import itertools
 import json
 import os
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 RETIRE = b"retire"
@@ -135,6 +137,7 @@ def remove_sockets(pipe: str, profile: str) -> None:
 
 
 def _connect(pipe: str, deadline: float, office: subprocess.Popen[bytes]) -> Any:
+    # uno: only in LibreOffice's Python (office.py imports this module without it)
     import uno
     from com.sun.star.connection import NoConnectException
 
@@ -156,6 +159,7 @@ def _connect(pipe: str, deadline: float, office: subprocess.Popen[bytes]) -> Any
 
 
 def _props(**kwargs: Any) -> tuple[Any, ...]:
+    # uno: only in LibreOffice's Python (office.py imports this module without it)
     from com.sun.star.beans import PropertyValue
 
     out = []
@@ -168,6 +172,7 @@ def _props(**kwargs: Any) -> tuple[Any, ...]:
 
 
 def _url(path: str) -> str:
+    # uno: only in LibreOffice's Python (office.py imports this module without it)
     import uno
 
     return str(uno.systemPathToFileUrl(os.path.abspath(path)))
@@ -176,7 +181,6 @@ def _url(path: str) -> str:
 def _profile_url(profile: str) -> str:
     """The profile folder's URL, given to LibreOffice and hashed for its pipe's name (without
     uno: remove_sockets also runs in slutrapport's own Python)."""
-    from pathlib import Path
 
     return Path(os.path.abspath(profile)).as_uri()
 
@@ -250,6 +254,7 @@ def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
 
 def _no_break_before(table: Any) -> None:
     """Take the page break before a table away (on the table and its first paragraph)."""
+    # uno: only in LibreOffice's Python (office.py imports this module without it)
     import uno
 
     none = uno.Enum("com.sun.star.style.BreakType", "NONE")
@@ -293,6 +298,7 @@ def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
                 lists.setdefault(str(index.getPropertyValue("LabelCategory")), _entries(index))
         pages = doc.getCurrentController().getPropertyValue("PageCount")
         if job.get("pdf"):
+            # uno: only in LibreOffice's Python (office.py imports this module without it)
             import uno
 
             # Lossless pictures: the charts are line art, which JPEG smears (and re-encoding
@@ -353,7 +359,6 @@ def _let_the_watchdog_finish(request: dict[str, Any], office: _Office) -> None:
     with office.lock:
         stopping = office.stopping
     if not stopping and request.get("watch_fd") is not None:
-        import select
 
         with contextlib.suppress(OSError, ValueError):
             stopping = bool(select.select([request["watch_fd"]], [], [], 0)[0])

@@ -9,10 +9,19 @@ the names it shows and the messages written meanwhile have their control charact
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Sequence
 from types import TracebackType
 from typing import IO, Any
+
+from rich.console import Console
+from rich.file_proxy import FileProxy
+from rich.markup import escape
+from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as Display
+
+from slutrapport._terminal import EscapingStream, raw, shown
 
 __all__ = ["STEPS", "Progress"]
 
@@ -52,18 +61,12 @@ class Progress:
         self._stderr: Any = None
         if not enabled:
             return
-        import sys
 
-        from rich.console import Console
-        from rich.markup import escape
 
-        from slutrapport._terminal import raw, shown
 
         console = Console(file=stream if stream is not None else raw(sys.stderr))
         if not console.is_terminal:
             return
-        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-        from rich.progress import Progress as Display
 
         columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
         if len(self._names) > 1:
@@ -86,11 +89,8 @@ class Progress:
             if self._display is not None and not self._shown:
                 self._shown = True
                 self._display.start()
-                import sys
 
-                from rich.file_proxy import FileProxy
 
-                from slutrapport._terminal import EscapingStream, raw
 
                 # messages meanwhile above the display (as rich's own redirect does), escaped
                 self._stderr = sys.stderr
@@ -115,7 +115,6 @@ class Progress:
             if self._shown:
                 self._display.stop()
                 if self._stderr is not None:
-                    import sys
 
                     sys.stderr = self._stderr
                     self._stderr = None

@@ -17,16 +17,19 @@ values in. Which section a register is compared with:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from slutrapport._registerfiles import clip
 from slutrapport.fields import Loc
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
-from slutrapport.kinds import Raw, Section, round_like, same_name
+from slutrapport.kinds import Raw, Section
+from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.ekonomi import Ekonomi
+from slutrapport.kinds.foretagsprogram import Foretagsprogram
+from slutrapport.names import name_key, nearest, same_name
+from slutrapport.numbers import round_like
 from slutrapport.registers import (
     REGISTERS,
     Registers,
@@ -38,11 +41,12 @@ from slutrapport.registers import (
     read_registers,
     unika_personer,
 )
+from slutrapport.registers.files import clip
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
 
-__all__ = ["Figure", "chosen_section", "figures", "register_findings"]
+__all__ = ["Figure", "Unit", "chosen_section", "figures", "register_findings", "section_problems"]
 
 Unit = Literal["antal", "kr", "anstallda", "procent"]
 
@@ -99,8 +103,6 @@ def _label(heading: str) -> str:
 
 def chosen_section(report: Slutrapport, what: str) -> tuple[int, Section] | None:
     """The section a register is compared with (see the module's notes), with its index."""
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     block = report.register
     named = block.avsnitt.get(what) if block is not None else None
@@ -119,11 +121,8 @@ def chosen_section(report: Slutrapport, what: str) -> tuple[int, Section] | None
     return None
 
 
-def _section_problems(report: Slutrapport) -> Iterator[Raw]:
+def section_problems(report: Slutrapport) -> Iterator[Raw]:
     """The register block against the report: ids and headings that name nothing."""
-    from slutrapport.kinds.aktiviteter import Aktiviteter
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     block = report.register
     assert block is not None
@@ -133,8 +132,8 @@ def _section_problems(report: Slutrapport) -> Iterator[Raw]:
                  if getattr(s, "antal", None) is not None]
     for area_id, heading in block.omraden.items():
         if not any(same_name(heading, h) for h in headings):
-            close = difflib.get_close_matches(heading, headings, n=1, cutoff=0.5)
-            hint = f"; närmast: '{close[0]}'" if close else ""
+            close = nearest(heading, headings)
+            hint = f"; närmast: '{close}'" if close else ""
             yield ("register-installning", "error", ("register", "omraden", area_id),
                    f"Området {area_id} hänvisar till rubriken '{heading}', som inget "
                    f"aktivitetsområde i rapporten har{hint}.", close[0] if close else None,
@@ -153,8 +152,8 @@ def _section_problems(report: Slutrapport) -> Iterator[Raw]:
             seen[given] = a.rubrik
     for name in block.kommuner.values():
         if not any(same_name(name, k) for k in report.projekt.kommuner):
-            close = difflib.get_close_matches(name, report.projekt.kommuner, n=1, cutoff=0.5)
-            hint = f"; närmast: {close[0]}" if close else ""
+            close = nearest(name, report.projekt.kommuner)
+            hint = f"; närmast: {close}" if close else ""
             yield ("register-installning", "error", ("register", "kommuner"),
                    f"Kommunen '{name}' står inte bland projektets kommuner "
                    f"(projekt.kommuner){hint}.", close[0] if close else None, name)
@@ -187,7 +186,6 @@ def figures(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 
 def _areas(report: Slutrapport, registers: Registers) -> list[Figure]:
-    from slutrapport.kinds.aktiviteter import Aktiviteter
 
     block = report.register
     assert block is not None
@@ -251,7 +249,6 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 
 def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     chosen = chosen_section(report, "foretag")
     if chosen is None:
@@ -259,12 +256,12 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
     i, section = chosen
     assert isinstance(section, Foretagsprogram)
     table = foretagstabell(registers.foretag)
-    by_key = {" ".join(n.split()).casefold(): r for n, r in table.items()}
+    by_key = {name_key(n): r for n, r in table.items()}
     eff = section.effekt
     base: Loc = ("avsnitt", i, "effekt")
     out = []
     for j, f in enumerate(eff.foretag):
-        row = by_key.get(" ".join(f.namn.split()).casefold())
+        row = by_key.get(name_key(f.namn))
         if row is None:
             continue
         where = registers.where("foretag", [row.rad])
@@ -298,7 +295,6 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 
 def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
-    from slutrapport.kinds.ekonomi import Ekonomi
 
     chosen = chosen_section(report, "ekonomi")
     if chosen is None:
@@ -345,25 +341,23 @@ def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
 
 def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
     """Companies, categories and financiers that one side has and the other lacks."""
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     chosen = chosen_section(report, "foretag")
     if registers.usable("foretag") and chosen is not None:
         i, section = chosen
         assert isinstance(section, Foretagsprogram)
         table = foretagstabell(registers.foretag)
-        keys = {" ".join(n.split()).casefold() for n in table}
-        stated = {" ".join(f.namn.split()).casefold() for f in section.effekt.foretag}
+        keys = {name_key(n) for n in table}
+        stated = {name_key(f.namn) for f in section.effekt.foretag}
         for j, f in enumerate(section.effekt.foretag):
-            if " ".join(f.namn.split()).casefold() not in keys:
-                close = difflib.get_close_matches(f.namn, list(table), n=1, cutoff=0.6)
-                hint = f"; närmast: {clip(close[0])}" if close else ""
+            if name_key(f.namn) not in keys:
+                close = nearest(f.namn, list(table))
+                hint = f"; närmast: {clip(close)}" if close else ""
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
                        f"{f.namn} står i företagstabellen men inte i företagsregistret "
                        f"({registers.where('foretag')}){hint}.", None, f.namn)
         for name, row in table.items():
-            if " ".join(name.split()).casefold() not in stated:
+            if name_key(name) not in stated:
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag"),
                        f"Företagsregistret har {clip(name)} "
                        f"({registers.where('foretag', [row.rad])}), "
@@ -403,7 +397,7 @@ def register_findings(report: Slutrapport, registers: Registers | None = None, *
     """
     if report.register is None:
         return
-    yield from _section_problems(report)
+    yield from section_problems(report)
     if registers is None:
         if report.source is None:
             return

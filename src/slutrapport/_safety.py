@@ -37,7 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
 from slutrapport.errors import InputError, OutputError, Problem, SlutrapportError, TemplateError
+from slutrapport.formatting import format_integer
 
 __all__ = [
     "FETCHING_FIELDS",
@@ -131,8 +134,6 @@ _PROLOG_BYTES = 65_536
 
 
 def _megabytes(size: int) -> str:
-    from slutrapport.formatting import format_integer
-
     return f"{format_integer(math.ceil(size / 1_000_000))} MB"
 
 
@@ -171,7 +172,6 @@ class _Prolog:
 def safe_parser(target: Any = None) -> Any:
     """An lxml parser for untrusted XML: no entities, no DTD, no network, libxml2's limits on
     depth and size (``huge_tree`` off: an element nested deeper than 256 levels is an error)."""
-    from lxml import etree
 
     return etree.XMLParser(target=target, resolve_entities=False, load_dtd=False,
                            no_network=True, huge_tree=False)
@@ -183,7 +183,6 @@ def _probe(data: bytes, target: _Prolog, parser: Any) -> tuple[bool, bool]:
     ``parser`` is a safe parser (:func:`safe_parser`) with ``target`` as its target; both are
     used again for each part (making a parser with a target costs more than most probes).
     """
-    from lxml import etree
 
     attempts = (data[:_PROLOG_BYTES], data) if len(data) > _PROLOG_BYTES else (data,)
     for blob in attempts:  # the prolog first: all of a large part is rarely needed
@@ -239,7 +238,6 @@ def _too_big(path: Path, name: str, size: int | None, *, total: bool,
 def _xml_parts(archive: zipfile.ZipFile, path: Path,
                words: PackageWords) -> tuple[set[str], set[str]]:
     """The part names and extensions [Content_Types].xml declares as XML (lower case)."""
-    from lxml import etree
 
     names: set[str] = set()
     extensions: set[str] = {"xml", "rels"}
@@ -334,7 +332,6 @@ def _source_of(rels: str) -> str:
 
 def _check_link_use(path: Path, name: str, data: bytes, external: dict[str, str],
                     words: PackageWords) -> None:
-    from lxml import etree
 
     try:
         root = etree.fromstring(data, safe_parser())
@@ -347,7 +344,6 @@ def _check_relationships(path: Path, name: str, data: bytes,
                          words: PackageWords) -> dict[str, str]:
     """Refuse a relationship to an outside address that is not a hyperlink; the hyperlinks to
     outside addresses by id."""
-    from lxml import etree
 
     try:
         root = etree.fromstring(data, safe_parser())
@@ -380,8 +376,6 @@ def _rels_name(partname: str) -> str:
 
 @functools.cache
 def _relationship_attributes() -> Any:
-    from lxml import etree
-
     return etree.XPath("//@*[namespace-uri()=$a or namespace-uri()=$b]")
 
 
@@ -411,7 +405,6 @@ def refuse_fetched_links(package: Any, path: Path) -> None:
                 raise _fetches(path, _rels_name(partname), str(rel.target_ref))
         root = getattr(part, "_element", None)
         if root is None:
-            from lxml import etree
 
             try:
                 root = etree.fromstring(part.blob, safe_parser())
@@ -550,8 +543,6 @@ def _refuse_fields(path: Path, name: str, root: Any, *, written: bool) -> None:
 
 
 def _check_fields(path: Path, name: str, data: bytes) -> None:
-    from lxml import etree
-
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError:
@@ -575,7 +566,6 @@ def refuse_fetching_fields(package: Any, path: Path) -> None:
             continue
         root = getattr(part, "_element", None)
         if root is None:
-            from lxml import etree
 
             try:
                 root = etree.fromstring(part.blob, safe_parser())

@@ -18,11 +18,13 @@ The Jinja source is the part's XML as docxtpl patches it, with paragraphs on lin
 
 from __future__ import annotations
 
-import difflib
 import re
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from slutrapport.environment import FILTERS, environment
+from slutrapport.names import nearest
 
 if TYPE_CHECKING:
     from jinja2 import TemplateSyntaxError
@@ -278,24 +280,22 @@ def _unknown_tag(name: str, inner: str | None, nested_wrongly: bool) -> str:
         return f"'{_tag(name)}' har inget '{_tag(name[3:] + ' …')}' att avsluta{opened}"
     if name in ("else", "elif"):
         return f"'{_tag(name)}' står utanför ett '{_tag('if …')}'{opened}"
-    close = difflib.get_close_matches(name, list(_SUGGESTED), n=1, cutoff=0.6)
-    hint = (f"; menade du '{_tag(close[0])}'?" if close else
+    close = nearest(name, list(_SUGGESTED))
+    hint = (f"; menade du '{_tag(close)}'?" if close else
             "; taggarna är for, if, elif, else och set (ett värde skrivs ut med {{ … }})")
     return f"'{_tag(name)}' är ingen tagg som finns{hint}"
 
 
 def _unknown_function(kind: str, name: str, env: Any) -> str:
     """A filter or test that doesn't exist, with the nearest that does."""
-    from slutrapport.rendering import FILTERS, environment
-
     env = env or environment()
     known = sorted(env.filters if kind == "filter" else env.tests)
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    close = nearest(name, known)
     if kind == "filter":
-        hint = f"; menade du '{close[0]}'?" if close else \
+        hint = f"; menade du '{close}'?" if close else \
             f"; filtren är: {', '.join(sorted(FILTERS))}"
         return f"filtret '{name}' finns inte{hint}"
-    hint = f"; menade du '{close[0]}'?" if close else ""
+    hint = f"; menade du '{close}'?" if close else ""
     return f"testet '{name}' finns inte{hint}"
 
 
@@ -328,6 +328,12 @@ _OTHER_FILES = {
                                  "Word-dokument (.docx)",
     "macroEnabled": "ett Word-dokument med makron (.docm); spara det som Word-dokument (.docx)",
 }
+
+
+def broken_xml(path: Path) -> str:
+    """The rendered template is not well-formed XML (lxml's English reason is not the user's)."""
+    return (f"{path}: mallen gav ogiltig XML: ett värde som skrivs ut med |safe, eller en tagg på "
+            "fel ställe, bröt Word-dokumentets kod; inget skrevs")
 
 
 def unreadable(path: Path, exc: BaseException | None = None) -> str:

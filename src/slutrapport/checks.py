@@ -44,6 +44,8 @@ ref-okand                 error     a reference in narrative ([](ref:…)) names
                                     or chart of the report (the nearest name is suggested)
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
 tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
+avsnitt-visas-inte        warning   a section the template shows nothing of: no part for its kind,
+                                    and its id is not named (shown.py)
 diagram-urval             info      a chart has more bars than a page can show readably: it shows
                                     the largest (or those that grew most), the table shows all
 ej-ifyllt                 info      a text left empty or as "…", an amount or count left at 0
@@ -72,27 +74,30 @@ register-rader            info      how many rows a register had and how many we
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
 from slutrapport import narrative
-from slutrapport.fields import Loc
+from slutrapport._registercheck import register_findings
+from slutrapport.context import resolve_path, resolving
+from slutrapport.fields import Loc, date_bounds
 from slutrapport.formatting import format_date, format_decimal, format_percent
-from slutrapport.kinds import Raw, Severity, date_bounds, round_like
-from slutrapport.loader import format_loc
+from slutrapport.kinds import Raw, Severity
 from slutrapport.models import Slutrapport, markdown_fields
+from slutrapport.names import nearest
+from slutrapport.numbers import figure, parse_number, round_like
+from slutrapport.paths import format_loc, narratives, split_path
 
 if TYPE_CHECKING:
     from slutrapport.registers import Registers
 
-__all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "number", "reference_names",
+__all__ = ["CHECKS", "Finding", "Severity", "check", "has_errors", "loc_of", "reference_names",
            "resolve_path"]
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -147,20 +152,20 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
     none. A register outside the report file's folder is refused unless
     ``allow_outside_registers`` (the command line's ``--tillat-sokvag``).
     """
+    # start-up: jinja2 and the template's parts only once a report is checked, not on import
     from slutrapport.shown import unshown
 
     findings = []
-    token = _CONTEXT.set(None)
     given = _REGISTERS.set(registers)
     outside = _OUTSIDE.set(allow_outside_registers)
     try:
         every: list[Check] = [*CHECKS, lambda r: unshown(r, template)]
-        for fn in every:
-            for code, severity, loc, message, expected, actual in fn(report):
-                findings.append(Finding(code, severity, format_loc(report.display_loc(loc)),
-                                        message, expected, actual, report.line_of(loc)))
+        with resolving():
+            for fn in every:
+                for code, severity, loc, message, expected, actual in fn(report):
+                    findings.append(Finding(code, severity, format_loc(report.display_loc(loc)),
+                                            message, expected, actual, report.line_of(loc)))
     finally:
-        _CONTEXT.reset(token)
         _REGISTERS.reset(given)
         _OUTSIDE.reset(outside)
     findings.sort(key=lambda f: (_ORDER[f.severity], f.line or 0, f.path, f.code))
@@ -176,8 +181,6 @@ def _registers(report: Slutrapport) -> Iterator[Raw]:
     """The stated figures against the registers the report names (read only if it names any)."""
     if report.register is None:
         return
-    from slutrapport._registercheck import register_findings
-
     yield from register_findings(report, _REGISTERS.get(), allow_outside=_OUTSIDE.get())
 
 
@@ -224,135 +227,9 @@ def _n(value: int | Decimal) -> str:
 # --- löptext -----------------------------------------------------------------------------------
 
 
-def _markdown_fields(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, BaseModel, str, Loc]]:
-    """Every narrative text in the report: its place, owning object, text and owner's place."""
-    narrative = markdown_fields(type(model))
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if value is None:
-            continue
-        is_md = name in narrative
-        if isinstance(value, str) and is_md:
-            yield (*loc, name), model, value, loc
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from _markdown_fields(item, (*loc, name, i))
-                elif isinstance(item, str) and is_md:
-                    yield (*loc, name, i), model, item, loc
-        elif isinstance(value, BaseModel):
-            yield from _markdown_fields(value, (*loc, name))
-
-
-_PATH_PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
-
-
-def _split_path(path: str) -> list[str | int] | None:
-    """``ekonomi.kostnader[2].belopp`` as its parts; None if it is no path."""
-    spaced = path.replace(".", " ").replace(" [", "[")
-    parts: list[str | int] = [m.group(1) if m.group(1) is not None else int(m.group(2))
-                              for m in _PATH_PART.finditer(spaced)]
-    if not parts or "".join(str(p) for p in parts) != re.sub(r"[.\[\]]", "", path):
-        return None
-    return parts
-
-
-def resolve_path(report: Slutrapport, path: str, owner: BaseModel | None,
-                 owner_loc: Loc | None = None) -> tuple[Any, bool]:
-    """The value at a dotted path (``ekonomi.kostnader[2].belopp``), relative to owner first.
-
-    The first part may name a section by its id. A figure the data leaves out but the report
-    shows computed (a sum, a company's increase, the men among the participants, the number of
-    companies) resolves to the computed value, as the template prints it. Returns
-    (value, found).
-    """
-    parts = _split_path(path)
-    if parts is None:
-        return None, False
-    starts: list[tuple[Any, list[str | int]]] = []
-    if owner is not None:
-        starts.append((owner, parts))
-    section = report.section(parts[0]) if isinstance(parts[0], str) else None
-    if section is not None:
-        starts.append((section, parts[1:]))
-    starts.append((report, parts))
-    for start, rest in starts:
-        value, ok = _walk(start, rest)
-        if ok and value is not None:
-            return value, True
-    # Left out in the data: what the template shows is the computed figure.
-    context = _computed(report)
-    paths = ([[*owner_loc, *parts]] if owner_loc is not None else []) + [parts]
-    for candidate in paths:
-        value, ok = _walk(context, candidate)
-        if ok:
-            return value, True
-    for start, rest in starts:
-        value, ok = _walk(start, rest)
-        if ok:
-            return value, True
-    return None, False
-
-
-def _walk(value: Any, parts: Sequence[str | int]) -> tuple[Any, bool]:
-    """Follow parts through models, lists and mappings; (value, found)."""
-    for part in parts:
-        if isinstance(part, int):
-            if isinstance(value, list) and 0 <= part < len(value):
-                value = value[part]
-            else:
-                return None, False
-        elif isinstance(value, BaseModel) and part in type(value).model_fields:
-            value = getattr(value, part)
-        elif isinstance(value, dict) and part in value:
-            value = value[part]
-        else:
-            return None, False
-    return value, True
-
-
-_CONTEXT: ContextVar[tuple[int, dict[str, Any]] | None] = ContextVar("_CONTEXT", default=None)
-
-
-def _computed(report: Slutrapport) -> dict[str, Any]:
-    """The report as the template sees it, computed figures filled in (once per check run)."""
-    cached = _CONTEXT.get()
-    if cached is not None and cached[0] == id(report):
-        return cached[1]
-    from slutrapport.context import build_context
-
-    context = build_context(report)
-    _CONTEXT.set((id(report), context))
-    return context
-
-
-def number(value: Any) -> Decimal | None:
-    """A figure as a Decimal; None for anything that is not a number (bool included)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | Decimal):
-        return Decimal(value)
-    return None
-
-
-_SHOWN_NUMBER = re.compile(r"^[\s\u00a0\u202f]*([+\-\u2212]?[\d\s\u00a0\u202f]*\d(?:,\d+)?)")
-
-
-def _parse_shown(text: str) -> Decimal | None:
-    """The number a figure link shows: '2 949', '49,7%', '15 470 690kr', '−2'."""
-    found = _SHOWN_NUMBER.match(text)
-    if not found:
-        return None
-    raw = re.sub(r"[\s\u00a0\u202f]", "", found.group(1)).replace("\u2212", "-").replace(",", ".")
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        return None
-
-
 @_check
 def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
-    for loc, owner, text, owner_loc in _markdown_fields(report, ()):
+    for loc, owner, text, owner_loc in narratives(report):
         for construct in narrative.unsupported(text):
             deep = construct == narrative.DEEP_LIST
             shown = ("dess djupare punkter skrivs ut på nivå två" if deep
@@ -368,26 +245,26 @@ def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
                        "räknas fram av avsnittens ordning; flyttas avsnitten pekar länken på ett "
                        f"annat. Ge avsnittet ett eget id (id: …).", path, fragile)
             value, found = resolve_path(report, path, owner, owner_loc)
-            figure = number(value)
-            if not found or figure is None:
+            stated_figure = figure(value)
+            if not found or stated_figure is None:
                 what = "inte finns i datat" if not found else "inte är något tal"
                 yield ("tal-okand-sokvag", "error", loc,
                        f"Talet '{shown}' i texten hänvisar till '{path}', som {what}.", path, None)
                 continue
-            stated = _parse_shown(shown)
+            stated = parse_number(shown, leading=True)
             if stated is None:
                 yield ("tal-i-text", "error", loc,
                        f"'{shown}' i texten är inget tal, men hänvisar till '{path}' "
-                       f"({_n(figure)}).", figure, shown)
-            elif round_like(figure, stated) != stated:
+                       f"({_n(stated_figure)}).", stated_figure, shown)
+            elif round_like(stated_figure, stated) != stated:
                 yield ("tal-i-text", "error", loc,
-                       f"Texten säger {shown}, men {path} är {_shown_like(figure, shown)}.",
-                       figure, stated)
+                       f"Texten säger {shown}, men {path} är "
+                       f"{_shown_like(stated_figure, shown)}.", stated_figure, stated)
 
 
 def _numbered_id(report: Slutrapport, path: str) -> str | None:
     """The id a path starts with, if the report made it up from the order (``aktiviteter_2``)."""
-    parts = _split_path(path)
+    parts = split_path(path)
     if not parts or not isinstance(parts[0], str):
         return None
     section = report.section(parts[0])
@@ -404,32 +281,30 @@ def reference_names(report: Slutrapport) -> list[str]:
     for section in report.avsnitt:
         names += [section.reference("tabell", name) for name in section.tables()]
         names += [section.reference("diagram", name) for name in section.DIAGRAM
-                  if name in section.charts()]
+                  if name in section.chart_facts()]
     return names
 
 
 @_check
 def _references(report: Slutrapport) -> Iterator[Raw]:
     """Every reference in narrative text names a table or chart the report captions."""
-    import difflib
-
     known: list[str] | None = None
-    for loc, _, text, _ in _markdown_fields(report, ()):
+    for loc, _, text, _ in narratives(report):
         for name in narrative.refs(text):
             if known is None:
                 known = reference_names(report)
             if name in known:
                 continue
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            close = nearest(name, known)
             if close:
-                hint = f"; menade du '{close[0]}'?"
+                hint = f"; menade du '{close}'?"
             elif known:
                 hint = f"; namnen är {', '.join(known)}."
             else:
                 hint = "; rapporten har inga tabeller eller diagram med bildtext."
             yield ("ref-okand", "error", loc,
                    f"Texten hänvisar till '{name}', som inte är någon tabell eller något "
-                   f"diagram i rapporten{hint}", close[0] if close else None, name)
+                   f"diagram i rapporten{hint}", close, name)
 
 
 # --- det som återstår att fylla i ----------------------------------------------------------------
@@ -479,7 +354,7 @@ def _review_marks(report: Slutrapport) -> Iterator[Raw]:
                    f"Granskningsmarkeringen '{path}' pekar på något som inte finns i datat; "
                    "ta bort raden.", path, None)
         elif _same(value, old):
-            yield ("granska", "info", _loc_of(report, path),
+            yield ("granska", "info", loc_of(report, path),
                    "Fördes över från förra rapporten: granska och ändra det, eller ta bort "
                    f"'{path}' under granska.", old, value)
 
@@ -491,9 +366,9 @@ def _same(value: Any, old: Any) -> bool:
     return bool(value == old)
 
 
-def _loc_of(report: Slutrapport, path: str) -> Loc:
+def loc_of(report: Slutrapport, path: str) -> Loc:
     """The data place of a path that names a section by id (for its YAML line)."""
-    parts = _split_path(path) or []
+    parts = split_path(path) or []
     if parts and isinstance(parts[0], str):
         for i, section in enumerate(report.avsnitt):
             if section.id == parts[0]:

@@ -12,15 +12,30 @@ import contextlib
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import traceback
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from slutrapport.errors import OutputError, RefusedError, SlutrapportError
+from slutrapport import dispositioner
+from slutrapport._budget import shared_budgets
+from slutrapport._click_sv import install, swedish_metavars
+from slutrapport._files import BackupWarning, os_error_text, same_file, write_file
+from slutrapport._safety import check_output
+from slutrapport._terminal import escaped
+from slutrapport.checks import check, has_errors
+from slutrapport.errors import BatchError, InputError, OutputError, RefusedError, SlutrapportError
+from slutrapport.fill import FillRefusedError, changes_text, fill_file, refusal
+from slutrapport.loader import load
+from slutrapport.schema import schema_text
+from slutrapport.standard import default_template
+from slutrapport.wordimport import Mode, import_docx, new_from_docx, revision_line
 
 if TYPE_CHECKING:
     from slutrapport.checks import Finding
@@ -55,7 +70,6 @@ class _Command(click.Command):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("options_metavar", "[FLAGGOR]")
         super().__init__(*args, **kwargs)
-        from slutrapport._click_sv import swedish_metavars
 
         swedish_metavars(self.params)
 
@@ -71,11 +85,7 @@ class _Group(click.Group):
         super().__init__(*args, **kwargs)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        from slutrapport._click_sv import install
-
         install()  # click's own words ('Usage:', 'Options') in Swedish while we run
-        from slutrapport._sandbox import shared_budgets
-        from slutrapport._terminal import escaped
 
         # control characters from the data never reach the terminal raw; a report's template
         # work (its render and its check) has one time budget
@@ -93,7 +103,6 @@ class _Group(click.Group):
                 SystemExit):
             raise
         except OSError as exc:  # the machine's answer (a full disk …), in Swedish, not a bug
-            from slutrapport._files import os_error_text
 
             if "--debug" in sys.argv[1:]:
                 traceback.print_exception(exc)
@@ -130,7 +139,6 @@ def main() -> None:
 
 def error_as_dict(exc: SlutrapportError) -> dict[str, Any]:
     """An error as JSON-ready data, keyed like a finding: kind, exit code, message, problems."""
-    from slutrapport.errors import InputError
 
     data: dict[str, Any] = {"kind": _KIND.get(type(exc).__name__, "fel"),
                             "exit_code": exc.exit_code, "message": str(exc)}
@@ -189,8 +197,6 @@ def check_command(file: Path, fmt: str, template: Path | None, allow_outside: bo
 
     Listar också tal som står i datat men inte syns i rapporten (tal-visas-inte).
     """
-    from slutrapport.checks import check, has_errors
-    from slutrapport.loader import load
 
     try:
         report = load(file)
@@ -228,8 +234,6 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
 def _ended_by_signals() -> Iterator[None]:
     """SIGTERM and SIGHUP end the command as an exception does (exit 128 + the signal), so
     LibreOffice and every temporary file are removed on the way out; the old handlers return."""
-    import signal
-    import threading
 
     def stop(signum: int, frame: Any) -> None:
         raise SystemExit(128 + signum)
@@ -277,7 +281,6 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
     slutrapport fill rapport.yaml
     slutrapport fill rapport.yaml -o ny.yaml
     """
-    from slutrapport.fill import FillRefusedError, changes_text, fill_file, refusal
 
     refused: FillRefusedError | None = None
     try:
@@ -319,7 +322,6 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
 def _backup_line(source: Path | None, written: Path, backup: Path | None) -> None:
     """Say where the file written over was kept: the original (a rewrite of ``source``), or
     what stood in the file written."""
-    from slutrapport._files import same_file
 
     if backup is None:
         return
@@ -379,15 +381,11 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     Med flera FIL skrivs varje rapport som går; de som inte går listas sist (slutkod 2).
     --timeout gäller varje rapport för sig. På en terminal visas efter en sekund vad som görs.
     """
-    import warnings
 
-    from slutrapport._files import BackupWarning
-    from slutrapport.checks import check
-    from slutrapport.loader import load
+    # start-up: jinja2 and the rendering only when a report is rendered
     from slutrapport.rendering import ContentsNotFilledWarning, render_many
 
     output = Path(output_text)
-    from slutrapport._safety import check_output
 
     protect = [("datafilen", f) for f in files] + [("mallen", t) for t in [template] if t]
     folder = output_text.endswith(("/", os.sep))
@@ -409,7 +407,6 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
         try:
             output.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            from slutrapport._files import os_error_text
 
             _fail(OutputError(f"{output}: mappen kan inte skapas ({os_error_text(exc)})"), debug)
         kind = fmt or ("pdf" if pdfa else "docx")
@@ -437,6 +434,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                    "(eller ange --to pdf)", err=True)
         sys.exit(2)
     if template is not None:
+        # start-up: jinja2 and the rendering only when a report is rendered
         from slutrapport.rendering import check_template_file
 
         try:
@@ -450,8 +448,8 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
+    # start-up: rich only when a render may show its progress
     from slutrapport._progress import Progress
-    from slutrapport.errors import BatchError
 
     failed: dict[int, SlutrapportError] = {}  # a report of several that could not be written
     written: list[int] = []
@@ -486,6 +484,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
             if strict:  # --strict reads the findings before anything is written
                 run_checks()
                 if many:  # each report for itself: the refused ones are listed, not the batch
+                    # start-up: jinja2 and the rendering only when a report is rendered
                     from slutrapport.rendering import STRICT_CODES
 
                     keep = [n for n, fs in enumerate(findings)
@@ -544,13 +543,11 @@ def schema_command(output: Path | None, debug: bool) -> None:
     \b
     slutrapport schema -o slutrapport.schema.json
     """
-    from slutrapport.schema import schema_text
 
     text = schema_text()
     if output is None:
         click.echo(text, nl=False)
         return
-    from slutrapport._files import write_file
 
     try:
         written = write_file(output, text.encode("utf-8"))
@@ -563,7 +560,6 @@ def schema_command(output: Path | None, debug: bool) -> None:
 
 def _outlines_help() -> str:
     """The outlines 'new' starts from, one line each (read from the outline files)."""
-    from slutrapport import dispositioner
 
     names = dispositioner.names()
     width = max(len(n) for n in names)
@@ -616,6 +612,7 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
         raise click.UsageError("Ange -o FIL för en ny datafil eller --registers MAPP för "
                                "tomma register.")
     if registers is not None:
+        # start-up: XlsxWriter only when registers are written
         from slutrapport.register_templates import new_registers, refuse_existing
 
         if output is None and disposition is not None:
@@ -638,7 +635,6 @@ def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
                    registers: Path | None, disposition: str | None, force: bool, accept: bool,
                    reject: bool, debug: bool) -> None:
     """``new --from-docx``: the outline of a report that exists only in Word."""
-    from slutrapport.wordimport import Mode, new_from_docx, revision_line
 
     if output is None:
         raise click.UsageError("Ange -o FIL för den nya datafilen.")
@@ -669,6 +665,7 @@ def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
 def _new_report(previous: Path | None, output: Path | None, disposition: str | None,
                 force: bool) -> None:
     """Write the new report's data file and say what to do next."""
+    # start-up: ruamel.yaml and the skeletons only when 'new' writes a file
     from slutrapport.scaffold import write_new_file
 
     assert output is not None
@@ -714,7 +711,6 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
     slutrapport import robertsfors.docx rapport.yaml --till kommuner.Robertsfors
     slutrapport import inledning.docx rapport.yaml --till inledning --dry-run
     """
-    from slutrapport.wordimport import Mode, import_docx, revision_line
 
     if accept and reject:
         raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
@@ -776,6 +772,7 @@ def migrate_command(file: Path, output: Path | None, debug: bool) -> None:
     En datafil som -o skriver över sparas på samma sätt. En fil som redan har den nya formen
     lämnas som den är.
     """
+    # start-up: ruamel.yaml only when a file is migrated
     from slutrapport.migrate import migrate_file
 
     try:
@@ -807,7 +804,7 @@ def template_check_command(template: Path | None, debug: bool) -> None:
     Listar variabler, fält, filter och loopar som datat inte har, med det närmaste rätta namnet,
     och de avsnitt som mallen aldrig använder. Slutkod 1 om något namn är okänt.
     """
-    from slutrapport.resources import default_template
+    # start-up: jinja2 only when a template is checked
     from slutrapport.templatecheck import (
         check_template,
         format_template_findings,

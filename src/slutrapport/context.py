@@ -23,79 +23,25 @@ The context mirrors the model — the same Swedish names and nesting — with fo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from slutrapport import fields_word, narrative
-from slutrapport.models import Slutrapport, markdown_fields
+from slutrapport import fields_word
+from slutrapport.narrative import LIST_NUMBERING, Narrative, markdown_fields, protect_braces
+from slutrapport.paths import Loc, split_path, walk
 
-__all__ = ["LIST_NUMBERING", "Narrative", "build_context", "caption", "protect_braces"]
+if TYPE_CHECKING:
+    from slutrapport.models import Slutrapport
+
+__all__ = ["LIST_NUMBERING", "Narrative", "build_context", "caption", "computed", "protect_braces",
+           "resolve_path", "resolving"]
 
 LinkId = Callable[[str], str]
-
-LIST_NUMBERING: ContextVar[Callable[[str, int], str | None] | None] = ContextVar(
-    "LIST_NUMBERING", default=None)
-"""While a document is rendered: what gives each numbered list of a narrative text its own
-numbering (:class:`slutrapport.fields_word.ListNumbering`), so that every list starts at its
-first item's number (1, unless the text wrote ``3.``)."""
-
-
-def protect_braces(xml: str) -> str:
-    """Keep docxtpl from turning ``{_{`` in the text into ``{{`` after rendering.
-
-    docxtpl replaces ``{_{``, ``}_}``, ``{_%`` and ``%_}`` in its output; a character reference for
-    the underscore keeps such text as written.
-
-    >>> protect_braces("{_{ x }_}")
-    '{&#95;{ x }&#95;}'
-    """
-    return xml.replace("{_", "{&#95;").replace("_}", "&#95;}")
-
-
-class Narrative:
-    """A narrative text for a template: ``{{p x }}`` prints it as Word paragraphs."""
-
-    __slots__ = ("_link_id", "text")
-
-    def __init__(self, text: str, link_id: LinkId | None = None) -> None:
-        self.text = text
-        self._link_id = link_id
-
-    def __html__(self) -> str:
-        return self.stycken()
-
-    def stycken(self, stil: str | None = None, fet: bool = False) -> Markup:
-        """The text as paragraphs; ``stil`` names the paragraph style of plain paragraphs."""
-        xml = narrative.to_paragraphs(self.text, link_id=self._link_id, paragraph_style=stil,
-                                      run_props="<w:b/>" if fet else "",
-                                      numbering=LIST_NUMBERING.get())
-        return Markup(protect_braces(xml))
-
-    def rader(self, fet: bool = False) -> Markup:
-        """The text as runs, for ``{{r x.rader() }}`` inside a paragraph of the template."""
-        xml = narrative.to_runs(self.text, link_id=self._link_id,
-                                run_props="<w:b/>" if fet else "")
-        return Markup(protect_braces(xml))
-
-    @property
-    def ren(self) -> str:
-        """What a reader sees, without Markdown syntax."""
-        return narrative.plain_text(self.text)
-
-    def __bool__(self) -> bool:
-        # True when the text prints anything: str.strip() would call a text of only U+0085
-        # (which Markdown keeps) empty, and a footnote holding it would be dropped.
-        return bool(narrative.to_paragraphs(self.text))
-
-    def __str__(self) -> str:
-        return self.ren
-
-    def __repr__(self) -> str:
-        return f"Narrative({self.text!r})"
 
 
 def _plain(model: BaseModel, link_id: LinkId | None) -> dict[str, Any]:
@@ -169,3 +115,71 @@ def _chart(chart: dict[str, Any] | None, ref: str) -> dict[str, Any] | None:
                             else (fields_word.CHART_LABEL, 0, str(chart.get("bildtext", ""))))
     return {**chart, **{k: v for k, v in caption(label, number, title, ref).items()
                         if k != "bildtext"}}
+
+
+# --- figures by their path (``tal:ekonomi.kostnader[2].belopp``) ------------------------------
+
+_COMPUTED: ContextVar[dict[int, tuple[Any, dict[str, Any]]] | None] = ContextVar(
+    "_COMPUTED", default=None)
+
+
+@contextmanager
+def resolving() -> Iterator[None]:
+    """While the block runs, each report's computed context is built once for all the paths
+    resolved in it (a check run resolves many, and the reports do not change meanwhile)."""
+    token = _COMPUTED.set({})
+    try:
+        yield
+    finally:
+        _COMPUTED.reset(token)
+
+
+def computed(report: Slutrapport) -> dict[str, Any]:
+    """The report as the template sees it, computed figures filled in (built once per report
+    in a :func:`resolving` block, else each time)."""
+    cache = _COMPUTED.get()
+    if cache is None:
+        return build_context(report)
+    hit = cache.get(id(report))
+    if hit is not None and hit[0] is report:
+        return hit[1]
+    context = build_context(report)
+    cache[id(report)] = (report, context)  # the report kept: its id is not reused meanwhile
+    return context
+
+
+def resolve_path(report: Slutrapport, path: str, owner: BaseModel | None = None,
+                 owner_loc: Loc | None = None) -> tuple[Any, bool]:
+    """The value at a dotted path (``ekonomi.kostnader[2].belopp``), relative to owner first.
+
+    The first part may name a section by its id. A figure the data leaves out but the report
+    shows computed (a sum, a company's increase, the men among the participants, the number of
+    companies) resolves to the computed value, as the template prints it. Returns
+    (value, found).
+    """
+    parts = split_path(path)
+    if parts is None:
+        return None, False
+    starts: list[tuple[Any, list[str | int]]] = []
+    if owner is not None:
+        starts.append((owner, parts))
+    section = report.section(parts[0]) if isinstance(parts[0], str) else None
+    if section is not None:
+        starts.append((section, parts[1:]))
+    starts.append((report, parts))
+    for start, rest in starts:
+        value, ok = walk(start, rest)
+        if ok and value is not None:
+            return value, True
+    # Left out in the data: what the template shows is the computed figure.
+    context = computed(report)
+    paths = ([[*owner_loc, *parts]] if owner_loc is not None else []) + [parts]
+    for candidate in paths:
+        value, ok = walk(context, candidate)
+        if ok:
+            return value, True
+    for start, rest in starts:
+        value, ok = walk(start, rest)
+        if ok:
+            return value, True
+    return None, False

@@ -10,6 +10,7 @@
     ├── ConversionError               LibreOffice missing, timed out or failed (exit 2)
     │   └── OfficeStartError          LibreOffice ended, or never answered, as it started
     ├── OutputError                   the output can't be written (no such folder, no room …)
+    ├── NotInstalledError             an optional part the task needs is missing (exit 2)
     └── BatchError                    some reports of several failed; the others were written
                                       (exit 1 when every one was a --strict refusal)
 
@@ -30,6 +31,7 @@ __all__ = [
     "BatchError",
     "ConversionError",
     "InputError",
+    "NotInstalledError",
     "OfficeStartError",
     "OutputError",
     "Problem",
@@ -126,6 +128,13 @@ class OutputError(SlutrapportError):
     """The output file can't be written: its folder is missing, read-only or full."""
 
     label = "Kan inte skriva"
+
+
+class NotInstalledError(SlutrapportError):
+    """What the task needs is not installed (matplotlib for charts as pictures); the message
+    names the command that installs it."""
+
+    label = "Inte installerat"
 
 
 class BatchError(SlutrapportError):

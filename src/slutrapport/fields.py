@@ -19,12 +19,11 @@ Conventions:
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
-import types
-import typing
-from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import (
     AfterValidator,
@@ -37,14 +36,27 @@ from pydantic import (
     model_validator,
 )
 
+from slutrapport.errors import InputError
+from slutrapport.messages import (
+    FORBIDDEN_CHARACTERS,
+    clean_text,
+    forbidden_message,
+    problems_of,
+)
+from slutrapport.narrative import MARKDOWN, Markdown, markdown_fields
+from slutrapport.numbers import MAX_TEXT_LENGTH, parse_number
+from slutrapport.paths import Loc
+
 __all__ = [
     "FORBIDDEN_CHARACTERS",
     "MARKDOWN",
     "Anstallda",
     "Antal",
     "Belopp",
+    "Carry",
     "Datum",
     "Deltagare",
+    "Derived",
     "Forandring",
     "GenderCounts",
     "Kronor",
@@ -55,19 +67,18 @@ __all__ = [
     "Procent",
     "Tal",
     "clean_text",
+    "date_bounds",
     "forbidden_message",
     "markdown_fields",
+    "read_number",
     "two_of_three",
 ]
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009]")
-
 
 MAX_WHOLE_DIGITS = 15
 """The most digits a figure may have before its decimal comma (a report's largest is 10^12)."""
 MAX_DECIMALS = 10
 """The most decimals a figure may have (a share is given to two or three at most)."""
-MAX_TEXT_DIGITS = 60
+MAX_TEXT_DIGITS = MAX_TEXT_LENGTH
 """A number written as text with more characters than this is refused before it is parsed."""
 
 
@@ -99,7 +110,7 @@ def _bounded(value: Decimal | int) -> Decimal | int:
     return value
 
 
-def _swedish_number(value: Any) -> Any:
+def read_number(value: Any) -> Any:
     """Accept a Swedish-written number in a string ("159,5", "16 713 030", "−2") as well as numbers.
 
     Floats from YAML become Decimals through their shortest repr, so ``159.5`` stays exact. A
@@ -117,11 +128,8 @@ def _swedish_number(value: Any) -> Any:
             if re.fullmatch(r"[\s\u00a0\u202f\u2009+\-\u2212\d.,eE]+", value):
                 raise ValueError(f"talet har för många siffror ({len(value)} tecken)")
             return value
-        text = _SPACES.sub("", value).replace("\u2212", "-").replace(",", ".")
-        try:
-            return _bounded(Decimal(text))
-        except InvalidOperation:
-            return value
+        number = parse_number(value)
+        return value if number is None else _bounded(number)
     return value
 
 
@@ -129,7 +137,7 @@ def _whole(value: Any) -> Any:
     """Turn a Swedish-written whole number into an int, leaving anything else to pydantic."""
     if isinstance(value, bool):
         raise ValueError(f"ska vara ett heltal, inte {str(value).lower()}")
-    value = _swedish_number(value)
+    value = read_number(value)
     if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
     return value
@@ -171,11 +179,11 @@ Belopp = Annotated[int, BeforeValidator(_whole), Field(ge=-(10**12), le=10**12)]
 Antal = Annotated[int, BeforeValidator(_whole), Field(ge=0, le=10**9)]
 """A count of things: visits, activities, participants, companies."""
 Anstallda = Annotated[
-    Decimal, BeforeValidator(_swedish_number), Field(ge=0, le=10**7), AfterValidator(_halves)
+    Decimal, BeforeValidator(read_number), Field(ge=0, le=10**7), AfterValidator(_halves)
 ]
 """A head count in whole or half posts."""
 Forandring = Annotated[
-    Decimal, BeforeValidator(_swedish_number), Field(ge=-(10**7), le=10**7), AfterValidator(_halves)
+    Decimal, BeforeValidator(read_number), Field(ge=-(10**7), le=10**7), AfterValidator(_halves)
 ]
 """A change in head count, in whole or half posts; may be negative."""
 def _percent(value: Any) -> Any:
@@ -184,12 +192,12 @@ def _percent(value: Any) -> Any:
         stripped = value.strip()
         if stripped.endswith("%"):
             value = stripped[:-1]
-    return _swedish_number(value)
+    return read_number(value)
 
 
 Procent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100)]
 """A share in per cent, 0 to 100."""
-Tal = Annotated[Decimal, BeforeValidator(_swedish_number), Field(ge=-(10**12), le=10**12)]
+Tal = Annotated[Decimal, BeforeValidator(read_number), Field(ge=-(10**12), le=10**12)]
 """Any figure (an indicator's outcome or target)."""
 Datum = Annotated[
     str,
@@ -200,56 +208,21 @@ Datum = Annotated[
 """A date, as precise as it is known: ``2019``, ``2022-10`` or ``2022-10-31``."""
 
 
-class _MarkdownMarker:
-    """Marks a ``str`` field as narrative Markdown (see :mod:`slutrapport.narrative`)."""
+def date_bounds(value: str) -> tuple[_dt.date, _dt.date]:
+    """The first and last day a partial date (``2019``, ``2022-10``, ``2022-10-31``) covers.
 
-    def __repr__(self) -> str:
-        return "Markdown"
-
-
-MARKDOWN = _MarkdownMarker()
-Markdown = Annotated[str, MARKDOWN]
-"""Narrative text in the documented Markdown subset."""
-
-
-def _holds_markdown(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    if origin is Annotated:
-        args = typing.get_args(annotation)
-        return MARKDOWN in args[1:] or _holds_markdown(args[0])
-    if origin in (typing.Union, types.UnionType, list):
-        return any(_holds_markdown(a) for a in typing.get_args(annotation))
-    return False
-
-
-@functools.cache
-def markdown_fields(model: type[BaseModel]) -> frozenset[str]:
-    """The names of a model's fields that hold narrative Markdown (alone, optional or in a list).
-
-    It depends only on the class, so it is worked out once per class.
+    >>> date_bounds("2022-02")
+    (datetime.date(2022, 2, 1), datetime.date(2022, 2, 28))
     """
-    return frozenset(
-        name for name, field in model.model_fields.items()
-        if MARKDOWN in field.metadata or _holds_markdown(field.annotation))
-
-
-Loc = tuple[str | int, ...]
-"""A place in the data: keys and list indices from the root."""
-
-FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-"""Characters XML 1.0 forbids: they would corrupt a .docx, so text holding them is refused."""
-
-
-def forbidden_message(text: str) -> str | None:
-    """The Swedish complaint about the first character of text that XML 1.0 forbids, if any."""
-    found = FORBIDDEN_CHARACTERS.search(text)
-    if not found:
-        return None
-    return (
-        f"otillåtet tecken U+{ord(found.group()):04X} på position {found.start() + 1} "
-        "(ett styrtecken som inte får finnas i ett Word-dokument); ta bort det, "
-        "eller tvätta texten med slutrapport.clean_text"
-    )
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return _dt.date(parts[0], 1, 1), _dt.date(parts[0], 12, 31)
+    if len(parts) == 2:
+        first = _dt.date(parts[0], parts[1], 1)
+        following = _dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return first, following - _dt.timedelta(days=1)
+    day = _dt.date(parts[0], parts[1], parts[2])
+    return day, day
 
 
 _MAX_NESTING = 64  # as the loader's MAX_DEPTH: a file can't be nested deeper either
@@ -290,23 +263,48 @@ def _unify_newlines(value: Any) -> Any:
     return value
 
 
-def clean_text(text: str) -> str:
-    """Remove the characters XML 1.0 forbids (see ``FORBIDDEN_CHARACTERS``), keeping all others.
-
-    >>> clean_text("Smide\x07 & Industrimontage")
-    'Smide & Industrimontage'
-    """
-    return FORBIDDEN_CHARACTERS.sub("", text)
-
-
-def _swedish_error(exc: ValidationError) -> Exception:
+def _swedish_error(exc: ValidationError, model: type[BaseModel]) -> Exception:
     """A pydantic error as the InputError the loader would give (Swedish, with places)."""
-    from slutrapport.errors import InputError
-    from slutrapport.loader import problems_of
-
-    error = InputError(problems_of(exc))
+    error = InputError(problems_of(exc, model))
     error.validation_error = exc
     return error
+
+
+COMPUTED = "valfritt: räknas ut om det lämnas tomt"
+"""The note ``new --from`` writes at a figure it empties because it is computed when left out."""
+
+
+Derived = Mapping[str, str | tuple[str, ...]]
+"""A model's values derived for printing: a name in its template context → the field (or
+fields) whose figures it shows (see :attr:`Modell.DERIVED`)."""
+
+
+@dataclass(frozen=True)
+class Carry:
+    """What ``slutrapport new --from`` does with a model's fields in the next report.
+
+    By default a figure becomes 0 (or is left out where the model allows it and ``check`` would
+    not list a 0), a narrative text becomes ``…``, a list of texts is emptied, and a heading or
+    name (a field called ``rubrik``, ``namn``, ``kategori``, ``finansiar`` or ``bildtext``) is
+    kept and marked for review; a model says here where its fields differ. Each mapping goes
+    from a field's name to the words of the comment written beside it. See
+    :mod:`slutrapport.scaffold`.
+    """
+
+    rows: Mapping[str, str] = field(default_factory=dict)
+    """Lists whose items belong to one report only: emptied; the words say what an item is."""
+    emptied: Mapping[str, str] = field(default_factory=dict)
+    """Fields set to nothing (null): a stated sum, a date of the last report."""
+    sum_rows: Mapping[str, str] = field(default_factory=dict)
+    """Rows of cells that sum a table's columns: the labels stay, the figures are emptied."""
+    kept: frozenset[str] = frozenset()
+    """Narrative that carries over as it stands."""
+    hints: Mapping[str, str] = field(default_factory=dict)
+    """What the TODO at a cleared field or group of figures says to fill in."""
+    marked: frozenset[str] | None = None
+    """The fields kept and marked for review (None: the headings and names, by field name)."""
+    renewed: frozenset[str] = frozenset()
+    """Periods asked anew, each end a TODO that names the last report's period."""
 
 
 class Modell(BaseModel):
@@ -316,22 +314,36 @@ class Modell(BaseModel):
     and :meth:`model_validate` refuses in Swedish: the same
     :class:`~slutrapport.errors.InputError` a file gets, not pydantic's English. (``__init__`` is
     left as pydantic's: overriding it would make pydantic call it for every nested model.)
+
+    A model says two more things of itself, for the rest of the tool: :attr:`DERIVED`, the values
+    its template context derives from its figures for printing, and :attr:`CARRY`, what
+    ``new --from`` does with its fields.
     """
 
     model_config = ConfigDict(extra="forbid", validate_default=True, validate_assignment=True)
+
+    DERIVED: ClassVar[Derived] = {}
+    """Values the model's (section's) ``context`` derives from its figures for printing: the
+    name in the template context → the field (or fields) whose figures it shows. A list or
+    mapping shows, item by item, the figures at the same places under the field
+    (``tabellrader[2][1]`` shows ``rader[2][1]``); any other value shows every figure under the
+    fields. A stated figure printed only under a name of its own must be listed here, or the
+    check ``tal-visas-inte`` calls it unshown (:mod:`slutrapport.shown`)."""
+    CARRY: ClassVar[Carry] = Carry()
+    """What ``new --from`` does with the model's fields (see :class:`Carry`)."""
 
     @classmethod
     def model_validate(cls, obj: Any, **kwargs: Any) -> Any:
         try:
             return super().model_validate(obj, **kwargs)
         except ValidationError as exc:
-            raise _swedish_error(exc) from None
+            raise _swedish_error(exc, cls) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
         try:
             super().__setattr__(name, value)
         except ValidationError as exc:
-            raise _swedish_error(exc) from None
+            raise _swedish_error(exc, type(self)) from None
 
     @field_validator("*", mode="after")
     @classmethod
@@ -392,6 +404,8 @@ class GenderCounts:
 
 class Deltagare(GenderCounts, Modell):
     """Participants in the project's activities, by gender."""
+
+    CARRY = Carry(emptied=dict.fromkeys(("andel_kvinnor", "andel_man"), COMPUTED))
 
     kvinnor: Antal = Field(description="Antal kvinnor.")
     man: Antal | None = Field(None, description="Antal män (räknas ut om det saknas).")

@@ -26,6 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from lxml import etree
+
 __all__ = [
     "LANDSCAPE_END",
     "LANDSCAPE_START",
@@ -233,7 +235,6 @@ def _set_result(fld: _Field, text: str) -> None:
         for t in texts[1:]:
             t.getparent().remove(t)
         return
-    from lxml import etree
 
     run = etree.Element(f"{_W}r")
     model = fld.separate.find(f"{_W}rPr") if fld.separate is not None else None
@@ -341,7 +342,6 @@ def _sections(everything: list[Any]) -> None:
         for child in list(done):
             if child.tag == f"{_W}type":
                 done.remove(child)
-        from lxml import etree
 
         kind = etree.Element(f"{_W}type")
         kind.set(f"{_W}val", "nextPage")
@@ -419,8 +419,6 @@ class ListNumbering:
         return None
 
     def __call__(self, style_id: str, start: int = 1) -> str | None:
-        from lxml import etree
-
         found = self._style_numbering(style_id)
         if found is None:
             return None

@@ -55,15 +55,32 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from slutrapport import narrative
+from slutrapport._files import same_file, write_over
+from slutrapport._registercheck import (
+    Figure,
+    Unit,
+    chosen_section,
+    figures,
+    register_findings,
+    section_problems,
+)
+from slutrapport.checks import Finding
+from slutrapport.context import resolve_path, resolving
 from slutrapport.errors import InputError, Problem, RefusedError
-from slutrapport.fields import Loc
+from slutrapport.fields import Loc, date_bounds, read_number
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
-from slutrapport.kinds import round_like
-from slutrapport.loader import format_loc, from_data, load, parse_yaml
+from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.ekonomi import Ekonomi
+from slutrapport.kinds.foretagsprogram import Foretagsprogram
+from slutrapport.kinds.indikatorer import Indikatorer
+from slutrapport.loader import from_data, load, parse_yaml
+from slutrapport.names import same_name
+from slutrapport.numbers import figure, round_like
+from slutrapport.paths import format_loc, narratives, walk
+from slutrapport.registers import REGISTERS, read_registers
 
 if TYPE_CHECKING:
-    from slutrapport._registercheck import Figure, Unit
-    from slutrapport.checks import Finding
     from slutrapport.models import Slutrapport
     from slutrapport.registers import Registers
 
@@ -118,7 +135,6 @@ class FillRefusedError(RefusedError):
 
 def refusal(errors: list[Finding], *, dry_run: bool = False) -> str:
     """Why ``fill`` writes nothing: the register errors, named (Swedish, one paragraph)."""
-    from slutrapport.registers import REGISTERS
 
     named = []
     for f in errors:
@@ -156,8 +172,6 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
     get two values, :class:`~slutrapport.errors.OutputError` when ``output`` is a register, a
     backup of the report or can't be written.
     """
-    from slutrapport._files import same_file, write_over
-    from slutrapport.registers import read_registers
 
     file = Path(path)
     report = load(file)
@@ -196,11 +210,9 @@ def fill_file(path: str | Path, *, dry_run: bool = False, force: bool = False,
 def _register_problems(report: Slutrapport, registers: Registers) -> list[Finding]:
     """The register block's and the registers' own problems, as findings (for the user to see
     what was not compared or not counted)."""
-    from slutrapport._registercheck import _section_problems
-    from slutrapport.checks import Finding
 
     out = []
-    for code, severity, raw_loc, message, expected, actual in _section_problems(report):
+    for code, severity, raw_loc, message, expected, actual in section_problems(report):
         out.append(Finding(code, severity, format_loc(raw_loc), message, expected, actual,
                            report.line_of(raw_loc)))
     for p in registers.problem:
@@ -235,7 +247,6 @@ class _Plan:
 
 def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResult:
     """The report's text with the registers' figures filled in (see the module's notes)."""
-    from slutrapport._registercheck import figures
 
     source = report.source or "<text>"
     data, lines = _data_of(text, source)
@@ -277,15 +288,14 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     _dependents(report, new, registers, figs, plan)
     new_data = _apply(data, plan.values)
     new = _report(new_data, lines, report)
-    _indicators(report, new, plan)
+    with resolving():
+        _indicators(report, new, plan)
     new_data = _apply(data, plan.values)
     new = _report(new_data, lines, report)
     result = FillResult(left=plan.left, notes=notes)
     edits: list[tuple[int, int, str]] = []
-    from slutrapport.checks import _walk as _walk_model
-
     for loc, value in plan.values.items():
-        old = _walk_model(report, loc)[0]
+        old = walk(report, loc)[0]
         unit = plan.units[loc]
         result.changes.append(Change(_shown_path(report, loc), report.line_of(loc)
                                      if loc not in plan.inserts else report.line_of(loc[:-1]),
@@ -293,7 +303,8 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
                                      _format(value, unit), plan.notes.get(loc)))
         edits.append(nodes.insert(loc, value) if loc in plan.inserts
                      else nodes.replace(loc, value))
-    link_edits, link_changes, expected_texts = _links(report, new, nodes, plan.left)
+    with resolving():
+        link_edits, link_changes, expected_texts = _links(report, new, nodes, plan.left)
     edits += link_edits
     result.changes += link_changes
     result.changes.sort(key=lambda c: (c.line or 0, c.path))
@@ -335,7 +346,6 @@ def _at(data: Any, loc: Loc) -> Any:
 
 def _called(key: str) -> str:
     """The register as messages name it: 'aktivitetsloggen'."""
-    from slutrapport.registers import REGISTERS
 
     return REGISTERS[key].called
 
@@ -354,8 +364,6 @@ _WHAT = {"register-antal": "områdenas antal", "register-deltagare": "deltagarna
 def _empty_registers(report: Slutrapport, registers: Registers, figs: list[Figure]) -> list[str]:
     """'huvudboken har inga rader; kostnaderna lämnas som de är' for each register read without
     a counted row that has figures in the report."""
-    from slutrapport._registercheck import chosen_section
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     out = []
     for key, read in registers.lasta.items():
@@ -381,9 +389,6 @@ def _empty_registers(report: Slutrapport, registers: Registers, figs: list[Figur
 def _has_rows(report: Slutrapport, registers: Registers, fig: Figure) -> bool:
     """Whether the register has a row for what the figure counts (an area, a cost category, a
     financier); True for every other figure."""
-    from slutrapport.kinds import same_name
-    from slutrapport.kinds.aktiviteter import Aktiviteter
-    from slutrapport.kinds.ekonomi import Ekonomi
 
     if len(fig.loc) < 3:
         return True
@@ -410,7 +415,6 @@ def _has_rows(report: Slutrapport, registers: Registers, fig: Figure) -> bool:
 
 
 def _period(report: Slutrapport) -> tuple[_dt.date, _dt.date]:
-    from slutrapport.kinds import date_bounds
 
     period = report.projekt.period
     return date_bounds(period.fran)[0], date_bounds(period.till)[1]
@@ -457,7 +461,6 @@ def _dependent(fig: Figure) -> bool:
 
 def _left_rows(report: Slutrapport, registers: Registers, plan: _Plan) -> None:
     """What only the register has (or only the report): rows fill can't make up."""
-    from slutrapport._registercheck import register_findings
 
     keys = {"register-foretag": "foretag", "register-kostnad": "kostnader",
             "register-finansiering": "finansiering"}
@@ -471,9 +474,6 @@ def _left_rows(report: Slutrapport, registers: Registers, plan: _Plan) -> None:
 def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
                 figs: list[Figure], plan: _Plan) -> None:
     """Shares, sums, increases and the outcome, recomputed from the new figures."""
-    from slutrapport._registercheck import chosen_section
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
 
     compared = {f.loc[:2] for f in figs}
     chosen = chosen_section(new, "deltagare")
@@ -547,8 +547,6 @@ def _as_written(value: Decimal, stated: Decimal) -> Decimal:
 
 def _indicators(old: Slutrapport, new: Slutrapport, plan: _Plan) -> None:
     """An indicator's outcome that names a changed figure as its source follows it."""
-    from slutrapport.checks import number, resolve_path
-    from slutrapport.kinds.indikatorer import Indikatorer
 
     for i, section in enumerate(new.avsnitt):
         if not isinstance(section, Indikatorer):
@@ -556,8 +554,8 @@ def _indicators(old: Slutrapport, new: Slutrapport, plan: _Plan) -> None:
         for j, ind in enumerate(section.indikatorer):
             if ind.kalla is None:
                 continue
-            before = number(resolve_path(old, ind.kalla, None)[0])
-            after = number(resolve_path(new, ind.kalla, None)[0])
+            before = figure(resolve_path(old, ind.kalla, None)[0])
+            after = figure(resolve_path(new, ind.kalla, None)[0])
             if before is not None and after is not None and before != after:
                 unit: Unit = "procent" if (ind.enhet or "").strip() == "%" else "anstallda"
                 _maybe(plan, ("avsnitt", i, "indikatorer", j, "utfall"), ind.utfall, after, unit)
@@ -566,18 +564,16 @@ def _indicators(old: Slutrapport, new: Slutrapport, plan: _Plan) -> None:
 def _links(old: Slutrapport, new: Slutrapport, nodes: Nodes,
            left: list[str]) -> tuple[list[tuple[int, int, str]], list[Change], dict[Loc, str]]:
     """Figure links whose figure changed: the edits, the changes and the texts as expected."""
-    from slutrapport import narrative
-    from slutrapport.checks import _markdown_fields, number, resolve_path
 
     edits: list[tuple[int, int, str]] = []
     changes: list[Change] = []
     texts: dict[Loc, str] = {}
-    pairs = zip(_markdown_fields(old, ()), _markdown_fields(new, ()), strict=True)
+    pairs = zip(narratives(old), narratives(new), strict=True)
     for (loc, owner, text, owner_loc), (_, new_owner, _, _) in pairs:
         replaced: dict[str, str] = {}
         for shown, path in narrative.figure_links(text):
-            before = number(resolve_path(old, path, owner, owner_loc)[0])
-            after = number(resolve_path(new, path, new_owner, owner_loc)[0])
+            before = figure(resolve_path(old, path, owner, owner_loc)[0])
+            after = figure(resolve_path(new, path, new_owner, owner_loc)[0])
             if before is None or after is None or before == after:
                 continue
             source = f"[{shown}](tal:{path})"
@@ -835,10 +831,9 @@ def _verify(text: str, expected: Any, source: str) -> None:
 
 
 def _same(a: Any, b: Any) -> bool:
-    from slutrapport.fields import _swedish_number
 
     if isinstance(a, str) != isinstance(b, str):  # a figure written as text ("159,5")
-        a, b = _swedish_number(a), _swedish_number(b)
+        a, b = read_number(a), read_number(b)
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, list) and isinstance(b, list):

@@ -48,7 +48,7 @@ import calendar
 import datetime as _dt
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from fractions import Fraction
 from typing import NamedTuple
@@ -67,6 +67,7 @@ __all__ = [
     "format_date",
     "format_decimal",
     "format_integer",
+    "format_list",
     "format_month",
     "format_percent",
     "format_period",
@@ -498,6 +499,16 @@ def format_period(start: str | _dt.date, end: str | _dt.date) -> str:
     else:
         left = _render(first)
     return f"{left}{EN_DASH}{_render(last)}"
+
+
+def format_list(items: Iterable[object]) -> str:
+    """A Swedish enumeration: the items joined by commas, the last two by "och".
+
+    >>> format_list(["Robertsfors", "Vindeln", "Vännäs"]), format_list(["Umeå"]), format_list([])
+    ('Robertsfors, Vindeln och Vännäs', 'Umeå', '')
+    """
+    texts = [str(item) for item in items]
+    return ", ".join(texts[:-1]) + " och " + texts[-1] if len(texts) > 1 else "".join(texts)
 
 
 FILTERS: dict[str, Callable[..., str]] = {

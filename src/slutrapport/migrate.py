@@ -29,34 +29,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from slutrapport._files import os_error_text, write_over
 from slutrapport.errors import InputError, Problem
+from slutrapport.loader import (
+    MAX_FILE_BYTES,
+    OLD_SECTIONS,
+    is_old_form,
+    parse_yaml,
+    syntax_problem,
+    too_big,
+)
+from slutrapport.models import RESERVED_IDS, Slutrapport
+from slutrapport.names import slug
 
 __all__ = ["OLD_SECTIONS", "is_old_form", "migrate_file", "migrate_text"]
-
-OLD_SECTIONS = {
-    "inledning": "text",
-    "pandemin": "text",
-    "aktiviteter": "aktiviteter",
-    "horisontella_kriterier": "horisontella_kriterier",
-    "program_for_tillvaxt": "foretagsprogram",
-    "resultat": "indikatorer",
-    "spridning": "text",
-    "utvardering": "text",
-    "slutsatser": "text",
-    "efter_projektet": "text",
-    "kommuner": "kommuner",
-    "ekonomi": "ekonomi",
-}
-"""The 0.1 form's section keys, in the order its template printed them, and their kinds today."""
+# OLD_SECTIONS and is_old_form live in the loader, which refuses the old form; named here too.
 
 _INDENT = 2
 """Where the list items of ``avsnitt`` start; their fields stand two columns further in."""
-
-
-def is_old_form(data: Any) -> bool:
-    """Whether parsed data is in the 0.1 form: a section key at the top and no ``avsnitt``."""
-    return (isinstance(data, Mapping) and "avsnitt" not in data
-            and any(key in data for key in OLD_SECTIONS))
 
 
 def migrate_text(text: str, source: str = "<text>") -> str:
@@ -70,8 +65,6 @@ def migrate_text(text: str, source: str = "<text>") -> str:
 
 def _migrate(text: str, source: str) -> str | None:
     """The text in today's form, or None if it is in today's form already."""
-    from slutrapport.loader import MAX_FILE_BYTES, parse_yaml, too_big
-
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_FILE_BYTES:
         raise InputError([too_big(size, source)])
@@ -85,8 +78,6 @@ def _migrate(text: str, source: str) -> str | None:
             "ser inte ut som en slutrapport", file=source)])
     if not is_old_form(doc):
         return None  # the loader judges its keys
-    from slutrapport.models import Slutrapport
-
     unknown = [str(key) for key in doc if key not in OLD_SECTIONS
                and key not in Slutrapport.model_fields]  # today's other keys stay as they are
     if unknown:
@@ -140,9 +131,6 @@ class _Plan:
 
 def _plan(doc: Mapping[str, Any], source: str) -> _Plan:
     """The new list of sections, in the order the 0.1 template printed them."""
-    from slutrapport.kinds import slug
-    from slutrapport.models import RESERVED_IDS
-
     plan = _Plan()
     groups = doc.get("aktiviteter") or []
     if not isinstance(groups, list):
@@ -227,14 +215,9 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _safe_load(text: str, source: str) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     try:
         return YAML(typ="safe", pure=True).load(text)
     except YAMLError:
-        from slutrapport.loader import syntax_problem
-
         # ruamel's words are English: the loader's Swedish ones, at the line
         raise InputError([syntax_problem(text, source) or Problem(
             "filen kan inte läsas som YAML; kontrollera den med 'slutrapport check' först",
@@ -247,8 +230,6 @@ def _comments(text: str) -> list[str]:
     A '#' inside a text (quoted, plain or a block of lines) is not a comment: the places the
     scanner's tokens cover are skipped.
     """
-    import yaml
-
     covered = bytearray(len(text) + 1)
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
@@ -541,8 +522,6 @@ def _kommuner(s: _Section, block: _Block | None, rubrik: list[str]) -> list[str]
 
 
 def _yaml() -> Any:
-    from ruamel.yaml import YAML
-
     yaml = YAML(typ="rt")
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096
@@ -553,9 +532,6 @@ def _yaml() -> Any:
 
 def _rewrite_yaml(text: str, _doc: Mapping[str, Any], plan: _Plan) -> str:
     """The same rewrite through ruamel's round trip (comments may move, and are then checked)."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.error import YAMLError
-
     yaml = _yaml()
     try:
         doc: Any = yaml.load(text)
@@ -598,9 +574,6 @@ def migrate_file(path: str | Path, output: str | Path | None = None
     Returns the file written and the backup (None when writing elsewhere), or None when the file
     is already in today's form: then nothing is written.
     """
-    from slutrapport._files import os_error_text, write_over
-    from slutrapport.loader import MAX_FILE_BYTES, too_big
-
     source = Path(path)
     try:
         size = source.stat().st_size

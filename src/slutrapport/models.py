@@ -15,12 +15,15 @@ import keyword
 import warnings
 from typing import TYPE_CHECKING, Annotated, Any, Union
 
-from pydantic import Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from slutrapport.context import resolve_path
+from slutrapport.errors import InputError
 from slutrapport.fields import (
     FORBIDDEN_CHARACTERS,
     MARKDOWN,
+    Carry,
     Datum,
     Deltagare,
     Loc,
@@ -31,7 +34,7 @@ from slutrapport.fields import (
     forbidden_message,
     markdown_fields,
 )
-from slutrapport.kinds import KINDS, Section, kinds
+from slutrapport.kinds import KINDS, Section, kinds, on_change
 from slutrapport.kinds.aktiviteter import Aktiviteter, Aktivitetsomrade
 from slutrapport.kinds.ekonomi import Ekonomi, Finansiering, Kostnadspost, Preliminar
 from slutrapport.kinds.foretagsprogram import (
@@ -51,7 +54,9 @@ from slutrapport.kinds.horisontella_kriterier import HorisontellaKriterier
 from slutrapport.kinds.indikatorer import Indikator, Indikatorer
 from slutrapport.kinds.kommuner import Kommun, Kommuner
 from slutrapport.kinds.text import Delavsnitt, Text
-from slutrapport.registers import Registerfiler
+from slutrapport.messages import problems_of
+from slutrapport.paths import line_at
+from slutrapport.registers.block import Registerfiler
 
 __all__ = [
     "FORBIDDEN_CHARACTERS",
@@ -97,10 +102,18 @@ __all__ = [
 
 kinds()  # every kind module is imported, so the union below holds them all
 
+
+def _union() -> Any:
+    """One section of any kind, chosen by its ``typ`` (a discriminated union over the kinds)."""
+    if len(KINDS) == 1:
+        return next(iter(KINDS.values()))
+    return Annotated[Union[tuple(KINDS.values())], Field(discriminator="typ")]  # noqa: UP007
+
+
 if TYPE_CHECKING:
     Avsnitt = Section
 else:
-    Avsnitt = Annotated[Union[tuple(KINDS.values())], Field(discriminator="typ")]  # noqa: UP007
+    Avsnitt = _union()
 """One section of any kind, chosen by its ``typ`` (a discriminated union over the kinds)."""
 
 RESERVED_IDS = frozenset(
@@ -112,6 +125,12 @@ RESERVED_IDS = frozenset(
 
 class Projekt(Modell):
     """Who, what and when: the facts on the title page."""
+
+    CARRY = Carry(
+        emptied={"rapportdatum": "valfritt: när rapporten skrevs, t.ex. 2026-12"},
+        marked=frozenset({"namn", "kortnamn", "projektagare", "utvarderare", "webbplats",
+                          "kommuner", "finansiarer"}),
+        renewed=frozenset({"period"}))
 
     namn: str = Field(min_length=1, description="Projektets namn, t.ex. Näringsliv i samverkan.")
     kortnamn: str = Field(min_length=1, description="Projektets kortnamn, t.ex. NIS 6.0.")
@@ -151,6 +170,8 @@ warnings.filterwarnings("ignore", message='Field name "register" in "Slutrapport
 class Slutrapport(Modell):
     """A whole final report."""
 
+    CARRY = Carry(hints={"sammanfattning": "de sammanfattande punkterna, en per rad: - …"})
+
     projekt: Projekt = Field(description="Projektets fakta.")
     rubriker: Rubriker = Field(default_factory=Rubriker, description="Rubriker för fasta delar.")
     sammanfattning: list[Markdown] = Field(
@@ -181,10 +202,7 @@ class Slutrapport(Modell):
         try:
             super().__init__(**data)
         except ValidationError as exc:
-            from slutrapport.errors import InputError
-            from slutrapport.loader import problems_of
-
-            error = InputError(problems_of(exc))
+            error = InputError(problems_of(exc, type(self)))
             error.validation_error = exc  # the loader places it at file lines
             raise error from None
 
@@ -248,8 +266,24 @@ class Slutrapport(Modell):
 
     def line_of(self, loc: Loc) -> int | None:
         """The YAML line of a field, or of its nearest ancestor that has one; None if not loaded."""
-        while loc:
-            if loc in self._lines:
-                return self._lines[loc]
-            loc = loc[:-1]
-        return self._lines.get((), None)
+        found = line_at(self._lines, loc)
+        return found if found is not None else self._lines.get((), None)
+
+    def resolve(self, path: str, owner: BaseModel | None = None,
+                owner_loc: Loc | None = None) -> tuple[Any, bool]:
+        """The value a figure link's path names (``ekonomi.kostnader[2].belopp``), and whether
+        it names one: from ``owner`` (the model holding the text, at ``owner_loc``) first, a
+        section by its id, or the report; a figure left out resolves to the one the report shows
+        computed (see :func:`slutrapport.context.resolve_path`)."""
+        return resolve_path(self, path, owner, owner_loc)
+
+
+def _kinds_changed() -> None:
+    """A kind was added or taken away: the sections' union follows (see kinds.on_change)."""
+    global Avsnitt
+    Avsnitt = _union()
+    Slutrapport.model_fields["avsnitt"].annotation = list[Avsnitt]
+    Slutrapport.model_rebuild(force=True)
+
+
+on_change(_kinds_changed)

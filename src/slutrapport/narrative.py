@@ -64,20 +64,34 @@ cannot appear in a Word document and are dropped from the output.
 from __future__ import annotations
 
 import functools
+import types
+import typing
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from lxml import etree
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from markupsafe import Markup
+from pydantic import BaseModel
+
+from slutrapport.fields_word import bookmark_name, ref_xml
 
 __all__ = [
+    "LIST_NUMBERING",
+    "MARKDOWN",
+    "Markdown",
+    "Narrative",
     "Styles",
     "escape",
     "figure_links",
+    "markdown_fields",
     "plain_text",
+    "prints_anything",
+    "protect_braces",
     "refs",
     "to_paragraphs",
     "to_runs",
@@ -560,8 +574,6 @@ def _runs_xml(
     link_id: Callable[[str], str] | None,
     hyperlink_style: str,
 ) -> str:
-    from slutrapport.fields_word import bookmark_name, ref_xml
-
     if link_id is None:  # links are plain text
         runs = _merge(_Run(run.text, run.bold, run.italic, ref=run.ref) for run in runs)
     out: list[str] = []
@@ -683,6 +695,15 @@ def plain_text(text: str) -> str:
     return "".join(out)
 
 
+def prints_anything(text: str) -> bool:
+    """Whether the text has a paragraph to print (``""`` and blank lines have none).
+
+    >>> prints_anything("Hej"), prints_anything("  \\n\\n ")
+    (True, False)
+    """
+    return bool(_parse(text).paragraphs)
+
+
 def figure_links(text: str) -> list[tuple[str, str]]:
     """The figure links of the text, in order: ``(shown text, path)``.
 
@@ -780,3 +801,99 @@ def escape(text: str) -> str:
         out.append(_escape_line(line))
         empty = 0
     return "".join(out) + "&#10;" * empty  # trailing empty lines: one newline character each
+
+
+# ---------------------------------------------------------------------------------------------
+# Narrative fields of the models, and narrative as a template prints it
+
+
+class _MarkdownMarker:
+    """Marks a ``str`` field as narrative Markdown."""
+
+    def __repr__(self) -> str:
+        return "Markdown"
+
+
+MARKDOWN = _MarkdownMarker()
+Markdown = Annotated[str, MARKDOWN]
+"""Narrative text in the documented Markdown subset (a field type of the models)."""
+
+
+def _holds_markdown(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        args = typing.get_args(annotation)
+        return MARKDOWN in args[1:] or _holds_markdown(args[0])
+    if origin in (typing.Union, types.UnionType, list):
+        return any(_holds_markdown(a) for a in typing.get_args(annotation))
+    return False
+
+
+@functools.cache
+def markdown_fields(model: type[BaseModel]) -> frozenset[str]:
+    """The names of a model's fields that hold narrative Markdown (alone, optional or in a list).
+
+    It depends only on the class, so it is worked out once per class.
+    """
+    return frozenset(
+        name for name, info in model.model_fields.items()
+        if MARKDOWN in info.metadata or _holds_markdown(info.annotation))
+
+
+LIST_NUMBERING: ContextVar[Callable[[str, int], str | None] | None] = ContextVar(
+    "LIST_NUMBERING", default=None)
+"""While a document is rendered: what gives each numbered list of a narrative text its own
+numbering (:class:`slutrapport.fields_word.ListNumbering`), so that every list starts at its
+first item's number (1, unless the text wrote ``3.``)."""
+
+
+def protect_braces(xml: str) -> str:
+    """Keep docxtpl from turning ``{_{`` in the text into ``{{`` after rendering.
+
+    docxtpl replaces ``{_{``, ``}_}``, ``{_%`` and ``%_}`` in its output; a character reference for
+    the underscore keeps such text as written.
+
+    >>> protect_braces("{_{ x }_}")
+    '{&#95;{ x }&#95;}'
+    """
+    return xml.replace("{_", "{&#95;").replace("_}", "&#95;}")
+
+
+class Narrative:
+    """A narrative text for a template: ``{{p x }}`` prints it as Word paragraphs."""
+
+    __slots__ = ("_link_id", "text")
+
+    def __init__(self, text: str, link_id: Callable[[str], str] | None = None) -> None:
+        self.text = text
+        self._link_id = link_id
+
+    def __html__(self) -> str:
+        return self.stycken()
+
+    def stycken(self, stil: str | None = None, fet: bool = False) -> Markup:
+        """The text as paragraphs; ``stil`` names the paragraph style of plain paragraphs."""
+        xml = to_paragraphs(self.text, link_id=self._link_id, paragraph_style=stil,
+                            run_props="<w:b/>" if fet else "", numbering=LIST_NUMBERING.get())
+        return Markup(protect_braces(xml))
+
+    def rader(self, fet: bool = False) -> Markup:
+        """The text as runs, for ``{{r x.rader() }}`` inside a paragraph of the template."""
+        xml = to_runs(self.text, link_id=self._link_id, run_props="<w:b/>" if fet else "")
+        return Markup(protect_braces(xml))
+
+    @property
+    def ren(self) -> str:
+        """What a reader sees, without Markdown syntax."""
+        return plain_text(self.text)
+
+    def __bool__(self) -> bool:
+        # True when the text prints anything: str.strip() would call a text of only U+0085
+        # (which Markdown keeps) empty, and a footnote holding it would be dropped.
+        return bool(to_paragraphs(self.text))
+
+    def __str__(self) -> str:
+        return self.ren
+
+    def __repr__(self) -> str:
+        return f"Narrative({self.text!r})"

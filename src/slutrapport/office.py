@@ -28,6 +28,7 @@ import math
 import os
 import queue
 import re
+import secrets
 import shutil
 import signal
 import stat
@@ -37,10 +38,13 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from slutrapport._office_worker import RETIRE, remove_sockets
 from slutrapport.errors import ConversionError, OfficeStartError
+from slutrapport.formatting import format_decimal
 
 __all__ = ["INSTALL_HINT", "OfficeJob", "OfficePool", "OfficeResult", "available",
            "default_workers", "find_soffice", "remove_folder", "remove_leftovers", "run_folder",
@@ -135,7 +139,6 @@ def run_folder() -> Iterator[Path]:
 def folder_name(parent: Path | None = None) -> Path:
     """A fresh name for a run folder (not made) in ``parent`` or the temporary folder:
     ``slutrapport-lo-<pid>-…``, so its LibreOffice can be told from others'."""
-    import secrets
 
     base = parent if parent is not None else Path(tempfile.gettempdir())
     return base / f"slutrapport-lo-{os.getpid()}-{secrets.token_hex(6)}"
@@ -201,7 +204,6 @@ def remove_leftovers(folder: Path | None = None) -> list[Path]:
 
 def _remove_sockets_of(run: Path) -> None:
     """The sockets in /tmp of a run folder's LibreOffice (its pipe and single-instance pipe)."""
-    from slutrapport._office_worker import remove_sockets
 
     remove_sockets(f"slutrapport_{run.name}", str(run / "profil"))
 
@@ -574,7 +576,6 @@ class _Worker:
         """Tell the worker to end LibreOffice now (its watchdog sees our pipe close) and remove
         its run folder; with ``shared`` the folders it shares with others too, as when this
         process is killed. Only the first call counts."""
-        from slutrapport._office_worker import RETIRE
 
         with self._stop_lock:
             if self._keep >= 0:
@@ -677,9 +678,6 @@ def _kill_group(pgid: int) -> None:
 
 def _seconds(value: object) -> str:
     """Seconds the Swedish way: '0,5', '180'."""
-    from decimal import Decimal
-
-    from slutrapport.formatting import format_decimal
 
     try:
         return format_decimal(Decimal(str(value)), max_decimals=1)

@@ -27,18 +27,26 @@ import io
 import json
 import os
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from xlsxwriter import Workbook
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from slutrapport._files import os_error_text, write_file
 from slutrapport.errors import InputError, Problem
+from slutrapport.fields import date_bounds
+from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.ekonomi import Ekonomi
+from slutrapport.loader import load, read_yaml
+from slutrapport.names import name_key, slug
 
 if TYPE_CHECKING:
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from slutrapport._files import Protect, Written
     from slutrapport.models import Slutrapport
 
@@ -200,17 +208,15 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
     its own (NIS 6.0's ``Samverkan Umeå``) is an area too, with the section's id. ``raw`` is the
     report file's data as read (for its ``register:`` block).
     """
-    from slutrapport.kinds import date_bounds
-    from slutrapport.kinds.aktiviteter import Aktiviteter
 
     block = _mapping((raw or {}).get("register"))
-    given_areas = {_key(h): str(i) for i, h in _mapping(block.get("omraden")).items()}
+    given_areas = {name_key(h): str(i) for i, h in _mapping(block.get("omraden")).items()}
     areas: list[Choice] = []
     in_report: set[str] = set()
     taken: set[str] = set()
 
     def add(heading: str, own_id: str | None) -> None:
-        given = given_areas.get(_key(heading)) or own_id
+        given = given_areas.get(name_key(heading)) or own_id
         if given:
             in_report.add(given)
         value = given or area_id(heading, taken)
@@ -225,12 +231,11 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
     municipalities = tuple(Choice(n) for n in report.projekt.kommuner)
     categories: list[str] = []
     financiers: list[str] = list(report.projekt.finansiarer)
-    from slutrapport.kinds.ekonomi import Ekonomi
 
     for economy in (s for s in report.avsnitt if isinstance(s, Ekonomi)):
         categories += [k.kategori for k in economy.kostnader if k.kategori not in categories]
         financiers += [f.finansiar for f in economy.finansiering
-                       if not any(_key(f.finansiar) == _key(n) for n in financiers)]
+                       if not any(name_key(f.finansiar) == name_key(n) for n in financiers)]
     period = report.projekt.period
     return Lists(
         omrade=tuple(areas), kommun=municipalities,
@@ -251,7 +256,6 @@ def area_id(heading: str, taken: Iterable[str] = ()) -> str:
     >>> area_id("Främja innovation", ["framja_innovation"])
     'framja_innovation_2'
     """
-    from slutrapport.kinds import slug
 
     words = [w for w in slug(heading).split("_") if w not in _SMALL_WORDS] or [slug(heading)]
     out = words[0][:26]
@@ -286,7 +290,6 @@ def write_registers(folder: str | Path, lists: Lists | None = None, *, force: bo
 def _write_registers(folder: str | Path, lists: Lists | None = None, *, force: bool = False,
                      stamp: _dt.datetime | None = None, protect: Protect = ()) -> list[Written]:
     """:func:`write_registers`, also telling where each register written over was kept."""
-    from slutrapport._files import os_error_text, write_file
 
     paths = refuse_existing(folder, force=force)
     target = Path(folder)
@@ -322,177 +325,168 @@ def workbook_bytes(register: Register, lists: Lists, *,
                    rows: Iterable[Sequence[CellValue]] = (),
                    stamp: _dt.datetime | None = None) -> bytes:
     """One register as an .xlsx file's bytes (see the module's description), with ``rows``
-    (values in the order of the register's columns) below the header, if any are given."""
-    from openpyxl import Workbook
+    (values in the order of the register's columns) below the header, if any are given.
 
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = register.sheet
+    Written with XlsxWriter, which never reads a text as a formula here (``strings_to_formulas``
+    is off and each cell is written as what it is); its zip entries are dated 1980-01-01, and
+    with ``stamp`` the workbook says it was made then, so the same input gives the same bytes.
+    """
+    out = io.BytesIO()
+    book = Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+                          "strings_to_numbers": False, "strings_to_urls": False})
+    if stamp is not None:
+        book.set_properties({"created": stamp, "author": "slutrapport"})
+    styles = _Styles(book)
+    ws = book.add_worksheet(register.sheet)
     used = [c.choices for c in register.columns if c.choices is not None]
-    ranges = _list_sheet(wb.create_sheet(LIST_SHEET), used, lists) if used else {}
-    _header(ws, [(c.title, c.width) for c in register.columns])
-    for i, column in enumerate(register.columns, start=1):
-        _column(ws, i, column, lists, ranges)
+    ranges = _list_sheet(book.add_worksheet(LIST_SHEET), used, lists, styles) if used else {}
+    _header(ws, [(c.title, c.width) for c in register.columns], styles,
+            [_FORMATS.get(c.value) for c in register.columns])
+    for i, column in enumerate(register.columns):
+        _validation(ws, i, column, lists, ranges)
     formats = [_FORMATS.get(c.value) for c in register.columns]
-    for r, row in enumerate(rows, start=2):
-        for i, (value, number_format) in enumerate(zip(row, formats, strict=True), start=1):
+    for r, row in enumerate(rows, start=1):
+        for i, (value, number_format) in enumerate(zip(row, formats, strict=True)):
             if value is None or value == "":
                 continue
-            cell = _put(ws, r, i, value)
-            if number_format is not None:
-                cell.number_format = number_format
-    wb.active = 0
-    if stamp is not None:
-        wb.properties.created = stamp
-        wb.properties.creator = "slutrapport"
-    out = io.BytesIO()
-    wb.save(out)
-    data = out.getvalue()
-    return data if stamp is None else _fixed_dates(data, stamp)
+            _put(ws, r, i, value, styles, number_format)
+    ws.activate()
+    book.close()
+    return out.getvalue()
 
 
-def _header(ws: Worksheet, titles: Sequence[tuple[str, float]]) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+class _Styles:
+    """The cell formats of one workbook, each made once: the header's, and a cell's by its
+    number format and whether its text needs the quote prefix."""
 
-    for i, (title, width) in enumerate(titles, start=1):
-        cell = _put(ws, 1, i, title)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-        cell.alignment = Alignment(vertical="center")
-        cell.border = Border(bottom=Side(style="thin"))
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
+    def __init__(self, book: Workbook) -> None:
+        self.book = book
+        self.made: dict[tuple[str, str | None, bool], Format] = {}
+
+    def header(self, filled: bool = True) -> Format:
+        """Bold on the header's fill, a thin line below (no fill between Listor's lists)."""
+        return self._get(("header", None, filled), {
+            "bold": True, "valign": "vcenter", "bottom": 1,
+            **({"pattern": 1, "bg_color": _HEADER_FILL} if filled else {})})
+
+    def cell(self, number_format: str | None, quoted: bool) -> Format | None:
+        """A cell's format: its column's number format, the quote prefix for text that looks
+        like a formula; None for neither."""
+        if number_format is None and not quoted:
+            return None
+        return self._get(("cell", number_format, quoted), {
+            **({"num_format": number_format} if number_format else {}),
+            **({"quote_prefix": True} if quoted else {})})
+
+    def _get(self, key: tuple[str, str | None, bool], properties: dict[str, Any]) -> Format:
+        if key not in self.made:
+            self.made[key] = self.book.add_format(properties)
+        return self.made[key]
 
 
-def _column(ws: Worksheet, index: int, column: Column, lists: Lists,
-            ranges: Mapping[ListName, str]) -> None:
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+def _header(ws: Worksheet, titles: Sequence[tuple[str, float]], styles: _Styles,
+            formats: Sequence[str | None] = ()) -> None:
+    """Row 1: the titles, bold on a fill, frozen; each column's width and number format."""
+    for i, (title, width) in enumerate(titles):
+        number_format = formats[i] if i < len(formats) else None
+        ws.set_column(i, i, width, styles.cell(number_format, False))
+        if title:
+            ws.write_string(0, i, title, styles.header())
+        else:
+            ws.write_blank(0, i, None, styles.header(filled=False))
+    ws.freeze_panes(1, 0)
 
-    letter = get_column_letter(index)
-    if column.value in _FORMATS:
-        ws.column_dimensions[letter].number_format = _FORMATS[column.value]
-    rule: DataValidation | None = None
+
+_LIST_ERROR = ("Värdet står inte i listan på bladet Listor. Står det under register.etiketter "
+               "i rapporten går det bra ändå.")
+
+
+def _validation(ws: Worksheet, index: int, column: Column, lists: Lists,
+                ranges: Mapping[ListName, str]) -> None:
+    """The column's drop-down or check, on every row below the header, with its prompt."""
+    rule: dict[str, Any] | None = None
     if column.choices is not None:
-        rule = DataValidation(type="list", formula1=ranges[column.choices], allow_blank=True,
-                              errorStyle="warning", error=(
-                                  "Värdet står inte i listan på bladet Listor. Står det under "
-                                  "register.etiketter i rapporten går det bra ändå."),
-                              errorTitle="Inte i listan")
+        rule = {"validate": "list", "source": "=" + ranges[column.choices],
+                "error_type": "warning", "error_title": "Inte i listan",
+                "error_message": _LIST_ERROR}
     elif column.value == "gender":
-        rule = DataValidation(type="list", formula1='"kvinna,man"', allow_blank=True,
-                              errorStyle="stop", error="Skriv kvinna eller man.",
-                              errorTitle="Kön")
+        rule = {"validate": "list", "source": ["kvinna", "man"], "error_title": "Kön",
+                "error_message": "Skriv kvinna eller man."}
     elif column.value == "count":
-        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                              allow_blank=True, errorStyle="stop",
-                              error="Ett antal är ett heltal, 0 eller mer.", errorTitle="Antal")
+        rule = {"validate": "integer", "criteria": ">=", "value": 0, "error_title": "Antal",
+                "error_message": "Ett antal är ett heltal, 0 eller mer."}
     elif column.value == "halves":
-        rule = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                              allow_blank=True, errorStyle="stop",
-                              error="Antalet anställda är 0 eller mer (t.ex. 2,5).",
-                              errorTitle="Anställda")
+        rule = {"validate": "decimal", "criteria": ">=", "value": 0,
+                "error_title": "Anställda",
+                "error_message": "Antalet anställda är 0 eller mer (t.ex. 2,5)."}
     elif column.value == "date" and lists.period is not None:
         start, end = lists.period
-        rule = DataValidation(type="date", operator="between", allow_blank=True,
-                              formula1=_excel_date(start), formula2=_excel_date(end),
-                              errorStyle="warning", errorTitle="Utanför projektperioden",
-                              error=f"Projektperioden är {start.isoformat()}–{end.isoformat()}.")
+        rule = {"validate": "date", "criteria": "between", "minimum": _excel_date(start),
+                "maximum": _excel_date(end), "error_type": "warning",
+                "error_title": "Utanför projektperioden",
+                "error_message": f"Projektperioden är {start.isoformat()}–{end.isoformat()}."}
     if rule is None:
         return
     if column.prompt:
-        rule.promptTitle = column.title
-        rule.prompt = column.prompt
-        rule.showInputMessage = True
-    rule.showErrorMessage = True
-    rule.add(f"{letter}2:{letter}{LAST_ROW}")
-    ws.add_data_validation(rule)
+        rule.update(input_title=column.title, input_message=column.prompt)
+    ws.data_validation(1, index, LAST_ROW - 1, index, {"ignore_blank": True, **rule})
 
 
 _FORMULA_START = ("=", "+", "-", "@")
 """What makes a spreadsheet read typed text as a formula (OWASP's list, less tab and CR)."""
 
 
-def _put(ws: Worksheet, row: int, column: int, value: CellValue) -> Any:
-    """Write a value into a cell; text always as text, never as a formula.
+def _put(ws: Worksheet, row: int, column: int, value: CellValue, styles: _Styles,
+         number_format: str | None = None) -> None:
+    """Write a value into a cell (0-based); text always as text, never as a formula.
 
-    openpyxl takes a string beginning with ``=`` for a formula (a report's heading
-    ``=WEBSERVICE("http://…")`` would be fetched when the register is opened). Text is stored
-    as a string cell, and text beginning with ``=``, ``+``, ``-`` or ``@`` gets the cell style's
-    quote prefix — the apostrophe Excel and LibreOffice show for "this is text" — so the cell
-    shows the text as written and stays text when someone edits it.
+    Text is stored as a string cell (a report's heading ``=WEBSERVICE("http://…")`` is never a
+    formula that would be fetched when the register is opened), and text beginning with ``=``,
+    ``+``, ``-`` or ``@`` gets the cell style's quote prefix — the apostrophe Excel and
+    LibreOffice show for "this is text" — so the cell shows the text as written and stays text
+    when someone edits it.
     """
-    cell = ws.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = value
-        cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
-            cell.quotePrefix = True
+        ws.write_string(row, column, value,
+                        styles.cell(number_format, value.startswith(_FORMULA_START)))
+    elif isinstance(value, _dt.date):
+        ws.write_datetime(row, column, value, styles.cell(number_format or "yyyy-mm-dd", False))
     else:
-        cell.value = value
-    return cell
+        ws.write_number(row, column, value, styles.cell(number_format, False))
 
 
 def _excel_date(day: _dt.date) -> str:
     """A date as a formula both Excel and LibreOffice read whatever their locale."""
-    return f"DATE({day.year},{day.month},{day.day})"
+    return f"=DATE({day.year},{day.month},{day.day})"
 
 
-def _list_sheet(ws: Worksheet, names: Sequence[ListName], lists: Lists) -> dict[ListName, str]:
+def _list_sheet(ws: Worksheet, names: Sequence[ListName], lists: Lists,
+                styles: _Styles) -> dict[ListName, str]:
     """Fill the sheet ``Listor`` with the lists a register uses; return each list's range."""
-    from openpyxl.utils import get_column_letter
-
     ranges: dict[ListName, str] = {}
     titles: list[tuple[str, float]] = []
-    col = 1
+    col = 0
     for name in dict.fromkeys(names):
         choices = lists.of(name)
         value_title, means_title = _LIST_TITLES[name]
-        letter = get_column_letter(col)
+        letter = xl_col_to_name(col)
         last = 1 + len(choices) if choices else FILL_ROWS + 1
         ranges[name] = f"{LIST_SHEET}!${letter}$2:${letter}${last}"
         width = max([len(value_title) + 4, 16, *(len(c.value) + 2 for c in choices)])
         titles.append((value_title, min(width, 40)))
-        for row, choice in enumerate(choices, start=2):
-            _put(ws, row, col, choice.value)
+        for row, choice in enumerate(choices, start=1):
+            _put(ws, row, col, choice.value, styles)
         col += 1
         if means_title:
             means_width = max([len(means_title) + 4, *(len(c.means) + 2 for c in choices)])
             titles.append((means_title, min(means_width, 60)))
-            for row, choice in enumerate(choices, start=2):
-                _put(ws, row, col, choice.means)
+            for row, choice in enumerate(choices, start=1):
+                _put(ws, row, col, choice.means, styles)
             col += 1
         titles.append(("", 3))
         col += 1
-    _header(ws, titles[:-1])
-    for i, (title, _) in enumerate(titles, start=1):
-        if not title:
-            ws.cell(row=1, column=i).fill = _no_fill()
+    _header(ws, titles[:-1], styles)
     return ranges
-
-
-def _no_fill() -> Any:
-    from openpyxl.styles import PatternFill
-
-    return PatternFill(fill_type=None)
-
-
-def _fixed_dates(data: bytes, stamp: _dt.datetime) -> bytes:
-    """The workbook with ``stamp`` as its modified date and every zip entry's date."""
-    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + when.encode(), body)
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(entry, body)
-    return out.getvalue()
 
 
 def new_registers(folder: str | Path, report: str | Path | None = None, *,
@@ -503,7 +497,6 @@ def new_registers(folder: str | Path, report: str | Path | None = None, *,
 
     Nothing is written to any report file.
     """
-    from slutrapport.loader import load, read_yaml
 
     lists = None
     if report is not None:
@@ -592,7 +585,3 @@ _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
 
 def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
-
-
-def _key(text: Any) -> str:
-    return " ".join(str(text).split()).casefold()

@@ -1,502 +1,54 @@
-"""Filling a Word template with a report: the only module that touches docxtpl and python-docx.
+"""Rendering reports: checked, filled into a Word template, laid out by LibreOffice, written.
 
-Templates run in a sandboxed Jinja environment with autoescape on and undefined variables as
-errors. Output is checked to parse strictly, written atomically, and byte-for-byte reproducible.
+:func:`render` renders one report, :func:`render_many` several, side by side: with ``strict`` the
+checks first (errors or content left to fill in stop it), then each report filled into its
+template (:func:`slutrapport.document.render_bytes`), then LibreOffice — a pool of workers
+(:mod:`slutrapport.office`) on a copy where long tables are split (:mod:`slutrapport._layoutcopy`)
+— fills in the contents (:func:`slutrapport.contents.fill_contents`) or writes the PDF, and the
+file is written without losing an old one (:mod:`slutrapport._files`). A .docx never fails for
+LibreOffice's sake. The same report gives the same bytes.
 """
 
 from __future__ import annotations
 
-import functools
-import io
-import re
-import zipfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
+import contextlib
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from slutrapport import formatting
+from slutrapport import office
 from slutrapport._files import check_target, write_atomic
-from slutrapport._templateerrors import (
-    paragraph,
-    syntax_error,
-    undefined,
-    unreadable,
-    unsafe,
-    where,
-)
+from slutrapport._layoutcopy import OVERLAP_ROWS, PART_ROWS, PDF_PART_ROWS, layout_copy
 from slutrapport.checks import Finding, check
-from slutrapport.context import build_context, protect_braces
+from slutrapport.contents import fill_contents
+from slutrapport.document import check_template_file, render_bytes
+from slutrapport.docxzip import normalize_docx
+from slutrapport.environment import FILTERS, environment
 from slutrapport.errors import (
+    BatchError,
     ConversionError,
     OutputError,
     RefusedError,
-    TemplateError,
-    UnsafeTemplateError,
-    describe,
+    SlutrapportError,
 )
 from slutrapport.models import Slutrapport
-from slutrapport.resources import default_template
-
-if TYPE_CHECKING:
-    from jinja2.sandbox import SandboxedEnvironment
+from slutrapport.standard import default_template
 
 __all__ = [
     "FILTERS",
     "ContentsNotFilledWarning",
+    "check_template_file",
     "environment",
     "fill_contents",
+    "normalize_docx",
     "render",
     "render_bytes",
     "render_many",
     "write_atomic",
 ]
-
-# The date every zip member carries, so the same input gives the same bytes.
-_ZIP_DATE = (2000, 1, 1, 0, 0, 0)
-
-
-def _period(value: Any, end: Any = None) -> str:
-    if isinstance(value, dict):
-        return formatting.format_period(value["fran"], value["till"])
-    return formatting.format_period(value, end)
-
-
-def _enumerate(values: Iterable[Any]) -> str:
-    """'Robertsfors, Vindeln och Vännäs' — a Swedish enumeration."""
-    items = [str(v) for v in values]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " och " + items[-1]
-
-
-FILTERS: dict[str, Callable[..., str]] = {
-    **formatting.FILTERS,
-    "period": _period,
-    "lista": _enumerate,
-}
-"""The Jinja filters templates may use: ``tal``, ``kr``, ``decimal``, ``procent``, ``andel``,
-``datum``, ``manad``, ``period``, ``tecken`` and ``lista``."""
-
-
-def _finalize(value: Any) -> Any:
-    """Print figures the Swedish way even without a filter; None prints nothing."""
-    from markupsafe import Markup, escape
-
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, int):
-        return formatting.format_integer(value)
-    if isinstance(value, Decimal):
-        return formatting.format_decimal(value, max_decimals=2)
-    if hasattr(value, "__html__"):
-        return value
-    if not isinstance(value, str):  # a list or dict printed: its text measured before it is made
-        from slutrapport._sandbox import check_text
-
-        check_text(value)
-    return Markup(protect_braces(str(escape(str(value)))))
-
-
-def _finalize_text(value: Any) -> Any:
-    """Like ``_finalize``, for plain text such as the document's properties: nothing escaped."""
-    if value is None or isinstance(value, int | Decimal):
-        return _finalize(value)
-    return value
-
-
-@functools.cache
-def environment(*, xml: bool = True) -> SandboxedEnvironment:
-    """The Jinja environment templates run in: sandboxed, autoescaping, strict about names.
-
-    ``xml=False`` gives the same environment for plain text (no XML escaping), which the
-    document's properties (title, subject …) are: python-docx escapes them itself. There is one
-    of each per process, and it keeps the templates it has compiled: rendering the same Word
-    template again (another report, or the same one after an edit) skips Jinja's compiler.
-    """
-    from jinja2 import StrictUndefined, Template
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from slutrapport import _sandbox
-
-    class _BoundedTemplate(Template):
-        """A template whose output is counted as it is written (see slutrapport._sandbox)."""
-
-        def render(self, *args: Any, **kwargs: Any) -> str:
-            ctx = self.new_context(dict(*args, **kwargs))
-            try:
-                return _sandbox.counted(self.root_render_func(ctx))
-            except Exception:
-                self.environment.handle_exception()
-            raise AssertionError("unreachable")  # handle_exception always raises
-
-    class _Sandbox(SandboxedEnvironment):
-        """The sandbox with slutrapport._sandbox's budgets at its hooks: operators (intercepting
-        them also keeps Jinja from folding them while it compiles), calls, every filter, ``~``
-        (compiled to ``call_concat``), captures (``concat``) and ``str.format``."""
-
-        intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
-        code_generator_class = _sandbox.code_generator()
-
-        def __init__(self, **options: Any) -> None:
-            super().__init__(**options)
-            self._compiled: dict[str, Any] = {}
-            self.template_class = _BoundedTemplate
-            self.filters = _sandbox.BoundedFilters(self.filters)
-            self.concat = _sandbox.bounded_concat  # type: ignore[method-assign]
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            _sandbox.check_binop(operator, left, right)
-            result = super().call_binop(context, operator, left, right)
-            _sandbox.check_result(result, left, right)
-            return result
-
-        def call_concat(self, markup: bool, values: tuple[Any, ...]) -> str:
-            return _sandbox.call_concat(markup, values)
-
-        def call(__self, __context: Any, __obj: Any, *args: Any,
-                 **kwargs: Any) -> Any:
-            args, kwargs = _sandbox.check_call(__obj, args, kwargs)
-            result = super().call(__context, __obj, *args, **kwargs)
-            _sandbox.check_call_result(__obj, result, args, kwargs)
-            return result
-
-        def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-            return _sandbox.wrap_str_format(self, value)
-
-        def from_string(self, source: Any, globals: Any = None,
-                        template_class: Any = None) -> Any:
-            if globals is not None or template_class is not None or not isinstance(source, str):
-                return super().from_string(source, globals, template_class)
-            compiled = self._compiled.get(source)
-            if compiled is None:
-                compiled = super().from_string(source)
-                if len(self._compiled) >= 64:
-                    self._compiled.clear()
-                self._compiled[source] = compiled
-            return compiled
-
-    env = _Sandbox(autoescape=xml, undefined=StrictUndefined,
-                   finalize=_finalize if xml else _finalize_text)
-    env.filters.update(FILTERS)
-    return env
-
-
-CHART_KEYS = ("bild", "bildtext", "alt")
-"""What each ``<avsnitt>.diagram.<namn>`` holds: the chart, its caption and its alt text."""
-
-DIAGRAM_FORMS = ("diagram", "bild")
-"""How charts are placed: as Word charts (``diagram``, the default) or as pictures (``bild``)."""
-
-
-def _document_font(tpl: Any) -> str | None:
-    """The typeface of the template's Normal style, for the text of its Word charts."""
-    try:
-        name = tpl.docx.styles["Normal"].font.name
-    except KeyError:
-        return None
-    return str(name) if name else None
-
-
-def _charts(tpl: Any, report: Slutrapport, wanted: bool,
-            diagram: str = "diagram") -> dict[str, dict[str, Any]]:
-    """Each section's charts by section id and name, with captions: Word charts or pictures."""
-    from docx.shared import Cm
-    from docxtpl import InlineImage
-    from markupsafe import escape
-
-    charts: dict[str, dict[str, Any]] = {}
-    if not wanted:
-        return charts
-    if diagram not in DIAGRAM_FORMS:
-        raise ValueError(f"diagram ska vara 'diagram' eller 'bild', inte {diagram!r}")
-    from slutrapport.charts import make_charts
-    from slutrapport.wordcharts import NativeChart, Placed, make_native_charts
-
-    class _Picture(InlineImage):  # type: ignore[misc]
-        """An inline picture that carries its alt text (docPr/@descr) for screen readers."""
-
-        def __init__(self, tpl: Any, data: bytes, width_cm: float, alt: str) -> None:
-            super().__init__(tpl, io.BytesIO(data), width=Cm(width_cm))
-            self.alt = alt
-
-        def _insert_image(self) -> str:
-            xml: str = super()._insert_image()
-            return xml.replace("<wp:docPr ", f'<wp:docPr descr="{escape(self.alt)}" ', 1)
-
-    made = make_native_charts(report) if diagram == "diagram" else make_charts(report)
-    font = _document_font(tpl)
-    for section, drawn in made.items():
-        for name, chart in drawn.items():
-            picture: Any = (Placed(tpl, chart, font) if isinstance(chart, NativeChart)
-                            else _Picture(tpl, chart.png, chart.width_cm, chart.alt))
-            charts.setdefault(section, {})[name] = dict(
-                zip(CHART_KEYS, (picture, chart.bildtext, chart.alt), strict=True))
-    return charts
-
-
-def render_bytes(
-    report: Slutrapport,
-    *,
-    template: str | Path | None = None,
-    extra: dict[str, Any] | None = None,
-    charts: bool = True,
-    diagram: str = "diagram",
-) -> bytes:
-    """Render a report into .docx bytes with a template (the default one if None).
-
-    ``charts=False`` leaves the charts out (and does not import matplotlib). The charts are
-    Word charts, their figures in an embedded workbook (``diagram="diagram"``), or pictures
-    (``diagram="bild"``).
-    """
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateSyntaxError, UndefinedError
-    from jinja2.exceptions import SecurityError
-    from lxml import etree
-
-    class _Template(DocxTemplate):  # type: ignore[misc]
-        def fix_tables(self, xml: str) -> Any:
-            # docxtpl parses with recover=True, which drops broken content without a word;
-            # parse strictly first so nothing is ever lost silently.
-            try:
-                tree = etree.fromstring(xml.encode("utf-8"))
-            except etree.XMLSyntaxError as exc:
-                raise TemplateError(_broken_xml(path)) from exc
-            if _tables_fit(tree):
-                return tree  # docxtpl would change nothing: spare it a second parse
-            return super().fix_tables(xml)
-
-        def map_tree(self, tree: Any) -> None:
-            # docxtpl moves the rendered body into the document; lxml's move takes time
-            # quadratic in the xml:space attributes (one per <w:t>), as its namespace cache
-            # misses on each: 2 s for 30 000 table rows, 39 s for 100 000. Lift those that are
-            # an element's only attribute off for the move and put them back (100 000: 2 s).
-            lifted = tree.xpath("descendant-or-self::*[@xml:space='preserve' and count(@*)=1]")
-            for element in lifted:
-                del element.attrib[_XML_SPACE]
-            super().map_tree(tree)
-            for element in lifted:
-                element.set(_XML_SPACE, "preserve")
-
-        def resolve_listing(self, xml: str) -> Any:
-            # docxtpl rewrites every paragraph with regexes to expand \t \a \n \f in text
-            # (a tenth of its time on a long table); without one in a <w:t> nothing changes.
-            if _LISTING.search(xml) is None or _TEXT_WITH_LISTING.search(xml) is None:
-                return xml
-            return super().resolve_listing(xml)
-
-        def render_properties(self, context: Any, jinja_env: Any = None) -> None:
-            # With the XML environment a title '{{ projekt.namn }}' would read 'A &amp; B'.
-            super().render_properties(context, environment(xml=False))
-
-        def render_xml_part(self, src_xml: str, part: Any, context: Any,
-                            jinja_env: Any = None) -> Any:
-            try:
-                return super().render_xml_part(src_xml, part, context, jinja_env)
-            except Exception as exc:
-                # the source as Jinja parsed it (docxtpl's split, a paragraph a line), so the
-                # message can show the paragraph at the error's line (see _where)
-                setattr(exc, "template_source",  # noqa: B010
-                        re.sub(r"<w:p([ >])", r"\n<w:p\1", src_xml))
-                raise
-
-    path = Path(template) if template is not None else default_template()
-    check_template_file(path)
-    try:
-        tpl = _Template(str(path))
-        tpl.init_docx()
-    except Exception as exc:  # docx/zip/lxml raise many kinds; all mean "not a Word file"
-        raise TemplateError(unreadable(path, exc)) from exc
-    context = build_context(
-        report, link_id=tpl.build_url_id, charts=_charts(tpl, report, charts, diagram), extra=extra)
-    from slutrapport._sandbox import BudgetExceeded, run
-    from slutrapport.context import LIST_NUMBERING
-    from slutrapport.fields_word import ListNumbering
-
-    numbering = LIST_NUMBERING.set(ListNumbering(tpl.docx))
-    try:
-        with run(report, path):  # the time of this report's template work, its output budget
-            tpl.render(context, jinja_env=environment(), autoescape=True)
-    except BudgetExceeded as exc:
-        raise TemplateError(f"{path}: {exc}") from None
-    except SecurityError as exc:
-        raise UnsafeTemplateError(f"{path}: {unsafe(str(exc))}{_where(exc)}") from exc
-    except UndefinedError as exc:
-        raise TemplateError(f"{path}: {undefined(str(exc))}{_where(exc)}") from exc
-    except TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"{path}: {syntax_error(exc, getattr(exc, 'template_source', None), environment())}"
-        ) from exc
-    except TemplateError:
-        raise
-    except etree.XMLSyntaxError as exc:  # a header or footer (the body is checked above)
-        raise TemplateError(_broken_xml(path)) from exc
-    except Exception as exc:  # the template's own expressions: {{ 1/0 }}, {{ projekt.namn() }} …
-        raise TemplateError(
-            f"{path}: mallen kunde inte fyllas i ({describe(exc)}){_where(exc)}"
-        ) from exc
-    finally:
-        LIST_NUMBERING.reset(numbering)
-    from slutrapport._safety import refuse_fetched_links, refuse_fetching_fields
-    from slutrapport.fields_word import finish
-
-    refuse_fetched_links(tpl.docx.part.package, path)
-    finish(tpl.docx.element)  # caption numbers, references, landscape pages
-    refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
-    return _save(tpl)
-
-
-class _FixedZip:
-    """python-docx's package writer, with fixed dates and modes, members in name order
-    ([Content_Types].xml first) and pictures stored as they are."""
-
-    def __init__(self, buffer: io.BytesIO) -> None:
-        self._buffer = buffer
-        self._members: dict[str, bytes] = {}
-
-    def write(self, pack_uri: Any, blob: bytes) -> None:
-        name: str = pack_uri.membername
-        self._members[name] = _fixed_core_dates(blob) if name == "docProps/core.xml" else blob
-
-    def close(self) -> None:
-        with zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in sorted(self._members, key=lambda n: (n != "[Content_Types].xml", n)):
-                archive.writestr(_zip_info(name), self._members[name])
-
-
-def _save(tpl: Any) -> bytes:
-    """The rendered document as reproducible .docx bytes, zipped once."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
-        buffer = io.BytesIO()  # docxtpl rewrites the zip itself for replaced media: let it
-        tpl.save(buffer)
-        return normalize_docx(buffer.getvalue())
-    tpl.pre_processing()
-    package = tpl.docx.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    buffer = io.BytesIO()
-    writer: Any = _FixedZip(buffer)
-    PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
-    PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
-    PackageWriter._write_parts(writer, parts)
-    writer.close()
-    tpl.is_saved = True
-    return buffer.getvalue()
-
-
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_LISTING = re.compile("[\t\a\n\f]")
-_TEXT_WITH_LISTING = re.compile(r"<w:t[ >](?:(?!</w:t>).)*?[\t\a\n\f]", re.DOTALL)
-"""A character docxtpl's resolve_listing expands, inside a ``<w:t>`` (or its tag)."""
-
-
-def _tables_fit(root: Any) -> bool:
-    """Whether docxtpl's ``fix_tables`` would leave every table as it is.
-
-    It adds grid columns when a row has more cells than the grid, and removes some when no row
-    spans them all; otherwise it changes nothing. Anything unusual answers False, so docxtpl
-    decides.
-    """
-    if root.nsmap.get("w") != _W[1:-1]:
-        return False
-    try:
-        for table in root.iter(f"{_W}tbl"):
-            grid = table.find(f"{_W}tblGrid")
-            if grid is None:
-                return False
-            columns = len(grid.findall(f"{_W}gridCol"))
-            widest = 0
-            for row in table.iter(f"{_W}tr"):
-                cells = row.findall(f"{_W}tc")
-                if len(cells) > columns:
-                    return False
-                width = 0
-                for cell in cells:
-                    props = cell.find(f"{_W}tcPr")
-                    span = None if props is None else props.find(f"{_W}gridSpan")
-                    width += 1 if span is None else int(span.get(f"{_W}val"))
-                widest = max(widest, width)
-            if widest < columns:
-                return False
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def check_template_file(path: Path) -> None:
-    """Refuse, before any work, a template that is missing, a folder, not a .docx (zip), or
-    unsafe: a zip bomb, a DTD, an outside address LibreOffice would fetch (slutrapport._safety).
-    """
-    from slutrapport._safety import inspect_template
-
-    if not path.exists():
-        raise TemplateError(f"{path}: mallen finns inte")
-    if path.is_dir():
-        raise TemplateError(f"{path}: är en mapp, inte en Word-mall")
-    if not zipfile.is_zipfile(path):
-        raise TemplateError(unreadable(path))
-    inspect_template(path)
-
-
-def _template_line(exc: BaseException) -> int | None:
-    """The template line an exception was raised at (Jinja puts it in the traceback), if any."""
-    line = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
-def _broken_xml(path: Path) -> str:
-    """The rendered template is not well-formed XML (lxml's English reason is not the user's)."""
-    return (f"{path}: mallen gav ogiltig XML: ett värde som skrivs ut med |safe, eller en tagg på "
-            "fel ställe, bröt Word-dokumentets kod; inget skrevs")
-
-
-def _where(exc: Exception) -> str:
-    """' (i stycket «…»)': the paragraph at the template line an error was raised at."""
-    return where(paragraph(getattr(exc, "template_source", None), _template_line(exc)))
-
-
-def _zip_info(name: str) -> zipfile.ZipInfo:
-    """A zip member with a fixed date and mode; pictures are stored, the rest deflated."""
-    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
-    # pictures are compressed already: deflating them again costs time and saves nothing
-    info.compress_type = (zipfile.ZIP_STORED if name.startswith("word/media/")
-                          else zipfile.ZIP_DEFLATED)
-    info.external_attr = 0o644 << 16
-    return info
-
-
-def normalize_docx(data: bytes) -> bytes:
-    """Rewrite a .docx with fixed timestamps and a stable member order, for identical bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in order:
-            info = _zip_info(name)
-            blob = source.read(name)
-            if name == "docProps/core.xml":
-                blob = _fixed_core_dates(blob)
-            target.writestr(info, blob)
-    return out.getvalue()
-
-
-def _fixed_core_dates(blob: bytes) -> bytes:
-    return re.sub(
-        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-        rb"\g<1>2000-01-01T00:00:00Z\g<2>",
-        blob,
-    )
+# render_bytes, check_template_file, environment, FILTERS, fill_contents, normalize_docx and
+# write_atomic live in the modules they come from; they are named here too, where callers of
+# rendering have always found them.
 
 
 class ContentsNotFilledWarning(UserWarning):
@@ -590,13 +142,6 @@ def render_many(
     'rapport N'). A .docx never fails for LibreOffice's sake: its contents are then left for
     Word, with a :class:`ContentsNotFilledWarning` saying why.
     """
-    import contextlib
-    import warnings
-
-    from slutrapport import office
-    from slutrapport._layoutcopy import OVERLAP_ROWS, PART_ROWS, PDF_PART_ROWS, layout_copy
-    from slutrapport.errors import BatchError, SlutrapportError
-
     if strict:
         if findings is None:  # only strict reads them: without it, checking is wasted work
             findings = [check(r, template=template) for r in reports]
@@ -728,112 +273,3 @@ def _protected(reports: Sequence[Slutrapport],
         ("datafilen", r.source) for r in reports if r.source is not None]
     protect.append(("mallen", template if template is not None else default_template()))
     return protect
-
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]],
-                  lists: Mapping[str, Sequence[tuple[str, int]]] | None = None) -> bytes:
-    """Write a contents field's result: one line per heading with its page number; and the
-    results of the lists of captions (``TOC \\c "Tabell"``) from ``lists`` (by label).
-
-    The fields stay fields (Word can still update them); only their shown results are filled,
-    and Word is no longer asked to update fields on opening. Levels come from the headings'
-    styles; a list's lines have Word's style for it (``TableofFigures``).
-    """
-    from lxml import etree
-
-    lists = lists or {}
-    if not entries and not any(lists.values()):
-        return docx
-    source = zipfile.ZipFile(io.BytesIO(docx))
-    root = etree.fromstring(source.read("word/document.xml"))
-    levels = _heading_levels(root)
-    filled = contents = False
-    for instr in [el for el in root.iter(f"{_W}instrText")
-                  if (el.text or "").strip().startswith("TOC")]:
-        label = re.search(r'\\c\s+"([^"]*)"', instr.text or "")
-        if label is not None:
-            lines = lists.get(label.group(1), ())
-            styles = ["TableofFigures"] * len(lines)
-        elif not contents:
-            contents = True
-            lines = entries
-            styles = [f"TOC{min(levels.get(title, 1), 9)}" for title, _ in lines]
-        else:
-            continue
-        if lines and _fill_field(instr, lines, styles):
-            filled = True
-    if not filled:
-        return docx
-    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    settings = re.sub(rb"<w:updateFields[^>]*/>", b"", source.read("word/settings.xml"))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            blob = source.read(name)
-            if name == "word/document.xml":
-                blob = document
-            elif name == "word/settings.xml":
-                blob = settings
-            target.writestr(name, blob)
-    return normalize_docx(out.getvalue())
-
-
-def _fill_field(instr: Any, lines: Sequence[tuple[str, int]], styles: Sequence[str]) -> bool:
-    """Replace the paragraph of an index field with one paragraph per line (title, tab, page),
-    the field's begin in the first and its end in the last; whether it could be done."""
-    from lxml import etree
-
-    run_of_instr = instr.getparent()
-    paragraph = run_of_instr.getparent() if run_of_instr is not None else None
-    parent = paragraph.getparent() if paragraph is not None else None
-    if paragraph is None or parent is None or paragraph.tag != f"{_W}p":
-        return False
-    runs = [r for r in paragraph if r.tag == f"{_W}r"]
-    begin_runs = []
-    for run in runs:
-        begin_runs.append(run)
-        sep = run.find(f"{_W}fldChar")
-        if sep is not None and sep.get(f"{_W}fldCharType") == "separate":
-            break
-    end_run = runs[-1]
-    for fld in (r.find(f"{_W}fldChar") for r in begin_runs):
-        if fld is not None:
-            fld.attrib.pop(f"{_W}dirty", None)
-    new_paragraphs = []
-    for n, ((title, page), style) in enumerate(zip(lines, styles, strict=True)):
-        p = etree.Element(f"{_W}p")
-        ppr = etree.SubElement(p, f"{_W}pPr")
-        etree.SubElement(ppr, f"{_W}pStyle").set(f"{_W}val", style)
-        if n == 0:
-            for run in begin_runs:
-                p.append(run)
-        for kind, text in (("t", title), ("tab", None), ("t", str(page))):
-            r = etree.SubElement(p, f"{_W}r")
-            el = etree.SubElement(r, f"{_W}{kind}")
-            if text is not None:
-                el.text = text
-                el.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        if n == len(lines) - 1:
-            p.append(end_run)
-        new_paragraphs.append(p)
-    at = parent.index(paragraph)
-    parent.remove(paragraph)
-    for offset, p in enumerate(new_paragraphs):
-        parent.insert(at + offset, p)
-    return True
-
-
-def _heading_levels(root: Any) -> dict[str, int]:
-    levels: dict[str, int] = {}
-    for p in root.iter(f"{_W}p"):
-        style = p.find(f"{_W}pPr/{_W}pStyle")
-        if style is None:
-            continue
-        found = re.fullmatch(r"Heading(\d)", style.get(f"{_W}val", ""))
-        if found:
-            text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
-            levels.setdefault(text, int(found.group(1)))
-    return levels

@@ -6,9 +6,11 @@ they are read from the repository's ``templates/`` and ``fixtures/`` folders, wh
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-__all__ = ["EXAMPLES", "default_template", "example_path"]
+__all__ = ["EXAMPLES", "cache_dir", "default_template", "example_path", "store"]
 
 EXAMPLES: dict[str, str] = {
     "nis60": "NIS 6.0 (2019–2022) som den publicerades, med sina fel",
@@ -45,3 +47,27 @@ def example_path(name: str | None = None) -> Path:
         raise ValueError(f"exemplet '{name}' finns inte; exemplen som finns: "
                          f"{', '.join(EXAMPLES)}")
     return _find(f"{name}.yaml", "fixtures")
+
+
+def cache_dir() -> Path | None:
+    """Where slutrapport keeps what it can make again (drawn charts, compiled templates, a
+    default template for kinds added since it was built): $SLUTRAPPORT_CACHE, else the user's
+    cache folder; None when ``SLUTRAPPORT_CACHE=0`` turns the cache off."""
+    configured = os.environ.get("SLUTRAPPORT_CACHE")
+    if configured is not None:
+        return None if configured in {"", "0", "off"} else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "slutrapport" / "charts"
+
+
+def store(target: Path, blob: bytes) -> None:
+    """Keep ``blob`` in the cache folder at ``target``, whole or not at all (a temporary file
+    renamed into place); a read-only or full folder only costs the next run the work again."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+        os.replace(tmp, target)
+    except OSError:
+        pass

@@ -38,9 +38,9 @@ overwriting.
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import io
 import re
+import tempfile
 import types
 import typing
 from collections.abc import Iterator
@@ -55,88 +55,25 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 
 from slutrapport import dispositioner
-from slutrapport._files import Written
-from slutrapport.checks import _loc_of, check
+from slutrapport._files import Written, refuse_backup, write_file
+from slutrapport.checks import check, loc_of
 from slutrapport.errors import InputError, Problem
-from slutrapport.fields import Loc, Period
+from slutrapport.fields import Carry, Loc, Modell, Period
 from slutrapport.kinds import kinds
-from slutrapport.loader import format_loc, from_data, load, read_yaml
+from slutrapport.loader import from_data, load, read_yaml
 from slutrapport.models import MARKDOWN, Slutrapport
-from slutrapport.schema import _metadata, _validators
+from slutrapport.names import nearest
+from slutrapport.paths import at, format_loc
+from slutrapport.schema import field_metadata, validator_names
 
 __all__ = ["PLACEHOLDER", "from_previous", "skeleton", "write_new", "write_new_file"]
 
 PLACEHOLDER = "…"
 """The text a field holds until it is filled in; ``check`` lists it as ``ej-ifyllt``."""
 
-Field_ = tuple[str, str]
-"""A field of a model: the model's class name and the field's name."""
-
-# Lists whose items belong to one report only: emptied, with the shape of an item.
-_ROWS: dict[Field_, str] = {
-    ("Workshops", "lista"):
-        "workshopparna, en per rad: - {forelasare: …, organisation: …, amne: …}",
-    ("Strategigrupper", "grupper"): "grupperna, en per rad: - {namn: …, antal_foretag: …}",
-    ("Konsulter", "omraden"): "områdena som konsulterna upphandlades inom, ett per rad: - …",
-    ("Effekt", "foretag"):
-        "företagen, ett per rad: - {namn: …, anstallda_fore: …, anstallda_efter: …}",
-    ("Deltagarprogram", "insatser"):
-        "insatserna, en per rad: - {namn: …, tillfallen: …, timmar: …, kvinnor: …, man: …}",
-    ("Tabell", "rader"): "tabellens rader, en per rad: - [kolumnernas värden i ordning]",
-}
-_COMPUTED = "valfritt: räknas ut om det lämnas tomt"
-# Fields set to nothing (null), with what the comment says.
-_EMPTIED: dict[Field_, str] = {
-    ("Projekt", "rapportdatum"): "valfritt: när rapporten skrevs, t.ex. 2026-12",
-    ("Ekonomi", "preliminar"):
-        "valfritt: om finansieringen är preliminär: {per: …, text: …}",
-    ("Indikator", "malvarde"): "valfritt: målvärdet",
-    ("Ekonomi", "under_budget"): _COMPUTED,
-    ("Ekonomi", "summa_kostnader"): _COMPUTED,
-    ("Ekonomi", "summa_finansiering"): _COMPUTED,
-    ("Summa", "fore"): _COMPUTED,
-    ("Summa", "efter"): _COMPUTED,
-    ("Summa", "okning"): _COMPUTED,
-    ("Effekt", "okning_procent"): _COMPUTED,
-    ("Deltagare", "andel_kvinnor"): _COMPUTED,
-    ("Deltagare", "andel_man"): _COMPUTED,
-    ("Deltagarprogram", "andel_kvinnor"): _COMPUTED,
-    ("Deltagarprogram", "andel_man"): _COMPUTED,
-    ("DeltagarSumma", "tillfallen"): _COMPUTED,
-    ("DeltagarSumma", "timmar"): _COMPUTED,
-    ("DeltagarSumma", "kvinnor"): _COMPUTED,
-    ("DeltagarSumma", "man"): _COMPUTED,
-    ("DeltagarSumma", "totalt"): _COMPUTED,
-}
-# Rows of cells that sum a table's columns: the labels stay, the figures are emptied.
-_SUM_ROWS: dict[Field_, str] = {
-    ("Tabell", "summa"): "valfritt: summaraden som rapporten anger den, en cell per kolumn",
-}
-# Narrative that carries over as it stands.
-_KEPT_TEXT: set[Field_] = {
-    ("Programsteg", "beskrivning"),
-    ("Ekonomi", "kostnader_ingress"),
-    ("Ekonomi", "finansiering_ingress"),
-}
-# What a TODO comment on an emptied list or a cleared group of figures says to fill in.
-_HINTS: dict[Field_, str] = {
-    ("Slutrapport", "sammanfattning"): "de sammanfattande punkterna, en per rad: - …",
-    ("Text", "punkter"): "punkterna, en per rad: - …",
-    ("Delavsnitt", "punkter"): "punkterna, en per rad: - …",
-    ("HorisontellaKriterier", "deltagare"):
-        "deltagarna efter kön (minst två av kvinnor, man och totalt)",
-    ("HorisontellaPrinciper", "deltagare"):
-        "deltagarna efter kön (minst två av kvinnor, man och totalt)",
-    **_ROWS,
-}
-# Headings, names and addresses that carry over and are marked for review: by field name in
-# every model, and every text field of the models named here.
-_MARKED_NAMES = {"rubrik", "namn", "kategori", "finansiar", "bildtext"}
-_MARKED_FIELDS: dict[str, set[str]] = {
-    "Projekt": {"namn", "kortnamn", "projektagare", "utvarderare", "webbplats", "kommuner",
-                "finansiarer"},
-    "Tabellrubriker": {"namn", "fore", "efter", "okning", "summa"},
-}
+_MARKED_NAMES = frozenset({"rubrik", "namn", "kategori", "finansiar", "bildtext"})
+"""Headings, names and addresses kept and marked for review, by field name in every model
+whose :class:`~slutrapport.fields.Carry` names no other fields to mark."""
 
 _FILL_IN = "TODO: fyll i"
 _TODO = re.compile(r"^\s*#\s*TODO: fyll i\b")
@@ -179,8 +116,8 @@ def skeleton(disposition: str = dispositioner.DEFAULT, year: int | None = None) 
 
 def _unknown_outline(name: str) -> str:
     known = dispositioner.names()
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    guess = f" (menade du '{close[0]}'?)" if close else ""
+    close = nearest(name, known)
+    guess = f" (menade du '{close}'?)" if close else ""
     listed = " och ".join([", ".join(known[:-1]), known[-1]] if len(known) > 1 else known)
     return (f"okänd disposition '{name}'{guess}; dispositionerna är {listed} "
             "(se 'slutrapport new --help')")
@@ -333,25 +270,26 @@ class _Clearing:
         info = model.model_fields[key]
         here, shown_here = (*loc, key), (*shown, key)
         value = node[key]
-        name: Field_ = (model.__name__, key)
+        carry = model.CARRY if issubclass(model, Modell) else Carry()
         kind = _kind(info)
-        if name in _HINTS:
-            self.hints[here] = _HINTS[name]
-        if model.__name__ == "Projekt" and key == "period":
-            self.period(node, here)
-        elif name in _ROWS:
+        hint = carry.hints.get(key, carry.rows.get(key))
+        if hint is not None:
+            self.hints[here] = hint
+        if key in carry.renewed:
+            self.period(node, here, shown_here)
+        elif key in carry.rows:
             node[key] = CommentedSeq()
             self.rows.add(here)
-        elif name in _SUM_ROWS and isinstance(value, CommentedSeq):
+        elif key in carry.sum_rows and isinstance(value, CommentedSeq):
             for i, cell in enumerate(value):
                 if not isinstance(cell, str):
                     value[i] = None
-            self.notes[here] = _SUM_ROWS[name]
-        elif name in _EMPTIED:
+            self.notes[here] = carry.sum_rows[key]
+        elif key in carry.emptied:
             if value is not None:
                 node[key] = None
-                self.notes[here] = _EMPTIED[name]
-        elif value is None or name in _KEPT_TEXT:
+                self.notes[here] = carry.emptied[key]
+        elif value is None or key in carry.kept:
             pass
         elif _strip_optional(info.annotation) is Period:
             node[key] = None
@@ -374,7 +312,8 @@ class _Clearing:
         elif kind == "models" and isinstance(value, CommentedSeq):
             for i, item in enumerate(value):
                 self.model(item, _element(info), (*here, i), (*shown_here, i))
-        if node[key] is not None and key in _MARKED_FIELDS.get(model.__name__, _MARKED_NAMES):
+        marked = carry.marked if carry.marked is not None else _MARKED_NAMES
+        if node[key] is not None and key in marked:
             self.mark(shown_here, node[key], info)
 
     def mark(self, shown: Loc, value: Any, info: FieldInfo) -> None:
@@ -386,14 +325,15 @@ class _Clearing:
             listed.fa.set_flow_style()
             self.marks[format_loc(shown)] = listed
 
-    def period(self, node: CommentedMap, here: Loc) -> None:
-        """The project's period moves on: each end is a TODO naming the old period, and marked."""
-        period = self.report.projekt.period
+    def period(self, node: CommentedMap, here: Loc, shown: Loc) -> None:
+        """A period that moves on (the project's): each end is a TODO naming the old period,
+        and marked."""
+        period = at(self.report, here)
         old = _period_text(period)
         self.notes[(*here, "fran")] = f"TODO: fyll i när det nya projektet börjar (förra: {old})"
         self.notes[(*here, "till")] = "TODO: fyll i när det nya projektet slutar"
-        self.marks["projekt.period.fran"] = period.fran
-        self.marks["projekt.period.till"] = period.till
+        self.marks[format_loc((*shown, "fran"))] = period.fran
+        self.marks[format_loc((*shown, "till"))] = period.till
 
     def settle(self, doc: CommentedMap, listed: list[Loc], unshown: set[Loc]) -> None:
         """Knowing what ``check`` lists as left to fill in and as not shown, decide each
@@ -441,8 +381,8 @@ def _listed(yaml: YAML, doc: CommentedMap, source: str) -> tuple[list[Loc], set[
     yaml.dump(doc, buffer)
     report = _validate(buffer.getvalue(), source)
     findings = check(report)
-    return ([_loc_of(report, f.path) for f in findings if f.code == "ej-ifyllt"],
-            {_loc_of(report, f.path) for f in findings if f.code == "tal-visas-inte"})
+    return ([loc_of(report, f.path) for f in findings if f.code == "ej-ifyllt"],
+            {loc_of(report, f.path) for f in findings if f.code == "tal-visas-inte"})
 
 
 def _at(doc: Any, loc: Loc) -> Any:
@@ -567,7 +507,6 @@ def _validate(text: str, source: str) -> Slutrapport:
 
     The text is read as a file would be (the loader's fast reader, YAML 1.2).
     """
-    import tempfile
 
     try:
         with tempfile.TemporaryDirectory(prefix="slutrapport-") as folder:
@@ -583,12 +522,12 @@ def _validate(text: str, source: str) -> Slutrapport:
 
 def _kind(field: FieldInfo) -> str:
     """'figure', 'figures' (a mapping of figures), 'text' (Markdown), 'model', 'models' or ''."""
-    metadata = _metadata(field)
-    names = _validators(metadata)
+    metadata = field_metadata(field)
+    names = validator_names(metadata)
     base = _strip_optional(field.annotation)
     if typing.get_origin(base) is dict:
         return "figures"
-    if names & {"_whole", "_swedish_number", "_percent"}:
+    if names & {"_whole", "read_number", "_percent"}:
         return "figure"
     if MARKDOWN in metadata:
         return "text"
@@ -639,7 +578,6 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
 def write_new_file(output: str | Path, previous: str | Path | None = None, *,
                    disposition: str | None = None, force: bool = False) -> Written:
     """:func:`write_new`, also telling where a data file written over was kept."""
-    from slutrapport._files import refuse_backup, write_file
 
     if previous is not None and disposition is not None:
         raise InputError([Problem(

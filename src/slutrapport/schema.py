@@ -47,7 +47,7 @@ from slutrapport.kinds import Section
 from slutrapport.models import KINDS, MARKDOWN, RESERVED_IDS, Slutrapport
 
 __all__ = ["DATE_PATTERN", "DIALECT", "INTEGER_PATTERN", "NUMBER_PATTERN", "PERCENT_PATTERN",
-           "json_schema", "schema_text"]
+           "field_metadata", "json_schema", "schema_text", "validator_names"]
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 """The JSON Schema dialect the schema is written in."""
@@ -93,9 +93,9 @@ def json_schema() -> dict[str, Any]:
             prop = node.get("properties", {}).get(name)
             if prop is not None:
                 prop.pop("title", None)
-                fields.append((prop, _metadata(field)))
+                fields.append((prop, field_metadata(field)))
     for prop, metadata in fields:
-        if "_halves" in _validators(metadata):
+        if "_halves" in validator_names(metadata):
             for branch in _non_null(prop):
                 branch["x-halves"] = True
     _numbers(schema)
@@ -134,7 +134,7 @@ def _nested_models(tp: Any) -> list[type[BaseModel]]:
     return [m for arg in typing.get_args(tp) for m in _nested_models(arg)]
 
 
-def _metadata(field: FieldInfo) -> list[Any]:
+def field_metadata(field: FieldInfo) -> list[Any]:
     """All metadata of a field, including what hides in Annotated inside Optional or list."""
     found: list[Any] = list(field.metadata)
 
@@ -155,14 +155,15 @@ def _metadata(field: FieldInfo) -> list[Any]:
     return found
 
 
-def _validators(metadata: list[Any]) -> set[str]:
+def validator_names(metadata: list[Any]) -> set[str]:
+    """The names of the functions among a field's validators (``read_number``, ``_halves`` …)."""
     return {m.func.__name__ for m in metadata
             if isinstance(m, BeforeValidator | AfterValidator) and hasattr(m.func, "__name__")}
 
 
 def _dates_and_markdown(prop: dict[str, Any], metadata: list[Any]) -> None:
     """Let a date field take its partial forms; mark Markdown (inside Optional too)."""
-    is_date = "_partial_date" in _validators(metadata)
+    is_date = "_partial_date" in validator_names(metadata)
     for branch in _non_null(prop):
         if is_date and branch.get("type") == "string":
             branch.pop("type")

@@ -14,7 +14,8 @@ A figure is **shown** when
 
 - the template prints it: ``{{ ekonomi.budget|kr }}``, ``{{ post.belopp|tal }}`` in a loop, or a
   value a kind derives from it for printing (``resultat.indikatorer[i].utfall_text`` shows
-  ``utfall``, ``ekonomi.budgetavvikelse`` shows ``under_budget``: see :data:`DERIVED`), also inside
+  ``utfall``, ``ekonomi.budgetavvikelse`` shows ``under_budget``: each model's ``DERIVED``, see
+  :attr:`slutrapport.fields.Modell.DERIVED`), also inside
   a longer text (``{{ "Budget: " ~ ekonomi.budget }}``); or
 - a narrative text that the template prints holds a figure link to it,
   ``[2 949](tal:horisontella_kriterier.deltagare.totalt)``.
@@ -32,7 +33,7 @@ keyed by the file's hash, so a fresh ``slutrapport check`` neither imports docxt
 The report's template context is built as for rendering, and every stated figure, every value
 derived from one and every narrative text in it is replaced by an equal value of a subclass that
 carries an invisible marker (private-use characters). The template is rendered in the sandboxed
-environment :mod:`slutrapport.rendering` uses, with its budgets and time limit — no document is
+environment :mod:`slutrapport.environment` gives, with its budgets and time limit — no document is
 written, no chart drawn, no narrative turned into Word XML, no figure formatted (a formatting
 filter prints the marker alone) — and the markers found in the output say what was printed. A
 value used only in a condition (``{%p if ekonomi.budget %}``) prints no marker and shows
@@ -53,29 +54,32 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import marshal
-import os
 import re
 import sys
-import tempfile
-import typing
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+from jinja2 import StrictUndefined
 from markupsafe import Markup
 from pydantic import BaseModel
 
 from slutrapport import narrative
+from slutrapport._budget import BudgetExceeded, run
 from slutrapport.context import Narrative, build_context
-from slutrapport.errors import TemplateError
-from slutrapport.fields import Loc, markdown_fields
+from slutrapport.document import check_template_file, render_bytes, template_parts
+from slutrapport.environment import FILTERS, environment, finalize
+from slutrapport.errors import SlutrapportError, TemplateError, describe
+from slutrapport.fields import Loc, Modell
 from slutrapport.formatting import format_decimal
-from slutrapport.kinds import Raw, Section
-from slutrapport.kinds.ekonomi import Ekonomi
-from slutrapport.kinds.indikatorer import Indikator
-from slutrapport.kinds.tabell import Tabell
+from slutrapport.kinds import Raw
+from slutrapport.paths import first_found, format_loc, split_path
+from slutrapport.resources import cache_dir, store
+from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -83,20 +87,10 @@ if TYPE_CHECKING:
 
     from slutrapport.models import Slutrapport
 
-__all__ = ["DERIVED", "linked", "stated_figures", "unshown"]
+__all__ = ["SECTION_CODE", "stated_figures", "unshown"]
 
 CODE = "tal-visas-inte"
-
-DERIVED: dict[type[BaseModel], dict[str, str | tuple[str, ...]]] = {
-    Indikator: {"utfall_text": "utfall", "malvarde_text": "malvarde"},
-    Ekonomi: {"budgetavvikelse": "under_budget"},
-    Tabell: {"tabellrader": "rader", "summarad": "summa", "tabell": ("rader", "summa")},
-}
-"""Values a kind's ``context`` derives from its figures for printing: model → name in the
-template context → the field (or fields) whose figures it shows. A list or mapping shows, item by
-item, the figures at the same places under the field (``tabellrader[2][1]`` shows
-``rader[2][1]``); any other value shows every figure under the fields. A kind that prints a
-stated figure under a name of its own lists it here, or the check calls the figure unshown."""
+SECTION_CODE = "avsnitt-visas-inte"
 
 NOT_THE_REPORT = frozenset({"granska", "register"})
 """Top-level keys that hold no figure of the report: review marks, and where the registers the
@@ -144,55 +138,11 @@ def _figures_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, int | Decimal]]:
 # --- figure links --------------------------------------------------------------------------------
 
 
-@functools.cache
-def _may_hold_text(model: type[BaseModel]) -> bool:
-    """Whether a model, or one it nests, has a narrative field (a company row has none)."""
-    return bool(markdown_fields(model)) or any(
-        _may_hold_text(nested) for name in _fields(model)
-        for nested in _models_in(model.model_fields[name].annotation) if nested is not model)
-
-
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in typing.get_args(annotation):
-        yield from _models_in(arg)
-
-
-def _narratives(model: BaseModel, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    """Every narrative text under model, with the place of the object that owns it."""
-    if not _may_hold_text(type(model)):
-        return
-    md = markdown_fields(type(model))
-    for name in _fields(type(model)):
-        value = getattr(model, name)
-        if isinstance(value, str) and name in md:
-            yield loc, value
-        elif isinstance(value, BaseModel):
-            yield from _narratives(value, (*loc, name))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from _narratives(item, (*loc, name, i))
-                elif isinstance(item, str) and name in md:
-                    yield loc, item
-
-
-def _at(root: Any, loc: Loc) -> Any:
-    value = root
-    for part in loc:
-        value = value[part] if isinstance(part, int) or isinstance(value, dict) \
-            else getattr(value, part)
-    return value
-
-
 def _target(report: Slutrapport, path: str, owner: Loc) -> Loc | None:
     """The place a figure link names, tried as :func:`checks.resolve_path` tries it: from the
     text's owner, then from the section the path's first name is the id of, then from the report
     (a place holding a figure before one left empty)."""
-    from slutrapport.checks import _split_path
-
-    parts = _split_path(path)
+    parts = split_path(path)
     if parts is None:
         return None
     starts: list[tuple[Loc, list[str | int]]] = [(owner, parts)]
@@ -201,43 +151,7 @@ def _target(report: Slutrapport, path: str, owner: Loc) -> Loc | None:
             if section.id == parts[0]:
                 starts.append((("avsnitt", i), parts[1:]))
     starts.append(((), parts))
-    return _first(report, starts)
-
-
-def _first(root: Any, starts: list[tuple[Loc, list[str | int]]]) -> Loc | None:
-    from slutrapport.checks import _walk
-
-    found: Loc | None = None
-    for start, rest in starts:
-        value, ok = _walk(_at(root, start), rest)
-        if ok and value is not None:
-            return (*start, *rest)
-        if ok and found is None:
-            found = (*start, *rest)
-    return found
-
-
-def linked(section: Section) -> set[Loc]:
-    """The figures of a section that a figure link in the section's own texts shows.
-
-    Places are relative to the section. A kind's ``context`` uses this to let the default
-    template print a stated figure only where the text does not already show it.
-    """
-    from slutrapport.checks import _split_path
-
-    found: set[Loc] = set()
-    for owner, text in _narratives(section, ()):
-        for _, path in narrative.figure_links(text):
-            parts = _split_path(path)
-            if parts is None:
-                continue
-            starts: list[tuple[Loc, list[str | int]]] = [(owner, parts)]
-            if parts[0] == section.id:
-                starts.append(((), parts[1:]))
-            target = _first(section, starts)
-            if target is not None:
-                found.add(target)
-    return found
+    return first_found(report, starts)
 
 
 # --- markers -----------------------------------------------------------------------------------
@@ -319,7 +233,7 @@ class _Narr(Narrative):
         return narrative.plain_text(self.text) + self._printed()
 
     def __bool__(self) -> bool:
-        return bool(narrative._parse(self.text).paragraphs)
+        return narrative.prints_anything(self.text)
 
     def __str__(self) -> str:
         return self.ren
@@ -366,17 +280,30 @@ def _marked(value: Any, mark: str) -> Any:
 class _Marks:
     """What the markers of one check stand for.
 
-    A marker stands for a figure's place (``whole``: and every place under it), or for a
-    narrative text (the place of its owner, and the text).
+    A marker stands for a figure's place (``whole``: and every place under it), for a
+    narrative text (the place of its owner, and the text), or for a section (its place, and
+    None): its headings and chart places are marked with it.
     """
 
     def __init__(self) -> None:
-        self.meaning: list[tuple[Loc, bool] | tuple[Loc, str]] = []
+        self.meaning: list[Meaning] = []
         self.seen: set[int] = set()
 
-    def _next(self, meaning: tuple[Loc, bool] | tuple[Loc, str]) -> str:
+    def _next(self, meaning: Meaning) -> str:
         self.meaning.append(meaning)
         return _marker(len(self.meaning) - 1)
+
+    def sections(self, context: dict[str, Any]) -> None:
+        """Mark each section's own texts (its heading) and its charts' places: a template that
+        prints any of them, or any figure or text of the section, shows the section."""
+        for i, out in enumerate(context["avsnitt"]):
+            mark = self._next((("avsnitt", i), None))
+            for key, value in out.items():
+                if type(value) is str and key not in ("typ", "id"):
+                    out[key] = _marked(value, mark)
+            for chart in (out.get("diagram") or {}).values():
+                if isinstance(chart, dict):
+                    chart["bild"] = _marked("", mark)
 
     def figure(self, value: Any, loc: Loc, whole: bool = False) -> Any:
         if isinstance(value, (bool, *_TRACKED)) or not isinstance(value, int | Decimal | str):
@@ -392,7 +319,7 @@ class _Marks:
         """Replace, in place, the figures and texts of a model's context with marked ones."""
         self.seen.add(id(out))
         cls = type(model)
-        derived = DERIVED.get(cls, {})
+        derived = cls.DERIVED if issubclass(cls, Modell) else {}
         fields = _fields(cls)
         for key, value in out.items():
             if key in fields:
@@ -494,8 +421,6 @@ def _plain_args(fn: Callable[..., Any]) -> Callable[..., Any]:
 def _finalize(value: Any) -> Any:
     """Print a marked value as its marker (a text made from figures with it); the rest as
     rendering prints it."""
-    from slutrapport.rendering import _finalize as finalize
-
     if isinstance(value, _Narr):
         return Markup(value.__html__())
     if isinstance(value, _Int | _Dec):
@@ -511,12 +436,9 @@ _FORMATTING = frozenset({"tal", "kr", "decimal", "procent", "tecken"})
 
 @functools.cache
 def _environment() -> SandboxedEnvironment:
-    """The environment templates render in (:func:`slutrapport.rendering.environment`'s kind,
-    with its sandbox and budgets), with markers passed on by filters and kept when printing."""
-    from jinja2 import StrictUndefined
-
-    from slutrapport.rendering import FILTERS, environment
-
+    """The environment templates render in (:func:`slutrapport.environment.environment`'s
+    kind, with its sandbox and budgets), with markers passed on by filters and kept when
+    printing."""
     env: SandboxedEnvironment = type(environment())(
         autoescape=True, undefined=StrictUndefined, finalize=_finalize)
     for name, fn in FILTERS.items():
@@ -529,16 +451,12 @@ def _environment() -> SandboxedEnvironment:
 
 
 def _cache_folder() -> Path | None:
-    from slutrapport.charts import cache_dir
-
     folder = cache_dir()
     return None if folder is None else folder / "mallar"
 
 
 def _docxtpl_stamp() -> str:
     """What identifies the installed docxtpl (whose patching makes the Jinja source), cheaply."""
-    import importlib.util
-
     spec = importlib.util.find_spec("docxtpl")
     origin = spec.origin if spec is not None else None
     if origin is None:
@@ -549,9 +467,7 @@ def _docxtpl_stamp() -> str:
 
 
 def _sources(path: Path) -> list[tuple[str, str]]:
-    from slutrapport.templatecheck import _parts
-
-    return [(part.name, part.source) for part in _parts(path)]
+    return [(part.name, part.source) for part in template_parts(path)]
 
 
 _compiled: dict[str, list[tuple[str, Template]]] = {}
@@ -559,10 +475,6 @@ _compiled: dict[str, list[tuple[str, Template]]] = {}
 
 def compiled(path: Path) -> list[tuple[str, Template]]:
     """The template's parts, compiled for the check: from memory, the disk cache, or anew."""
-    import jinja2
-
-    from slutrapport.rendering import check_template_file
-
     check_template_file(path)
     data = path.read_bytes()
     env = _environment()
@@ -583,7 +495,7 @@ def compiled(path: Path) -> list[tuple[str, Template]]:
     if codes is None:
         codes = [(name, env.compile(source)) for name, source in _sources(path)]
         if folder is not None:
-            _store(folder / f"{key}.bin", marshal.dumps(codes))
+            store(folder / f"{key}.bin", marshal.dumps(codes))
     templates = [(name, env.template_class.from_code(env, code, env.make_globals(None)))
                  for name, code in codes]
     if len(_compiled) >= 8:
@@ -592,26 +504,21 @@ def compiled(path: Path) -> list[tuple[str, Template]]:
     return templates
 
 
-def _store(target: Path, blob: bytes) -> None:
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only or full cache folder only costs the next check a compile
-
-
 # --- the check ---------------------------------------------------------------------------------
 
 
+Meaning = tuple[Loc, bool] | tuple[Loc, str] | tuple[Loc, None]
+"""What a marker stands for (see :class:`_Marks`)."""
+
+
 class Shown:
-    """The places a rendered report shows: figures one by one, and whole fields (a table)."""
+    """The places a rendered report shows: figures one by one, whole fields (a table), and the
+    sections it shows anything of (``("avsnitt", i)``)."""
 
     def __init__(self) -> None:
         self.exact: set[Loc] = set()
         self.under: set[Loc] = set()
+        self.sections: set[Loc] = set()
 
     def __contains__(self, loc: object) -> bool:
         if not isinstance(loc, tuple):
@@ -625,9 +532,6 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     A template that can't be read or filled raises the
     :class:`~slutrapport.errors.TemplateError` rendering would raise.
     """
-    from slutrapport._sandbox import BudgetExceeded, run
-    from slutrapport.resources import default_template
-
     path = Path(template) if template is not None else default_template()
     try:
         # the report's time budget, shared with its render when both run within
@@ -645,6 +549,10 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     shown = Shown()
     for n in _marks_in(output):
         loc, what = marks.meaning[n]
+        if len(loc) >= 2 and loc[0] == "avsnitt":
+            shown.sections.add(loc[:2])
+        if what is None:
+            continue
         if isinstance(what, bool):
             (shown.under if what else shown.exact).add(loc)
             continue
@@ -663,29 +571,31 @@ def _output(report: Slutrapport, path: Path) -> tuple[str, _Marks]:
     context = build_context(report, charts=charts)
     marks = _Marks()
     marks.wrap(report, context, ())
+    marks.sections(context)
     return "".join(t.render(context) for _, t in templates), marks
 
 
 def _as_rendering_says(report: Slutrapport, path: Path, exc: Exception) -> Exception:
     """The error rendering gives for this template (one wording for check and render); it
     is worked out by rendering, which only a broken template pays for."""
-    from slutrapport.errors import SlutrapportError
-    from slutrapport.rendering import render_bytes
-
     try:
         render_bytes(report, template=path)
     except SlutrapportError as error:
         return error
-    from slutrapport.errors import describe
-
     return TemplateError(f"{path}: mallen kunde inte fyllas i ({describe(exc)})")
 
 
 def unshown(report: Slutrapport, template: str | Path | None = None) -> Iterator[Raw]:
-    """A ``tal-visas-inte`` information for each stated figure the rendered report won't show."""
-    from slutrapport.loader import format_loc
-
+    """An ``avsnitt-visas-inte`` warning for each section the rendered report shows nothing of,
+    and a ``tal-visas-inte`` information for each stated figure it won't show."""
     shown = printed(report, template)
+    for i, section in enumerate(report.avsnitt):
+        if ("avsnitt", i) not in shown.sections:
+            yield (SECTION_CODE, "warning", ("avsnitt", i),
+                   f"Avsnittet '{section.name}' (typ {section.TYP}) syns inte i rapporten: mallen "
+                   f"har ingen del för typen {section.TYP} och nämner inte avsnittet vid dess id. "
+                   "Lägg till en del för typen i mallen (se 'slutrapport template check'), eller "
+                   "ta bort avsnittet.", None, section.TYP)
     for loc, value in stated_figures(report):
         if loc in shown:
             continue

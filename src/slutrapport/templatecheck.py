@@ -2,7 +2,7 @@
 
 The template's parts are read the way docxtpl renders them — the document body, every header and
 footer, the footnotes and the core properties — each turned into Jinja source by docxtpl's
-``patch_xml`` and parsed by the environment of :func:`slutrapport.rendering.environment`. The
+``patch_xml`` and parsed by the environment of :func:`slutrapport.environment.environment`. The
 checker walks the syntax tree and resolves every variable, attribute path, filter, test and loop
 target against a reference *shape* of the data (:func:`reference`):
 
@@ -27,14 +27,14 @@ A template places sections in two ways, and the checker follows both:
 
 A loop variable (``{%p for f in x.y %}``) resolves against an element of ``x.y``; ``loop.*`` and
 ``{% set %}`` are understood. Every name that the data does not provide is a finding with the
-nearest correct name (:mod:`difflib` over the names at that level); so is a filter or test that
-does not exist, and a loop over something that is not a list. Top-level parts that the template
-never uses, and section kinds it has no part for, are listed as information.
+nearest correct name (:func:`slutrapport.names.nearest` over the names at that level); so is a
+filter or test that does not exist, and a loop over something that is not a list. Top-level
+parts that the template never uses, and section kinds it has no part for, are listed as
+information.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import types
@@ -44,11 +44,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from jinja2 import TemplateSyntaxError
+from jinja2 import nodes as n
 from pydantic import BaseModel, TypeAdapter
 
+from slutrapport._templateerrors import syntax_error
+from slutrapport.context import Narrative, build_context
+from slutrapport.document import Part, template_parts
+from slutrapport.environment import CHART_KEYS, FILTERS, environment
 from slutrapport.errors import TemplateError
-from slutrapport.kinds import ID_PATTERN, Section, kinds
+from slutrapport.kinds import ID_PATTERN, Section, generation, kinds
 from slutrapport.models import MARKDOWN, RESERVED_IDS, Projekt, Slutrapport
+from slutrapport.names import nearest
+from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from jinja2 import nodes
@@ -69,7 +77,6 @@ _LABEL = {"error": "FEL", "info": "INFO"}
 _LOOP_ATTRIBUTES = ("index", "index0", "revindex", "revindex0", "first", "last", "length",
                     "cycle", "depth", "depth0", "previtem", "nextitem", "changed")
 _NARRATIVE_ATTRIBUTES = ("stycken", "rader", "ren", "text")
-_CHART_KEYS = ("bild", "bildtext", "alt")  # rendering.CHART_KEYS, without importing docx
 _CAPTION_KEYS = ("bildtext_falt", "nummer_falt", "namn")  # context.caption's, beside bildtext
 _NOT_PRINTED = ("avsnitt", "granska", "register", "sida")
 """Top-level names not listed when unused: the sections are listed by kind instead, the
@@ -152,7 +159,6 @@ _NONE = type(None)
 
 def _from_value(value: Any) -> Shape:
     """The shape of a context value (None: a key that is there, but says nothing of its value)."""
-    from slutrapport.context import Narrative
 
     if value is None:
         return Shape("scalar", python=_NONE)
@@ -216,7 +222,7 @@ def _charts_shape(names: Iterable[str]) -> Shape:
     """``diagram.<namn>.bild``, ``.bildtext``, ``.alt`` and the caption's fields: the charts a
     kind draws."""
     text = Shape("scalar", python=str)
-    chart = Shape("map", fields={**dict(zip(_CHART_KEYS, (ANY, text, text), strict=True)),
+    chart = Shape("map", fields={**dict(zip(CHART_KEYS, (ANY, text, text), strict=True)),
                                  **dict.fromkeys(_CAPTION_KEYS, text)})
     return Shape("map", fields=dict.fromkeys(names, chart),
                  description="Avsnittets diagram (bild, bildtext, alt och bildtextens fält).")
@@ -303,7 +309,6 @@ def _sample_model(model: type[BaseModel], full: bool) -> tuple[bool, Any]:
 
 def _sample_contexts(kind: type[Section]) -> list[dict[str, Any]]:
     """The template context of a full and of a minimal sample section of the kind."""
-    from slutrapport.context import build_context
 
     found, projekt = _sample_model(Projekt, False)
     out = []
@@ -373,11 +378,14 @@ class Reference:
         return match.group(1) if match and match.group(1) in self.kinds else None
 
 
-@functools.cache
 def reference() -> Reference:
-    """The shape of a report's template context (see the module docstring); built once."""
-    from slutrapport.context import build_context
+    """The shape of a report's template context (see the module docstring); built once for
+    each set of kinds."""
+    return _reference(generation())
 
+
+@functools.cache
+def _reference(kinds_generation: int) -> Reference:
     registry = kinds()
     shapes = {typ: _kind_shape(kind) for typ, kind in registry.items()}
     root = _from_model(Slutrapport)
@@ -396,48 +404,6 @@ def reference() -> Reference:
 
 
 # --- reading the template ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Part:
-    name: str
-    source: str
-
-
-def _parts(path: Path) -> list[_Part]:
-    """Every part docxtpl renders, as the Jinja source it renders."""
-    from docxtpl import DocxTemplate
-
-    from slutrapport._templateerrors import unreadable
-    from slutrapport.rendering import check_template_file
-
-    check_template_file(path)  # missing, a folder, not a zip, unsafe: as render says it
-    try:
-        tpl = DocxTemplate(str(path))
-        tpl.init_docx()
-        docx = tpl.docx
-        parts = [_Part(_name(docx.part), tpl.patch_xml(tpl.get_xml()))]
-        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
-            for _, part in tpl.get_headers_footers(uri):
-                parts.append(_Part(_name(part), tpl.patch_xml(tpl.get_part_xml(part))))
-        for part in docx.part.package.parts:
-            if part.content_type.endswith(".footnotes+xml"):
-                blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-                parts.append(_Part(_name(part), tpl.patch_xml(blob)))
-        props = docx.core_properties
-        for prop in ("author", "comments", "identifier", "language", "subject", "title"):
-            value = getattr(props, prop) or ""
-            if "{" in value:
-                parts.append(_Part(f"docProps/core.xml ({prop})", value))
-    except TemplateError:
-        raise
-    except Exception as exc:  # zip, XML and docx errors all mean "not a Word file"
-        raise TemplateError(unreadable(path, exc)) from exc
-    return parts
-
-
-def _name(part: Any) -> str:
-    return str(part.partname).lstrip("/")
 
 
 def _one_paragraph_a_line(source: str) -> str:
@@ -472,10 +438,7 @@ class _Checker:
         self.quiet = 0
         self.chain: str | None = None  # the whole name chain a Name is the root of
 
-    def check(self, part: _Part) -> None:
-        from jinja2 import TemplateSyntaxError
-
-        from slutrapport._templateerrors import syntax_error
+    def check(self, part: Part) -> None:
 
         self.part = part.name
         source = _one_paragraph_a_line(part.source)
@@ -509,8 +472,6 @@ class _Checker:
             self.stmt(node, scope)
 
     def stmt(self, node: nodes.Node, scope: dict[str, Shape]) -> None:
-        from jinja2 import nodes as n
-
         if isinstance(node, n.If):
             self.branches(node, scope)
         elif isinstance(node, n.For):
@@ -607,7 +568,6 @@ class _Checker:
 
     def narrow(self, test: nodes.Node, scope: dict[str, Shape]) -> tuple[Narrowing, Narrowing]:
         """What the test shows when it is true, and when false, of sections' kinds."""
-        from jinja2 import nodes as n
 
         if isinstance(test, n.Not):
             true, false = self.narrow(test.node, scope)
@@ -629,7 +589,6 @@ class _Checker:
     def kind_test(self, test: nodes.Node, scope: dict[str, Shape],
                   ) -> tuple[str, Shape, frozenset[str], bool] | None:
         """``x.typ == 'k'`` (``!=``, ``in``, ``not in``) on a section ``x``: its parts."""
-        from jinja2 import nodes as n
 
         if not (isinstance(test, n.Compare) and len(test.ops) == 1):
             return None
@@ -657,8 +616,6 @@ class _Checker:
                             _nearest(value, sorted(self.ref.kinds)))
 
     def bind(self, target: nodes.Node, shape: Shape, scope: dict[str, Shape]) -> None:
-        from jinja2 import nodes as n
-
         if isinstance(target, n.Name):
             scope[target.name] = shape
         elif isinstance(target, n.Tuple):
@@ -683,8 +640,6 @@ class _Checker:
     # expressions
 
     def expr(self, node: nodes.Node, scope: dict[str, Shape]) -> Shape:
-        from jinja2 import nodes as n
-
         if isinstance(node, n.Name):
             return self.name(node, scope)
         if isinstance(node, n.Getattr | n.Getitem):
@@ -771,8 +726,6 @@ class _Checker:
         return attr in self.root.fields[near].fields and attr not in self.ref.anything.fields
 
     def attribute(self, node: nodes.Getattr | nodes.Getitem, base: Shape, attr: str) -> Shape:
-        from jinja2 import nodes as n
-
         if base is self.ref.anything and isinstance(node.node, n.Name) and not self.quiet:
             self.ids.setdefault(node.node.name, set()).add(attr)
         found, candidates = _attribute(base, attr)
@@ -804,7 +757,6 @@ class _Checker:
         return ANY
 
     def filter(self, node: nodes.Filter, scope: dict[str, Shape]) -> Shape:
-        from slutrapport.rendering import FILTERS
 
         base = self.expr(node.node, scope) if node.node is not None else ANY
         self.arguments(node, scope)
@@ -824,7 +776,6 @@ class _Checker:
 
     def select(self, node: nodes.Filter, base: Shape) -> Shape:
         """``avsnitt|selectattr('typ', 'equalto', 'ekonomi')``: the sections of that kind."""
-        from jinja2 import nodes as n
 
         args = node.args
         element = base.element
@@ -873,7 +824,6 @@ def _either(a: Narrowing, b: Narrowing) -> Narrowing:
 
 def _defined(test: nodes.Node) -> set[str]:
     """The names a test shows to be defined when true (``x is defined``, also under ``and``)."""
-    from jinja2 import nodes as n
 
     if isinstance(test, n.Test) and test.name == "defined" and isinstance(test.node, n.Name):
         return {test.node.name}
@@ -884,7 +834,6 @@ def _defined(test: nodes.Node) -> set[str]:
 
 def _typ_of(node: nodes.Node) -> nodes.Name | None:
     """``x`` if the node is ``x.typ`` (or ``x['typ']``)."""
-    from jinja2 import nodes as n
 
     if isinstance(node, n.Getattr) and node.attr == "typ" and isinstance(node.node, n.Name):
         return node.node
@@ -896,7 +845,6 @@ def _typ_of(node: nodes.Node) -> nodes.Name | None:
 
 def _strings(node: nodes.Node, op: str | None) -> frozenset[str] | None:
     """The names compared with: one text for ``==``/``!=``, a tuple or list of texts for ``in``."""
-    from jinja2 import nodes as n
 
     if op in ("eq", "ne") and isinstance(node, n.Const) and isinstance(node.value, str):
         return frozenset({node.value})
@@ -919,7 +867,6 @@ def _compare_text(node: nodes.Compare) -> str:
 
 def _literal(node: nodes.Node) -> str:
     """A constant, a tuple of constants or a name chain as the template writes it."""
-    from jinja2 import nodes as n
 
     if isinstance(node, n.Const):
         return repr(node.value)
@@ -967,13 +914,11 @@ def _attribute(base: Shape, attr: str) -> tuple[Shape | None, list[str]]:
 
 
 def _nearest(name: str, candidates: list[str]) -> str | None:
-    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return nearest(name, candidates)
 
 
 def _dotted(node: nodes.Node) -> str:
     """The expression as the template writes it, for a chain of names (``x.y[0].z``)."""
-    from jinja2 import nodes as n
 
     if isinstance(node, n.Name):
         return node.name
@@ -1001,11 +946,9 @@ def check_template(template: str | Path | None = None) -> list[TemplateFinding]:
     Raises :class:`~slutrapport.errors.TemplateError` if the file is not a readable .docx or a
     tag is malformed.
     """
-    from slutrapport.rendering import environment
-    from slutrapport.resources import default_template
 
     path = Path(template) if template is not None else default_template()
-    parts = _parts(path)
+    parts = template_parts(path)
     ref = reference()
     checker = _Checker(environment(), ref)
     for part in parts:

@@ -1,9 +1,10 @@
 """Charts as Word charts: a DrawingML chart part with its figures in an embedded workbook.
 
-Each chart the report draws (:mod:`slutrapport.charts`) becomes a real Word chart, which a reader
-can restyle in Word and whose figures "Redigera data" opens. It is made from the same facts as
-the picture (:class:`~slutrapport.charts.Bars`): the same bars, figures, notes, axis titles,
-caption and alt text, in the same greys and hatching.
+Each chart a section's kind describes (:class:`~slutrapport.chartfacts.Bars`, from
+:meth:`~slutrapport.kinds.Section.chart_facts`) becomes a real Word chart, which a reader can
+restyle in Word and whose figures "Redigera data" opens. The picture (:mod:`slutrapport.charts`,
+``--diagram bild``) is drawn from the same facts: the same bars, figures, notes, axis titles,
+caption and alt text, in the same greys and hatching. Nothing here knows a kind.
 
 The chart XML (``c:chartSpace``) and its workbook are written by python-pptx, whose chart writer
 makes exactly the part Word and PowerPoint share (``pptx.chart.xmlwriter``), with the values
@@ -26,19 +27,23 @@ them and the workbook carries a fixed date.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import quoteattr
 
-from slutrapport import charts as pictures
-from slutrapport import formatting
-from slutrapport.charts import DARK, LIGHT, SINGLE, Bars, Chart, Series
+from lxml import etree
+from pptx.chart.data import CategoryChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_MARK
+from pptx.enum.dml import MSO_PATTERN
+from pptx.util import Pt
+
+from slutrapport import seam
+from slutrapport.chartfacts import DARK, LIGHT, SINGLE, SMALL_PT, TEXT_PT, Bars, Series, in_order
 
 if TYPE_CHECKING:
-    from slutrapport.kinds import Section
     from slutrapport.models import Slutrapport
 
 __all__ = [
@@ -72,35 +77,6 @@ _GRID = "CCCCCC"
 _TITLE_PT = 8.0
 
 
-# --------------------------------------------------------------------------------------------
-# Which charts are Word charts
-
-def _facts(section: Section, name: str) -> Callable[[], Bars | None] | None:
-    """How to get a section's chart as facts, for the charts made as Word charts (else None)."""
-    from slutrapport.kinds.deltagarprogram import Deltagarprogram
-    from slutrapport.kinds.ekonomi import Ekonomi
-    from slutrapport.kinds.foretagsprogram import Foretagsprogram
-    from slutrapport.kinds.horisontella_kriterier import HorisontellaKriterier
-    from slutrapport.kinds.horisontella_principer import HorisontellaPrinciper
-
-    if isinstance(section, Ekonomi):
-        ekonomi = section
-        if name == "budget":
-            return lambda: pictures.budget_bars(ekonomi)
-        if name == "kostnader":
-            return lambda: pictures.costs_bars(ekonomi)
-    if isinstance(section, Foretagsprogram) and name == "anstallda":
-        effekt = section.effekt
-        return lambda: pictures.employees_bars(effekt)
-    if isinstance(section, HorisontellaKriterier | HorisontellaPrinciper) and name == "deltagare":
-        deltagare = section.deltagare
-        return lambda: None if deltagare is None else pictures.participants_bars(deltagare)
-    if isinstance(section, Deltagarprogram) and name == "deltagare":
-        programme = section
-        return lambda: pictures.programme_participants_bars(programme)
-    return None
-
-
 @dataclass(frozen=True)
 class NativeChart:
     """A chart to be made a Word chart: its facts and numbered caption."""
@@ -112,36 +88,13 @@ class NativeChart:
     width_cm: float
 
 
-def make_native_charts(report: Slutrapport) -> dict[str, dict[str, NativeChart | Chart]]:
-    """The report's charts by section id and name, as Word charts where the kind has facts.
-
-    A chart of a kind made only as a picture is drawn as one (a :class:`Chart`). The charts and
-    their numbers are those :func:`slutrapport.charts.make_charts` gives.
-    """
-    out: dict[str, dict[str, NativeChart | Chart]] = {}
-    number = 0
-    for section in report.avsnitt:
-        drawers = section.charts()
-        for name in section.DIAGRAM:
-            drawer = drawers.get(name)
-            if drawer is None:
-                continue
-            facts = _facts(section, name)
-            if facts is not None:
-                bars = facts()
-                if bars is None:
-                    continue
-                number += 1
-                out.setdefault(section.name, {})[name] = NativeChart(
-                    name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm)
-                continue
-            drawn = drawer()
-            if drawn is None:
-                continue
-            number += 1
-            out.setdefault(section.name, {})[name] = Chart(
-                name=name, png=drawn.png, bildtext=f"Diagram {number}: {drawn.title}",
-                alt=drawn.alt, width_cm=drawn.width_cm)
+def make_native_charts(report: Slutrapport) -> dict[str, dict[str, NativeChart]]:
+    """The report's charts as Word charts, by section id and name: the charts and numbers
+    :func:`slutrapport.charts.make_charts` draws as pictures."""
+    out: dict[str, dict[str, NativeChart]] = {}
+    for section, name, bars, number in in_order(report.avsnitt):
+        out.setdefault(section.name, {})[name] = NativeChart(
+            name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm)
     return out
 
 
@@ -168,7 +121,6 @@ def _format(decimals: int, unit: str) -> str:
 def point_format(bars: Bars, series: Series, i: int) -> str:
     r"""The number format of one bar's label: its figure's own decimals, with prefix and note.
 
-    >>> from slutrapport.charts import Series
     >>> s = Series("s", (Decimal("4"), Decimal("2.5")), ("ljus",) * 2, prefixes=("2,5 → ", "1 → "))
     >>> b = Bars("", "", True, ("a", "b"), (s,), "", 1.0, 1.0)
     >>> point_format(b, s, 0), point_format(b, s, 1)
@@ -185,7 +137,6 @@ def point_format(bars: Bars, series: Series, i: int) -> str:
 def number_format(bars: Bars) -> str:
     r"""The Swedish number format of a chart's figures: whole or with the data's decimals, unit.
 
-    >>> from slutrapport.charts import Series
     >>> number_format(Bars("", "", True, ("a",), (Series("s", (Decimal("2.5"),), ("ljus",)),),
     ...                    "", 1.0, 1.0))
     '[$-41D]#,##0.0'
@@ -206,8 +157,6 @@ def _number(value: int | Decimal) -> int | float:
 # The chart part and its workbook
 
 def _chart_data(bars: Bars) -> Any:
-    from pptx.chart.data import CategoryChartData
-
     data = CategoryChartData(number_format=number_format(bars))
     data.categories = list(bars.categories)
     for series in bars.series:
@@ -215,46 +164,9 @@ def _chart_data(bars: Bars) -> Any:
     return data
 
 
-def _workbook_writer() -> Any:
-    from pptx.chart.xlsx import CategoryWorkbookWriter
-
-    class _Writer(CategoryWorkbookWriter):  # type: ignore[misc]
-        """python-pptx's workbook, dated like the document, its name column wide enough."""
-
-        @contextmanager
-        def _open_worksheet(self, xlsx_file: Any) -> Iterator[tuple[Any, Any]]:
-            from xlsxwriter import Workbook
-
-            # category and series names are the report's texts: never a formula ('=…')
-            book = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
-            book.set_properties({"created": _CREATED})
-            sheet = book.add_worksheet()
-            yield book, sheet
-            book.close()
-
-        def _write_categories(self, workbook: Any, worksheet: Any) -> None:
-            # python-pptx finds each category's row by counting the categories before it (the
-            # square of their number); a chart's categories here are one level: row = order
-            categories = self._chart_data.categories
-            if categories.depth != 1:
-                super()._write_categories(workbook, worksheet)
-                return
-            num_format = workbook.add_format({"num_format": categories.number_format})
-            level = [(i, category.label) for i, category in enumerate(categories)]
-            self._write_cat_column(worksheet, 0, level, num_format)
-
-        def _write_cat_column(self, worksheet: Any, col: int, level: Any,
-                              num_format: Any) -> None:
-            super()._write_cat_column(worksheet, col, level, num_format)
-            longest = max((len(str(name)) for _, name in level), default=0)
-            worksheet.set_column(col, col, min(max(10, longest + 2), 60))
-
-    return _Writer
-
-
 def workbook(bars: Bars) -> bytes:
     """The chart's workbook: categories in column A, a column per series, names in row 1."""
-    blob: bytes = _workbook_writer()(_chart_data(bars)).xlsx_blob
+    blob: bytes = seam.workbook_writer(_CREATED)(_chart_data(bars)).xlsx_blob
     return blob
 
 
@@ -265,15 +177,6 @@ _CM_PER_PT = 2.54 / 72
 def _text_cm(text: str, pt: float) -> float:
     """About how wide a line of text is, in centimetres."""
     return len(text) * pt * _EM * _CM_PER_PT
-
-
-def _label(value: int | Decimal, bars: Bars, series: Series, i: int) -> str:
-    """A bar's label as the chart prints it: prefix, figure, unit and note."""
-    figure = (formatting.format_integer(value) if isinstance(value, int)
-              else formatting.format_decimal(value, max_decimals=2))
-    prefix = series.prefixes[i] if series.prefixes else ""
-    note = " " + series.notes[i] if series.notes else ""
-    return prefix + figure + bars.unit + note
 
 
 def _nice_step(span: float, bins: int) -> float:
@@ -307,7 +210,7 @@ def value_scale(bars: Bars) -> tuple[float, float]:
         plot = bars.width_cm - names - 0.9
         for series in bars.series:
             for i, value in enumerate(series.values):
-                text = "" if i in series.unlabelled else _label(value, bars, series, i)
+                text = bars.label(series, i)
                 room = plot - _text_cm(text, bars.label_pt) - 0.3
                 if room > plot * 0.3:
                     needed = max(needed, float(value) * plot / room)
@@ -320,15 +223,11 @@ def value_scale(bars: Bars) -> tuple[float, float]:
 
 
 def _pt(size: float) -> Any:
-    from pptx.util import Pt
-
     return Pt(size)
 
 
 def _fill(fmt: Any, fill: str) -> None:
     """A bar's fill (white with black diagonals, or a grey) and black outline."""
-    from pptx.dml.color import RGBColor
-    from pptx.enum.dml import MSO_PATTERN
 
     if fill == LIGHT:
         fmt.fill.patterned()
@@ -350,7 +249,7 @@ def _point_fills(series: Any, fills: tuple[str, ...]) -> None:
     for i, fill in enumerate(fills):
         if fill not in prototypes:
             _fill(series.points[i].format, fill)
-            prototypes[fill] = series._element.get_or_add_dPt_for_point(i)
+            prototypes[fill] = seam.point_element(series, i)
     made = list(prototypes.values())
     anchor = min(made, key=lambda point: point.getparent().index(point))
     for i, fill in enumerate(fills):
@@ -371,8 +270,6 @@ def _title(axis: Any, text: str) -> None:
 
 
 def _line(fmt: Any, colour: str, width: float) -> None:
-    from pptx.dml.color import RGBColor
-
     fmt.line.color.rgb = RGBColor.from_string(colour)
     fmt.line.width = _pt(width)
 
@@ -382,22 +279,11 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
 
     ``font`` is the typeface of its text (the document's), or None for the theme's.
     """
-    from lxml import etree
-    from pptx.chart.chart import Chart as PptxChart
-    from pptx.chart.xmlwriter import ChartXmlWriter
-    from pptx.enum.chart import (
-        XL_CHART_TYPE,
-        XL_LABEL_POSITION,
-        XL_LEGEND_POSITION,
-        XL_TICK_MARK,
-    )
-    from pptx.oxml import parse_xml
 
     kind = XL_CHART_TYPE.BAR_CLUSTERED if bars.horizontal else XL_CHART_TYPE.COLUMN_CLUSTERED
-    space = parse_xml(ChartXmlWriter(kind, _chart_data(bars)).xml.encode("utf-8"))
-    chart = PptxChart(space, None)
+    space, chart = seam.chart(kind, _chart_data(bars))
     chart.has_title = False
-    chart.font.size = _pt(pictures._TEXT_PT)
+    chart.font.size = _pt(TEXT_PT)
     if font:
         chart.font.name = font
     plot = chart.plots[0]
@@ -432,7 +318,7 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
         label = series.points[labelled[0]].data_label
         label.position = XL_LABEL_POSITION.OUTSIDE_END
         label.font.size = _pt(bars.label_pt)
-        first = label._get_or_add_dLbl()
+        first = seam.label_element(label)
         code = etree.SubElement(first, f"{{{_C}}}numFmt",
                                 formatCode=point_format(bars, facts, labelled[0]),
                                 sourceLinked="0")
@@ -459,14 +345,14 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
     values.major_tick_mark = XL_TICK_MARK.OUTSIDE
     values.tick_labels.number_format = LOCALE + "#,##0"
     values.tick_labels.number_format_is_linked = False
-    values.tick_labels.font.size = _pt(pictures._SMALL_PT)
+    values.tick_labels.font.size = _pt(SMALL_PT)
     _line(values.format, "000000", 0.6)
     _title(values, bars.value_title)
     chart.has_legend = bars.legend
     if bars.legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
-        chart.legend.font.size = _pt(pictures._SMALL_PT)
+        chart.legend.font.size = _pt(SMALL_PT)
 
     # What python-pptx has no property for: the language, square corners, no frame or fill.
     if bars.horizontal:  # the value axis crosses the reversed categories at their end: bottom
@@ -490,29 +376,22 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
 
 def _add_chart(part: Any, chart: NativeChart, font: str | None) -> str:
     """Add the chart's part and workbook to the package; its relationship id from ``part``."""
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-    from lxml import etree
-
     package = part.package
-    chart_part = Part(package.next_partname("/word/charts/chart%d.xml"), CHART_TYPE, b"",
-                      package)
-    book = Part(PackURI(package.next_partname(
-        "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx")), WORKBOOK_TYPE,
-        workbook(chart.bars), package)
+    chart_part = seam.new_part(package, "/word/charts/chart%d.xml", CHART_TYPE, b"")
+    book = seam.new_part(package, "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx",
+                         WORKBOOK_TYPE, workbook(chart.bars))
     space = chart_xml(chart.bars, font=font)
     external = etree.SubElement(space, f"{{{_C}}}externalData")
     external.set(f"{{{_R}}}id", chart_part.relate_to(book, RT_PACKAGE))
     etree.SubElement(external, f"{{{_C}}}autoUpdate", val="0")
-    chart_part._blob = etree.tostring(space, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
+    seam.set_blob(chart_part, etree.tostring(space, xml_declaration=True, encoding="UTF-8",
+                                             standalone=True))
     rid: str = part.relate_to(chart_part, RT_CHART)
     return rid
 
 
 def inline_xml(chart: NativeChart, rid: str, height_cm: float | None = None) -> str:
     """The ``wp:inline`` that shows a chart part in the text, with its alt text."""
-    from xml.sax.saxutils import quoteattr
 
     width = round(chart.width_cm * _EMU_PER_CM)
     height = round((height_cm or chart.bars.height_cm) * _EMU_PER_CM)
@@ -539,7 +418,7 @@ class Placed:
         self.tpl, self.chart, self.font = tpl, chart, font
 
     def _insert(self) -> str:
-        rid = _add_chart(self.tpl.current_rendering_part, self.chart, self.font)
+        rid = _add_chart(seam.current_part(self.tpl), self.chart, self.font)
         return (f"</w:t></w:r><w:r><w:drawing>{inline_xml(self.chart, rid)}</w:drawing></w:r>"
                 '<w:r><w:t xml:space="preserve">')
 

@@ -1,48 +1,53 @@
-"""Section kinds: one module per kind, each a pydantic model with its own checks and rendering.
+"""Section kinds: one module per kind, each a pydantic model that holds all it knows.
 
 A report is ``projekt`` plus a list ``avsnitt`` whose items each name their kind with ``typ``
 (a discriminated union over the classes registered here). A kind is one class, a subclass of
 :class:`Section`, in one module of this package; it carries
 
-- its fields (the data vocabulary, Swedish),
+- its fields (the data vocabulary, Swedish) and their descriptions (the schema, the docs),
 - :meth:`Section.findings` — its checks, yielding findings with places relative to the section,
-- :meth:`Section.context` — what a template sees of it, every figure ready to print,
-- :meth:`Section.charts` — the charts it can draw (names in ``DIAGRAM``),
-- :meth:`Section.fragment` — how the default template renders it.
+- :meth:`Section.unfilled` — what is left to fill in,
+- :meth:`Section.context` — what a template sees of it, every figure ready to print, and
+  :attr:`~slutrapport.fields.Modell.DERIVED` — which printed values show which figures,
+- :meth:`Section.chart_facts` — what its charts show (names in ``DIAGRAM``), which both the Word
+  chart and the picture draw,
+- :meth:`Section.tables` — its captioned tables (names in ``TABELLER``),
+- :attr:`~slutrapport.fields.Modell.CARRY` — what ``new --from`` clears, keeps or marks for
+  review (of it and of the models it nests),
+- :meth:`Section.fragment` — its part of the default template.
 
-Adding a kind is adding a module here: the registry finds it, and the schema, ``new``,
-``template check``, the default template and the docs pick it up.
+Adding a kind is adding a module here: the registry finds it, and the report model, the schema,
+``new``, ``check``, ``template check``, the default template and the docs pick it up. A kind
+defined elsewhere registers itself when its class is made (importing its module is enough), and
+:func:`unregister` takes it away again; everything that depends on the set of kinds follows
+(:func:`on_change`, :func:`generation`).
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import importlib
 import pkgutil
-import re
 from collections.abc import Callable, Iterator
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
+from slutrapport.chartfacts import Bars
 from slutrapport.fields import Loc, Modell
+from slutrapport.names import ID_PATTERN
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
     from slutrapport.models import Slutrapport
 
-__all__ = ["ID_PATTERN", "KINDS", "Raw", "Section", "Severity", "kinds", "round_like"]
+__all__ = ["ID_PATTERN", "KINDS", "LinkId", "Raw", "Section", "Severity", "generation", "kinds",
+           "on_change", "unregister"]
 
 Severity = Literal["error", "warning", "info"]
 Raw = tuple[str, Severity, Loc, str, Any, Any]
 """A finding as a kind yields it: code, severity, place (relative to the section), message,
 expected and actual."""
 LinkId = Callable[[str], str]
-
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-"""A section's id: lower-case ASCII letters, digits and underscores, starting with a letter."""
 
 KINDS: dict[str, type[Section]] = {}
 """Every section kind by its ``typ``, in alphabetical order once :func:`kinds` has run."""
@@ -74,6 +79,8 @@ class Section(Modell):
             return
         for tag in getattr(field.annotation, "__args__", ()):
             KINDS[tag] = cls
+        if _loaded:  # a kind made after the package's own (in a plug-in, or a test)
+            _changed()
 
     @property
     def name(self) -> str:
@@ -91,8 +98,10 @@ class Section(Modell):
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
         """Add what a template needs beyond the fields (computed figures) to ``out``."""
 
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        """The section's charts, each as a function that draws it (None: nothing to draw)."""
+    def chart_facts(self) -> dict[str, Bars | None]:
+        """What the section's charts show, by name (of ``DIAGRAM``): the charts its data has,
+        each None where there is nothing to draw (a budget of 0). Both back-ends draw these
+        facts: :mod:`slutrapport.wordcharts` and :mod:`slutrapport.charts`."""
         return {}
 
     def tables(self) -> dict[str, str]:
@@ -111,99 +120,47 @@ class Section(Modell):
         raise NotImplementedError
 
 
-MAX_PLACES = 20
-"""The most decimals a comparison rounds to; a stated figure with more is compared at this."""
-
-
-def round_like(value: Decimal, shown: Decimal) -> Decimal:
-    """Round value half-up to as many decimals as the stated figure shows.
-
-    >>> round_like(Decimal("49.7118"), Decimal("49.7"))
-    Decimal('49.7')
-    """
-    with localcontext() as ctx:
-        # Bounded: a figure in a text may be written with any number of decimals, and a
-        # quantize beyond the context's precision raises instead of rounding.
-        ctx.prec = 60
-        exponent = shown.normalize().as_tuple().exponent
-        places = max(min(exponent, 0), -MAX_PLACES) if isinstance(exponent, int) else 0
-        return value.quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_UP)
-
-
-def share(part: Decimal | int, whole: Decimal | int, places: int = 1) -> Decimal:
-    """``part`` in per cent of ``whole``, rounded half-up to ``places`` decimals (one).
-
-    >>> share(1466, 2949), share(1466, 2949, 2)
-    (Decimal('49.7'), Decimal('49.71'))
-    """
-    return (Decimal(part) / Decimal(whole) * 100).quantize(Decimal(1).scaleb(-places),
-                                                           ROUND_HALF_UP)
-
-
-def share_places(*stated: Decimal | None) -> int:
-    """The decimals a computed share keeps beside stated ones (of the same table): one, or
-    as many as the most precise stated share shows.
-
-    >>> share_places(Decimal("49.75"), None), share_places(None), share_places(Decimal("40"))
-    (2, 1, 1)
-    """
-    from slutrapport.formatting import percent_places
-
-    return max([1, *(percent_places(s) for s in stated if s is not None)])
-
-
-def same_name(a: str, b: str) -> bool:
-    """Whether two names are the same, whatever their case or surrounding space.
-
-    >>> same_name("Vännäs", " VÄNNÄS ")
-    True
-    """
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def date_bounds(value: str) -> tuple[_dt.date, _dt.date]:
-    """The first and last day a partial date (``2019``, ``2022-10``, ``2022-10-31``) covers.
-
-    >>> date_bounds("2022-02")
-    (datetime.date(2022, 2, 1), datetime.date(2022, 2, 28))
-    """
-    parts = [int(p) for p in value.split("-")]
-    if len(parts) == 1:
-        return _dt.date(parts[0], 1, 1), _dt.date(parts[0], 12, 31)
-    if len(parts) == 2:
-        first = _dt.date(parts[0], parts[1], 1)
-        following = _dt.date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
-        return first, following - _dt.timedelta(days=1)
-    day = _dt.date(parts[0], parts[1], parts[2])
-    return day, day
-
-
 def kinds() -> dict[str, type[Section]]:
     """Import every kind module of this package (once) and return the registry."""
     if not _loaded:
         for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
             if not module.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{module.name}")
-        ordered = sorted(KINDS.items())
-        KINDS.clear()
-        KINDS.update(ordered)
+        _sort()
         _loaded.append(True)
     return KINDS
 
 
 _loaded: list[bool] = []
+_listeners: list[Callable[[], None]] = []
+_generation: list[int] = [0]
 
 
-def slug(text: str) -> str:
-    """An id made from a heading: ASCII-folded snake_case.
+def _sort() -> None:
+    ordered = sorted(KINDS.items())
+    KINDS.clear()
+    KINDS.update(ordered)
 
-    >>> slug("Samverkan Umeå")
-    'samverkan_umea'
-    """
-    import unicodedata
 
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    out = re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
-    if not out or not out[0].isalpha():
-        out = "avsnitt_" + out if out else "avsnitt"
-    return out[:40].rstrip("_")
+def _changed() -> None:
+    _sort()
+    _generation[0] += 1
+    for listener in _listeners:
+        listener()
+
+
+def on_change(listener: Callable[[], None]) -> None:
+    """Call ``listener`` whenever a kind is added or taken away after the package's own are
+    loaded (the report model rebuilds its union of kinds)."""
+    _listeners.append(listener)
+
+
+def generation() -> int:
+    """A number that changes whenever the set of kinds does (for caches of what depends on it)."""
+    return _generation[0]
+
+
+def unregister(typ: str) -> None:
+    """Take the kind ``typ`` away (one registered outside the package, by a test or a plug-in)."""
+    if KINDS.pop(typ, None) is not None:
+        _changed()

@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from slutrapport.fields import Antal, Loc, Markdown, Modell
-from slutrapport.kinds import ID_PATTERN, LinkId, Section
+from slutrapport.kinds import LinkId, Section
+from slutrapport.names import ID_PATTERN
+from slutrapport.paths import linked
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -54,8 +56,6 @@ class Aktiviteter(Section):
                 yield ("omraden", a, "antal"), f"Antalet i '{area.rubrik}' är 0 — inte ifyllt?"
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
-        from slutrapport.shown import linked
-
         # What the text already shows as a figure link is not printed again (visa_… false).
         in_text = linked(self)
         out["visa_antal"] = self.antal is not None and ("antal",) not in in_text

@@ -8,14 +8,31 @@ men are what the report states; the checks compare them with what the rows give.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from slutrapport.chartfacts import (
+    DARK,
+    FULL_WIDTH_CM,
+    LIGHT,
+    MAX_CATEGORIES,
+    SMALL_PT,
+    Bars,
+    Series,
+    largest,
+    others,
+    rows_height,
+    selection_note,
+    short_name,
+)
 from slutrapport.fields import (
+    COMPUTED,
     Antal,
+    Carry,
     GenderCounts,
     Loc,
     Markdown,
@@ -25,13 +42,20 @@ from slutrapport.fields import (
     Tal,
     two_of_three,
 )
-from slutrapport.formatting import format_decimal, format_integer, format_percent, format_period
-from slutrapport.kinds import LinkId, Raw, Section, round_like, same_name, share, share_places
+from slutrapport.formatting import (
+    format_decimal,
+    format_integer,
+    format_list,
+    format_percent,
+    format_period,
+)
+from slutrapport.kinds import LinkId, Raw, Section
 from slutrapport.kinds.foretagsprogram import period_within
+from slutrapport.names import same_name
+from slutrapport.numbers import round_like, share, share_places
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
     from slutrapport.models import Slutrapport
 
 __all__ = ["DeltagarSumma", "Deltagarprogram", "Insats", "Timmar"]
@@ -64,6 +88,9 @@ class Insats(GenderCounts, Modell):
 class DeltagarSumma(Modell):
     """The sum row as the report states it (each optional: a missing one is computed)."""
 
+    CARRY = Carry(emptied=dict.fromkeys(("tillfallen", "timmar", "kvinnor", "man", "totalt"),
+                                        COMPUTED))
+
     tillfallen: Antal | None = Field(None, description="Angiven summa av tillfällena.")
     timmar: Timmar | None = Field(None, description="Angiven summa av timmarna.")
     kvinnor: Antal | None = Field(None, description="Angiven summa av kvinnorna.")
@@ -84,6 +111,10 @@ class Deltagarprogram(Section):
                    "och män, summarad och andelar.")
     DIAGRAM = ("deltagare",)
     TABELLER = ("insatser",)
+    CARRY = Carry(
+        rows={"insatser":
+              "insatserna, en per rad: - {namn: …, tillfallen: …, timmar: …, kvinnor: …, man: …}"},
+        emptied=dict.fromkeys(("andel_kvinnor", "andel_man"), COMPUTED))
 
     typ: Literal["deltagarprogram"] = Field(description="Avsnittets typ.")
     rubrik: str = Field("Deltagarprogram", min_length=1, description="Avsnittets rubrik.")
@@ -140,12 +171,7 @@ class Deltagarprogram(Section):
         yield from self._sums()
         yield from self._shares()
         yield from period_within(self.period, report, ("period",), "Programmets")
-        from slutrapport.charts import MAX_CATEGORIES, programme_selection
-
-        note = programme_selection(self)
-        if note is not None:
-            yield ("diagram-urval", "info", ("insatser",), note, MAX_CATEGORIES,
-                   len(self.insatser))
+        yield from self._chart_selection()
         named = report.projekt.kommuner
         for i, ins in enumerate(self.insatser):
             if named and ins.kommun is not None and not any(same_name(ins.kommun, n)
@@ -228,13 +254,70 @@ class Deltagarprogram(Section):
         when = f", {format_period(self.period.fran, self.period.till)}" if self.period else ""
         return {"insatser": f"Deltagare per insats{when}"}
 
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        if not self.insatser:
-            return {}
-        from slutrapport import charts
+    def chart_facts(self) -> dict[str, Bars | None]:
+        return {"deltagare": self._participants_bars()} if self.insatser else {}
 
-        return {"deltagare": lambda: charts.cached(
-            "deltagarprogram", self, lambda: charts.programme_participants(self))}
+    def _chart_selection(self) -> Iterator[Raw]:
+        """The chart shows a selection of more efforts than a page can show."""
+        rows = self.insatser
+        count = len(rows)
+        if count <= MAX_CATEGORIES or any(r.man_beraknat < 0 for r in rows) or \
+                not any(r.kvinnor or r.man_beraknat for r in rows):
+            return  # all of them, or no chart (_participants_bars)
+        n = format_integer
+        yield ("diagram-urval", "info", ("insatser",), selection_note(
+            "deltagarna per insats", count, "insatser", MAX_CATEGORIES,
+            f"de {n(MAX_CATEGORIES - 1)} med flest deltagare och de övriga "
+            f"{n(count - MAX_CATEGORIES + 1)} sammanlagda i en stapel för kvinnor och en för män"),
+            MAX_CATEGORIES, count)
+
+    def _participants_bars(self) -> Bars | None:
+        """Participants by gender per effort: two bars per effort; with more than
+        :data:`~slutrapport.chartfacts.MAX_CATEGORIES` efforts, those with the most and one pair
+        for the others."""
+        rows = list(self.insatser)
+        if not rows or any(r.man_beraknat < 0 for r in rows):
+            return None
+        women = tuple(r.kvinnor for r in rows)
+        men = tuple(r.man_beraknat for r in rows)
+        if not any(women) and not any(men):
+            return None
+        counted = Counter(r.namn for r in rows)
+        labels = [f"{r.namn} ({r.kommun})" if counted[r.namn] > 1 and r.kommun else r.namn
+                  for r in rows]
+        title = "Deltagare per insats efter kön"
+        scope = "deltagarna per insats efter kön"
+        categories = [short_name(label) for label in labels]
+        chosen = largest([w + m for w, m in zip(women, men, strict=True)])
+        if chosen is not None:
+            left_out = set(range(len(rows))) - set(chosen)
+            rest_name = others(len(left_out), "insatser")
+            labels = [labels[i] for i in chosen] + [rest_name]
+            categories = [categories[i] for i in chosen] + [rest_name]
+            women = (*(women[i] for i in chosen), sum(women[i] for i in left_out))
+            men = (*(men[i] for i in chosen), sum(men[i] for i in left_out))
+            title += (f" – de {format_integer(len(chosen))} med flest deltagare av "
+                      f"{format_integer(len(rows))}, de övriga sammanlagda")
+            scope = (f"deltagarna efter kön i de {format_integer(len(chosen))} av "
+                     f"{format_integer(len(rows))} insatser som hade flest, i fallande ordning, "
+                     "och i de övriga sammanlagda")
+        n = len(labels)
+        height, row_pt = rows_height(n, 2.8, 0.75)
+        total_w, total_m = sum(women), sum(men)
+        parts = [f"{label} {format_integer(w)} kvinnor och {format_integer(m)} män"
+                 for label, w, m in zip(labels, women, men, strict=True)]
+        alt = (f"Liggande stapeldiagram över {scope}: "
+               f"{format_list(parts)}. Totalt {format_integer(total_w)} kvinnor och "
+               f"{format_integer(total_m)} män.")
+        return Bars(
+            title=title, alt=alt, horizontal=True,
+            categories=tuple(categories),
+            series=(Series("Kvinnor", women, (LIGHT,) * n), Series("Män", men, (DARK,) * n)),
+            value_title=(f"Antal deltagare (totalt {format_integer(total_w)} kvinnor och "
+                         f"{format_integer(total_m)} män)"),
+            width_cm=FULL_WIDTH_CM, height_cm=height,
+            category_pt=max(5.0, min(SMALL_PT, row_pt * 0.5)),
+            label_pt=max(5.0, min(SMALL_PT, row_pt * 0.45)))
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
@@ -255,8 +338,6 @@ class Deltagarprogram(Section):
 
 
 def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
-    from slutrapport._builder import GREY, keep_with_next
-
     b.caption(var + ".tabeller.insatser")
     numbers = [(heading, True) for _, heading in _COLUMNS]
     widths = [2.0, 1.7, 1.8, 1.6, 1.7]
@@ -271,14 +352,14 @@ def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
     b.loop_row(t, "{%tr endfor %}")
     s = var + ".summa."
     b.row(t, [("Summa", False), *([("", False)] if with_municipality else []),
-              *[("{{ " + s + name + " }}", True) for name, _ in _COLUMNS]], bold=True, shade=GREY)
+              *[("{{ " + s + name + " }}", True) for name, _ in _COLUMNS]], bold=True, shade=b.GREY)
     b.row(t, [("Andel", False), *([("", False)] if with_municipality else []), ("", True),
               ("", True), ("{{ " + var + ".andel_kvinnor|procent }}", True),
               ("{{ " + var + ".andel_man|procent }}", True), ("{{ 100|procent }}", True)],
-          bold=True, shade=GREY)
+          bold=True, shade=b.GREY)
     # A table this small reads best on one page: every row but the last keeps with the next.
     for row in list(t.rows)[:-1]:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
-                keep_with_next(paragraph)
+                b.keep_with_next(paragraph)
     b.end_table()

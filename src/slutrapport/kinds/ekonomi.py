@@ -2,19 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
 from slutrapport import narrative
-from slutrapport.fields import Belopp, Datum, Kronor, Loc, Markdown, Modell
-from slutrapport.formatting import format_amount, format_month
-from slutrapport.kinds import LinkId, Raw, Section, Severity, same_name
+from slutrapport.chartfacts import (
+    DARK,
+    FULL_WIDTH_CM,
+    HALF_WIDTH_CM,
+    LIGHT,
+    MAX_CATEGORIES,
+    MAX_HEIGHT_CM,
+    SINGLE,
+    Bars,
+    Series,
+    largest,
+    others,
+    selection_note,
+    short_name,
+)
+from slutrapport.fields import (
+    COMPUTED,
+    Belopp,
+    Carry,
+    Datum,
+    Derived,
+    Kronor,
+    Loc,
+    Markdown,
+    Modell,
+)
+from slutrapport.formatting import (
+    format_amount,
+    format_integer,
+    format_list,
+    format_month,
+    format_percent,
+)
+from slutrapport.kinds import LinkId, Raw, Section, Severity
+from slutrapport.names import same_name
+from slutrapport.narrative import Narrative
+from slutrapport.numbers import share
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
     from slutrapport.models import Slutrapport
 
 __all__ = ["Ekonomi", "Finansiering", "Kostnadspost", "Preliminar"]
@@ -51,6 +84,12 @@ class Ekonomi(Section):
     BESKRIVNING = "Ekonomin: budget, utfall, kostnader per slag och finansiering."
     DIAGRAM = ("budget", "kostnader")
     TABELLER = ("kostnader", "finansiering")
+    DERIVED: ClassVar[Derived] = {"budgetavvikelse": "under_budget"}
+    CARRY = Carry(
+        emptied={"preliminar": "valfritt: om finansieringen är preliminär: {per: …, text: …}",
+                 "under_budget": COMPUTED, "summa_kostnader": COMPUTED,
+                 "summa_finansiering": COMPUTED},
+        kept=frozenset({"kostnader_ingress", "finansiering_ingress"}))
 
     typ: Literal["ekonomi"] = Field(description="Avsnittets typ.")
 
@@ -79,12 +118,15 @@ class Ekonomi(Section):
         yield from self._chart_selection()
 
     def _chart_selection(self) -> Iterator[Raw]:
-        from slutrapport.charts import MAX_CATEGORIES, costs_selection
-
-        note = costs_selection(self)
-        if note is not None:
-            yield ("diagram-urval", "info", ("kostnader",), note, MAX_CATEGORIES,
-                   len(self.kostnader))
+        """The costs chart shows a selection of more categories than a page can show."""
+        count = len(self.kostnader)
+        if count <= MAX_CATEGORIES or sum(p.belopp for p in self.kostnader) <= 0:
+            return  # all of them, or no chart (_costs_bars)
+        n = format_integer
+        yield ("diagram-urval", "info", ("kostnader",), selection_note(
+            "kostnaderna per kostnadsslag", count, "staplar", MAX_CATEGORIES,
+            f"de {n(MAX_CATEGORIES - 1)} största kostnadsslagen och de övriga "
+            f"{n(count - MAX_CATEGORIES + 1)} sammanlagda i en stapel"), MAX_CATEGORIES, count)
 
     def _financiers(self, named: list[str]) -> Iterator[Raw]:
         """The financiers on the title page against the financing rows, both ways."""
@@ -158,8 +200,6 @@ class Ekonomi(Section):
                 yield loc, f"{what} är 0 — inte ifyllt?"
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
-        from slutrapport.context import Narrative
-
         if out["under_budget"] is None:
             out["under_budget"] = self.budget - self.utfall
         out["budgetavvikelse"] = abs(out["under_budget"])
@@ -182,14 +222,65 @@ class Ekonomi(Section):
                   "finansiering": "Finansiering per finansiär (kr)"}
         return {name: title for name, title in titles.items() if getattr(self, name)}
 
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        from slutrapport import charts
-
-        out: dict[str, Callable[[], Drawn | None]] = {
-            "budget": lambda: charts.cached("budget", self, lambda: charts.budget(self))}
+    def chart_facts(self) -> dict[str, Bars | None]:
+        out = {"budget": self._budget_bars()}
         if self.kostnader:
-            out["kostnader"] = lambda: charts.cached("kostnader", self, lambda: charts.costs(self))
+            out["kostnader"] = self._costs_bars()
         return out
+
+    def _budget_bars(self) -> Bars | None:
+        """Budget and outcome side by side, the difference said under them."""
+        if self.budget <= 0 and self.utfall <= 0:
+            return None
+        difference = self.budget - self.utfall
+        direction = "under budget" if difference > 0 else "över budget"
+        outcome = f"{_kr(abs(difference))} {direction}" if difference else "lika med budget"
+        alt = ("Stapeldiagram som jämför budget och utfall: budgeten var "
+               f"{_kr(self.budget)} och utfallet {_kr(self.utfall)}, det vill säga {outcome}.")
+        return Bars(
+            title="Budget och utfall", alt=alt, horizontal=False,
+            categories=("Budget", "Utfall"),
+            series=(Series("Kronor", (self.budget, self.utfall), (LIGHT, DARK)),),
+            value_title="Kronor", width_cm=HALF_WIDTH_CM, height_cm=8.0, unit="\u00a0kr",
+            category_title=f"Utfallet är {outcome}")
+
+    def _costs_bars(self) -> Bars | None:
+        """The costs per category: one bar each, labelled with its amount and share of the sum;
+        with more than :data:`~slutrapport.chartfacts.MAX_CATEGORIES`, the largest and one bar
+        for the others."""
+        posts = [(p.kategori, p.belopp) for p in self.kostnader]
+        total = sum(amount for _, amount in posts)
+        if not posts or total <= 0:
+            return None
+        chosen = largest([amount for _, amount in posts])
+        title = "Kostnader per kostnadsslag"
+        scope = "kostnaderna per kostnadsslag"
+        categories = [short_name(name) for name, _ in posts]
+        if chosen is not None:
+            rest = len(posts) - len(chosen)
+            kept = set(chosen)
+            other = sum(amount for i, (_, amount) in enumerate(posts) if i not in kept)
+            rest_name = others(rest, "kostnadsslag")
+            categories = [categories[i] for i in chosen] + [rest_name]
+            posts = [posts[i] for i in chosen] + [(rest_name, other)]
+            title += (f" – de {format_integer(len(chosen))} största av "
+                      f"{format_integer(len(chosen) + rest)}, de övriga sammanlagda")
+            scope = (f"de {format_integer(len(chosen))} största av "
+                     f"{format_integer(len(chosen) + rest)} kostnadsslag, i fallande ordning, "
+                     "och de övriga sammanlagda")
+        notes = tuple(f"({format_percent(share(amount, total), decimals=1)})"
+                      for _, amount in posts)
+        parts = [f"{name} {_kr(amount)} {note}"
+                 for (name, amount), note in zip(posts, notes, strict=True)]
+        alt = (f"Liggande stapeldiagram över {scope}, i kronor och andel av summan "
+               f"{_kr(total)}: {format_list(parts)}.")
+        n = len(posts)
+        return Bars(
+            title=title, alt=alt, horizontal=True, categories=tuple(categories),
+            series=(Series("Kronor", tuple(amount for _, amount in posts), (SINGLE,) * n,
+                           notes),),
+            value_title="Kronor", width_cm=FULL_WIDTH_CM,
+            height_cm=min(2.2 + 0.9 * n, MAX_HEIGHT_CM), unit="\u00a0kr")
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:

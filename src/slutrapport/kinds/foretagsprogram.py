@@ -2,38 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
+from slutrapport import chartfacts as cf
 from slutrapport import narrative
+from slutrapport.chartfacts import Bars, Series, rows_height
 from slutrapport.fields import (
+    COMPUTED,
     Anstallda,
     Antal,
+    Carry,
     Forandring,
     Loc,
     Markdown,
     Modell,
     Period,
     Procent,
+    date_bounds,
 )
 from slutrapport.formatting import (
     format_decimal,
     format_integer,
+    format_list,
     format_percent,
     format_period,
+    format_signed,
 )
-from slutrapport.kinds import LinkId, Raw, Section, date_bounds, round_like, same_name, share
+from slutrapport.kinds import LinkId, Raw, Section
 from slutrapport.kinds.text import Delavsnitt
+from slutrapport.names import same_name
+from slutrapport.narrative import Narrative
+from slutrapport.numbers import round_like, share
+from slutrapport.paths import linked
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
     from slutrapport.models import Slutrapport
 
 __all__ = [
+    "MAX_COMPANIES",
+    "SELECTION_SIZE",
     "Effekt",
     "Foretag",
     "Foretagsprogram",
@@ -68,6 +80,12 @@ def _n(value: int | Decimal) -> str:
     return format_decimal(value, max_decimals=2)
 
 
+MAX_COMPANIES = 60
+"""The most companies the employee chart shows one by one; above this it shows a selection."""
+SELECTION_SIZE = 30
+"""How many companies (those whose head count grew most) a selection shows."""
+
+
 class Workshop(Modell):
     """One workshop of the growth programme."""
 
@@ -82,12 +100,17 @@ class Workshop(Modell):
 class Workshops(Modell):
     """The programme's workshops, with the text that leads into the list."""
 
+    CARRY = Carry(rows={
+        "lista": "workshopparna, en per rad: - {forelasare: …, organisation: …, amne: …}"})
+
     ingress: Markdown = Field("", description="Text före listan (Markdown).")
     lista: list[Workshop] = Field(default_factory=list, description="Workshopparna.")
 
 
 class Programsteg(Modell):
     """A step of the growth programme."""
+
+    CARRY = Carry(kept=frozenset({"beskrivning"}))
 
     namn: str = Field(min_length=1, description="Stegets namn.")
     beskrivning: Markdown = Field("", description="Vad steget innebar (Markdown).")
@@ -103,6 +126,8 @@ class Strategigrupp(Modell):
 class Strategigrupper(Modell):
     """The programme's strategy groups (VD-grupper)."""
 
+    CARRY = Carry(rows={"grupper": "grupperna, en per rad: - {namn: …, antal_foretag: …}"})
+
     ingress: Markdown = Field("", description="Text före avsnittet (Markdown).")
     rubrik: str = Field("Strategigrupper", description="Avsnittets rubrik.")
     text: Markdown = Field("", description="Avsnittets text (Markdown).")
@@ -116,6 +141,9 @@ class Strategigrupper(Modell):
 
 class Konsulter(Modell):
     """The consultants procured for the programme and their areas."""
+
+    CARRY = Carry(rows={
+        "omraden": "områdena som konsulterna upphandlades inom, ett per rad: - …"})
 
     rubrik: str = Field("Konsulter", description="Avsnittets rubrik.")
     text: Markdown = Field("", description="Text före listan med områden (Markdown).")
@@ -143,6 +171,8 @@ class Foretag(Modell):
 class Summa(Modell):
     """Totals as the report states them (each optional: a missing one is computed)."""
 
+    CARRY = Carry(emptied=dict.fromkeys(("fore", "efter", "okning"), COMPUTED))
+
     fore: Anstallda | None = Field(None, description="Angiven summa, första mätningen.")
     efter: Anstallda | None = Field(None, description="Angiven summa, sista mätningen.")
     okning: Forandring | None = Field(None, description="Angiven summa av ökningen.")
@@ -150,6 +180,8 @@ class Summa(Modell):
 
 class Tabellrubriker(Modell):
     """The column headings of the company table."""
+
+    CARRY = Carry(marked=frozenset({"namn", "fore", "efter", "okning", "summa"}))
 
     namn: str = Field("Företagsnamn", description="Kolumnen med företagens namn.")
     fore: str = Field("Före", description="Kolumnen med första mätningen, t.ex. 2019.")
@@ -160,6 +192,11 @@ class Tabellrubriker(Modell):
 
 class Effekt(Modell):
     """The programme's effect: the company table and its totals."""
+
+    CARRY = Carry(
+        rows={"foretag":
+              "företagen, ett per rad: - {namn: …, anstallda_fore: …, anstallda_efter: …}"},
+        emptied={"okning_procent": COMPUTED})
 
     rubrik: str = Field("Effekt", description="Avsnittets rubrik.")
     text: Markdown = Field("", description="Text före tabellen (Markdown).")
@@ -209,12 +246,11 @@ class Foretagsprogram(Section):
         yield from self._company_table()
         yield from self._groups()
         yield from period_within(self.period, report, ("period",), "Programmets")
-        from slutrapport.charts import MAX_COMPANIES, employees_selection
-
-        note = employees_selection(self.effekt)
-        if note is not None:
-            yield ("diagram-urval", "info", ("effekt", "foretag"), note, MAX_COMPANIES,
-                   len(self.effekt.foretag))
+        count = len(self.effekt.foretag)
+        if count > MAX_COMPANIES:  # the employee chart shows those that grew most
+            yield ("diagram-urval", "info", ("effekt", "foretag"), cf.selection_note(
+                "anställda per företag", count, "företag", MAX_COMPANIES,
+                f"de {format_integer(SELECTION_SIZE)} som ökade mest"), MAX_COMPANIES, count)
         named = report.projekt.kommuner
         for i, f in enumerate(self.effekt.foretag):
             if named and f.kommun is not None and not any(same_name(f.kommun, n) for n in named):
@@ -283,8 +319,6 @@ class Foretagsprogram(Section):
             yield ("effekt", "foretag"), "Företagstabellen är tom."
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
-        from slutrapport.context import Narrative
-
         for w, wout in zip(self.workshops.lista, out["workshops"]["lista"], strict=True):
             if w.text is not None:
                 line = w.text
@@ -322,8 +356,6 @@ class Foretagsprogram(Section):
     def _shown_once(self, out: dict[str, Any]) -> None:
         """Flags for the default template: a stated figure that a figure link in the text shows
         already is not printed again (``visa_…`` false)."""
-        from slutrapport.shown import linked
-
         in_text = linked(self)
         for name in ("foretag_start", "foretag_slut"):
             out[f"visa_{name}"] = getattr(self, name) is not None and (name,) not in in_text
@@ -338,19 +370,11 @@ class Foretagsprogram(Section):
         return {"foretag": "Antal anställda i de deltagande företagen"} if self.effekt.foretag \
             else {}
 
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        if not self.effekt.foretag:
-            return {}
-        from slutrapport import charts
-
-        effekt = self.effekt
-        return {"anstallda": lambda: charts.cached("anstallda", effekt,
-                                                   lambda: charts.employees(effekt))}
+    def chart_facts(self) -> dict[str, Bars | None]:
+        return {"anstallda": employees_bars(self.effekt)} if self.effekt.foretag else {}
 
     @classmethod
     def fragment(cls, b: Builder, var: str) -> None:
-        from slutrapport._builder import GREY
-
         b.h("{{ " + var + ".rubrik }}", 1)
         b.narrative(var + ".text")
         for name, when in (("foretag_start", "började"), ("foretag_slut", "slutade")):
@@ -413,7 +437,65 @@ class Foretagsprogram(Section):
         b.row(t, [("{{ " + e + ".tabell.summa }}", False),
                   ("{{ " + e + ".summa.fore|decimal }}", True),
                   ("{{ " + e + ".summa.efter|decimal }}", True),
-                  ("{{ " + e + ".summa.okning|decimal }}", True)], bold=True, shade=GREY)
+                  ("{{ " + e + ".summa.okning|decimal }}", True)], bold=True, shade=b.GREY)
         b.end_table()
         b.chart(var, "anstallda")
         b.tag("{%p endif %}")
+
+
+# --- the employee chart ---------------------------------------------------------------------------
+
+
+def _shown(e: Effekt) -> tuple[list[Foretag], bool]:
+    """The companies the employee chart shows, and whether they are a selection."""
+    companies = list(e.foretag)
+    if len(companies) <= MAX_COMPANIES:
+        return companies, False
+    ranked = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))
+    return [c for _, c in ranked[:SELECTION_SIZE]], True
+
+
+def employees_bars(e: Effekt) -> Bars | None:
+    """Employees per company before and after: two bars per company (a selection if many)."""
+    companies = list(e.foretag)
+    if not companies:
+        return None
+    total = len(companies)
+    shown, selection = _shown(e)
+    before, after = e.tabell.fore, e.tabell.efter
+    n = len(shown)
+    height, row_pt = rows_height(n, 2.6, 0.5)
+    sum_before = sum((c.anstallda_fore for c in companies), Decimal(0))
+    sum_after = sum((c.anstallda_efter for c in companies), Decimal(0))
+    top = sorted(enumerate(companies), key=lambda ic: (-ic[1].okning_beraknad, ic[0]))[:3]
+    grew = [f"{c.namn} ({format_signed(c.okning_beraknad)})" for _, c in top
+            if c.okning_beraknad > 0]
+    title = f"Anställda per företag {before} och {after}"
+    if selection:
+        title += (f" – urval: de {format_integer(SELECTION_SIZE)} av {format_integer(total)} "
+                  "företag som ökade mest")
+        scope = (f"de {format_integer(SELECTION_SIZE)} av {format_integer(total)} företag i "
+                 "programmet som ökade mest, i fallande ordning")
+    else:
+        scope = f"de {format_integer(total)} företagen i programmet"
+    alt = (f"Liggande stapeldiagram över antal anställda {before} och {after} i {scope}. "
+           f"Sammanlagt hade alla {format_integer(total)} företagen "
+           f"{format_decimal(sum_before)} anställda {before} och {format_decimal(sum_after)} "
+           f"{after}.")
+    if grew:
+        alt += f" Störst ökning: {format_list(grew)}."
+    size = max(5.0, min(cf.SMALL_PT, row_pt * 0.62))
+    # One label a company, 'before → after' (as the axis title says), at the longer bar.
+    shrank = tuple(i for i, c in enumerate(shown) if c.anstallda_fore > c.anstallda_efter)
+    grown = tuple(i for i in range(n) if i not in shrank)
+    fore = Series(before, tuple(c.anstallda_fore for c in shown), (cf.LIGHT,) * n,
+                  notes=tuple(f"→ {format_decimal(c.anstallda_efter)}" for c in shown),
+                  unlabelled=grown)
+    efter = Series(after, tuple(c.anstallda_efter for c in shown), (cf.DARK,) * n,
+                   prefixes=tuple(f"{format_decimal(c.anstallda_fore)} → " for c in shown),
+                   unlabelled=shrank)
+    return Bars(
+        title=title, alt=alt, horizontal=True,
+        categories=tuple(cf.short_name(c.namn) for c in shown), series=(fore, efter),
+        value_title=f"Antal anställda (talen vid staplarna: {before} → {after})",
+        width_cm=cf.FULL_WIDTH_CM, height_cm=height, category_pt=size, label_pt=size)

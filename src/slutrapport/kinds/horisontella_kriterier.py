@@ -2,29 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from slutrapport.fields import Antal, Deltagare, Loc, Markdown, Procent
+from slutrapport.chartfacts import DARK, HALF_WIDTH_CM, LIGHT, Bars, Series
+from slutrapport.fields import Antal, Carry, Deltagare, Loc, Markdown, Procent
 from slutrapport.formatting import format_integer, format_percent
-from slutrapport.kinds import LinkId, Raw, Section, round_like, share, share_places
+from slutrapport.kinds import LinkId, Raw, Section
+from slutrapport.numbers import round_like, share, share_places
+from slutrapport.paths import linked
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
-    from slutrapport.charts import Drawn
     from slutrapport.models import Slutrapport
 
 __all__ = [
     "HorisontellaKriterier",
     "WithParticipants",
-    "participant_charts",
     "participant_context",
     "participant_findings",
     "participant_shares",
     "participant_table",
+    "participants_bars",
 ]
 
 
@@ -77,13 +79,23 @@ def participant_context(d: Deltagare, out: dict[str, Any]) -> None:
     out["andel_kvinnor"], out["andel_man"] = participant_shares(d)
 
 
-def participant_charts(d: Deltagare | None) -> dict[str, Callable[[], Drawn | None]]:
-    """The participants-by-gender chart, when there are participants."""
-    if d is None:
-        return {}
-    from slutrapport import charts
-
-    return {"deltagare": lambda: charts.cached("deltagare", d, lambda: charts.participants(d))}
+def participants_bars(d: Deltagare) -> Bars | None:
+    """Participants by gender: two bars, each labelled with its count and share."""
+    women, men, total = d.kvinnor, d.man_beraknat, d.totalt_beraknat
+    if total <= 0 or men < 0:
+        return None
+    # The shares as the table prints them: as stated (with the decimals the data gives),
+    # computed where the report states none.
+    notes = tuple(f"({format_percent(s)})" for s in participant_shares(d))
+    labels = [f"{format_integer(v)} {note}" for v, note in zip((women, men), notes, strict=True)]
+    alt = ("Liggande stapeldiagram över deltagarna i projektets aktiviteter efter kön: "
+           f"{labels[0]} kvinnor och {labels[1]} män, totalt {format_integer(total)} deltagare.")
+    return Bars(
+        title="Deltagare i projektets aktiviteter efter kön", alt=alt, horizontal=True,
+        categories=("Kvinnor", "Män"),
+        series=(Series("Deltagare", (women, men), (LIGHT, DARK), notes),),
+        value_title=f"Antal deltagare (totalt {format_integer(total)})",
+        width_cm=HALF_WIDTH_CM, height_cm=5.0)
 
 
 def participant_table(b: Builder, var: str) -> None:
@@ -112,6 +124,8 @@ class WithParticipants:
     """
 
     TABELLER: ClassVar[tuple[str, ...]] = ("deltagare",)
+    CARRY: ClassVar[Carry] = Carry(
+        hints={"deltagare": "deltagarna efter kön (minst två av kvinnor, man och totalt)"})
 
     if TYPE_CHECKING:  # the section's own field; not a field of the mixin for pydantic
         deltagare: Deltagare | None
@@ -128,8 +142,8 @@ class WithParticipants:
         if self.deltagare is not None:
             participant_context(self.deltagare, out["deltagare"])
 
-    def charts(self) -> dict[str, Callable[[], Drawn | None]]:
-        return participant_charts(self.deltagare)
+    def chart_facts(self) -> dict[str, Bars | None]:
+        return {} if self.deltagare is None else {"deltagare": participants_bars(self.deltagare)}
 
     def tables(self) -> dict[str, str]:
         return ({"deltagare": "Deltagare i projektets aktiviteter efter kön"}
@@ -156,8 +170,6 @@ class HorisontellaKriterier(WithParticipants, Section):
     )
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
-        from slutrapport.shown import linked
-
         super().context(out, link_id)
         # What the text already shows as a figure link is not printed again (visa_… false).
         in_text = linked(self)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import Field
 
-from slutrapport.fields import Loc, Markdown, Modell, Tal
+from slutrapport.fields import Carry, Derived, Loc, Markdown, Modell, Tal
 from slutrapport.formatting import NBSP, format_decimal, format_percent
 from slutrapport.kinds import LinkId, Raw, Section
+from slutrapport.numbers import figure
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -25,6 +26,9 @@ _GROUP_TITLES = {"aktivitetsindikator": "Aktivitetsindikatorer",
 
 class Indikator(Modell):
     """An indicator: the outcome against its target."""
+
+    DERIVED: ClassVar[Derived] = {"utfall_text": "utfall", "malvarde_text": "malvarde"}
+    CARRY = Carry(emptied={"malvarde": "valfritt: målvärdet"})
 
     namn: str = Field(min_length=1, description="Indikatorns namn.")
     slag: Slag | None = Field(
@@ -74,8 +78,6 @@ class Indikatorer(Section):
     text_efter: Markdown = Field("", description="Text efter indikatorerna (Markdown).")
 
     def findings(self, report: Slutrapport) -> Iterator[Raw]:
-        from slutrapport.checks import number, resolve_path
-
         for i, ind in enumerate(self.indikatorer):
             loc: Loc = ("indikatorer", i)
             unit = f" {ind.enhet}" if ind.enhet and ind.enhet != "%" else ""
@@ -88,12 +90,12 @@ class Indikatorer(Section):
                        f"{show(ind.malvarde)}{unit} — {'uppfyllt' if met else 'inte uppfyllt'}.",
                        ind.malvarde, ind.utfall)
             if ind.kalla is not None:
-                target, found = resolve_path(report, ind.kalla, None)
+                target, found = report.resolve(ind.kalla)
                 if not found:
                     yield ("tal-okand-sokvag", "error", (*loc, "kalla"),
                            f"Sökvägen '{ind.kalla}' finns inte i datat.", ind.kalla, None)
                 else:
-                    source = number(target)
+                    source = figure(target)
                     if source is not None and source != ind.utfall:
                         yield ("indikator-kalla", "error", (*loc, "utfall"),
                                f"{ind.namn}: utfallet anges till {show(ind.utfall)}, men "

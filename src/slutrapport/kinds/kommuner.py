@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from slutrapport.fields import Markdown, Modell
-from slutrapport.kinds import LinkId, Raw, Section, same_name
+from slutrapport.kinds import LinkId, Raw, Section
+from slutrapport.names import same_name
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
+from markupsafe import Markup
 from pydantic import (
     Field,
     PlainValidator,
@@ -30,7 +31,17 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails
 
-from slutrapport.fields import Anstallda, Antal, Belopp, Loc, Markdown, Modell, Procent
+from slutrapport.fields import (
+    Anstallda,
+    Antal,
+    Belopp,
+    Carry,
+    Derived,
+    Loc,
+    Markdown,
+    Modell,
+    Procent,
+)
 from slutrapport.formatting import (
     PERCENT_PLACES,
     format_amount,
@@ -39,6 +50,8 @@ from slutrapport.formatting import (
     format_percent,
 )
 from slutrapport.kinds import LinkId, Raw, Section
+from slutrapport.messages import as_written
+from slutrapport.narrative import protect_braces
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -81,13 +94,6 @@ class Kolumn(Modell):
                     "(hela eller halva tjänster). Tal högerställs och skrivs på svenskt sätt.")
 
 
-def _shown(value: Any) -> str:
-    """A value as the user wrote it (as the loader shows values in its messages)."""
-    from slutrapport.loader import _shown as shown
-
-    return shown(value)
-
-
 def read_cell(value: Any, typ: str) -> tuple[str | int | Decimal | None, str | None]:
     """A cell read as its column's type: (value, None), or (None, what it should be).
 
@@ -118,6 +124,12 @@ class Tabell(Section):
                    "anställda) och en summarad som kontrolleras.")
 
     TABELLER = ("tabell",)
+    DERIVED: ClassVar[Derived] = {"tabellrader": "rader", "summarad": "summa",
+                                  "tabell": ("rader", "summa")}
+    CARRY = Carry(
+        rows={"rader": "tabellens rader, en per rad: - [kolumnernas värden i ordning]"},
+        sum_rows={"summa":
+                  "valfritt: summaraden som rapporten anger den, en cell per kolumn"})
 
     typ: Literal["tabell"] = Field(description="Avsnittets typ.")
     rubrik: str = Field(min_length=1, description="Avsnittets rubrik.")
@@ -165,7 +177,7 @@ class Tabell(Section):
                 if problem is not None:
                     errors.append(_error((*loc, j), cell, (
                         f"{who}, kolumnen '{kolumn.rubrik}' ({kolumn.typ}): {problem} "
-                        f"(fick {_shown(cell)})")))
+                        f"(fick {as_written(cell)})")))
                 row[j] = value
         if errors:
             raise ValidationError.from_exception_data(type(self).__name__, errors)
@@ -226,10 +238,6 @@ class Tabell(Section):
             yield ("rader",), "Tabellen har inga rader."
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
-        from markupsafe import Markup
-
-        from slutrapport.context import protect_braces
-
         numeric = [k.typ != "text" for k in self.kolumner]
         for k, is_number in zip(out["kolumner"], numeric, strict=True):
             k["tal"] = is_number

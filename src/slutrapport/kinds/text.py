@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from slutrapport.fields import Markdown, Modell
+from slutrapport.fields import Carry, Markdown, Modell
 from slutrapport.kinds import Section
 
 if TYPE_CHECKING:
@@ -18,6 +18,8 @@ __all__ = ["Delavsnitt", "Text"]
 class Delavsnitt(Modell):
     """A sub-section: a heading of the second level, its text and an optional bullet list."""
 
+    CARRY = Carry(hints={"punkter": "punkterna, en per rad: - …"})
+
     rubrik: str = Field(min_length=1, description="Delavsnittets rubrik.")
     text: Markdown = Field("", description="Delavsnittets text (Markdown).")
     punkter: list[Markdown] = Field(default_factory=list, description="En punktlista efter texten.")
@@ -28,6 +30,7 @@ class Text(Section):
 
     TYP = "text"
     BESKRIVNING = "Fri text med rubrik, punktlista och delavsnitt."
+    CARRY = Carry(hints={"punkter": "punkterna, en per rad: - …"})
 
     typ: Literal["text"] = Field(description="Avsnittets typ.")
     rubrik: str = Field(min_length=1, description="Avsnittets rubrik.")

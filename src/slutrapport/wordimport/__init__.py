@@ -24,8 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slutrapport._files import os_error_text, write_file, write_over
+from slutrapport.checks import PLACEHOLDER
 from slutrapport.errors import InputError, OutputError, Problem, RefusedError
+from slutrapport.kinds.text import Text
+from slutrapport.loader import from_data, load, parse_yaml
+from slutrapport.names import same_name
+from slutrapport.paths import format_loc
+from slutrapport.wordimport._figures import FigureLinker
 from slutrapport.wordimport._markdown import paragraphs_markdown
+from slutrapport.wordimport._outline import outline_text
 from slutrapport.wordimport._package import Package, open_package
 from slutrapport.wordimport._reader import (
     Block,
@@ -41,6 +49,7 @@ from slutrapport.wordimport._reader import (
     read_blocks,
     read_document,
 )
+from slutrapport.wordimport._target import edit_text, resolve_target
 
 __all__ = [
     "Block",
@@ -136,7 +145,6 @@ def compose(blocks: list[Block], *, subsections: bool, own_heading: str | None =
     ``subsections``, others a bold line (noted, with ``why_flat``); a first heading that is the
     narrative's own (``own_heading``), or that stands above every other heading, is left out
     (noted); tables are set apart."""
-    from slutrapport.kinds import same_name
 
     out = Composed()
     headings = [b for b in blocks if isinstance(b, Paragraph) and b.kind == "heading"]
@@ -284,8 +292,6 @@ def import_docx(docx: str | Path, data_file: str | Path | None = None, *,
     report = None
     target = None
     if data_file is not None:
-        from slutrapport.loader import load
-        from slutrapport.wordimport._target import resolve_target
 
         if till is None:
             raise InputError([Problem("ange vilken text i rapporten som Word-texten ska in i "
@@ -294,7 +300,6 @@ def import_docx(docx: str | Path, data_file: str | Path | None = None, *,
         report = load(data_file)
         target = resolve_target(report, till)
         result.target = target.shown
-    from slutrapport.kinds.text import Text
 
     subsections = target is not None and isinstance(target.owner, Text) and \
         target.loc[-1] == "text"
@@ -303,7 +308,6 @@ def import_docx(docx: str | Path, data_file: str | Path | None = None, *,
         "löptexten har inga rubriker"
     linker = None
     if report is not None and target is not None:
-        from slutrapport.wordimport._figures import FigureLinker
 
         linker = FigureLinker(report, target.section_index, target.owner, target.owner_loc)
     narrative = narrative_markdown(reading.blocks, subsections=subsections, own_heading=own,
@@ -322,10 +326,6 @@ def import_docx(docx: str | Path, data_file: str | Path | None = None, *,
 
 def _plan_and_write(result: ImportResult, report: Any, target: Any, data_file: Path,
                     dry_run: bool, pictures: list[Picture]) -> None:
-    from slutrapport._files import write_over
-    from slutrapport.checks import PLACEHOLDER
-    from slutrapport.loader import format_loc
-    from slutrapport.wordimport._target import edit_text
 
     old = getattr(target.owner, str(target.loc[-1]))
     planned: dict[Any, Any] = {target.loc: result.markdown}
@@ -387,7 +387,6 @@ def _picture_notes(pictures: list[Picture], saved: list[Path] | None) -> list[No
 def _extract(pictures: list[Picture], folder: Path, stem: str) -> list[Path]:
     """Save each picture in ``folder`` as ``<stem>-<name>``; a file there is never written
     over (the same picture is used again, another gets ``-2``, ``-3`` …)."""
-    from slutrapport._files import os_error_text
 
     out: list[Path] = []
     if not pictures:
@@ -442,9 +441,6 @@ def new_from_docx(docx: str | Path, output: str | Path, *, mode: Mode = "refuse"
     is refused unless ``force`` (then kept as a numbered backup). The outline is loaded before
     it is written: it is a data file that ``check`` reads.
     """
-    from slutrapport._files import write_file
-    from slutrapport.loader import from_data, parse_yaml
-    from slutrapport.wordimport._outline import outline_text
 
     source = Path(docx)
     target = Path(output)

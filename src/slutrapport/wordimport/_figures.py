@@ -27,11 +27,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from slutrapport.checks import number, resolve_path
+from slutrapport.checks import resolve_path
 from slutrapport.fields import Loc
 from slutrapport.formatting import format_decimal
-from slutrapport.kinds import round_like
 from slutrapport.models import Slutrapport
+from slutrapport.numbers import figure as number
+from slutrapport.numbers import round_like
 from slutrapport.wordimport._markdown import Figure
 from slutrapport.wordimport._reader import Note
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from slutrapport.kinds import KINDS, kinds
+from slutrapport.models import RESERVED_IDS
 from slutrapport.wordimport._markdown import paragraphs_markdown
 from slutrapport.wordimport._reader import Block, Inline, Note, Paragraph, Reading, Table, quote
 from slutrapport.wordimport._target import block_scalar, plain_scalar
@@ -56,9 +58,6 @@ class Outline:
 
 
 def _section_id(title: str, taken: set[str]) -> str:
-    from slutrapport.kinds import KINDS, kinds
-    from slutrapport.models import RESERVED_IDS
-
     kinds()
     folded = unicodedata.normalize("NFKD", title.casefold())
     ascii_ = "".join(c for c in folded if not unicodedata.combining(c) and c.isascii())

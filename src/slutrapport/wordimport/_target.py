@@ -26,9 +26,10 @@ from pydantic import BaseModel
 from slutrapport.errors import InputError, Problem
 from slutrapport.fields import Loc, markdown_fields
 from slutrapport.fill import Nodes, apply_edits
-from slutrapport.kinds import same_name
-from slutrapport.loader import format_loc, from_data, parse_yaml
+from slutrapport.loader import from_data, parse_yaml
 from slutrapport.models import Slutrapport
+from slutrapport.names import same_name
+from slutrapport.paths import format_loc
 
 __all__ = ["Target", "block_scalar", "edit_text", "plain_scalar", "resolve_target"]
 

@@ -19,14 +19,16 @@ child starts in a few hundredths of a second.
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import sys
+import tempfile
 from typing import Any
 
 
 def _limit(memory: int, seconds: int) -> None:
     try:
-        import resource
+        import resource  # POSIX only
     except ImportError:  # not on this system: the parent's time limit still holds
         return
     for which, value in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, seconds)):
@@ -45,9 +47,8 @@ def _fold(text: str) -> str:
 def _why(raw: bytes, suffix: str) -> tuple[str, str]:
     """Why python-calamine can't open the workbook: read by its name's suffix, it says more
     than 'Cannot detect file format' (an .ods file over its own cell limit, say)."""
-    import os
-    import tempfile
 
+    # only once main() has found python-calamine's folder (the child runs with -P)
     import python_calamine
 
     handle, name = tempfile.mkstemp(suffix=suffix if suffix.isascii() else "")
@@ -67,6 +68,7 @@ def _why(raw: bytes, suffix: str) -> tuple[str, str]:
 def read(raw: bytes, wanted: str, most_cells: int, most_chars: int,
          suffix: str = "", most_text: int | None = None) -> tuple[Any, ...]:
     """The answer for one workbook (see the module's description)."""
+    # only once main() has found python-calamine's folder (the child runs with -P)
     import python_calamine
 
     try:
@@ -117,7 +119,7 @@ def main() -> int:
     suffix = sys.argv[6] if len(sys.argv) > 6 else ""
     most_text = int(sys.argv[8]) if len(sys.argv) > 8 else None
     try:
-        import python_calamine  # noqa: F401
+        import python_calamine  # noqa: F401 - is it where this Python looks?
     except ImportError:  # installed where this Python doesn't look by itself: the parent's
         sys.path.append(sys.argv[7])
     _limit(memory, seconds)

@@ -46,6 +46,7 @@ import math
 import os
 import pickle
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -56,8 +57,12 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import python_calamine
+
 from slutrapport._files import os_error_text
 from slutrapport.errors import InputError, Problem
+from slutrapport.formatting import format_integer
+from slutrapport.names import name_key
 
 __all__ = [
     "CHILD_MEMORY_BYTES",
@@ -76,9 +81,12 @@ __all__ = [
     "WorkbookRead",
     "check_cells",
     "clip",
+    "column",
+    "letters",
     "locate",
     "read_bytes",
     "read_workbook",
+    "unusable",
 ]
 
 MAX_FILE_BYTES = 100_000_000
@@ -129,14 +137,8 @@ MAX_ROW = 1_048_576
 """Rows of a sheet."""
 
 
-def _number(value: int) -> str:
-    from slutrapport.formatting import format_integer
-
-    return format_integer(value)
-
-
 def _megabytes(size: int) -> str:
-    return f"{_number(math.ceil(size / 1_000_000))} MB"
+    return f"{format_integer(math.ceil(size / 1_000_000))} MB"
 
 
 def clip(text: object, most: int = QUOTED_CHARS) -> str:
@@ -233,12 +235,12 @@ def read_bytes(real: Path, shown: str) -> bytes:
     try:
         fd = os.open(real, flags)
     except OSError as exc:
-        raise _unusable(f"filen kan inte läsas ({_os_reason(exc)})", shown) from None
+        raise unusable(f"filen kan inte läsas ({_os_reason(exc)})", shown) from None
     try:
         found = os.fstat(fd)
         kind = _kind(found.st_mode)
         if kind is not None:  # changed since it was looked at
-            raise _unusable(f"är {kind}, inte en vanlig fil, och läses inte", shown)
+            raise unusable(f"är {kind}, inte en vanlig fil, och läses inte", shown)
         if found.st_size > MAX_FILE_BYTES:
             raise _too_big_file(found.st_size, shown)
         chunks: list[bytes] = []
@@ -249,19 +251,20 @@ def read_bytes(real: Path, shown: str) -> bytes:
                 raise _too_big_file(size, shown)
             chunks.append(chunk)
     except OSError as exc:
-        raise _unusable(f"filen kan inte läsas ({_os_reason(exc)})", shown) from None
+        raise unusable(f"filen kan inte läsas ({_os_reason(exc)})", shown) from None
     finally:
         os.close(fd)
     return b"".join(chunks)
 
 
 def _too_big_file(size: int, shown: str) -> InputError:
-    return _unusable(f"filen är {_megabytes(size)}, mer än gränsen {_megabytes(MAX_FILE_BYTES)} "
-                     "för ett register; är det rätt fil?", shown)
+    return unusable(f"filen är {_megabytes(size)}, mer än gränsen {_megabytes(MAX_FILE_BYTES)} "
+                    "för ett register; är det rätt fil?", shown)
 
 
-def _unusable(message: str, file: str, sheet: str | None = None, row: int | None = None,
-              where: str | None = None) -> InputError:
+def unusable(message: str, file: str, sheet: str | None = None, row: int | None = None,
+             where: str | None = None) -> InputError:
+    """The error of a register that can't be read at all, placed: file, sheet, row, column."""
     place = [f"blad {clip(sheet)}"] if sheet is not None else []
     if row is not None:
         place.append(f"rad {row}")
@@ -295,8 +298,8 @@ def read_workbook(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookR
         if xlsx and told:
             return _read_here(raw, shown, suffix, wanted)
     elif suffix in (".xlsx", ".xlsm", ".ods"):
-        raise _unusable(f"filen är inget läsbart kalkylark ({suffix}): den är inget zip-arkiv, "
-                        "som en sådan fil är", shown)
+        raise unusable(f"filen är inget läsbart kalkylark ({suffix}): den är inget zip-arkiv, "
+                       "som en sådan fil är", shown)
     return _read_in_child(raw, shown, suffix, wanted)
 
 
@@ -316,8 +319,8 @@ def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: b
     every sheet's cells could be told (see :func:`_check_sheet_xml`)."""
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
-        raise _unusable(f"kalkylarket består av {_number(len(infos))} delar, fler än gränsen "
-                        f"{_number(MAX_PARTS)}; registret läses inte", shown)
+        raise unusable(f"kalkylarket består av {format_integer(len(infos))} delar, fler än gränsen "
+                       f"{format_integer(MAX_PARTS)}; registret läses inte", shown)
     declared = 0
     for info in infos:
         _check_size(info, info.file_size, shown, counted=False)
@@ -368,21 +371,21 @@ def _longest(a: list[int] | None, b: list[int] | None) -> list[int] | None:
 def _check_size(info: zipfile.ZipInfo, size: int, shown: str, *, counted: bool) -> None:
     told = f"blir {_megabytes(size)} uppackad" if not counted else "blir större uppackad"
     if size > MAX_PART_BYTES:
-        raise _unusable(f"kalkylarkets del {info.filename} {told}, mer än gränsen "
-                        f"{_megabytes(MAX_PART_BYTES)} för en del; registret läses inte", shown)
+        raise unusable(f"kalkylarkets del {info.filename} {told}, mer än gränsen "
+                       f"{_megabytes(MAX_PART_BYTES)} för en del; registret läses inte", shown)
     if size > RATIO_FROM_BYTES and size > MAX_RATIO * max(info.compress_size, 1):
         ratio = size // max(info.compress_size, 1)
-        raise _unusable(
-            f"kalkylarkets del {info.filename} packas upp {_number(ratio)} gånger större "
-            f"({_number(info.compress_size)} byte blir {_megabytes(size)}), mer än gränsen "
+        raise unusable(
+            f"kalkylarkets del {info.filename} packas upp {format_integer(ratio)} gånger större "
+            f"({format_integer(info.compress_size)} byte blir {_megabytes(size)}), mer än gränsen "
             f"{MAX_RATIO} gånger; så packas inget kalkylark, och registret läses inte", shown)
 
 
 def _too_big_total(size: int | None, shown: str) -> InputError:
     told = f"{_megabytes(size)} uppackade, mer än" if size is not None else \
         "större uppackade än"
-    return _unusable(f"kalkylarkets delar blir tillsammans {told} gränsen "
-                     f"{_megabytes(MAX_UNPACKED_BYTES)}; registret läses inte", shown)
+    return unusable(f"kalkylarkets delar blir tillsammans {told} gränsen "
+                    f"{_megabytes(MAX_UNPACKED_BYTES)}; registret läses inte", shown)
 
 
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, room: int) -> bytes:
@@ -400,8 +403,8 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, shown: str, room: i
     except InputError:
         raise
     except Exception:  # a bad CRC, a truncated stream, encryption, an unknown method …
-        raise _unusable(f"kalkylarkets del {info.filename} är skadad och kan inte packas upp",
-                        shown) from None
+        raise unusable(f"kalkylarkets del {info.filename} är skadad och kan inte packas upp",
+                       shown) from None
     return b"".join(chunks)
 
 
@@ -578,22 +581,22 @@ def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None,
                 cell = _cell_before(data, m.start())
                 where = f"cellen {cell}" if cell and sheet is not None else \
                     f"en text i kalkylarkets del {part}"
-                raise _unusable(f"{where} har {_number(length)} tecken, fler än de "
-                                f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret "
-                                "läses inte", shown, sheet)
+                raise unusable(f"{where} har {format_integer(length)} tecken, fler än de "
+                               f"{format_integer(MAX_CELL_CHARS)} som en cell rymmer; registret "
+                               "läses inte", shown, sheet)
     at = data.find(b"sheetData")
     if at < 0:
         if b"<sst" in data[:4096] and data.count(b"<si") > MAX_CELLS:  # the shared texts
-            raise _unusable(f"kalkylarket har fler än {_number(MAX_CELLS)} delade texter "
-                            f"(delen {part}), fler än ett register kan ha celler; registret "
-                            "läses inte", shown)
+            raise unusable(f"kalkylarket har fler än {format_integer(MAX_CELLS)} delade texter "
+                           f"(delen {part}), fler än ett register kan ha celler; registret "
+                           "läses inte", shown)
         return True
     dim = _DIMENSION.search(data, 0, at)
     if dim is not None:
         last = dim.group(1).split(b":")[-1].replace(b"$", b"")
         ref = re.fullmatch(rb"([A-Za-z]{1,3})([0-9]{1,7})", last)
         if ref is not None:
-            _check_extent(int(ref.group(2)), _column(ref.group(1)), shown, label,
+            _check_extent(int(ref.group(2)), column(ref.group(1)), shown, label,
                           declared=True)
     if _ODD_START.search(data) or _PREFIXED.search(data):
         return False
@@ -603,7 +606,7 @@ def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None,
     for rest in set(map(itemgetter(2), cells)):  # a handful: ' s="1" t="n"', ' t="s"' …
         if _ODD_REST.search(rest) or rest.count(b'"') % 2:
             return False
-    cols = max(map(_column, set(map(itemgetter(0), cells))))
+    cols = max(map(column, set(map(itemgetter(0), cells))))
     rows = max(map(int, set(map(itemgetter(1), cells))))
     _check_extent(rows, cols, shown, label, declared=False)
     return _sheet_texts_fit(data, shared, shown, label)
@@ -611,21 +614,23 @@ def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None,
 
 def _check_text_total(total: int, shown: str, sheet: str | None) -> None:
     if total > MAX_TEXT_CHARS:
-        raise _unusable(
-            f"bladets celler blir tillsammans {_number(total)} tecken text när det läses (en "
-            "text som flera celler visar räknas en gång för varje cell), fler än gränsen "
-            f"{_number(MAX_TEXT_CHARS)} för ett register; registret läses inte", shown, sheet)
+        raise unusable(
+            f"bladets celler blir tillsammans {format_integer(total)} tecken text när det läses "
+            "(en text som flera celler visar räknas en gång för varje cell), fler än gränsen "
+            f"{format_integer(MAX_TEXT_CHARS)} för ett register; registret läses inte",
+            shown, sheet)
 
 
-def _column(letters: bytes) -> int:
+def column(name: bytes) -> int:
     """A column's number from its letters (A is 1, XFD 16 384)."""
     n = 0
-    for ch in letters.upper():
+    for ch in name.upper():
         n = n * 26 + (ch - 64)
     return n
 
 
-def _letters(col: int) -> str:
+def letters(col: int) -> str:
+    """A column's letters from its number (1 is A, 16 384 XFD)."""
     out = ""
     while col > 0:
         col, rest = divmod(col - 1, 26)
@@ -642,29 +647,28 @@ def _cell_before(data: bytes, at: int) -> str | None:
 
 
 def _outside(shown: str, sheet: str, ref: str) -> InputError:
-    return _unusable(f"bladet har en cell i {ref}, utanför ett kalkylblads rutnät (A1–XFD"
-                     f"{MAX_ROW}); filen är trasig eller gjord för att se ut som ett "
-                     "kalkylark, och registret läses inte", shown, sheet)
+    return unusable(f"bladet har en cell i {ref}, utanför ett kalkylblads rutnät (A1–XFD"
+                    f"{MAX_ROW}); filen är trasig eller gjord för att se ut som ett "
+                    "kalkylark, och registret läses inte", shown, sheet)
 
 
 def _check_extent(rows: int, cols: int, shown: str, sheet: str, *, declared: bool) -> None:
     if rows > MAX_ROW or cols > MAX_COLUMN:
-        raise _outside(shown, sheet, f"{_letters(cols)}{rows}")
+        raise _outside(shown, sheet, f"{letters(cols)}{rows}")
     if rows * cols <= MAX_CELLS:
         return
-    far = f"{_letters(cols)}{rows}"
+    far = f"{letters(cols)}{rows}"
     how = (f"anger att det används ända till cell {far} (<dimension>)" if declared
            else f"används ända till cell {far}")
-    raise _unusable(
-        f"bladet {how}: {_number(rows)} rader × {_number(cols)} kolumner är "
-        f"{_number(rows * cols)} celler, fler än gränsen {_number(MAX_CELLS)} för ett register; "
-        "ta bort det som står längst ut och längst ner på bladet och spara det igen", shown,
-        sheet)
+    raise unusable(
+        f"bladet {how}: {format_integer(rows)} rader × {format_integer(cols)} kolumner är "
+        f"{format_integer(rows * cols)} celler, fler än gränsen {format_integer(MAX_CELLS)} "
+        "för ett register; ta bort det som står längst ut och längst ner på bladet och spara "
+        "det igen", shown, sheet)
 
 
 def _read_here(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
     """An .xlsx whose parts and sheets passed the checks, read by python-calamine here."""
-    import python_calamine
 
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
@@ -677,8 +681,8 @@ def _read_here(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead
             rows: list[list[Any]] = sheet.to_python(skip_empty_area=False)
             merged = list(sheet.merged_cell_ranges or [])
         except Exception:
-            raise _unusable("bladet kan inte läsas: det är inte byggt som ett kalkylblad ska "
-                            "vara", shown, chosen) from None
+            raise unusable("bladet kan inte läsas: det är inte byggt som ett kalkylblad ska "
+                           "vara", shown, chosen) from None
     finally:
         book.close()
     check_cells(rows, shown, chosen)
@@ -688,22 +692,20 @@ def _read_here(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead
 def _choose(names: Iterable[str], wanted: str, shown: str) -> str:
     sheets = list(names)
     if not sheets:
-        raise _unusable("arbetsboken har inga blad", shown)
-    key = _fold(wanted)
-    return next((n for n in sheets if _fold(n) == key), sheets[0])
+        raise unusable("arbetsboken har inga blad", shown)
+    key = name_key(wanted)
+    return next((n for n in sheets if name_key(n) == key), sheets[0])
 
 
-def _fold(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 def _unreadable(exc: BaseException | str, shown: str, suffix: str) -> InputError:
     name = exc if isinstance(exc, str) else type(exc).__name__
     if name == "PasswordError":
-        return _unusable(f"filen är ett lösenordsskyddat kalkylark ({suffix}); spara det utan "
-                         "lösenord", shown)
-    return _unusable(f"filen är inget läsbart kalkylark ({suffix}): den går inte att läsa som "
-                     ".xlsx, .xls eller .ods", shown)
+        return unusable(f"filen är ett lösenordsskyddat kalkylark ({suffix}); spara det utan "
+                        "lösenord", shown)
+    return unusable(f"filen är inget läsbart kalkylark ({suffix}): den går inte att läsa som "
+                    ".xlsx, .xls eller .ods", shown)
 
 
 def check_cells(rows: list[list[Any]], shown: str, sheet: str | None) -> None:
@@ -715,11 +717,11 @@ def check_cells(rows: list[list[Any]], shown: str, sheet: str | None) -> None:
         for c, value in enumerate(row):
             if type(value) is str:
                 if len(value) > MAX_CELL_CHARS:
-                    where = f"kolumn {_letters(c + 1)}" if sheet is not None \
+                    where = f"kolumn {letters(c + 1)}" if sheet is not None \
                         else f"kolumn {c + 1}"
-                    raise _unusable(f"cellen har {_number(len(value))} tecken, fler än de "
-                                    f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret "
-                                    "läses inte", shown, sheet, r + 1, where)
+                    raise unusable(f"cellen har {format_integer(len(value))} tecken, fler än "
+                                   f"de {format_integer(MAX_CELL_CHARS)} som en cell rymmer; "
+                                   "registret läses inte", shown, sheet, r + 1, where)
                 total += len(value)
     _check_text_total(total, shown, sheet)
 
@@ -729,9 +731,8 @@ def check_cells(rows: list[list[Any]], shown: str, sheet: str | None) -> None:
 
 def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
     """A workbook read by python-calamine in a child process with a memory and time cap."""
-    import python_calamine
 
-    child = Path(__file__).with_name("_registerchild.py")
+    child = Path(__file__).with_name("child.py")
     where = str(Path(python_calamine.__file__).resolve().parent.parent)  # if not on its path
     env = dict(os.environ, RUST_BACKTRACE="0")
     command = [sys.executable, "-P", str(child), str(CHILD_MEMORY_BYTES), str(CHILD_SECONDS),
@@ -741,11 +742,11 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
         done = subprocess.run(command, input=raw, capture_output=True, env=env,
                               timeout=CHILD_SECONDS + 10, check=False)
     except subprocess.TimeoutExpired:
-        raise _unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
-                        "läses inte", shown) from None
+        raise unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
+                       "läses inte", shown) from None
     except OSError as exc:
-        raise _unusable(f"kalkylarket kunde inte läsas: läsaren startade inte "
-                        f"({_os_reason(exc)})", shown) from None
+        raise unusable(f"kalkylarket kunde inte läsas: läsaren startade inte "
+                       f"({_os_reason(exc)})", shown) from None
     result: Any = None
     if done.returncode == 0:
         try:
@@ -763,16 +764,16 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
     if kind == "unreadable":
         told = _LIMIT_TOLD.search(str(result[2]) if len(result) > 2 else "")
         if told:  # python-calamine's own limit for an .ods file, at 100 million cells
-            raise _unusable(f"kalkylarket sträcker sig över {_number(int(told.group(1)))} "
-                            f"celler, fler än gränsen {_number(MAX_CELLS)} för ett register; ta "
-                            "bort det som står längst ut och längst ner på bladen och spara det "
-                            "igen", shown)
+            raise unusable(f"kalkylarket sträcker sig över {format_integer(int(told.group(1)))}"
+                           f" celler, fler än gränsen {format_integer(MAX_CELLS)} för ett "
+                           "register; ta bort det som står längst ut och längst ner på bladen "
+                           "och spara det igen", shown)
         raise _unreadable(str(result[1]), shown, suffix)
     if kind == "no-sheets":
-        raise _unusable("arbetsboken har inga blad", shown)
+        raise unusable("arbetsboken har inga blad", shown)
     if kind == "sheet":
-        raise _unusable("bladet kan inte läsas: det är inte byggt som ett kalkylblad ska vara",
-                        shown, result[1])
+        raise unusable("bladet kan inte läsas: det är inte byggt som ett kalkylblad ska vara",
+                       shown, result[1])
     if kind == "extent":
         _, chosen, rows_, cols_ = result
         _check_extent(rows_, cols_, shown, chosen, declared=False)
@@ -781,9 +782,9 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
         _check_text_total(total, shown, chosen)
     if kind == "long":
         _, chosen, row, col, length = result
-        raise _unusable(f"cellen har {_number(length)} tecken, fler än de "
-                        f"{_number(MAX_CELL_CHARS)} som en cell rymmer; registret läses inte",
-                        shown, chosen, row, f"kolumn {_letters(col)}")
+        raise unusable(f"cellen har {format_integer(length)} tecken, fler än de "
+                       f"{format_integer(MAX_CELL_CHARS)} som en cell rymmer; registret läses inte",
+                       shown, chosen, row, f"kolumn {letters(col)}")
     raise _out_of_memory(shown)
 
 
@@ -793,19 +794,18 @@ _LIMIT_TOLD = re.compile(r"Cell limit exceeded \((\d{1,20}) cells")
 def _child_ended(code: int, said: bytes, shown: str) -> InputError:
     """Why the child ended without an answer: out of memory (python-calamine aborts when an
     allocation fails; the kernel kills), out of time, or something else."""
-    import signal
 
     if code == -getattr(signal, "SIGXCPU", 24):
-        return _unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
-                         "läses inte", shown)
+        return unusable(f"kalkylarket kunde inte läsas på {CHILD_SECONDS} sekunder; registret "
+                        "läses inte", shown)
     if code in (-signal.SIGABRT, -getattr(signal, "SIGKILL", 9)) or b"MemoryError" in said:
         return _out_of_memory(shown)
-    return _unusable(f"kalkylarket kunde inte läsas: läsaren avbröts oväntat (slutkod {code}); "
-                     "registret läses inte", shown)
+    return unusable(f"kalkylarket kunde inte läsas: läsaren avbröts oväntat (slutkod {code}); "
+                    "registret läses inte", shown)
 
 
 def _out_of_memory(shown: str, sheet: str | None = None) -> InputError:
-    return _unusable(
+    return unusable(
         f"kalkylarket behövde mer minne än gränsen {_megabytes(CHILD_MEMORY_BYTES)} för att "
         "läsas (celler långt ut på bladet, eller ett mycket stort register); registret läses "
         "inte", shown, sheet)

@@ -25,10 +25,13 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from lxml import etree
+
 __all__ = ["KEEP", "prune_styles"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-SOURCE = Path(__file__).resolve().parents[1] / "src" / "slutrapport"
+SOURCE = Path(__file__).resolve().parent
+"""slutrapport's code, whose strings name the styles rendering gives text."""
 
 KEEP = frozenset({
     # what Word and LibreOffice write when a reader updates a field or adds a list item
@@ -54,22 +57,19 @@ def _code_strings(folder: Path = SOURCE) -> set[str]:
 
 def _referenced(parts: Iterable[bytes]) -> tuple[set[str], str]:
     """Style ids the parts refer to, and the text of their tags (docxtpl's and Jinja's)."""
-    from lxml import etree
-
     ids: set[str] = set()
     text: list[str] = []
     for blob in parts:
         root = etree.fromstring(blob)
         for name in _REFERENCES:
-            ids.update(str(v) for v in root.iter(f"{W}{name}") for v in [v.get(f"{W}val")] if v)
+            ids.update(str(value) for element in root.iter(f"{W}{name}")
+                       for value in [element.get(f"{W}val")] if value)
         text.extend(t.text or "" for t in root.iter(f"{W}t"))
     return ids, "".join(text)
 
 
 def prune_styles(docx: bytes, *, code: set[str] | None = None) -> tuple[bytes, list[str]]:
     """The document without the styles nothing uses, and the ids of those dropped."""
-    from lxml import etree
-
     source = zipfile.ZipFile(io.BytesIO(docx))
     styles_xml = source.read("word/styles.xml")
     root = etree.fromstring(styles_xml)
@@ -100,8 +100,8 @@ def prune_styles(docx: bytes, *, code: set[str] | None = None) -> tuple[bytes, l
         root.remove(styles[style_id])
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
-            target.writestr(info, blob if info.filename == "word/styles.xml"
-                            else source.read(info))
+            archive.writestr(info, blob if info.filename == "word/styles.xml"
+                             else source.read(info))
     return out.getvalue(), dropped

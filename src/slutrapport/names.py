@@ -1,0 +1,125 @@
+"""Names: ids made from headings, names compared as people write them, and "did you mean".
+
+Every message that suggests the nearest name (``menade du 'text'?``, ``närmast: Vindeln``) finds
+it with :func:`nearest`, so one rule decides what is near: names are compared without regard to
+case, accents, underscores or spacing, whole words count above letters (``Resa`` is near
+``Resor och logi``, whose first word it nearly is), and a name given with its id is matched on
+both but suggested by its name.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+__all__ = ["CUTOFF", "ID_PATTERN", "name_key", "nearest", "same_name", "slug"]
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+"""An id: lower-case ASCII letters, digits and underscores, starting with a letter."""
+
+CUTOFF = 0.6
+"""How alike (0–1) a name must be to be suggested: the share of letters, or of a word's
+letters, the two have in common (difflib's ratio)."""
+
+
+def name_key(text: str) -> str:
+    """A name as names are told apart: its words, in lower case (any case, any spacing).
+
+    >>> name_key("  Alfa   AB ")
+    'alfa ab'
+    """
+    return " ".join(str(text).split()).casefold()
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names are the same, whatever their case or surrounding space.
+
+    >>> same_name("Vännäs", " VÄNNÄS ")
+    True
+    """
+    return name_key(a) == name_key(b)
+
+
+def slug(text: str) -> str:
+    """An id made from a heading: ASCII-folded snake_case.
+
+    >>> slug("Samverkan Umeå")
+    'samverkan_umea'
+    """
+    out = re.sub(r"[^a-z0-9]+", "_", _ascii(text).lower()).strip("_")
+    if not out or not out[0].isalpha():
+        out = "avsnitt_" + out if out else "avsnitt"
+    return out[:40].rstrip("_")
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _folded(text: str) -> str:
+    """A name as it is compared: lower case, no accents, words split at spaces, ``_`` and ``-``.
+
+    >>> _folded("Resor_och  Logi"), _folded("Skellefteå")
+    ('resor och logi', 'skelleftea')
+    """
+    return " ".join(re.sub(r"[_\-\s]+", " ", _ascii(text.casefold()) or text.casefold()).split())
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
+
+
+def _words(given: list[str], other: list[str], cutoff: float) -> float:
+    """How much of the given name stands among the other's words: each given word alike enough
+    to a word of the other (``cutoff``) counts by its letters and its likeness, the rest not at
+    all (so a shared ``AB`` does not make two companies alike).
+
+    >>> round(_words(["resa"], ["resor", "och", "logi"], 0.6), 2), _words(["beta", "ab"],
+    ...                                                                  ["alfa", "ab"], 0.6)
+    (0.67, 0.3333333333333333)
+    """
+    if not given or not other:
+        return 0.0
+    total = 0.0
+    for word in given:
+        alike = max(_ratio(word, candidate) for candidate in other)
+        if alike >= cutoff:
+            total += alike * len(word)
+    return total / sum(len(word) for word in given)
+
+
+def nearest(given: str, candidates: Iterable[str | tuple[str, ...]], *,
+            cutoff: float = CUTOFF) -> str | None:
+    """The candidate nearest to ``given``, or None when none is near enough (``cutoff``).
+
+    A candidate is a name, or a tuple of the ways it may be written (a name and its id) whose
+    first is the one suggested. Names are compared folded (:func:`_folded`); a candidate is as
+    near as its letters are alike, or as its words are (:func:`_words`), whichever is more; of
+    two as near, the one whose words are more alike comes first, then the one whose letters
+    are, then the first given.
+
+    >>> nearest("Resa", ["Personal", "Resor och logi", "Externa tjänster"])
+    'Resor och logi'
+    >>> nearest("Skelleftå", [("Umeå", "umea"), ("Skellefteå", "skelleftea")])
+    'Skellefteå'
+    >>> nearest("ekonmi", ["ekonomi", "kommuner"]), nearest("Beta AB", ["Alfa AB", "Gamma AB"])
+    ('ekonomi', None)
+    """
+    key = _folded(given)
+    words = key.split()
+    best: str | None = None
+    best_rank = (cutoff, 0.0, 0.0)
+    for candidate in candidates:
+        spellings = (candidate,) if isinstance(candidate, str) else candidate
+        if not spellings:
+            continue
+        for spelling in spellings:
+            other = _folded(spelling)
+            letters = _ratio(key, other)
+            whole = _words(words, other.split(), cutoff)
+            rank = (max(letters, whole), whole, letters)
+            if rank > best_rank or (best is None and rank[0] >= cutoff):
+                best, best_rank = spellings[0], rank
+    return best

@@ -1,0 +1,144 @@
+"""Figures counted from a register's rows: activities, participants by gender, companies, kronor.
+
+Each function takes any list of rows, so code can count figures of its own (per municipality
+and year, say); the checks (:mod:`slutrapport._registercheck`) and ``fill`` count the report's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from slutrapport.names import name_key
+from slutrapport.numbers import share
+from slutrapport.registers.rows import (
+    Aktivitet,
+    Deltagarrad,
+    Finansieringsrad,
+    Foretagsrad,
+    Kostnadsrad,
+)
+
+__all__ = ["Konsfordelning", "aktiviteter_per_ar", "aktiviteter_per_kommun",
+           "aktiviteter_per_omrade", "deltagare_per_aktivitet", "deltagare_per_omrade",
+           "deltagare_totalt", "finansiering_per_finansiar", "foretagstabell",
+           "kostnader_per_kategori", "unika_foretag", "unika_personer"]
+
+
+class Konsfordelning(BaseModel):
+    """Participants by gender: women, men, all and the shares in per cent (one decimal)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kvinnor: int
+    man: int
+
+    @property
+    def totalt(self) -> int:
+        """Women and men together."""
+        return self.kvinnor + self.man
+
+    @property
+    def andel_kvinnor(self) -> Decimal:
+        """Women in per cent of all, half-up to one decimal (0 when there is nobody)."""
+        return share(self.kvinnor, self.totalt) if self.totalt else Decimal(0)
+
+    @property
+    def andel_man(self) -> Decimal:
+        """Men in per cent of all, half-up to one decimal (0 when there is nobody)."""
+        return share(self.man, self.totalt) if self.totalt else Decimal(0)
+
+
+def aktiviteter_per_omrade(rows: Iterable[Aktivitet]) -> dict[str, int]:
+    """Activities per area id."""
+    out: dict[str, int] = {}
+    for r in rows:
+        out[r.omrade] = out.get(r.omrade, 0) + 1
+    return out
+
+
+def aktiviteter_per_kommun(rows: Iterable[Aktivitet]) -> dict[str | None, int]:
+    """Activities per municipality id (None: rows without a municipality)."""
+    out: dict[str | None, int] = {}
+    for r in rows:
+        out[r.kommun] = out.get(r.kommun, 0) + 1
+    return out
+
+
+def aktiviteter_per_ar(rows: Iterable[Aktivitet]) -> dict[int, int]:
+    """Activities per calendar year."""
+    out: dict[int, int] = {}
+    for r in rows:
+        out[r.datum.year] = out.get(r.datum.year, 0) + 1
+    return out
+
+
+def deltagare_totalt(rows: Iterable[Aktivitet]) -> Konsfordelning:
+    """All participants of the activities, counted as attendances (as a report counts them)."""
+    women = men = 0
+    for r in rows:
+        women += r.kvinnor
+        men += r.man
+    return Konsfordelning(kvinnor=women, man=men)
+
+
+def deltagare_per_omrade(rows: Iterable[Aktivitet]) -> dict[str, Konsfordelning]:
+    """Participants (attendances) per area id."""
+    sums: dict[str, list[int]] = {}
+    for r in rows:
+        pair = sums.setdefault(r.omrade, [0, 0])
+        pair[0] += r.kvinnor
+        pair[1] += r.man
+    return {k: Konsfordelning(kvinnor=w, man=m) for k, (w, m) in sums.items()}
+
+
+def deltagare_per_aktivitet(rows: Iterable[Aktivitet]) -> list[tuple[Aktivitet, Konsfordelning]]:
+    """Each activity with its participants by gender."""
+    return [(r, Konsfordelning(kvinnor=r.kvinnor, man=r.man)) for r in rows]
+
+
+def unika_personer(rows: Iterable[Deltagarrad]) -> Konsfordelning:
+    """Unique persons by gender (each person key once, with the gender of its first row)."""
+    seen: dict[str, str] = {}
+    for r in rows:
+        seen.setdefault(r.person, r.kon)
+    women = sum(1 for g in seen.values() if g == "kvinna")
+    return Konsfordelning(kvinnor=women, man=len(seen) - women)
+
+
+def unika_foretag(log: Iterable[Aktivitet] = (), companies: Iterable[Foretagsrad] = ()) -> int:
+    """Unique companies reached: the names in the log's ``foretag`` column and the company
+    register together, each once (whatever its case or spacing)."""
+    names = {name_key(r.foretag) for r in log if r.foretag}
+    names |= {name_key(c.namn) for c in companies}
+    return len(names)
+
+
+def foretagstabell(rows: Iterable[Foretagsrad]) -> dict[str, Foretagsrad]:
+    """The company table by name (the first row of each name)."""
+    out: dict[str, Foretagsrad] = {}
+    for r in rows:
+        out.setdefault(r.namn, r)
+    return out
+
+
+def _kronor(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def kostnader_per_kategori(rows: Iterable[Kostnadsrad]) -> dict[str, int]:
+    """Costs per category in whole kronor: öre summed first, then rounded half-up."""
+    sums: dict[str, Decimal] = {}
+    for r in rows:
+        sums[r.kategori] = sums.get(r.kategori, Decimal(0)) + r.belopp
+    return {k: _kronor(v) for k, v in sums.items()}
+
+
+def finansiering_per_finansiar(rows: Iterable[Finansieringsrad]) -> dict[str, int]:
+    """Financing per financier in whole kronor (summed, then rounded half-up)."""
+    sums: dict[str, Decimal] = {}
+    for r in rows:
+        sums[r.finansiar] = sums.get(r.finansiar, Decimal(0)) + r.belopp
+    return {k: _kronor(v) for k, v in sums.items()}

@@ -1,0 +1,164 @@
+"""A register's rows, typed, each with its place; how each register was read; its problems.
+
+:class:`Registers` is what :func:`~slutrapport.registers.read_registers` gives: the counted rows
+of each register (:class:`Aktivitet`, :class:`Deltagarrad`, :class:`Foretagsrad`,
+:class:`Kostnadsrad`, :class:`Finansieringsrad`, each with ``fil``, ``blad`` and ``rad``), how each
+was read (:class:`Lasning`) and every problem found (:class:`RegisterProblem`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from slutrapport.kinds import Severity
+from slutrapport.registers.files import clip
+
+__all__ = ["Aktivitet", "Deltagarrad", "Finansieringsrad", "Foretagsrad", "Kostnadsrad",
+           "Lasning", "RegisterProblem", "Registers", "row_list", "row_span"]
+
+
+class _Row(BaseModel):
+    """Where a row stands: the file, the sheet (None for .csv) and the sheet's row number."""
+
+    model_config = ConfigDict(frozen=True)
+
+    fil: str = Field(description="Registrets fil.")
+    blad: str | None = Field(None, description="Bladet (None för en .csv-fil).")
+    rad: int = Field(description="Radnumret på bladet (rubrikraden är rad 1).")
+
+
+class Aktivitet(_Row):
+    """One activity (an occasion) of the activity log and its participants, women and men."""
+
+    datum: _dt.date
+    omrade: str = Field(description="Aktivitetsområdets id.")
+    kommun: str | None = Field(None, description="Kommunens id, om angiven.")
+    aktivitet: str | None = Field(None, description="Vad som gjordes.")
+    foretag: str | None = Field(None, description="Företaget som besöktes eller deltog.")
+    kvinnor: int = 0
+    man: int = 0
+
+    @property
+    def totalt(self) -> int:
+        """All participants of the activity."""
+        return self.kvinnor + self.man
+
+
+class Deltagarrad(_Row):
+    """One person at one occasion (the participant register)."""
+
+    person: str = Field(description="Personens nyckel (samma för samma person).")
+    kon: Literal["kvinna", "man"]
+    datum: _dt.date
+    omrade: str = Field(description="Aktivitetsområdets id.")
+    kommun: str | None = None
+
+
+class Foretagsrad(_Row):
+    """A programme company and its head count before and after (halves allowed)."""
+
+    namn: str
+    kommun: str | None = None
+    anstallda_fore: Decimal
+    anstallda_efter: Decimal
+
+    @property
+    def okning(self) -> Decimal:
+        """After less before."""
+        return self.anstallda_efter - self.anstallda_fore
+
+
+class Kostnadsrad(_Row):
+    """A booked cost (the ledger): its category as the report names it, amount in kronor."""
+
+    datum: _dt.date
+    kategori: str = Field(description="Kostnadsslaget, som rapporten skriver det.")
+    belopp: Decimal = Field(description="Beloppet i kronor, med ören.")
+    verifikation: str | None = None
+
+
+class Finansieringsrad(_Row):
+    """An amount from a financier (the financier as the report names it)."""
+
+    finansiar: str
+    belopp: Decimal
+    datum: _dt.date | None = None
+
+
+class RegisterProblem(BaseModel):
+    """Something wrong in a register, located: the message names file, sheet, row and column."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    severity: Severity
+    source: str = Field(description="The register's key (aktivitetslogg, deltagare …).")
+    message: str
+    row: int | None = None
+
+
+class Lasning(BaseModel):
+    """How one register was read."""
+
+    fil: str = Field(description="Filen, som rapporten anger den.")
+    blad: str | None = Field(None, description="Bladet som lästes (None för .csv).")
+    rader: int = Field(0, description="Datarader (tomma rader inte medräknade).")
+    ej_raknade: int = Field(0, description="Rader som inte räknades (fel i raden).")
+    forsta_rad: int | None = Field(None, description="Första dataraden.")
+    sista_rad: int | None = Field(None, description="Sista dataraden.")
+    kolumner: bool = Field(True, description="Om registrets kolumner kunde hittas.")
+
+
+class Registers(BaseModel):
+    """What the report's registers hold: the counted rows, how each was read, the problems."""
+
+    aktivitetslogg: list[Aktivitet] = Field(default_factory=list)
+    deltagare: list[Deltagarrad] = Field(default_factory=list)
+    foretag: list[Foretagsrad] = Field(default_factory=list)
+    kostnader: list[Kostnadsrad] = Field(default_factory=list)
+    finansiering: list[Finansieringsrad] = Field(default_factory=list)
+    lasta: dict[str, Lasning] = Field(
+        default_factory=dict, description="Registren som lästes, per nyckel.")
+    problem: list[RegisterProblem] = Field(default_factory=list)
+
+    def usable(self, key: str) -> bool:
+        """Whether the register was named and its columns found (so its figures can be used)."""
+        read = self.lasta.get(key)
+        return read is not None and read.kolumner
+
+    def where(self, key: str, rows: Iterable[int] | None = None) -> str:
+        """'blad Logg, rad 2–901': the sheet and the rows (all data rows unless given)."""
+        read = self.lasta[key]
+        parts = [f"blad {clip(read.blad)}"] if read.blad else []
+        if rows is None:
+            if read.forsta_rad is not None:
+                parts.append(row_span([read.forsta_rad, read.sista_rad or read.forsta_rad]))
+            else:
+                parts.append("inga rader")
+        else:
+            numbers = sorted(set(rows))
+            parts.append(row_list(numbers) if numbers else "inga rader")
+        return ", ".join(parts)
+
+
+def row_span(bounds: Sequence[int]) -> str:
+    first, last = bounds[0], bounds[-1]
+    return f"rad {first}" if first == last else f"rad {first}–{last}"
+
+
+def row_list(numbers: Sequence[int], most: int = 6) -> str:
+    """'rad 2–4, 9, 12–40' (at most ``most`` runs, then '…')."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    shown = [str(a) if a == b else f"{a}–{b}" for a, b in runs[:most]]
+    more = " …" if len(runs) > most else ""
+    return f"rad {', '.join(shown)}{more}"
