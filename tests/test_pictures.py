@@ -59,7 +59,8 @@ def huge_png_header(width: int, height: int) -> bytes:
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     """A data folder with a picture folder: a good PNG, a JPEG header, text named .png, an SVG,
-    a picture claiming 10 000 × 6 000 pixels, a 21 MB file, and a sub-folder named like a picture.
+    a picture claiming 10 000 × 6 000 pixels, a 21 MB file, a sub-folder and a pipe named like
+    pictures.
     """
     pics = tmp_path / "bilder"
     pics.mkdir()
@@ -74,6 +75,7 @@ def folder(tmp_path: Path) -> Path:
     with (pics / "stor.png").open("wb") as big:
         big.truncate(21 * 1024 * 1024)
     (pics / "mapp.png").mkdir()
+    os.mkfifo(pics / "ror.png")
     (tmp_path.parent / "utanfor.png").write_bytes(png(4, 4))
     return tmp_path
 
@@ -88,6 +90,7 @@ def test_png_and_jpeg_are_read_with_their_size_in_pixels(folder: Path) -> None:
 @pytest.mark.parametrize(("src", "message"), [
     ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder})"),
     ("bilder/mapp.png", "bilden bilder/mapp.png är en mapp, inte en bildfil"),
+    ("bilder/ror.png", "bilden bilder/ror.png är ingen vanlig fil"),
     ("bilder/text.png", "bilden bilder/text.png är ingen PNG- eller JPEG-bild"),
     ("bilder/ritning.svg", "bilden bilder/ritning.svg är en SVG-bild, som inte stöds än; spara "
      "den som PNG (i bildens eget program eller med Exportera i LibreOffice Draw)"),
@@ -107,9 +110,9 @@ def test_png_and_jpeg_are_read_with_their_size_in_pixels(folder: Path) -> None:
 ])
 def test_each_kind_of_unusable_picture_has_its_swedish_message(folder: Path, src: str,
                                                                message: str) -> None:
-    """A missing file, a folder, a non-picture, an SVG, a file over 20 MB or 50 megapixels, an
-    address, an absolute path, a path out of the folder and no file at all: each says what is
-    wrong."""
+    """A missing file, a folder, a pipe, a non-picture, an SVG, a file over 20 MB or 50
+    megapixels, an address, an absolute path, a path out of the folder and no file at all: each
+    says what is wrong."""
     with pytest.raises(PictureError) as caught:
         read_picture(src, folder)
     assert str(caught.value) == message.format(folder=folder)

@@ -613,3 +613,15 @@ if __name__ == "__main__":  # regenerate the golden files after an intended chan
         (GOLDEN / f"{golden}.txt").write_text(golden_text(golden.removeprefix("new_")),
                                               encoding="utf-8")
         print(f"skrev {GOLDEN / golden}.txt")
+
+
+def test_new_from_keeps_a_comment_after_a_block_scalar_indicator(tmp_path: Path) -> None:
+    """A note after '|-' ('text: |-  # min anteckning') stays after the TODO of the cleared
+    text, instead of breaking new --from."""
+    old = tmp_path / "forra.yaml"
+    old.write_text("projekt: {namn: Prov, kortnamn: P, period: {fran: '2023', till: '2026'}}\n"
+                   "avsnitt:\n  - typ: text\n    id: inledning\n    rubrik: Inledning\n"
+                   "    text: |-  # min anteckning\n      Förra årets text.\n", encoding="utf-8")
+    lines = from_previous(old).splitlines()
+    assert [line for line in lines if line.lstrip().startswith("text:")] == [
+        "    text: …  # TODO: fyll i  # min anteckning"]

@@ -14,6 +14,7 @@ a picture too large to decode is refused before anything decodes it.
 from __future__ import annotations
 
 import re
+import stat
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -135,7 +136,10 @@ def read_picture(src: str, base: Path) -> PictureFile:
     try:
         if full.is_dir():
             raise PictureError(f"bilden {src} är en mapp, inte en bildfil")
-        size = full.stat().st_size
+        status = full.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe or a device would never end
+            raise PictureError(f"bilden {src} är ingen vanlig fil")
+        size = status.st_size
         if size > MAX_BYTES:
             raise PictureError(f"bilden {src} är för stor ({_mb(size)}); en bild får vara "
                                f"högst {_mb(MAX_BYTES)}")

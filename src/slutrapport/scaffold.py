@@ -439,8 +439,11 @@ def _strip_markers(doc: CommentedMap) -> None:
         for entry in node.ca.items.values():
             token = entry[slot] if len(entry) > slot else None
             if token is not None and _TODO.match(token.value.split("\n", 1)[0]):
-                rest = token.value.split("\n", 1)[1] if "\n" in token.value else ""
-                if rest:
+                line, _, rest = token.value.partition("\n")
+                _, sep, note = line.strip().partition("  # ")  # a note after the mark stays
+                if sep:
+                    token.value = f"# {note}" + (f"\n{rest}" if rest else "")
+                elif rest:
                     token.value = "\n" + rest
                 else:
                     entry[slot] = None
@@ -464,10 +467,20 @@ def _set_eol(node: Any, key: Any, text: str) -> None:
     """Put text as key's end-of-line comment, keeping the comment lines that follow it."""
     if isinstance(node, CommentedSeq) and isinstance(node[key], CommentedMap) and node[key]:
         node, key = node[key], next(iter(node[key]))  # on the item's first line
+    # the old file's comment after a block scalar's indicator ('text: |-  # …'): kept after ours
+    block = node.ca.items.get(key) if isinstance(node, CommentedMap) else None
+    after = ""
+    if block is not None and len(block) > 3 and block[3]:
+        after = " ".join(str(getattr(c, "value", c)).strip() for c in block[3])
+        block[3] = None
+        if _MARKER.match(after):
+            after = ""
     if isinstance(node[key], LiteralScalarString) and not isinstance(node, CommentedSeq):
         # a block scalar's comment stands after its indicator, on the key's line: 'text: |-  # …'
-        node[key].comment = f"  # {text}"
+        node[key].comment = f"  # {text}" + (f"  {after}" if after else "")
         return
+    if after:
+        text += f"  {after}"
     if node.fa.flow_style():
         node.fa.set_block_style()  # a comment ends the line: {a: 1  # …} is not a line
     slot = 0 if isinstance(node, CommentedSeq) else 2
@@ -479,8 +492,11 @@ def _set_eol(node: Any, key: Any, text: str) -> None:
     value = node[key]
     if isinstance(value, CommentedMap | CommentedSeq) and value.ca.comment:
         value.ca.comment[0] = None  # the same comment, held by the child too
-    own = first.strip() and not _MARKER.match(first)
-    node.yaml_add_eol_comment(text + (f"  {first.strip()}" if own else ""), key)
+    note = first.strip()
+    if _MARKER.match(first):  # this module's own mark, made anew; a note after it is kept
+        _, sep, tail = note.partition("  # ")
+        note = f"# {tail}" if sep else ""
+    node.yaml_add_eol_comment(text + (f"  {note}" if note else ""), key)
     token = node.ca.items[key][slot]
     if rest:
         token.value += "\n" + rest
