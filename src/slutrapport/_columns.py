@@ -43,7 +43,7 @@ def text_width_twips(text: str, bold: bool = False, size_pt: float = _SIZE_PT) -
     """The estimated width of a text in twentieths of a point.
 
     >>> text_width_twips("heltidstjänster")
-    1286
+    1172
     """
     em = sum(_WIDTHS.get(ch, _DEFAULT) for ch in text) / 1000
     return round(em * size_pt * 20 * (1.1 if bold else 1.0))

@@ -894,7 +894,7 @@ def picture_sources(text: str) -> list[str]:
     """The Markdown of the text's pictures, a paragraph each, as written (what ``new --from``
     carries into the next report's text).
 
-    >>> picture_sources('Före\n\n![Karta](bilder/karta.png "Kommunerna"){bredd=8cm}\n\nEfter')
+    >>> picture_sources('Före\\n\\n![Karta](bilder/karta.png "Kommunerna"){bredd=8cm}\\n\\nEfter')
     ['![Karta](bilder/karta.png "Kommunerna"){bredd=8cm}']
     """
     if not _parse(text).pictures:
