@@ -159,8 +159,8 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
         part = etree.Element(table.tag)
         for child in properties:
             part.append(copy.deepcopy(child))
-        for row in heads:
-            part.append(copy.deepcopy(row))
+        for row in heads:  # the first part's bookmark is in its header: one name, one id
+            part.append(_without_bookmarks(copy.deepcopy(row)))
         for row in chunk:
             part.append(row)
         if overlap:  # for a PDF: each part begins a page (see fix_joins)

@@ -18,7 +18,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from slutrapport._builder import Builder, cant_split, field, table_width
+from slutrapport._builder import Builder, cant_split, field, insert_in_order, table_width
 from slutrapport.docxzip import normalize_docx
 from slutrapport.kinds import Section, kinds
 from slutrapport.prune_styles import prune_styles
@@ -177,11 +177,29 @@ def _page(doc: Any) -> None:
     field(footer, "NUMPAGES", "1")
 
 
+# The children of w:settings in the schema's order (CT_Settings), from updateFields on: the
+# ones a settings part may hold after it.
+_SETTINGS_ORDER = ("updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat",
+                   "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
+                   "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+                   "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+                   "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+                   "listSeparator")
+_COMPATIBILITY_MODE = "15"  # Word 2013 and later: no "[Kompatibilitetsläge]" in the title bar
+
+
 def _update_fields_on_open(doc: Any) -> None:
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
-    settings.append(update)
+    insert_in_order(settings, update, _SETTINGS_ORDER)
+    for setting in settings.iterfind(qn("w:compat") + "/" + qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), _COMPATIBILITY_MODE)
+    # python-docx's default template says its (empty) text was spell-checked: a leftover that
+    # would hide the report's own spelling marks in Word.
+    for el in settings.findall(qn("w:proofState")):
+        settings.remove(el)
     # Swedish settings: the theme's fonts' language, the decimal comma and the list separator
     # Word's field formulas read; no preview picture (nothing draws one).
     for name, value in (("w:themeFontLang", "sv-SE"), ("w:decimalSymbol", ","),

@@ -368,6 +368,12 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
     space.find(f"{{{_C}}}chart").addnext(frame)
     for run in space.iterfind(f".//{{{_A}}}endParaRPr[@lang]"):
         run.set("lang", "sv-SE")
+    # python-pptx numbers the axes below zero (PowerPoint's habit); the schema's axis id is an
+    # unsignedInt, and Word may call a negative one unreadable content.
+    for axis_id in space.iterfind(f".//{{{_C}}}axId"):
+        axis_id.set("val", str(abs(int(axis_id.get("val")))))
+    for axis_id in space.iterfind(f".//{{{_C}}}crossAx"):
+        axis_id.set("val", str(abs(int(axis_id.get("val")))))
     return space
 
 
