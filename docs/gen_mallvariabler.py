@@ -30,8 +30,14 @@ COMPUTED = {
     "ekonomi.under_budget": "Angivet belopp, annars budget − utfall (negativt: över budget).",
     "ekonomi.budgetavvikelse": "Beloppet under eller över budget, utan tecken.",
     "ekonomi.budget_riktning": "`under` eller `över`.",
-    "ekonomi.summa_kostnader": "Angiven summa, annars kostnadernas summa.",
-    "ekonomi.summa_finansiering": "Angiven summa, annars finansieringens summa.",
+    "ekonomi.summa_kostnader": "Angiven summa, annars utfallet (aldrig en uträknad summa).",
+    "ekonomi.summa_finansiering": "Angiven summa, annars utfallet (aldrig en uträknad summa).",
+    "ekonomi.summarad_kostnader":
+        "Summaraden under kostnadstabellen: utfallet där raderna summerar till det (och till "
+        "en angiven summa), annars tom (`none`: ingen summarad som kunde visa ett annat tal).",
+    "ekonomi.summarad_finansiering":
+        "Summaraden under finansieringstabellen: utfallet där raderna summerar till det, "
+        "annars tom (`none`).",
     "ekonomi.kostnader[].markering": "Fotnotsmarkering (`*`, `**` …) eller tom.",
     "ekonomi.fotnoter[]": "Kostnadsposternas fotnoter, i ordning.",
     "ekonomi.fotnoter[].markering": "Fotnotens markering.",

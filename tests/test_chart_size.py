@@ -61,7 +61,7 @@ def test_costs_up_to_the_limit_are_all_shown_in_their_order() -> None:
 
 def test_more_costs_than_a_page_shows_become_the_largest_and_the_others() -> None:
     """Thirty-one categories: the 29 largest, largest first, and one bar for the other two;
-    shares of the whole sum; the title, the alt text and an info finding say so."""
+    shares of the outcome (their sum); the title, the alt text and an info finding say so."""
     report, economy = _with_costs(31)
     bars = economy.chart_facts()["kostnader"]
     assert bars is not None
@@ -78,7 +78,7 @@ def test_more_costs_than_a_page_shows_become_the_largest_and_the_others() -> Non
     parts.append(f"Övriga (2 kostnadsslag) 2{NBSP}001{NBSP}kr {shares[-1]}")
     assert bars.alt == (
         "Liggande stapeldiagram över de 29 största av 31 kostnadsslag, i fallande ordning, och "
-        f"de övriga sammanlagda, i kronor och andel av summan 31{NBSP}465{NBSP}kr: "
+        f"de övriga sammanlagda, i kronor och andel av utfallet 31{NBSP}465{NBSP}kr: "
         + ", ".join(parts[:-1]) + " och " + parts[-1] + ".")
     assert _urval(report) == [(
         "info", "ekonomi.kostnader",

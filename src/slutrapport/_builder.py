@@ -115,7 +115,8 @@ class Builder:
 
     def amount_table(self, rows: str, item: str, lead: str, caption: str, label: str,
                      name_cell: str, amount_cell: str, total: str) -> None:
-        """A lead-in, a caption and a two-column table of amounts with a sum row.
+        """A lead-in, a caption and a two-column table of amounts with a sum row where
+        ``total`` is not None (where the rows add up to the stated total).
 
         ``caption`` names the table's caption in the context (``a.tabeller.kostnader``). Opens
         ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
@@ -127,7 +128,9 @@ class Builder:
         self.loop_row(t, "{%tr for " + item + " in " + rows + " %}")
         self.row(t, [(name_cell, False), (amount_cell, True)])
         self.loop_row(t, "{%tr endfor %}")
+        self.loop_row(t, "{%tr if " + total + " is not none %}")
         self.row(t, [("Summa", False), ("{{ " + total + "|tal }}", True)], bold=True, shade=GREY)
+        self.loop_row(t, "{%tr endif %}")
         self.end_table()
 
     def end_table(self) -> None:
