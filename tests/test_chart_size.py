@@ -99,7 +99,8 @@ def test_the_word_chart_and_its_workbook_hold_the_selection() -> None:
     assert (len(points), points[-1].findtext(f"{{{C}}}v"), len(rows), rows[-1],
             chart.bildtext) == (
         30, "Övriga (4\u00a0971 kostnadsslag)", 31,
-        ("Övriga (4\u00a0971 kostnadsslag)", sum(1000 + i for i in range(4971))),
+        ("Övriga (4\u00a0971 kostnadsslag)", sum(1000 + i for i in range(4971)),
+         "(99,0\u00a0%)"),
         "Diagram 4: Kostnader per kostnadsslag – de 29 största av 5\u00a0000, de övriga "
         "sammanlagda")
 
@@ -172,7 +173,8 @@ def _point_facts(space: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str
 
 def test_every_point_keeps_its_own_fill_and_label_in_order() -> None:
     """2 000 bars with alternating fills, notes and every third unlabelled: a fill for each bar
-    and a label for each labelled one, each with its own figure's format, in the points' order."""
+    and a label for each labelled one, each with its own figure's format (the note read from
+    its cell), in the points' order."""
     n = 2000
     values = tuple(Decimal(i) / 2 for i in range(n))
     fills = tuple(LIGHT if i % 2 else DARK for i in range(n))
@@ -187,7 +189,8 @@ def test_every_point_keeps_its_own_fill_and_label_in_order() -> None:
     size = str(int(bars.label_pt * 100))
     assert _point_facts(space) == (
         [(i, fill_of[fills[i]]) for i in range(n)],
-        [(i, wordcharts.point_format(bars, series, i), "outEnd", size) for i in labelled])
+        [(i, wordcharts.point_format(bars, series, i, cells=True), "outEnd", size)
+         for i in labelled])
     assert etree.iselement(space)
 
 
