@@ -469,6 +469,13 @@ def build() -> str:
         "och `check` ger upplysningen `diagram-urval`. Standardmallen visar alltså både tabellen",
         "och ett läsbart diagram över det största.",
         "",
+        "Diagrammets text har mallens typsnitt (Normal-formatets). Standardmallen skriver i Arial,",
+        "som varje Word har och som LibreOffice ersätter med den lika breda Liberation Sans",
+        "(`fonts-liberation`): raderna bryts lika och innehållsförteckningens sidnummer stämmer",
+        "i båda. Dokumentets författare är `projekt.projektagare`; saknas den lämnas fältet tomt",
+        "(NIS 6.0-exemplet anger ingen projektägare). Skapad och ändrad är rapportens datum",
+        "(`projekt.rapportdatum`, dess första dag), annars 2000-01-01.",
+        "",
         "| typ | diagram |",
         "| --- | --- |",
     ]

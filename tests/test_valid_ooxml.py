@@ -128,3 +128,27 @@ def test_the_readme_s_first_render_is_valid(validator: OpenXmlValidator,
     out = tmp_path / "nis60.docx"
     render(slutrapport.load(slutrapport.example_path()), out)
     assert violations(validator, out) == []
+
+
+def test_no_leftovers_of_python_docx_s_template() -> None:
+    """The font table names the text's, the bullets', the theme's and the macro text style's
+    fonts (no Japanese ones), the body's styles and the charts Arial; the settings say
+    compatibility mode 15 and claim no spelling check."""
+    import io
+    import re
+    import zipfile
+
+    data = render_bytes(slutrapport.load(slutrapport.example_path()))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        text = {name: archive.read(name).decode("utf-8") for name in archive.namelist()
+                if name.endswith(".xml")}
+    charts = "".join(v for k, v in text.items() if k.startswith("word/charts/"))
+    assert (sorted(re.findall(r'<w:font w:name="([^"]+)"', text["word/fontTable.xml"])),
+            set(re.findall(r'w:ascii="([^"]+)"', text["word/styles.xml"])) - {"Courier"},
+            set(re.findall(r'<a:latin typeface="([^"]+)"', charts)),
+            re.findall(r'compatibilityMode" w:uri="[^"]+" w:val="(\d+)"',
+                       text["word/settings.xml"]),
+            "proofState" in text["word/settings.xml"]) == (
+        ["Arial", "Calibri", "Cambria", "Courier", "Symbol", "Times New Roman"], {"Arial"},
+        {"Arial"},
+        ["15"], False)

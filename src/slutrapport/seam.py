@@ -48,7 +48,7 @@ from lxml import etree
 from markupsafe import escape
 
 from slutrapport._templateerrors import broken_xml
-from slutrapport.docxzip import FixedZip, normalize_docx
+from slutrapport.docxzip import STAMP, FixedZip, normalize_docx
 from slutrapport.environment import environment
 from slutrapport.errors import TemplateError
 
@@ -197,23 +197,24 @@ def picture(tpl: Any, data: bytes, width_cm: float, alt: str) -> Any:
     return _picture_class()(tpl, data, width_cm, alt)
 
 
-def save(tpl: Any) -> bytes:
-    """The rendered document as reproducible .docx bytes (:mod:`slutrapport.docxzip`), zipped
-    once: python-docx's package writer writes its parts through :class:`FixedZip`."""
+def save(tpl: Any, stamp: str = STAMP) -> bytes:
+    """The rendered document as reproducible .docx bytes (:mod:`slutrapport.docxzip`), created
+    and modified at ``stamp``, zipped once: python-docx's package writer writes its parts
+    through :class:`FixedZip`."""
     # start-up: python-docx only when a document is saved
     from docx.opc.pkgwriter import PackageWriter
 
     if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
         buffer = io.BytesIO()  # docxtpl rewrites the zip itself for replaced media: let it
         tpl.save(buffer)
-        return normalize_docx(buffer.getvalue())
+        return normalize_docx(buffer.getvalue(), stamp)
     tpl.pre_processing()
     package = tpl.docx.part.package
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
     buffer = io.BytesIO()
-    writer: Any = FixedZip(buffer)
+    writer: Any = FixedZip(buffer, stamp)
     PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)

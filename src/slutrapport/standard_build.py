@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TA
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from slutrapport._builder import Builder, cant_split, field, insert_in_order, table_width
 from slutrapport.docxzip import normalize_docx
@@ -26,7 +27,10 @@ from slutrapport.seam import set_blob
 
 __all__ = ["build", "build_bytes"]
 
-FONT = "Liberation Sans"  # metric-compatible with Arial; Word substitutes Arial
+FONT = "Arial"  # every Word has it; LibreOffice uses its metric twin Liberation Sans (fc-match)
+_FONTS_KEPT = frozenset({FONT, "Symbol", "Calibri", "Cambria", "Times New Roman", "Courier"})
+"""The font table's fonts: the text's, the bullets', the theme's and the macro text style's
+(python-docx's default template also lists Japanese fonts nothing here uses)."""
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 TEXT_WIDTH_CM = 16.0
 
@@ -328,6 +332,13 @@ def _properties(doc: Any) -> None:
         # the styles; neither is the report's
         if rel.reltype.endswith(("/customXml", "/stylesWithEffects")):
             doc.part.rels.pop(rel.rId)
+        elif rel.reltype.endswith("/fontTable"):
+            fonts = etree.fromstring(rel.target_part.blob)
+            for font in fonts.findall(qn("w:font")):
+                if font.get(qn("w:name")) not in _FONTS_KEPT:
+                    fonts.remove(font)
+            set_blob(rel.target_part, etree.tostring(fonts, xml_declaration=True,
+                                                     encoding="UTF-8", standalone=True))
 
 
 def build_bytes(registry: dict[str, type[Section]] | None = None) -> bytes:

@@ -44,6 +44,7 @@ from pptx.util import Pt
 
 from slutrapport import seam
 from slutrapport.chartfacts import DARK, LIGHT, SINGLE, SMALL_PT, TEXT_PT, Bars, Series, in_order
+from slutrapport.fields import date_bounds
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
@@ -92,15 +93,20 @@ class NativeChart:
     bildtext: str
     alt: str
     width_cm: float
+    created: datetime = datetime(2000, 1, 1)
 
 
 def make_native_charts(report: Slutrapport) -> dict[str, dict[str, NativeChart]]:
     """The report's charts as Word charts, by section id and name: the charts and numbers
     :func:`slutrapport.charts.make_charts` draws as pictures."""
     out: dict[str, dict[str, NativeChart]] = {}
+    created = _CREATED
+    if report.projekt.rapportdatum is not None:  # the workbooks are dated as the document
+        first = date_bounds(report.projekt.rapportdatum)[0]
+        created = datetime(first.year, first.month, first.day)
     for section, name, bars, number in in_order(report.avsnitt):
         out.setdefault(section.name, {})[name] = NativeChart(
-            name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm)
+            name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm, created)
     return out
 
 
@@ -194,10 +200,11 @@ def label_columns(bars: Bars) -> list[tuple[int, str, tuple[str, ...]]]:
     return out
 
 
-def workbook(bars: Bars) -> bytes:
+def workbook(bars: Bars, created: datetime = _CREATED) -> bytes:
     """The chart's workbook: categories in column A, a column per series, names in row 1, then
-    a column of label words per series that has them (:func:`label_columns`)."""
-    writer = seam.workbook_writer(_CREATED)(_chart_data(bars))
+    a column of label words per series that has them (:func:`label_columns`); dated
+    ``created``."""
+    writer = seam.workbook_writer(created)(_chart_data(bars))
     writer.extra = [(heading, texts) for _, heading, texts in label_columns(bars)]
     blob: bytes = writer.xlsx_blob
     return blob
@@ -490,7 +497,7 @@ def _add_chart(part: Any, chart: NativeChart, font: str | None) -> str:
     package = part.package
     chart_part = seam.new_part(package, "/word/charts/chart%d.xml", CHART_TYPE, b"")
     book = seam.new_part(package, "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx",
-                         WORKBOOK_TYPE, workbook(chart.bars))
+                         WORKBOOK_TYPE, workbook(chart.bars, chart.created))
     space = chart_xml(chart.bars, font=font)
     external = etree.SubElement(space, f"{{{_C}}}externalData")
     external.set(f"{{{_R}}}id", chart_part.relate_to(book, RT_PACKAGE))
