@@ -313,7 +313,7 @@ default), without counts of pages and words that would be wrong."""
 def _properties(doc: Any) -> None:
     """What the document is, filled in from the report: title, subject, author, language."""
     core = doc.core_properties
-    core.title = "{{ projekt.kortnamn }} — {{ projekt.rapporttyp }}"
+    core.title = "{{ projekt.kortnamn }} – {{ projekt.rapporttyp }}"  # the footer's dash
     core.subject = "{{ projekt.namn }}"
     core.author = "{{ projekt.projektagare }}"
     core.language = "sv-SE"
