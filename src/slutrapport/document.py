@@ -38,9 +38,11 @@ from slutrapport._templateerrors import (
 )
 from slutrapport.charts import make_charts
 from slutrapport.context import build_context
+from slutrapport.docxzip import STAMP, stamp_of
 from slutrapport.emblem import emblem_png
 from slutrapport.environment import CHART_KEYS, environment
 from slutrapport.errors import InputError, Problem, TemplateError, UnsafeTemplateError, describe
+from slutrapport.fields import date_bounds
 from slutrapport.fields_word import ListNumbering, finish
 from slutrapport.models import Slutrapport
 from slutrapport.narrative import LIST_NUMBERING, PICTURES, PictureRef
@@ -157,6 +159,15 @@ def _title_pictures(tpl: Any, report: Slutrapport, context: dict[str, Any],
         page["logotyper"].append(seam.picture(tpl, found.data, round(width, 2), alt))
 
 
+def report_stamp(report: Slutrapport) -> str:
+    """The document's created and modified date: the first day of the report's date
+    (``projekt.rapportdatum``), or :data:`~slutrapport.docxzip.STAMP` when it gives none; the
+    same report gives the same bytes either way."""
+    if report.projekt.rapportdatum is None:
+        return STAMP
+    return stamp_of(date_bounds(report.projekt.rapportdatum)[0])
+
+
 def render_bytes(
     report: Slutrapport,
     *,
@@ -214,7 +225,7 @@ def render_bytes(
     fit_columns(tpl.docx.element)  # column widths from the text now in the tables
     keep_short_tables(tpl.docx.element)  # a table of up to 15 rows on one page
     refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
-    return seam.save(tpl)
+    return seam.save(tpl, report_stamp(report))
 
 
 def check_template_file(path: Path) -> None:
