@@ -31,13 +31,17 @@ from lxml import etree
 __all__ = [
     "LANDSCAPE_END",
     "LANDSCAPE_START",
+    "TEXT_MARK",
     "ListNumbering",
     "bookmark_name",
     "caption_xml",
     "field_xml",
     "finish",
+    "mark_paragraphs",
     "number_xml",
+    "read_text_mark",
     "ref_xml",
+    "text_mark_name",
 ]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -70,6 +74,67 @@ def bookmark_name(ref: str) -> str:
     readable = re.sub(r"[^A-Za-z0-9]+", "_", ref).strip("_")
     digest = hashlib.sha256(ref.encode("utf-8")).hexdigest()[:6]
     return f"_Ref_{readable[:28].rstrip('_')}_{digest}"
+
+
+TEXT_MARK = "_Txt_"
+"""How the bookmark around a narrative text starts (:func:`text_mark_name`)."""
+
+
+def text_mark_name(path: str, text: str) -> str:
+    """The bookmark around a narrative text of the report: the text's place in the data
+    (``avsnitt.kommuner.kommuner[2].text``) and what it held when it was rendered, so that
+    ``slutrapport import`` finds it in a rendered report that was edited in Word, and knows
+    whether the data file's text changed since.
+
+    Hidden (a leading ``_``) like Word's own, at most 40 characters: ``_Txt_``, the end of the
+    place (for a person reading the XML), 8 hex digits of the place and 6 of the text.
+
+    >>> text_mark_name("avsnitt.kommuner.kommuner[2].text", "Vi besökte …")
+    '_Txt_kommuner_2_text_11266c7f97f911'
+    >>> max(len(text_mark_name("avsnitt." + "x" * n + ".text", "")) for n in range(60))
+    40
+    """
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", path) if w]
+    readable = ""
+    for word in reversed(words):  # the last words of the place that fit in 20 characters
+        longer = f"{word[:20]}_{readable}" if readable else word[:20]
+        if len(longer) > 20:
+            break
+        readable = longer
+    where = hashlib.sha256(path.encode("utf-8")).hexdigest()[:8]
+    what = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+    return f"{TEXT_MARK}{readable}_{where}{what}"
+
+
+_TEXT_MARK = re.compile(re.escape(TEXT_MARK) + r"(?:[A-Za-z0-9_]*_)?([0-9a-f]{8})([0-9a-f]{6})")
+
+
+def read_text_mark(name: str) -> tuple[str, str] | None:
+    """The place's and the text's digests of a narrative's bookmark name, or None if the
+    bookmark is no such mark.
+
+    >>> read_text_mark(text_mark_name("avsnitt.inledning.text", "Hej"))
+    ('00d8dc6b', '20ac4e')
+    >>> read_text_mark("_Ref_tabell_ekonomi_kostnader_16f7e4") is None
+    True
+    """
+    found = _TEXT_MARK.fullmatch(name)
+    return (found.group(1), found.group(2)) if found else None
+
+
+def mark_paragraphs(xml: str, name: str) -> str:
+    """Paragraphs (``<w:p><w:pPr>…</w:pPr>…</w:p>…``, as :mod:`slutrapport.narrative` writes
+    them) in a bookmark named ``name``: it starts after the first paragraph's properties and
+    ends after the last paragraph's runs, where the schema puts bookmarks in a paragraph. It
+    shows nothing; Word and LibreOffice keep it when the text within is edited."""
+    first = xml.find("</w:pPr>")
+    last = xml.rfind("</w:p>")
+    if not xml.startswith("<w:p>") or first < 0 or last < first:
+        return xml
+    n = _bookmark_id(name)
+    at = first + len("</w:pPr>")
+    return (f'{xml[:at]}<w:bookmarkStart w:id="{n}" w:name="{_esc(name)}"/>{xml[at:last]}'
+            f'<w:bookmarkEnd w:id="{n}"/>{xml[last:]}')
 
 
 def _bookmark_id(ref: str) -> int:
