@@ -53,6 +53,7 @@ from slutrapport.wordimport._reader import (
     read_blocks,
     read_document,
 )
+from slutrapport.wordimport._roundtrip import RoundTrip, has_marks, round_trip
 from slutrapport.wordimport._target import edit_text, resolve_target
 
 __all__ = [
@@ -69,9 +70,11 @@ __all__ = [
     "Picture",
     "Reading",
     "Revision",
+    "RoundTrip",
     "Table",
     "compose",
     "import_docx",
+    "import_report",
     "narrative_markdown",
     "new_from_docx",
     "open_package",
@@ -320,6 +323,34 @@ def _extract(pictures: list[Picture], folder: Path, stem: str) -> list[Path]:
                                   f"({os_error_text(exc)})") from exc
         out.append(candidate)
     return out
+
+
+def import_report(docx: str | Path, data_file: str | Path, *, mode: Mode = "refuse",
+                  dry_run: bool = False, template: str | Path | None = None) -> RoundTrip:
+    """The round trip: bring the texts edited in ``docx``, a report that ``render`` wrote from
+    ``data_file`` and someone edited in Word, back into ``data_file`` (unless ``dry_run``), and
+    report every other difference without taking it (see
+    :mod:`slutrapport.wordimport._roundtrip`). ``template`` is the template the report was
+    rendered with (the default one if None).
+
+    Tracked changes and comments are handled as by :func:`import_docx`. A Word file that
+    ``render`` did not write (it has no marked texts) is an input error that points to
+    ``--till``.
+    """
+    source = Path(docx)
+    package = open_package(source)
+    if not has_marks(package):
+        raise InputError([Problem("Word-filen är ingen rapport som slutrapport har skrivit (den "
+                                  "saknar märkena runt rapportens texter); ange vilken text "
+                                  "den ska in i med --till AVSNITT[.FÄLT], t.ex. --till "
+                                  "kommuner.Robertsfors", file=str(source))])
+    reading = read_document(package, mode)
+    if reading.revisions and mode == "refuse":
+        raise ChangesRefusedError(source, reading.revisions)
+    result = round_trip(source, Path(data_file), mode=mode, dry_run=dry_run,
+                        template=Path(template) if template is not None else None)
+    result.revisions = reading.revisions
+    return result
 
 
 @dataclass
