@@ -155,21 +155,39 @@ class _Relinker:
 
     def __call__(self, text: str, place: str) -> list[Figure]:
         out: list[Figure] = []
-        matcher = SequenceMatcher(None, self.plain, text, autojunk=False)
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            for n, (start, end, path) in enumerate(self.spans):
-                if n in self.found or not (i1 <= start and end <= i2) or start == end:
-                    continue
-                if tag == "equal":
-                    at = j1 + start - i1
-                    if "\0" not in text[at:at + end - start]:
-                        out.append(Figure(at, at + end - start, path))
-                        self.found[n] = text[at:at + end - start]
-                elif tag == "replace" and i2 - i1 <= (end - start) + 12:
-                    numbers = list(_NUMBER.finditer(text, j1, j2))
-                    if len(numbers) == 1 and "\0" not in numbers[0].group():
-                        out.append(Figure(numbers[0].start(), numbers[0].end(), path))
-                        self.found[n] = numbers[0].group()
+        opcodes = SequenceMatcher(None, self.plain, text, autojunk=False).get_opcodes()
+
+        def mapped(x: int) -> tuple[int, str]:
+            """Where the old text's position ``x`` stands in ``text``, and how it came there
+            (an equal stretch of a few letters is chance, not the same place)."""
+            for n, (tag, i1, i2, j1, _) in enumerate(opcodes):
+                if i1 <= x < i2:
+                    if tag == "equal":
+                        return j1 + x - i1, "equal" if i2 - i1 >= 6 or x - i1 >= 3 or \
+                            i2 - x > 3 else "chance"
+                    near = [opcodes[m] for m in (n - 1, n + 1) if 0 <= m < len(opcodes)]
+                    sure = any(o[0] == "equal" and o[2] - o[1] >= 3 for o in near)
+                    return j1, tag if sure else "delete"
+            return len(text), "delete"
+
+        for n, (start, end, path) in enumerate(self.spans):
+            if n in self.found or start == end:
+                continue
+            kept = [mapped(x) for x in range(start, end)]
+            if all(tag in ("delete", "chance") for _, tag in kept):
+                continue  # the figure is not in this paragraph
+            at = kept[0][0]
+            if all(tag == "equal" and k == at + i for i, (k, tag) in enumerate(kept)) and \
+                    "\0" not in text[at:at + end - start]:
+                out.append(Figure(at, at + end - start, path))
+                self.found[n] = text[at:at + end - start]
+                continue
+            last = max(k[0] for k in kept) + 1
+            near = [m for m in _NUMBER.finditer(text)
+                    if m.start() < last and m.end() > at and "\0" not in m.group()]
+            if len(near) == 1:
+                out.append(Figure(near[0].start(), near[0].end(), path))
+                self.found[n] = near[0].group()
         return sorted(out, key=lambda f: f.start)
 
     def reported(self, shown: str) -> list[str]:
@@ -241,12 +259,28 @@ def _what_changed(fresh: str, edited: str) -> str:
     said = []
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:
-            said += [f"{quote(narrative.plain_text(a))} blev {quote(narrative.plain_text(b))}"
+            said += [_words_changed(narrative.plain_text(a), narrative.plain_text(b))
                      for a, b in zip(old[i1:i2], new[j1:j2], strict=True)]
         elif tag != "equal":
             said += [f"strök {quote(narrative.plain_text(a))}" for a in old[i1:i2]]
             said += [f"lade till {quote(narrative.plain_text(b))}" for b in new[j1:j2]]
     return "; ".join(said) if said else "formateringen ändrades"
+
+
+def _words_changed(old: str, new: str) -> str:
+    """What changed in a paragraph, word by word: 'i ”För Robertsfors …”: ”framför allt” blev
+    ”främst”'."""
+    a, b = old.split(), new.split()
+    said = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        was, now = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        if tag == "replace":
+            said.append(f"{quote(was)} blev {quote(now)}")
+        elif tag == "delete":
+            said.append(f"strök {quote(was)}")
+        elif tag == "insert":
+            said.append(f"lade till {quote(now)}")
+    return f"i {quote(old)}: {', '.join(said) if said else 'formateringen ändrades'}"
 
 
 # --- what slutrapport writes from the data: compared, reported ----------------------------------
