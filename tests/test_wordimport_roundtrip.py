@@ -202,6 +202,50 @@ def test_paragraph_added_after_a_text_belongs_to_it(rendered: bytes, data: Path,
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+def _rezipped(source: bytes, out: Path, part: str, edit: object) -> Path:
+    """The Word file with one part's XML text changed by ``edit`` (a function of the text)."""
+    parts = zipfile.ZipFile(io.BytesIO(source))
+    with zipfile.ZipFile(out, "w") as z:
+        for item in parts.infolist():
+            data = parts.read(item.filename)
+            if item.filename == part:
+                data = edit(data.decode("utf-8")).encode("utf-8")  # type: ignore[operator]
+            z.writestr(item, data)
+    return out
+
+
+def test_chart_figure_edited_in_word_is_reported(rendered: bytes, data: Path,
+                                                 tmp_path: Path) -> None:
+    """A chart's figure edited in Word (its cache, as Word's Edit Data writes it) is reported."""
+    edited = _rezipped(rendered, tmp_path / "diagram.docx", "word/charts/chart2.xml",
+                       lambda xml: xml.replace("<c:v>1284</c:v>", "<c:v>1300</c:v>", 1))
+    result = import_report(edited, data)
+    assert (result.changes, result.written) == ([], None)
+    assert result.reported == ["Diagram 2, Deltagare, Kvinnor: 1300 i Word, 1284 i datat"]
+
+
+def test_heading_moved_or_added_in_word_is_reported(rendered: bytes, data: Path,
+                                                    tmp_path: Path) -> None:
+    """Sections are the data's order: a heading moved or added in Word is reported, not taken."""
+
+    def edit(document: object) -> None:
+        paragraphs = document.paragraphs  # type: ignore[attr-defined]
+        styrgrupp = next(p for p in paragraphs if p.text == "Styrgrupp")
+        samverkan = next(p for p in paragraphs if p.text == "Samverkan med andra aktörer")
+        samverkan._p.addnext(styrgrupp._p)  # the heading alone, after the next one
+        ny = copy.deepcopy(styrgrupp._p)
+        ny.xpath("w:r/w:t")[0].text = "Uppföljning"
+        samverkan._p.addprevious(ny)
+
+    edited = _python_docx(rendered, tmp_path / "flyttad.docx", edit)
+    result = import_report(edited, data)
+    assert (result.changes, result.written) == ([], None)
+    assert result.reported == [
+        "Rubriken ”Uppföljning” lades till i Word",
+        "Rubriken ”Samverkan med andra aktörer” flyttades i Word (står nu efter ”Uppföljning”)",
+    ]
+
+
 def _tracked(source: bytes, out: Path) -> Path:
     """A tracked change in raw XML, as Word writes one: 'framför allt' deleted, 'främst' put
     in, by Greta Lund."""

@@ -39,7 +39,7 @@ from slutrapport.models import Slutrapport
 from slutrapport.paths import Loc, format_loc
 from slutrapport.wordimport._compose import narrative_markdown
 from slutrapport.wordimport._markdown import Figure
-from slutrapport.wordimport._package import Package, open_package, q
+from slutrapport.wordimport._package import Package, open_package, parse_part, q
 from slutrapport.wordimport._reader import (
     Block,
     Inline,
@@ -353,6 +353,12 @@ def _shown(text: str) -> str:
     return flat if flat and len(flat) <= 40 and _NUMBER.fullmatch(flat) else quote(flat)
 
 
+def _moved(heading: str, word: list[_Item]) -> str:
+    at = next(i for i, item in enumerate(word) if item.kind == "rubrik" and item.text == heading)
+    before = next((item.text for item in reversed(word[:at]) if item.kind == "rubrik"), None)
+    return "flyttades i Word" + (f" (står nu efter {quote(before)})" if before else " (först)")
+
+
 def _compare_outside(word: list[_Item], data: list[_Item]) -> tuple[list[str], set[int]]:
     """What differs in what slutrapport writes from the data, one line each; and the Word
     paragraphs added there (indexes of their elements), which may belong to a text."""
@@ -382,7 +388,7 @@ def _compare_outside(word: list[_Item], data: list[_Item]) -> tuple[list[str], s
             continue
         for k, o in enumerate(olds):
             if o.kind == "rubrik":
-                how = "flyttades i Word" if o.text in moved else "finns inte i Word-filen"
+                how = _moved(o.text, word) if o.text in moved else "finns inte i Word-filen"
                 lines.append(f"Rubriken {quote(o.text)} {how}")
             elif o.kind == "tabell":
                 lines.append(f"{_table_name(data, i1 + k).capitalize()} finns inte i "
@@ -398,6 +404,72 @@ def _compare_outside(word: list[_Item], data: list[_Item]) -> tuple[list[str], s
             else:
                 added.add(n.index)
     return lines, added
+
+
+_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_CHART_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+Series = tuple[str, list[str], list[str]]
+
+
+def _charts(package: Package) -> list[list[Series]]:
+    """The Word charts of the document in order: each series' name, categories and values (as
+    the chart's cache holds them: what Word shows)."""
+    out: list[list[Series]] = []
+    for ref in package.document.iter(f"{_CHART}chart"):
+        found = package.target(str(ref.get(_CHART_REL, "")))
+        if found is None or found[1] != "internal" or found[0] not in package.parts:
+            continue
+        root = parse_part(package.path, found[0], package.parts[found[0]])
+        series: list[Series] = []
+        for ser in root.iter(f"{_CHART}ser"):
+            name = " ".join(v.text or "" for v in ser.iterfind(f"{_CHART}tx//{_CHART}v"))
+            cats = [v.text or "" for v in ser.iterfind(f"{_CHART}cat//{_CHART}pt/{_CHART}v")]
+            vals = [v.text or "" for v in ser.iterfind(f"{_CHART}val//{_CHART}pt/{_CHART}v")]
+            series.append((name, cats, vals))
+        out.append(series)
+    return out
+
+
+def _same_number(a: str, b: str) -> bool:
+    try:
+        return float(a) == float(b)
+    except ValueError:
+        return a == b
+
+
+def _compare_charts(word: list[list[Series]], data: list[list[Series]]) -> list[str]:
+    """What differs in the charts' figures (a chart is named by its number in the document,
+    as its caption counts them)."""
+    if not data:
+        return []
+    if not word:
+        return [f"Word-filen har inga diagram (datat ger {len(data)}; skrevs rapporten med "
+                "--no-charts eller --diagram bild?); diagrammen jämförs inte"]
+    lines: list[str] = []
+    if len(word) != len(data):
+        lines.append(f"Word-filen har {len(word)} diagram, datat ger {len(data)}")
+        return lines
+    for n, (w_chart, d_chart) in enumerate(zip(word, data, strict=True), 1):
+        if [s[0] for s in w_chart] != [s[0] for s in d_chart] or \
+                [s[1] for s in w_chart] != [s[1] for s in d_chart]:
+            lines.append(f"Diagram {n}: serierna eller kategorierna skiljer sig från datats")
+            continue
+        for (name, cats, w_vals), (_, _, d_vals) in zip(w_chart, d_chart, strict=True):
+            for i, (w, d) in enumerate(zip(w_vals, d_vals, strict=False)):
+                if not _same_number(w, d):
+                    cat = cats[i] if i < len(cats) else f"punkt {i + 1}"
+                    lines.append(f"Diagram {n}, {name}, {cat}: {_chart_number(w)} i Word, "
+                                 f"{_chart_number(d)} i datat")
+            if len(w_vals) != len(d_vals):
+                lines.append(f"Diagram {n}, {name}: {len(w_vals)} värden i Word, "
+                             f"{len(d_vals)} i datat")
+    return lines
+
+
+def _chart_number(text: str) -> str:
+    """A chart's cached value as a Swede writes it (1284.5 as 1284,5)."""
+    return text.replace(".", ",") if re.fullmatch(r"-?\d+(\.\d+)?", text) else quote(text)
 
 
 # --- the round trip -----------------------------------------------------------------------------
@@ -443,11 +515,13 @@ def round_trip(docx: Path, data_file: Path, *, mode: Mode = "refuse", dry_run: b
 
     styles: dict[str, tuple[str | None, bool]] = {}
     with tempfile.TemporaryDirectory(prefix="slutrapport-") as folder:
-        fresh = _layout(_fresh(report, template, Path(folder), styles), mode, refs)
+        fresh_package = _fresh(report, template, Path(folder), styles)
+        fresh = _layout(fresh_package, mode, refs)
     word = _layout(package, mode, refs)
     for reading in word.readings:
         result.revisions += reading.revisions
     lines, added = _compare_outside(_outside(word), _outside(fresh))
+    lines += _compare_charts(_charts(package), _charts(fresh_package))
     # a paragraph typed after a text's end belongs to the text
     for i in sorted(added):
         before = i - 1
