@@ -360,3 +360,52 @@ def test_two_texts_and_a_cell_edited_and_saved_by_libreoffice(rendered: bytes, d
     again = docx_text(render_bytes(load(data)))
     assert "Ett nytt stycke skrivet i LibreOffice." in again
     assert "projektet främst betytt" in again
+
+
+SMALL = """\
+# Rapporten
+projekt:
+  namn: Prov
+  kortnamn: P
+  period: {fran: "2023", till: "2026"}
+  kommuner: [Robertsfors, Vindeln]
+avsnitt:
+  - typ: text
+    id: inledning
+    rubrik: Inledning
+    text: |-
+      Första stycket, skrivet
+      över två rader med *kursiv* text.
+
+      - ett
+      - två
+        - djupare
+
+      Tredje.   # står i texten
+    delavsnitt:
+      - rubrik: Gammalt
+        text: Gammal.   # en kommentar
+"""
+
+
+def test_unchanged_paragraphs_keep_their_spelling_and_lists_their_nesting(tmp_path: Path) -> None:
+    """Only the edited paragraphs are rewritten; a nested list (List Bullet 2) stays nested."""
+    data = tmp_path / "rapport.yaml"
+    data.write_text(SMALL, encoding="utf-8")
+
+    def edit(document: object) -> None:
+        for paragraph in document.paragraphs:  # type: ignore[attr-defined]
+            if paragraph.text == "två":
+                paragraph.runs[0].text = "två och en halv"
+            elif paragraph.text.startswith("Tredje"):
+                paragraph.runs[0].text = "Tredje stycket."
+
+    edited = _python_docx(render_bytes(load(data)), tmp_path / "granskad.docx", edit)
+    result = import_report(edited, data)
+    assert (result.changes, result.reported) == (
+        ["inledning.text (rad 11): i ”ett två djupare”: lade till ”och en halv”; i ”Tredje. # "
+         "står i texten”: ”Tredje. # står i texten” blev ”Tredje stycket.” "
+         "(3 stycken → 3 stycken)"], [])
+    assert data.read_text(encoding="utf-8") == SMALL.replace(
+        "      - två\n", "      - två och en halv\n").replace(
+        "      Tredje.   # står i texten\n", "      Tredje stycket.\n")

@@ -149,6 +149,8 @@ class Reading:
     pictures: list[Picture] = field(default_factory=list)
 
 
+_LIST_STYLE = re.compile(r"(?:list bullet|list number|punktlista|numrerad lista) ([2-9])",
+                         re.IGNORECASE)
 _HIDDEN_FIELDS = frozenset({"TOC", "INDEX", "TOA", "XE", "TC", "RD", "BIBLIOGRAPHY"})
 _QUOTE = 40
 
@@ -367,6 +369,22 @@ class _Walker:
                 "import-format", place, f"{what} ({shown}) följer inte med: löptexten har bara "
                 "fet och kursiv stil; texten står kvar utan formatet."))
 
+    def list_style_depth(self, style: str | None) -> int:
+        """The level Word's list styles *List Bullet 2*, *List Number 3* … (in Swedish Word
+        *Punktlista 2*, *Numrerad lista 3*) stand for: each is a list of one level of its own,
+        indented as the second, third … level (0 for any other style)."""
+        seen: set[str] = set()
+        while style is not None and style not in seen:
+            seen.add(style)
+            found = self.package.styles.get(style)
+            if found is None:
+                break
+            named = _LIST_STYLE.fullmatch(found.name.strip())
+            if named:
+                return int(named.group(1)) - 1
+            style = found.based_on
+        return 0
+
     def list_item(self, props: Any, style: str | None, inlines: list[Inline],
                   place: str) -> Paragraph | None:
         num = props.find(q("w:numPr")) if props is not None else None
@@ -381,6 +399,8 @@ class _Walker:
             return None
         ilvl = int(ilvl_text) if ilvl_text and ilvl_text.isdigit() else 0
         ilvl = min(ilvl, 8)
+        # List Bullet 2 and its kind: a one-level list that stands for a deeper level
+        depth = self.list_style_depth(style) if num is None and ilvl_text is None else 0
         found = self.package.numbering.level(num_id, ilvl, self.package.styles)
         if found is None:
             return None
@@ -398,7 +418,8 @@ class _Walker:
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         kind: Literal["bullet", "number"] = "bullet" if level.fmt == "bullet" else "number"
-        return Paragraph(kind, inlines, place, level=ilvl, number=counters[ilvl], fmt=level.fmt)
+        return Paragraph(kind, inlines, place, level=max(ilvl, depth), number=counters[ilvl],
+                         fmt=level.fmt)
 
     # --- inline content -----------------------------------------------------------------------
 
