@@ -19,9 +19,9 @@ from slutrapport.cli import main
 from slutrapport.context import narrative_texts
 from slutrapport.document import render_bytes
 from slutrapport.errors import InputError
-from slutrapport.fields_word import TEXT_MARK, text_mark_name
+from slutrapport.fields_word import TEXT_MARK
 from slutrapport.loader import load
-from slutrapport.narrative import prints_anything
+from slutrapport.narrative import prints_anything, text_mark
 from slutrapport.office import find_soffice
 from slutrapport.wordimport import ChangesRefusedError, import_report
 from tests.conftest import docx_text
@@ -88,7 +88,7 @@ def test_render_marks_every_printed_text_of_the_data(rendered: bytes) -> None:
     marks = set(re.findall(rf'w:name="({TEXT_MARK}[^"]*)"', xml))
     # the cost's footnote is printed from the ekonomi section's own context, without a mark:
     # edited in Word it is reported as a paragraph of the report, not written back
-    assert marks == {text_mark_name(path, text)
+    assert marks == {text_mark(path, text)
                      for _, path, text in narrative_texts(load(FIXTURE))
                      if prints_anything(text) and not path.endswith(".fotnot")}
 
@@ -154,6 +154,19 @@ def test_text_changed_in_the_data_file_and_in_word_is_not_written(rendered: byte
         "kommuner.kommuner[0].text: texten har ändrats både i datafilen (sedan rapporten "
         "skrevs) och i Word; den förs inte in — jämför och för in ändringen för hand",
     ]
+
+
+def test_text_changed_only_in_the_data_file_stays_as_the_data_file_has_it(
+        rendered: bytes, data: Path, tmp_path: Path) -> None:
+    """Word shows a text as it was rendered, the data file changed it since: the data wins."""
+    edited = _python_docx(rendered, tmp_path / "granskad.docx", _two_texts_and_a_cell)
+    text = data.read_text(encoding="utf-8")
+    newer = text.replace("I Vindeln har ledarskapsutbildningen", "I Vindeln har kursen")
+    assert newer != text
+    data.write_text(newer, encoding="utf-8")
+    result = import_report(edited, data)
+    assert (result.changes, result.reported) == ([STYRGRUPP_CHANGE, ROBERTSFORS_CHANGE], [CELL])
+    assert "I Vindeln har kursen" in data.read_text(encoding="utf-8")
 
 
 def test_headings_renamed_or_removed_in_word_are_reported(rendered: bytes, data: Path,

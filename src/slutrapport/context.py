@@ -33,7 +33,13 @@ from pydantic import BaseModel
 
 from slutrapport import fields_word
 from slutrapport.kinds import Section
-from slutrapport.narrative import LIST_NUMBERING, Narrative, markdown_fields, protect_braces
+from slutrapport.narrative import (
+    LIST_NUMBERING,
+    Narrative,
+    markdown_fields,
+    protect_braces,
+    text_mark,
+)
 from slutrapport.paths import Loc, split_path, walk
 
 if TYPE_CHECKING:
@@ -60,7 +66,7 @@ def _value(value: Any, md: bool, link_id: LinkId | None, path: str) -> Any:
     if isinstance(value, dict):
         return {k: _value(v, md, link_id, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, str) and md:
-        return Narrative(value, link_id, fields_word.text_mark_name(path, value))
+        return Narrative(value, link_id, text_mark(path, value))
     return value
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "number_xml",
     "read_text_mark",
     "ref_xml",
+    "shown_digest",
     "text_mark_name",
 ]
 
@@ -80,46 +81,56 @@ TEXT_MARK = "_Txt_"
 """How the bookmark around a narrative text starts (:func:`text_mark_name`)."""
 
 
-def text_mark_name(path: str, text: str) -> str:
+def text_mark_name(path: str, text: str, shown: str = "") -> str:
     """The bookmark around a narrative text of the report: the text's place in the data
-    (``avsnitt.kommuner.kommuner[2].text``) and what it held when it was rendered, so that
-    ``slutrapport import`` finds it in a rendered report that was edited in Word, and knows
-    whether the data file's text changed since.
+    (``avsnitt.kommuner.kommuner[2].text``), what it held when it was rendered and what a reader
+    saw of it (``shown``: its plain text, blanks run together), so that ``slutrapport import``
+    finds it in a rendered report that was edited in Word, knows whether the data file's text
+    changed since, and whether the text in Word did.
 
     Hidden (a leading ``_``) like Word's own, at most 40 characters: ``_Txt_``, the end of the
-    place (for a person reading the XML), 8 hex digits of the place and 6 of the text.
+    place (for a person reading the XML), 8 hex digits of the place, 6 of the text and 6 of
+    what was shown.
 
-    >>> text_mark_name("avsnitt.kommuner.kommuner[2].text", "Vi besökte …")
-    '_Txt_kommuner_2_text_11266c7f97f911'
+    >>> text_mark_name("avsnitt.kommuner.kommuner[2].text", "Vi besökte …", "Vi besökte …")
+    '_Txt_2_text_11266c7f97f91197f911'
     >>> max(len(text_mark_name("avsnitt." + "x" * n + ".text", "")) for n in range(60))
     40
     """
     words = [w for w in re.split(r"[^A-Za-z0-9]+", path) if w]
     readable = ""
-    for word in reversed(words):  # the last words of the place that fit in 20 characters
-        longer = f"{word[:20]}_{readable}" if readable else word[:20]
-        if len(longer) > 20:
+    for word in reversed(words):  # the last words of the place that fit in 14 characters
+        longer = f"{word[:14]}_{readable}" if readable else word[:14]
+        if len(longer) > 14:
             break
         readable = longer
     where = hashlib.sha256(path.encode("utf-8")).hexdigest()[:8]
     what = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
-    return f"{TEXT_MARK}{readable}_{where}{what}"
+    seen = shown_digest(shown)
+    return f"{TEXT_MARK}{readable}_{where}{what}{seen}"
 
 
-_TEXT_MARK = re.compile(re.escape(TEXT_MARK) + r"(?:[A-Za-z0-9_]*_)?([0-9a-f]{8})([0-9a-f]{6})")
+def shown_digest(shown: str) -> str:
+    """6 hex digits of a text as a reader sees it, blanks (spaces, line and paragraph breaks)
+    run together, so that Word's paragraphs and the Markdown's give the same."""
+    return hashlib.sha256(" ".join(shown.split()).encode("utf-8")).hexdigest()[:6]
 
 
-def read_text_mark(name: str) -> tuple[str, str] | None:
-    """The place's and the text's digests of a narrative's bookmark name, or None if the
-    bookmark is no such mark.
+_TEXT_MARK = re.compile(re.escape(TEXT_MARK)
+                        + r"(?:[A-Za-z0-9_]*_)?([0-9a-f]{8})([0-9a-f]{6})([0-9a-f]{6})")
 
-    >>> read_text_mark(text_mark_name("avsnitt.inledning.text", "Hej"))
-    ('00d8dc6b', '20ac4e')
+
+def read_text_mark(name: str) -> tuple[str, str, str] | None:
+    """The place's, the text's and the shown text's digests of a narrative's bookmark name,
+    or None if the bookmark is no such mark.
+
+    >>> read_text_mark(text_mark_name("avsnitt.inledning.text", "Hej", "Hej"))
+    ('00d8dc6b', '20ac4e', '20ac4e')
     >>> read_text_mark("_Ref_tabell_ekonomi_kostnader_16f7e4") is None
     True
     """
     found = _TEXT_MARK.fullmatch(name)
-    return (found.group(1), found.group(2)) if found else None
+    return (found.group(1), found.group(2), found.group(3)) if found else None
 
 
 def mark_paragraphs(xml: str, name: str) -> str:

@@ -78,7 +78,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from slutrapport.fields_word import bookmark_name, mark_paragraphs, ref_xml
+from slutrapport.fields_word import bookmark_name, mark_paragraphs, ref_xml, text_mark_name
 
 __all__ = [
     "LIST_NUMBERING",
@@ -95,6 +95,7 @@ __all__ = [
     "prints_anything",
     "protect_braces",
     "refs",
+    "text_mark",
     "to_paragraphs",
     "to_runs",
     "unsupported",
@@ -732,6 +733,12 @@ def figure_spans(text: str) -> tuple[str, list[tuple[int, int, str]]]:
         else:
             out.append(char)
     return "".join(out), spans
+
+
+def text_mark(path: str, text: str) -> str:
+    """The bookmark name a narrative text of the data at ``path`` is printed in (see
+    :func:`slutrapport.fields_word.text_mark_name`)."""
+    return text_mark_name(path, text, plain_text(text))
 
 
 def prints_anything(text: str) -> bool:

@@ -12,8 +12,9 @@ the data file as it is now (without LibreOffice) and lays the two documents side
   bookmark) belongs to that text. Figure links come back where their figure still stands; a
   linked figure edited in Word keeps its link and is reported (``check`` then says the text and
   the data disagree), and a link that has no figure left is reported;
-- a text whose data changed since the report was rendered (the digest differs) is not written:
-  both sides changed, and the user decides;
+- a text whose data changed since the report was rendered (the digest differs) is left as the
+  data file has it when Word shows it as it was rendered (a third digest, of what the reader
+  saw), and otherwise not written but reported: both sides changed, and the user decides;
 - **everything else** slutrapport writes from the data — headings, captions, generated tables —
   is compared too, and every difference is reported and never taken: a table cell ("Tabell 2,
   Svenska Dynor AB, Antal: 17 i Word, 16 i datat"), a heading added, removed, moved or renamed,
@@ -33,7 +34,7 @@ from slutrapport import narrative
 from slutrapport._files import write_over
 from slutrapport.context import narrative_texts
 from slutrapport.document import render_bytes
-from slutrapport.fields_word import TEXT_MARK, bookmark_name, read_text_mark, text_mark_name
+from slutrapport.fields_word import TEXT_MARK, bookmark_name, read_text_mark, shown_digest
 from slutrapport.loader import load
 from slutrapport.models import Slutrapport
 from slutrapport.paths import Loc, format_loc
@@ -505,8 +506,7 @@ def round_trip(docx: Path, data_file: Path, *, mode: Mode = "refuse", dry_run: b
     refs = _refs(report)
     here: dict[str, tuple[Loc, str, str, str]] = {}
     for loc, path, text in narrative_texts(report):
-        name = text_mark_name(path, text)
-        marked = read_text_mark(name)
+        marked = read_text_mark(narrative.text_mark(path, text))
         if marked is not None:
             here[marked[0]] = (loc, path, text, marked[1])
 
@@ -562,6 +562,8 @@ def round_trip(docx: Path, data_file: Path, *, mode: Mode = "refuse", dry_run: b
         if edited == before_md:
             continue
         if digest != read[1]:
+            if shown_digest(words) == read[2]:
+                continue  # changed in the data file only: Word has the text as it was rendered
             lines.append(f"{shown(loc)}: texten har ändrats både i datafilen (sedan rapporten "
                          "skrevs) och i Word; den förs inte in — jämför och för in ändringen "
                          "för hand")
