@@ -169,6 +169,56 @@ def test_text_changed_only_in_the_data_file_stays_as_the_data_file_has_it(
     assert "I Vindeln har kursen" in data.read_text(encoding="utf-8")
 
 
+def test_list_items_and_bold_lines_come_back_as_the_texts_they_are(rendered: bytes, data: Path,
+                                                                   tmp_path: Path) -> None:
+    """A point (printed in the template's bullet style) and a summary line (printed bold) come
+    back as plain text: the template's list and bold are not taken for the text's own."""
+
+    def edit(document: object) -> None:
+        _retype(document, "de stödda företagen ska skapa", "nya arbetstillfällen",
+                "nya och hållbara arbetstillfällen")
+        _retype(document, "NIS 7.0 har stärkt", "de små företagen", "de mindre företagen")
+
+    edited = _python_docx(rendered, tmp_path / "punkter.docx", edit)
+    result = import_report(edited, data, dry_run=True)
+    assert list(result.planned.values()) == [
+        "NIS 7.0 har stärkt konkurrenskraften hos de mindre företagen i Robertsfors, Vindeln, "
+        "Vännäs och Bjurholm.",
+        "de stödda företagen ska skapa nya och hållbara arbetstillfällen,",
+    ]
+    assert result.reported == []
+
+
+def test_text_deleted_in_word_is_reported_and_kept(rendered: bytes, data: Path,
+                                                   tmp_path: Path) -> None:
+    """A text deleted in Word (its paragraphs and mark gone) stays in the data, and is said."""
+
+    def edit(document: object) -> None:
+        paragraph = next(p for p in document.paragraphs  # type: ignore[attr-defined]
+                         if p.text.startswith("I Vindeln har"))
+        paragraph._p.getparent().remove(paragraph._p)
+
+    edited = _python_docx(rendered, tmp_path / "struken.docx", edit)
+    result = import_report(edited, data)
+    assert (result.changes, result.written) == ([], None)
+    assert result.reported == [
+        "kommuner.kommuner[1].text: texten finns inte i Word-filen (den togs bort, eller också "
+        "dess osynliga märke); datafilen behåller den"]
+
+
+def test_hostile_report_is_refused_with_exit_2(rendered: bytes, data: Path,
+                                               tmp_path: Path) -> None:
+    """A DTD in the report's document part is refused before anything is read (exit 2)."""
+    edited = _rezipped(rendered, tmp_path / "dtd.docx", "word/document.xml",
+                       lambda xml: xml.replace("?>", '?><!DOCTYPE w:document [<!ENTITY x SYSTEM '
+                                               '"file:///etc/passwd">]>', 1))
+    out = CliRunner().invoke(main, ["import", str(edited), str(data)])
+    assert (out.exit_code, out.stderr) == (
+        2, f"Fel i indata: {edited}: Word-filens del word/document.xml har en DTD (<!DOCTYPE …>), "
+           "som Word-filer aldrig har och som kan hämta in andra filer; filen läses inte\n")
+    assert data.read_bytes() == FIXTURE.read_bytes()
+
+
 def test_headings_renamed_or_removed_in_word_are_reported(rendered: bytes, data: Path,
                                                           tmp_path: Path) -> None:
     """A heading is data: renamed or deleted in Word it is reported, and nothing is written."""
