@@ -33,7 +33,6 @@ from typing import Any
 from slutrapport import narrative
 from slutrapport._files import write_over
 from slutrapport.context import narrative_texts
-from slutrapport.document import render_bytes
 from slutrapport.fields_word import TEXT_MARK, bookmark_name, read_text_mark, shown_digest
 from slutrapport.loader import load
 from slutrapport.models import Slutrapport
@@ -484,6 +483,9 @@ def _refs(report: Slutrapport) -> dict[str, str]:
 
 def _fresh(report: Slutrapport, template: Path | None, folder: Path,
            styles: dict[str, tuple[str | None, bool]]) -> Package:
+    # start-up time: jinja2 and python-docx only when a report comes back, not on 'import'
+    from slutrapport.document import render_bytes
+
     token = narrative.MARKED.set(styles)
     try:
         data = render_bytes(report, template=template)
