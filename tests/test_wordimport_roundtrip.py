@@ -386,6 +386,41 @@ def test_cli_writes_back_and_exits_1_for_what_it_did_not_take(rendered: bytes, d
     ]
 
 
+def test_cli_dry_run_shows_the_texts_and_writes_nothing(rendered: bytes, data: Path,
+                                                        tmp_path: Path) -> None:
+    """With --dry-run each text that would come back is shown whole, and the file is as it was."""
+    edited = _python_docx(rendered, tmp_path / "granskad.docx",
+                          lambda d: _retype(d, "Styrgruppen bestod av", "en gång i kvartalet",
+                                            "varannan månad"))
+    out = CliRunner().invoke(main, ["import", str(edited), str(data), "--dry-run"])
+    assert (out.exit_code, out.stderr) == (0, "")
+    assert out.stdout.splitlines() == [
+        f"{data}: 1 text skulle ändras i Word och skulle skrivas tillbaka:",
+        f"  {STYRGRUPP_CHANGE}",
+        "",
+        "--- arbetssatt.delavsnitt[1].text ---",
+        "Styrgruppen bestod av näringslivscheferna i de fyra kommunerna och en representant för "
+        "Region Västerbotten. Den träffades varannan månad och beslutade om aktivitetsplan och "
+        "budget för varje år.",
+        "Inget skrevs (--dry-run).",
+    ]
+    assert data.read_bytes() == FIXTURE.read_bytes()
+
+
+def test_untitled_table_is_named_by_what_stands_before_it(rendered: bytes, data: Path,
+                                                          tmp_path: Path) -> None:
+    """The project's facts table has no caption: its cell is placed by the text above it."""
+
+    def edit(document: object) -> None:
+        document.tables[0].rows[0].cells[1].paragraphs[0].runs[0].text = "Umeå"  # type: ignore[attr-defined]
+
+    edited = _python_docx(rendered, tmp_path / "fakta.docx", edit)
+    result = import_report(edited, data, dry_run=True)
+    assert result.reported == [
+        "Tabellen efter ”september 2026”, Kommuner, kolumn 2: ”Umeå” i Word, "
+        "”Robertsfors, Vindeln, Vännäs och Bjurhol…” i datat"]
+
+
 def _libreoffice_python() -> str | None:
     python = shutil.which("python3", path="/usr/bin")
     if python is None or find_soffice() is None:

@@ -802,6 +802,9 @@ def _import_report(docx: Path, file: Path, mode: Mode, dry_run: bool, template: 
             click.echo(f"  {line}")
     else:
         click.echo(f"{file}: ingen text i rapporten ändrades i Word.")
+    if dry_run:
+        for place, text in result.texts:
+            click.echo(f"\n--- {place} ---\n{text}")
     if result.reported:
         click.echo(f"{docx}: skiljer sig från datat och förs inte in ({len(result.reported)}); "
                    "tabeller, rubriker och tal skriver slutrapport från datat — ändra i "

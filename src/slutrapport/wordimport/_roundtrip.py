@@ -70,6 +70,8 @@ class RoundTrip:
     revisions: list[Revision] = field(default_factory=list)
     planned: dict[Loc, str] = field(default_factory=dict)
     """The new text of each changed narrative, by its place in the data."""
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    """The same, each with its place as the user names it (``kommuner.kommuner[0].text``)."""
     written: Path | None = None
     backup: Path | None = None
 
@@ -318,12 +320,13 @@ _CAPTION = re.compile(r"(Tabell|Diagram) \d+")
 
 
 def _table_name(items: list[_Item], at: int) -> str:
-    """A table by its caption (the paragraph before or after it), else its number."""
+    """A table by its caption (the paragraph before or after it: 'Tabell 5'), else by what
+    stands before it (a table without a caption has no number a reader sees)."""
     for near in (at - 1, at + 1):
         if 0 <= near < len(items) and _CAPTION.match(items[near].text):
             return items[near].text.partition(":")[0]
-    number = sum(1 for item in items[:at] if item.kind == "tabell") + 1
-    return f"tabell {number}"
+    before = next((item.text for item in reversed(items[:at]) if item.kind != "tabell"), None)
+    return f"Tabellen efter {quote(before)}" if before else "Tabellen först i rapporten"
 
 
 def _compare_table(name: str, word: Table, data: Table) -> list[str]:
@@ -391,7 +394,7 @@ def _compare_outside(word: list[_Item], data: list[_Item]) -> tuple[list[str], s
                 how = _moved(o.text, word) if o.text in moved else "finns inte i Word-filen"
                 lines.append(f"Rubriken {quote(o.text)} {how}")
             elif o.kind == "tabell":
-                lines.append(f"{_table_name(data, i1 + k).capitalize()} finns inte i "
+                lines.append(f"{_table_name(data, i1 + k)} finns inte i "
                              "Word-filen")
             else:
                 lines.append(f"Stycket {quote(o.text)} finns inte i Word-filen")
@@ -573,6 +576,7 @@ def round_trip(docx: Path, data_file: Path, *, mode: Mode = "refuse", dry_run: b
         result.notes += notes
         new = _merged(source, before_md, edited)
         result.planned[loc] = new
+        result.texts.append((shown(loc), new))
         line = report.line_of(loc)
         where = f" (rad {line})" if line is not None else ""
         result.changes.append(f"{shown(loc)}{where}: {_what_changed(before_md, edited)} "
