@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import io
 import json
@@ -187,6 +188,27 @@ def test_list_items_and_bold_lines_come_back_as_the_texts_they_are(rendered: byt
         "de stödda företagen ska skapa nya och hållbara arbetstillfällen,",
     ]
     assert result.reported == []
+
+
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAE"
+                       "hQGAhKmMIQAAAABJRU5ErkJggg==")
+
+
+def test_picture_put_in_a_text_in_word_is_reported(rendered: bytes, data: Path,
+                                                   tmp_path: Path) -> None:
+    """A picture added to a text can't come back into it: the text stays and that is said."""
+
+    def edit(document: object) -> None:
+        paragraph = next(p for p in document.paragraphs  # type: ignore[attr-defined]
+                         if p.text.startswith(ROBERTSFORS))
+        paragraph.add_run().add_picture(io.BytesIO(PNG))
+
+    edited = _python_docx(rendered, tmp_path / "bild.docx", edit)
+    result = import_report(edited, data)
+    assert (result.changes, result.written) == ([], None)
+    assert result.reported == [
+        "kommuner.kommuner[0].text, stycke 86 (”För Robertsfors har projektet framför al…”): "
+        "bilden image1.png förs inte in: rapportens texter kan inte visa bilder ännu"]
 
 
 def test_text_deleted_in_word_is_reported_and_kept(rendered: bytes, data: Path,

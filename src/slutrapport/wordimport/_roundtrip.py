@@ -23,8 +23,10 @@ the data file as it is now (without LibreOffice) and lays the two documents side
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -475,6 +477,32 @@ def _chart_number(text: str) -> str:
     return text.replace(".", ",") if re.fullmatch(r"-?\d+(\.\d+)?", text) else quote(text)
 
 
+def _not_carried(where: str, word: _Layout, indexes: list[int], fresh: _Layout,
+                 fresh_indexes: list[int]) -> list[str]:
+    """What Word has in these elements that a text can't hold and the rendered report did not
+    have: a picture, a text box, a footnote … (the reader's notes), one line each."""
+    had = Counter(n.message for i in fresh_indexes for n in fresh.readings[i].notes)
+    had_pictures = sum(len(fresh.readings[i].pictures) for i in fresh_indexes)
+    lines = []
+    for i in indexes:
+        for note in word.readings[i].notes:
+            if had[note.message] > 0:
+                had[note.message] -= 1
+            elif note.code not in _READ_ANYWAY:
+                lines.append(f"{where}, {note.place}: {note.message}")
+    pictures = [p for i in indexes for p in word.readings[i].pictures]
+    for picture in pictures[had_pictures:]:
+        alt = f" ({quote(picture.alt)})" if picture.alt.strip() else ""
+        lines.append(f"{where}, {picture.place}: bilden {posixpath.basename(picture.part)}{alt} "
+                     "förs inte in: rapportens texter kan inte visa bilder ännu")
+    return lines
+
+
+_READ_ANYWAY = frozenset({"import-rubrik", "import-lank"})
+"""Notes of what the text still holds in another form (a heading as a bold line, a link within
+the document as text): said by the text's own notes when it changed."""
+
+
 # --- the round trip -----------------------------------------------------------------------------
 
 
@@ -526,6 +554,9 @@ def round_trip(docx: Path, data_file: Path, *, mode: Mode = "refuse", dry_run: b
     for reading in word.readings:
         result.revisions += reading.revisions
     lines, added = _compare_outside(_outside(word), _outside(fresh))
+    lines += _not_carried("Utanför rapportens texter", word,
+                          [i for i in range(len(word.elements)) if i not in word.marked], fresh,
+                          [i for i in range(len(fresh.elements)) if i not in fresh.marked])
     lines += _compare_charts(_charts(package), _charts(fresh_package))
     # a paragraph typed after a text's end belongs to the text
     for i in sorted(added):
@@ -561,6 +592,7 @@ def round_trip(docx: Path, data_file: Path, *, mode: Mode = "refuse", dry_run: b
             continue
         loc, path, source, digest = here[read[0]]
         fresh_name = fresh_by_place[read[0]]
+        lines += _not_carried(shown(loc), word, indexes, fresh, fresh.marks[fresh_name])
         style = styles.get(fresh_name)
         edited, linker, notes = _markdown(_own(blocks, style), source)
         before_md, _, _ = _markdown(_own(fresh.blocks(fresh.marks[fresh_name]), style), source)
