@@ -209,6 +209,10 @@ class _Walker:
         self.package = package
         self.mode = mode
         self.refs = refs or {}
+        self.list_level: int | None = None
+        """The level of the paragraph just read if it was a list item."""
+        self.list_shift = 0
+        """The depth of a list style (List Bullet 2: 1) that the list's first item had."""
         self.reading = Reading()
         self.paragraphs = 0
         self.tables = 0
@@ -350,6 +354,7 @@ class _Walker:
         if heading is not None and cell is None:
             return Paragraph("heading", [Inline(text)], place, level=heading)
         listed = self.list_item(props, style, pending.inlines, place)
+        self.list_level = listed.level if listed is not None else None
         if listed is not None:
             return listed
         return Paragraph("body", pending.inlines, place)
@@ -399,8 +404,14 @@ class _Walker:
             return None
         ilvl = int(ilvl_text) if ilvl_text and ilvl_text.isdigit() else 0
         ilvl = min(ilvl, 8)
-        # List Bullet 2 and its kind: a one-level list that stands for a deeper level
+        # List Bullet 2 and its kind: a one-level list that stands for a deeper level, when it
+        # stands under an item of the list before it (alone it is a list of its own)
         depth = self.list_style_depth(style) if num is None and ilvl_text is None else 0
+        if self.list_level is None:
+            self.list_shift = depth  # the list's first item is its outermost level
+        depth = max(depth - self.list_shift, 0)
+        if self.list_level is not None and depth > self.list_level + 1:
+            depth = self.list_level + 1
         found = self.package.numbering.level(num_id, ilvl, self.package.styles)
         if found is None:
             return None
