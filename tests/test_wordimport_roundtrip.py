@@ -331,46 +331,66 @@ def test_heading_moved_or_added_in_word_is_reported(rendered: bytes, data: Path,
     ]
 
 
-def _tracked(source: bytes, out: Path) -> Path:
-    """A tracked change in raw XML, as Word writes one: 'framför allt' deleted, 'främst' put
-    in, by Greta Lund."""
-    parts = zipfile.ZipFile(io.BytesIO(source))
-    xml = parts.read("word/document.xml").decode("utf-8")
-    at = xml.index(ROBERTSFORS)
+WHO = 'w:author="Greta Lund" w:date="2026-09-01T10:00:00Z"'
+
+
+def _track(xml: str, paragraph: str, old: str, new: str, ids: int, start: int = 0) -> str:
+    """A tracked change in raw XML, as Word writes one: in the run where ``paragraph`` (its
+    text, or its XML) first stands after ``start``, ``old`` deleted and ``new`` put in, by
+    Greta Lund."""
+    at = xml.index(paragraph, start)
     run_start = xml.rindex("<w:r>", 0, at)
     run_end = xml.index("</w:r>", at) + len("</w:r>")
     text = xml[xml.index(">", xml.index("<w:t", run_start)) + 1:xml.index("</w:t>", at)]
-    before, _, after = text.partition("framför allt")
-    who = 'w:author="Greta Lund" w:date="2026-09-01T10:00:00Z"'
-    new_runs = (f'<w:r><w:t xml:space="preserve">{before}</w:t></w:r>'
-                f'<w:del w:id="901" {who}><w:r><w:delText>framför allt</w:delText></w:r></w:del>'
-                f'<w:ins w:id="902" {who}><w:r><w:t>främst</w:t></w:r></w:ins>'
-                f'<w:r><w:t xml:space="preserve">{after}</w:t></w:r>')
-    xml = xml[:run_start] + new_runs + xml[run_end:]
-    with zipfile.ZipFile(out, "w") as z:
-        for item in parts.infolist():
-            z.writestr(item, xml if item.filename == "word/document.xml"
-                       else parts.read(item.filename))
-    return out
+    before, _, after = text.partition(old)
+    runs = (f'<w:r><w:t xml:space="preserve">{before}</w:t></w:r>'
+            f'<w:del w:id="{ids}" {WHO}><w:r><w:delText>{old}</w:delText></w:r></w:del>'
+            f'<w:ins w:id="{ids + 1}" {WHO}><w:r><w:t>{new}</w:t></w:r></w:ins>'
+            f'<w:r><w:t xml:space="preserve">{after}</w:t></w:r>')
+    return xml[:run_start] + runs + xml[run_end:]
 
 
-def test_tracked_change_is_refused_until_accepted(rendered: bytes, data: Path,
-                                                  tmp_path: Path) -> None:
-    """A tracked change stops the round trip; rejected, nothing changed; accepted, it is written."""
+def _tracked(source: bytes, out: Path) -> Path:
+    """Two texts and a table cell (Tabell 5, Robertsfors, Tillverkning) changed with tracked
+    changes in raw XML."""
+
+    def edit(xml: str) -> str:
+        xml = _track(xml, ROBERTSFORS, "framför allt", "främst", 901)
+        xml = _track(xml, "Styrgruppen bestod av", "en gång i kvartalet", "varannan månad", 903)
+        header = xml.index(">Tillverkning</w:t>")
+        return _track(xml, ">24</w:t>", "24", "25", 905, start=header)
+
+    return _rezipped(source, out, "word/document.xml", edit)
+
+
+def test_tracked_changes_are_refused_until_accepted(rendered: bytes, data: Path,
+                                                    tmp_path: Path) -> None:
+    """Tracked changes stop the round trip; rejected, nothing changed; accepted, the two texts
+    are written back, the cell reported, and the report rendered again has the texts."""
     edited = _tracked(rendered, tmp_path / "spårad.docx")
     with pytest.raises(ChangesRefusedError) as refused:
         import_report(edited, data)
-    assert str(refused.value).splitlines()[1:3] == [
+    assert str(refused.value).splitlines()[1:] == [
+        "  stycke 28 (”Styrgruppen bestod av näringslivschefern…”): Greta Lund strök ”en gång i "
+        "kvartalet” (2026-09-01 10:00)",
+        "  stycke 28 (”Styrgruppen bestod av näringslivschefern…”): Greta Lund lade till "
+        "”varannan månad” (2026-09-01 10:00)",
+        "  tabell 6, rad 2, kolumn 2: Greta Lund strök ”24” (2026-09-01 10:00)",
+        "  tabell 6, rad 2, kolumn 2: Greta Lund lade till ”25” (2026-09-01 10:00)",
         "  stycke 86 (”För Robertsfors har projektet framför al…”): Greta Lund strök "
         "”framför allt” (2026-09-01 10:00)",
         "  stycke 86 (”För Robertsfors har projektet framför al…”): Greta Lund lade till "
         "”främst” (2026-09-01 10:00)",
+        "Godta alla ändringar med --godta-andringar eller förkasta dem med --forkasta-andringar "
+        "(kommentarerna tas bort i båda fallen), eller gör det i Word och spara filen igen.",
     ]
     assert data.read_bytes() == FIXTURE.read_bytes()
     rejected = import_report(edited, data, mode="reject")
     assert (rejected.changes, rejected.reported, rejected.written) == ([], [], None)
     result = import_report(edited, data, mode="accept")
-    assert (result.changes, result.reported) == ([ROBERTSFORS_CHANGE], [])
+    assert (result.changes, result.reported) == ([STYRGRUPP_CHANGE, ROBERTSFORS_CHANGE], [CELL])
+    again = docx_text(render_bytes(load(data)))
+    assert "Den träffades varannan månad" in again and "projektet främst betytt" in again
 
 
 def test_word_file_not_rendered_by_slutrapport_needs_till(data: Path, tmp_path: Path) -> None:
