@@ -303,7 +303,7 @@ BAD_PRINTED = (
     "räknades inte.\n"
     "  FEL     rad 46   register.aktivitetslogg  [register-okant]\n"
     "                   logg.xlsx, blad Logg, rad 3, kolumn C (Kommun): kommunen 'Umeå' finns "
-    "inte i rapporten; rapporten har vannas, robertsfors. Raden räknades inte "
+    "inte i rapporten; rapporten har Vännäs, Robertsfors. Raden räknades inte "
     "(register.etiketter.kommun kan ge registrets egna benämningar).\n"
     f"{NOTES_EMPTY}"
     "{file}: 7 tal {verb}:\n"
