@@ -549,14 +549,15 @@ def test_participants_that_differ_are_compared_field_by_field(tmp_path: Path) ->
     ]
 
 
-def test_the_company_table_is_compared_row_by_row_and_its_sums(tmp_path: Path) -> None:
-    """A company's head counts, its increase and the sums against the register; a company on
-    one side only is named."""
+def test_the_company_table_is_compared_row_by_row_and_a_company_on_one_side_is_named(
+        tmp_path: Path) -> None:
+    """A company's head counts and its increase against the register; a company on one side
+    only is named, once — the sums, which differ by it, are not compared as well."""
     companies = [COMPANY_HEADER, ["Alfa AB", "Vännäs", 2.5, 5], ["Gamma AB", "Vännäs", 1, 1]]
     assert found(make(tmp_path, companies=companies)) == [
         ("error", "register-foretag", "program.effekt.foretag", 27,
          "Företagsregistret har företaget Gamma AB (blad Foretag, rad 3), som företagstabellen "
-             "saknar; fill skriver in det."),
+         "saknar; fill skriver in det."),
         ("error", "register-foretag", "program.effekt.foretag[0].anstallda_efter", 28,
          "Alfa AB, anställda efter: 4 angivet, företagsregistret har 5 (blad Foretag, rad 2)."),
         ("error", "register-foretag", "program.effekt.foretag[0].okning", 28,
@@ -564,6 +565,24 @@ def test_the_company_table_is_compared_row_by_row_and_its_sums(tmp_path: Path) -
         ("error", "register-foretag", "program.effekt.foretag[1].namn", 29,
          "Beta AB står i företagstabellen men inte i företagsregistret (blad Foretag, rad "
          "2–3)."),
+        *INFOS,
+    ]
+
+
+def test_the_company_sums_are_compared_when_both_sides_have_the_same_companies(
+        tmp_path: Path) -> None:
+    """With the same companies on both sides, the stated sums and the increase in per cent are
+    compared with the register's."""
+    companies = [COMPANY_HEADER, ["Alfa AB", "Vännäs", 2.5, 5], ["Beta AB", "Vännäs", 1, 1]]
+    assert found(make(tmp_path, companies=companies)) == [
+        ("error", "register-foretag", "program.effekt.foretag[0].anstallda_efter", 28,
+         "Alfa AB, anställda efter: 4 angivet, företagsregistret har 5 (blad Foretag, rad 2)."),
+        ("error", "register-foretag", "program.effekt.foretag[0].okning", 28,
+         "Alfa AB, ökning: 1,5 angivet, företagsregistret har 2,5 (blad Foretag, rad 2)."),
+        ("error", "register-foretag", "program.effekt.foretag[1].anstallda_efter", 29,
+         "Beta AB, anställda efter: 3 angivet, företagsregistret har 1 (blad Foretag, rad 3)."),
+        ("error", "register-foretag", "program.effekt.foretag[1].anstallda_fore", 29,
+         "Beta AB, anställda före: 3 angivet, företagsregistret har 1 (blad Foretag, rad 3)."),
         ("error", "register-foretag", "program.effekt.summa.efter", 30,
          "Summa (Efter): 7 angivet, företagsregistret har 6 (blad Foretag, rad 2–3)."),
         ("error", "register-foretag", "program.effekt.summa.fore", 30,

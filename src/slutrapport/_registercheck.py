@@ -66,7 +66,7 @@ __all__ = ["EffortMatch", "Figure", "Unit", "chosen_section", "company_rows", "e
            "figures", "match_companies", "participants_as", "register_findings",
            "section_problems"]
 
-Unit = Literal["antal", "kr", "anstallda", "procent", "timmar"]
+Unit = Literal["antal", "kr", "anstallda", "procent", "timmar", "text"]
 
 
 @dataclass(frozen=True)
@@ -440,7 +440,7 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
     eff = section.effekt
     base: Loc = ("avsnitt", i, "effekt")
     out = []
-    pairs, _, _ = match_companies(eff.foretag, rows)
+    pairs, report_only, register_only = match_companies(eff.foretag, rows)
     for j, row in pairs:
         f = eff.foretag[j]
         where = registers.where("foretag", [row.rad])
@@ -453,8 +453,8 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
             out.append(Figure((*base, "foretag", j, "okning"), "register-foretag",
                               f"{f.namn}, ökning", f.okning, row.okning, "foretag", where,
                               "anstallda", (row.rad,)))
-    if not rows:
-        return out
+    if not rows or report_only or register_only:
+        return out  # the sums differ by the companies one side lacks, named one by one
     fore = sum((r.anstallda_fore for r in rows), Decimal(0))
     efter = sum((r.anstallda_efter for r in rows), Decimal(0))
     where = registers.where("foretag")
@@ -646,7 +646,7 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         names = [r.namn for r in rows]
         for j in report_only:
             f = section.effekt.foretag[j]
-            close = nearest(f.namn, names)
+            close = nearest(f.namn, names, cutoff=0.75)  # 'Omega AB' is not 'Beta AB'
             hint = f"; närmast: {close}" if close else ""
             yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
                    f"{f.namn} står i företagstabellen men inte i företagsregistret "
