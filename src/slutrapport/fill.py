@@ -604,10 +604,10 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
             if not isinstance(programme, Deltagarprogram) or not changed:
                 continue
             sums = programme.column_sums()
-            for name, value in sums.items():
+            for name, column in sums.items():
                 stated = getattr(programme.summa, name)
-                if stated is not None and value is not None:
-                    _maybe(plan, ("avsnitt", i, "summa", name), stated, value,
+                if stated is not None and column is not None:
+                    _maybe(plan, ("avsnitt", i, "summa", name), stated, column,
                            "timmar" if name == "timmar" else "antal")
             women, men, total = programme.totals()
             for name, part in (("andel_kvinnor", women), ("andel_man", men)):
