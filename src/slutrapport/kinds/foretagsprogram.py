@@ -199,7 +199,8 @@ class Effekt(Modell):
 
     CARRY = Carry(
         rows={"foretag":
-              "företagen, ett per rad: - {namn: …, anstallda_fore: …, anstallda_efter: …}"},
+              "företagen, ett per rad: - {namn: …, organisationsnummer: …, anstallda_fore: …, "
+              "anstallda_efter: …}"},
         emptied={"okning_procent": COMPUTED})
 
     rubrik: str = Field("Effekt", description="Avsnittets rubrik.")
