@@ -302,3 +302,15 @@ def test_check_with_the_lappland_registers_adds_only_the_row_counts(tmp_path: Pa
     findings = check(load(with_registers("lappland20", tmp_path)))
     assert [(f.code, f.severity) for f in findings if f.code.startswith("register-")] == [
         ("register-rader", "info")] * 4
+
+
+def test_every_example_company_has_its_own_valid_organisation_number(
+        example: tuple[Slutrapport, Registers]) -> None:
+    """Each company of the example registers has an organisation number (read, so its check
+    digit is right), no two the same: unique enterprises are the companies."""
+    from slutrapport.registers import unika_foretag
+
+    _, registers = example
+    numbers = [f.organisationsnummer for f in registers.foretag]
+    assert (None in numbers, len(set(numbers)), unika_foretag((), registers.foretag)) == (
+        False, len(registers.foretag), len(registers.foretag))
