@@ -288,3 +288,117 @@ def test_a_register_read_that_counts_nothing_is_said(tmp_path: Path) -> None:
          "avsnitt räknade som unika personer och indikatorer med kalla: register.deltagare, och "
          "rapporten har inget sådant."),
     ]
+
+
+def _sections() -> str:
+    """The sections a user writes into the new report: REPORT's, and an economy section."""
+    body = REPORT.split("avsnitt:\n", 1)[1].split("register:\n", 1)[0]
+    return ("avsnitt:\n" + body
+            + "  - typ: ekonomi\n    id: ekonomi\n    budget: 200000\n    utfall: 0\n"
+            "    kostnader:\n      - {kategori: Personal, belopp: 0}\n"
+            "      - {kategori: Resor och logi, belopp: 0}\n"
+            "    finansiering:\n      - {finansiar: Tillväxtverket, belopp: 100000}\n\n")
+
+
+def _append(book: Path, rows: list[list[Any]]) -> None:
+    """Rows typed into a register that `new --registers` made (its lists sheet kept)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    ws = wb.worksheets[0]
+    for row in rows:
+        ws.append(row)
+    wb.save(book)
+
+
+def test_a_new_report_made_with_new_registers_is_filled_and_each_slip_reported_once(
+        tmp_path: Path, monkeypatch: Any) -> None:
+    """`new --registers register -o rapport.yaml`, the sections written and the registers kept
+    with the usual slips (a programme's name as its area on 30 rows, a municipality misspelt
+    on two, a cost category written 'Resa', a verification booked twice, a wrong organisation
+    number): check reports each slip once with its rows and a suggestion of what to write;
+    `fill --force` writes every participant, company and indicator figure the rows that can be
+    counted give (Beta AB, whose rows have slips, is not among the companies supported)."""
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["new", "--registers", "register", "-o", "rapport.yaml"])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "rapport.yaml"
+    text = path.read_text(encoding="utf-8")
+    year = int(re.search(r'fran: "(\d{4})"', text).group(1))  # type: ignore[union-attr]
+    text = text.replace("    - …  # TODO: fyll i kommunens namn, eller ta bort raden\n",
+                        "    - Skellefteå\n    - Norsjö\n    - Malå\n")
+    head, tail = text.split("avsnitt:\n", 1)
+    text = head + _sections() + "register:\n" + tail.split("\nregister:\n", 1)[1]
+    path.write_text(text, encoding="utf-8")
+    first = D(year, 3, 2)
+    _append(tmp_path / "register" / "aktivitetslogg.xlsx", [
+        [first, "foretagsbesok", "Skellefteå", "Besök", "Alfa AB", 1, 0],
+        [first, "foretagsbesok", "Skelleftå", "Besök", "Beta AB", 1, 0],
+        [D(year, 3, 3), "foretagsbesok", "Skelleftå", "Besök", "Gamma AB", 0, 1]])
+    _append(tmp_path / "register" / "deltagare.xlsx", [
+        *[[f"p{i}", "kvinna" if i % 2 else "man", D(year, 9, 1), "kompetenslyft",
+           "Skellefteå", "Digital marknadsföring", 3] for i in range(4)],
+        *[[f"q{i}", "kvinna", D(year, 9, 2), "Energilyftet", "Malå", "Ledarskap", 2]
+          for i in range(30)]])
+    _append(tmp_path / "register" / "foretag.xlsx", [
+        ["Alfa AB", "556677-8899", "Skellefteå", 4, 6],
+        ["Beta AB", "559012-3451", "Skellefteå", 2, 3],
+        ["Gamma AB", "556123-4567", "Norsjö", 10, 12]])
+    _append(tmp_path / "register" / "huvudbok.xlsx", [
+        [first, "V00100", "Personal", 50000],
+        [first, "V00101", "Resor och logi", 41698],
+        [first, "V00101", "Resor och logi", 41698],
+        [D(year, 4, 1), "V00102", "Resa", 1200],
+        [D(year, 4, 2), "V00103", "Resa", 800]])
+    _append(tmp_path / "register" / "finansiering.xlsx", [["Tillväxtverket", 100000, first]])
+    slips = [(f.severity, f.code, f.message, f.actual) for f in check(load(path))
+             if f.code in ("register-okant", "register-varde", "register-dubblett")]
+    assert slips == [
+        ("error", "register-okant",
+         "aktivitetslogg.xlsx, blad Logg, kolumn C (Kommun): Kommunen 'Skelleftå' finns inte i "
+         "rapporten: 2 rader (rad 3–4); närmast: Skellefteå. Raderna räknades inte "
+         "(register.etiketter.kommun kan ge registrets egna benämningar).", (3, 4)),
+        ("error", "register-okant",
+         "deltagare.xlsx, blad Deltagare, kolumn D (Område): Aktivitetsområdet 'Energilyftet' "
+         "finns inte i rapporten: 30 rader (rad 6–35); närmast: kompetenslyft "
+         "(Kompetenslyftet). Raderna räknades inte (register.etiketter.omrade kan ge "
+         "registrets egna benämningar).", tuple(range(6, 36))),
+        ("error", "register-varde",
+         "foretag.xlsx, blad Foretag, rad 3, kolumn B (Organisationsnummer): organisationsnumret "
+         "559012-3451 stämmer inte: kontrollsiffran (den sista) ska vara 0; kontrollera numret. "
+         "Raden räknades inte.", (3,)),
+        ("error", "register-okant",
+         "huvudbok.xlsx, blad Huvudbok, kolumn C (Kategori): Kostnadsslaget 'Resa' finns inte i "
+         "rapporten: 2 rader (rad 5–6); närmast: Resor och logi. Raderna räknades inte "
+         "(register.etiketter.kategori kan ge registrets egna benämningar).", (5, 6)),
+        ("warning", "register-dubblett",
+         "huvudbok.xlsx, blad Huvudbok, rad 4: troligen en dubblett av rad 3 (samma "
+         "verifikation, kostnadsslag och belopp); raden räknas. Är det inte samma, skriv något i "
+         "kolumnen Ej dubblett på den senare raden (eller ange den under "
+         "register.ej_dubbletter.kostnader).", (3, 4)),
+    ]
+    result = CliRunner().invoke(main, ["fill", "--force", str(path)])
+    assert result.exit_code == 0, result.output
+    filled = load(path)
+    sections = {s.name: s for s in filled.avsnitt}
+    programme = sections["kompetenslyft"]
+    companies = sections["program"].effekt.foretag  # type: ignore[attr-defined]
+    indicators = sections["resultat"].indikatorer  # type: ignore[attr-defined]
+    assert (
+        [(i.namn, i.tillfallen, i.timmar, i.kvinnor, i.man)  # type: ignore[attr-defined]
+         for i in programme.insatser],  # type: ignore[attr-defined]
+        [(c.namn, c.organisationsnummer, c.anstallda_fore, c.anstallda_efter)
+         for c in companies],
+        [(i.kod, i.utfall) for i in indicators],
+        sections["principer"].deltagare.totalt,  # type: ignore[attr-defined]
+        sections["aktiviteter"].omraden[0].antal,  # type: ignore[attr-defined]
+    ) == (
+        [("Digital marknadsföring", 1, 3, 2, 2)],
+        [("Alfa AB", "556677-8899", 4, 6), ("Omega AB", None, 2, 2),
+         ("Gamma AB", "556123-4567", 10, 12)],
+        [("RCO01", 2), ("RCR98", 4)],
+        4,
+        1,
+    )
