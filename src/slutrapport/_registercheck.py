@@ -58,6 +58,7 @@ from slutrapport.registers import (
     unika_foretag,
     unika_personer,
 )
+from slutrapport.registers.files import clip
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
@@ -647,12 +648,12 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         for j in report_only:
             f = section.effekt.foretag[j]
             close = nearest(f.namn, names, cutoff=0.75)  # 'Omega AB' is not 'Beta AB'
-            hint = f"; närmast: {close}" if close else ""
+            hint = f"; närmast: {clip(close)}" if close else ""
             yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
                    f"{f.namn} står i företagstabellen men inte i företagsregistret "
                    f"({registers.where('foretag')}){hint}.", None, f.namn)
         if register_only:
-            shown = ", ".join(f"{r.namn} ({registers.where('foretag', [r.rad])})"
+            shown = ", ".join(f"{clip(r.namn)} ({registers.where('foretag', [r.rad])})"
                               for r in register_only[:8])
             more = f" och {len(register_only) - 8} till" if len(register_only) > 8 else ""
             many = len(register_only) > 1
@@ -674,7 +675,8 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
                            None, ins.namn)
             if match.missing:
                 shown = ", ".join(
-                    f"{n or '(utan insats)'}{f' ({m})' if m else ''} ({row_list(c.rader)})"
+                    f"{clip(n) if n else '(utan insats)'}{f' ({m})' if m else ''} "
+                    f"({row_list(c.rader)})"
                     for n, m, c in match.missing)
                 yield ("register-deltagarprogram", "error", base,
                        f"Deltagarregistret har insatser i {match.programme.name} som tabellen "
@@ -699,7 +701,7 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         for name, numbers in absent.items():
             yield (f"register-{'kostnad' if key == 'kostnader' else 'finansiering'}", "error",
                    ("avsnitt", i, key),
-                   f"{REGISTERS[key].called.capitalize()} har {what} {name} "
+                   f"{REGISTERS[key].called.capitalize()} har {what} {clip(name)} "
                    f"({registers.where(key, numbers)}), som tabellen i rapporten saknar.",
                    name, None)
 

@@ -34,6 +34,9 @@ class RegisterSpec:
     """The register as messages name it, definite form: 'aktivitetsloggen'."""
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    neuter: bool
+    """Whether its name is a neuter word (ett register: 'registret är tomt'; en logg, en
+    huvudbok: 'huvudboken är tom')."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -45,17 +48,18 @@ REGISTERS: dict[str, RegisterSpec] = {
     s.key: s for s in (
         RegisterSpec("aktivitetslogg", "Logg", "aktivitetsloggen",
                      ("datum", "omrade", "kvinnor", "man"),
-                     ("kommun", "aktivitet", "totalt", "foretag", "ej_dubblett")),
+                     ("kommun", "aktivitet", "totalt", "foretag", "ej_dubblett"), neuter=False),
         RegisterSpec("deltagare", "Deltagare", "deltagarregistret",
                      ("person", "kon", "datum", "omrade"),
-                     ("kommun", "insats", "timmar", "ej_dubblett")),
+                     ("kommun", "insats", "timmar", "ej_dubblett"), neuter=True),
         RegisterSpec("foretag", "Foretag", "företagsregistret",
                      ("namn", "anstallda_fore", "anstallda_efter"),
-                     ("organisationsnummer", "kommun", "ej_dubblett")),
+                     ("organisationsnummer", "kommun", "ej_dubblett"), neuter=True),
         RegisterSpec("kostnader", "Huvudbok", "huvudboken",
-                     ("datum", "kategori", "belopp"), ("verifikation", "konto", "ej_dubblett")),
+                     ("datum", "kategori", "belopp"), ("verifikation", "konto", "ej_dubblett"),
+                     neuter=False),
         RegisterSpec("finansiering", "Finansiering", "finansieringsregistret",
-                     ("finansiar", "belopp"), ("datum", "ej_dubblett")),
+                     ("finansiar", "belopp"), ("datum", "ej_dubblett"), neuter=True),
     )
 }
 """Every register a report can name, by its key under ``register:``."""
