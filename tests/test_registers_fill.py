@@ -630,3 +630,25 @@ def test_a_register_whose_rows_all_have_errors_counts_nothing_even_with_force(
         f"{path}: inga tal att ändra.\n"), "")
     assert (path.read_text(encoding="utf-8"), files(tmp_path)) == (
         REPORT, [*REGISTERS, "rapport.yaml"])
+
+
+def test_fill_leaves_a_company_for_a_table_written_in_blocks_and_says_so(
+        tmp_path: Path) -> None:
+    """A company only the register has, in a table whose rows span lines: fill writes the
+    figures it can and names the company for the user, with why it can't add the row."""
+    report = REPORT.replace(
+        "        - {namn: Alfa AB, anstallda_fore: 2.5, anstallda_efter: 4, okning: 1.5}\n"
+        "        - {namn: Beta AB, anstallda_fore: 3, anstallda_efter: 3}\n",
+        "        - namn: Alfa AB\n          anstallda_fore: 2.5\n          anstallda_efter: 4\n"
+        "          okning: 1.5\n"
+        "        - namn: Beta AB\n          anstallda_fore: 3\n          anstallda_efter: 3\n")
+    companies = [COMPANY_HEADER, ["Alfa AB", "Vännäs", 2.5, 4], ["Beta AB", "Robertsfors", 3, 3],
+                 ["Gamma AB", "Vännäs", 1, 2]]
+    path = make(tmp_path, report=report, companies=companies)
+    result = CliRunner().invoke(main, ["fill", str(path), "--dry-run"])
+    assert (result.exit_code, result.output) == (0, (
+        f"{path}: inga tal att ändra.\n"
+        "Lämnas åt dig:\n"
+        "  program.effekt.foretag: Företagsregistret har företaget Gamma AB (blad Foretag, "
+        "rad 4), som företagstabellen saknar; skriv in det själv (fill lägger bara till rader i "
+        "en lista vars rader står på en rad var, {…}).\n"))
