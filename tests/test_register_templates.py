@@ -549,3 +549,18 @@ def test_new_from_with_registers_points_the_kept_block_at_the_new_registers(
                   "företagsregistret (foretag.xlsx, blad Foretag)",
                   "huvudboken (huvudbok.xlsx, blad Huvudbok)",
                   "finansieringsregistret (finansiering.xlsx, blad Finansiering)"]]
+
+
+def test_new_from_points_the_kept_mapp_at_the_same_folder_from_the_new_file(
+        tmp_path: Path) -> None:
+    """The new file one folder up: the kept block's mapp names the same registers from there
+    (sub/register/lappland20); a new file beside the old keeps it as written."""
+    from slutrapport.scaffold import from_previous
+
+    (tmp_path / "sub").mkdir()
+    last = _with_block(tmp_path / "sub")
+    up = from_previous(last, tmp_path / "ny.yaml")
+    beside = from_previous(last, tmp_path / "sub" / "ny.yaml")
+    assert [next(line for line in text.splitlines() if line.startswith("  mapp:"))
+            for text in (up, beside)] == ["  mapp: sub/register/lappland20",
+                                          "  mapp: register/lappland20"]
