@@ -112,7 +112,9 @@ def test_every_row_of_the_example_registers_is_read_and_counted(
     assert [(p.code, p.severity) for p in registers.problem] == [
         ("register-rader", "info")] * len(registers.lasta)
     assert [r.ej_raknade for r in registers.lasta.values()] == [0] * len(registers.lasta)
-    assert list(registers.lasta) == ["aktivitetslogg", "foretag", "kostnader", "finansiering"]
+    participants = ["deltagare"] if registers.lasta.get("deltagare") else []
+    assert list(registers.lasta) == ["aktivitetslogg", *participants, "foretag", "kostnader",
+                                     "finansiering"]
 
 
 def _stated_counts(report: Slutrapport) -> dict[str, int]:
@@ -296,12 +298,13 @@ def test_after_fill_nis_agrees_with_its_registers(tmp_path: Path) -> None:
 
 
 def test_check_with_the_lappland_registers_adds_only_the_row_counts(tmp_path: Path) -> None:
-    """Lappland 2.0 agrees with its registers: they add only how many rows each had."""
+    """Lappland 2.0 agrees with its registers, its participant register too (each participant
+    a person of their own): they add only how many rows each had."""
     from slutrapport.checks import check
 
     findings = check(load(with_registers("lappland20", tmp_path)))
     assert [(f.code, f.severity) for f in findings if f.code.startswith("register-")] == [
-        ("register-rader", "info")] * 4
+        ("register-rader", "info")] * 5
 
 
 def test_every_example_company_has_its_own_valid_organisation_number(
@@ -372,3 +375,14 @@ def test_fill_writes_back_every_figure_nis70_s_registers_count(tmp_path: Path) -
     path.write_text(zeroed, encoding="utf-8")
     result = CliRunner().invoke(main, ["fill", str(path)])
     assert (result.exit_code, path.read_text(encoding="utf-8")) == (0, original), result.output
+
+
+def test_lappland_s_participant_register_has_every_participant_once(
+        tmp_path: Path) -> None:
+    """Lappland 2.0's participant register: 1 886 persons, 1 012 women and 874 men, each once,
+    the horizontal criteria's participants counted as unique persons."""
+    from slutrapport.registers import unika_personer
+
+    registers = read_registers(load(with_registers("lappland20", tmp_path)))
+    counted = unika_personer(registers.deltagare)
+    assert (len(registers.deltagare), counted.kvinnor, counted.man) == (1886, 1012, 874)

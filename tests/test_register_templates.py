@@ -517,6 +517,7 @@ def test_new_from_keeps_the_register_block_and_marks_its_paths(tmp_path: Path) -
             if line.startswith("  register.")] == [
         "  register.mapp: register/lappland20",
         "  register.aktivitetslogg: aktivitetslogg.xlsx",
+        "  register.deltagare: deltagare.xlsx",
         "  register.foretag: foretag.xlsx",
         "  register.kostnader: huvudbok.csv",
         "  register.finansiering: finansiering.xlsx",
