@@ -613,15 +613,24 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
                                "tomma register.")
     if registers is not None:
         # start-up: XlsxWriter only when registers are written
-        from slutrapport.register_templates import new_registers, refuse_existing
+        from slutrapport.register_templates import (
+            block_entries,
+            new_registers,
+            refuse_existing,
+            register_block,
+        )
 
         if output is None and disposition is not None:
             raise click.UsageError("--disposition gäller datafilen; ange den med -o FIL.")
         try:
-            if output is not None:
+            if output is not None:  # the new report names its registers under register:
                 refuse_existing(registers, force=force)
-                _new_report(previous, output, disposition, force)
-            click.echo(new_registers(registers, previous, force=force, target=output), nl=False)
+                _new_report(previous, output, disposition, force,
+                            registers=block_entries(registers, output),
+                            block=register_block(registers, report=output)
+                            if previous is None else "")
+            click.echo(new_registers(registers, previous, force=force, target=output,
+                                     block_written=output is not None), nl=False)
         except SlutrapportError as exc:
             _fail(exc, debug)
         return
@@ -663,13 +672,16 @@ def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
 
 
 def _new_report(previous: Path | None, output: Path | None, disposition: str | None,
-                force: bool) -> None:
+                force: bool, *, registers: dict[str, str] | None = None,
+                block: str = "") -> None:
     """Write the new report's data file and say what to do next."""
     # start-up: ruamel.yaml and the skeletons only when 'new' writes a file
     from slutrapport.scaffold import write_new_file
 
     assert output is not None
-    written = write_new_file(output, previous, disposition=disposition, force=force)
+    written = write_new_file(output, previous, disposition=disposition, force=force,
+                             registers=registers if previous is not None else None,
+                             block=block)
     if previous is None:
         click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
     else:
