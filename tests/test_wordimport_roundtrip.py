@@ -42,6 +42,7 @@ def rendered() -> bytes:
 def data(tmp_path: Path) -> Path:
     path = tmp_path / "nis70.yaml"
     shutil.copyfile(FIXTURE, path)
+    shutil.copytree(FIXTURE.parent / "bilder", tmp_path / "bilder")  # its pictures beside it
     return path
 
 
@@ -76,9 +77,9 @@ def _changed(path: Path) -> list[str]:
 
 
 CELL = "Tabell 5, Robertsfors, Tillverkning: 25 i Word, 24 i datat"
-ROBERTSFORS_CHANGE = ("kommuner.kommuner[0].text (rad 302): i ”För Robertsfors har projektet "
+ROBERTSFORS_CHANGE = ("kommuner.kommuner[0].text (rad 315): i ”För Robertsfors har projektet "
                       "framför al…”: ”framför allt” blev ”främst” (1 stycke → 1 stycke)")
-STYRGRUPP_CHANGE = ("arbetssatt.delavsnitt[1].text (rad 83): i ”Styrgruppen bestod av "
+STYRGRUPP_CHANGE = ("arbetssatt.delavsnitt[1].text (rad 96): i ”Styrgruppen bestod av "
                     "näringslivschefern…”: ”en gång i kvartalet” blev ”varannan månad” "
                     "(1 stycke → 1 stycke)")
 
@@ -280,7 +281,7 @@ def test_paragraph_added_after_a_text_belongs_to_it(rendered: bytes, data: Path,
     edited = _python_docx(rendered, tmp_path / "stycke.docx", edit)
     result = import_report(edited, data, dry_run=True)
     assert result.changes == [
-        "arbetssatt.text (rad 72): lade till ”Ett stycke till.” (1 stycke → 2 stycken)"]
+        "arbetssatt.text (rad 81): lade till ”Ett stycke till.” (1 stycke → 2 stycken)"]
     assert [text.endswith("\n\nEtt stycke till.") for text in result.planned.values()] == [True]
 
 
@@ -492,7 +493,7 @@ def test_two_texts_and_a_cell_edited_and_saved_by_libreoffice(rendered: bytes, d
                    timeout=180)
     result = import_report(edited, data)
     assert result.changes == [
-        "arbetssatt.text (rad 72): lade till ”Ett nytt stycke skrivet i LibreOffice.” "
+        "arbetssatt.text (rad 81): lade till ”Ett nytt stycke skrivet i LibreOffice.” "
         "(1 stycke → 2 stycken)",
         ROBERTSFORS_CHANGE,
     ]

@@ -883,7 +883,7 @@ def figure_spans(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     ``(start, end, path)``.
 
     >>> figure_spans("Vi nådde [2 949](tal:deltagare.totalt) personer.\\n\\n- [4](tal:x) råd")
-    ('Vi nådde 2 949 personer.\\n\\n4 råd', [(9, 14, 'deltagare.totalt'), (26, 27, 'x')])
+    ('Vi nådde 2\\xa0949 personer.\\n\\n4 råd', [(9, 14, 'deltagare.totalt'), (26, 27, 'x')])
     """
     clean = text.replace(_FIGURE_BEGIN, "").replace(_FIGURE_END, "")
     parsed = _Walker(clean, figures_marked=True).walk(_MD.parse(clean))
