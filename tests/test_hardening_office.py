@@ -219,9 +219,11 @@ def test_killing_slutrapport_leaves_no_libreoffice_and_no_folder_after_5_seconds
                 arguments = Path(f"/proc/{office_up[0]}/cmdline").read_bytes().split(b"\0")
                 profile_url = next(a.decode().split("=", 1)[1] for a in arguments
                                    if a.startswith(b"-env:UserInstallation="))
-                run_folder = Path(profile_url.removeprefix("file://")).parent
+                # the profile may be a kept one in the cache folder: the pipe's name is read
+                pipe = next(a.decode().split("name=", 1)[1].split(";", 1)[0]
+                            for a in arguments if a.startswith(b"--accept=pipe,"))
                 sockets = [single_instance_socket(profile_url),
-                           f"/tmp/OSL_PIPE_{os.getuid()}_slutrapport_{run_folder.name}"]
+                           f"/tmp/OSL_PIPE_{os.getuid()}_{pipe}"]
             if sockets and all(Path(s).exists() for s in sockets):
                 break  # LibreOffice answers on its pipe: it is up, and working
             time.sleep(0.05)

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from slutrapport.resources import cache_dir
 
-__all__ = ["folder", "read", "write"]
+__all__ = ["folder", "private_folder", "read", "write"]
 
 _KEY_FILE = "nyckel"
 _TAG = 32  # bytes of an HMAC-SHA256
@@ -62,9 +62,24 @@ def _private(info: os.stat_result, kind: int) -> bool:
             and info.st_mode & 0o077 == 0)
 
 
-def _open_folder(make: bool) -> int | None:
+def private_folder(place: Path) -> bool:
+    """Make ``place`` (0700, its parents as usual) if it is missing; whether it is a real folder
+    (not a link) of this user's, closed to group and others — a folder fit to hold what is run
+    (compiled code, a LibreOffice profile, which can hold macros). One that is not is left as
+    it is."""
+    if not hasattr(os, "getuid") or not _NOFOLLOW:
+        return False
+    fd = _open_folder(make=True, place=place)
+    if fd is None:
+        return False
+    os.close(fd)
+    return True
+
+
+def _open_folder(make: bool, place: Path | None = None) -> int | None:
     """A descriptor of the private folder, made if asked and missing; None if it is not ours."""
-    place = folder()
+    if place is None:
+        place = folder()
     if place is None:
         return None
     if make:
