@@ -470,12 +470,15 @@ class OfficePool:
     when this process is killed or leaves the block by an exception, never when a LibreOffice is
     retired; make ``documents`` once the pool has started (then no way of ending this process
     leaves it behind) and remove it after the pool has closed (:func:`remove_folder`).
+    ``keep_warm``: a retired LibreOffice is replaced at once, not when the next document comes
+    (for a pool kept between renders, where the next document should not wait for a start).
     """
 
     def __init__(self, workers: int | None = None, *, timeout: float = 180,
                  recycle: int | None = None, folder: Path | None = None,
-                 documents: Path | None = None) -> None:
+                 documents: Path | None = None, keep_warm: bool = False) -> None:
         _check_timeout(timeout)
+        self.keep_warm = keep_warm
         self.recycle = documents_per_office(recycle)
         self.soffice, self.python = _executables()
         self.workers = max(1, workers if workers is not None else default_workers())
@@ -581,6 +584,8 @@ class OfficePool:
                 if worker is not None and worker.done >= self.recycle:
                     self._retire(worker)  # its own folder only: the answer is used meanwhile
                     worker = None
+                if worker is None and self.keep_warm and self._start_failure is None:
+                    worker = self._new_worker()
         finally:
             if worker is not None:
                 self._retire(worker, graceful=True)
