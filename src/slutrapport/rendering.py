@@ -261,7 +261,7 @@ def render_many(
             results[i] = document
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
             copy, splits = (layout_copy(document, rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS)
-                            if pdf else layout_copy(document, rows=PART_ROWS))
+                            if pdf else layout_copy(document, rows=PART_ROWS, placeholders=True))
             path = folder / f"rapport-{i}.docx"
             path.write_bytes(copy)
             pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits]))
