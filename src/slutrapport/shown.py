@@ -459,6 +459,17 @@ def _docxtpl_stamp() -> str:
                     for p in sorted(folder.glob("*.py")))
 
 
+@functools.cache
+def _maker_stamp() -> str:
+    """What identifies slutrapport's own code that turns a template into the Jinja source
+    compiled here (its parts as docxtpl renders them, and the check's environment): the bytes of
+    those modules, so an upgrade or an edit never finds code compiled by the one before."""
+    digest = hashlib.sha256()
+    for name in ("document.py", "seam.py", "shown.py"):  # read, not imported: seam is docxtpl's
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
+
+
 def _sources(path: Path) -> list[tuple[str, str]]:
     return [(part.name, part.source) for part in template_parts(path)]
 
@@ -472,7 +483,7 @@ def compiled(path: Path) -> list[tuple[str, Template]]:
     data = path.read_bytes()
     env = _environment()
     key = "\n".join((
-        "shown", _CACHE_FORMAT, code_stamp(), _docxtpl_stamp(),
+        "shown", _CACHE_FORMAT, code_stamp(), _docxtpl_stamp(), _maker_stamp(),
         # the operators the sandbox intercepts change the code Jinja makes
         " ".join(sorted(env.intercepted_binops)), " ".join(sorted(env.intercepted_unops)),
         hashlib.sha256(data).hexdigest()))
