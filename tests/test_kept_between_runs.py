@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import marshal
 import os
+import shutil
 import stat
+import warnings
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,24 @@ def test_a_second_render_uses_the_profile_the_first_left_whole(cache: Path, tmp_
     assert (first, sorted(p.name for p in folder.iterdir())) == (
         ["profil-0", "profil-0.klar", "profil-0.lock"],
         ["profil-0", "profil-0.klar", "profil-0.lock"])
+
+
+@pytest.mark.skipif(not office.available(), reason="LibreOffice (soffice och python3-uno) saknas")
+@pytest.mark.libreoffice
+def test_a_kept_profile_that_is_broken_is_made_afresh_and_the_render_goes_on(
+    cache: Path, tmp_path: Path
+) -> None:
+    """A profile marked whole but broken (its user folder a file) does not cost the contents:
+    LibreOffice gets a fresh profile, fills them in, and leaves it whole."""
+    report = slutrapport.load(slutrapport.example_path("lappland20"))
+    slutrapport.render(report)
+    folder = office.profiles_folder(SOFFICE)
+    assert folder is not None
+    user = folder / "profil-0" / "user"
+    shutil.rmtree(user)
+    user.write_text("trasig", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        slutrapport.render(report, tmp_path / "r.docx")
+    assert ([str(w.message) for w in caught], user.is_dir(),
+            (folder / "profil-0.klar").exists()) == ([], True, True)
