@@ -26,6 +26,13 @@ all (not once more per join).
 
 Only tables in the body (not in a cell, header or footer) are split, and only those without
 vertically merged cells and with nothing but rows after their properties.
+
+Word charts (``placeholders=True``, when only the page numbers are wanted): LibreOffice lays out a
+chart it reads (NIS 6.0 loads in 0,43 s with its four charts, 0,17 s with none), though for page
+numbers a chart only has to take its room. In such a copy each chart's graphic is an empty
+picture frame of the same size instead (the drawing's ``wp:extent`` is its size and is kept, as
+are its place, wrapping and caption), so the pages are those of the document with the charts. A
+PDF gets the charts themselves. The chart's parts stay in the package, unreferenced.
 """
 
 from __future__ import annotations
@@ -109,19 +116,26 @@ class Split:
                 "rows": self.rows}
 
 
-def layout_copy(docx: bytes, *, rows: int = PART_ROWS,
-                overlap: int = 0) -> tuple[bytes, list[Split]]:
-    """The document with each body table of more than 1½ × ``rows`` rows split into parts.
+def layout_copy(docx: bytes, *, rows: int = PART_ROWS, overlap: int = 0,
+                placeholders: bool = False) -> tuple[bytes, list[Split]]:
+    """The document with each body table of more than 1½ × ``rows`` rows split into parts, and
+    with ``placeholders`` each Word chart an empty frame of its size (see the module's
+    docstring).
 
-    Returns the document unchanged (the same bytes) and no splits when no table is that long.
+    Returns the document unchanged (the same bytes) and no splits when there is nothing to do.
     """
     source = zipfile.ZipFile(io.BytesIO(docx))
     try:
         xml = source.read("word/document.xml")
     except KeyError:
         return docx, []
+    changed = False
+    if placeholders:
+        xml, count = _CHART.subn(_frame, xml)
+        changed = count > 0
     if len(re.findall(rb"<w:tr[ >]", xml)) <= rows + rows // 2:
-        return docx, []  # no table can be long enough: spare the parse
+        # no table can be long enough: spare the parse
+        return (_replaced(source, xml) if changed else docx), []
 
     root = etree.fromstring(xml)
     next_id = 1 + max((int(v) for v in root.xpath("//w:bookmarkStart/@w:id",
@@ -134,14 +148,41 @@ def layout_copy(docx: bytes, *, rows: int = PART_ROWS,
             splits.append(done)
             next_id += len(done.parts)
     if not splits:
-        return docx, []
+        return (_replaced(source, xml) if changed else docx), []
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _replaced(source, document), splits
+
+
+def _replaced(source: zipfile.ZipFile, document: bytes) -> bytes:
+    """The package with ``word/document.xml`` replaced (stored, not compressed: read once,
+    at once)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:  # read once, at once
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
         for info in source.infolist():
             data = document if info.filename == "word/document.xml" else source.read(info)
             target.writestr(info.filename, data)
-    return out.getvalue(), splits
+    return out.getvalue()
+
+
+_CHART = re.compile(
+    rb'<(?P<prefix>[A-Za-z_][\w.-]*:)?graphicData uri="http://schemas\.openxmlformats\.org/'
+    rb'drawingml/2006/chart"\s*>.*?</(?P=prefix)?graphicData>', re.DOTALL)
+"""A Word chart's graphic (``a:graphicData`` with the chart's URI, which does not nest)."""
+
+_FRAME = (
+    b'graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    b'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><pic:nvPicPr>'
+    b'<pic:cNvPr id="0" name="diagram"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+    b'<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>'
+    b'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></')
+
+
+def _frame(match: re.Match[bytes]) -> bytes:
+    """An empty picture in place of a chart's graphic, in the same element (so its drawing's
+    size, place and wrapping stay)."""
+    prefix = match.group("prefix") or b""
+    return b"<" + prefix + _FRAME + prefix + b"graphicData>"
 
 
 def _split_table(table: Any, number: int, size: int, overlap: int,
