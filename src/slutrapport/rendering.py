@@ -24,6 +24,7 @@ from slutrapport._layoutcopy import (
     PDF_PART_ROWS,
     chart_alts,
     layout_copy,
+    legends_for_libreoffice,
 )
 from slutrapport.checks import Finding, check
 from slutrapport.contents import fill_contents
@@ -266,7 +267,8 @@ def render_many(
                 continue
             results[i] = document
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
-            copy, splits = (layout_copy(document, rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS)
+            copy, splits = (layout_copy(legends_for_libreoffice(document), rows=PDF_PART_ROWS,
+                                        overlap=OVERLAP_ROWS)
                             if pdf else layout_copy(document, rows=PART_ROWS, placeholders=True))
             path = folder / f"rapport-{i}.docx"
             path.write_bytes(copy)
