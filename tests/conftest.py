@@ -146,9 +146,10 @@ _RENDERED: dict[str, tuple[Path, str]] = {}
 written and the first test that rendered it."""
 _MODULES: set[str] = set()
 _SKIPPED: list[str] = []
-_EVERY = os.environ.get("SLUTRAPPORT_SLOW") == "1"
+_EVERY = "1" in (os.environ.get("SLUTRAPPORT_SLOW"), os.environ.get("SLUTRAPPORT_VALIDERA_ALLA"))
 """Validate every distinct document (about 300, two minutes and more on two cores), or by
-default the first one each test module renders (about 40)."""
+default the first one each test module renders (about 40); ``SLUTRAPPORT_VALIDERA_ALLA=1``
+asks for every one without the slow tests."""
 
 
 def _keep(folder: Path, data: bytes) -> None:
@@ -178,10 +179,11 @@ def every_rendered_document_is_valid(
     (``rendering.fill_contents``) — are validated at the end of the session with openxml-audit
     (Office 2016): one error fails the session (at the teardown of a worker's last test),
     naming the test that rendered the document, the part, the path in it and the rule. With
-    ``SLUTRAPPORT_SLOW=1`` every distinct document (identical bytes once), by default the first
-    each test module renders. A document made from python-docx's blank template (a test's own
-    template, whose defect is its author's) is left out. The counts and the time taken are
-    written to ``validering.txt`` in pytest's base temporary folder."""
+    ``SLUTRAPPORT_SLOW=1`` or ``SLUTRAPPORT_VALIDERA_ALLA=1`` every distinct document
+    (identical bytes once), by default the first each test module renders. A document made
+    from python-docx's blank template (a test's own template, whose defect is its author's)
+    is left out. The counts and the time taken are written to ``validering.txt`` in pytest's
+    base temporary folder."""
     from openxml_audit import FileFormat, OpenXmlValidator
 
     from slutrapport import rendering, seam
