@@ -35,6 +35,14 @@ that noise falls on both alike):
    1 000 and 10 000 company rows, 20 NIS 6.0 PDFs in one call against one, and NIS 6.0
    ``--no-contents`` as a whole process; each command repeated (``--full`` 3 ×, the standard
    run 2 ×) in alternating order. Skipped without LibreOffice, with ``--quick`` and ``--smoke``.
+   ``--full`` adds 30 000 rows and 100 PDFs in one call against 20 (with the peak RSS of the
+   slutrapport process).
+8. The warm loop and the cold call (issue 25): NIS 6.0's default render against
+   ``--no-contents``, side by side in fresh processes, and ``render --watch`` writing the PDF
+   after each save (from the save to its 'Skrev' line).
+
+The load average is printed at the start and the end; docs/performance.md takes figures only
+from a ``--full`` run started below 0.5 (``idle_at_start: True``).
 
 slutrapport draws charts (matplotlib) by default; bare docxtpl gets them drawn beforehand, as part
 of the prepared context, so drawing them counts as slutrapport's time in the figures the targets
@@ -54,12 +62,14 @@ import importlib.metadata
 import io
 import itertools
 import json
+import math
 import os
 import platform
 import random
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -82,7 +92,15 @@ TARGETS: dict[str, tuple[float, str]] = {
     "user_docx_10000_vs_1000": (12.0, "slutrapport render, contents filled: 10 000 rows ≤ 12 × "
                                       "1 000 rows"),
     "user_pdf_10000_vs_1000": (12.0, "slutrapport render -o X.pdf: 10 000 rows ≤ 12 × 1 000 rows"),
-    "user_docx_10000_seconds": (15.0, "slutrapport render, contents filled, 10 000 rows ≤ 15 s"),
+    "user_docx_10000_seconds": (12.0, "slutrapport render, contents filled, 10 000 rows ≤ 12 s"),
+    "nis_default_seconds": (1.6, "NIS 6.0 slutrapport render, contents filled, ≤ 1.6 s (idle)"),
+    "nis_default_vs_no_contents": (2.7, "NIS 6.0 default render ≤ 2.7 × --no-contents, same run"),
+    "watch_pdf_seconds": (1.0, "render --watch: NIS 6.0 saved to PDF written ≤ 1.0 s"),
+    "user_docx_30000_vs_10000": (3.1, "slutrapport render, contents filled: 30 000 rows ≤ 3.1 × "
+                                      "10 000 rows (--full)"),
+    "user_pdf_30000_vs_10000": (3.1, "slutrapport render -o X.pdf: 30 000 rows ≤ 3.1 × 10 000 "
+                                     "rows (--full)"),
+    "pdf_100_vs_20": (5.5, "100 PDFs in one call ≤ 5.5 × 20 (--full)"),
     "pdf_20_vs_1": (3.5, "20 PDFs in one call ≤ 3.5 × one PDF (2 cores)"),
     "registers_xlsx_seconds": (2.0, "read and count a 100 000-row activity log (.xlsx) ≤ 2 s"),
     "registers_csv_seconds": (2.0, "read and count a 100 000-row activity log (.csv) ≤ 2 s"),
@@ -852,7 +870,8 @@ def user_part(plan: Plan, out: Path, results: Results) -> None:
         return
     work = out / "user"
     work.mkdir(exist_ok=True)
-    files = {rows: write_rows_yaml(rows, work) for rows in (1000, 10000)}
+    sizes = (1000, 10000, 30000) if plan.name == "full" else (1000, 10000)
+    files = {rows: write_rows_yaml(rows, work) for rows in sizes}
     cases = [(rows, kind) for rows in files for kind in ("docx", "pdf")]
     times: dict[tuple[int, str], list[float]] = {case: [] for case in cases}
     command("render", files[1000], "-o", "warm.docx", "-q", cwd=work)  # the charts' cache
@@ -869,8 +888,14 @@ def user_part(plan: Plan, out: Path, results: Results) -> None:
         results.put(f"user_{kind}_1000_seconds", small)
         results.put(f"user_{kind}_10000_seconds", large)
         results.put(f"user_{kind}_10000_vs_1000", large / small, "{:.2f}")
+        if 30000 in files:
+            largest = median(times[30000, kind])
+            say(f"   30 000 rows, {what}: {spread(times[30000, kind])}; "
+                f"{largest / large:.2f} × 10 000 rows")
+            results.put(f"user_{kind}_30000_seconds", largest)
+            results.put(f"user_{kind}_30000_vs_10000", largest / large, "{:.2f}")
 
-    nis = [work / f"nis{i:02d}.yaml" for i in range(20)]
+    nis = [work / f"nis{i:02d}.yaml" for i in range(100 if plan.name == "full" else 20)]
     for path in nis:
         shutil.copy(example_path(), path)
     ones: list[float] = []
@@ -881,7 +906,7 @@ def user_part(plan: Plan, out: Path, results: Results) -> None:
             if step == "one":
                 ones.append(command("render", nis[0], "-o", "en.pdf", "-q", cwd=work))
             else:
-                twenties.append(command("render", *nis, "-o", "tjugo", "--to", "pdf", "-q",
+                twenties.append(command("render", *nis[:20], "-o", "tjugo", "--to", "pdf", "-q",
                                         cwd=work))
     ratio = median(twenties) / median(ones)
     say(f"   one NIS 6.0 PDF: {spread(ones)}")
@@ -890,10 +915,100 @@ def user_part(plan: Plan, out: Path, results: Results) -> None:
     results.put("pdf_1_seconds", median(ones))
     results.put("pdf_20_seconds", median(twenties))
     results.put("pdf_20_vs_1", ratio, "{:.2f}")
+    if len(nis) == 100:
+        hundred, peak = command_rss("render", *nis, "-o", "hundra", "--to", "pdf", "-q",
+                                    cwd=work)
+        twenty, peak_20 = command_rss("render", *nis[:20], "-o", "tjugo", "--to", "pdf", "-q",
+                                      cwd=work)
+        say(f"   100 PDFs in one call: {hundred:.2f} s, {hundred / twenty:.2f} × 20 "
+            f"({twenty:.2f} s); peak RSS of slutrapport {peak:.0f} MB (20: {peak_20:.0f} MB)")
+        results.put("pdf_100_seconds", hundred)
+        results.put("pdf_100_vs_20", hundred / twenty, "{:.2f}")
+        results.put("pdf_100_maxrss_mb", peak, "{:.0f}")
+        results.put("pdf_20_maxrss_mb", peak_20, "{:.0f}")
     nis_process = [command("render", nis[0], "-o", "nis.docx", "--no-contents", "-q", cwd=work)
                    for _ in range(plan.user_reps)]
     say(f"   NIS 6.0 --no-contents (a whole process, for scale): {spread(nis_process)}")
     results.put("nis_no_contents_process_seconds", median(nis_process))
+
+
+def command_rss(*args: str | Path, cwd: Path) -> tuple[float, float]:
+    """Seconds a fresh ``slutrapport`` process takes and its peak RSS in MB (the slutrapport
+    process alone, not LibreOffice: it is measured in a child that runs the command line)."""
+    code = ("import resource, sys; from slutrapport.cli import main\n"
+            "try:\n    main()\nfinally:\n"
+            "    sys.stderr.write('maxrss=%d\\n' % resource.getrusage(resource.RUSAGE_SELF)"
+            ".ru_maxrss)")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, check=False)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise RuntimeError(f"slutrapport {' '.join(map(str, args))} exited "
+                           f"{done.returncode}:\n{done.stderr[-3000:]}")
+    found = re.search(r"maxrss=(\d+)", done.stderr)
+    return took, (int(found.group(1)) / 1024 if found else math.nan)
+
+
+# --- 8. the warm loop and the cold call (issue 25) -----------------------------------------------
+
+
+def warm_part(plan: Plan, out: Path, results: Results) -> None:
+    """NIS 6.0 as a writer renders it: the default render (contents filled) against
+    ``--no-contents`` side by side in fresh processes, and ``render --watch`` writing a PDF after
+    each save of the data file (from the save to the 'Skrev' line)."""
+    from slutrapport import example_path, office
+
+    say("\n8. The warm loop and the cold call: NIS 6.0 (fresh processes, YAML, LibreOffice)")
+    if not plan.pdf or not office.available():
+        say("   skipped (no LibreOffice, or a run without PDF)")
+        return
+    work = out / "warm"
+    work.mkdir(exist_ok=True)
+    data = work / "nis.yaml"
+    shutil.copy(example_path(), data)
+    command("render", data, "-o", "nis.docx", "-q", cwd=work)  # caches, the kept profile
+    default: list[float] = []
+    plain: list[float] = []
+    for rep in range(max(plan.user_reps, 3) * 2):
+        for step in (("default", "plain") if rep % 2 == 0 else ("plain", "default")):
+            if step == "default":
+                default.append(command("render", data, "-o", "nis.docx", "-q", cwd=work))
+            else:
+                plain.append(command("render", data, "-o", "nis.docx", "--no-contents", "-q",
+                                     cwd=work))
+    ratio = median(default) / median(plain)
+    say(f"   default render (contents filled): {spread(default)}")
+    say(f"   --no-contents: {spread(plain)}; the default is {ratio:.2f} ×")
+    results.put("nis_default_seconds", median(default))
+    results.put("nis_no_contents_seconds", median(plain))
+    results.put("nis_default_vs_no_contents", ratio, "{:.2f}")
+
+    script = _console_script()
+    base = [script] if script else [sys.executable, "-c",
+                                    "from slutrapport.cli import main; main()"]
+    original = data.read_text(encoding="utf-8")
+    saves: list[float] = []
+    with subprocess.Popen([*base, "render", str(data), "-o", "nis.pdf", "--watch", "-q"],
+                          cwd=work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True, encoding="utf-8") as child:
+        assert child.stdout is not None
+        try:
+            child.stdout.readline()  # the first render, LibreOffice started
+            for n in range(8):
+                time.sleep(0.5)
+                start = time.perf_counter()
+                data.write_text(original + f"\n# sparad {n}\n", encoding="utf-8")
+                line = child.stdout.readline()
+                if not line.startswith("Skrev"):
+                    raise RuntimeError(f"render --watch said {line!r}")
+                saves.append(time.perf_counter() - start)
+        finally:
+            child.send_signal(signal.SIGINT)
+            child.wait(timeout=60)
+    say(f"   render --watch, save to PDF written: {spread(saves)} (polling and the debounce "
+        "included)")
+    results.put("watch_pdf_seconds", median(saves))
 
 
 # --- 6. charts at any size and the template's time budget (issue 24) ---------------------------
@@ -1103,9 +1218,18 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     say(f"slutrapport benchmarks ({plan.name} run)")
+    if hasattr(os, "getloadavg"):
+        idle = os.getloadavg()[0] < 0.5
+        results_idle = "True" if idle else "False"
+        if not idle and plan.name == "full":
+            say("   NOTE: the load average is 0.5 or more: these figures are not from an idle "
+                "machine (docs/performance.md takes only those; run again when it is idle)")
+    else:
+        results_idle = "?"
     for key, value in machine().items():
         say(f"   {key}: {value}")
     results = Results()
+    results.put("idle_at_start", results_idle)
     with tempfile.TemporaryDirectory(prefix="slutrapport-bench-") as tmp:
         out = args.outdir or Path(tmp)
         out.mkdir(parents=True, exist_ok=True)
@@ -1116,6 +1240,7 @@ def main(argv: list[str] | None = None) -> int:
         user_part(plan, out, results)
         charts_part(plan, out, results)
         budget_part(plan, out, results)
+        warm_part(plan, out, results)
     if hasattr(os, "getloadavg"):
         results.put("load_average_at_end", " / ".join(f"{x:.2f}" for x in os.getloadavg()))
     results.put("total_seconds", time.perf_counter() - started, "{:.1f}")

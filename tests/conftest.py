@@ -1,4 +1,5 @@
-"""Shared fixtures: the NIS 6.0 example, reading a .docx back as text, hypothesis profiles.
+"""Shared fixtures: the NIS 6.0 example, reading a .docx back as text, hypothesis profiles, and
+the OOXML validation of every document the suite renders.
 
 Hypothesis profiles: ``ci`` (200 examples, the default, so the whole suite stays within a few
 minutes), ``slow`` (10 000, with ``SLUTRAPPORT_SLOW=1``) and ``dev`` (100);
@@ -8,10 +9,13 @@ wins: the fuzzers keep 1 000 examples by default.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -132,3 +136,87 @@ def read_paragraphs() -> Callable[[bytes], list[str]]:
 def read_text() -> Callable[[bytes], str]:
     """``docx_text``: a .docx's text, paragraphs apart by a blank line, read strictly."""
     return docx_text
+
+
+# --------------------------------------------------------------------------------------------
+# Every document the suite renders is valid OOXML (issue 19.1)
+
+_RENDERED: dict[str, tuple[Path, str]] = {}
+"""Each distinct document kept for validation in this process, by its bytes' hash: where it was
+written and the first test that rendered it."""
+_MODULES: set[str] = set()
+_SKIPPED: list[str] = []
+_EVERY = "1" in (os.environ.get("SLUTRAPPORT_SLOW"), os.environ.get("SLUTRAPPORT_VALIDERA_ALLA"))
+"""Validate every distinct document (about 300, two minutes and more on two cores), or by
+default the first one each test module renders (about 40); ``SLUTRAPPORT_VALIDERA_ALLA=1``
+asks for every one without the slow tests."""
+
+
+def _keep(folder: Path, data: bytes) -> None:
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" ", 1)[0]
+    module = test.split("::", 1)[0]
+    if not _EVERY and module in _MODULES:
+        return
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in _RENDERED:
+        return
+    if b"word/stylesWithEffects.xml" in data:
+        # python-docx's blank document, which tests use as a user's template, has a
+        # stylesWithEffects part that lacks styles its styles part has: the template's defect
+        _SKIPPED.append(test)
+        return
+    _MODULES.add(module)
+    path = folder / f"{len(_RENDERED):05d}.docx"
+    path.write_bytes(data)
+    _RENDERED[digest] = (path, test)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def every_rendered_document_is_valid(
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The .docx files the library makes while the suite runs — each save of a rendered report
+    (``seam.save``) and each document whose contents LibreOffice filled
+    (``rendering.fill_contents``) — are validated at the end of the session with openxml-audit
+    (Office 2016): one error fails the session (at the teardown of a worker's last test),
+    naming the test that rendered the document, the part, the path in it and the rule. With
+    ``SLUTRAPPORT_SLOW=1`` or ``SLUTRAPPORT_VALIDERA_ALLA=1`` every distinct document
+    (identical bytes once), by default the first each test module renders. A document made
+    from python-docx's blank template (a test's own template, whose defect is its author's)
+    is left out. The counts and the time taken are written to ``validering.txt`` in pytest's
+    base temporary folder."""
+    from openxml_audit import FileFormat, OpenXmlValidator
+
+    from slutrapport import rendering, seam
+
+    folder = tmp_path_factory.mktemp("renderade")
+    save, fill = seam.save, rendering.fill_contents
+
+    def saving(*args: object, **kwargs: object) -> bytes:
+        data: bytes = save(*args, **kwargs)
+        _keep(folder, data)
+        return data
+
+    def filling(*args: object, **kwargs: object) -> bytes:
+        data: bytes = fill(*args, **kwargs)  # type: ignore[arg-type]
+        _keep(folder, data)
+        return data
+
+    seam.save, rendering.fill_contents = saving, filling  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        seam.save, rendering.fill_contents = save, fill
+    started = time.perf_counter()
+    validator = OpenXmlValidator(file_format=FileFormat.OFFICE_2016, max_errors=0)
+    errors = []
+    for path, test in _RENDERED.values():
+        errors += [f"{test}: {e.part_uri} {e.path} [{e.id or e.error_type.value}] "
+                   f"{e.description}" for e in validator.validate(path).errors]
+    seconds = time.perf_counter() - started
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "huvud")
+    with open(tmp_path_factory.getbasetemp() / "validering.txt", "a", encoding="utf-8") as log:
+        log.write(f"{worker}: {len(_RENDERED)} dokument, {len(errors)} fel, {seconds:.1f} s; "
+                  f"{len(_SKIPPED)} ur python-docx:s tomma mall utelämnade\n")
+    if errors:
+        pytest.fail("Dokument som testerna renderade bryter mot OOXML-schemat:\n"
+                    + "\n".join(errors), pytrace=False)

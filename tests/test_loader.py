@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
+from slutrapport import example_path
 from slutrapport.checks import check
+from slutrapport.errors import InputError
 from slutrapport.loader import from_data, load, read_yaml
 from slutrapport.models import Text
 
@@ -62,3 +67,23 @@ def test_a_section_is_placed_at_its_lines_and_named_by_its_id(tmp_path: Path) ->
                     "    under_budget: 2\n", encoding="utf-8")
     report = load(path)
     assert [(f.path, f.line) for f in check(report)] == [("pengar.under_budget", 10)]
+
+
+def test_reading_pauses_the_garbage_collector_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    """The collector is on again after a report is read and after one that can't be; one that
+    the caller turned off stays off."""
+    broken = tmp_path / "trasig.yaml"
+    broken.write_text("projekt: [\n", encoding="utf-8")
+    states = []
+    load(example_path("lappland20"))
+    states.append(gc.isenabled())
+    with pytest.raises(InputError):
+        load(broken)
+    states.append(gc.isenabled())
+    gc.disable()
+    try:
+        load(example_path("lappland20"))
+        states.append(gc.isenabled())
+    finally:
+        gc.enable()
+    assert states == [True, True, False]

@@ -26,6 +26,13 @@ all (not once more per join).
 
 Only tables in the body (not in a cell, header or footer) are split, and only those without
 vertically merged cells and with nothing but rows after their properties.
+
+Word charts (``placeholders=True``, when only the page numbers are wanted): LibreOffice lays out a
+chart it reads (NIS 6.0 loads in 0,43 s with its four charts, 0,17 s with none), though for page
+numbers a chart only has to take its room. In such a copy each chart's graphic is an empty
+picture frame of the same size instead (the drawing's ``wp:extent`` is its size and is kept, as
+are its place, wrapping and caption), so the pages are those of the document with the charts. A
+PDF gets the charts themselves. The chart's parts stay in the package, unreferenced.
 """
 
 from __future__ import annotations
@@ -39,7 +46,15 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["OVERLAP_ROWS", "PART_ROWS", "PDF_PART_ROWS", "Split", "chart_alts", "layout_copy"]
+__all__ = [
+    "OVERLAP_ROWS",
+    "PART_ROWS",
+    "PDF_PART_ROWS",
+    "Split",
+    "chart_alts",
+    "layout_copy",
+    "legends_for_libreoffice",
+]
 
 PART_ROWS = 500
 """Rows per part for the contents' page numbers: on 10 000 rows 200–800 cost about the same
@@ -92,6 +107,98 @@ def chart_alts(docx: bytes) -> list[str]:
     return alts
 
 
+_C = "{" + _CHART_URI + "}"
+_C15 = "{http://schemas.microsoft.com/office/drawing/2012/chart}"
+
+
+def legends_for_libreoffice(docx: bytes) -> bytes:
+    """The document with each horizontal bar chart that has a legend drawn so that LibreOffice
+    lists the legend in the bars' order; the document unchanged (the same bytes) when it has none.
+
+    Word (as Excel 2007 and later) lists a clustered bar chart's legend in the order its bars
+    stand, also when the categories run top to bottom (``c:orientation maxMin``): the first
+    series' bar is on top in each group, and first in the legend. LibreOffice (7.4) lists the
+    series of a horizontal bar chart last first whatever the axis's direction: right only for
+    categories bottom to top. So in the copy LibreOffice reads, such a chart runs bottom to top
+    with its categories and series in reverse order: the same bars stand in the same places,
+    and the legend lists them as they stand.
+    """
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    changed: dict[str, bytes] = {}
+    for name in source.namelist():
+        if not (name.startswith("word/charts/chart") and name.endswith(".xml")):
+            continue
+        data = source.read(name)
+        if b"maxMin" not in data or b"legend" not in data:
+            continue
+        root = etree.fromstring(data)
+        if _bars_bottom_up(root):
+            changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                           standalone=True)
+    if not changed:
+        return docx
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, changed.get(info.filename) or source.read(info))
+    return out.getvalue()
+
+
+def _bars_bottom_up(space: Any) -> bool:
+    """Turn a horizontal bar chart of several series, categories top to bottom, into the same
+    picture drawn bottom to top (in place); False when the chart is not such a chart."""
+    plot = space.find(f"{_C}chart/{_C}plotArea")
+    if plot is None or space.find(f"{_C}chart/{_C}legend") is None:
+        return False
+    charts = plot.findall(f"{_C}barChart")
+    if len(charts) != 1 or charts[0].find(f"{_C}barDir[@val='bar']") is None:
+        return False
+    chart = charts[0]
+    series = chart.findall(f"{_C}ser")
+    orientation = plot.find(f"{_C}catAx/{_C}scaling/{_C}orientation[@val='maxMin']")
+    count = chart.find(f"{_C}ser/{_C}cat//{_C}ptCount")
+    if len(series) < 2 or orientation is None or count is None:
+        return False
+    n = int(count.get("val", "0"))
+    for ser in series:
+        for owner in [*ser.iterfind(f"{_C}cat/*/*"), *ser.iterfind(f"{_C}val/*/*"),
+                      *ser.iterfind(f".//{_C15}dlblRangeCache"), *ser.iterfind(f"{_C}dLbls"),
+                      ser]:
+            _reverse_points(owner, n)
+    at = chart.index(series[0])
+    for ser in series:
+        chart.remove(ser)
+    for k, ser in enumerate(reversed(series)):
+        order = ser.find(f"{_C}order")
+        if order is not None:
+            order.set("val", str(k))
+        chart.insert(at + k, ser)
+    orientation.set("val", "minMax")
+    crosses = plot.find(f"{_C}valAx/{_C}crosses[@val='max']")
+    if crosses is not None:
+        crosses.set("val", "autoZero")
+    return True
+
+
+def _reverse_points(owner: Any, n: int) -> None:
+    """Number an element's points (``c:pt``), point formats (``c:dPt``) or labels (``c:dLbl``)
+    from the other end (index i becomes n - 1 - i), in their new order where they stood."""
+    for tag in (f"{_C}pt", f"{_C}dPt", f"{_C}dLbl"):
+        points = owner.findall(tag)
+        if not points:
+            continue
+        at = owner.index(points[0])
+        for point in points:
+            index = point if tag == f"{_C}pt" else point.find(f"{_C}idx")
+            index.set("idx" if tag == f"{_C}pt" else "val",
+                      str(n - 1 - int(index.get("idx" if tag == f"{_C}pt" else "val", "0"))))
+            owner.remove(point)
+        key = (lambda p: int(p.get("idx", "0"))) if tag == f"{_C}pt" else (
+            lambda p: int(p.find(f"{_C}idx").get("val", "0")))
+        for k, point in enumerate(sorted(points, key=key)):
+            owner.insert(at + k, point)
+
+
 @dataclass(frozen=True)
 class Split:
     """One split table, as the worker needs it: its parts' bookmarks in order, the number of
@@ -109,19 +216,26 @@ class Split:
                 "rows": self.rows}
 
 
-def layout_copy(docx: bytes, *, rows: int = PART_ROWS,
-                overlap: int = 0) -> tuple[bytes, list[Split]]:
-    """The document with each body table of more than 1½ × ``rows`` rows split into parts.
+def layout_copy(docx: bytes, *, rows: int = PART_ROWS, overlap: int = 0,
+                placeholders: bool = False) -> tuple[bytes, list[Split]]:
+    """The document with each body table of more than 1½ × ``rows`` rows split into parts, and
+    with ``placeholders`` each Word chart an empty frame of its size (see the module's
+    docstring).
 
-    Returns the document unchanged (the same bytes) and no splits when no table is that long.
+    Returns the document unchanged (the same bytes) and no splits when there is nothing to do.
     """
     source = zipfile.ZipFile(io.BytesIO(docx))
     try:
         xml = source.read("word/document.xml")
     except KeyError:
         return docx, []
+    changed = False
+    if placeholders:
+        xml, count = _CHART.subn(_frame, xml)
+        changed = count > 0
     if len(re.findall(rb"<w:tr[ >]", xml)) <= rows + rows // 2:
-        return docx, []  # no table can be long enough: spare the parse
+        # no table can be long enough: spare the parse
+        return (_replaced(source, xml) if changed else docx), []
 
     root = etree.fromstring(xml)
     next_id = 1 + max((int(v) for v in root.xpath("//w:bookmarkStart/@w:id",
@@ -134,14 +248,41 @@ def layout_copy(docx: bytes, *, rows: int = PART_ROWS,
             splits.append(done)
             next_id += len(done.parts)
     if not splits:
-        return docx, []
+        return (_replaced(source, xml) if changed else docx), []
     document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return _replaced(source, document), splits
+
+
+def _replaced(source: zipfile.ZipFile, document: bytes) -> bytes:
+    """The package with ``word/document.xml`` replaced (stored, not compressed: read once,
+    at once)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:  # read once, at once
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
         for info in source.infolist():
             data = document if info.filename == "word/document.xml" else source.read(info)
             target.writestr(info.filename, data)
-    return out.getvalue(), splits
+    return out.getvalue()
+
+
+_CHART = re.compile(
+    rb'<(?P<prefix>[A-Za-z_][\w.-]*:)?graphicData uri="http://schemas\.openxmlformats\.org/'
+    rb'drawingml/2006/chart"\s*>.*?</(?P=prefix)?graphicData>', re.DOTALL)
+"""A Word chart's graphic (``a:graphicData`` with the chart's URI, which does not nest)."""
+
+_FRAME = (
+    b'graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+    b'<pic:pic xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><pic:nvPicPr>'
+    b'<pic:cNvPr id="0" name="diagram"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+    b'<a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr>'
+    b'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></')
+
+
+def _frame(match: re.Match[bytes]) -> bytes:
+    """An empty picture in place of a chart's graphic, in the same element (so its drawing's
+    size, place and wrapping stay)."""
+    prefix = match.group("prefix") or b""
+    return b"<" + prefix + _FRAME + prefix + b"graphicData>"
 
 
 def _split_table(table: Any, number: int, size: int, overlap: int,

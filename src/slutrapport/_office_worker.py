@@ -8,15 +8,19 @@ document and answers on a line of stdout: the result, or the failure (``error``:
 no-answer, open or failed) for office.py to say in Swedish. It ends when stdin closes.
 It imports nothing from slutrapport: it may run under another Python than the library.
 
-LibreOffice runs in a process group of its own, with its profile and TMPDIR in the run folder,
-which is this worker's alone. A watchdog thread reads the pipe office.py handed over
-(``watch_fd``); when it closes, the watchdog kills LibreOffice's group, removes the run folder and
-LibreOffice's sockets in /tmp, and ends this process. office.py writes ``RETIRE`` to the pipe
-before closing it when it retires this worker and goes on; without it — office.py ended, however —
-the folders the worker shares with others (``also``: the documents of a batch) are removed too.
-A worker that ends by itself (its stdin closed: office.py is done with it) removes its run folder
-too, once LibreOffice has ended: office.py may be ended by a signal while it waits for that, and
-then nobody else would.
+LibreOffice runs in a process group of its own, with its TMPDIR in the run folder, which is this
+worker's alone, and its profile there too or in a kept slot that this worker holds (office.py
+passes the slot's locked descriptor, ``profile_fd``, which LibreOffice inherits too). A kept
+profile LibreOffice can't start with is removed and made afresh; when LibreOffice has quit by
+itself after its work, the worker marks the profile whole (``profile_kept``).
+
+A watchdog thread reads the pipe office.py handed over (``watch_fd``); when it closes, the
+watchdog kills LibreOffice's group, removes the run folder and LibreOffice's sockets in /tmp, and
+ends this process. office.py writes ``RETIRE`` to the pipe before closing it when it retires this
+worker and goes on; without it — office.py ended, however — the folders the worker shares with
+others (``also``: the documents of a batch) are removed too. A worker that ends by itself (its
+stdin closed: office.py is done with it) removes its run folder too, once LibreOffice has ended:
+office.py may be ended by a signal while it waits for that, and then nobody else would.
 """
 
 from __future__ import annotations
@@ -67,9 +71,13 @@ class _Office:
             if self.stopping:
                 raise _Failure("failed", detail="stopped")
             os.makedirs(tmp, exist_ok=True)
+            held = self.request.get("profile_fd")
+            # LibreOffice holds the profile's slot too (see office.take_profile): a slot is free
+            # only once neither this worker nor its LibreOffice lives
             self.process = subprocess.Popen(
                 args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+                stderr=subprocess.DEVNULL, start_new_session=True, env=env,
+                pass_fds=(held,) if isinstance(held, int) else ())
             # under the lock: once the watchdog holds it, nothing more is written here; whole
             # or not at all (renamed into place), for office.py may read it at any time
             written = os.path.join(self.request["folder"], "office.pid")
@@ -99,17 +107,21 @@ class _Office:
             _remove(folder, patience=max(0.0, deadline - time.monotonic()))
         os._exit(70)
 
-    def end(self, *, wait: float) -> None:
-        """Let LibreOffice quit for up to ``wait`` seconds, then kill whatever is left of it."""
+    def end(self, *, wait: float) -> bool:
+        """Let LibreOffice quit for up to ``wait`` seconds, then kill whatever is left of it;
+        whether it had quit by itself, with exit code 0."""
         process = self.process
         if process is None:
-            return
+            return False
         try:
             process.wait(timeout=wait)
+            quit_by_itself = process.returncode == 0
         except subprocess.TimeoutExpired:
-            pass
+            quit_by_itself = False
+        # what is left of its group (also helpers it started that are gone but not reaped)
         if _kill_group(process):
             remove_sockets(self.request["pipe"], self.request["profile"])
+        return quit_by_itself
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> bool:
@@ -126,14 +138,20 @@ def _kill_group(process: subprocess.Popen[bytes]) -> bool:
 
 def remove_sockets(pipe: str, profile: str) -> None:
     """Remove the sockets LibreOffice leaves in /tmp when it is killed: the pipe we accept on
-    and its single-instance pipe (named by an MD5 of the profile's URL, hex without padding)."""
+    and its single-instance pipe (see :func:`single_instance_socket`)."""
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    for name in (f"/tmp/OSL_PIPE_{uid}_{pipe}", single_instance_socket(profile)):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def single_instance_socket(profile: str) -> str:
+    """The socket in /tmp by which LibreOffice on this profile keeps a second one from starting:
+    named by an MD5 of the profile's URL (UTF-16), hex without padding."""
     url = _profile_url(profile)
     digest = hashlib.md5(url.encode("utf-16-le"), usedforsecurity=False).digest()
-    single = "SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
     uid = os.getuid() if hasattr(os, "getuid") else 0
-    for name in (pipe, single):
-        with contextlib.suppress(OSError):
-            os.unlink(f"/tmp/OSL_PIPE_{uid}_{name}")
+    return f"/tmp/OSL_PIPE_{uid}_SingleOfficeIPC_" + "".join(format(b, "x") for b in digest)
 
 
 def _connect(pipe: str, deadline: float, office: subprocess.Popen[bytes]) -> Any:
@@ -393,19 +411,37 @@ def _let_the_watchdog_finish(request: dict[str, Any], office: _Office) -> None:
         office.done.wait(30)
 
 
-def _serve(request: dict[str, Any], office: _Office) -> None:
+def _start(request: dict[str, Any], office: _Office) -> tuple[subprocess.Popen[bytes], Any]:
+    """Start LibreOffice and connect to it. A kept profile it can't start with is removed and
+    LibreOffice started once more, on a fresh one."""
     pipe = request["pipe"]
-    desktop: Any = None
-    try:
+    attempts = 2 if request.get("profile_reused") else 1
+    deadline = time.monotonic() + request.get("start_timeout", 60)
+    for attempt in range(attempts):
         process = office.start(
             [request["soffice"], "--headless", "--invisible", "--nologo", "--norestore",
              "--nodefault", "--nolockcheck", "--nofirststartwizard",
              f"-env:UserInstallation={_profile_url(request['profile'])}",
              f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"])
-        context = _connect(pipe, time.monotonic() + request.get("start_timeout", 60), process)
+        try:
+            return process, _connect(pipe, deadline, process)
+        except _Failure:
+            if attempt + 1 == attempts:
+                raise
+            office.end(wait=0)
+            shutil.rmtree(request["profile"], ignore_errors=True)
+    raise AssertionError("unreachable")
+
+
+def _serve(request: dict[str, Any], office: _Office) -> None:
+    desktop: Any = None
+    whole = False  # whether every job left LibreOffice working (its profile then stays whole)
+    try:
+        process, context = _start(request, office)
         desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context)
         _answer({"ready": True})
+        whole = True
         for line in sys.stdin:
             if not line.strip():
                 continue
@@ -416,6 +452,7 @@ def _serve(request: dict[str, Any], office: _Office) -> None:
             except Exception as exc:
                 answer = {"error": "failed", "detail": f"{type(exc).__name__}: {exc}"}
             if "error" in answer and process.poll() is not None:
+                whole = False
                 answer["ended"] = True
                 _answer(answer)
                 break
@@ -429,7 +466,13 @@ def _serve(request: dict[str, Any], office: _Office) -> None:
     except Exception as exc:
         _answer({"error": "failed", "detail": f"{type(exc).__name__}: {exc}"})
     finally:
-        office.end(wait=10)
+        quit_by_itself = office.end(wait=10)
+        kept = request.get("profile_kept")
+        if kept and whole and quit_by_itself:
+            with office.lock:  # not once the watchdog is at work: then nothing is whole
+                if not office.stopping:
+                    with contextlib.suppress(OSError), open(kept, "w", encoding="ascii"):
+                        pass
 
 
 if __name__ == "__main__":

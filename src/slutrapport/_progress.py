@@ -1,10 +1,11 @@
 """What a long render is doing, on stderr in Swedish: one line per report, with a bar in a batch.
 
-Shown only on a terminal, only when the work has taken about a second (a quick render prints
-nothing more than before), and never with ``--quiet``. The display is rich's, drawn on stderr
-and removed when the work is done; messages written to stderr meanwhile appear above it. The
-display writes its own escape sequences to the stream beneath slutrapport._terminal's wrapper;
-the names it shows and the messages written meanwhile have their control characters escaped.
+Shown only on a terminal (rich is not even imported otherwise), only when the work has taken
+about a second (a quick render prints nothing more than before), and never with ``--quiet``.
+The display is rich's, drawn on stderr and removed when the work is done; messages written to
+stderr meanwhile appear above it. The display writes its own escape sequences to the stream
+beneath slutrapport._terminal's wrapper; the names it shows and the messages written meanwhile
+have their control characters escaped.
 """
 
 from __future__ import annotations
@@ -14,12 +15,6 @@ import threading
 from collections.abc import Sequence
 from types import TracebackType
 from typing import IO, Any
-
-from rich.console import Console
-from rich.file_proxy import FileProxy
-from rich.markup import escape
-from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.progress import Progress as Display
 
 from slutrapport._terminal import EscapingStream, raw, shown
 
@@ -61,10 +56,20 @@ class Progress:
         self._stderr: Any = None
         if not enabled:
             return
+        target = stream if stream is not None else raw(sys.stderr)
+        try:
+            terminal = target.isatty()
+        except (AttributeError, OSError, ValueError):
+            terminal = False
+        if not terminal:
+            return  # rich is not even imported: its import is a tenth of a second
+        # start-up: rich only when there is a terminal to show the progress on
+        from rich.console import Console
+        from rich.markup import escape
+        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Display
 
-
-
-        console = Console(file=stream if stream is not None else raw(sys.stderr))
+        console = Console(file=target)
         if not console.is_terminal:
             return
 
@@ -89,8 +94,8 @@ class Progress:
             if self._display is not None and not self._shown:
                 self._shown = True
                 self._display.start()
-
-
+                # start-up: rich only when there is a terminal (imported with the display)
+                from rich.file_proxy import FileProxy
 
                 # messages meanwhile above the display (as rich's own redirect does), escaped
                 self._stderr = sys.stderr

@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from slutrapport import dispositioner
+from slutrapport import _watch, dispositioner
 from slutrapport._budget import shared_budgets
 from slutrapport._click_sv import install, swedish_metavars
 from slutrapport._files import BackupWarning, os_error_text, same_file, write_file
@@ -362,14 +363,17 @@ def _backup_line(source: Path | None, written: Path, backup: Path | None) -> Non
 @click.option("--quiet", "-q", is_flag=True,
               help="Visa bara fynd som är fel och inget förlopp (raderna 'Skrev …' på stdout "
                    "kommer ändå).")
+@click.option("--watch", "-w", is_flag=True,
+              help="Skriv rapporten igen varje gång datafilen, ett register eller mallen sparas "
+                   "(LibreOffice hålls igång emellan); avsluta med Ctrl-C.")
 @_outside_option
 @_debug_option
 @_ended_by_signals()
 def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                    template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, diagram: str, pdfa: bool,
-                   timeout: float, jobs: int | None, quiet: bool, allow_outside: bool,
-                   debug: bool) -> None:
+                   timeout: float, jobs: int | None, quiet: bool, watch: bool,
+                   allow_outside: bool, debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
     \b
@@ -377,6 +381,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     slutrapport render rapport.yaml -o rapport.pdf
     slutrapport render rapport.yaml -o rapport.pdf --pdfa   (PDF/A-2b, för arkivering)
     slutrapport render a.yaml b.yaml -o utmapp/ --to pdf   (flera LibreOffice samtidigt)
+    slutrapport render rapport.yaml -o rapport.pdf --watch  (igen vid varje sparning)
 
     Med flera FIL skrivs varje rapport som går; de som inte går listas sist (slutkod 2).
     --timeout gäller varje rapport för sig. På en terminal visas efter en sekund vad som görs.
@@ -386,6 +391,9 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     from slutrapport.rendering import ContentsNotFilledWarning, render_many
 
     output = Path(output_text)
+    if watch and len(files) > 1:
+        click.echo("Fel i indata: --watch bevakar en rapport i taget; ange en FIL.", err=True)
+        sys.exit(2)
 
     protect = [("datafilen", f) for f in files] + [("mallen", t) for t in [template] if t]
     folder = output_text.endswith(("/", os.sep))
@@ -447,6 +455,12 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
             check_output(out, protect)
     except SlutrapportError as exc:
         _fail(exc, debug)
+        return
+    if watch:
+        _render_watched(files[0], outputs[0], kind=kind, template=template, strict=strict,
+                        contents=not no_contents, charts=not no_charts, diagram=diagram,
+                        pdfa=pdfa, timeout=timeout, quiet=quiet, allow_outside=allow_outside,
+                        debug=debug)
         return
     # start-up: rich only when a render may show its progress
     from slutrapport._progress import Progress
@@ -531,6 +545,97 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     if failed:
         _fail(BatchError([(str(files[i]), failed[i]) for i in sorted(failed)], len(files)),
               debug)
+
+
+def _render_watched(file: Path, output: Path, *, kind: str, template: Path | None, strict: bool,
+                    contents: bool, charts: bool, diagram: str, pdfa: bool, timeout: float,
+                    quiet: bool, allow_outside: bool, debug: bool) -> None:
+    """``render --watch``: render now and at every save of the data file, a register it names or
+    the template, with one LibreOffice kept running; the findings each time; Ctrl-C ends it (exit
+    0), LibreOffice and its folders with it. Bad input is said and the watching goes on."""
+    # start-up: jinja2 and the rendering only when a report is rendered
+    from slutrapport.rendering import ContentsNotFilledWarning, Warm, render_many
+
+    inputs = [file]
+    busy = [False]  # whether a render is under way (Ctrl-C then ends LibreOffice at once)
+
+    def watched() -> list[Path]:
+        return inputs
+
+    def work() -> None:
+        busy[0] = True
+        try:
+            render_once()
+        finally:
+            busy[0] = False
+
+    def render_once() -> None:
+        started = time.monotonic()
+        try:
+            report = load(file)
+        except SlutrapportError as exc:
+            click.echo(f"{exc.label}: {exc}", err=True)
+            return
+        inputs[:] = _inputs_of(report, file, template)
+        findings: list[list[Finding]] = []
+
+        def run_checks() -> None:
+            if not findings:
+                findings.append(check(report, template=template,
+                                      allow_outside_registers=allow_outside))
+                click.echo(format_findings(findings[0], str(file), errors_only=quiet), nl=False,
+                           err=True)
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ContentsNotFilledWarning)
+            warnings.simplefilter("always", BackupWarning)
+            try:
+                if strict:
+                    run_checks()
+                render_many([report], [output], template=template, strict=strict,
+                            findings=findings if strict else None, contents=contents,
+                            charts=charts, diagram=diagram, timeout=timeout, formats=[kind],
+                            pdfa=pdfa, meanwhile=run_checks, warm=warm)
+            except SlutrapportError as exc:
+                run_checks()
+                click.echo(f"{exc.label}: {exc}", err=True)
+                return
+            finally:
+                for warning in caught:
+                    click.echo(f"Obs: {warning.message}", err=True)
+        run_checks()
+        seconds = f"{time.monotonic() - started:.1f}".replace(".", ",")
+        click.echo(f"Skrev {output} ({seconds} s)")
+
+    def saved(paths: list[Path]) -> None:
+        click.echo(f"\nSparad: {', '.join(str(p) for p in paths)}", err=True)
+
+    click.echo(f"Bevakar {file}; avsluta med Ctrl-C.", err=True)
+    try:
+        with Warm(timeout=timeout) as warm:
+            try:
+                _watch.watch(watched, work, saved=saved)
+            except KeyboardInterrupt:
+                # Ctrl-C is how watching ends: LibreOffice may quit by itself if it is idle
+                warm.graceful = not busy[0]
+                raise
+    except KeyboardInterrupt:
+        click.echo("\nBevakningen avslutad.", err=True)
+        sys.exit(0)
+    except SlutrapportError as exc:  # LibreOffice could not be started at all
+        _fail(exc, debug)
+
+
+def _inputs_of(report: Any, file: Path, template: Path | None) -> list[Path]:
+    """The files a render of ``report`` reads: the data file, the registers it names (by
+    ``register.mapp``, relative to the data file) and the template."""
+    paths = [file]
+    block = getattr(report, "register", None)
+    if block is not None:
+        folder = file.parent / block.mapp if block.mapp else file.parent
+        paths += [folder / name for _, name in block.named()]
+    paths.append(template if template is not None else default_template())
+    return paths
 
 
 @main.command("schema")

@@ -114,13 +114,18 @@ def _fill_field(instr: Any, lines: Sequence[tuple[str, int]], styles: Sequence[s
 
 
 def _heading_levels(root: Any) -> dict[str, int]:
+    """Each heading's text and level (the first of a text that is used twice). Only the
+    paragraphs styled as headings are visited, found by XPath in libxml2: going through every
+    paragraph in Python cost 0,7 s at 10 000 table rows."""
     levels: dict[str, int] = {}
-    for p in root.iter(f"{_W}p"):
-        style = p.find(f"{_W}pPr/{_W}pStyle")
-        if style is None:
-            continue
-        found = re.fullmatch(r"Heading(\d)", style.get(f"{_W}val", ""))
+    for p in _HEADINGS(root):
+        found = re.fullmatch(r"Heading(\d)", p.find(f"{_W}pPr/{_W}pStyle").get(f"{_W}val", ""))
         if found:
             text = "".join(t.text or "" for t in p.iter(f"{_W}t"))
             levels.setdefault(text, int(found.group(1)))
     return levels
+
+
+_HEADINGS = etree.XPath(
+    "//w:p[w:pPr/w:pStyle[starts-with(@w:val, 'Heading')]]",
+    namespaces={"w": _W[1:-1]})

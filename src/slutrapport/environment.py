@@ -12,18 +12,23 @@ the Swedish filters (:data:`FILTERS`). Figures print the Swedish way even withou
 from __future__ import annotations
 
 import functools
+import hashlib
+import marshal
+import sys
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from slutrapport import _sandbox, formatting
+from slutrapport import _codecache, _sandbox, formatting
 from slutrapport.narrative import protect_braces
 
-__all__ = ["CHART_KEYS", "FILTERS", "environment", "finalize"]
+__all__ = ["CHART_KEYS", "FILTERS", "code_stamp", "environment", "finalize"]
 
 CHART_KEYS = ("bild", "bildtext", "alt")
 """What each ``<avsnitt>.diagram.<namn>`` holds: the chart, its caption and its alt text."""
@@ -69,6 +74,24 @@ def _finalize_text(value: Any) -> Any:
     return value
 
 
+_CODE_FORMAT = "1"
+"""Bump when what the compiled code expects of the environment changes in a way
+:func:`code_stamp` can't see."""
+
+
+@functools.cache
+def code_stamp() -> str:
+    """What the code Jinja compiles here depends on, besides the template's source: Python's
+    bytecode, Jinja's version, and slutrapport's code generator and sandbox hooks (the bytes of
+    this module and :mod:`slutrapport._sandbox`)."""
+    digest = hashlib.sha256()
+    for part in (_CODE_FORMAT, sys.implementation.cache_tag or sys.version, jinja2.__version__):
+        digest.update(part.encode("utf-8") + b"\0")
+    for module in (__file__, _sandbox.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
+
+
 @functools.cache
 def environment(*, xml: bool = True) -> SandboxedEnvironment:
     """The Jinja environment templates run in: sandboxed, autoescaping, strict about names.
@@ -76,7 +99,9 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
     ``xml=False`` gives the same environment for plain text (no XML escaping), which the
     document's properties (title, subject …) are: python-docx escapes them itself. There is one
     of each per process, and it keeps the templates it has compiled: rendering the same Word
-    template again (another report, or the same one after an edit) skips Jinja's compiler.
+    template again (another report, or the same one after an edit) skips Jinja's compiler. The
+    compiled code is also kept on disk (:mod:`slutrapport._codecache`, signed and read only
+    from a folder of the user's own), so a fresh process skips it too.
     """
     class _BoundedTemplate(Template):
         """A template whose output is counted as it is written (see slutrapport._sandbox)."""
@@ -129,11 +154,30 @@ def environment(*, xml: bool = True) -> SandboxedEnvironment:
                 return super().from_string(source, globals, template_class)
             compiled = self._compiled.get(source)
             if compiled is None:
-                compiled = super().from_string(source)
+                compiled = self.template_class.from_code(
+                    self, self._code(source), self.make_globals(None), None)
                 if len(self._compiled) >= 64:
                     self._compiled.clear()
                 self._compiled[source] = compiled
             return compiled
+
+        def _code(self, source: str) -> Any:
+            """The template's compiled code: from the disk cache when it verifies, else
+            compiled (and kept). Large sources only: a small one compiles faster than a file
+            is read."""
+            if len(source) < 256:
+                return self.compile(source)
+            key = "\n".join(("jinja", code_stamp(), "xml" if xml else "text",
+                              hashlib.sha256(source.encode("utf-8")).hexdigest()))
+            blob = _codecache.read(key)
+            if blob is not None:
+                try:
+                    return marshal.loads(blob)
+                except (ValueError, EOFError, TypeError):
+                    pass
+            code = self.compile(source)
+            _codecache.write(key, marshal.dumps(code))
+            return code
 
     env = _Sandbox(autoescape=xml, undefined=StrictUndefined,
                    finalize=finalize if xml else _finalize_text)

@@ -6,9 +6,11 @@ whose problems name the file, the line and the field, in Swedish — never a tra
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
 import types
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -82,8 +84,24 @@ def is_old_form(data: Any) -> bool:
 
 def load(path: str | Path) -> Slutrapport:
     """Read and validate a report from a YAML file; raise InputError naming file, line and field."""
-    data, lines = read_yaml(path)
-    return from_data(data, lines=lines, source=str(path))
+    with _collector_paused():
+        data, lines = read_yaml(path)
+        return from_data(data, lines=lines, source=str(path))
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a report is read: reading makes millions of
+    objects that all live on (nodes, data, lines, models), and each full collection walks every
+    one made so far — at 30 000 rows 2 s of collections, the part of reading that grew faster
+    than the rows. Nothing read holds a cycle that needs the collector; it runs again after."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def read_yaml(path: str | Path) -> tuple[Any, dict[Loc, int]]:

@@ -13,7 +13,18 @@ and removes the run folder. (A parent-death signal would not do: it is cleared o
 soffice.bin is forked by its launcher.)
 
 Each worker owns its run folder and nothing else: retiring one (after its quota of documents, a
-failure or a passed time limit) removes that folder alone. The folders a pool's workers share —
+failure or a passed time limit) removes that folder alone.
+
+LibreOffice's profile is kept between runs (:func:`take_profile`): making a fresh one costs its
+start a tenth of a second or more, and removing it more. The profiles live in the user's cache
+folder, in a private folder per LibreOffice installation, as numbered slots; a worker takes the
+first slot no running process holds (an ``flock`` on the slot's lock file, which the worker and
+its LibreOffice inherit, so the slot is held exactly as long as either lives — also through a
+``kill -9`` of slutrapport) and works on that profile alone: two running LibreOffices never share
+one. A profile counts as whole only when the LibreOffice that used it last quit by itself (a
+mark beside it); one that was killed, or that LibreOffice can't start with, is removed and made
+afresh. With the cache off (``SLUTRAPPORT_CACHE=0``), every slot held or no ``flock`` (Windows),
+a worker makes a fresh profile in its run folder, as before. The folders a pool's workers share —
 the documents of a batch, a caller's folder — are removed by the watchdogs only when this process
 is gone, and by their owner otherwise. What a ``kill -9`` of everything leaves (folders named
 ``slutrapport-lo-<pid>-…`` whose process is gone) the next pool removes (:func:`remove_leftovers`).
@@ -23,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import json
 import math
 import os
@@ -45,10 +57,17 @@ from typing import Any
 
 from lxml import etree
 
+from slutrapport._codecache import private_folder
 from slutrapport._layoutcopy import chart_alts
-from slutrapport._office_worker import RETIRE, remove_sockets
+from slutrapport._office_worker import RETIRE, remove_sockets, single_instance_socket
 from slutrapport.errors import ConversionError, OfficeStartError
 from slutrapport.formatting import format_decimal
+from slutrapport.resources import cache_dir, store
+
+try:
+    import fcntl
+except ImportError:  # Windows: no flock, so no profile is kept between runs
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["INSTALL_HINT", "OfficeJob", "OfficePool", "OfficeResult", "available",
            "default_workers", "find_soffice", "remove_folder", "remove_leftovers", "run_folder",
@@ -106,18 +125,64 @@ def _find_uno_python() -> str | None:
 
 @functools.cache
 def _probe_uno_python(configured: str, soffice: str | None) -> str | None:
-    # Each probe starts an interpreter; the answer holds for the process (per configuration).
+    # Each probe starts an interpreter (30 ms); the answer holds for the process (per
+    # configuration), and a yes is kept on disk for as long as the interpreter and its uno module
+    # are the same files (_UnoAnswers)
     candidates = [configured]
     if soffice:
         candidates.append(str(Path(soffice).resolve().parent / "python"))
     candidates += list(_PYTHON_PLACES)
+    answers = _UnoAnswers()
     for candidate in candidates:
         if candidate and Path(candidate).exists():
-            probe = subprocess.run([candidate, "-c", "import uno"], capture_output=True,
-                                   timeout=30, check=False)
+            if answers.known(candidate):
+                return candidate
+            probe = subprocess.run(
+                [candidate, "-c", "import uno, sys; sys.stdout.write(uno.__file__)"],
+                capture_output=True, timeout=30, check=False)
             if probe.returncode == 0:
+                answers.keep(candidate, probe.stdout.decode("utf-8", "replace"))
                 return candidate
     return None
+
+
+def _stamp(path: str) -> list[int] | None:
+    """What tells a file changed: its modification time and size (None if it is gone)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_mtime_ns, info.st_size]
+
+
+class _UnoAnswers:
+    """Interpreters known to import ``uno``, kept in the cache folder (``uno.json``): each with
+    its own and its uno module's stamp, so an upgrade or a removed python3-uno asks again. Only a
+    yes is kept (a no may turn into a yes when python3-uno is installed)."""
+
+    def __init__(self) -> None:
+        base = cache_dir()
+        self.file = None if base is None else base / "libreoffice" / "uno.json"
+        self.answers: dict[str, Any] = {}
+        if self.file is not None:
+            with contextlib.suppress(OSError, ValueError):
+                loaded = json.loads(self.file.read_text(encoding="utf-8"))
+                if isinstance(loaded, dict):
+                    self.answers = loaded
+
+    def known(self, python: str) -> bool:
+        answer = self.answers.get(python)
+        if not isinstance(answer, dict) or not isinstance(answer.get("uno"), str):
+            return False
+        return (answer.get("python") == _stamp(python) is not None
+                and answer.get("uno_stamp") == _stamp(answer["uno"]) is not None)
+
+    def keep(self, python: str, uno_file: str) -> None:
+        if self.file is None or not uno_file:
+            return
+        self.answers[python] = {"python": _stamp(python), "uno": uno_file,
+                                "uno_stamp": _stamp(uno_file)}
+        store(self.file, json.dumps(self.answers, indent=1).encode("utf-8"))
 
 
 def available() -> bool:
@@ -146,6 +211,78 @@ def folder_name(parent: Path | None = None) -> Path:
 
     base = parent if parent is not None else Path(tempfile.gettempdir())
     return base / f"slutrapport-lo-{os.getpid()}-{secrets.token_hex(6)}"
+
+
+PROFILE_SLOTS = 16
+"""Profiles kept per LibreOffice installation: as many LibreOffices can run at once on kept
+profiles (more make fresh ones in their run folders)."""
+
+
+@dataclass
+class Profile:
+    """The LibreOffice profile a worker uses: a kept slot (``fd`` holds its lock, ``kept`` is
+    the mark of a whole profile, ``reused`` whether it was found whole), or a fresh one in the
+    worker's run folder (no lock, no mark)."""
+
+    path: Path
+    fd: int | None = None
+    kept: Path | None = None
+    reused: bool = False
+
+    def release(self) -> None:
+        """Close this process's hold on the slot (the worker's and LibreOffice's stay)."""
+        if self.fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = None
+
+
+def profiles_folder(soffice: str) -> Path | None:
+    """The private folder of kept profiles for this LibreOffice installation (by the path and
+    stamp of its executable), made if missing; None when the cache is off or the folder is not
+    the user's own (a profile can hold macros: see :mod:`slutrapport._codecache`)."""
+    base = cache_dir()
+    if base is None or fcntl is None:
+        return None
+    real = os.path.realpath(soffice)
+    marks = [real, str(_stamp(real))]
+    binary = os.path.join(os.path.dirname(real), "soffice.bin")
+    if os.path.exists(binary):
+        marks += [binary, str(_stamp(binary))]
+    folder = base / "libreoffice" / hashlib.sha256("\0".join(marks).encode()).hexdigest()[:16]
+    return folder if private_folder(folder) else None
+
+
+def take_profile(soffice: str, fallback: Path) -> Profile:
+    """The first kept profile slot no running process holds, locked; a profile that was not left
+    whole is removed (LibreOffice makes it afresh). Without one: a fresh profile at
+    ``fallback``."""
+    folder = profiles_folder(soffice)
+    if folder is None or fcntl is None:
+        return Profile(fallback)
+    for slot in range(PROFILE_SLOTS):
+        try:
+            fd = os.open(folder / f"profil-{slot}.lock",
+                         os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held by a running worker or LibreOffice
+            os.close(fd)
+            continue
+        path, kept = folder / f"profil-{slot}", folder / f"profil-{slot}.klar"
+        reused = kept.is_file() and path.is_dir() and not path.is_symlink()
+        with contextlib.suppress(OSError):
+            kept.unlink()  # until a LibreOffice quits whole on it again
+        if not reused:
+            with contextlib.suppress(OSError):
+                path.unlink()  # a link or file where the profile should be
+            remove_folder(path, patience=0)
+        with contextlib.suppress(OSError):  # left by a LibreOffice killed on this profile
+            os.unlink(single_instance_socket(str(path)))
+        return Profile(path, fd, kept, reused)
+    return Profile(fallback)
 
 
 def remove_folder(folder: Path, *, patience: float = 3.0) -> None:
@@ -348,12 +485,15 @@ class OfficePool:
     when this process is killed or leaves the block by an exception, never when a LibreOffice is
     retired; make ``documents`` once the pool has started (then no way of ending this process
     leaves it behind) and remove it after the pool has closed (:func:`remove_folder`).
+    ``keep_warm``: a retired LibreOffice is replaced at once, not when the next document comes
+    (for a pool kept between renders, where the next document should not wait for a start).
     """
 
     def __init__(self, workers: int | None = None, *, timeout: float = 180,
                  recycle: int | None = None, folder: Path | None = None,
-                 documents: Path | None = None) -> None:
+                 documents: Path | None = None, keep_warm: bool = False) -> None:
         _check_timeout(timeout)
+        self.keep_warm = keep_warm
         self.recycle = documents_per_office(recycle)
         self.soffice, self.python = _executables()
         self.workers = max(1, workers if workers is not None else default_workers())
@@ -459,6 +599,8 @@ class OfficePool:
                 if worker is not None and worker.done >= self.recycle:
                     self._retire(worker)  # its own folder only: the answer is used meanwhile
                     worker = None
+                if worker is None and self.keep_warm and self._start_failure is None:
+                    worker = self._new_worker()
         finally:
             if worker is not None:
                 self._retire(worker, graceful=True)
@@ -499,6 +641,7 @@ class _Worker:
         # the worker makes its folder itself (see _office_worker.main), so that no folder is
         # left when this process is killed before the worker is up
         self.folder = folder_name(folder)
+        self.profile = take_profile(soffice, self.folder / "profil")
         self.ready = False
         self.broken = False
         self.done = 0
@@ -512,7 +655,10 @@ class _Worker:
         request = {
             "soffice": soffice,
             "folder": str(self.folder),
-            "profile": str(self.folder / "profil"),
+            "profile": str(self.profile.path),
+            "profile_fd": self.profile.fd,  # the slot's lock: the worker and LibreOffice hold it
+            "profile_kept": str(self.profile.kept) if self.profile.kept else None,
+            "profile_reused": self.profile.reused,
             "tmp": str(self.folder / "tmp"),
             "pipe": f"slutrapport_{self.folder.name}",
             "watch_fd": watch,
@@ -521,16 +667,18 @@ class _Worker:
         }
         env = {k: v for k, v in os.environ.items()
                if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+        held = (watch,) if self.profile.fd is None else (watch, self.profile.fd)
         try:
             self.process = subprocess.Popen(
                 [python, str(worker), json.dumps(request)], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, env=env,
-                pass_fds=(watch,))
+                pass_fds=held)
         except BaseException:
             os.close(self._keep)  # a worker that began anyway sees it and tidies up
             raise
         finally:
             os.close(watch)
+            self.profile.release()  # the slot is the worker's (and its LibreOffice's) now
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=self._read_errors, daemon=True).start()
 
@@ -634,7 +782,7 @@ class _Worker:
                     self.process.wait(timeout=_GRACE)
         finally:  # also when a signal ends this process while it waits
             self.signal()
-            _stop(self.process, self.folder)
+            _stop(self.process, self.folder, self.profile.path)
             remove_folder(self.folder)
 
 
@@ -659,7 +807,7 @@ def _error(kind: str, payload: dict[str, Any]) -> ConversionError:
     return ConversionError(f"LibreOffice misslyckades: {payload.get('detail') or 'okänt fel'}")
 
 
-def _stop(process: subprocess.Popen[bytes], run: Path) -> None:
+def _stop(process: subprocess.Popen[bytes], run: Path, profile: Path) -> None:
     """Once our end of the pipe is closed (the worker ends LibreOffice): wait a little, then
     kill."""
     if process.poll() is not None:
@@ -675,7 +823,7 @@ def _stop(process: subprocess.Popen[bytes], run: Path) -> None:
     if office is not None:
         _kill_group(office)
     process.wait()
-    _remove_sockets_of(run)
+    remove_sockets(f"slutrapport_{run.name}", str(profile))
 
 
 def _office_pid(run: Path) -> int | None:

@@ -24,6 +24,7 @@ from slutrapport._layoutcopy import (
     PDF_PART_ROWS,
     chart_alts,
     layout_copy,
+    legends_for_libreoffice,
 )
 from slutrapport.checks import Finding, check
 from slutrapport.contents import fill_contents
@@ -43,6 +44,7 @@ from slutrapport.standard import default_template
 __all__ = [
     "FILTERS",
     "ContentsNotFilledWarning",
+    "Warm",
     "check_template_file",
     "environment",
     "fill_contents",
@@ -78,6 +80,7 @@ def render(
     diagram: str = "diagram",
     timeout: float = 180,
     pdfa: bool = False,
+    warm: Warm | None = None,
 ) -> bytes:
     """Check and render a report; write it to output (atomically) if given; return the bytes.
 
@@ -101,7 +104,37 @@ def render(
     return render_many([report], [output], template=template, strict=strict,
                        findings=[findings] if findings is not None else None,
                        contents=contents, charts=charts, diagram=diagram, timeout=timeout,
-                       formats=[to] if to is not None else None, pdfa=pdfa)[0]
+                       formats=[to] if to is not None else None, pdfa=pdfa, warm=warm)[0]
+
+
+class Warm:
+    """LibreOffice kept running between renders, for a writer who saves and looks again
+    (``render --watch``): use it as a context manager and pass it to :func:`render_many` (or
+    :func:`render`) as ``warm``. One LibreOffice (``jobs``) is started at once, kept, and started
+    afresh in the background when it is retired, so a render does not wait for its start. Leaving
+    the block ends it and removes its folders (``graceful``: let it quit by itself first, which
+    keeps its profile whole for the next run)."""
+
+    def __init__(self, *, jobs: int = 1, timeout: float = 180) -> None:
+        self.folder = office.folder_name()
+        self.pool = office.OfficePool(jobs, timeout=timeout, documents=self.folder,
+                                      keep_warm=True)
+        self.graceful = True
+
+    def __enter__(self) -> Warm:
+        self.pool.__enter__()
+        try:
+            self.folder.mkdir(mode=0o700)
+        except BaseException:
+            self.pool.close()
+            raise
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            self.pool.close(graceful=kind is None and self.graceful)
+        finally:
+            office.remove_folder(self.folder)
 
 
 FORMATS = ("docx", "pdf")
@@ -129,6 +162,7 @@ def render_many(
     names: Sequence[str] | None = None,
     progress: Callable[[int, str], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    warm: Warm | None = None,
 ) -> list[bytes]:
     """Render several reports; LibreOffice (contents, PDF) works on them side by side.
 
@@ -140,7 +174,8 @@ def render_many(
     a batch of any size. ``timeout`` is per report. Long tables are split in the copy LibreOffice
     lays out (slutrapport._layoutcopy); the .docx keeps them whole. ``progress(index, stage)``
     hears each report's :data:`STAGES`; ``meanwhile()`` is called once every report is rendered,
-    while LibreOffice works on them.
+    while LibreOffice works on them. ``warm`` (a :class:`Warm` entered) is a LibreOffice kept
+    running between calls, used instead of starting one.
 
     Each output is written as soon as its report is done. A report that fails doesn't stop the
     others: they are written, and then one report's error is raised as it is, several reports'
@@ -196,7 +231,9 @@ def render_many(
         pool: office.OfficePool | None = None
         folder = Path()
         if any(wants_office):
-            if office.available():
+            if warm is not None:
+                pool, folder = warm.pool, warm.folder
+            elif office.available():
                 # the copies LibreOffice opens and its PDFs, removed however the run ends
                 # (by a LibreOffice worker's watchdog if this process is killed): made once the
                 # workers, which know it, have started, and removed once they have ended
@@ -230,8 +267,9 @@ def render_many(
                 continue
             results[i] = document
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
-            copy, splits = (layout_copy(document, rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS)
-                            if pdf else layout_copy(document, rows=PART_ROWS))
+            copy, splits = (layout_copy(legends_for_libreoffice(document), rows=PDF_PART_ROWS,
+                                        overlap=OVERLAP_ROWS)
+                            if pdf else layout_copy(document, rows=PART_ROWS, placeholders=True))
             path = folder / f"rapport-{i}.docx"
             path.write_bytes(copy)
             pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits],

@@ -28,8 +28,9 @@ template is run for the check, every chart a section's kind can draw counts as d
 empty picture, caption and alt text.
 
 How it is found: the template's parts are turned into Jinja source as docxtpl renders them and
-compiled once per template file (the compiled code is kept on disk beside the drawn charts,
-keyed by the file's hash, so a fresh ``slutrapport check`` neither imports docxtpl nor compiles).
+compiled once per template file (the compiled code is kept on disk, signed and in a folder of
+the user's own (:mod:`slutrapport._codecache`), keyed by the file's hash, so a fresh
+``slutrapport check`` neither imports docxtpl nor compiles).
 The report's template context is built as for rendering, and every stated figure, every value
 derived from one and every narrative text in it is replaced by an equal value of a subclass that
 carries an invisible marker (private-use characters). The template is rendered in the sandboxed
@@ -57,28 +58,25 @@ import hashlib
 import importlib.util
 import marshal
 import re
-import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jinja2
 from jinja2 import StrictUndefined
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from slutrapport import narrative
+from slutrapport import _codecache, narrative
 from slutrapport._budget import BudgetExceeded, run
 from slutrapport.context import Narrative, build_context
 from slutrapport.document import check_template_file, render_bytes, template_parts
-from slutrapport.environment import FILTERS, environment, finalize
+from slutrapport.environment import FILTERS, code_stamp, environment, finalize
 from slutrapport.errors import SlutrapportError, TemplateError, describe
 from slutrapport.fields import Loc, Modell
 from slutrapport.formatting import format_decimal
 from slutrapport.kinds import Raw
 from slutrapport.paths import first_found, format_loc, split_path
-from slutrapport.resources import cache_dir, store
 from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
@@ -450,11 +448,6 @@ def _environment() -> SandboxedEnvironment:
     return env
 
 
-def _cache_folder() -> Path | None:
-    folder = cache_dir()
-    return None if folder is None else folder / "mallar"
-
-
 def _docxtpl_stamp() -> str:
     """What identifies the installed docxtpl (whose patching makes the Jinja source), cheaply."""
     spec = importlib.util.find_spec("docxtpl")
@@ -464,6 +457,17 @@ def _docxtpl_stamp() -> str:
     folder = Path(origin).parent
     return ";".join(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}"
                     for p in sorted(folder.glob("*.py")))
+
+
+@functools.cache
+def _maker_stamp() -> str:
+    """What identifies slutrapport's own code that turns a template into the Jinja source
+    compiled here (its parts as docxtpl renders them, and the check's environment): the bytes of
+    those modules, so an upgrade or an edit never finds code compiled by the one before."""
+    digest = hashlib.sha256()
+    for name in ("document.py", "seam.py", "shown.py"):  # read, not imported: seam is docxtpl's
+        digest.update(Path(__file__).with_name(name).read_bytes())
+    return digest.hexdigest()
 
 
 def _sources(path: Path) -> list[tuple[str, str]]:
@@ -478,24 +482,23 @@ def compiled(path: Path) -> list[tuple[str, Template]]:
     check_template_file(path)
     data = path.read_bytes()
     env = _environment()
-    key = hashlib.sha256("\n".join((
-        _CACHE_FORMAT, jinja2.__version__, sys.implementation.cache_tag, _docxtpl_stamp(),
+    key = "\n".join((
+        "shown", _CACHE_FORMAT, code_stamp(), _docxtpl_stamp(), _maker_stamp(),
         # the operators the sandbox intercepts change the code Jinja makes
         " ".join(sorted(env.intercepted_binops)), " ".join(sorted(env.intercepted_unops)),
-    )).encode("utf-8") + b"\n" + data).hexdigest()
+        hashlib.sha256(data).hexdigest()))
     if key in _compiled:
         return _compiled[key]
-    folder = _cache_folder()
     codes: list[tuple[str, Any]] | None = None
-    if folder is not None:
+    blob = _codecache.read(key)  # signed and from a private folder only: it is run unsandboxed
+    if blob is not None:
         try:
-            codes = marshal.loads((folder / f"{key}.bin").read_bytes())
-        except (OSError, ValueError, EOFError, TypeError):
+            codes = marshal.loads(blob)
+        except (ValueError, EOFError, TypeError):
             codes = None
     if codes is None:
         codes = [(name, env.compile(source)) for name, source in _sources(path)]
-        if folder is not None:
-            store(folder / f"{key}.bin", marshal.dumps(codes))
+        _codecache.write(key, marshal.dumps(codes))
     templates = [(name, env.template_class.from_code(env, code, env.make_globals(None)))
                  for name, code in codes]
     if len(_compiled) >= 8:
