@@ -38,6 +38,10 @@ COMPUTED = {
     "ekonomi.summarad_finansiering":
         "Summaraden under finansieringstabellen: utfallet där raderna summerar till det, "
         "annars tom (`none`).",
+    "ekonomi.finansiering[].andel":
+        "Finansiärens andel av finansieringsradernas summa, med en decimal (`50,0 %`), eller "
+        "`–` när summan är 0.",
+    "ekonomi.finansiering_andel": "Summaradens andel: `100 %` (eller `–` när summan är 0).",
     "ekonomi.kostnader[].markering": "Fotnotsmarkering (`*`, `**` …) eller tom.",
     "ekonomi.fotnoter[]": "Kostnadsposternas fotnoter, i ordning.",
     "ekonomi.fotnoter[].markering": "Fotnotens markering.",

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import Any
 
 import pikepdf
 import pytest
+from lxml import etree
 
 import slutrapport
 from slutrapport import office
@@ -110,9 +112,20 @@ def pdfs() -> dict[str, bytes]:
 @needs_office
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_every_chart_s_alt_text_reaches_the_pdf(pdfs: dict[str, bytes], name: str) -> None:
-    """Each /Figure of each example's PDF has /Alt: its chart's alt text, in order."""
-    expected = chart_alts(render_bytes(_report(name)))
-    assert expected and alts(pdfs[name]) == expected
+    """Each /Figure of each example's PDF has /Alt: its chart's or picture's alt text, in
+    order (NIS 7.0's title page emblem and logos and its goal tree first)."""
+    document = render_bytes(_report(name))
+    expected = chart_alts(document)
+    assert expected and alts(pdfs[name]) == drawing_alts(document)
+    assert [alt for alt in drawing_alts(document) if alt in expected] == expected
+
+
+def drawing_alts(docx: bytes) -> list[str]:
+    """The alt text of every drawing of the document body (charts and pictures), in order."""
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    return [str(d.get("descr")) for d in root.iter(f"{wp}docPr")]
 
 
 @pytest.mark.libreoffice

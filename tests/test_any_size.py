@@ -146,7 +146,7 @@ def test_thousands_of_rows_render_every_row_and_the_totals(big: Slutrapport) -> 
         "kostnader": (1 + CATEGORIES + 1, ["Kostnadsslag 001", format_integer(1000)],
                       ["Summa", format_integer(total)]),
         "finansiering": (1 + FINANCIERS + 1, f"Finansiär {FINANCIERS:02d}",
-                         ["Summa", format_integer(total)]),
+                         ["Summa", format_integer(total), "100\u00a0%"]),
         "kommuner": (MUNICIPALITIES, f"KOMMUN {MUNICIPALITIES:03d}"),
         "områden": GROUPS * AREAS_PER_GROUP,
     }

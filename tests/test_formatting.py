@@ -514,8 +514,9 @@ def test_format_decimal_rounds_half_up(value: Decimal, places: int) -> None:
     st.integers(min_value=0, max_value=3),
 )
 def test_format_share_rounds_exact_fraction_half_up(part: int, whole: int, places: int) -> None:
-    """format_share equals the exact part/whole*100 rounded half-up with fixed decimals."""
+    """format_share equals the exact part/whole*100 rounded half-up with fixed decimals (the
+    whole itself: 100 %, without decimals)."""
     text = format_share(part, whole, decimals=places)
     number = plain(text.removesuffix(NBSP + "%"))
     assert Fraction(Decimal(number)) == half_up(Fraction(part * 100, whole), places)
-    assert len(number.partition(".")[2]) == places
+    assert len(number.partition(".")[2]) == (0 if part == whole else places)

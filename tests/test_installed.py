@@ -58,7 +58,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @slow
 def test_the_wheel_holds_every_module_the_template_and_the_example(wheel: Path) -> None:
     """Each module of src/slutrapport (the kinds' too), py.typed, the template and the three
-    examples are in the wheel."""
+    examples, with NIS 7.0's pictures, are in the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
     package = ROOT / "src" / "slutrapport"
     expected = {f"slutrapport/{p.relative_to(package).as_posix()}" for p in package.rglob("*")
@@ -66,6 +66,8 @@ def test_the_wheel_holds_every_module_the_template_and_the_example(wheel: Path) 
     assert "slutrapport/kinds/ekonomi.py" in expected
     expected |= {"slutrapport/_data/nis60.yaml", "slutrapport/_data/lappland20.yaml",
                  "slutrapport/_data/nis70.yaml", "slutrapport/_data/standard.docx"}
+    expected |= {f"slutrapport/_data/bilder/{name}.png" for name in (
+        "nis70-maltrad", "logo-nis70", "logo-vannas", "logo-region")}
     assert sorted(expected - names) == []
 
 

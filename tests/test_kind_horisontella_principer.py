@@ -76,11 +76,12 @@ def test_no_participants_are_listed_to_fill_in() -> None:
 
 
 def test_each_principle_is_a_heading_of_its_own_followed_by_the_participants_table() -> None:
-    """Heading, text, a second-level heading and text per principle, then the table."""
+    """Heading, text (its figure links' spaces no-break ones), a second-level heading and text
+    per principle, then the table."""
     text = outline(render_bytes(report_with(), charts=False))
     assert text[text.index("[Heading1]"):] == (
         "[Heading1] Horisontella principer\n"
-        "[BodyText] Av 2 481 deltagare var 51,8 % kvinnor.\n"
+        "[BodyText] Av 2\u00a0481 deltagare var 51,8\u00a0% kvinnor.\n"
         "[Heading2] Jämställdhet mellan kvinnor och män\n"
         "[BodyText] Kvinnor var en målgrupp.\n"
         "[Heading2] Lika möjligheter och icke-diskriminering\n"

@@ -105,7 +105,7 @@ def test_the_context_has_the_cells_formatted_and_the_columns_sums() -> None:
         [["Vindeln", "12", "1\u00a0242\u00a0340", "49,7\u00a0%", "2,5"],
          ["Bjurholm", "3", "150\u00a0000", "50,3\u00a0%", "4"],
          ["Övriga", "", "", "", ""]],
-        ["Summa", "15", "1\u00a0392\u00a0340", "100,0\u00a0%", "6,5"],
+        ["Summa", "15", "1\u00a0392\u00a0340", "100\u00a0%", "6,5"],
         [False, True, True, True, True],
         [None, 15, 1392340, None, Decimal("6.5")],
     )
@@ -129,7 +129,7 @@ def test_the_table_renders_with_swedish_figures_and_a_bold_sum_row() -> None:
         "| Vindeln | 12 | 1\u00a0242\u00a0340 | 49,7\u00a0% | 2,5 |\n"
         "| Bjurholm | 3 | 150\u00a0000 | 50,3\u00a0% | 4 |\n"
         "| Övriga |  |  |  |  |\n"
-        "| Summa | 15 | 1\u00a0392\u00a0340 | 100,0\u00a0% | 6,5 |\n"
+        "| Summa | 15 | 1\u00a0392\u00a0340 | 100\u00a0% | 6,5 |\n"
         "[Eftertabell]\n"
         "[BodyText] Vindeln fick mest.\n"
     )

@@ -1,7 +1,8 @@
 """`slutrapport migrate`: a 0.1 file becomes today's form with the same data, text and comments.
 
 The 0.1 files are the two examples as they were before the outline became data
-(``git show fc7ee6c:fixtures/nis60.yaml`` and ``…/lappland20.yaml``), kept in ``tests/data``.
+(``git show fc7ee6c:fixtures/nis60.yaml`` and ``…/lappland20.yaml``), kept in ``tests/data``;
+Lappland's cost and financing lead-ins end with the colon the example has had since issue 20.
 """
 
 from __future__ import annotations

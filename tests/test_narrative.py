@@ -43,8 +43,9 @@ def r(content: str, props: str = "") -> str:
     return f"<w:r>{rpr}{content}</w:r>"
 
 
-def p(runs: str, style: str = "BodyText") -> str:
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>{runs}</w:p>'
+def p(runs: str, style: str = "BodyText", keep: bool = False) -> str:
+    keep_next = "<w:keepNext/>" if keep else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep_next}</w:pPr>{runs}</w:p>'
 
 
 def link(rid: str, text: str, props: str = "") -> str:
@@ -232,9 +233,10 @@ def test_nested_list_uses_second_level_styles() -> None:
 
 
 def test_text_and_list_follow_each_other() -> None:
-    """A paragraph, a list and a paragraph keep their order and their styles."""
+    """A paragraph, a list and a paragraph keep their order and their styles; the lead-in,
+    ending with a colon, keeps with the list."""
     assert wellformed(to_paragraphs("Vi gjorde:\n\n- ett\n- två\n\nSedan slut.")) == (
-        p(r(t("Vi gjorde:")))
+        p(r(t("Vi gjorde:")), keep=True)
         + p(r(t("ett")), "ListBullet")
         + p(r(t("två")), "ListBullet")
         + p(r(t("Sedan slut.")))
@@ -312,10 +314,12 @@ def test_link_without_link_id_is_plain_text() -> None:
 
 
 def test_figure_link_renders_its_text_without_hyperlink() -> None:
-    """A tal: link shows its text as plain text and never becomes a hyperlink."""
+    """A tal: link shows its text as plain text, its space a no-break one, and never becomes a
+    hyperlink."""
     links = FakeLinks()
     out = to_paragraphs("Totalt **[2 949](tal:deltagare.totalt)** deltagare.", link_id=links)
-    assert wellformed(out) == p(r(t("Totalt ")) + r(t("2 949"), "<w:b/>") + r(t(" deltagare.")))
+    assert wellformed(out) == p(r(t("Totalt ")) + r(t("2\u00a0949"), "<w:b/>")
+                                + r(t(" deltagare.")))
     assert links.urls == []
 
 
@@ -359,7 +363,10 @@ def test_heading_is_kept_as_text_and_reported() -> None:
         ("Kör `make` nu.", "Kör `make` nu.", ["kod i löptext"]),
         ("> citat\n> rad två", "> citat\n> rad två", ["citat"]),
         ("| a | b |\n|---|---|\n| 1 | 2 |", "| a | b |\n|---|---|\n| 1 | 2 |", ["tabell"]),
-        ('![Karta](karta.png "Län")', '![Karta](karta.png "Län")', ["bild"]),
+        ('Se ![Karta](karta.png "Län")', 'Se ![Karta](karta.png "Län")',
+         ["bild mitt i ett stycke eller en punkt (en bild står i ett eget stycke)"]),
+        ('- ![Karta](karta.png "Län")', '![Karta](karta.png "Län")',
+         ["bild mitt i ett stycke eller en punkt (en bild står i ett eget stycke)"]),
         ("Före\n\n***\n\nEfter", "Före\n\n***\n\nEfter", ["avgränsningslinje"]),
         ("Rubrik\n======", "Rubrik\n======", ["rubrik"]),
         ("- # h\n- ```\n  x\n  ```", "# h\n```\nx\n```", ["rubrik", "kodblock"]),
@@ -431,7 +438,7 @@ def test_to_runs_renders_links_and_run_props() -> None:
 def test_plain_text_removes_syntax_and_joins_blocks() -> None:
     """Paragraphs are joined by a blank line and list items by a newline, without markers."""
     text = "Vi *nådde* [2 949](tal:x) av **3 000**.\n\n- ett\n  - två\n1. tre\n\nSlut\\!"
-    assert plain_text(text) == "Vi nådde 2 949 av 3 000.\n\nett\ntvå\ntre\n\nSlut!"
+    assert plain_text(text) == "Vi nådde 2\u00a0949 av 3 000.\n\nett\ntvå\ntre\n\nSlut!"
 
 
 # --- Escaping -------------------------------------------------------------------------------------

@@ -127,6 +127,27 @@ def test_a_picture_carries_its_alt_text() -> None:
         "slutrapport.seam.picture relies on it for a picture's alt text")
 
 
+def test_a_picture_run_is_made_in_the_part_being_rendered() -> None:
+    """StoryPart.new_pic_inline (python-docx) relates the picture to the part docxtpl renders
+    and gives an inline drawing with a ``docPr`` that carries the name and alt text."""
+    tpl = _template("{{p bild() }}")
+    from markupsafe import Markup
+
+    from slutrapport.environment import environment
+
+    def placed() -> Markup:
+        run = seam.picture_run(tpl, png(), 3.0, "Karta & län", "bild.karta")
+        return Markup(f"<w:p>{run}</w:p>")
+
+    tpl.render({"bild": placed}, jinja_env=environment(), autoescape=True)
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    found = [(d.get("name"), d.get("descr")) for d in tpl.docx._element.iter(f"{wp}docPr")]
+    assert found == [("bild.karta", "Karta & län")], (
+        f"{DOCX}: StoryPart.new_pic_inline() no longer gives a wp:inline with a docPr; "
+        "slutrapport.seam.picture_run relies on it for a narrative's pictures")
+    assert any(rel.reltype.endswith("/image") for rel in tpl.docx.part.rels.values())
+
+
 def test_docxtpl_keeps_what_it_must_rewrite_in_its_attributes() -> None:
     """save() lets docxtpl rewrite the zip itself when media were replaced: it must still keep
     them in these three attributes (and pre_processing, is_saved)."""

@@ -112,8 +112,9 @@ def test_an_unknown_reference_is_an_error_at_its_line_with_the_nearest_name(
     found = [f for f in check(load(path)) if f.code == "ref-okand"]
     assert found == [Finding(
         "ref-okand", "error", "inledning.text",
-        "Texten hänvisar till 'diagram.ekonomi.kostnad', som inte är någon tabell eller något "
-        "diagram i rapporten; menade du 'diagram.ekonomi.kostnader'?",
+        "Texten hänvisar till 'diagram.ekonomi.kostnad', som inte är någon tabell, något "
+        "diagram eller någon bild med bildtext i rapporten; menade du "
+        "'diagram.ekonomi.kostnader'?",
         "diagram.ekonomi.kostnader", "diagram.ekonomi.kostnad", 6)]
 
 
@@ -122,8 +123,9 @@ def test_a_reference_in_a_report_without_captions_says_there_are_none() -> None:
     report = from_data({"projekt": PROJEKT, "avsnitt": [{**INTRO, "text": "[](ref:tabell.x)"}]})
     assert [f for f in check(report) if f.code == "ref-okand"] == [Finding(
         "ref-okand", "error", "inledning.text",
-        "Texten hänvisar till 'tabell.x', som inte är någon tabell eller något diagram i "
-        "rapporten; rapporten har inga tabeller eller diagram med bildtext.", None, "tabell.x")]
+        "Texten hänvisar till 'tabell.x', som inte är någon tabell, något diagram eller någon "
+        "bild med bildtext i rapporten; rapporten har inga tabeller, diagram eller bilder med "
+        "bildtext.", None, "tabell.x")]
 
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'

@@ -282,8 +282,8 @@ def test_pictures_are_named_and_not_extracted_without_a_data_file(tmp_path: Path
     assert result.markdown == "Kartan:"
     assert result.notes == [Note(
         "import-bild", "stycke 2", "Bilden image1.png (”Karta över kommunerna”) följer "
-        "inte med i texten: löptexten kan inte visa bilder ännu; med en datafil och utan "
-        "--dry-run sparas den i mappen bilder bredvid datafilen.")]
+        "inte med i texten; med en datafil och utan --dry-run sparas den i mappen bilder "
+        "bredvid datafilen; skriv sedan ![beskrivning](bilder/…) i texten där den ska stå.")]
     assert not (tmp_path / "bilder").exists()
 
 

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -42,6 +43,7 @@ def rendered() -> bytes:
 def data(tmp_path: Path) -> Path:
     path = tmp_path / "nis70.yaml"
     shutil.copyfile(FIXTURE, path)
+    shutil.copytree(FIXTURE.parent / "bilder", tmp_path / "bilder")  # its pictures beside it
     return path
 
 
@@ -62,10 +64,32 @@ def _retype(document: object, starts: str, old: str, new: str) -> None:
         run.text = ""
 
 
+def _cell(document: object, column: str, row: str) -> Any:
+    """The cell in column ``column`` (a header's text) and the row that begins with ``row``, in
+    the first table that has both."""
+    for table in document.tables:  # type: ignore[attr-defined]
+        rows = [[c.text for c in r.cells] for r in table.rows]
+        for r, texts in enumerate(rows):
+            if texts and texts[0] == row:
+                for header in rows[:r]:
+                    if column in header:
+                        return table.rows[r].cells[header.index(column)]
+                if column == "":
+                    return table.rows[r].cells[1]
+    raise AssertionError(f"ingen tabell med {column!r} och {row!r}")
+
+
+def _table_index(rendered: bytes, column: str) -> int:
+    """The place (0 the first) of the first table with a header ``column``, in document order
+    as LibreOffice counts its tables."""
+    tables = Document(io.BytesIO(rendered)).tables
+    return next(i for i, t in enumerate(tables) if column in [c.text for c in t.rows[0].cells])
+
+
 def _two_texts_and_a_cell(document: object) -> None:
     _retype(document, ROBERTSFORS, "framför allt", "främst")
     _retype(document, "Styrgruppen bestod av", "en gång i kvartalet", "varannan månad")
-    document.tables[5].rows[1].cells[1].paragraphs[0].runs[0].text = "25"  # type: ignore[attr-defined]
+    _cell(document, "Tillverkning", "Robertsfors").paragraphs[0].runs[0].text = "25"
 
 
 def _changed(path: Path) -> list[str]:
@@ -76,9 +100,9 @@ def _changed(path: Path) -> list[str]:
 
 
 CELL = "Tabell 5, Robertsfors, Tillverkning: 25 i Word, 24 i datat"
-ROBERTSFORS_CHANGE = ("kommuner.kommuner[0].text (rad 302): i ”För Robertsfors har projektet "
+ROBERTSFORS_CHANGE = ("kommuner.kommuner[0].text (rad 315): i ”För Robertsfors har projektet "
                       "framför al…”: ”framför allt” blev ”främst” (1 stycke → 1 stycke)")
-STYRGRUPP_CHANGE = ("arbetssatt.delavsnitt[1].text (rad 83): i ”Styrgruppen bestod av "
+STYRGRUPP_CHANGE = ("arbetssatt.delavsnitt[1].text (rad 96): i ”Styrgruppen bestod av "
                     "näringslivschefern…”: ”en gång i kvartalet” blev ”varannan månad” "
                     "(1 stycke → 1 stycke)")
 
@@ -102,10 +126,10 @@ def test_two_texts_and_a_cell_edited_with_python_docx(rendered: bytes, data: Pat
     assert result.changes == [STYRGRUPP_CHANGE, ROBERTSFORS_CHANGE]
     assert result.reported == [CELL]
     assert _changed(data) == [
-        "84:           Styrgruppen bestod av näringslivscheferna i de fyra kommunerna och en "
+        "97:           Styrgruppen bestod av näringslivscheferna i de fyra kommunerna och en "
         "representant för Region Västerbotten. Den träffades varannan månad och beslutade om "
         "aktivitetsplan och budget för varje år.",
-        "303:           För Robertsfors har projektet främst betytt stöd till de tillverkande "
+        "316:           För Robertsfors har projektet främst betytt stöd till de tillverkande "
         "företagen, som fortsätter att växa och har svårt att hitta personal. Utbildningen i "
         "export och e-handel gav flera företag sina första kunder utanför Norden. Branschrådet "
         "för tillverkning har blivit en naturlig mötesplats för företagen och kommunen.",
@@ -207,8 +231,9 @@ def test_picture_put_in_a_text_in_word_is_reported(rendered: bytes, data: Path,
     result = import_report(edited, data)
     assert (result.changes, result.written) == ([], None)
     assert result.reported == [
-        "kommuner.kommuner[0].text, stycke 86 (”För Robertsfors har projektet framför al…”): "
-        "bilden image1.png förs inte in: rapportens texter kan inte visa bilder ännu"]
+        "kommuner.kommuner[0].text, stycke 90 (”För Robertsfors har projektet framför al…”): "
+        "bilden image6.png förs inte in: spara den som PNG eller JPEG bredvid datafilen och "
+        "skriv ![beskrivning](fil) i texten där den ska stå"]
 
 
 def test_text_deleted_in_word_is_reported_and_kept(rendered: bytes, data: Path,
@@ -268,7 +293,7 @@ def test_paragraph_added_after_a_text_belongs_to_it(rendered: bytes, data: Path,
 
     def edit(document: object) -> None:
         paragraph = next(p for p in document.paragraphs  # type: ignore[attr-defined]
-                         if p.text.startswith(WORK))
+                         if p.text.startswith(ROBERTSFORS))
         new = copy.deepcopy(paragraph._p)
         for mark in new.xpath("w:bookmarkStart|w:bookmarkEnd"):
             new.remove(mark)
@@ -280,7 +305,8 @@ def test_paragraph_added_after_a_text_belongs_to_it(rendered: bytes, data: Path,
     edited = _python_docx(rendered, tmp_path / "stycke.docx", edit)
     result = import_report(edited, data, dry_run=True)
     assert result.changes == [
-        "arbetssatt.text (rad 72): lade till ”Ett stycke till.” (1 stycke → 2 stycken)"]
+        "kommuner.kommuner[0].text (rad 315): lade till ”Ett stycke till.” "
+        "(1 stycke → 2 stycken)"]
     assert [text.endswith("\n\nEtt stycke till.") for text in result.planned.values()] == [True]
 
 
@@ -371,15 +397,15 @@ def test_tracked_changes_are_refused_until_accepted(rendered: bytes, data: Path,
     with pytest.raises(ChangesRefusedError) as refused:
         import_report(edited, data)
     assert str(refused.value).splitlines()[1:] == [
-        "  stycke 28 (”Styrgruppen bestod av näringslivschefern…”): Greta Lund strök ”en gång i "
+        "  stycke 32 (”Styrgruppen bestod av näringslivschefern…”): Greta Lund strök ”en gång i "
         "kvartalet” (2026-09-01 10:00)",
-        "  stycke 28 (”Styrgruppen bestod av näringslivschefern…”): Greta Lund lade till "
+        "  stycke 32 (”Styrgruppen bestod av näringslivschefern…”): Greta Lund lade till "
         "”varannan månad” (2026-09-01 10:00)",
-        "  tabell 6, rad 2, kolumn 2: Greta Lund strök ”24” (2026-09-01 10:00)",
-        "  tabell 6, rad 2, kolumn 2: Greta Lund lade till ”25” (2026-09-01 10:00)",
-        "  stycke 86 (”För Robertsfors har projektet framför al…”): Greta Lund strök "
+        "  tabell 7, rad 2, kolumn 2: Greta Lund strök ”24” (2026-09-01 10:00)",
+        "  tabell 7, rad 2, kolumn 2: Greta Lund lade till ”25” (2026-09-01 10:00)",
+        "  stycke 90 (”För Robertsfors har projektet framför al…”): Greta Lund strök "
         "”framför allt” (2026-09-01 10:00)",
-        "  stycke 86 (”För Robertsfors har projektet framför al…”): Greta Lund lade till "
+        "  stycke 90 (”För Robertsfors har projektet framför al…”): Greta Lund lade till "
         "”främst” (2026-09-01 10:00)",
         "Godta alla ändringar med --godta-andringar eller förkasta dem med --forkasta-andringar "
         "(kommentarerna tas bort i båda fallen), eller gör det i Word och spara filen igen.",
@@ -454,7 +480,7 @@ def test_untitled_table_is_named_by_what_stands_before_it(rendered: bytes, data:
     """The project's facts table has no caption: its cell is placed by the text above it."""
 
     def edit(document: object) -> None:
-        document.tables[0].rows[0].cells[1].paragraphs[0].runs[0].text = "Umeå"  # type: ignore[attr-defined]
+        _cell(document, "", "Kommuner").paragraphs[0].runs[0].text = "Umeå"
 
     edited = _python_docx(rendered, tmp_path / "fakta.docx", edit)
     result = import_report(edited, data, dry_run=True)
@@ -482,7 +508,7 @@ def test_two_texts_and_a_cell_edited_and_saved_by_libreoffice(rendered: bytes, d
     edits.write_text(json.dumps([
         {"replace": "framför allt betytt", "with": "främst betytt"},
         {"after": WORK, "paragraph": "Ett nytt stycke skrivet i LibreOffice."},
-        {"cell": [5, "B2"], "text": "25"},
+        {"cell": [_table_index(rendered, "Tillverkning"), "B2"], "text": "25"},
     ]), encoding="utf-8")
     edited = tmp_path / "granskad.docx"
     python, soffice = _libreoffice_python(), find_soffice()
@@ -492,8 +518,8 @@ def test_two_texts_and_a_cell_edited_and_saved_by_libreoffice(rendered: bytes, d
                    timeout=180)
     result = import_report(edited, data)
     assert result.changes == [
-        "arbetssatt.text (rad 72): lade till ”Ett nytt stycke skrivet i LibreOffice.” "
-        "(1 stycke → 2 stycken)",
+        "arbetssatt.text (rad 81): lade till ”Ett nytt stycke skrivet i LibreOffice.” "
+        "(3 stycken → 4 stycken)",
         ROBERTSFORS_CHANGE,
     ]
     assert result.reported == [CELL]

@@ -114,22 +114,27 @@ class Builder:
         cant_split(row)
 
     def amount_table(self, rows: str, item: str, lead: str, caption: str, label: str,
-                     name_cell: str, amount_cell: str, total: str) -> None:
-        """A lead-in, a caption and a two-column table of amounts with a sum row where
-        ``total`` is not None (where the rows add up to the stated total).
+                     name_cell: str, amount_cell: str, total: str,
+                     share: tuple[str, str] | None = None) -> None:
+        """A lead-in, a caption and a table of amounts with a sum row where ``total`` is not
+        None (where the rows add up to the stated total).
 
-        ``caption`` names the table's caption in the context (``a.tabeller.kostnader``). Opens
-        ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
+        ``caption`` names the table's caption in the context (``a.tabeller.kostnader``).
+        ``share`` adds a column of each row's share of the sum: the row's cell and the sum
+        row's. Opens ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
         """
         self.tag("{%p if " + rows + " %}")
         self.narrative(lead + ".stycken('Tabellingress')")
         self.caption(caption)
-        t = self.table([(label, False), ("Belopp (kr)", True)], [9.0, 4.0])
+        heads = [(label, False), ("Belopp (kr)", True)] + ([("Andel", True)] if share else [])
+        t = self.table(heads, [9.0, 4.0] + ([3.0] if share else []))
         self.loop_row(t, "{%tr for " + item + " in " + rows + " %}")
-        self.row(t, [(name_cell, False), (amount_cell, True)])
+        self.row(t, [(name_cell, False), (amount_cell, True)]
+                 + ([(share[0], True)] if share else []))
         self.loop_row(t, "{%tr endfor %}")
         self.loop_row(t, "{%tr if " + total + " is not none %}")
-        self.row(t, [("Summa", False), ("{{ " + total + "|tal }}", True)], bold=True, shade=GREY)
+        self.row(t, [("Summa", False), ("{{ " + total + "|tal }}", True)]
+                 + ([(share[1], True)] if share else []), bold=True, shade=GREY)
         self.loop_row(t, "{%tr endif %}")
         self.end_table()
 

@@ -43,6 +43,12 @@ tal-autoid                warning   a figure link names a section by an id made 
 ref-okand                 error     a reference in narrative ([](ref:…)) names no captioned table
                                     or chart of the report (the nearest name is suggested)
 text-ej-stodd             warning   narrative uses Markdown outside the supported subset
+bild-fil                  error     a picture (in narrative, or a logo) is missing, unreadable, an
+                                    address, outside the data file's folder, over 20 MB or 50
+                                    megapixels, or not a PNG or JPEG
+bild-attribut             error     a picture's attributes ({bredd=…} {#namn}) are wrong
+bild-alt                  warning   a picture has no alternative text
+bild                      info      a picture the report uses (file, kind, size in pixels)
 tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
 avsnitt-visas-inte        warning   a section the template shows nothing of: no part for its kind,
                                     and its id is not named (shown.py)
@@ -83,7 +89,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from slutrapport import narrative
+from slutrapport import narrative, pictures
 from slutrapport._registercheck import register_findings
 from slutrapport.context import resolve_path, resolving
 from slutrapport.fields import Loc, date_bounds
@@ -276,12 +282,15 @@ def _numbered_id(report: Slutrapport, path: str) -> str | None:
 
 def reference_names(report: Slutrapport) -> list[str]:
     """The names narrative text can refer to, section by section: each section's captioned
-    tables (``tabell.<id>.<namn>``) and charts (``diagram.<id>.<namn>``) that its data has."""
+    tables (``tabell.<id>.<namn>``) and charts (``diagram.<id>.<namn>``) that its data has;
+    then the captioned pictures of the texts (``bild.<namn>``)."""
     names: list[str] = []
     for section in report.avsnitt:
         names += [section.reference("tabell", name) for name in section.tables()]
         names += [section.reference("diagram", name) for name in section.DIAGRAM
                   if name in section.chart_facts()]
+    for _, _, text, _ in narratives(report):  # the captioned pictures of the texts
+        names += [picture.name for picture in narrative.pictures(text) if picture.title]
     return names
 
 
@@ -301,10 +310,33 @@ def _references(report: Slutrapport) -> Iterator[Raw]:
             elif known:
                 hint = f"; namnen är {', '.join(known)}."
             else:
-                hint = "; rapporten har inga tabeller eller diagram med bildtext."
+                hint = "; rapporten har inga tabeller, diagram eller bilder med bildtext."
             yield ("ref-okand", "error", loc,
-                   f"Texten hänvisar till '{name}', som inte är någon tabell eller något "
-                   f"diagram i rapporten{hint}", close, name)
+                   f"Texten hänvisar till '{name}', som inte är någon tabell, något diagram "
+                   f"eller någon bild med bildtext i rapporten{hint}", close, name)
+
+
+@_check
+def _pictures(report: Slutrapport) -> Iterator[Raw]:
+    """Every picture of the texts and the title page: a file the report can use, with an
+    alternative text; each one used is listed (info), so the author sees what goes in."""
+    base = Path(report.source).parent if report.source else Path.cwd()
+    for used in pictures.used_pictures(report, base, report.logos()):
+        if used.error is not None:
+            yield ("bild-fil", "error", used.loc, f"Bilden kan inte användas: {used.error}.",
+                   None, used.src)
+            continue
+        for problem in used.ref.problems if used.ref is not None else ():
+            yield ("bild-attribut", "error", used.loc, f"Bilden {used.src}: {problem}.",
+                   None, used.src)
+        if not used.alt.strip():
+            yield ("bild-alt", "warning", used.loc,
+                   f"Bilden {used.src} saknar alternativtext, som en skärmläsare läser upp i "
+                   "stället för bilden: skriv den inom hakparentesen, ![Så här ser bilden "
+                   "ut](…).", None, used.src)
+        if used.file is not None:
+            yield ("bild", "info", used.loc, f"Bilden {pictures.describe(used.file)} används.",
+                   None, used.src)
 
 
 # --- det som återstår att fylla i ----------------------------------------------------------------
@@ -315,13 +347,15 @@ PLACEHOLDER = "…"
 
 def _texts_to_fill(model: BaseModel, loc: Loc) -> Iterator[Loc]:
     """Texts set but left empty (or as the placeholder): narrative and headings alike."""
-    narrative = markdown_fields(type(model))
+    texts = markdown_fields(type(model))
     for name in type(model).model_fields:
         value = getattr(model, name)
-        md = name in narrative
+        md = name in texts
         if isinstance(value, str):
+            # a text still to write may hold the pictures new --from carried over
+            rest = narrative.without_pictures(value) if md else value
             explicit_empty = md and name in model.model_fields_set and not value.strip()
-            if explicit_empty or value.strip() == PLACEHOLDER:
+            if explicit_empty or rest.strip() == PLACEHOLDER:
                 yield (*loc, name)
         elif isinstance(value, list):
             if not value and name in model.model_fields_set and md:

@@ -17,7 +17,9 @@ The context mirrors the model — the same Swedish names and nesting — with fo
   ``bildtext_falt`` (the caption as runs, ``Tabell {SEQ Tabell}: …``, for ``{{r … }}``),
   ``nummer_falt`` (only ``Tabell {SEQ Tabell}``) and ``namn``, the name a text refers to it by
   (``[](ref:tabell.ekonomi.kostnader)``); and ``sida.liggande`` / ``sida.staende``, paragraphs
-  that put what lies between them on a landscape page (``{{p sida.liggande }}``).
+  that put what lies between them on a landscape page (``{{p sida.liggande }}``);
+- ``titelsida``: the EU mark (``eu_markering``, ``eu_rader``, ``eu_emblem``, ``eu_sidfot``) and
+  the logos (``logotyper``) of the title page.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from slutrapport import fields_word
+from slutrapport.emblem import STATEMENTS
 from slutrapport.kinds import Section
 from slutrapport.narrative import (
     LIST_NUMBERING,
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
 
 __all__ = ["LIST_NUMBERING", "Narrative", "build_context", "caption", "computed",
-           "narrative_texts", "protect_braces", "resolve_path", "resolving"]
+           "narrative_texts", "protect_braces", "resolve_path", "resolving", "title_page"]
 
 LinkId = Callable[[str], str]
 
@@ -121,11 +124,23 @@ def build_context(
         out["diagram"] = {name: _chart(drawn.get(name), section.reference("diagram", name))
                           for name in section.DIAGRAM}
         ctx[section.name] = out
+    ctx["titelsida"] = title_page(report)
     ctx["sida"] = {"liggande": Markup(fields_word.LANDSCAPE_START),
                    "staende": Markup(fields_word.LANDSCAPE_END)}
     if extra:
         ctx.update(extra)
     return ctx
+
+
+def title_page(report: Slutrapport) -> dict[str, Any]:
+    """What the title page shows besides the facts: the EU mark's period and lines, whether the
+    footer repeats them, and the places of the emblem and the logos (pictures the render puts in,
+    None and [] until then)."""
+    p = report.projekt
+    mark = p.eu_markering if p.eu_markering in STATEMENTS else None
+    return {"eu_markering": mark, "eu_rader": list(STATEMENTS.get(mark or "", ())),
+            "eu_emblem": None, "eu_sidfot": bool(mark and p.eu_markering_sidfot),
+            "logotyper": []}
 
 
 def caption(label: str, number: int, title: str, ref: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from lxml import etree
 
 from slutrapport import seam
 from slutrapport._budget import BudgetExceeded, run
+from slutrapport._columns import fit_columns, keep_short_tables
 from slutrapport._safety import inspect_template, refuse_fetched_links, refuse_fetching_fields
 from slutrapport._templateerrors import (
     broken_xml,
@@ -38,16 +39,19 @@ from slutrapport._templateerrors import (
 from slutrapport.charts import make_charts
 from slutrapport.context import build_context
 from slutrapport.docxzip import STAMP, stamp_of
+from slutrapport.emblem import emblem_png
 from slutrapport.environment import CHART_KEYS, environment
-from slutrapport.errors import TemplateError, UnsafeTemplateError, describe
+from slutrapport.errors import InputError, Problem, TemplateError, UnsafeTemplateError, describe
 from slutrapport.fields import date_bounds
 from slutrapport.fields_word import ListNumbering, finish
 from slutrapport.models import Slutrapport
-from slutrapport.narrative import LIST_NUMBERING
+from slutrapport.narrative import LIST_NUMBERING, PICTURES, PictureRef
+from slutrapport.paths import format_loc
+from slutrapport.pictures import PictureFile, used_pictures
 from slutrapport.standard import default_template
 
-__all__ = ["DIAGRAM_FORMS", "Part", "check_template_file", "draw_charts", "render_bytes",
-           "template_parts"]
+__all__ = ["DIAGRAM_FORMS", "Part", "check_template_file", "draw_charts", "picture_files",
+           "render_bytes", "template_parts"]
 
 DIAGRAM_FORMS = ("diagram", "bild")
 """How charts are placed: as Word charts (``diagram``, the default) or as pictures (``bild``)."""
@@ -88,6 +92,73 @@ def draw_charts(tpl: Any, report: Slutrapport, wanted: bool,
     return charts
 
 
+def picture_files(report: Slutrapport) -> dict[str, PictureFile]:
+    """The pictures the report shows, by file name as written, read beside the data file (the
+    working folder for a report built in code); :class:`InputError` naming each that can't be
+    used (file, line, field), or whose attributes are wrong."""
+    base = Path(report.source).parent if report.source else Path.cwd()
+    problems: list[Problem] = []
+    files: dict[str, PictureFile] = {}
+    for used in used_pictures(report, base, report.logos()):
+        where = format_loc(report.display_loc(used.loc))
+        line = report.line_of(used.loc)
+        for message in [used.error, *(used.ref.problems if used.ref else ())]:
+            if message:
+                problems.append(Problem(message, where, line, report.source))
+        if used.file is not None:
+            files[used.src] = used.file
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+    return files
+
+
+_MAX_HEIGHT = 0.6
+"""The most of the text's height a picture in the text takes (room for its caption, a line)."""
+
+
+def _placer(tpl: Any, files: dict[str, PictureFile]) -> Any:
+    """What places a narrative's picture: at the text's width, or the width the text gives, no
+    wider than the text and no taller than :data:`_MAX_HEIGHT` of it."""
+    section = tpl.docx.sections[-1]
+    emu_cm = 360000
+    text_w = (section.page_width - section.left_margin - section.right_margin) / emu_cm
+    text_h = (section.page_height - section.top_margin - section.bottom_margin) / emu_cm
+
+    def place(ref: PictureRef) -> str:
+        found = files[ref.src]
+        width = text_w if ref.width_cm is None else min(ref.width_cm, text_w)
+        if ref.width_share is not None:
+            width = text_w * ref.width_share
+        width = min(width, text_h * _MAX_HEIGHT * found.width_px / found.height_px)
+        return seam.picture_run(tpl, found.data, round(width, 2), ref.alt, ref.name)
+
+    return place
+
+
+_LOGO_HEIGHT_CM = 1.2
+"""The height of a logo in the title page's row (its width follows, at most 6 cm)."""
+_EMBLEM_HEIGHT_CM = 1.6
+"""The height of the EU emblem on the title page (its width 1,5 times that)."""
+
+
+def _title_pictures(tpl: Any, report: Slutrapport, context: dict[str, Any],
+                    files: dict[str, PictureFile]) -> None:
+    """The title page's pictures into the context: the EU emblem (drawn) and the logos, each
+    logo as high as the others (and at most 6 cm wide)."""
+    page = context.get("titelsida")
+    if not isinstance(page, dict):  # the caller's extra context replaced it
+        return
+    mark = page.get("eu_markering")
+    if mark:
+        alt = "EU-emblemet" if mark == "2021-2027" else "EU-flaggan"
+        page["eu_emblem"] = seam.picture(tpl, emblem_png(), _EMBLEM_HEIGHT_CM * 1.5, alt)
+    page["logotyper"] = []
+    for _, src, alt in report.logos():
+        found = files[src]
+        width = min(6.0, _LOGO_HEIGHT_CM * found.width_px / found.height_px)
+        page["logotyper"].append(seam.picture(tpl, found.data, round(width, 2), alt))
+
+
 def report_stamp(report: Slutrapport) -> str:
     """The document's created and modified date: the first day of the report's date
     (``projekt.rapportdatum``), or :data:`~slutrapport.docxzip.STAMP` when it gives none; the
@@ -111,6 +182,7 @@ def render_bytes(
     Word charts, their figures in an embedded workbook (``diagram="diagram"``), or pictures
     (``diagram="bild"``).
     """
+    files = picture_files(report)  # a picture that can't be used stops the render at once
     path = Path(template) if template is not None else default_template()
     check_template_file(path)
     try:
@@ -121,7 +193,9 @@ def render_bytes(
         raise TemplateError(unreadable(path, exc)) from exc
     drawn = draw_charts(tpl, report, charts, diagram)
     context = build_context(report, link_id=tpl.build_url_id, charts=drawn, extra=extra)
+    _title_pictures(tpl, report, context, files)
     numbering = LIST_NUMBERING.set(ListNumbering(tpl.docx))
+    placing = PICTURES.set(_placer(tpl, files))
     try:
         with run(report, path):  # the time of this report's template work, its output budget
             tpl.render(context, jinja_env=environment(), autoescape=True)
@@ -145,8 +219,11 @@ def render_bytes(
         ) from exc
     finally:
         LIST_NUMBERING.reset(numbering)
+        PICTURES.reset(placing)
     refuse_fetched_links(tpl.docx.part.package, path)
     finish(tpl.docx.element)  # caption numbers, references, landscape pages
+    fit_columns(tpl.docx.element)  # column widths from the text now in the tables
+    keep_short_tables(tpl.docx.element)  # a table of up to 15 rows on one page
     refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
     return seam.save(tpl, report_stamp(report))
 

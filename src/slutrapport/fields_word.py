@@ -53,6 +53,8 @@ TABLE_LABEL = "Tabell"
 """The caption label (and SEQ identifier) of tables."""
 CHART_LABEL = "Diagram"
 """The caption label (and SEQ identifier) of charts."""
+PICTURE_LABEL = "Bild"
+"""The caption label (and SEQ identifier) of pictures."""
 
 
 def _esc(text: str) -> str:

@@ -24,6 +24,9 @@ Numbers
     - Percentages are given in per cent (``49.7`` means 49,7 %) and printed with a no-break
       space before the sign, as CLDR's Swedish percent pattern ``#,##0 %`` does: ``49,7 %``.
       A stated percentage keeps the decimals it is written with (``0,05 %``, ``99,95 %``).
+      The whole is ``100 %`` whatever the decimals of the figures above it (a sum row under
+      ``29,9 %`` reads ``100 %``, never ``100,0 %``); a share that only rounds to 100 keeps its
+      decimals (``100,0 %`` for 99,96 %), so it never passes for the whole.
 
 Dates
     Dates are partial ISO strings, as precise as they are known (``"2022"``, ``"2022-10"``,
@@ -330,12 +333,15 @@ def format_percent(value: int | Decimal | float, decimals: int | None = None) ->
     '0,13\xa0%'
     >>> format_percent(27, decimals=1)
     '27,0\xa0%'
+    >>> format_percent(100, decimals=1)
+    '100\xa0%'
     """
     number = _number(value, "format_percent")
-    if decimals is None:
+    places = None if decimals is None else _places(decimals, "format_percent", "decimals")
+    if places is None or number == 100:  # the whole: 100 %, whatever the column's decimals
         text = _format_number(number, percent_places(number), fixed=False)
     else:
-        text = _format_number(number, _places(decimals, "format_percent", "decimals"), fixed=True)
+        text = _format_number(number, places, fixed=True)
     return text + _PERCENT_SUFFIX
 
 
@@ -356,6 +362,8 @@ def format_share(
     '12,5\xa0%'
     >>> format_share(1, 8, decimals=0)
     '13\xa0%'
+    >>> format_share(2949, 2949), format_share(29996, 30000)
+    ('100\xa0%', '100,0\xa0%')
     >>> format_share(3, 0)
     Traceback (most recent call last):
     ValueError: format_share: andelen kan inte räknas ut när helheten är 0
@@ -366,10 +374,14 @@ def format_share(
     if denominator.is_zero():
         raise ValueError("format_share: andelen kan inte räknas ut när helheten är 0")
     share = Fraction(numerator) * 100 / Fraction(denominator)
+    if share == 100:
+        return format_percent(100)
     scaled = abs(share) * 10**places
     # Half-up on the exact fraction: floor(scaled + 1/2), with the sign put back afterwards.
     digits = (2 * scaled.numerator + scaled.denominator) // (2 * scaled.denominator)
     rounded = Decimal((0 if share >= 0 else 1, tuple(map(int, str(digits))), -places))
+    if rounded == 100 and decimals is not None:  # rounds to 100 but is not the whole
+        return _format_number(rounded, places, fixed=True) + _PERCENT_SUFFIX
     return format_percent(rounded, decimals)
 
 

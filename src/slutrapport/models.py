@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import keyword
 import warnings
-from typing import TYPE_CHECKING, Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -80,6 +80,7 @@ __all__ = [
     "Kommuner",
     "Konsulter",
     "Kostnadspost",
+    "Logotyp",
     "Period",
     "Preliminar",
     "Programsteg",
@@ -123,13 +124,25 @@ RESERVED_IDS = frozenset(
 """Names a section's id can't have: the report's own top-level names, and Jinja's and Python's."""
 
 
+class Logotyp(Modell):
+    """A logo on the title page: a picture file beside the data file, and whose it is."""
+
+    CARRY = Carry(marked=frozenset({"fil", "text"}))
+
+    fil: str = Field(min_length=1, description="Bildfilen (PNG eller JPEG) relativt datafilens "
+                                               "mapp, t.ex. bilder/region.png.")
+    text: str = Field(min_length=1, description="Vems logotypen är, t.ex. Region Västerbotten; "
+                                                "bildens alternativtext för skärmläsare.")
+
+
 class Projekt(Modell):
     """Who, what and when: the facts on the title page."""
 
     CARRY = Carry(
-        emptied={"rapportdatum": "valfritt: när rapporten skrevs, t.ex. 2026-12"},
+        emptied={"rapportdatum": "valfritt: när rapporten skrevs, t.ex. 2026-12",
+                 "arendenummer": "valfritt: det nya projektets ärendenummer hos finansiären"},
         marked=frozenset({"namn", "kortnamn", "projektagare", "utvarderare", "webbplats",
-                          "kommuner", "finansiarer"}),
+                          "kommuner", "finansiarer", "eu_markering"}),
         renewed=frozenset({"period"}))
 
     namn: str = Field(min_length=1, description="Projektets namn, t.ex. Näringsliv i samverkan.")
@@ -146,6 +159,19 @@ class Projekt(Modell):
     utvarderare: str | None = Field(None, description="Extern utvärderare.")
     webbplats: str | None = Field(None, description="Projektets webbplats (adress).")
     rapportdatum: Datum | None = Field(None, description="När rapporten skrevs, t.ex. 2022-12.")
+    arendenummer: str | None = Field(
+        None, min_length=1, description="Ärendenumret (diarienumret) som finansiären arkiverar "
+        "rapporten under, t.ex. 20304567; står på titelsidan och i dokumentets egenskaper.")
+    logotyper: list[Logotyp] = Field(
+        default_factory=list, description="Logotyperna på titelsidan, i en rad: projektägarens "
+        "och partnernas, var och en en bildfil med text.")
+    eu_markering: Literal["2021-2027", "2014-2020", "ingen"] | None = Field(
+        None, description="EU-märket på titelsidan: 2021-2027 (EU-emblemet med "
+        "'Medfinansieras av Europeiska unionen'), 2014-2020 (EU-flaggan med 'Europeiska "
+        "unionen, Europeiska regionala utvecklingsfonden') eller ingen. 'slutrapport new' "
+        "skriver dispositionens programperiod.")
+    eu_markering_sidfot: bool = Field(
+        False, description="Om EU-märkets text också ska stå i sidfoten på varje sida.")
 
 
 class Rubriker(Modell):
@@ -158,6 +184,9 @@ class Rubriker(Modell):
     diagramforteckning: str | None = Field(
         None, description="Rubriken över en förteckning över diagrammen (efter "
                           "innehållsförteckningen), t.ex. Diagram; utan den ingen förteckning.")
+    bildforteckning: str | None = Field(
+        None, description="Rubriken över en förteckning över bilderna i löptexten (efter "
+                          "innehållsförteckningen), t.ex. Bilder; utan den ingen förteckning.")
 
 
 # The report's key 'register' is also the name of a method on pydantic's metaclass (ABCMeta's
@@ -253,6 +282,11 @@ class Slutrapport(Modell):
     def sections(self, kind: type[Section]) -> list[Section]:
         """The sections of one kind, in the report's order."""
         return [s for s in self.avsnitt if isinstance(s, kind)]
+
+    def logos(self) -> list[tuple[Loc, str, str]]:
+        """The title page's logos: place, file and alt text."""
+        return [(("projekt", "logotyper", i, "fil"), logo.fil, logo.text)
+                for i, logo in enumerate(self.projekt.logotyper)]
 
     def display_loc(self, loc: Loc) -> Loc:
         """A place as the user names it: ``avsnitt[3].effekt`` becomes ``<id>.effekt``.

@@ -26,8 +26,20 @@ Supported
   ``REF`` field that reads ``Diagram 4`` (the caption's label and number, kept right when the
   captions are renumbered); ``[se diagrammet](ref:diagram.ekonomi.kostnader)`` is a link with
   that text to the caption. The names are checked elsewhere (:func:`refs`).
+- **Pictures**: a paragraph that is only ``![Alternativtext](bilder/karta.png "Bildtext")``
+  places the picture (a file beside the data file) at the text's width, its alternative text
+  for screen readers, and the caption ``Bild {SEQ Bild}: Bildtext`` under it (no title: no
+  caption). Attributes in braces right after it: ``{bredd=8cm}`` or ``{bredd=60%}`` (of the
+  text's width) and ``{#karta}``, the name a text refers to it by (``[](ref:bild.karta)``;
+  without one the file's name, ``bild.karta``). The document's pictures are placed by the
+  caller (``picture``, see :func:`to_paragraphs`); :func:`pictures` lists a text's pictures.
 - **Backslash escapes**: ``\*`` is a literal ``*``, ``\\`` a literal backslash, and so on.
   Entities such as ``&amp;`` and ``&#32;`` are decoded.
+- **Figures keep together**: inside a figure link, and between a figure link and the unit after
+  it (``kr``, ``%``, ``st.``), a space is printed as a no-break space, so ``2 949`` and
+  ``12 400 000 kr`` never break across lines.
+- **Lead-ins keep with what follows**: a paragraph that ends with a colon is kept on the page of
+  the paragraph after it (``w:keepNext``).
 
 Raw HTML is not interpreted: ``<b>`` stays the literal text ``<b>``. Reference-style link
 definitions (``[a]: https://…``) are not interpreted either and stay literal text, so that a line
@@ -36,13 +48,13 @@ of text can never vanish.
 Not supported, kept as text
 ---------------------------
 
-Headings (``#``), code blocks and ``inline code``, block quotes (``>``), tables, images, horizontal
-rules, lists nested deeper than two levels and links without a scheme (``[text](sida.html)``)
-are outside the subset. Nothing is lost: such a block is rendered as its Markdown source, as
-plain text in one paragraph (its lines joined by line breaks); inline code and images are
-rendered as their source; a link without a scheme is rendered as ``text (target)``; a deep list
-is rendered at the second level. :func:`unsupported` names what was found, so that the caller
-can warn.
+Headings (``#``), code blocks and ``inline code``, block quotes (``>``), tables, a picture
+within a paragraph's text or a list item, horizontal rules, lists nested deeper than two levels
+and links without a scheme (``[text](sida.html)``) are outside the subset. Nothing is lost: such
+a block is rendered as its Markdown source, as plain text in one paragraph (its lines joined by
+line breaks); inline code and such pictures are rendered as their source; a link without a
+scheme is rendered as ``text (target)``; a deep list is rendered at the second level.
+:func:`unsupported` names what was found, so that the caller can warn.
 
 Writing literal text
 --------------------
@@ -64,8 +76,10 @@ cannot appear in a Word document and are dropped from the output.
 from __future__ import annotations
 
 import functools
+import re
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -78,19 +92,30 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from slutrapport.fields_word import bookmark_name, mark_paragraphs, ref_xml, text_mark_name
+from slutrapport.fields_word import (
+    PICTURE_LABEL,
+    bookmark_name,
+    caption_xml,
+    mark_paragraphs,
+    ref_xml,
+    text_mark_name,
+)
 
 __all__ = [
     "LIST_NUMBERING",
     "MARKDOWN",
     "MARKED",
+    "PICTURES",
     "Markdown",
     "Narrative",
+    "PictureRef",
     "Styles",
     "escape",
     "figure_links",
     "figure_spans",
     "markdown_fields",
+    "picture_sources",
+    "pictures",
     "plain_text",
     "prints_anything",
     "protect_braces",
@@ -99,6 +124,7 @@ __all__ = [
     "to_paragraphs",
     "to_runs",
     "unsupported",
+    "without_pictures",
 ]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -121,6 +147,30 @@ class Styles:
     """Paragraph style of a numbered list item nested in another list."""
     hyperlink: str = "Hyperlink"
     """Character style of a hyperlink."""
+    figure: str = "Figur"
+    """Paragraph style of a picture's paragraph."""
+    caption: str = "Caption"
+    """Paragraph style of a picture's caption."""
+
+
+@dataclass(frozen=True)
+class PictureRef:
+    """A picture of a narrative text (``![alt](src "title"){#namn bredd=8cm}``)."""
+
+    src: str
+    """The file as written (``bilder/karta.png``)."""
+    alt: str
+    """The alternative text, what a screen reader says ("" when the text gives none)."""
+    title: str
+    """The caption's text after ``Bild 3: `` ("" for a picture without a caption)."""
+    name: str
+    """The name a text refers to it by: ``bild.<namn>``."""
+    width_cm: float | None = None
+    """The width the text gives in centimetres (``bredd=8cm``), or None."""
+    width_share: float | None = None
+    """The width the text gives as a share of the text's width (``bredd=60%`` is 0.6), or None."""
+    problems: tuple[str, ...] = ()
+    """What is wrong with its attributes (Swedish), for the checks."""
 
 
 # Names (Swedish, for the user) of the constructs outside the subset.
@@ -129,7 +179,7 @@ CODE_BLOCK = "kodblock"
 INLINE_CODE = "kod i löptext"
 BLOCK_QUOTE = "citat"
 TABLE = "tabell"
-IMAGE = "bild"
+IMAGE = "bild mitt i ett stycke eller en punkt (en bild står i ett eget stycke)"
 RULE = "avgränsningslinje"
 DEEP_LIST = "lista i mer än två nivåer"
 RELATIVE_LINK = "länk utan webbadress"
@@ -182,11 +232,12 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Paragraph:
-    kind: Literal["body", "bullet", "number"]
+    kind: Literal["body", "bullet", "number", "picture"]
     level: int  # 0 for body text, 1 or 2 for list items
     runs: tuple[_Run, ...]
     number: int = 0  # the item's number in a numbered list
     instance: int = 0  # which list of the text the item is in (1, 2 …; 0 for body text)
+    picture: PictureRef | None = None  # a picture's paragraph
 
 
 @dataclass(frozen=True)
@@ -195,6 +246,7 @@ class _Parsed:
     unsupported: tuple[str, ...]
     figure_links: tuple[tuple[str, str], ...]
     refs: tuple[str, ...] = ()
+    pictures: tuple[PictureRef, ...] = ()
 
 
 @dataclass
@@ -228,6 +280,7 @@ class _Walker:
         self.unsupported: list[str] = []
         self.figure_links: list[tuple[str, str]] = []
         self.refs: list[str] = []
+        self.pictures: list[PictureRef] = []
         self.lists: list[_List] = []
         self.instances = 0
         self.items: list[_Item] = []
@@ -242,7 +295,12 @@ class _Walker:
             token = tokens[i]
             kind = token.type
             if kind == "paragraph_open":
-                self.block(self.inline(tokens[i + 1]))
+                picture = None if self.items else _picture(tokens[i + 1])
+                if picture is not None:
+                    self.pictures.append(picture)
+                    self.paragraphs.append(_Paragraph("picture", 0, (), picture=picture))
+                else:
+                    self.block(self.inline(tokens[i + 1]))
                 i += 3
                 continue
             if kind in _BLOCKS_AS_SOURCE:
@@ -262,7 +320,7 @@ class _Walker:
                     self.flush(item)
             i += 1
         return _Parsed(tuple(self.paragraphs), tuple(self.unsupported), tuple(self.figure_links),
-                       tuple(self.refs))
+                       tuple(self.refs), tuple(self.pictures))
 
     def block(self, runs: list[_Run]) -> None:
         """Add a block's runs: to the open list item, or as a paragraph of its own."""
@@ -344,11 +402,16 @@ class _Walker:
         ref_at = 0  # where the runs of a reference's text begin
         figure: list[str] | None = None
         relative: str | None = None
+        after_figure = False
         for child in token.children or ():
             kind = child.type
             if kind in ("text", "softbreak", "hardbreak", "code_inline", "image"):
                 if kind == "text":
                     text = child.content
+                    if figure is not None:
+                        text = _FIGURE_SPACE.sub("\u00a0", text)
+                    elif after_figure:
+                        text = _UNIT_AFTER.sub("\u00a0", text, count=1)
                 elif kind == "code_inline":
                     self.note(INLINE_CODE)
                     text = child.markup + child.content + child.markup
@@ -359,8 +422,11 @@ class _Walker:
                     text = "\n"
                 runs.append(_Run(text, bold > 0, italic > 0, href, anchor))
                 if figure is not None:
-                    figure.append(text)
-            elif kind == "strong_open":
+                    figure.append(child.content if kind == "text" else text)
+                after_figure = False
+                continue
+            after_figure = False
+            if kind == "strong_open":
                 bold += 1
             elif kind == "strong_close":
                 bold -= 1
@@ -392,14 +458,76 @@ class _Walker:
                     anchor = None
                 elif figure is not None and relative is not None:
                     self.figure_links.append(("".join(figure), relative))
+                    after_figure = True
                     if self.figures_marked:
                         runs.append(_Run(_FIGURE_END, bold > 0, italic > 0))
                 elif relative is not None:
                     runs.append(_Run(f" ({relative})", bold > 0, italic > 0))
                 href = relative = figure = None
+                continue
             elif child.content:  # a token type this module does not know: keep its text
                 runs.append(_Run(child.content, bold > 0, italic > 0, href, anchor))
         return runs
+
+
+_FIGURE_SPACE = re.compile(r"[ \u2009\u202f]")
+"""A space inside a figure link: a no-break space in print."""
+_UNIT_AFTER = re.compile(r"^[ \u2009\u202f](?=(?:%|kr|tkr|mnkr|st\.?|procent)(?![^\W\d_]))")
+"""The space between a figure link and the unit after it."""
+_ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*")
+_WIDTH = re.compile(r"bredd=(\d+(?:[.,]\d+)?)(cm|%)", re.IGNORECASE)
+_PICTURE_ID = re.compile(r"#([a-z][a-z0-9_]*)")
+
+
+def _picture(token: Token) -> PictureRef | None:
+    """The picture a paragraph is, when it holds nothing but one (and its attributes)."""
+    children = [c for c in token.children or ()
+                if not (c.type in ("text", "softbreak") and not c.content.strip())]
+    if not children or children[0].type != "image" or len(children) > 2:
+        return None
+    attributes = ""
+    if len(children) == 2:
+        found = _ATTRIBUTES.fullmatch(children[1].content) \
+            if children[1].type == "text" else None
+        if found is None:
+            return None
+        attributes = found.group(1)
+    image = children[0]
+    src = _MD.normalizeLinkText(str(image.attrs.get("src", "")))
+    title = str(image.attrs.get("title") or "").strip()
+    alt = " ".join("".join(c.content for c in image.children or ()
+                           if c.type in ("text", "code_inline", "softbreak")).split())
+    name = f"bild.{_picture_name(src)}"
+    width_cm = width_share = None
+    problems: list[str] = []
+    for word in attributes.split():
+        width = _WIDTH.fullmatch(word)
+        ident = _PICTURE_ID.fullmatch(word)
+        if width is not None:
+            number = float(width.group(1).replace(",", "."))
+            if width.group(2) == "%":
+                if 0 < number <= 100:
+                    width_share = number / 100
+                else:
+                    problems.append(f"bredden {word} ska vara mellan 1 och 100 %")
+            elif 0.5 <= number <= 50:
+                width_cm = number
+            else:
+                problems.append(f"bredden {word} ska vara mellan 0,5 och 50 cm")
+        elif ident is not None:
+            name = f"bild.{ident.group(1)}"
+        else:
+            problems.append(f"{word} är inget attribut en bild kan ha (bredd=8cm, bredd=60% "
+                            "eller #namn)")
+    return PictureRef(src, alt, title, name, width_cm, width_share, tuple(problems))
+
+
+def _picture_name(src: str) -> str:
+    """A picture's name from its file's: ``bilder/Målträd 2.png`` is ``maltrad_2``."""
+    stem = src.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    folded = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    name = re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
+    return name if name[:1].isalpha() else f"bild_{name}".rstrip("_")
 
 
 def _after_close(tokens: list[Token], i: int) -> int:
@@ -624,6 +752,8 @@ def to_paragraphs(
     paragraph_style: str | None = None,
     run_props: str = "",
     numbering: Callable[[str, int], str | None] | None = None,
+    picture: Callable[[PictureRef], str] | None = None,
+    keep_last: bool = True,
 ) -> str:
     """Render narrative Markdown as ``<w:p>`` elements, for ``{{p …}}`` in a docxtpl template.
 
@@ -634,7 +764,10 @@ def to_paragraphs(
     item's number (1, or ``3.`` as written): called with the list's paragraph style and that
     number, it returns the ``<w:numPr>`` its items carry (or None; see
     :class:`slutrapport.fields_word.ListNumbering`); without it the list style numbers the items,
-    and a second list goes on from the first one's numbers.
+    and a second list goes on from the first one's numbers. ``picture`` places a picture: called
+    with its :class:`PictureRef`, it returns the run (``<w:r><w:drawing>…``) that shows it;
+    without it a picture's paragraph shows its alternative text in brackets. A paragraph ending
+    with a colon keeps with the next; the text's last one too unless ``keep_last`` is false.
 
     >>> to_paragraphs("Hej **du**")  # doctest: +NORMALIZE_WHITESPACE
     '<w:p><w:pPr><w:pStyle w:val="BodyText"/></w:pPr><w:r><w:t xml:space="preserve">Hej
@@ -644,7 +777,11 @@ def to_paragraphs(
     body = paragraph_style if paragraph_style is not None else styles.body
     out: list[str] = []
     lists: dict[int, str | None] = {}  # each numbered list's numbering, made at its first item
-    for paragraph in _parse(text).paragraphs:
+    paragraphs = _parse(text).paragraphs
+    for n, paragraph in enumerate(paragraphs):
+        if paragraph.picture is not None:
+            out.append(_picture_xml(paragraph.picture, styles, picture))
+            continue
         style = _style(paragraph, styles, body)
         number = ""
         if paragraph.kind == "number" and numbering is not None:
@@ -652,8 +789,32 @@ def to_paragraphs(
                 lists[paragraph.instance] = numbering(style, paragraph.number)
             number = lists[paragraph.instance] or ""
         runs = _runs_xml(paragraph.runs, extra, link_id, styles.hyperlink)
-        out.append(f'<w:p><w:pPr><w:pStyle w:val="{_attr(style)}"/>{number}</w:pPr>{runs}</w:p>')
+        # a lead-in (ending with a colon) stays on the page of what it leads into
+        keep = "<w:keepNext/>" if _leads_in(paragraph) and (
+            n + 1 < len(paragraphs) or keep_last) else ""
+        out.append(f'<w:p><w:pPr><w:pStyle w:val="{_attr(style)}"/>{keep}{number}</w:pPr>'
+                   f"{runs}</w:p>")
     return "".join(out)
+
+
+def _leads_in(paragraph: _Paragraph) -> bool:
+    """Whether a paragraph leads into what follows: it ends with a colon."""
+    text = "".join(run.text for run in paragraph.runs).rstrip()
+    return text.endswith(":")
+
+
+def _picture_xml(ref: PictureRef, styles: Styles,
+                 picture: Callable[[PictureRef], str] | None) -> str:
+    """A picture's paragraph (kept with its caption) and its caption, ``Bild N: …``."""
+    drawing = picture(ref) if picture is not None else (
+        f'<w:r><w:t xml:space="preserve">{_esc(f"[bild: {ref.alt or ref.src}]")}</w:t></w:r>')
+    keep = "<w:keepNext/>" if ref.title else ""
+    out = (f'<w:p><w:pPr><w:pStyle w:val="{_attr(styles.figure)}"/>{keep}</w:pPr>'
+           f"{drawing}</w:p>")
+    if ref.title:
+        caption = caption_xml(PICTURE_LABEL, 0, ref.title.translate(_XML_CLEAN), ref.name)
+        out += f'<w:p><w:pPr><w:pStyle w:val="{_attr(styles.caption)}"/></w:pPr>{caption}</w:p>'
+    return out
 
 
 def to_runs(
@@ -675,6 +836,8 @@ def to_runs(
     for n, paragraph in enumerate(_parse(text).paragraphs):
         if n:
             runs.append(_Run("\n"))
+        if paragraph.picture is not None:  # a run can't hold a picture's caption
+            runs.append(_Run(f"[bild: {paragraph.picture.alt or paragraph.picture.src}]"))
         if paragraph.kind == "bullet":
             runs.append(_Run("• "))
         elif paragraph.kind == "number":
@@ -690,7 +853,7 @@ def plain_text(text: str) -> str:
     newline.
 
     >>> plain_text("Vi nådde *fler* än [2 949](tal:deltagare.totalt) personer.\\n\\n- ett\\n- två")
-    'Vi nådde fler än 2 949 personer.\\n\\nett\\ntvå'
+    'Vi nådde fler än 2\\xa0949 personer.\\n\\nett\\ntvå'
     """
     return _joined(_parse(text).paragraphs)
 
@@ -701,8 +864,11 @@ def _joined(paragraphs: Iterable[_Paragraph]) -> str:
     previous: _Paragraph | None = None
     for paragraph in paragraphs:
         if previous is not None:
-            in_list = previous.kind != "body" and paragraph.kind != "body"
+            in_list = previous.kind in ("bullet", "number") and \
+                paragraph.kind in ("bullet", "number")
             out.append("\n" if in_list else "\n\n")
+        if paragraph.picture is not None:
+            out.append(paragraph.picture.title)
         out.append("".join(run.text for run in paragraph.runs))
         previous = paragraph
     return "".join(out)
@@ -717,7 +883,7 @@ def figure_spans(text: str) -> tuple[str, list[tuple[int, int, str]]]:
     ``(start, end, path)``.
 
     >>> figure_spans("Vi nådde [2 949](tal:deltagare.totalt) personer.\\n\\n- [4](tal:x) råd")
-    ('Vi nådde 2 949 personer.\\n\\n4 råd', [(9, 14, 'deltagare.totalt'), (26, 27, 'x')])
+    ('Vi nådde 2\\xa0949 personer.\\n\\n4 råd', [(9, 14, 'deltagare.totalt'), (26, 27, 'x')])
     """
     clean = text.replace(_FIGURE_BEGIN, "").replace(_FIGURE_END, "")
     parsed = _Walker(clean, figures_marked=True).walk(_MD.parse(clean))
@@ -766,6 +932,51 @@ def refs(text: str) -> list[str]:
     ['diagram.ekonomi.kostnader', 'tabell.ekonomi.kostnader']
     """
     return list(_parse(text).refs)
+
+
+def pictures(text: str) -> list[PictureRef]:
+    """The pictures of the text, in order.
+
+    >>> [(p.src, p.name, p.width_cm) for p in pictures('![Karta](bilder/karta.png){bredd=8cm}')]
+    [('bilder/karta.png', 'bild.karta', 8.0)]
+    """
+    return list(_parse(text).pictures)
+
+
+def picture_sources(text: str) -> list[str]:
+    """The Markdown of the text's pictures, a paragraph each, as written (what ``new --from``
+    carries into the next report's text).
+
+    >>> picture_sources('Före\\n\\n![Karta](bilder/karta.png "Kommunerna"){bredd=8cm}\\n\\nEfter')
+    ['![Karta](bilder/karta.png "Kommunerna"){bredd=8cm}']
+    """
+    if not _parse(text).pictures:
+        return []
+    tokens = _MD.parse(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return ["\n".join(lines[token.map[0]:token.map[1]]).strip()
+            for i, token in enumerate(tokens)
+            if token.type == "paragraph_open" and token.level == 0 and token.map is not None
+            and _picture(tokens[i + 1]) is not None]
+
+
+def without_pictures(text: str) -> str:
+    """The text with its pictures' paragraphs left out (what is left to write around them).
+
+    >>> without_pictures('…\\n\\n![Karta](bilder/karta.png "Kommunerna")')
+    '…'
+    """
+    if not _parse(text).pictures:
+        return text
+    tokens = _MD.parse(text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    drop: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0 and token.map is not None \
+                and _picture(tokens[i + 1]) is not None:
+            drop.update(range(*token.map))
+    kept = [line for n, line in enumerate(lines) if n not in drop]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
 
 
 def unsupported(text: str) -> list[str]:
@@ -886,6 +1097,10 @@ def markdown_fields(model: type[BaseModel]) -> frozenset[str]:
         if MARKDOWN in info.metadata or _holds_markdown(info.annotation))
 
 
+PICTURES: ContextVar[Callable[[PictureRef], str] | None] = ContextVar("PICTURES", default=None)
+"""While a document is rendered: what places a narrative text's pictures in it (the run that
+shows the picture, its file added to the part being rendered)."""
+
 LIST_NUMBERING: ContextVar[Callable[[str, int], str | None] | None] = ContextVar(
     "LIST_NUMBERING", default=None)
 """While a document is rendered: what gives each numbered list of a narrative text its own
@@ -932,7 +1147,8 @@ class Narrative:
     def stycken(self, stil: str | None = None, fet: bool = False) -> Markup:
         """The text as paragraphs; ``stil`` names the paragraph style of plain paragraphs."""
         xml = to_paragraphs(self.text, link_id=self._link_id, paragraph_style=stil,
-                            run_props="<w:b/>" if fet else "", numbering=LIST_NUMBERING.get())
+                            run_props="<w:b/>" if fet else "", numbering=LIST_NUMBERING.get(),
+                            picture=PICTURES.get())
         if self.mark is not None and xml:
             xml = mark_paragraphs(xml, self.mark)
             marked = MARKED.get()

@@ -55,7 +55,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString, PlainScalarString
 
-from slutrapport import dispositioner
+from slutrapport import dispositioner, narrative
 from slutrapport._files import Written, refuse_backup, write_file
 from slutrapport.checks import check, loc_of
 from slutrapport.errors import InputError, Problem
@@ -110,7 +110,8 @@ def skeleton(disposition: str = dispositioner.DEFAULT, year: int | None = None) 
                            for typ, cls in sorted(kinds().items()))
     head = (_HEAD.replace("{namn}", disposition).replace("{beskrivning}", about)
             .replace("{typer}", kinds_list)
-            .replace("{fran}", str(start)).replace("{till}", str(start + 3)))
+            .replace("{fran}", str(start)).replace("{till}", str(start + 3))
+            .replace("{eu_markering}", dispositioner.eu_mark(disposition)))
     text = head + body + _REGISTER_TAIL
     _validate(text, f"dispositionen {disposition}")
     return text
@@ -171,12 +172,17 @@ projekt:
   utvarderare:  # valfritt: den externa utvärderaren
   webbplats:  # valfritt: projektets webbplats
   rapportdatum:  # valfritt: när rapporten skrevs, t.ex. 2026-12
+  arendenummer:  # valfritt: ärendenumret (diarienumret) hos finansiären
+  logotyper: []  # valfritt: titelsidans logotyper, t.ex. - {fil: bilder/logo.png, text: Kommunen}
+  eu_markering: "{eu_markering}"  # EU-märket på titelsidan: 2021-2027, 2014-2020 eller ingen
+  eu_markering_sidfot: false  # true: EU-märkets text också i sidfoten
 
 # Rubriker för rapportens fasta delar.
 rubriker:
   innehall: Innehåll
   tabellforteckning:  # valfritt: rubrik för en förteckning över tabellerna, t.ex. Tabeller
   diagramforteckning:  # valfritt: rubrik för en förteckning över diagrammen, t.ex. Diagram
+  bildforteckning:  # valfritt: rubrik för en förteckning över bilderna, t.ex. Bilder
 
 # Sammanfattande punkter överst i rapporten (Markdown), en per rad.
 sammanfattning:
@@ -334,6 +340,12 @@ class _Clearing:
             for figure in list(value):
                 value[figure] = 0
                 self.zeros.append(_Zero((*here, str(figure)), True, _about(info), True))
+        elif kind == "text" and isinstance(value, str) and narrative.picture_sources(value):
+            # the text's pictures go on into the next report, after the text to write, and
+            # are marked for review
+            node[key] = LiteralScalarString(
+                "\n\n".join([PLACEHOLDER, *narrative.picture_sources(value)]))
+            self.marks[format_loc(shown_here)] = LiteralScalarString(node[key])
         elif kind == "text" and isinstance(value, str):
             node[key] = PlainScalarString(PLACEHOLDER)
             _after_block(node, key, value)
@@ -459,8 +471,11 @@ def _strip_markers(doc: CommentedMap) -> None:
         for entry in node.ca.items.values():
             token = entry[slot] if len(entry) > slot else None
             if token is not None and _TODO.match(token.value.split("\n", 1)[0]):
-                rest = token.value.split("\n", 1)[1] if "\n" in token.value else ""
-                if rest:
+                line, _, rest = token.value.partition("\n")
+                _, sep, note = line.strip().partition("  # ")  # a note after the mark stays
+                if sep:
+                    token.value = f"# {note}" + (f"\n{rest}" if rest else "")
+                elif rest:
                     token.value = "\n" + rest
                 else:
                     entry[slot] = None
@@ -484,6 +499,20 @@ def _set_eol(node: Any, key: Any, text: str) -> None:
     """Put text as key's end-of-line comment, keeping the comment lines that follow it."""
     if isinstance(node, CommentedSeq) and isinstance(node[key], CommentedMap) and node[key]:
         node, key = node[key], next(iter(node[key]))  # on the item's first line
+    # the old file's comment after a block scalar's indicator ('text: |-  # …'): kept after ours
+    block = node.ca.items.get(key) if isinstance(node, CommentedMap) else None
+    after = ""
+    if block is not None and len(block) > 3 and block[3]:
+        after = " ".join(str(getattr(c, "value", c)).strip() for c in block[3])
+        block[3] = None
+        if _MARKER.match(after):
+            after = ""
+    if isinstance(node[key], LiteralScalarString) and not isinstance(node, CommentedSeq):
+        # a block scalar's comment stands after its indicator, on the key's line: 'text: |-  # …'
+        node[key].comment = f"  # {text}" + (f"  {after}" if after else "")
+        return
+    if after:
+        text += f"  {after}"
     if node.fa.flow_style():
         node.fa.set_block_style()  # a comment ends the line: {a: 1  # …} is not a line
     slot = 0 if isinstance(node, CommentedSeq) else 2
@@ -495,8 +524,11 @@ def _set_eol(node: Any, key: Any, text: str) -> None:
     value = node[key]
     if isinstance(value, CommentedMap | CommentedSeq) and value.ca.comment:
         value.ca.comment[0] = None  # the same comment, held by the child too
-    own = first.strip() and not _MARKER.match(first)
-    node.yaml_add_eol_comment(text + (f"  {first.strip()}" if own else ""), key)
+    note = first.strip()
+    if _MARKER.match(first):  # this module's own mark, made anew; a note after it is kept
+        _, sep, tail = note.partition("  # ")
+        note = f"# {tail}" if sep else ""
+    node.yaml_add_eol_comment(text + (f"  {note}" if note else ""), key)
     token = node.ca.items[key][slot]
     if rest:
         token.value += "\n" + rest

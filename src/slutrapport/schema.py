@@ -69,7 +69,9 @@ _DESCRIPTION = (
     "Datat för en slutrapport från ett regionalt näringslivsprojekt (slutrapport). "
     "Belopp anges i hela kronor, antal anställda i hela eller halva tjänster, andelar i procent "
     "(49,7 betyder 49,7 %). Tal får skrivas som text på svenskt sätt (\"16 713 030\", \"159,5\"). "
-    "Löptext är Markdown; ett tal i texten kan knytas till datat: [2 949](tal:sökväg)."
+    "Löptext är Markdown; ett tal i texten kan knytas till datat: [2 949](tal:sökväg), och en "
+    "bild står i ett eget stycke: ![Alternativtext](bilder/karta.png \"Bildtext\") (en PNG- "
+    "eller JPEG-fil relativt datafilen)."
 )
 _BOUNDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}
 _SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")

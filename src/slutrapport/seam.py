@@ -13,7 +13,9 @@ The contacts, by library:
   ``fix_tables``, ``map_tree``, ``resolve_listing``, ``render_properties``,
   ``render_xml_part``); the part being rendered (``current_rendering_part``,
   :func:`current_part`); a picture with its alt text (``InlineImage._insert_image``,
-  :func:`picture`); the Jinja source of every part a template renders (``patch_xml``,
+  :func:`picture`); a picture's inline drawing in the part being rendered (python-docx's
+  ``StoryPart.new_pic_inline``, :func:`picture_run`); the Jinja source of every part a
+  template renders (``patch_xml``,
   ``get_xml``, ``get_headers_footers``, ``get_part_xml``, ``HEADER_URI``/``FOOTER_URI``:
   :func:`template_sources`); saving (``crc_to_new_media``, ``crc_to_new_embedded``,
   ``zipname_to_replace``, ``pre_processing``, ``is_saved``: :func:`save`).
@@ -53,8 +55,8 @@ from slutrapport.environment import environment
 from slutrapport.errors import TemplateError
 
 __all__ = ["SHEET", "chart", "current_part", "element", "label_element", "new_part",
-           "open_template", "picture", "point_element", "save", "series_element", "set_blob",
-           "sheet_reference", "template_sources", "workbook_writer"]
+           "open_template", "picture", "picture_run", "point_element", "save", "series_element",
+           "set_blob", "sheet_reference", "template_sources", "workbook_writer"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -195,6 +197,21 @@ def picture(tpl: Any, data: bytes, width_cm: float, alt: str) -> Any:
     """A picture for the template to print (``{{ a.diagram.budget.bild }}``), ``width_cm``
     wide, with its alt text."""
     return _picture_class()(tpl, data, width_cm, alt)
+
+
+def picture_run(tpl: Any, data: bytes, width_cm: float, alt: str, name: str) -> str:
+    """A run (``<w:r><w:drawing>…``) that shows the picture ``data`` in the part being rendered,
+    ``width_cm`` wide (its height in proportion), with its alt text and name; the picture's file
+    is added to the part (``StoryPart.new_pic_inline``)."""
+    # start-up: python-docx only when a document with pictures is made
+    from docx.shared import Cm
+
+    inline = current_part(tpl).new_pic_inline(io.BytesIO(data), Cm(width_cm), None)
+    doc_pr = inline.docPr
+    doc_pr.set("name", name)
+    doc_pr.set("descr", alt)
+    xml = etree.tostring(inline, encoding="unicode")
+    return f"<w:r><w:drawing>{xml}</w:drawing></w:r>"
 
 
 def save(tpl: Any, stamp: str = STAMP) -> bytes:

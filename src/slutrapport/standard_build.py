@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -92,6 +92,7 @@ def _styles(doc: Any) -> None:
     _set_font(styles["Caption"], 9, bold=False, italic=True, color=RGBColor(0x40, 0x40, 0x40))
     _spacing(styles["Caption"], 2, 10)
     _set_font(styles["TOC Heading"], 16, bold=True, color=ACCENT)
+    styles["TOC Heading"].paragraph_format.keep_with_next = True
     _set_font(styles["Footer"], 9)
     _language(styles["Normal"])
 
@@ -120,6 +121,9 @@ def _styles(doc: Any) -> None:
     after_table.base_style = styles["Normal"]
     after_table.font.size = Pt(2)
     _spacing(after_table, 0, 8, line=1.0)
+    logos = styles.add_style("Logotyper", 1)
+    logos.base_style = styles["Normal"]
+    _spacing(logos, 6, 24, line=1.0)
     figure = styles.add_style("Figur", 1)
     figure.base_style = styles["Normal"]
     figure.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -175,6 +179,11 @@ def _page(doc: Any) -> None:
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.style = doc.styles["Footer"]
+    # the EU mark's statement on every page, where the data asks for it
+    for text in ("{%p if titelsida.eu_sidfot %}", "{{ titelsida.eu_rader|join(', ') }}",
+                 "{%p endif %}"):
+        before = footer.insert_paragraph_before(text, style=doc.styles["Footer"])
+        before.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("{{ projekt.kortnamn }} – {{ projekt.rapporttyp|lower }}   ·   Sida ")
     field(footer, "PAGE", "1")
     footer.add_run(" av ")
@@ -222,7 +231,8 @@ def _update_fields_on_open(doc: Any) -> None:
 
 def _facts(b: Builder) -> None:
     """A small table of the project's facts on the title page; rows without data are left out."""
-    facts = [("Kommuner", "projekt.kommuner", "{{ projekt.kommuner|lista }}"),
+    facts = [("Ärendenummer", "projekt.arendenummer", "{{ projekt.arendenummer }}"),
+             ("Kommuner", "projekt.kommuner", "{{ projekt.kommuner|lista }}"),
              ("Finansiärer", "projekt.finansiarer", "{{ projekt.finansiarer|lista }}"),
              ("Projektägare", "projekt.projektagare", "{{ projekt.projektagare }}"),
              ("Utvärderare", "projekt.utvarderare", "{{ projekt.utvarderare }}"),
@@ -245,6 +255,34 @@ def _facts(b: Builder) -> None:
     b.tag("{%p endif %}")
 
 
+def _marks(b: Builder) -> None:
+    """The top of the title page: the EU emblem with its statement beside it, then the logos
+    in a row; each only where the data has it."""
+    b.tag("{%p if titelsida.eu_emblem %}")
+    table = b.doc.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    table.autofit = False
+    emblem, text = table.rows[0].cells
+    emblem.paragraphs[0].text = "{{ titelsida.eu_emblem }}"
+    emblem.paragraphs[0].style = b.doc.styles["Tabelltext"]
+    text.paragraphs[0].text = "{%p for rad in titelsida.eu_rader %}"
+    line = text.add_paragraph("", style=b.doc.styles["Tabelltext"])
+    run = line.add_run("{{ rad }}")
+    run.bold = True
+    run.font.size = Pt(11)
+    text.add_paragraph("{%p endfor %}")
+    for cell in (emblem, text):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    cant_split(table.rows[0])
+    table_width(table, [2.9, 13.1])
+    b.end_table()
+    b.tag("{%p endif %}")
+    b.tag("{%p if titelsida.logotyper %}")
+    b.p("{% for logotyp in titelsida.logotyper %}{{ logotyp }}"
+        "{% if not loop.last %}\u2003\u2003{% endif %}{% endfor %}", "Logotyper")
+    b.tag("{%p endif %}")
+
+
 def build(registry: dict[str, type[Section]] | None = None) -> Any:
     """The template as a python-docx document, with a part for each kind of ``registry`` (every
     registered kind if None)."""
@@ -259,6 +297,7 @@ def build(registry: dict[str, type[Section]] | None = None) -> Any:
         body.remove(p)
 
     # --- Title page --------------------------------------------------------------------------
+    _marks(b)
     b.p("{{ projekt.rapporttyp }}", "Title")
     b.p("{{ projekt.namn }}", "Subtitle")
     b.p("{{ projekt.kortnamn }} · {{ projekt.period|period }}", "Subtitle")
@@ -277,9 +316,17 @@ def build(registry: dict[str, type[Section]] | None = None) -> Any:
     toc = doc.add_paragraph(style="Body Text")
     field(toc, 'TOC \\o "1-2" \\h \\z \\u',
            "Innehållsförteckningen fylls i när dokumentet öppnas eller uppdateras.")
-    # Lists of tables and of charts, each where the data names its heading
+    # Lists of tables and of charts, each where the data names its heading, on a page of their
+    # own after the contents: a list that doesn't fit below the contents would leave a line or
+    # two on an otherwise empty page (LibreOffice keeps no generated list together)
+    b.tag("{%p if rubriker.tabellforteckning or rubriker.diagramforteckning or "
+          "rubriker.bildforteckning %}")
+    lists_break = doc.add_paragraph(style="Body Text")
+    lists_break.add_run().add_break(WD_BREAK.PAGE)
+    b.tag("{%p endif %}")
     for key, label, what in (("tabellforteckning", "Tabell", "Tabellförteckningen"),
-                             ("diagramforteckning", "Diagram", "Diagramförteckningen")):
+                             ("diagramforteckning", "Diagram", "Diagramförteckningen"),
+                             ("bildforteckning", "Bild", "Bildförteckningen")):
         b.tag("{%p if rubriker." + key + " %}")
         b.p("{{ rubriker." + key + " }}", "TOC Heading")
         listing = doc.add_paragraph(style="Body Text")
@@ -315,6 +362,7 @@ def _properties(doc: Any) -> None:
     core = doc.core_properties
     core.title = "{{ projekt.kortnamn }} – {{ projekt.rapporttyp }}"  # the footer's dash
     core.subject = "{{ projekt.namn }}"
+    core.identifier = "{{ projekt.arendenummer or '' }}"
     core.author = "{{ projekt.projektagare }}"
     core.language = "sv-SE"
     core.comments = ""  # python-docx's default says "generated by python-docx"

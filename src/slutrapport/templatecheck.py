@@ -78,9 +78,11 @@ _LOOP_ATTRIBUTES = ("index", "index0", "revindex", "revindex0", "first", "last",
                     "cycle", "depth", "depth0", "previtem", "nextitem", "changed")
 _NARRATIVE_ATTRIBUTES = ("stycken", "rader", "ren", "text")
 _CAPTION_KEYS = ("bildtext_falt", "nummer_falt", "namn")  # context.caption's, beside bildtext
-_NOT_PRINTED = ("avsnitt", "granska", "register", "sida")
+_NOT_PRINTED = ("avsnitt", "granska", "register", "sida", "titelsida")
 """Top-level names not listed when unused: the sections are listed by kind instead, the
-review marks are for the checks, not the reader, and ``sida`` (landscape pages) is a tool."""
+review marks are for the checks, not the reader, ``sida`` (landscape pages) is a tool, and
+``titelsida`` (the EU mark and the logos) is the default template's placing of facts that
+``projekt`` holds."""
 _UNUSED = ("oanvant-avsnitt", "oanvand-typ")
 
 

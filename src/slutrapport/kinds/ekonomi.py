@@ -40,6 +40,7 @@ from slutrapport.formatting import (
     format_list,
     format_month,
     format_percent,
+    format_share,
 )
 from slutrapport.kinds import LinkId, Raw, Section, Severity
 from slutrapport.names import same_name
@@ -214,6 +215,11 @@ class Ekonomi(Section):
             out["summa_finansiering"] = self.utfall
         out["summarad_kostnader"] = self.sum_row(self.kostnader, self.summa_kostnader)
         out["summarad_finansiering"] = self.sum_row(self.finansiering, self.summa_finansiering)
+        # each financier's share of what the financing rows add up to, to a tenth
+        whole = sum(f.belopp for f in self.finansiering)
+        for rad in out["finansiering"]:
+            rad["andel"] = format_share(rad["belopp"], whole) if whole > 0 else "–"
+        out["finansiering_andel"] = format_share(whole, whole) if whole > 0 else "–"
         notes: list[dict[str, Any]] = []
         for k in out["kostnader"]:
             k["markering"] = ""
@@ -305,7 +311,7 @@ class Ekonomi(Section):
     def fragment(cls, b: Builder, var: str) -> None:
         b.h("{{ " + var + ".rubrik }}", 1)
         b.p("Projektet hade en totalbudget på {{ " + var + ".budget|kr }}.")
-        b.p("Utfallet blev {{ " + var + ".utfall|kr }} det vill säga {{ " + var
+        b.p("Utfallet blev {{ " + var + ".utfall|kr }}, det vill säga {{ " + var
             + ".budgetavvikelse|kr }} {{ " + var + ".budget_riktning }} budget.")
         b.chart(var, "budget")
         b.narrative(var + ".text")
@@ -321,7 +327,8 @@ class Ekonomi(Section):
         b.amount_table(var + ".finansiering", "rad", var + ".finansiering_ingress",
                        var + ".tabeller.finansiering", "Finansiär",
                        "{{ rad.finansiar }}", "{{ rad.belopp|tal }}",
-                       var + ".summarad_finansiering")
+                       var + ".summarad_finansiering",
+                       share=("{{ rad.andel }}", "{{ " + var + ".finansiering_andel }}"))
         b.tag("{%p endif %}")
         b.tag("{%p if " + var + ".preliminar %}")
         b.narrative(var + ".preliminar.text")

@@ -280,11 +280,12 @@ def _picture_notes(pictures: list[Picture], saved: list[Path] | None) -> list[No
         name = Path(picture.part).name
         if saved is None:
             where = ("med en datafil och utan --dry-run sparas den i mappen bilder bredvid "
-                     "datafilen")
+                     "datafilen; skriv sedan ![beskrivning](bilder/…) i texten där den ska stå")
         else:
-            where = f"den sparades som {saved[n]}"
+            where = (f"den sparades som {saved[n]}; skriv ![beskrivning]"
+                     f"({saved[n].parent.name}/{saved[n].name}) i texten där den ska stå")
         out.append(Note("import-bild", picture.place, f"Bilden {name}{alt} följer inte med i "
-                        f"texten: löptexten kan inte visa bilder ännu; {where}."))
+                        f"texten; {where}."))
     return out
 
 

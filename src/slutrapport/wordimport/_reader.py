@@ -95,11 +95,14 @@ class Cell:
 
 @dataclass
 class Table:
-    """A table: its rows of cells, its place and its number in the document."""
+    """A table: its rows of cells, its place and its number in the document, and whether its
+    first row is a header row (``w:tblHeader``: repeated on each page; a table of facts has
+    none)."""
 
     rows: list[list[Cell]]
     place: str
     number: int
+    header: bool = False
 
 
 Block = Paragraph | Table
@@ -273,8 +276,11 @@ class _Walker:
         number = self.tables
         place = f"tabell {number} ({self.after()})"
         rows: list[list[Cell]] = []
+        header = False
         for tr in _children(tbl, "w:tr"):
             trpr = tr.find(q("w:trPr"))
+            if not rows and trpr is not None and trpr.find(q("w:tblHeader")) is not None:
+                header = wval(trpr.find(q("w:tblHeader"))) not in ("0", "false", "off")
             row_place = f"tabell {number}, rad {len(rows) + 1}"
             if trpr is not None:
                 removed = False
@@ -302,7 +308,7 @@ class _Walker:
                 text = "\n".join(b.text for b in inner if isinstance(b, Paragraph))
                 cells.append(Cell(text, max(span, 1), merged))
             rows.append(cells)
-        return Table(rows, place, number)
+        return Table(rows, place, number, header)
 
     # --- paragraphs ---------------------------------------------------------------------------
 

@@ -333,7 +333,7 @@ def _table_name(items: list[_Item], at: int) -> str:
 
 def _compare_table(name: str, word: Table, data: Table) -> list[str]:
     lines: list[str] = []
-    header = [c.text for c in data.rows[0]] if data.rows else []
+    header = [c.text for c in data.rows[0]] if data.rows and data.header else []
     if len(word.rows) != len(data.rows):
         lines.append(f"{name}: {len(word.rows)} rader i Word, {len(data.rows)} i datat")
     for r, (word_row, data_row) in enumerate(zip(word.rows, data.rows, strict=False)):
@@ -494,7 +494,8 @@ def _not_carried(where: str, word: _Layout, indexes: list[int], fresh: _Layout,
     for picture in pictures[had_pictures:]:
         alt = f" ({quote(picture.alt)})" if picture.alt.strip() else ""
         lines.append(f"{where}, {picture.place}: bilden {posixpath.basename(picture.part)}{alt} "
-                     "förs inte in: rapportens texter kan inte visa bilder ännu")
+                     "förs inte in: spara den som PNG eller JPEG bredvid datafilen och skriv "
+                     "![beskrivning](fil) i texten där den ska stå")
     return lines
 
 
