@@ -25,6 +25,7 @@ IN_FUNCTIONS = frozenset({
     ("slutrapport.cli", "slutrapport.register_templates"),
     ("slutrapport.cli", "slutrapport.scaffold"),
     ("slutrapport.cli", "slutrapport.migrate"),
+    ("slutrapport.cli", "slutrapport.provenance"),
 })
 """Imports of slutrapport modules allowed inside a function, each for start-up time (its reason
 is a comment at the import): every other import of a slutrapport module stands at the top."""

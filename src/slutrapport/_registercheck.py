@@ -62,6 +62,12 @@ class Figure:
     register: str
     where: str
     unit: Unit
+    rule: str = ""
+    """How the register's rows give the figure, in Swedish (for the record of provenance)."""
+    rows: tuple[int, ...] | None = None
+    """The row numbers counted (None: every counted row of the register)."""
+    units: tuple[str, ...] = ()
+    """The unique persons' keys or companies counted, when the figure counts them."""
 
     def agrees(self) -> bool:
         """Whether the stated figure is the counted one (a share as precise as it is stated)."""
@@ -195,9 +201,11 @@ def _areas(report: Slutrapport, registers: Registers) -> list[Figure]:
     out = []
 
     def add(loc: Loc, area_id: str, heading: str, stated: int | None) -> None:
+        counted_rows = rows.get(area_id, [])
         out.append(Figure(loc, "register-antal", _label(heading), stated, counts.get(area_id, 0),
-                          "aktivitetslogg",
-                          registers.where("aktivitetslogg", rows.get(area_id, [])), "antal"))
+                          "aktivitetslogg", registers.where("aktivitetslogg", counted_rows),
+                          "antal", f"rader (aktiviteter) med området {area_id}",
+                          tuple(counted_rows)))
 
     for i, s in enumerate(report.avsnitt):
         if not isinstance(s, Aktiviteter):
@@ -220,10 +228,14 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
     d = getattr(section, "deltagare", None)
     if d is None:
         return []
+    units: tuple[str, ...] = ()
     if registers.usable("aktivitetslogg"):
         key, counted = "aktivitetslogg", deltagare_totalt(registers.aktivitetslogg)
+        rule = "kolumnerna kvinnor och män summerade över alla rader (deltagartillfällen)"
     elif registers.usable("deltagare"):
         key, counted = "deltagare", unika_personer(registers.deltagare)
+        rule = "unika personnycklar, var och en en gång, med könet på dess första rad"
+        units = tuple(sorted({r.person for r in registers.deltagare}))
     else:
         return []
     where = registers.where(key)
@@ -235,7 +247,7 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
         stated = getattr(d, name)
         if name == "kvinnor" or stated is not None:
             out.append(Figure((*base, name), "register-deltagare", f"Deltagare, {what}", stated,
-                              value, key, where, "antal"))
+                              value, key, where, "antal", f"{rule}: {what}", units=units))
     if counted.totalt:
         for name, what, part in (("andel_kvinnor", "kvinnor", counted.kvinnor),
                                  ("andel_man", "män", counted.man)):
@@ -243,7 +255,8 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
             if stated is not None:
                 exact = Decimal(part) / Decimal(counted.totalt) * 100
                 out.append(Figure((*base, name), "register-deltagare", f"Andel {what}", stated,
-                                  exact, key, where, "procent"))
+                                  exact, key, where, "procent",
+                                  f"{rule}: {what} / totalt × 100", units=units))
     return out
 
 
@@ -264,16 +277,18 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
         if row is None:
             continue
         where = registers.where("foretag", [row.rad])
-        out.append(Figure((*base, "foretag", j, "anstallda_fore"), "register-foretag",
-                          f"{f.namn}, anställda före", f.anstallda_fore, row.anstallda_fore,
-                          "foretag", where, "anstallda"))
-        out.append(Figure((*base, "foretag", j, "anstallda_efter"), "register-foretag",
-                          f"{f.namn}, anställda efter", f.anstallda_efter, row.anstallda_efter,
-                          "foretag", where, "anstallda"))
-        if f.okning is not None:
-            out.append(Figure((*base, "foretag", j, "okning"), "register-foretag",
-                              f"{f.namn}, ökning", f.okning, row.okning, "foretag", where,
-                              "anstallda"))
+        one = (_company(row),)
+        for name, what, stated, value in (
+                ("anstallda_fore", "anställda före", f.anstallda_fore, row.anstallda_fore),
+                ("anstallda_efter", "anställda efter", f.anstallda_efter, row.anstallda_efter),
+                ("okning", "ökning", f.okning, row.okning)):
+            if name == "okning" and stated is None:
+                continue
+            rule = ("anställda efter − anställda före på företagets rad" if name == "okning"
+                    else f"kolumnen {name} på företagets rad")
+            out.append(Figure((*base, "foretag", j, name), "register-foretag",
+                              f"{f.namn}, {what}", stated, value, "foretag", where, "anstallda",
+                              rule, (row.rad,), one))
     if not registers.foretag:
         return out
     fore = sum((r.anstallda_fore for r in table.values()), Decimal(0))
@@ -285,12 +300,24 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
         if stated is not None:
             out.append(Figure((*base, "summa", name), "register-foretag",
                               f"{eff.tabell.summa} ({what})", stated, value, "foretag", where,
-                              "anstallda"))
+                              "anstallda", f"summan över företagen, ett företag en gång ({what})",
+                              tuple(r.rad for r in table.values()),
+                              tuple(_company(r) for r in table.values())))
     if eff.okning_procent is not None and fore:
         out.append(Figure((*base, "okning_procent"), "register-foretag", "Ökning i procent",
                           eff.okning_procent, (efter - fore) / fore * 100, "foretag", where,
-                          "procent"))
+                          "procent",
+                          "(summa efter − summa före) / summa före × 100, över företagen",
+                          tuple(r.rad for r in table.values()),
+                          tuple(_company(r) for r in table.values())))
     return out
+
+
+def _company(row: Any) -> str:
+    """A company as its record names it: the organisation number (when the register has one)
+    and the name."""
+    number = getattr(row, "orgnr", None)
+    return f"{number} {row.namn}" if number else str(row.namn)
 
 
 def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
@@ -309,16 +336,21 @@ def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
         for j, k in enumerate(economy.kostnader):
             out.append(Figure(("avsnitt", i, "kostnader", j, "belopp"), "register-kostnad",
                               k.kategori, k.belopp, sums.get(k.kategori, 0), "kostnader",
-                              registers.where("kostnader", rows.get(k.kategori, [])), "kr"))
-        total = sum(sums.get(k.kategori, 0) for k in
-                    {k.kategori: k for k in economy.kostnader}.values())
+                              registers.where("kostnader", rows.get(k.kategori, [])), "kr",
+                              f"summan av beloppen med kostnadsslaget {k.kategori}, avrundad "
+                              "till hela kronor", tuple(rows.get(k.kategori, []))))
+        listed = list({k.kategori: k for k in economy.kostnader})
+        total = sum(sums.get(k, 0) for k in listed)
         where = registers.where("kostnader")
+        all_rows = tuple(sorted(n for k in listed for n in rows.get(k, [])))
+        rule = ("summan av kostnadsslagens belopp, varje slag avrundat till hela kronor (de "
+                "slag rapporten har)")
         if economy.summa_kostnader is not None:
             out.append(Figure(("avsnitt", i, "summa_kostnader"), "register-kostnad",
                               "Summa kostnader", economy.summa_kostnader, total, "kostnader",
-                              where, "kr"))
+                              where, "kr", rule, all_rows))
         out.append(Figure(("avsnitt", i, "utfall"), "register-kostnad", "Utfall",
-                          economy.utfall, total, "kostnader", where, "kr"))
+                          economy.utfall, total, "kostnader", where, "kr", rule, all_rows))
     if registers.usable("finansiering") and economy.finansiering:
         sums = finansiering_per_finansiar(registers.finansiering)
         rows = {}
@@ -328,13 +360,17 @@ def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
             out.append(Figure(("avsnitt", i, "finansiering", j, "belopp"),
                               "register-finansiering", f.finansiar, f.belopp,
                               sums.get(f.finansiar, 0), "finansiering",
-                              registers.where("finansiering", rows.get(f.finansiar, [])), "kr"))
+                              registers.where("finansiering", rows.get(f.finansiar, [])), "kr",
+                              f"summan av beloppen från {f.finansiar}, avrundad till hela kronor",
+                              tuple(rows.get(f.finansiar, []))))
         if economy.summa_finansiering is not None:
-            total = sum(sums.get(f.finansiar, 0) for f in
-                        {f.finansiar: f for f in economy.finansiering}.values())
+            named = list({f.finansiar: f for f in economy.finansiering})
+            total = sum(sums.get(f, 0) for f in named)
             out.append(Figure(("avsnitt", i, "summa_finansiering"), "register-finansiering",
                               "Summa finansiering", economy.summa_finansiering, total,
-                              "finansiering", registers.where("finansiering"), "kr"))
+                              "finansiering", registers.where("finansiering"), "kr",
+                              "summan av finansiärernas belopp, var och en avrundad till hela "
+                              "kronor", tuple(sorted(n for f in named for n in rows.get(f, [])))))
     return out
 
 
