@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
+from pydantic import BaseModel
 
 from slutrapport import narrative
 from slutrapport._files import os_error_text
@@ -52,7 +53,7 @@ from slutrapport.kinds.tabell import Tabell
 from slutrapport.kinds.text import Text
 from slutrapport.loader import load
 from slutrapport.names import nearest
-from slutrapport.paths import format_loc, walk
+from slutrapport.paths import at, format_loc, walk
 from slutrapport.registers import REGISTERS, Registers, read_registers
 from slutrapport.shown import PRINTED, link_target, marks_in, stated_figures, traced
 
@@ -71,7 +72,7 @@ _MARKS = re.compile(f"{PRINTED}|\ue000[\U000F0000-\U000FFFFF]{{2}}")
 _NUMBER = re.compile(r"\d+(?:\.\d+)+|[−-]?\d+(?:[ \u00a0]\d{3})*(?:,\d+)?")
 """A number as Swedish text writes it (``1 466``, ``49,7``, ``−2``); a dotted one (``6.0``,
 a version or a name) is matched so as to be passed over."""
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[ \t\r\n]+|\n+")
 
 # --- computed figures: the formula and its inputs --------------------------------------------
 
@@ -240,8 +241,16 @@ class _Tracer:
 # --- where the figures stand -----------------------------------------------------------------
 
 
+_SPACES = re.compile(r"[ \t\r\n]+")
+
+
+def _squeeze(text: str) -> str:
+    """Runs of spaces and line breaks as one space (a no-break space stays as printed)."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 def _clean(text: str) -> str:
-    return " ".join(_MARKS.sub("", text).split())
+    return _squeeze(_MARKS.sub("", text))
 
 
 def _text_of(el: etree._Element) -> str:
@@ -274,7 +283,8 @@ class _Places:
     """The table, row and column of an element in a filled part, or its paragraph."""
 
     def __init__(self, root: etree._Element) -> None:
-        self.tables = {id(t): n for n, t in enumerate(root.iter(f"{W}tbl"), start=1)}
+        # the elements themselves as keys: lxml makes a new proxy for an element no one holds
+        self.tables = {t: n for n, t in enumerate(root.iter(f"{W}tbl"), start=1)}
 
     def of(self, el: etree._Element, part: str) -> dict[str, Any]:
         tc = _ancestor(el, "tc")
@@ -288,7 +298,7 @@ class _Places:
                 row, col = rows.index(tr), cells.index(tc)
                 head = rows[0].findall(f"{W}tc")
                 place.update({
-                    "typ": "tabell", "tabell": self.tables.get(id(tbl)),
+                    "typ": "tabell", "tabell": self.tables.get(tbl),
                     "bildtext": _caption_before(tbl), "rad": row + 1, "kolumn": col + 1,
                     "radrubrik": _text_of(cells[0]) if col else None,
                     "kolumnrubrik": _text_of(head[col]) if row and col < len(head) else None})
@@ -312,9 +322,9 @@ def _sentence(text: str, start: int) -> str:
     begin = 0
     for m in _SENTENCE_END.finditer(text):
         if m.start() > start:
-            return " ".join(text[begin:m.start()].split())
+            return _squeeze(text[begin:m.start()])
         begin = m.end()
-    return " ".join(text[begin:].split())
+    return _squeeze(text[begin:])
 
 
 def _section_place(report: Slutrapport, loc: Loc) -> dict[str, Any] | None:
@@ -347,9 +357,12 @@ def trace(report: Slutrapport, template: str | Path | None = None, *,
     records: list[dict[str, Any]] = []
 
     def add(loc: Loc | None, where: dict[str, Any], printed: str, value: int | Decimal,
-            origin: list[dict[str, Any]], ident: str) -> None:
+            origin: list[dict[str, Any]], ident: str, standing: Loc | None = None) -> None:
+        """A record; ``standing``: the place whose section the figure stands in, when not
+        its own (a figure link in another section's text)."""
+        place = standing if standing is not None else loc
         records.append({"nr": len(records) + 1, "id": ident,
-                        "avsnitt": _section_place(report, loc) if loc else None,
+                        "avsnitt": _section_place(report, place) if place else None,
                         "plats": where, "utskrivet": printed, "tal": _number(value),
                         "ursprung": origin})
 
@@ -410,7 +423,7 @@ def _records_of(t: _Tracer, m: re.Match[str], holder: etree._Element, part: str,
             for sub, sub_value in t.stated.items():
                 if sub[:len(loc)] == loc:
                     where = {"del": part, "typ": "tabell",
-                             "tabell": places.tables.get(id(tbl)) if tbl is not None else None,
+                             "tabell": places.tables.get(tbl) if tbl is not None else None,
                              "bildtext": _caption_before(tbl) if tbl is not None else None}
                     where.update(_cell_of(sub[len(loc):], loc[-1]))
                     add(sub, where, _swedish(sub_value), sub_value, t.origin(sub), t.path(sub))
@@ -425,6 +438,19 @@ def _cell_of(rest: Loc, whole: Any) -> dict[str, Any]:
     return {}
 
 
+def _text_field(report: Slutrapport, owner: Loc, text: str) -> Loc:
+    """The field of the owner's model that holds the text (or an item of a list field)."""
+    model = at(report, owner)
+    if isinstance(model, BaseModel):
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if value == text:
+                return (*owner, name)
+            if isinstance(value, list) and text in value:
+                return (*owner, name, value.index(text))
+    return owner
+
+
 def _text_records(t: _Tracer, owner: Loc, text: str, where: dict[str, Any], add: Any) -> None:
     """A narrative text's figures: each figure link (a record of the figure it names) and each
     number written in the text without a link (written in the text, at the text's line)."""
@@ -433,7 +459,7 @@ def _text_records(t: _Tracer, owner: Loc, text: str, where: dict[str, Any], add:
     links = narrative.figure_links(text)
     taken: list[tuple[int, int]] = []
     pos = 0
-    base = {"del": where["del"], "typ": "text", "falt": t.path(owner)}
+    base = {"del": where["del"], "typ": "text", "falt": t.path(_text_field(report, owner, text))}
     for label, path in links:
         start = plain.find(label, pos) if label else -1
         if start >= 0:
@@ -444,20 +470,22 @@ def _text_records(t: _Tracer, owner: Loc, text: str, where: dict[str, Any], add:
         if target is None or value is None:
             continue
         add(target, {**base, "tallank": path, "mening": _sentence(plain, max(start, 0))},
-            label or _swedish(value), value, t.origin(target), t.path(target))
+            label or _swedish(value), value, t.origin(target), t.path(target), owner)
     for m in _NUMBER.finditer(plain):
         if "." in m.group(0) or any(a <= m.start() < b for a, b in taken):
             continue
         value = Decimal(m.group(0).replace("−", "-").replace(" ", "").replace("\u00a0", "")
                         .replace(",", "."))
-        origin = [{"typ": "text", "fil": t.data_file(), "rad": report.line_of(owner),
-                   "falt": t.path(owner)}]
+        holder = _text_field(report, owner, text)
+        origin = [{"typ": "text", "fil": t.data_file(), "rad": report.line_of(holder),
+                   "falt": t.path(holder)}]
         add(owner, {**base, "mening": _sentence(plain, m.start())}, m.group(0), value, origin,
-            f"{t.path(owner)}~{m.group(0)}")
+            f"{t.path(holder)}~{m.group(0)}")
 
 
 def _chart_records(t: _Tracer, records: list[dict[str, Any]], add: Any) -> None:
-    """Each labelled bar of each chart, as the same figure as the records of its section."""
+    """Each bar of each chart, as the same figure as the records of its section (a bar without
+    a label of its own, whose figure another bar's label shows, is printed as "")."""
     report = t.report
     for section, name, bars, number in in_order(report.avsnitt):
         i = report.avsnitt.index(section)
@@ -466,9 +494,7 @@ def _chart_records(t: _Tracer, records: list[dict[str, Any]], add: Any) -> None:
         for k, series in enumerate(bars.series):
             which = f"[{k}]" if len(bars.series) > 1 else ""
             for j, category in enumerate(bars.categories):
-                label = bars.label(series, j)
-                if not label:
-                    continue
+                label = bars.label(series, j)  # "" for a bar another label speaks for
                 value = series.values[j]
                 equal = [r for r in mine if Decimal(r["tal"]) == Decimal(value)]
                 in_row = [r for r in equal if r["plats"].get("radrubrik") is not None
@@ -575,7 +601,8 @@ def place_text(record: dict[str, Any]) -> str:
     """Where a record's figure stands, in words."""
     p = record["plats"]
     section = record.get("avsnitt")
-    head = f"avsnittet {section['rubrik'] or section['id']}" if section else "rapporten"
+    head = (f"avsnittet {section['rubrik'] or section['id']}" if section
+            else f"rapportens {p['falt']}" if p.get("falt") else "rapporten")
     if p["typ"] == "tabell":
         cap = p.get("bildtext") or f"tabell {p.get('tabell')}"
         cell = ", ".join(str(x) for x in (p.get("radrubrik"), p.get("kolumnrubrik")) if x)
@@ -608,25 +635,51 @@ def _keyed(doc: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
     return out
 
 
-def _origin_key(origins: Sequence[dict[str, Any]]) -> Any:
-    return json.dumps(origins, sort_keys=True, ensure_ascii=False)
+_INCIDENTAL = frozenset({"sha256", "rad", "ej_raknade_i_registret"})
+"""What may change in an origin without the figure's origin changing: a register file's hash
+(told once, for the register), the data file's line numbers (a line added above)."""
+
+
+def _essence(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _essence(v) for k, v in value.items() if k not in _INCIDENTAL}
+    if isinstance(value, list):
+        return [_essence(v) for v in value]
+    return value
 
 
 def compare(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
-    """The figures whose value or origin changed between two records, and the ones that came or
-    went: ``{"id", "andring", "fore", "efter", "skal"}`` in the new record's order."""
-    before, after = _keyed(old), _keyed(new)
+    """What changed between two records: first each register whose file changed (another
+    SHA-256, rows read) or that came or went, then each figure whose value or origin changed
+    (rows counted, the counted value, the formula's inputs, where it is stated), or that came or
+    went: ``{"id", "andring", "fore", "efter", "skal"}``, figures in the new record's order."""
     out: list[dict[str, Any]] = []
+    old_registers, new_registers = old.get("register", {}), new.get("register", {})
+    for key, n in new_registers.items():
+        o = old_registers.get(key)
+        if o is None:
+            out.append({"id": f"register.{key}", "andring": "ny", "fore": None,
+                        "efter": n["sha256"], "skal": [f"{n['namn']} ({n['fil']}) läses nu"]})
+        elif o["sha256"] != n["sha256"]:
+            out.append({"id": f"register.{key}", "andring": "andrad", "fore": o["sha256"],
+                        "efter": n["sha256"], "skal": [
+                            f"{n['namn']} ({n['fil']}) är en annan fil: {o['rader']} → "
+                            f"{n['rader']} rader, {o['raknade']} → {n['raknade']} räknade"]})
+    for key, o in old_registers.items():
+        if key not in new_registers:
+            out.append({"id": f"register.{key}", "andring": "borta", "fore": o["sha256"],
+                        "efter": None, "skal": [f"{o['namn']} ({o['fil']}) läses inte längre"]})
+    before, after = _keyed(old), _keyed(new)
     for key, r in after.items():
         o = before.get(key)
         if o is None:
             out.append({"id": key[0], "andring": "ny", "fore": None, "efter": r["tal"],
-                        "skal": ["talet finns inte i den förra"]})
+                        "skal": ["talet fanns inte i den förra"]})
             continue
         why = []
         if o["tal"] != r["tal"]:
             why.append(f"värdet {o['tal']} → {r['tal']}")
-        if _origin_key(o["ursprung"]) != _origin_key(r["ursprung"]):
+        if _essence(o["ursprung"]) != _essence(r["ursprung"]):
             why.extend(_origin_changes(o["ursprung"], r["ursprung"]))
         if why:
             out.append({"id": key[0], "andring": "andrad", "fore": o["tal"], "efter": r["tal"],
@@ -647,41 +700,53 @@ def _flat(origins: Sequence[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 
 def _origin_changes(old: Sequence[dict[str, Any]], new: Sequence[dict[str, Any]]) -> list[str]:
     why: list[str] = []
-    old_counted = {o["register"]: o for o in _flat(old) if o["typ"] == "raknat"}
-    new_counted = {o["register"]: o for o in _flat(new) if o["typ"] == "raknat"}
+    old_counted = {o["register"]: o for o in old if o["typ"] == "raknat"}
+    new_counted = {o["register"]: o for o in new if o["typ"] == "raknat"}
     for key, n in new_counted.items():
         o = old_counted.get(key)
         if o is None:
             why.append(f"räknas nu i {n['namn']}")
             continue
-        if o["sha256"] != n["sha256"]:
-            why.append(f"{n['namn']} ({n['fil']}) är en annan fil")
         gone = sorted(set(o["rader"]) - set(n["rader"]))
         came = sorted(set(n["rader"]) - set(o["rader"]))
         if gone:
-            why.append(f"rader som inte längre räknas: {_runs(gone)}")
+            why.append(f"{n['namn']}: rader som inte längre räknas: {_runs(gone)}")
         if came:
-            why.append(f"rader som räknas nu: {_runs(came)}")
+            why.append(f"{n['namn']}: rader som räknas nu: {_runs(came)}")
         if o["tal"] != n["tal"]:
             why.append(f"räknat {o['tal']} → {n['tal']}")
     for key, o in old_counted.items():
         if key not in new_counted:
             why.append(f"räknas inte längre i {o['namn']}")
-    old_stated = [(o["fil"], o["rad"], o["falt"]) for o in _flat(old) if o["typ"] == "angivet"]
-    new_stated = [(o["fil"], o["rad"], o["falt"]) for o in _flat(new) if o["typ"] == "angivet"]
+    old_stated = [o["falt"] for o in old if o["typ"] == "angivet"]
+    new_stated = [o["falt"] for o in new if o["typ"] == "angivet"]
     if old_stated != new_stated:
-        why.append("angivet på en annan plats i datafilen")
+        why.append("angivet i andra fält")
+    old_inputs = {e["id"]: e for o in old if o["typ"] == "beraknat" for e in o["indata"]}
+    for n in (o for o in new if o["typ"] == "beraknat"):
+        for entry in n["indata"]:
+            before = old_inputs.get(entry["id"])
+            if before is None:
+                why.append(f"indata {entry['id']} är ny")
+            elif _essence(before) != _essence(entry):
+                inner = ([f"värdet {before['tal']} → {entry['tal']}"]
+                         if before["tal"] != entry["tal"] else [])
+                inner += _origin_changes(before.get("ursprung", []), entry.get("ursprung", []))
+                why.append(f"indata {entry['id']} ({'; '.join(inner)})")
     return why or ["ursprunget är ändrat"]
 
 
 def compare_text(changes: Sequence[dict[str, Any]]) -> str:
-    """The changes for a reader, one figure a line."""
+    """The changes for a reader, a register or a figure a line."""
     if not changes:
-        return "Inga tal har ändrats.\n"
+        return "Inget tal har ändrats.\n"
     words = {"ny": "nytt", "borta": "borta", "andrad": "ändrat"}
-    lines = [f"{len(changes)} tal har ändrats:"]
-    for c in changes:
-        lines.append(f"  {c['id']} ({words[c['andring']]}): {'; '.join(c['skal'])}")
+    registers = [c for c in changes if c["id"].startswith("register.")]
+    figures_ = [c for c in changes if not c["id"].startswith("register.")]
+    lines = [f"{c['id']} ({words[c['andring']]}): {'; '.join(c['skal'])}" for c in registers]
+    lines.append(f"{len(figures_)} tal har ändrats" + (":" if figures_ else "."))
+    lines.extend(f"  {c['id']} ({words[c['andring']]}): {'; '.join(c['skal'])}"
+                 for c in figures_)
     return "\n".join(lines) + "\n"
 
 
@@ -694,7 +759,8 @@ def annex_rows(doc: dict[str, Any]) -> list[tuple[str, str, list[tuple[str, str,
         sid = s["id"] if s else ""
         heading = (s["rubrik"] or s["id"]) if s else "Rapporten"
         rows = out.setdefault(sid, (heading, []))[1]
-        rows.append((r["utskrivet"], place_text(r), source_words(r["ursprung"])))
+        rows.append((r["utskrivet"] or _swedish(Decimal(r["tal"])), place_text(r),
+                     source_words(r["ursprung"])))
     return [(sid, heading, rows) for sid, (heading, rows) in out.items()]
 
 
@@ -747,11 +813,13 @@ def with_annex(report: Slutrapport, doc: dict[str, Any]) -> Slutrapport:
         + f", {info['rader']} rader, {info['raknade']} räknade"
         + (f" (SHA-256 {info['sha256'][:16]}…)" if info["sha256"] else ""))
         for info in doc["register"].values()]
-    sections: list[Any] = [Text.model_validate({
-        "typ": "text", "id": free("bilaga_ursprung"), "rubrik": ANNEX_HEADING,
-        "text": narrative.escape(intro) if bullets else narrative.escape(
-            intro.replace(" Registren är lästa så här:", "")),
-        "punkter": bullets})]
+    text: dict[str, Any] = {"typ": "text", "id": free("bilaga_ursprung"), "rubrik": ANNEX_HEADING,
+                            "text": narrative.escape(intro)}
+    if bullets:
+        text["punkter"] = bullets
+    else:
+        text["text"] = narrative.escape(intro.replace(" Registren är lästa så här:", ""))
+    sections: list[Any] = [Text.model_validate(text)]
     for sid, heading, rows in annex_rows(doc):
         sections.append(Tabell.model_validate({
             "typ": "tabell", "id": free(f"bilaga_ursprung_{sid or 'rapporten'}"),
