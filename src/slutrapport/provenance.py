@@ -376,14 +376,14 @@ def trace(report: Slutrapport, template: str | Path | None = None, *,
             continue
         places = _Places(root)
         for el in root.iter():
-            for text in (el.text, el.tail):
+            for text, tail in ((el.text, False), (el.tail, True)):
                 if not text or "\ue000" not in text:
                     continue
-                holder = el if text is el.text else el.getparent()
+                holder = el.getparent() if tail else el
                 if holder is None:
                     continue
                 for m in _GROUP.finditer(text):
-                    _records_of(t, m, holder, part, places, meaning, add)
+                    _records_of(t, m, holder, el if tail else None, part, places, meaning, add)
     if charts:
         _chart_records(t, records, add)
     doc: dict[str, Any] = {
@@ -400,8 +400,11 @@ def trace(report: Slutrapport, template: str | Path | None = None, *,
     return doc
 
 
-def _records_of(t: _Tracer, m: re.Match[str], holder: etree._Element, part: str,
-                places: _Places, meaning: Sequence[Any], add: Any) -> None:
+def _records_of(t: _Tracer, m: re.Match[str], holder: etree._Element,
+                after: etree._Element | None, part: str, places: _Places,
+                meaning: Sequence[Any], add: Any) -> None:
+    """The records of one printed group of markers (in ``holder``'s text, or in the text that
+    follows the element ``after``)."""
     printed = m.group(1)
     marks = marks_in(m.group(2))
     for n in marks:
@@ -418,15 +421,38 @@ def _records_of(t: _Tracer, m: re.Match[str], holder: etree._Element, part: str,
             if len(marks) > 1:
                 where["sammanhang"] = _clean(printed)
             add(loc, where, _clean(shown), value, t.origin(loc), t.path(loc))
-        elif printed is None and what:
-            tbl = places.table_after(holder)
+        elif printed is None and what:  # a whole table made in Python, its marker after it
+            tbl = after if after is not None and after.tag == f"{W}tbl" else \
+                places.table_after(holder)
             for sub, sub_value in t.stated.items():
                 if sub[:len(loc)] == loc:
                     where = {"del": part, "typ": "tabell",
                              "tabell": places.tables.get(tbl) if tbl is not None else None,
                              "bildtext": _caption_before(tbl) if tbl is not None else None}
                     where.update(_cell_of(sub[len(loc):], loc[-1]))
-                    add(sub, where, _swedish(sub_value), sub_value, t.origin(sub), t.path(sub))
+                    cell = _cell(tbl, where) if tbl is not None else None
+                    if cell is not None:
+                        where.update(cell[1])
+                    add(sub, where, cell[0] if cell is not None else _swedish(sub_value),
+                        sub_value, t.origin(sub), t.path(sub))
+
+
+def _cell(tbl: etree._Element, where: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The text of the table's cell at ``where`` (row ``summa``: the last), and its headings."""
+    rows = tbl.findall(f"{W}tr")
+    row, col = where.get("rad"), where.get("kolumn")
+    if row == "summa":
+        row = len(rows)
+        where["rad"] = row
+    if not isinstance(row, int) or not isinstance(col, int) or not 0 < row <= len(rows):
+        return None
+    cells = rows[row - 1].findall(f"{W}tc")
+    head = rows[0].findall(f"{W}tc")
+    if not 0 < col <= len(cells):
+        return None
+    return _text_of(cells[col - 1]), {
+        "radrubrik": _text_of(cells[0]) if col > 1 else None,
+        "kolumnrubrik": _text_of(head[col - 1]) if row > 1 and col <= len(head) else None}
 
 
 def _cell_of(rest: Loc, whole: Any) -> dict[str, Any]:
@@ -436,6 +462,14 @@ def _cell_of(rest: Loc, whole: Any) -> dict[str, Any]:
     if whole == "summa" and len(rest) == 1 and isinstance(rest[0], int):
         return {"rad": "summa", "kolumn": int(rest[0]) + 1}
     return {}
+
+
+def _in_a_word(text: str, start: int) -> bool:
+    """Whether a number found at ``start`` belongs to a word (``RCO01``, ``okt-22``, ``CO2``):
+    a name or a code, not a figure."""
+    digits = start + 1 if text[start] in "-−" else start
+    before = text[:digits].removesuffix("-").removesuffix("−")
+    return before[-1:].isalpha()
 
 
 def _text_field(report: Slutrapport, owner: Loc, text: str) -> Loc:
@@ -472,7 +506,8 @@ def _text_records(t: _Tracer, owner: Loc, text: str, where: dict[str, Any], add:
         add(target, {**base, "tallank": path, "mening": _sentence(plain, max(start, 0))},
             label or _swedish(value), value, t.origin(target), t.path(target), owner)
     for m in _NUMBER.finditer(plain):
-        if "." in m.group(0) or any(a <= m.start() < b for a, b in taken):
+        if "." in m.group(0) or _in_a_word(plain, m.start()) or \
+                any(a <= m.start() < b for a, b in taken):
             continue
         value = Decimal(m.group(0).replace("−", "-").replace(" ", "").replace("\u00a0", "")
                         .replace(",", "."))
