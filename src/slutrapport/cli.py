@@ -489,17 +489,19 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                     failed[i] = exc
                     progress.stage(i, "misslyckades")
             findings: list[list[Finding]] = []
-            traces: list[dict[str, Any]] = []
+            traces: dict[int, dict[str, Any]] = {}  # by file: the record of provenance
+            read: dict[int, Any] = {}  # by file: its registers, read once for record and check
             if trace_file or annex:
                 # start-up: the provenance (and jinja2) only when it is asked for
-                from slutrapport.provenance import trace, with_annex
+                from slutrapport.provenance import registers_of, trace, with_annex
 
                 for n, report in enumerate(reports):
                     progress.stage(loaded[n], "spårar talen")
-                    traces.append(trace(report, template, allow_outside=allow_outside,
-                                        charts=not no_charts))
+                    read[loaded[n]] = registers_of(report, allow_outside=allow_outside)
+                    traces[loaded[n]] = trace(report, template, registers=read[loaded[n]],
+                                              charts=not no_charts)
                 if annex:
-                    reports = [with_annex(r, t) for r, t in zip(reports, traces, strict=True)]
+                    reports = [with_annex(r, traces[loaded[n]]) for n, r in enumerate(reports)]
 
             def run_checks() -> None:
                 """Check each report and print its findings (once)."""
@@ -507,6 +509,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                     was = progress.stage_of(loaded[n])  # LibreOffice may be at work on it
                     progress.stage(loaded[n], "kontrollerar")
                     findings.append(check(report, template=template,
+                                          registers=read.get(loaded[n]),
                                           allow_outside_registers=allow_outside))
                     if was not in ("väntar", "läser"):
                         progress.stage(loaded[n], was)
@@ -564,11 +567,9 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
         # start-up: the provenance (and jinja2) only when it is asked for
         from slutrapport.provenance import to_json
 
-        for n, i in enumerate(loaded):
-            if i not in written:
-                continue
+        for i in sorted(written):
             try:
-                write_atomic(_trace_path(outputs[i]), to_json(traces[n]).encode("utf-8"),
+                write_atomic(_trace_path(outputs[i]), to_json(traces[i]).encode("utf-8"),
                              protect=protect)
             except SlutrapportError as exc:
                 _fail(exc, debug)

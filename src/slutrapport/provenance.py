@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
 
 __all__ = ["ANNEX_HEADING", "FORMAT", "compare", "compare_text", "explain", "explain_text",
-           "read_record", "to_json", "trace", "with_annex"]
+           "read_record", "registers_of", "to_json", "trace", "with_annex"]
 
 FORMAT = "slutrapport-sparbarhet/1"
 """The record's format and version (``format`` in the JSON)."""
@@ -182,6 +182,10 @@ class _Tracer:
         return out
 
     def data_file(self) -> str | None:
+        return self.file_name
+
+    @property
+    def file_name(self) -> str | None:
         return Path(self.report.source).name if self.report.source else None
 
     def computed(self, loc: Loc, depth: int) -> dict[str, Any]:
@@ -337,6 +341,14 @@ def _section_place(report: Slutrapport, loc: Loc) -> dict[str, Any] | None:
 # --- the trace ---------------------------------------------------------------------------------
 
 
+def registers_of(report: Slutrapport, *, allow_outside: bool = False) -> Registers | None:
+    """The registers a report loaded from a file names, read (None when it names none): to
+    read them once for both ``check`` and :func:`trace`."""
+    if report.register is None or report.source is None:
+        return None
+    return read_registers(report, allow_outside=allow_outside)
+
+
 def trace(report: Slutrapport, template: str | Path | None = None, *,
           registers: Registers | None = None, allow_outside: bool = False,
           charts: bool = True) -> dict[str, Any]:
@@ -348,8 +360,8 @@ def trace(report: Slutrapport, template: str | Path | None = None, *,
     has its charts (``render --no-charts`` has none).
     """
     parts, meaning = traced(report, template)
-    if registers is None and report.register is not None and report.source is not None:
-        registers = read_registers(report, allow_outside=allow_outside)
+    if registers is None:
+        registers = registers_of(report, allow_outside=allow_outside)
     counted = {f.loc: f for f in figures(report, registers)} if registers is not None else {}
     folder = Path(report.source).parent if report.source else Path.cwd()
     t = _Tracer(report, build_context(report), dict(stated_figures(report)), counted,
@@ -545,8 +557,12 @@ def _chart_records(t: _Tracer, records: list[dict[str, Any]], add: Any) -> None:
 
 
 def to_json(doc: dict[str, Any]) -> str:
-    """The record as JSON: the same record, the same bytes."""
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """The record as JSON: the same record, the same bytes. A figure's record is one line (a
+    reader greps it; Python's fast encoder writes it), the rest indented."""
+    head = {k: v for k, v in doc.items() if k != "tal"}
+    text = json.dumps(head, ensure_ascii=False, indent=1)
+    records = ",\n".join(json.dumps(r, ensure_ascii=False) for r in doc["tal"])
+    return text[:-2] + ',\n "tal": [\n' + records + "\n ]\n}\n"
 
 
 # --- one figure's story, and what changed --------------------------------------------------
