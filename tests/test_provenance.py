@@ -34,6 +34,7 @@ from slutrapport.provenance import (
 )
 from slutrapport.registers import read_registers
 from tests.docxread import outline
+from tests.registerdata import LOG, LOG_HEADER, D, make
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -394,3 +395,21 @@ def test_explain_text_names_each_place_a_figure_stands(record: dict[str, Any]) -
             "avsnittet Horisontella kriterier, Tabell 1: Deltagare i projektets aktiviteter efter "
             "kön: Totalt, Antal",
             "avsnittet Resultatet, texten: ”1466 av 2949 deltagare.”")]
+
+
+def test_the_rows_a_register_left_out_stand_with_their_reasons(tmp_path: Path) -> None:
+    """A log row with a negative count is not counted: the record's register block names its
+    row and the reason check gives, and the counted figures list the other rows only."""
+    log = [LOG_HEADER, *LOG, [D(2021, 1, 1), "foretagsbesok", "Vännäs", "Besök", -1, 0]]
+    path = make(tmp_path, log=log)
+    [problem] = [f for f in check(load(path)) if f.code == "register-varde"]
+    doc = trace(load(path))
+    [visits] = [o for r in explain(doc, "aktiviteter.omraden[0].antal") for o in r["ursprung"]
+                if o["typ"] == "raknat"]
+    assert (doc["register"]["aktivitetslogg"], visits["rader"],
+            visits["ej_raknade_i_registret"]) == (
+        {"namn": "aktivitetsloggen", "fil": "logg.xlsx",
+         "sha256": hashlib.sha256((tmp_path / "logg.xlsx").read_bytes()).hexdigest(),
+         "blad": "Logg", "rader": 6, "raknade": 5, "forsta_rad": 2, "sista_rad": 7,
+         "ej_raknade": [{"rad": 7, "skal": problem.message}]},
+        [2, 3, 4], 1)
