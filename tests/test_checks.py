@@ -177,6 +177,22 @@ def test_company_percentage_and_count_are_compared_with_the_table() -> None:
     ]
 
 
+def test_counts_of_one_in_findings_take_the_singular() -> None:
+    """A table of one row, one woman, one man: 'tabellen har 1 rad', '1 kvinna är fler',
+    '1 kvinna + 1 man' (not 'rader', 'kvinnor', 'män')."""
+    data = _base({"typ": "foretagsprogram", "id": "program", "foretag_slut": 2, "effekt": {
+        "foretag": [{"namn": "A", "anstallda_fore": 1, "anstallda_efter": 1}]}},
+        {"typ": "horisontella_kriterier", "id": "hk", "deltagare": {"kvinnor": 1, "totalt": 0}},
+        {"typ": "horisontella_kriterier", "id": "hk2",
+         "deltagare": {"kvinnor": 1, "man": 1, "totalt": 3}})
+    assert [f.message for f in check(from_data(data))
+            if f.code in ("foretag-antal", "deltagare-fler-an-totalt", "deltagare-summa")] == [
+        "1 kvinna är fler än alla deltagare (0 totalt).",
+        "1 kvinna + 1 man = 2, men totalt anges 3.",
+        "Programmet anges ha 2 företag, men tabellen har 1 rad.",
+    ]
+
+
 def test_figure_link_that_disagrees_or_points_nowhere_is_an_error() -> None:
     """A figure in narrative must match the field it links to, and the field must exist."""
     data = _base({"typ": "text", "id": "inledning", "rubrik": "I", "text": (

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -276,14 +277,30 @@ CLI = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler);
 
 def reached(moment: str, run_tmp: Path) -> bool:
     """Whether a run in run_tmp has come to the moment: a LibreOffice worker starting, its
-    LibreOffice starting, or LibreOffice given a document (a copy is in the documents' folder)."""
+    LibreOffice starting, LibreOffice writing its new profile, LibreOffice given a document (a
+    copy is in the documents' folder), or the work done and the workers ending (the lingering
+    soffice of :func:`lingering_soffice` waits)."""
     commands = run_processes(str(run_tmp)).values()
     if moment == "arbetsprocess":
         return any("_office_worker.py" in cmd for cmd in commands)
     if moment == "libreoffice":
         return any("soffice.bin" in cmd for cmd in commands)
+    if moment == "profil":
+        return any("soffice.bin" in cmd for cmd in commands) and any(
+            run_tmp.glob("slutrapport-lo-*/profil/user"))
+    if moment == "avslut":
+        return any(cmd.startswith("sleep ") for cmd in commands)
     return any("soffice.bin" in cmd for cmd in commands) and any(
         run_tmp.glob("slutrapport-lo-*/rapport-*.docx"))
+
+
+def lingering_soffice(folder: Path) -> Path:
+    """A soffice that runs LibreOffice and, once LibreOffice has quit, lingers 2 seconds: the
+    workers end that much later, and slutrapport waits for them (the moment 'avslut')."""
+    real = office.find_soffice()
+    assert real is not None
+    folder.mkdir(exist_ok=True)
+    return fake_soffice(folder, f'"{real}" "$@"\nsleep 2')
 
 
 def files_in(folder: Path) -> list[str]:
@@ -299,10 +316,13 @@ def stop_at(moment: str, how: signal.Signals, files: list[Path], out: Path,
     """Run `render` on files, send it the signal at the moment, and give its exit code and what
     of it is left 5 seconds later (processes, files in its temporary folder)."""
     run_tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(run_tmp)}
+    if moment == "avslut":
+        env["SLUTRAPPORT_SOFFICE"] = str(lingering_soffice(run_tmp.with_name(
+            run_tmp.name + "-soffice")))
     child = subprocess.Popen(
         [sys.executable, "-c", CLI, "render", *map(str, files), "-o", f"{out}/", "--to", "pdf",
-         "-j", "2", "-q"], env={**os.environ, "TMPDIR": str(run_tmp)},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         "-j", "2", "-q"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and child.poll() is None \
@@ -328,7 +348,10 @@ def stop_at(moment: str, how: signal.Signals, files: list[Path], out: Path,
 
 
 STOPS = [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
-MOMENTS = ["arbetsprocess", "libreoffice", "dokument"]
+MOMENTS = ["arbetsprocess", "libreoffice", "profil", "dokument", "avslut"]
+QUICK = {signal.SIGTERM: "avslut", signal.SIGINT: "profil", signal.SIGHUP: "dokument"}
+"""The moment each signal is sent at in the default suite (every moment with
+SLUTRAPPORT_SLOW=1)."""
 
 
 @pytest.fixture(scope="module")
@@ -344,11 +367,14 @@ def two_reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 def test_stopped_at_any_moment_of_libreoffice_work_slutrapport_leaves_nothing_in_its_temp_folder(
     tmp_path: Path, two_reports: list[Path], how: signal.Signals
 ) -> None:
-    """SIGTERM, Ctrl-C or SIGHUP while a worker starts, while LibreOffice starts or while it
-    has a document: exit 128 + the signal, no process and nothing in the temporary folder
-    (one moment per signal; every moment, three times, with SLUTRAPPORT_SLOW=1)."""
-    moments = MOMENTS * 3 if SLOW else [MOMENTS[STOPS.index(how)]]
-    found = [stop_at(moment, how, two_reports, tmp_path / "ut", tmp_path / f"tmp{n}")
+    """SIGTERM, Ctrl-C or SIGHUP while a worker starts, while LibreOffice starts, while it
+    writes its new profile, while it has a document, or while the workers end after the work
+    (a folder was left 5 times in 50 there): exit 128 + the signal, no process and nothing in
+    the temporary folder (one moment per signal; every moment, three times, with
+    SLUTRAPPORT_SLOW=1)."""
+    moments = MOMENTS * 3 if SLOW else [QUICK[how]]
+    found = [stop_at(moment, how, [LAPPLAND] if moment == "avslut" else two_reports,
+                     tmp_path / "ut", tmp_path / f"tmp{n}")  # 'avslut': after all the work
              for n, moment in enumerate(moments)]
     assert found == [(128 + how, {}, [])] * len(moments)
 
@@ -460,6 +486,78 @@ def test_a_retired_worker_removes_its_own_folder_and_only_a_killed_slutrapport_t
     assert (code, folder.exists(), sorted(p.name for p in shared.iterdir())
             if shared.exists() else None, Path(f"/proc/{office_pid}").exists()) == (
         70, False, left, False)
+
+
+@needs_office
+@pytest.mark.libreoffice
+def test_a_worker_that_ends_by_itself_removes_its_own_folder(tmp_path: Path) -> None:
+    """Its input closed after the work (slutrapport is done with it), a worker quits its
+    LibreOffice and removes its run folder itself: slutrapport may be ended by a signal while
+    it waits for that, and then nobody else would (slutrapport's end of the watched pipe stays
+    open here, so the watchdog does nothing)."""
+    worker = Path(office.__file__).with_name("_office_worker.py")
+    soffice, python = office._executables()
+    folder = tmp_path / "egen"
+    watch, keep = os.pipe()
+    request = {"soffice": soffice, "folder": str(folder), "profile": str(folder / "profil"),
+               "tmp": str(folder / "tmp"), "pipe": f"slutrapport_test_{os.getpid()}",
+               "watch_fd": watch, "create": True, "also": []}
+    started = subprocess.Popen([python, str(worker), json.dumps(request)], pass_fds=(watch,),
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL)
+    os.close(watch)
+    try:
+        assert started.stdout is not None and started.stdin is not None
+        ready = json.loads(started.stdout.readline())
+        office_pid = int((folder / "office.pid").read_text(encoding="ascii"))
+        started.stdin.close()
+        code = started.wait(timeout=60)
+        assert (ready, code, folder.exists(), Path(f"/proc/{office_pid}").exists()) == (
+            {"ready": True}, 0, False, False)
+    finally:
+        os.close(keep)
+        if started.poll() is None:
+            started.kill()
+            started.wait()
+        if started.stdout is not None:
+            started.stdout.close()
+
+
+@needs_office
+@pytest.mark.libreoffice
+def test_a_signal_while_the_pool_waits_for_its_workers_to_end_still_removes_their_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The work done, the pool waits for its workers to quit LibreOffice (here 2 seconds, a
+    soffice that lingers); a signal that ends slutrapport meanwhile (SystemExit, as the command
+    line's handler raises it) still has every worker stopped and its run folder removed."""
+    import tempfile
+
+    monkeypatch.setenv("SLUTRAPPORT_SOFFICE", str(lingering_soffice(tmp_path / "soffice")))
+    run_tmp = tmp_path / "tmp"
+    run_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(run_tmp))
+    docx = tmp_path / "r.docx"
+    docx.write_bytes(render_bytes(slutrapport.load(LAPPLAND), charts=False))
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    pool = office.OfficePool(1)
+    previous = signal.signal(signal.SIGALRM, stop)
+    try:
+        with pytest.raises(SystemExit), pool:
+            pool.submit(0, office.OfficeJob(docx))
+            assert isinstance(dict(pool.results())[0], office.OfficeResult)
+            workers = list(pool._live)
+            signal.setitimer(signal.ITIMER_REAL, 0.5)  # while the pool closes
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    for worker in workers:
+        worker.process.wait(timeout=30)
+    assert ([w.folder.exists() for w in workers], run_processes(str(run_tmp)),
+            list(run_tmp.iterdir())) == ([False], {}, [])
 
 
 def test_the_leftovers_of_processes_that_are_gone_are_removed_and_no_others(

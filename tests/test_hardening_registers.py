@@ -27,7 +27,14 @@ from slutrapport.errors import InputError
 from slutrapport.registers import read_registers
 from slutrapport.registers.files import MAX_CELLS, MAX_FILE_BYTES, MAX_PARTS
 from tests import registerbombs as rb
-from tests.registerdata import LEDGER, LEDGER_HEADER, csv_bytes, make
+from tests.registerdata import (
+    COMPANIES,
+    COMPANY_HEADER,
+    LEDGER,
+    LEDGER_HEADER,
+    csv_bytes,
+    make,
+)
 
 ROWS_READ = [
     "aktivitetsloggen (logg.xlsx, blad Logg): 5 rader lästa, 0 räknades inte.",
@@ -192,6 +199,90 @@ def test_a_register_over_a_hundred_megabytes_is_refused_unread(tmp_path: Path) -
         "filen är 101 MB, mer än gränsen 100 MB för ett register; är det rätt fil?\n"))
 
 
+LONG_TEXT = "x" * 32_767
+"""A cell as long as Excel allows: shown by 3 052 cells, 100 004 884 characters once read."""
+
+TEXT_TOTAL = (
+    "blad Huvudbok: bladets celler blir tillsammans 100\u00a0004\u00a0903 tecken text när det "
+    "läses (en text som flera celler visar räknas en gång för varje cell), fler än gränsen "
+    "100\u00a0000\u00a0000 för ett register; registret läses inte\n")
+"""The refusal of a ledger whose 3 052 rows each show the 32 767-character text (and whose
+header row holds 19 characters)."""
+
+
+@pytest.mark.parametrize("cell", [
+    '<c r="B{r}" t="s"><v>0</v></c>',
+    '<c r="B{r}" t="s" s="0"><v>0</v></c>',
+    '<c r="B{r}" t="s"><v>1</v><v>0</v></c>',
+    '<c r="B{r}" t="s"><x:v>0</x:v></c>',
+], ids=["as-written-by-excel", "type-before-style", "two-values", "prefixed-value"])
+def test_one_long_shared_text_shown_by_thousands_of_cells_is_refused_before_reading(
+        tmp_path: Path, cell: str) -> None:
+    """One 32 767-character shared text shown by 3 052 cells (a file of a few kilobytes): the
+    reader would make a string of it for every cell (20 000 cells took 3,9 GB); the cells are
+    counted with the text's length before it runs, however the cell is written."""
+    path = ledger_as(tmp_path, "huvudbok.xlsx")
+    rows = "".join(f'<row r="{r}">{cell.format(r=r)}</row>' for r in range(2, 3054))
+    book = rb.xlsx(tmp_path / "huvudbok.xlsx", rb.sheet(rb.HEADER_ROW + rows),
+                   shared=rb.shared_strings(LONG_TEXT, "kort"))
+    assert book.stat().st_size < 100_000
+    assert refusal(path) == (2, XLSX_ERROR + TEXT_TOTAL)
+
+
+@pytest.mark.parametrize(("cell", "comment"), [
+    ('<x:c r="B{r}" t="s"><x:v>0</x:v></x:c>', False),
+    ('<c r="B{r}" t="s"><v>0</v></c>', True),
+], ids=["prefixed-cells", "comment-in-the-shared-texts"])
+def test_shared_texts_that_can_t_be_counted_unread_are_counted_by_the_capped_child(
+        tmp_path: Path, cell: str, comment: bool) -> None:
+    """Cells or shared texts written so that the search can't tell what they show: read in the
+    child with the memory cap, which counts what it read and sends no rows back."""
+    path = ledger_as(tmp_path, "huvudbok.xlsx")
+    rows = "".join(f'<row r="{r}">{cell.format(r=r)}</row>' for r in range(2, 3054))
+    shared = rb.shared_strings(LONG_TEXT, "kort")
+    if comment:
+        shared = shared.replace(b"<si>", b"<!-- en kommentar --><si>", 1)
+    rb.xlsx(tmp_path / "huvudbok.xlsx", rb.sheet(rb.HEADER_ROW + rows), shared=shared)
+    assert refusal(path) == (2, XLSX_ERROR + TEXT_TOTAL)
+
+
+CLIPPED = "Ö" * 20 + "x" * 59 + "…"
+"""How a message quotes a register's cell of 32 020 characters: its first 79, then '…'."""
+
+
+def test_a_long_cell_is_quoted_short_in_every_message(tmp_path: Path) -> None:
+    """A company name and a cost category of 32 020 characters: each message quoting them
+    shows 80 characters (3 000 such cells quoted whole printed 659 MB)."""
+    long = "Ö" * 20 + "x" * 32_000
+    path = make(tmp_path, ledger=csv_bytes([*[LEDGER_HEADER, *LEDGER],
+                                            ["2021-09-30", "V4", long, "1"]]),
+                companies=[COMPANY_HEADER, *COMPANIES, [long, "Vännäs", 1, 1],
+                           [long, "Vännäs", 1, 1]])
+    result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
+    quoting = [f["message"] for f in json.loads(result.output)["findings"] if "…" in f["message"]]
+    assert quoting == [
+        f"Företagsregistret har {CLIPPED} (blad Foretag, rad 4), som företagstabellen saknar.",
+        f"foretag.xlsx, blad Foretag, rad 5, kolumn A (Namn): {CLIPPED} står redan på rad 4. "
+        "Raden räknades inte.",
+        f"huvudbok.csv, rad 5, kolumn 3 (Kategori): kostnadsslaget '{CLIPPED}' finns inte i "
+        "rapporten; rapporten har Personal, Externa tjänster. Raden räknades inte "
+        "(register.etiketter.kategori kan ge registrets egna benämningar).",
+    ]
+
+
+def test_a_long_header_is_quoted_short_among_the_headers(tmp_path: Path) -> None:
+    """A header of 32 020 characters where Kategori should stand: the list of headers quotes
+    it short."""
+    long = "Ö" * 20 + "x" * 32_000
+    path = make(tmp_path, ledger=csv_bytes([["Datum", long, "Belopp"],
+                                            *([d, c, a] for d, _v, c, a in LEDGER)]))
+    result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
+    assert [f["message"] for f in json.loads(result.output)["findings"]
+            if f["code"] == "register-kolumn"] == [
+        f"huvudbok.csv, rad 1: kolumnen Kategori saknas; rubrikerna är Datum, {CLIPPED}, Belopp. "
+        "Registret räknades inte."]
+
+
 # --- .ods and .xls -------------------------------------------------------------------------------
 
 
@@ -206,6 +297,23 @@ def test_an_ods_repeating_a_cell_over_the_whole_sheet_is_refused(tmp_path: Path)
         "Fel i indata: huvudbok.ods: kalkylarket sträcker sig över 17\u00a0179\u00a0869\u00a0184 "
         "celler, fler än gränsen 3\u00a0000\u00a0000 för ett register; ta bort det som står "
         "längst ut och längst ner på bladen och spara det igen\n"))
+
+
+def test_an_ods_repeating_a_long_text_is_refused_by_the_child_that_read_it(
+        tmp_path: Path) -> None:
+    """One .ods cell of 32 767 characters repeated 800 columns × 4 rows (a file of 1 KB):
+    read in the capped child, refused there by the characters the cells hold together."""
+    path = ledger_as(tmp_path, "huvudbok.ods")
+    book = rb.ods(tmp_path / "huvudbok.ods", (
+        '<table:table-row table:number-rows-repeated="4"><table:table-cell '
+        'table:number-columns-repeated="800" office:value-type="string"><text:p>' + LONG_TEXT
+        + "</text:p></table:table-cell></table:table-row>"))
+    assert book.stat().st_size < 2_000
+    assert refusal(path) == (2, (
+        "Fel i indata: huvudbok.ods: blad Huvudbok: bladets celler blir tillsammans "
+        "104\u00a0854\u00a0400 tecken text när det läses (en text som flera celler visar räknas "
+        "en gång för varje cell), fler än gränsen 100\u00a0000\u00a0000 för ett register; "
+        "registret läses inte\n"))
 
 
 def test_an_ods_of_four_million_cells_is_refused_by_the_child_that_read_it(

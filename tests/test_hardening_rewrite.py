@@ -92,6 +92,19 @@ def test_schema_onto_a_data_file_is_refused(here: Path) -> None:
         NIS.read_bytes(), ["rapport.yaml"])
 
 
+@pytest.mark.parametrize("name", ["rapport.txt", "rapport", "rapport.json"])
+def test_schema_onto_a_data_file_of_any_name_is_refused(here: Path, name: str) -> None:
+    """A report named rapport.txt (or without a suffix, or .json), which check and render read
+    as a report: told by what it holds, it is refused as the output of ``schema`` as a .yaml
+    one is (it was overwritten with the schema)."""
+    shutil.copy(NIS, name)
+    result = run("schema", "-o", name)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"Kan inte skriva: {name}: är en datafil med en rapport och skrivs inte över "
+               "med en annan sorts fil; välj ett annat namn för utfilen\n")
+    assert (Path(name).read_bytes(), os.listdir()) == (NIS.read_bytes(), [name])
+
+
 def test_schema_onto_an_earlier_schema_named_yaml_writes_it_again(here: Path) -> None:
     """A .yaml file holding the JSON schema is not a data file: ``schema`` writes over it."""
     first = run("schema", "-o", "schema.yaml")
@@ -481,17 +494,27 @@ def test_migrate_refuses_an_alias_bomb_as_the_loader_does(here: Path) -> None:
 
 
 def test_a_data_file_is_told_from_a_schema_and_from_other_files(here: Path) -> None:
-    """Data files: a non-empty .yaml/.yml and its backups; not the JSON schema, an empty file,
-    another kind of file or a folder."""
+    """Data files: a non-empty .yaml/.yml and its backups, and a file of any name that begins
+    as a report does (``projekt:`` or ``avsnitt:`` at the start of a line, or as a JSON key);
+    not the JSON schema (which names ``projekt`` too), an empty file, other text, a binary file
+    or a folder."""
     Path("r.yaml").write_text("projekt: {}\n", encoding="utf-8")
     Path("r.YML").write_text("projekt: {}\n", encoding="utf-8")
     Path("r.yaml.2.bak").write_text("projekt: {}\n", encoding="utf-8")
     Path("s.yaml").write_text('\ufeff{\n  "$schema": "x"\n}\n', encoding="utf-8")
     Path("tom.yaml").write_bytes(b"")
     Path("r.json").write_text("projekt: {}\n", encoding="utf-8")
+    Path("r.txt").write_text("# Slutrapporten\navsnitt:\n  - typ: text\n", encoding="utf-8")
+    Path("j.txt").write_text('{\n  "projekt": {"namn": "X"}\n}\n', encoding="utf-8")
+    Path("s.json").write_text('{\n  "$schema": "x",\n  "properties": {\n    "projekt": {}\n'
+                              "  }\n}\n", encoding="utf-8")
+    Path("anteckning.txt").write_text("Att göra:\n  projekt: skriv rapporten\n",
+                                      encoding="utf-8")
+    Path("bin").write_bytes(b"\x00\x01projekt: {}\n")
     Path("mapp.yaml").mkdir()
-    names = ["r.yaml", "r.YML", "r.yaml.2.bak", "s.yaml", "tom.yaml", "r.json", "mapp.yaml",
-             "saknas.yaml"]
+    names = ["r.yaml", "r.YML", "r.yaml.2.bak", "s.yaml", "tom.yaml", "r.json", "r.txt",
+             "j.txt", "s.json", "anteckning.txt", "bin", "mapp.yaml", "saknas.yaml"]
     assert {n: is_data_file(n) for n in names} == {
         "r.yaml": True, "r.YML": True, "r.yaml.2.bak": True, "s.yaml": False,
-        "tom.yaml": False, "r.json": False, "mapp.yaml": False, "saknas.yaml": False}
+        "tom.yaml": False, "r.json": True, "r.txt": True, "j.txt": True, "s.json": False,
+        "anteckning.txt": False, "bin": False, "mapp.yaml": False, "saknas.yaml": False}

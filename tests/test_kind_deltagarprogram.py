@@ -94,6 +94,16 @@ def test_a_row_total_below_its_women_is_an_error() -> None:
     ]
 
 
+def test_one_woman_or_one_man_is_said_in_the_singular() -> None:
+    """'1 kvinna + 1 man = 2' and 'färre än 1 kvinna', not '1 kvinnor', '1 män', 'de 1
+    kvinnorna'."""
+    report = report_with(insatser=rows(r0={"kvinnor": 1, "man": 1, "totalt": 3},
+                                       r2={"kvinnor": 1, "man": None, "totalt": 0}))
+    assert [f[3] for f in found(report) if f[0] == "deltagarprogram-rad"] == [
+        "Digital marknadsföring: 1 kvinna + 1 man = 2, men totalt anges 3.",
+        "Hållbarhet (digitalt): totalt anges 0, färre än 1 kvinna."]
+
+
 def test_a_stated_column_sum_that_differs_is_an_error() -> None:
     """Hours sum to 38,5 with the half hour; a stated 38 is an error with Swedish figures."""
     summa = {**PROGRAMME["summa"], "timmar": 38, "tillfallen": 16}

@@ -184,6 +184,9 @@ def _yaml(rows: str, summa: str = "") -> str:
     ("    rader:\n      - [Vindeln, 12, 1242340, 49.7]\n", "",
      ("stod.rader[0]", 16, "rad 1 ('Vindeln') har 4 celler, men tabellen har 5 kolumner "
       "(Kommun, Företag, Stöd (kr), Andel, Anställda)")),
+    ("    rader:\n      - [Vindeln]\n", "",
+     ("stod.rader[0]", 16, "rad 1 ('Vindeln') har 1 cell, men tabellen har 5 kolumner "
+      "(Kommun, Företag, Stöd (kr), Andel, Anställda)")),
     ("    rader:\n      - [Vindeln, 12, 1242340, 49.7, 2.5, 3]\n", "",
      ("stod.rader[0]", 16, "rad 1 ('Vindeln') har 6 celler, men tabellen har 5 kolumner "
       "(Kommun, Företag, Stöd (kr), Andel, Anställda)")),

@@ -451,7 +451,7 @@ def test_blank_counts_are_zero_and_said_so(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("setup", "message"), [
     ("missing", "Fel i indata: {folder}/rapport.yaml:46: register.aktivitetslogg: registret "
                 "(aktivitetsloggen) finns inte: {folder}/logg.xlsx\n"),
-    ("empty", "Fel i indata: logg.xlsx: blad Logg, rad 1: aktivitetsloggen är tomt: rubrikraden "
+    ("empty", "Fel i indata: logg.xlsx: blad Logg, rad 1: aktivitetsloggen är tom: rubrikraden "
               "saknas (rad 1 ska ha kolumnerna Datum, Område, Kvinnor, Män)\n"),
     ("late", "Fel i indata: logg.xlsx: blad Logg, rad 1: rad 1 är tom; rubrikraden ska stå på rad "
              "1 (det första som står på bladet är rad 3)\n"),
@@ -482,6 +482,44 @@ def test_a_register_that_can_not_be_read_exits_2_naming_it(tmp_path: Path, setup
     result = CliRunner().invoke(main, ["check", str(path)])
     assert (result.exit_code, result.output) == (
         2, message.format(folder=tmp_path))
+
+
+@pytest.mark.parametrize(("register", "message"), [
+    ("foretag", "Fel i indata: foretag.xlsx: blad Foretag, rad 1: företagsregistret är tomt: "
+                "rubrikraden saknas (rad 1 ska ha kolumnerna Namn, Anställda före, Anställda "
+                "efter)\n"),
+    ("finansiering", "Fel i indata: finansiering.xlsx: blad Finansiering, rad 1: "
+                     "finansieringsregistret är tomt: rubrikraden saknas (rad 1 ska ha kolumnerna "
+                     "Finansiär, Belopp)\n"),
+    ("kostnader", "Fel i indata: huvudbok.csv: rad 1: huvudboken är tom: rubrikraden saknas "
+                  "(rad 1 ska ha kolumnerna Datum, Kategori, Belopp)\n"),
+], ids=["neutrum", "neutrum-2", "utrum"])
+def test_an_empty_register_is_tom_or_tomt_as_its_name_is(tmp_path: Path, register: str,
+                                                          message: str) -> None:
+    """The adjective agrees with the register's name: 'huvudboken är tom' (en huvudbok),
+    'företagsregistret är tomt' (ett register)."""
+    if register == "kostnader":
+        path = make(tmp_path, ledger=b"")
+    elif register == "foretag":
+        path = make(tmp_path, companies=[])
+    else:
+        path = make(tmp_path, financing=[])
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert (result.exit_code, result.output) == (2, message)
+
+
+def test_counts_of_one_take_the_singular(tmp_path: Path) -> None:
+    """'1 rad läst' (not 'lästa'), and '1 kvinna + 1 man' where a row's total disagrees."""
+    log = [[*LOG_HEADER, "Totalt"], [*LOG[0][:4], 1, 1, 3]]
+    ledger = csv_bytes([LEDGER_HEADER, LEDGER[0]])
+    messages = [m for *_, m in found(make(tmp_path, log=log, ledger=ledger))
+                if "rad läst" in m or "kvinna +" in m]
+    assert messages == [
+        "logg.xlsx, blad Logg, rad 2, kolumn G (Totalt): totalt 3, men 1 kvinna + 1 man = 2. "
+        "Raden räknades inte.",
+        "aktivitetsloggen (logg.xlsx, blad Logg): 1 rad läst, 1 räknades inte.",
+        "huvudboken (huvudbok.csv): 1 rad läst, 0 räknades inte.",
+    ]
 
 
 @pytest.fixture(scope="module")

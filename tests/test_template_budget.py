@@ -73,6 +73,27 @@ width, ``%*s``, ``%.Nf``, chained ``replace``, ``join`` of a repeated list, ``to
 huge indent."""
 
 
+MANY = [
+    "{{ range(1200)|map('center', 9000000)|list|length }}",
+    "{% set ns = namespace(l=[]) %}{% for i in range(1000) %}"
+    "{% if ns.l.append('a' * 9000000) %}{% endif %}{% endfor %}{{ ns.l|length }}",
+    "{{ range(1000)|map('center', 9000000)|join|length }}",
+]
+"""Three ways to build a thousand texts each under the limit of one value (9 million
+characters): a list of them (10,6 GB), appended in a loop (out of memory), joined (5,8 GB)."""
+
+
+@pytest.mark.parametrize("text", MANY, ids=["map-list", "append", "map-join"])
+def test_many_large_texts_each_under_the_limit_are_refused_together(tmp_path: Path,
+                                                                    text: str) -> None:
+    """What one render's expressions build is added up, however many values it is spread
+    over: refused at 100 million characters, long before memory runs out (the child may use
+    3 GB; these took 6–11 GB)."""
+    assert _render(tmp_path, text) == (
+        2, "Fel i mallen: mall.docx: mallen försöker bygga texter och listor på sammanlagt mer "
+        f"än 100\u00a0000\u00a0000 tecken; {TOO_LARGE}", False)
+
+
 @pytest.mark.parametrize(("text", "what"), SEVEN,
                          ids=["tilde", "format", "printf-star", "precision", "replace", "join",
                               "tojson"])

@@ -203,6 +203,63 @@ def test_a_field_whose_name_another_field_computes_is_refused(tmp_path: Path) ->
         "något utanför dokumentet när Word öppnar rapporten; mallen används inte")
 
 
+PART_OF_NAME = {
+    "start": ("", 'QUOTE "INCLUDE"', 'PICTURE "http://127.0.0.1:9/b.png" \\d'),
+    "middle": (" INCLUDE", 'QUOTE "PIC"', 'TURE "http://127.0.0.1:9/b.png" \\d'),
+    "end": (" INCLUDEPICTUR", 'QUOTE "E"', ' "http://127.0.0.1:9/b.png" \\d'),
+    "end-dde": (" DD", 'QUOTE "EAUTO"', ' "c:\\\\windows\\\\system32\\\\cmd.exe" "/k calc"'),
+}
+"""A field's name with a nested field at its start, in its middle, at its end: the text before
+the nested field, the nested field's instruction, the text after it."""
+
+
+@pytest.mark.parametrize("nested", sorted(FORMS))
+@pytest.mark.parametrize("position", list(PART_OF_NAME))
+def test_a_field_whose_name_a_nested_field_completes_anywhere_is_refused(
+        tmp_path: Path, position: str, nested: str) -> None:
+    """{ INCLUDEPICTUR{ QUOTE "E" } "…" } and { DD{ QUOTE "EAUTO" } … } passed, the fields
+    kept in the document: a field nested anywhere before the first blank of an instruction
+    makes part of its name, complex or simple, and the template is refused."""
+    before, inner, after = PART_OF_NAME[position]
+    document = docx.Document()
+    paragraph = document.add_paragraph("Fält: ")._p
+    _run(paragraph, "t", char="begin")
+    if before:
+        _run(paragraph, "instrText", before)
+    FORMS[nested](paragraph, inner)
+    _run(paragraph, "instrText", after)
+    _run(paragraph, "t", char="separate")
+    _run(paragraph, "t", char="end")
+    template = tmp_path / "mall.docx"
+    document.save(str(template))
+    with pytest.raises(TemplateError) as refused:
+        _render(template)
+    assert str(refused.value) == (
+        f"{template}: mallens del word/document.xml har ett fält vars namn ett annat fält "
+        f"räknar fram ({(before + after).strip()}); det kan bli ett fält som hämtar något "
+        "utanför dokumentet när Word öppnar rapporten; mallen används inte")
+
+
+@pytest.mark.parametrize("nested", sorted(FORMS))
+def test_a_field_nested_after_the_name_is_kept(tmp_path: Path, nested: str) -> None:
+    """{ IF { QUOTE "1" } = 1 "ja" "nej" }: a field nested after the name's blank is an
+    argument, not part of the name; the template renders with both fields in it."""
+    document = docx.Document()
+    paragraph = document.add_paragraph("Fält: ")._p
+    _run(paragraph, "t", char="begin")
+    _run(paragraph, "instrText", "IF ")
+    FORMS[nested](paragraph, 'QUOTE "1"')
+    _run(paragraph, "instrText", ' = 1 "ja" "nej"')
+    _run(paragraph, "t", char="separate")
+    _run(paragraph, "t", char="end")
+    template = tmp_path / "mall.docx"
+    document.save(str(template))
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(_render(template))).read(
+        "word/document.xml"))
+    assert sorted(field_instructions(root)) == [('IF  = 1 "ja" "nej"', False),
+                                                ('QUOTE "1"', False)]
+
+
 def test_a_deleted_field_a_reviewer_could_restore_is_refused(tmp_path: Path) -> None:
     """A tracked deletion's field (w:delInstrText) comes back when the deletion is rejected."""
     document = docx.Document()

@@ -112,6 +112,34 @@ def test_c1_controls_in_json_stay_valid_json_with_the_same_meaning(tmp_path: Pat
         f"{text}: 1 → 1 anställda är en ökning med 0, men ökningen anges till 1."])
 
 
+BIDI = "Externa\u202e tjänster\u202c\u2066\u2069\u200f"
+"""A ledger category with a right-to-left override (and its end, an isolate, a mark): the rest
+of the line would be shown turned around."""
+
+
+def test_a_register_cells_bidirectional_controls_are_shown_escaped(tmp_path: Path) -> None:
+    """U+202E (and the other bidirectional controls) from a register's cell reached the terminal
+    raw; they are shown escaped like the other controls."""
+    path = make(tmp_path, ledger=csv_bytes([LEDGER_HEADER, *LEDGER[:2],
+                                            ["2021-09-30", "V3", BIDI, "50 000,00"]]))
+    result = CliRunner().invoke(main, ["check", str(path)])
+    lines = [line.strip() for line in result.output.splitlines() if "kostnadsslaget" in line]
+    assert (result.exit_code, lines) == (1, [_unknown(
+        "Externa\\u202e tjänster\\u202c\\u2066\\u2069\\u200f")])
+
+
+def test_bidirectional_controls_in_json_stay_valid_json_with_the_same_meaning(
+        tmp_path: Path) -> None:
+    """In JSON output they are written as JSON escapes: the message parses to the cell's text."""
+    path = make(tmp_path, ledger=csv_bytes([LEDGER_HEADER, *LEDGER[:2],
+                                            ["2021-09-30", "V3", BIDI, "50 000,00"]]))
+    result = CliRunner().invoke(main, ["check", str(path), "--format", "json"])
+    messages = [f["message"] for f in json.loads(result.output)["findings"]
+                if f["code"] == "register-okant"]
+    assert (result.exit_code, "\u202e" in result.output, messages) == (
+        1, False, [_unknown(BIDI)])
+
+
 def test_c1_controls_from_the_yaml_are_shown_escaped(tmp_path: Path) -> None:
     """A company name holding C1 controls (CSI, OSC … ST) is shown escaped in a finding."""
     source = slutrapport.example_path().read_text(encoding="utf-8")
@@ -158,12 +186,15 @@ def test_a_template_message_shows_the_paragraphs_controls_escaped(tmp_path: Path
     ("\x1b]52;c;aGVq\x07", "\\x1b]52;c;aGVq\\x07"),
     ("rad\r\x08\x00", "rad\\r\\x08\\x00"),
     ("\x9b2J\x7f", "\\u009b2J\\u007f"),
+    ("faktura\u202etxt.exe", "faktura\\u202etxt.exe"),
+    ("\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069\u200e\u200f\u061c",
+     "\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069\\u200e\\u200f\\u061c"),
     ("tabb\toch\nrad", "tabb\toch\nrad"),
     ("å ä ö – € \u00a0", "å ä ö – € \u00a0"),
 ])
 def test_each_kind_of_control_character_has_its_escape(text: str, expected: str) -> None:
-    """C0 controls as \\xNN (\\r by name), DEL and C1 as \\uNNNN; tab, newline and other
-    characters as they are."""
+    """C0 controls as \\xNN (\\r by name), DEL, C1 and the bidirectional controls as
+    \\uNNNN; tab, newline and other characters as they are."""
     assert shown(text) == expected
 
 

@@ -204,6 +204,17 @@ COMMENTS = ('<w:comment w:id="0" w:author="Per Ek" w:date="2024-03-02T09:10:00Z"
             + p("Stämmer det?") + "</w:comment>")
 
 
+def test_a_table_of_one_row_and_one_column_is_named_in_the_singular(tmp_path: Path) -> None:
+    """'Tabellen (1 rad, 1 kolumn; …)', not '1 rader, 1 kolumner'."""
+    table = "<w:tbl><w:tr><w:tc>" + p("Kommun") + "</w:tc></w:tr></w:tbl>"
+    result = read(tmp_path, docx(p("Före") + table))
+    assert notes(result) == [
+        ("import-tabell", "tabell 1 (efter stycke 1)", "Tabellen (1 rad, 1 kolumn; första raden "
+         "”Kommun”) följer inte med: löptexten kan inte hålla tabeller. Lägg in den som ett "
+         "avsnitt av typen tabell."),
+    ]
+
+
 def test_tracked_changes_and_comments_stop_the_import_with_a_list(tmp_path: Path) -> None:
     """By default nothing is imported: each change and comment is listed, who, what, where
     and when, with the two ways on."""

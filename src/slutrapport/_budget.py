@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import math
 import os
 import signal
@@ -31,13 +32,16 @@ from typing import Any
 from slutrapport.errors import TemplateError
 from slutrapport.formatting import format_decimal, format_integer
 
-__all__ = ["TEMPLATE_CHARS", "TEMPLATE_SECONDS", "BudgetExceeded", "bounded_concat",
-           "check_time", "counted", "limits", "run", "shared_budgets"]
+__all__ = ["MAX_BUILT_CHARS", "TEMPLATE_CHARS", "TEMPLATE_SECONDS", "BudgetExceeded",
+           "bounded_concat", "charge_built", "check_time", "counted", "limits", "run",
+           "shared_budgets"]
 
 TEMPLATE_SECONDS = 120.0
 """How long a template may run for one report, in seconds (``SLUTRAPPORT_MALL_SEKUNDER``)."""
 TEMPLATE_CHARS = 400_000_000
 """How many characters of XML a render may write (``SLUTRAPPORT_MALL_TECKEN``)."""
+MAX_BUILT_CHARS = 100_000_000
+"""The most characters (or items) the expressions of one render may build together."""
 
 
 class BudgetExceeded(TemplateError):
@@ -85,6 +89,22 @@ class _Output:
                 "(gränsen ändras med SLUTRAPPORT_MALL_TECKEN)")
 
 
+class _Built:
+    """The characters (and items) a render's expressions may still build."""
+
+    def __init__(self, chars: int) -> None:
+        self.chars = chars
+        self.left = chars
+
+    def take(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise BudgetExceeded(
+                f"mallen försöker bygga texter och listor på sammanlagt mer än "
+                f"{format_integer(self.chars)} tecken; det är mer än en rapport kan behöva, "
+                "och mallen körs inte")
+
+
 class _Budget:
     """The time of one report's template work: what is spent, and the deadline of a run."""
 
@@ -103,6 +123,8 @@ _ACTIVE: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
     "slutrapport_mall_tid", default=None)
 _OUTPUT: contextvars.ContextVar[_Output | None] = contextvars.ContextVar(
     "slutrapport_mall_tecken", default=None)
+_BUILT: contextvars.ContextVar[_Built | None] = contextvars.ContextVar(
+    "slutrapport_mall_byggt", default=None)
 _SCOPE: contextvars.ContextVar[dict[tuple[int, str], tuple[_Budget, Any]] | None] = \
     contextvars.ContextVar("slutrapport_mall_budgetar", default=None)
 
@@ -112,6 +134,14 @@ def check_time() -> None:
     budget = _ACTIVE.get()
     if budget is not None and time.monotonic() > budget.deadline:
         raise _TimeUp
+
+
+def charge_built(size: int) -> None:
+    """Charge ``size`` characters (or items) an expression built to the render in progress
+    (:data:`MAX_BUILT_CHARS`); outside :func:`run` nothing is counted."""
+    built = _BUILT.get()
+    if built is not None:
+        built.take(size)
 
 
 def counted(pieces: Iterator[str], chars: int | None = None) -> str:
@@ -157,7 +187,8 @@ def _key(owner: Any, template: Any) -> tuple[int, str]:
 
 @contextlib.contextmanager
 def run(owner: Any = None, template: Any = None) -> Iterator[None]:
-    """One render of a template (all its runs): a fresh output count and the report's time.
+    """One render of a template (all its runs): a fresh count of its output and of what its
+    expressions build (:data:`MAX_BUILT_CHARS`), and the report's time.
 
     The time is that of a run in progress (a run within a run shares it), or of the report
     ``owner`` and ``template`` within :func:`shared_budgets`, or else its own. Past it, the run
@@ -165,6 +196,7 @@ def run(owner: Any = None, template: Any = None) -> Iterator[None]:
     """
     seconds, chars = limits()
     output = _OUTPUT.set(_Output(chars))
+    built = _BUILT.set(_Built(MAX_BUILT_CHARS))
     try:
         active = _ACTIVE.get()
         if active is not None:
@@ -195,8 +227,41 @@ def run(owner: Any = None, template: Any = None) -> Iterator[None]:
             _ACTIVE.reset(token)
             budget.spent += time.monotonic() - started
             budget.deadline = math.inf
+    except BudgetExceeded as exc:
+        # the template's frames emptied and collected: they hold what it built, which the
+        # command line's next step (the findings, after a failed render) would otherwise find
+        # still in memory (the traceback stays, for --debug)
+        _forget_frames(exc)
+        raise
     finally:
+        _BUILT.reset(built)
         _OUTPUT.reset(output)
+
+
+def _forget_frames(exc: BaseException) -> None:
+    """Empty the frames an exception's traceback holds, and the frames that called them, as
+    far as they have ended (Jinja's rewritten frames keep the template's variables in a dict of
+    their own; the template's real frames are reached only as callers), along its chain; then
+    collect what they held."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        tb = cause.__traceback__
+        while tb is not None:
+            frame: Any = tb.tb_frame
+            while frame is not None and id(frame) not in seen:
+                seen.add(id(frame))
+                caller = frame.f_back
+                try:
+                    frame.clear()
+                except RuntimeError:  # still running: the caller's own frames
+                    break
+                frame.f_locals.clear()
+                frame = caller
+            tb = tb.tb_next
+        cause = cause.__context__
+    gc.collect()
 
 
 @contextlib.contextmanager

@@ -6,9 +6,10 @@ The rules, the same for ``render``, ``fill``, ``migrate``, ``new`` (also ``--reg
 - An output is never one of the command's inputs (``protect``: the data file, the template, the
   registers), nor a backup of one (``FIL.bak``, ``FIL.1.bak`` …), nor a folder, a device, a FIFO
   or a read-only file (:func:`slutrapport._safety.check_output`).
-- An existing data file (a report's YAML, see :func:`is_data_file`) is never replaced by a file
-  of another kind (``schema -o rapport.yaml`` is refused). Replaced by a data file (``new --force``,
-  ``fill``, ``migrate``), it is kept as a backup first.
+- An existing data file (a report's YAML, see :func:`is_data_file`: by its name, or by what it
+  holds) is never replaced by a file of another kind (``schema -o rapport.yaml`` is refused, as
+  is ``schema -o rapport.txt`` when rapport.txt holds a report). Replaced by a data file
+  (``new --force``, ``fill``, ``migrate``), it is kept as a backup first.
 - Backups are numbered, ``FIL.bak``, ``FIL.1.bak``, ``FIL.2.bak`` …, and none is ever written
   over; each gets the original's mode (and owner, where permitted), byte for byte its content.
 - The new bytes go to a temporary file beside the target, which gets the old file's mode and
@@ -48,6 +49,11 @@ MAX_BACKUPS = 10_000
 
 _DATA_NAME = re.compile(r"\.ya?ml(?:\.\d+)?(?:\.bak)?$", re.IGNORECASE)
 _SCHEMA_HEAD = 4096
+_DATA_HEAD = 65_536
+_DATA_KEYS = re.compile(rb'^(?:projekt|avsnitt|"projekt"|"avsnitt")[ \t]*:'
+                        rb'|^[ \t]*\{?[ \t]*"(?:projekt|avsnitt)"[ \t]*:', re.MULTILINE)
+"""A report's own keys where its data begins: ``projekt:`` or ``avsnitt:`` at the start of a
+line (YAML), or as a JSON object's key."""
 
 _WORDS = {
     errno.ENOSPC: "disken är full",
@@ -132,22 +138,25 @@ def same_file(a: str | Path, b: str | Path) -> bool:
 
 
 def is_data_file(path: str | Path) -> bool:
-    """Whether ``path`` is an existing data file: a non-empty regular file whose name ends in
-    ``.yaml`` or ``.yml`` (or is a backup of one, ``.yaml.bak``, ``.yaml.2.bak``) and that is not
-    a JSON schema (as ``slutrapport schema`` writes one)."""
+    """Whether ``path`` is an existing data file: a non-empty regular file that is not a JSON
+    schema (as ``slutrapport schema`` writes one), and either named as one — ``.yaml`` or
+    ``.yml``, or a backup of one, ``.yaml.bak``, ``.yaml.2.bak`` — or, whatever its name (check
+    and render read ``rapport.txt`` too), text that begins as a report does: ``projekt:`` or
+    ``avsnitt:`` at the start of a line in its first 64 KB."""
     target = Path(path)
-    if not _DATA_NAME.search(target.name):
-        return False
+    named = bool(_DATA_NAME.search(target.name))
     try:
         found = target.stat()
         if not stat.S_ISREG(found.st_mode) or found.st_size == 0:
             return False
         with open(target, "rb") as handle:
-            head = handle.read(_SCHEMA_HEAD)
+            head = handle.read(_SCHEMA_HEAD if named else _DATA_HEAD)
     except OSError:
         return False
     text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return not (text.startswith(b"{") and b'"$schema"' in text)
+    if text.startswith(b"{") and b'"$schema"' in text[:_SCHEMA_HEAD]:
+        return False
+    return named or (b"\x00" not in head and _DATA_KEYS.search(head) is not None)
 
 
 def _backup_of(target: Path, protect: Protect) -> tuple[str, str | Path] | None:

@@ -14,6 +14,9 @@ which is this worker's alone. A watchdog thread reads the pipe office.py handed 
 LibreOffice's sockets in /tmp, and ends this process. office.py writes ``RETIRE`` to the pipe
 before closing it when it retires this worker and goes on; without it — office.py ended, however —
 the folders the worker shares with others (``also``: the documents of a batch) are removed too.
+A worker that ends by itself (its stdin closed: office.py is done with it) removes its run folder
+too, once LibreOffice has ended: office.py may be ended by a signal while it waits for that, and
+then nobody else would.
 """
 
 from __future__ import annotations
@@ -93,11 +96,7 @@ class _Office:
         shared = [] if retired else self.request.get("also", [])
         deadline = time.monotonic() + 3
         for folder in [self.request["folder"], *shared]:
-            while True:
-                shutil.rmtree(folder, ignore_errors=True)
-                if not os.path.exists(folder) or time.monotonic() > deadline:
-                    break
-                time.sleep(0.05)
+            _remove(folder, patience=max(0.0, deadline - time.monotonic()))
         os._exit(70)
 
     def end(self, *, wait: float) -> None:
@@ -248,7 +247,8 @@ def fix_joins(doc: Any, splits: list[dict[str, Any]]) -> None:
         for name in split["parts"]:
             marks.getByName(name).dispose()
         if held != int(split["rows"]):
-            raise _Failure("failed", detail=f"en delad tabell har {held} rader i stället för "
+            raise _Failure("failed", detail=f"en delad tabell har {held} "
+                                            f"{'rad' if held == 1 else 'rader'} i stället för "
                                             f"{split['rows']}")
 
 
@@ -338,6 +338,19 @@ def main() -> None:
         _serve(request, office)
     finally:
         _let_the_watchdog_finish(request, office)
+        # LibreOffice has ended (_serve's office.end): its run folder is of no more use
+        _remove(request["folder"], patience=3)
+
+
+def _remove(folder: str, *, patience: float) -> None:
+    """Remove a folder; again, for up to ``patience`` seconds, while a LibreOffice that was just
+    killed may still be finishing a write into it."""
+    deadline = time.monotonic() + patience
+    while True:
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.exists(folder) or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
 
 
 def _let_the_watchdog_finish(request: dict[str, Any], office: _Office) -> None:

@@ -41,6 +41,7 @@ from slutrapport.registers import (
     read_registers,
     unika_personer,
 )
+from slutrapport.registers.files import clip
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
@@ -387,14 +388,15 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         for j, f in enumerate(section.effekt.foretag):
             if name_key(f.namn) not in keys:
                 close = nearest(f.namn, list(table))
-                hint = f"; närmast: {close}" if close else ""
+                hint = f"; närmast: {clip(close)}" if close else ""
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
                        f"{f.namn} står i företagstabellen men inte i företagsregistret "
                        f"({registers.where('foretag')}){hint}.", None, f.namn)
         for name, row in table.items():
             if name_key(name) not in stated:
                 yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag"),
-                       f"Företagsregistret har {name} ({registers.where('foretag', [row.rad])}), "
+                       f"Företagsregistret har {clip(name)} "
+                       f"({registers.where('foretag', [row.rad])}), "
                        "som företagstabellen saknar.", name, None)
     chosen = chosen_section(report, "ekonomi")
     if chosen is None:
@@ -415,7 +417,7 @@ def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
         for name, numbers in counted.items():
             yield (f"register-{'kostnad' if key == 'kostnader' else 'finansiering'}", "error",
                    ("avsnitt", i, key),
-                   f"{REGISTERS[key].called.capitalize()} har {what} {name} "
+                   f"{REGISTERS[key].called.capitalize()} har {what} {clip(name)} "
                    f"({registers.where(key, numbers)}), som tabellen i rapporten saknar.",
                    name, None)
 

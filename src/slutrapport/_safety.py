@@ -458,7 +458,10 @@ class _OpenField:
 
 def field_instructions(root: Any) -> Iterator[tuple[str, bool]]:
     """Each field's instruction in a WordprocessingML tree, in document order, and whether a
-    field nested in it computes its name (``{ {QUOTE "INCLUDE"}PICTURE … }``).
+    field nested in it computes its name, or part of it: a field (complex or simple) nested
+    before the instruction's first blank, at the start of the name, inside it or at its end
+    (``{ {QUOTE "INCLUDE"}PICTURE … }``, ``{ INCLUDE{QUOTE "PIC"}TURE … }``,
+    ``{ DD{QUOTE "EAUTO"} … }``).
 
     A simple field is its ``w:instr``; a complex field is the text of its ``w:instrText`` (or
     ``w:delInstrText``, a deleted one a reviewer may restore) from its ``w:fldChar`` begin to its
@@ -466,9 +469,19 @@ def field_instructions(root: Any) -> Iterator[tuple[str, bool]]:
     another's instruction is a field of its own.
     """
     stack: list[_OpenField] = []
+
+    def nested() -> None:
+        """A field begins: in its parent's name if the parent's instruction has no blank yet
+        after its first word began."""
+        parent = stack[-1] if stack else None
+        if parent is not None and not parent.done and \
+                not _BLANK.search("".join(parent.parts).lstrip()):
+            parent.computed = True
+
     for element in root.iter(*_FIELD_TAGS):
         namespace, _, local = element.tag[1:].partition("}")
         if local == "fldSimple":
+            nested()
             yield element.get(f"{{{namespace}}}instr") or "", False
         elif local in ("instrText", "delInstrText"):
             if stack and not stack[-1].done:
@@ -476,9 +489,7 @@ def field_instructions(root: Any) -> Iterator[tuple[str, bool]]:
         elif local == "fldChar":
             kind = element.get(f"{{{namespace}}}fldCharType")
             if kind == "begin":
-                parent = stack[-1] if stack else None
-                if parent is not None and not parent.done and not "".join(parent.parts).strip():
-                    parent.computed = True  # a field where its parent's name should be
+                nested()
                 stack.append(_OpenField())
             elif kind in ("separate", "end") and stack:
                 field = stack[-1]
@@ -498,6 +509,8 @@ def _field_name(instruction: str) -> str:
     return found.group(1).upper() if found else ""
 
 
+_BLANK = re.compile(r"\s")
+"""What ends a field's name (a space, a tab, a no-break space …)."""
 _FIELD_NAME = re.compile(r"\s*([A-Za-z]+)")
 """A field's name, as Word reads it: the letters its instruction begins with (a quote or a
 switch may follow without a space)."""

@@ -20,7 +20,13 @@ at the sandbox's own hooks rather than filter by filter:
     ``s`` as text;
   * after: every value a call, filter, operator or concatenation returns, and every list, dict
     or set a method grew, is measured, and refused if it is over the limit and larger than
-    what it was made from (so a large text passed through ``|safe`` or ``|trim`` stays).
+    what it was made from (so a large text passed through ``|safe`` or ``|trim`` stays);
+  * together: what one render's expressions build is added up — every such value (its
+    characters, or its items), every item a method adds to a list, dict or set — and refused
+    past :data:`MAX_BUILT_CHARS`, however many values it is spread over (a thousand texts of 9
+    million characters each, made by ``map('center', …)`` or appended in a loop, each under the
+    limit of one value, took 10 GB). Only what is built counts; what a template is given, and
+    what an expression passes on unchanged, costs nothing.
 
 - **Output and time** are budgets of the report's template work as a whole:
   :mod:`slutrapport._budget` (named here too, where callers have found them).
@@ -47,10 +53,12 @@ from jinja2.utils import Namespace, _PassArg
 from markupsafe import Markup
 
 from slutrapport._budget import (
+    MAX_BUILT_CHARS,
     TEMPLATE_CHARS,
     TEMPLATE_SECONDS,
     BudgetExceeded,
     bounded_concat,
+    charge_built,
     check_time,
     counted,
     limits,
@@ -60,6 +68,7 @@ from slutrapport._budget import (
 from slutrapport.formatting import format_integer
 
 __all__ = [
+    "MAX_BUILT_CHARS",
     "MAX_INT_DIGITS",
     "MAX_VALUE_CHARS",
     "TEMPLATE_CHARS",
@@ -226,9 +235,14 @@ def check_text(*values: Any) -> None:
 
 
 def check_result(result: Any, *inputs: Any) -> None:
-    """Refuse a value made larger than :data:`MAX_VALUE_CHARS` and than what it was made from."""
+    """Refuse a value made larger than :data:`MAX_VALUE_CHARS` and than what it was made from;
+    charge a value that is none of its inputs to the render's budget of what it builds."""
     size = _size(result)
-    if size is None or size <= MAX_VALUE_CHARS:
+    if size is None:
+        return
+    if size and not any(result is i for i in inputs):
+        charge_built(size)
+    if size <= MAX_VALUE_CHARS:
         return
     if any((_size(i) or 0) >= size for i in inputs):
         return  # as large as something it was made from: nothing was built here
@@ -521,9 +535,12 @@ def check_call_result(obj: Any, result: Any, args: tuple[Any, ...],
         return  # a macro's text is a capture, charged to the output budget as it was made
     owner = getattr(obj, "__self__", None)
     check_result(result, owner, *args, *kwargs.values())
-    if isinstance(owner, list | dict | set) and getattr(obj, "__name__", "") in _GROWING \
-            and len(owner) > MAX_VALUE_CHARS:
-        raise _text_or_list(len(owner))
+    if isinstance(owner, list | dict | set) and getattr(obj, "__name__", "") in _GROWING:
+        if len(owner) > MAX_VALUE_CHARS:
+            raise _text_or_list(len(owner))
+        given = args[0] if args else None  # the items it took: one, or as many as given
+        charge_built(len(given) if isinstance(given, _CONTAINERS) and
+                     getattr(obj, "__name__", "") in ("extend", "update") else 1)
 
 
 # --------------------------------------------------------------------------------------------

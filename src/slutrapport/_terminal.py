@@ -6,9 +6,12 @@ messages the command line prints. A control character in it would act on the ter
 While the command line runs, its standard output and error are wrapped (:func:`escaped`) so that
 every such character is written as an escape instead: ``\\x1b``, ``\\x07``, ``\\r`` for the
 C0 controls (U+0000–U+001F, except the line feed and the tab, which keep their meaning), and
-``\\u007f``, ``\\u009b`` for DEL and the C1 controls (U+007F–U+009F). The latter are written as
-JSON writes them, so JSON output (in which ``json.dumps`` escapes C0 but leaves DEL and C1 as
-they are) passes the wrapper unchanged in what it means: it parses to the same values.
+``\\u007f``, ``\\u009b``, ``\\u202e`` for DEL, the C1 controls (U+007F–U+009F) and the
+bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069: a right-to-left
+override turns the rest of a line around, so a message could show something else than it says).
+The latter are written as JSON writes them, so JSON output (in which ``json.dumps`` escapes C0
+but leaves the others as they are) passes the wrapper unchanged in what it means: it parses to
+the same values.
 
 One place does it for every message — findings, errors, fill's lines, warnings, ``--debug``'s
 traceback — however it is written (``click.echo``, ``print``, ``warnings``). The progress
@@ -27,8 +30,10 @@ from typing import IO, Any
 
 __all__ = ["EscapingStream", "escaped", "raw", "shown"]
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""The control characters escaped: C0 but the line feed and tab, DEL, C1."""
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                      "\u2066-\u2069]")
+"""The control characters escaped: C0 but the line feed and tab, DEL, C1, and the
+bidirectional controls (Unicode's Bidi_Control: marks, embeddings, overrides, isolates)."""
 
 _NAMED = {"\r": "\\r"}
 
@@ -44,8 +49,8 @@ def _escape(match: re.Match[str]) -> str:
 def shown(text: str) -> str:
     r"""Text as it may be written to a terminal: control characters escaped.
 
-    >>> shown("a\x1b]0;titel\x07b\tc\nd\r\x9b2J\x7f")
-    'a\\x1b]0;titel\\x07b\tc\nd\\r\\u009b2J\\u007f'
+    >>> shown("a\x1b]0;titel\x07b\tc\nd\r\x9b2J\x7f\u202eexe.txt")
+    'a\\x1b]0;titel\\x07b\tc\nd\\r\\u009b2J\\u007f\\u202eexe.txt'
     """
     return _CONTROL.sub(_escape, text)
 

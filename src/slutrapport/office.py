@@ -613,12 +613,14 @@ class _Worker:
 
     def _stop(self, graceful: bool) -> None:
         self.close_input()
-        if graceful:
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=_GRACE)
-        self.signal()
-        _stop(self.process, self.folder)
-        remove_folder(self.folder)
+        try:
+            if graceful:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    self.process.wait(timeout=_GRACE)
+        finally:  # also when a signal ends this process while it waits
+            self.signal()
+            _stop(self.process, self.folder)
+            remove_folder(self.folder)
 
 
 def _error(kind: str, payload: dict[str, Any]) -> ConversionError:

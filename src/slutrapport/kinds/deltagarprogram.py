@@ -186,14 +186,17 @@ class Deltagarprogram(Section):
             if ins.man is not None and ins.totalt is not None:
                 if ins.kvinnor + ins.man != ins.totalt:
                     yield ("deltagarprogram-rad", "error", loc,
-                           f"{ins.namn}: {format_integer(ins.kvinnor)} kvinnor + "
-                           f"{format_integer(ins.man)} män = "
+                           f"{ins.namn}: {format_integer(ins.kvinnor)} "
+                           f"{'kvinna' if ins.kvinnor == 1 else 'kvinnor'} + "
+                           f"{format_integer(ins.man)} {'man' if ins.man == 1 else 'män'} = "
                            f"{format_integer(ins.kvinnor + ins.man)}, men totalt anges "
                            f"{format_integer(ins.totalt)}.", ins.kvinnor + ins.man, ins.totalt)
             elif ins.totalt is not None and ins.totalt < ins.kvinnor:
                 yield ("deltagarprogram-rad", "error", loc,
-                       f"{ins.namn}: totalt anges {format_integer(ins.totalt)}, färre än de "
-                       f"{format_integer(ins.kvinnor)} kvinnorna.", ins.kvinnor, ins.totalt)
+                       f"{ins.namn}: totalt anges {format_integer(ins.totalt)}, färre än "
+                       + ("1 kvinna." if ins.kvinnor == 1 else
+                          f"de {format_integer(ins.kvinnor)} kvinnorna."),
+                       ins.kvinnor, ins.totalt)
 
     def _sums(self) -> Iterator[Raw]:
         if not self.insatser:

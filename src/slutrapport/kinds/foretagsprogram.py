@@ -295,7 +295,8 @@ class Foretagsprogram(Section):
         if self.foretag_slut is not None and eff.foretag and self.foretag_slut != len(eff.foretag):
             yield ("foretag-antal", "warning", ("foretag_slut",),
                    f"Programmet anges ha {format_integer(self.foretag_slut)} företag, men "
-                   f"tabellen har {format_integer(len(eff.foretag))} rader.",
+                   f"tabellen har {format_integer(len(eff.foretag))} "
+                   f"{'rad' if len(eff.foretag) == 1 else 'rader'}.",
                    self.foretag_slut, len(eff.foretag))
 
     def _groups(self) -> Iterator[Raw]:

@@ -34,13 +34,15 @@ def participant_findings(d: Deltagare, loc: Loc) -> Iterator[Raw]:
     """Women + men against all participants, and the stated shares against the computed ones."""
     if d.man is None and d.totalt is not None and d.kvinnor > d.totalt:
         yield ("deltagare-fler-an-totalt", "error", (*loc, "kvinnor"),
-               f"{format_integer(d.kvinnor)} kvinnor är fler än alla deltagare "
+               f"{format_integer(d.kvinnor)} {'kvinna' if d.kvinnor == 1 else 'kvinnor'} är "
+               "fler än alla deltagare "
                f"({format_integer(d.totalt)} totalt).",
                d.totalt, d.kvinnor)
         return
     if d.man is not None and d.totalt is not None and d.kvinnor + d.man != d.totalt:
         yield ("deltagare-summa", "error", (*loc, "totalt"),
-               f"{format_integer(d.kvinnor)} kvinnor + {format_integer(d.man)} män = "
+               f"{format_integer(d.kvinnor)} {'kvinna' if d.kvinnor == 1 else 'kvinnor'} + "
+               f"{format_integer(d.man)} {'man' if d.man == 1 else 'män'} = "
                f"{format_integer(d.kvinnor + d.man)}, men totalt anges {format_integer(d.totalt)}.",
                d.kvinnor + d.man, d.totalt)
     total = d.totalt_beraknat

@@ -168,8 +168,9 @@ class Tabell(Section):
             who = f"{label} ({name})" if name else label
             if len(row) != len(self.kolumner):
                 errors.append(_error(loc, row, (
-                    f"{who} har {len(row)} celler, men tabellen har {len(self.kolumner)} "
-                    f"kolumner ({headings})")))
+                    f"{who} har {len(row)} {'cell' if len(row) == 1 else 'celler'}, men "
+                    f"tabellen har {len(self.kolumner)} "
+                    f"{'kolumn' if len(self.kolumner) == 1 else 'kolumner'} ({headings})")))
                 continue
             for j, (cell, kolumn) in enumerate(zip(row, self.kolumner, strict=True)):
                 value, problem = read_cell(cell, kolumn.typ)

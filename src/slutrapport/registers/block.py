@@ -34,6 +34,9 @@ class RegisterSpec:
     """The register as messages name it, definite form: 'aktivitetsloggen'."""
     required: tuple[str, ...]
     optional: tuple[str, ...]
+    neuter: bool
+    """Whether its name is a neuter word (ett register: 'registret är tomt'; en logg, en
+    huvudbok: 'huvudboken är tom')."""
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -45,15 +48,15 @@ REGISTERS: dict[str, RegisterSpec] = {
     s.key: s for s in (
         RegisterSpec("aktivitetslogg", "Logg", "aktivitetsloggen",
                      ("datum", "omrade", "kvinnor", "man"),
-                     ("kommun", "aktivitet", "totalt", "foretag")),
+                     ("kommun", "aktivitet", "totalt", "foretag"), neuter=False),
         RegisterSpec("deltagare", "Deltagare", "deltagarregistret",
-                     ("person", "kon", "datum", "omrade"), ("kommun",)),
+                     ("person", "kon", "datum", "omrade"), ("kommun",), neuter=True),
         RegisterSpec("foretag", "Foretag", "företagsregistret",
-                     ("namn", "anstallda_fore", "anstallda_efter"), ("kommun",)),
+                     ("namn", "anstallda_fore", "anstallda_efter"), ("kommun",), neuter=True),
         RegisterSpec("kostnader", "Huvudbok", "huvudboken",
-                     ("datum", "kategori", "belopp"), ("verifikation",)),
+                     ("datum", "kategori", "belopp"), ("verifikation",), neuter=False),
         RegisterSpec("finansiering", "Finansiering", "finansieringsregistret",
-                     ("finansiar", "belopp"), ("datum",)),
+                     ("finansiar", "belopp"), ("datum",), neuter=True),
     )
 }
 """Every register a report can name, by its key under ``register:``."""

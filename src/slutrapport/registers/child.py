@@ -4,12 +4,13 @@ python-calamine lays out a sheet's whole rectangle before it can be looked at, a
 process when it can't get the memory. An .xls or .ods file is read here, in a process of its
 own that may use at most the memory and processor time it is given, so the worst a hostile
 file can do is end this process. Arguments: memory (bytes), seconds, most cells, most
-characters in a cell, the sheet wanted, the file name's suffix and the folder python-calamine is
-installed in; the file's bytes come on standard input. The
-answer on standard output is a pickled tuple: ``("ok", sheet, rows, merged)`` or what went
-wrong (``("memory", sheet)``, ``("unreadable", kind, text)``, ``("no-sheets",)``,
-``("sheet", name)``,
-``("extent", sheet, rows, columns)``, ``("long", sheet, row, column, length)``).
+characters in a cell, the sheet wanted, the file name's suffix, the folder python-calamine is
+installed in and the most characters the cells may hold together; the file's bytes come on
+standard input. The answer on standard output is a pickled tuple: ``("ok", sheet, rows,
+merged)`` or what went wrong (``("memory", sheet)``, ``("unreadable", kind, text)``,
+``("no-sheets",)``, ``("sheet", name)``, ``("extent", sheet, rows, columns)``, ``("long",
+sheet, row, column, length)``, ``("text", sheet, characters)``): the rows are sent only when
+they are within the limits, so the process that reads the report never holds more.
 
 Only the standard library and python-calamine are imported (slutrapport itself is not): the
 child starts in a few hundredths of a second.
@@ -65,7 +66,7 @@ def _why(raw: bytes, suffix: str) -> tuple[str, str]:
 
 
 def read(raw: bytes, wanted: str, most_cells: int, most_chars: int,
-         suffix: str = "") -> tuple[Any, ...]:
+         suffix: str = "", most_text: int | None = None) -> tuple[Any, ...]:
     """The answer for one workbook (see the module's description)."""
     # only once main() has found python-calamine's folder (the child runs with -P)
     import python_calamine
@@ -99,10 +100,15 @@ def read(raw: bytes, wanted: str, most_cells: int, most_chars: int,
         return ("memory", chosen)
     except Exception:
         return ("sheet", chosen)
+    total = 0
     for r, row in enumerate(data):
         for c, value in enumerate(row):
-            if type(value) is str and len(value) > most_chars:
-                return ("long", chosen, r + 1, c + 1, len(value))
+            if type(value) is str:
+                if len(value) > most_chars:
+                    return ("long", chosen, r + 1, c + 1, len(value))
+                total += len(value)
+    if most_text is not None and total > most_text:
+        return ("text", chosen, total)
     return ("ok", chosen, data, merged)
 
 
@@ -111,6 +117,7 @@ def main() -> int:
     memory, seconds, most_cells, most_chars = (int(a) for a in sys.argv[1:5])
     wanted = sys.argv[5]
     suffix = sys.argv[6] if len(sys.argv) > 6 else ""
+    most_text = int(sys.argv[8]) if len(sys.argv) > 8 else None
     try:
         import python_calamine  # noqa: F401 - is it where this Python looks?
     except ImportError:  # installed where this Python doesn't look by itself: the parent's
@@ -118,7 +125,7 @@ def main() -> int:
     _limit(memory, seconds)
     raw = sys.stdin.buffer.read()
     try:
-        answer = read(raw, wanted, most_cells, most_chars, suffix)
+        answer = read(raw, wanted, most_cells, most_chars, suffix, most_text)
     except MemoryError:
         answer = ("memory", None)
     del raw

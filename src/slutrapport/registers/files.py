@@ -19,14 +19,19 @@ byte of it is read as a spreadsheet:
   sheet's grid (XFD1048576) and within :data:`MAX_CELLS` cells from A1, the shared texts be no
   more than that, and no text longer than :data:`MAX_CELL_CHARS`. python-calamine allocates the
   whole rectangle up to the farthest cell before anything can be checked (one cell at
-  XFD1048576 asked for 549 GB and aborted the process); the search runs before it. A sheet
-  whose cell tags are not written as spreadsheet programs write them (``<c r="B2" …>``: no
-  reference, a second one, a prefix, single quotes) can't be told so, and is read as below.
+  XFD1048576 asked for 549 GB and aborted the process); the search runs before it. The cells'
+  texts together may hold at most :data:`MAX_TEXT_CHARS` characters, each cell that shows a
+  shared text counted with that text's length: the reader makes a string of a shared text for
+  every cell showing it (20 000 cells showing one 32 767-character text, a file of 1 MB, took
+  3,9 GB). A sheet whose cell tags are not written as spreadsheet programs write them
+  (``<c r="B2" …>``: no reference, a second one, a prefix, single quotes), or whose shared texts
+  can't be told apart by their tags, can't be told so, and is read as below.
 * **.xls, .ods** (and anything that isn't a plain .xlsx inside): read by python-calamine in a child
   process with a memory cap (:data:`CHILD_MEMORY_BYTES`, ``resource.setrlimit``) and a time
-  limit (:data:`CHILD_SECONDS`); the child checks the sheet's size and cells before it sends the
-  rows back. An .ods file's zip parts are bounded as above first. A child that runs out of
-  memory or time is a located refusal; the process reading the report never aborts.
+  limit (:data:`CHILD_SECONDS`); the child checks the sheet's size, its cells and their texts
+  together before it sends the rows back. An .ods file's zip parts are bounded as above
+  first. A child that runs out of memory or time is a located refusal; the process reading the
+  report never aborts.
 
 Every refusal is an :class:`~slutrapport.errors.InputError` in Swedish (exit 2) naming the
 register (and sheet and cell), or the data file's line that names it when the path is at fault.
@@ -68,11 +73,14 @@ __all__ = [
     "MAX_PARTS",
     "MAX_PART_BYTES",
     "MAX_RATIO",
+    "MAX_TEXT_CHARS",
     "MAX_UNPACKED_BYTES",
+    "QUOTED_CHARS",
     "RATIO_FROM_BYTES",
     "Origin",
     "WorkbookRead",
     "check_cells",
+    "clip",
     "column",
     "letters",
     "locate",
@@ -107,6 +115,15 @@ fields a .csv file may have: 300 000 rows of ten columns."""
 MAX_CELL_CHARS = 32_767
 """The most characters one cell may hold: what a cell in Excel holds."""
 
+MAX_TEXT_CHARS = 100_000_000
+"""The most characters the cells of one sheet may hold together, each cell that shows a shared
+text counted with that text's length (100 million: an average of 33 characters in each of the
+:data:`MAX_CELLS` cells). A shared text is stored once and shown by any number of cells, but the
+spreadsheet reader makes a string of it for every cell: 1 MB of .xlsx can ask for gigabytes."""
+
+QUOTED_CHARS = 80
+"""The most characters of a cell's text a message quotes (:func:`clip`)."""
+
 CHILD_MEMORY_BYTES = 2_000_000_000
 """The memory (address space) the child reading an .xls or .ods file may use (2 GB)."""
 
@@ -122,6 +139,14 @@ MAX_ROW = 1_048_576
 
 def _megabytes(size: int) -> str:
     return f"{format_integer(math.ceil(size / 1_000_000))} MB"
+
+
+def clip(text: object, most: int = QUOTED_CHARS) -> str:
+    """A text from a register as a message quotes it: whole up to ``most`` characters, else its
+    first ``most`` − 1 and '…' (a cell may hold 32 767 characters, and a message quoting a few
+    thousand such cells would run to hundreds of megabytes)."""
+    shown = text if isinstance(text, str) else str(text)
+    return shown if len(shown) <= most else shown[:most - 1].rstrip() + "…"
 
 
 # --- where the register is -----------------------------------------------------------------------
@@ -240,7 +265,7 @@ def _too_big_file(size: int, shown: str) -> InputError:
 def unusable(message: str, file: str, sheet: str | None = None, row: int | None = None,
              where: str | None = None) -> InputError:
     """The error of a register that can't be read at all, placed: file, sheet, row, column."""
-    place = [f"blad {sheet}"] if sheet is not None else []
+    place = [f"blad {clip(sheet)}"] if sheet is not None else []
     if row is not None:
         place.append(f"rad {row}")
     if where is not None:
@@ -305,15 +330,42 @@ def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: b
     names = _sheet_names(archive, shown) if sheets else {}
     unpacked = 0
     told = True
+    shared: list[int] | None = []
+    early: dict[str, bytes] = {}
+    if sheets:  # the shared texts first: a sheet's cells are counted with their lengths
+        for info in infos:
+            if not info.is_dir() and _is_shared_strings(info.filename):
+                texts = _unpack(archive, info, shown, MAX_UNPACKED_BYTES - unpacked)
+                unpacked += len(texts)
+                early[info.filename] = texts
+                shared = _longest(shared, _shared_lengths(texts))
     for info in infos:
         if info.is_dir():
             continue
-        data = _unpack(archive, info, shown, MAX_UNPACKED_BYTES - unpacked)
-        unpacked += len(data)
+        if info.filename in early:  # unpacked already
+            data = early.pop(info.filename)
+        else:
+            data = _unpack(archive, info, shown, MAX_UNPACKED_BYTES - unpacked)
+            unpacked += len(data)
         if sheets:
-            told = _check_sheet_xml(data, shown, info.filename, names.get(info.filename)) \
-                and told
+            told = _check_sheet_xml(data, shown, info.filename, names.get(info.filename),
+                                    shared) and told
     return told
+
+
+def _is_shared_strings(name: str) -> bool:
+    """Whether python-calamine may read the part as the shared texts (it looks up
+    ``…/sharedStrings.xml`` in any case, with ``\\`` as ``/``)."""
+    return name.replace("\\", "/").lower().endswith("sharedstrings.xml")
+
+
+def _longest(a: list[int] | None, b: list[int] | None) -> list[int] | None:
+    """Two lists of text lengths as one: the longer of the two at each place (None: unknown)."""
+    if a is None or b is None:
+        return None
+    if len(a) < len(b):
+        a, b = b, a
+    return [max(x, y) for x, y in zip(a, b, strict=False)] + a[len(b):]
 
 
 def _check_size(info: zipfile.ZipInfo, size: int, shown: str, *, counted: bool) -> None:
@@ -396,7 +448,115 @@ _LONG_TEXT = re.compile(rb">([^<]{%d,})" % (MAX_CELL_CHARS + 1))
 _CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
 
 
-def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None) -> bool:
+_QUOTED_ANGLE = re.compile(rb"""=\s*(?:"[^"]*[<>]|'[^']*[<>])""")
+"""An attribute's value holding '<' or '>' (or text that looks so): where a tag ends can't be
+told by its first '>', nor a tag found by its '<'."""
+_SI_EMPTY = re.compile(rb"<si(?=[\s/])[^>]*/>")
+_SI_START = re.compile(rb"<si(?=[\s>])[^>]*>")
+_SI_END = re.compile(rb"</si>")
+_ODD_SI = re.compile(rb"</?[^\s<>/!?]+:si[\s/>]|</si[^>]")
+"""A shared text's tag with a prefix, or an end tag with more than its name: the reader ends a
+text only at the end tag named exactly as its start tag."""
+_TAG = re.compile(rb"<[^>]*>")
+_ENTITY = re.compile(rb"&[^;&<>\s]{1,32};")
+_CONTINUATION = bytes(range(0x80, 0xC0))
+"""UTF-8's continuation bytes: a text's bytes without them are as many as its characters."""
+
+
+def _text_bytes(xml: bytes) -> bytes:
+    """The text of some XML, tags left out, an entity as one byte and a character as one byte
+    (enough to count characters; never fewer than the reader makes of it)."""
+    text = _TAG.sub(b"", xml)
+    if b"&" in text:
+        text = _ENTITY.sub(b"&", text)
+    return text.translate(None, _CONTINUATION)
+
+
+def _shared_lengths(data: bytes) -> list[int] | None:
+    """The length in characters of each shared text (``<si>``) in order, or None when the
+    part is written so that where each text begins and ends can't be told from its tags alone
+    (a comment, CDATA, a DTD, a prefix, '<' or '>' inside an attribute, texts inside texts):
+    the workbook is then read in the capped child, which counts what it read.
+
+    Each length is at least the text python-calamine makes of the ``<si>`` (the text of its
+    ``<t>`` runs; here also phonetic runs and spaces it trims)."""
+    if b"<!" in data or b"\x01" in data or b"\x02" in data or _QUOTED_ANGLE.search(data) \
+            or _ODD_SI.search(data):
+        return None
+    marked = _SI_EMPTY.sub(b"\x01\x02", data)
+    marked = _SI_START.sub(b"\x01", _SI_END.sub(b"\x02", marked))
+    text = _text_bytes(marked)
+    order = text.translate(None, bytes(b for b in range(256) if b not in (1, 2)))
+    if order != b"\x01\x02" * (len(order) // 2):  # every text opens, then closes
+        return None
+    pieces = re.sub(rb"\x02[^\x01]*", b"", text).split(b"\x01")
+    return list(map(len, pieces[1:]))
+
+
+_SHARED_PLAIN = re.compile(rb' t="s"><v>([0-9]{1,10})</v></c>')
+"""The end of a cell showing a shared text (``t="s"``) as spreadsheet programs write it: the
+type last in its tag, then its text's number in ``<v>`` and nothing else. When every ``"s"`` of
+a sheet stands so, every such cell is written so (any other quote ``"s"`` in a sheet makes the
+counts differ), and the cells can be counted without looking at each."""
+_SHARED_CELL = re.compile(rb'<c r="[A-Za-z]{1,3}[0-9]{1,7}"[^>]*\st\s*=\s*"s"[^>]*>')
+"""The start tag of any cell showing a shared text."""
+_CELL_END = re.compile(rb"</c>")
+_VALUE_TEXT = re.compile(rb"<(?:[\w.\-]+:)?v(?:\s[^>]*)?>([^<]*)<")
+_NUMBER_VALUE = re.compile(rb"<([\w.\-]+:)?v>[0-9.eE+\-]*</\1?v>")
+
+
+def _shared_cells_chars(data: bytes, shared: list[int]) -> int | None:
+    """The characters of the shared texts the cells of a sheet show, each counted once for
+    every cell that shows it (never fewer than python-calamine makes), or None when the cells
+    are written so that their values can't be told from their tags alone."""
+    if b'"s"' not in data:
+        return 0
+    plain = _SHARED_PLAIN.findall(data)
+    if data.count(b'"s"') == len(plain):  # every cell written plainly: counted at once
+        try:
+            return sum(map(shared.__getitem__, map(int, plain)))
+        except IndexError:  # a number past the shared texts (the reader refuses the file)
+            pass
+    if b"<!" in data or _QUOTED_ANGLE.search(data) or re.search(rb"</c\s", data):
+        return None  # a cell's end can't be told by its '</c>'
+    longest = max(shared, default=0)
+    total = 0
+    for m in _SHARED_CELL.finditer(data):  # one by one; the reader keeps a cell's last value
+        if m.group().endswith(b"/>"):
+            continue
+        end = _CELL_END.search(data, m.end())
+        most = 0
+        for value in _VALUE_TEXT.findall(data, m.end(), end.start() if end else len(data)):
+            index = int(value) if value.isdigit() else -1  # ' 3' is no number to the reader
+            most = max(most, (shared[index] if index < len(shared) else 0) if index >= 0
+                       else longest)  # not a number: whatever the reader makes of it
+        total += most
+    return total
+
+
+def _sheet_texts_fit(data: bytes, shared: list[int] | None, shown: str, sheet: str) -> bool:
+    """Refuse a sheet whose cells hold more than :data:`MAX_TEXT_CHARS` characters together:
+    the shared texts they show, each as often as it is shown, and the texts written in the
+    cells (inline, a formula's result; not a value written as a number). False if that can't
+    be told here (see :func:`_shared_cells_chars`); the capped child counts what it read
+    instead."""
+    if shared is None:
+        return False
+    chars = _shared_cells_chars(data, shared)
+    if chars is None:
+        return False
+    if chars + len(data) - data.count(b"<") <= MAX_TEXT_CHARS:
+        return True  # the sheet's own bytes outside its tags can't make it more
+    if b"<!" in data:
+        return False  # CDATA: its text is counted by the child
+    at = data.rfind(b"<", 0, data.find(b"sheetData"))
+    own = _text_bytes(_NUMBER_VALUE.sub(b"", data[max(at, 0):]))
+    _check_text_total(chars + len(own), shown, sheet)
+    return True
+
+
+def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None,
+                     shared: list[int] | None = None) -> bool:
     """Refuse a part whose cells would lie beyond a sheet's grid or span more than
     :data:`MAX_CELLS` from A1, or with a text longer than :data:`MAX_CELL_CHARS`; False if its
     cells are written so that where they lie can't be told from their tags alone.
@@ -449,7 +609,16 @@ def _check_sheet_xml(data: bytes, shown: str, part: str, sheet: str | None) -> b
     cols = max(map(column, set(map(itemgetter(0), cells))))
     rows = max(map(int, set(map(itemgetter(1), cells))))
     _check_extent(rows, cols, shown, label, declared=False)
-    return True
+    return _sheet_texts_fit(data, shared, shown, label)
+
+
+def _check_text_total(total: int, shown: str, sheet: str | None) -> None:
+    if total > MAX_TEXT_CHARS:
+        raise unusable(
+            f"bladets celler blir tillsammans {format_integer(total)} tecken text när det läses "
+            "(en text som flera celler visar räknas en gång för varje cell), fler än gränsen "
+            f"{format_integer(MAX_TEXT_CHARS)} för ett register; registret läses inte",
+            shown, sheet)
 
 
 def column(name: bytes) -> int:
@@ -540,14 +709,21 @@ def _unreadable(exc: BaseException | str, shown: str, suffix: str) -> InputError
 
 
 def check_cells(rows: list[list[Any]], shown: str, sheet: str | None) -> None:
-    """Refuse a sheet with a cell longer than :data:`MAX_CELL_CHARS` (rows as read)."""
+    """Refuse a sheet with a cell longer than :data:`MAX_CELL_CHARS`, or whose cells hold more
+    than :data:`MAX_TEXT_CHARS` together (rows as read; the search of the XML before reading
+    counted them already, this holds whatever it missed)."""
+    total = 0
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            if type(value) is str and len(value) > MAX_CELL_CHARS:
-                where = f"kolumn {letters(c + 1)}" if sheet is not None else f"kolumn {c + 1}"
-                raise unusable(f"cellen har {format_integer(len(value))} tecken, fler än de "
-                               f"{format_integer(MAX_CELL_CHARS)} som en cell rymmer; registret "
-                               "läses inte", shown, sheet, r + 1, where)
+            if type(value) is str:
+                if len(value) > MAX_CELL_CHARS:
+                    where = f"kolumn {letters(c + 1)}" if sheet is not None \
+                        else f"kolumn {c + 1}"
+                    raise unusable(f"cellen har {format_integer(len(value))} tecken, fler än "
+                                   f"de {format_integer(MAX_CELL_CHARS)} som en cell rymmer; "
+                                   "registret läses inte", shown, sheet, r + 1, where)
+                total += len(value)
+    _check_text_total(total, shown, sheet)
 
 
 # --- in a child -----------------------------------------------------------------------------------
@@ -560,7 +736,8 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
     where = str(Path(python_calamine.__file__).resolve().parent.parent)  # if not on its path
     env = dict(os.environ, RUST_BACKTRACE="0")
     command = [sys.executable, "-P", str(child), str(CHILD_MEMORY_BYTES), str(CHILD_SECONDS),
-               str(MAX_CELLS), str(MAX_CELL_CHARS), wanted, suffix, where]
+               str(MAX_CELLS), str(MAX_CELL_CHARS), wanted, suffix, where,
+               str(MAX_TEXT_CHARS)]
     try:
         done = subprocess.run(command, input=raw, capture_output=True, env=env,
                               timeout=CHILD_SECONDS + 10, check=False)
@@ -600,6 +777,9 @@ def _read_in_child(raw: bytes, shown: str, suffix: str, wanted: str) -> Workbook
     if kind == "extent":
         _, chosen, rows_, cols_ = result
         _check_extent(rows_, cols_, shown, chosen, declared=False)
+    if kind == "text":
+        _, chosen, total = result
+        _check_text_total(total, shown, chosen)
     if kind == "long":
         _, chosen, row, col, length = result
         raise unusable(f"cellen har {format_integer(length)} tecken, fler än de "

@@ -26,7 +26,7 @@ from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.names import name_key, nearest, slug
 from slutrapport.numbers import parse_number
 from slutrapport.registers.block import REGISTERS, TITLES, Registerfiler, RegisterSpec
-from slutrapport.registers.files import Origin, letters, locate, unusable
+from slutrapport.registers.files import Origin, clip, letters, locate, unusable
 from slutrapport.registers.rows import (
     Aktivitet,
     Deltagarrad,
@@ -182,7 +182,7 @@ def _read_one(spec: RegisterSpec, path: Path, shown: str, block: Registerfiler, 
     out.problem.extend(notes)
     if read.kolumner:
         text = (f"{spec.called} ({sheet.place()}): {read.rader} "
-                f"{'rad' if read.rader == 1 else 'rader'} lästa, "
+                f"{'rad läst' if read.rader == 1 else 'rader lästa'}, "
                 f"{read.ej_raknade} räknades inte.")
         if reader.blank_counts:
             text += (f" {reader.blank_counts} {'rad' if reader.blank_counts == 1 else 'rader'} "
@@ -247,7 +247,8 @@ class _Reader:
         sheet = self.sheet
         if not rows or not any(_filled(c) for c in rows[0]):
             if not any(any(_filled(c) for c in r) for r in rows):
-                raise unusable(f"{self.spec.called} är tomt: rubrikraden saknas (rad 1 ska ha "
+                empty = "tomt" if self.spec.neuter else "tom"
+                raise unusable(f"{self.spec.called} är {empty}: rubrikraden saknas (rad 1 ska ha "
                                f"kolumnerna {_titles(self.spec.required)})", sheet.file,
                                sheet.sheet, 1)
             first = next(i for i, r in enumerate(rows) if any(_filled(c) for c in r))
@@ -292,9 +293,9 @@ class _Reader:
             headers = [str(c).strip() for c in rows[0] if _filled(c)]
             for name in missing:
                 close = nearest(TITLES[name], headers, cutoff=0.5)
-                hint = (f"; närmast finns '{close}' — byt namn på kolumnen eller ange "
-                        f"register.kolumner.{self.spec.key}: {{\"{close}\": {name}}}"
-                        if close else f"; rubrikerna är {', '.join(headers) or 'inga'}")
+                hint = (f"; närmast finns '{clip(close)}' — byt namn på kolumnen eller ange "
+                        f"register.kolumner.{self.spec.key}: {{\"{clip(close)}\": {name}}}"
+                        if close else f"; rubrikerna är {_listed(headers)}")
                 self.note("register-kolumn", "error",
                           f"{sheet.place(0)}: kolumnen {TITLES[name]} saknas{hint}. Registret "
                           "räknades inte.", 0)
@@ -505,7 +506,7 @@ class _Reader:
                 hint = ""
             self.note("register-okant", "error",
                       f"{self.sheet.place(r, self.cols[name], self.titles[name])}: {what} "
-                      f"'{text}' finns inte i rapporten{hint}. Raden räknades inte "
+                      f"'{clip(text)}' finns inte i rapporten{hint}. Raden räknades inte "
                       f"(register.etiketter.{name} kan ge registrets egna benämningar).", r)
             raise _Skip
         if type(value) is str:
@@ -538,8 +539,9 @@ class _Reader:
             self.blank_counts += 1
         women, men = women or 0, men or 0
         if total is not None and total != women + men:
-            self._fail(r, "totalt", f"totalt {total}, men {women} kvinnor + {men} män = "
-                       f"{women + men}")
+            self._fail(r, "totalt", f"totalt {total}, men {women} "
+                       f"{'kvinna' if women == 1 else 'kvinnor'} + {men} "
+                       f"{'man' if men == 1 else 'män'} = {women + men}")
         item = Aktivitet.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, datum=day, omrade=area,
             kommun=municipality, aktivitet=self._text(r, row, "aktivitet", False),
@@ -551,7 +553,7 @@ class _Reader:
         gender_text = self._text(r, row, "kon", True)
         gender = _GENDERS.get(name_key(gender_text or ""))
         if gender is None:
-            self._fail(r, "kon", f"'{gender_text}' är inget kön (skriv kvinna eller man)")
+            self._fail(r, "kon", f"'{clip(gender_text)}' är inget kön (skriv kvinna eller man)")
         day = self._date(r, row, "datum", True)
         area = self._area(r, row)
         municipality = self._municipality(r, row)
@@ -559,7 +561,7 @@ class _Reader:
         assert gender is not None
         earlier = self.persons.get(person)
         if earlier is not None and earlier[0] != gender:
-            self._fail(r, "kon", f"person {person} är {earlier[0]} på rad {earlier[1] + 1} "
+            self._fail(r, "kon", f"person {clip(person)} är {earlier[0]} på rad {earlier[1] + 1} "
                        f"men {gender} här")
         self.persons.setdefault(person, (gender, r))
         item = Deltagarrad.model_construct(
@@ -575,7 +577,7 @@ class _Reader:
         municipality = self._municipality(r, row)
         earlier = self.companies.get(name_key(name))
         if earlier is not None:
-            self._fail(r, "namn", f"{name} står redan på rad {earlier + 1}")
+            self._fail(r, "namn", f"{clip(name)} står redan på rad {earlier + 1}")
         self.companies[name_key(name)] = r
         item = Foretagsrad.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, namn=name,
@@ -613,6 +615,14 @@ _GENDERS: dict[str, Literal["kvinna", "man"]] = {
 
 def _titles(names: Iterable[str]) -> str:
     return ", ".join(TITLES[n] for n in names)
+
+
+def _listed(headers: Sequence[str], most: int = 20) -> str:
+    """A header row's texts for a message: each clipped, at most ``most`` of them."""
+    if not headers:
+        return "inga"
+    shown = ", ".join(clip(h) for h in headers[:most])
+    return shown if len(headers) <= most else f"{shown} och {len(headers) - most} till"
 
 
 def _filled(value: Any) -> bool:

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from slutrapport.kinds import Severity
+from slutrapport.registers.files import clip
 
 __all__ = ["Aktivitet", "Deltagarrad", "Finansieringsrad", "Foretagsrad", "Kostnadsrad",
            "Lasning", "RegisterProblem", "Registers", "row_list", "row_span"]
@@ -133,7 +134,7 @@ class Registers(BaseModel):
     def where(self, key: str, rows: Iterable[int] | None = None) -> str:
         """'blad Logg, rad 2–901': the sheet and the rows (all data rows unless given)."""
         read = self.lasta[key]
-        parts = [f"blad {read.blad}"] if read.blad else []
+        parts = [f"blad {clip(read.blad)}"] if read.blad else []
         if rows is None:
             if read.forsta_rad is not None:
                 parts.append(row_span([read.forsta_rad, read.sista_rad or read.forsta_rad]))

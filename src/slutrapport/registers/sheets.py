@@ -24,6 +24,7 @@ from slutrapport.registers.block import RegisterSpec
 from slutrapport.registers.files import (
     MAX_CELL_CHARS,
     MAX_CELLS,
+    clip,
     column,
     letters,
     read_bytes,
@@ -57,13 +58,13 @@ class Sheet:
     def column_name(self, col: int, title: str) -> str:
         """'kolumn E (Kvinnor)' in a workbook, 'kolumn 5 (Kvinnor)' in a .csv file."""
         where = letters(col + 1) if self.sheet is not None else str(col + 1)
-        return f"kolumn {where} ({title})" if title else f"kolumn {where}"
+        return f"kolumn {where} ({clip(title)})" if title else f"kolumn {where}"
 
     def place(self, row: int | None = None, col: int | None = None, title: str = "") -> str:
         """'aktivitetslogg.xlsx, blad Logg, rad 17, kolumn E (Kvinnor)' (rows 0-based)."""
         parts = [self.file]
         if self.sheet is not None:
-            parts.append(f"blad {self.sheet}")
+            parts.append(f"blad {clip(self.sheet)}")
         if row is not None:
             parts.append(f"rad {row + 1}")
         if col is not None:

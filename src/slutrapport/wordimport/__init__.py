@@ -225,7 +225,8 @@ def table_note(table: Table) -> Note:
     merged = any(c.span > 1 or c.merged for row in table.rows for c in row)
     extra = ", med sammanslagna celler" if merged else ""
     return Note("import-tabell", table.place,
-                f"Tabellen ({len(table.rows)} rader, {columns} kolumner{extra}; första raden "
+                f"Tabellen ({len(table.rows)} {'rad' if len(table.rows) == 1 else 'rader'}, "
+                f"{columns} {'kolumn' if columns == 1 else 'kolumner'}{extra}; första raden "
                 f"{quote(first)}) följer inte med: löptexten kan inte hålla tabeller. Lägg in "
                 "den som ett avsnitt av typen tabell.")
 
