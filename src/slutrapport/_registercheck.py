@@ -1,9 +1,10 @@
 """The report's stated figures against what its registers count (``register-*`` findings).
 
 :func:`figures` lists every figure of the report that a register can count, with the stated value
-(None where the report states none) and the counted one; :func:`register_findings` turns the
-registers' own problems and every disagreement into findings, and ``fill`` writes the counted
-values in. Which section a register is compared with:
+(None where the report states none), the counted one and the register rows counted
+(:attr:`Figure.rows`); :func:`register_findings` turns the registers' own problems and every
+disagreement into findings, and ``fill`` writes the counted values in. Which section a register
+is compared with:
 
 - the activity log: every activity area with an id (its own, or given by ``register.omraden``),
   and every activity section with a count of its own (its id is the section's);
@@ -18,7 +19,7 @@ values in. Which section a register is compared with:
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -53,7 +54,8 @@ Unit = Literal["antal", "kr", "anstallda", "procent"]
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure of the report that a register counts: where, what, stated and counted."""
+    """A figure of the report that a register counts: where, what, stated and counted, and the
+    register's rows it is counted from (in the sheet's numbering)."""
 
     loc: Loc
     code: str
@@ -63,12 +65,7 @@ class Figure:
     register: str
     where: str
     unit: Unit
-    rule: str = ""
-    """How the register's rows give the figure, in Swedish (for the record of provenance)."""
-    rows: tuple[int, ...] | None = None
-    """The row numbers counted (None: every counted row of the register)."""
-    units: tuple[str, ...] = ()
-    """The unique persons' keys or companies counted, when the figure counts them."""
+    rows: tuple[int, ...] = field(default=(), compare=False)
 
     def agrees(self) -> bool:
         """Whether the stated figure is the counted one (a share as precise as it is stated)."""
@@ -202,11 +199,10 @@ def _areas(report: Slutrapport, registers: Registers) -> list[Figure]:
     out = []
 
     def add(loc: Loc, area_id: str, heading: str, stated: int | None) -> None:
-        counted_rows = rows.get(area_id, [])
+        counted = rows.get(area_id, [])
         out.append(Figure(loc, "register-antal", _label(heading), stated, counts.get(area_id, 0),
-                          "aktivitetslogg", registers.where("aktivitetslogg", counted_rows),
-                          "antal", f"rader (aktiviteter) med området {area_id}",
-                          tuple(counted_rows)))
+                          "aktivitetslogg", registers.where("aktivitetslogg", counted), "antal",
+                          tuple(counted)))
 
     for i, s in enumerate(report.avsnitt):
         if not isinstance(s, Aktiviteter):
@@ -229,14 +225,12 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
     d = getattr(section, "deltagare", None)
     if d is None:
         return []
-    units: tuple[str, ...] = ()
     if registers.usable("aktivitetslogg"):
         key, counted = "aktivitetslogg", deltagare_totalt(registers.aktivitetslogg)
-        rule = "kolumnerna kvinnor och män summerade över alla rader (deltagartillfällen)"
+        rows = tuple(r.rad for r in registers.aktivitetslogg)
     elif registers.usable("deltagare"):
         key, counted = "deltagare", unika_personer(registers.deltagare)
-        rule = "unika personnycklar, var och en en gång, med könet på dess första rad"
-        units = tuple(sorted({r.person for r in registers.deltagare}))
+        rows = tuple(r.rad for r in registers.deltagare)
     else:
         return []
     where = registers.where(key)
@@ -248,7 +242,7 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
         stated = getattr(d, name)
         if name == "kvinnor" or stated is not None:
             out.append(Figure((*base, name), "register-deltagare", f"Deltagare, {what}", stated,
-                              value, key, where, "antal", f"{rule}: {what}", units=units))
+                              value, key, where, "antal", rows))
     if counted.totalt:
         for name, what, part in (("andel_kvinnor", "kvinnor", counted.kvinnor),
                                  ("andel_man", "män", counted.man)):
@@ -256,8 +250,7 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
             if stated is not None:
                 exact = Decimal(part) / Decimal(counted.totalt) * 100
                 out.append(Figure((*base, name), "register-deltagare", f"Andel {what}", stated,
-                                  exact, key, where, "procent",
-                                  f"{rule}: {what} / totalt × 100", units=units))
+                                  exact, key, where, "procent", rows))
     return out
 
 
@@ -278,47 +271,34 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
         if row is None:
             continue
         where = registers.where("foretag", [row.rad])
-        one = (_company(row),)
-        for name, what, stated, value in (
-                ("anstallda_fore", "anställda före", f.anstallda_fore, row.anstallda_fore),
-                ("anstallda_efter", "anställda efter", f.anstallda_efter, row.anstallda_efter),
-                ("okning", "ökning", f.okning, row.okning)):
-            if name == "okning" and stated is None:
-                continue
-            rule = ("anställda efter − anställda före på företagets rad" if name == "okning"
-                    else f"kolumnen {name} på företagets rad")
-            out.append(Figure((*base, "foretag", j, name), "register-foretag",
-                              f"{f.namn}, {what}", stated, value, "foretag", where, "anstallda",
-                              rule, (row.rad,), one))
+        out.append(Figure((*base, "foretag", j, "anstallda_fore"), "register-foretag",
+                          f"{f.namn}, anställda före", f.anstallda_fore, row.anstallda_fore,
+                          "foretag", where, "anstallda", (row.rad,)))
+        out.append(Figure((*base, "foretag", j, "anstallda_efter"), "register-foretag",
+                          f"{f.namn}, anställda efter", f.anstallda_efter, row.anstallda_efter,
+                          "foretag", where, "anstallda", (row.rad,)))
+        if f.okning is not None:
+            out.append(Figure((*base, "foretag", j, "okning"), "register-foretag",
+                              f"{f.namn}, ökning", f.okning, row.okning, "foretag", where,
+                              "anstallda", (row.rad,)))
     if not registers.foretag:
         return out
     fore = sum((r.anstallda_fore for r in table.values()), Decimal(0))
     efter = sum((r.anstallda_efter for r in table.values()), Decimal(0))
     where = registers.where("foretag")
+    numbers = tuple(r.rad for r in table.values())
     for name, what, value in (("fore", eff.tabell.fore, fore), ("efter", eff.tabell.efter, efter),
                               ("okning", eff.tabell.okning, efter - fore)):
         stated = getattr(eff.summa, name)
         if stated is not None:
             out.append(Figure((*base, "summa", name), "register-foretag",
                               f"{eff.tabell.summa} ({what})", stated, value, "foretag", where,
-                              "anstallda", f"summan över företagen, ett företag en gång ({what})",
-                              tuple(r.rad for r in table.values()),
-                              tuple(_company(r) for r in table.values())))
+                              "anstallda", numbers))
     if eff.okning_procent is not None and fore:
         out.append(Figure((*base, "okning_procent"), "register-foretag", "Ökning i procent",
                           eff.okning_procent, (efter - fore) / fore * 100, "foretag", where,
-                          "procent",
-                          "(summa efter − summa före) / summa före × 100, över företagen",
-                          tuple(r.rad for r in table.values()),
-                          tuple(_company(r) for r in table.values())))
+                          "procent", numbers))
     return out
-
-
-def _company(row: Any) -> str:
-    """A company as its record names it: the organisation number (when the register has one)
-    and the name."""
-    number = getattr(row, "orgnr", None)
-    return f"{number} {row.namn}" if number else str(row.namn)
 
 
 def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
@@ -335,43 +315,38 @@ def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
         for r in registers.kostnader:
             rows.setdefault(r.kategori, []).append(r.rad)
         for j, k in enumerate(economy.kostnader):
+            counted = rows.get(k.kategori, [])
             out.append(Figure(("avsnitt", i, "kostnader", j, "belopp"), "register-kostnad",
                               k.kategori, k.belopp, sums.get(k.kategori, 0), "kostnader",
-                              registers.where("kostnader", rows.get(k.kategori, [])), "kr",
-                              f"summan av beloppen med kostnadsslaget {k.kategori}, avrundad "
-                              "till hela kronor", tuple(rows.get(k.kategori, []))))
-        listed = list({k.kategori: k for k in economy.kostnader})
+                              registers.where("kostnader", counted), "kr", tuple(counted)))
+        listed = {k.kategori: k for k in economy.kostnader}
         total = sum(sums.get(k, 0) for k in listed)
         where = registers.where("kostnader")
-        all_rows = tuple(sorted(n for k in listed for n in rows.get(k, [])))
-        rule = ("summan av kostnadsslagens belopp, varje slag avrundat till hela kronor (de "
-                "slag rapporten har)")
+        numbers = tuple(sorted(n for k in listed for n in rows.get(k, [])))
         if economy.summa_kostnader is not None:
             out.append(Figure(("avsnitt", i, "summa_kostnader"), "register-kostnad",
                               "Summa kostnader", economy.summa_kostnader, total, "kostnader",
-                              where, "kr", rule, all_rows))
+                              where, "kr", numbers))
         out.append(Figure(("avsnitt", i, "utfall"), "register-kostnad", "Utfall",
-                          economy.utfall, total, "kostnader", where, "kr", rule, all_rows))
+                          economy.utfall, total, "kostnader", where, "kr", numbers))
     if registers.usable("finansiering") and economy.finansiering:
         sums = finansiering_per_finansiar(registers.finansiering)
         rows = {}
         for f_row in registers.finansiering:
             rows.setdefault(f_row.finansiar, []).append(f_row.rad)
         for j, f in enumerate(economy.finansiering):
+            counted = rows.get(f.finansiar, [])
             out.append(Figure(("avsnitt", i, "finansiering", j, "belopp"),
                               "register-finansiering", f.finansiar, f.belopp,
                               sums.get(f.finansiar, 0), "finansiering",
-                              registers.where("finansiering", rows.get(f.finansiar, [])), "kr",
-                              f"summan av beloppen från {f.finansiar}, avrundad till hela kronor",
-                              tuple(rows.get(f.finansiar, []))))
+                              registers.where("finansiering", counted), "kr", tuple(counted)))
         if economy.summa_finansiering is not None:
-            named = list({f.finansiar: f for f in economy.finansiering})
+            named = {f.finansiar: f for f in economy.finansiering}
             total = sum(sums.get(f, 0) for f in named)
             out.append(Figure(("avsnitt", i, "summa_finansiering"), "register-finansiering",
                               "Summa finansiering", economy.summa_finansiering, total,
                               "finansiering", registers.where("finansiering"), "kr",
-                              "summan av finansiärernas belopp, var och en avrundad till hela "
-                              "kronor", tuple(sorted(n for f in named for n in rows.get(f, [])))))
+                              tuple(sorted(n for f in named for n in rows.get(f, [])))))
     return out
 
 

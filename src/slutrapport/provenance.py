@@ -97,6 +97,45 @@ index as ``*``): the formula in words and its inputs, relative to the figure's p
 its grandparent; ``[*]``: every item of a list)."""
 
 
+def _rule(fig: Figure) -> str:
+    """How the register's rows give the figure, in words."""
+    last = fig.loc[-1] if fig.loc else ""
+    what = {"kvinnor": "kvinnor", "man": "män", "totalt": "alla", "andel_kvinnor":
+            "andelen kvinnor", "andel_man": "andelen män"}.get(str(last), str(last))
+    if fig.code == "register-antal":
+        return f"raderna (aktiviteterna) i området ”{fig.label}”"
+    if fig.code == "register-deltagare":
+        if fig.register == "deltagare":
+            return f"unika personnycklar, var och en en gång, med könet på dess första rad: {what}"
+        return f"kolumnerna kvinnor och män summerade över raderna (deltagartillfällen): {what}"
+    if fig.code == "register-foretag":
+        if "summa" in fig.loc or last == "okning_procent":
+            return f"summan över företagen, ett företag en gång: {fig.label}"
+        return f"företagets rad: {fig.label}"
+    if fig.code in ("register-kostnad", "register-finansiering"):
+        if "kostnader" in fig.loc or "finansiering" in fig.loc:
+            return f"summan av beloppen för ”{fig.label}”, avrundad till hela kronor"
+        return (f"{fig.label}: summan av beloppen för de slag rapporten har, vart och ett "
+                "avrundat till hela kronor")
+    return f"{fig.label}: räknat ur {REGISTERS[fig.register].called} ({fig.where})"
+
+
+def _company(row: Any) -> str:
+    """A company as a record names it: its organisation number (when the register has one)
+    and its name."""
+    number = getattr(row, "organisationsnummer", None) or getattr(row, "orgnr", None)
+    return f"{number} {row.namn}" if number else str(row.namn)
+
+
+def _problem_rows(problem: Any) -> list[int]:
+    """The rows a register problem is on (one, or several of one cause)."""
+    many = getattr(problem, "rows", None)
+    if many:
+        return [int(n) for n in many]
+    one = getattr(problem, "row", None)
+    return [one] if isinstance(one, int) else []
+
+
 def _formula(loc: Loc) -> tuple[str, tuple[str, ...]] | None:
     names = tuple("*" if isinstance(p, int) else p for p in loc)
     for n in (3, 2, 1):
@@ -209,19 +248,30 @@ class _Tracer:
         assert self.registers is not None
         key = fig.register
         info = self.register_file(key)
-        rows = list(fig.rows) if fig.rows is not None else \
-            [r.rad for r in getattr(self.registers, key)]
+        rows = list(fig.rows)
         out: dict[str, Any] = {
             "typ": "raknat", "register": key, "namn": REGISTERS[key].called,
             "fil": info["fil"], "sha256": info["sha256"], "blad": info["blad"],
-            "regel": fig.rule, "rader": rows, "antal_rader": len(rows),
+            "regel": _rule(fig), "rader": rows, "antal_rader": len(rows),
             "tal": _number(fig.counted), "stammer": fig.agrees(),
         }
-        if fig.units:
-            out["enheter"] = list(fig.units)
+        units = self.units(fig)
+        if units:
+            out["enheter"] = units
         if info["ej_raknade"]:
             out["ej_raknade_i_registret"] = len(info["ej_raknade"])
         return out
+
+    def units(self, fig: Figure) -> list[str]:
+        """The unique persons (their keys) or companies a figure counts: each once."""
+        assert self.registers is not None
+        if fig.register not in ("deltagare", "foretag"):
+            return []
+        wanted = set(fig.rows)
+        rows = [r for r in getattr(self.registers, fig.register) if r.rad in wanted]
+        if fig.register == "deltagare":
+            return sorted({str(r.person) for r in rows})
+        return sorted({_company(r) for r in rows})
 
     def register_file(self, key: str) -> dict[str, Any]:
         if key in self.register_files:
@@ -231,8 +281,8 @@ class _Tracer:
         block = self.report.register
         mapp = block.mapp if block is not None and block.mapp else ""
         rel = Path(mapp) / read.fil if mapp else Path(read.fil)
-        left_out = [{"rad": p.row, "skal": p.message} for p in self.registers.problem
-                    if p.source == key and p.severity == "error" and p.row is not None]
+        left_out = [{"rad": n, "skal": p.message} for p in self.registers.problem
+                    if p.source == key and p.severity == "error" for n in _problem_rows(p)]
         info = {"namn": REGISTERS[key].called, "fil": rel.as_posix(),
                 "sha256": _sha256(self.folder / rel), "blad": read.blad,
                 "rader": read.rader, "raknade": read.rader - read.ej_raknade,
