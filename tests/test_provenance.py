@@ -211,15 +211,31 @@ def test_the_record_is_the_same_bytes_each_time_and_follows_its_schema(
     assert again == to_json(record)
 
 
-def test_render_writes_the_record_beside_the_document(tmp_path: Path) -> None:
-    """render --sparbarhet writes UT.sparbarhet.json, the same record the library gives."""
+def test_render_writes_the_record_beside_the_document_and_the_annex_in_it(
+        tmp_path: Path) -> None:
+    """render --sparbarhet --bilaga-sparbarhet writes UT.sparbarhet.json, the record the library
+    gives of the report as written (the annex has no figure of its own), and the annex last."""
     report = with_registers(tmp_path)
     result = CliRunner().invoke(main, ["render", str(report), "-o", str(tmp_path / "ut.docx"),
-                                       "--no-contents", "--sparbarhet", "-q"])
-    assert (result.exit_code, result.stdout) == (
-        0, f"Skrev {tmp_path / 'ut.docx'}\nSkrev {tmp_path / 'ut.sparbarhet.json'}\n")
+                                       "--no-contents", "--sparbarhet", "--bilaga-sparbarhet",
+                                       "-q"])
+    text = outline(tmp_path / "ut.docx")
+    assert (result.exit_code, result.stdout, text.count(f"[Heading1] {ANNEX_HEADING}\n")) == (
+        0, f"Skrev {tmp_path / 'ut.docx'}\nSkrev {tmp_path / 'ut.sparbarhet.json'}\n", 1)
     assert (tmp_path / "ut.sparbarhet.json").read_text(encoding="utf-8") == \
         to_json(trace(load(report)))
+
+
+def test_the_record_is_not_written_where_it_must_not_be(tmp_path: Path) -> None:
+    """A record whose place is a folder is refused before anything is written (exit 2)."""
+    report = with_registers(tmp_path)
+    (tmp_path / "ut.sparbarhet.json").mkdir()
+    result = CliRunner().invoke(main, ["render", str(report), "-o", str(tmp_path / "ut.docx"),
+                                       "--no-contents", "--sparbarhet", "-q"])
+    assert (result.exit_code, result.stderr, (tmp_path / "ut.docx").exists()) == (
+        2, f"Kan inte skriva: {tmp_path / 'ut.sparbarhet.json'}: är en mapp och skrivs inte "
+        "över; ange en fil\n",
+        False)
 
 
 def _plain_nis60(tmp_path: Path) -> Path:
