@@ -136,6 +136,12 @@ def _problem_rows(problem: Any) -> list[int]:
     return [one] if isinstance(one, int) else []
 
 
+_NESTED = 12
+"""A computed figure's inputs carry their own origins when there are at most this many; a sum
+over a list (every company's head count) names its inputs and their figures, and each input has
+a record of its own where the document shows it."""
+
+
 def _formula(loc: Loc) -> tuple[str, tuple[str, ...]] | None:
     names = tuple("*" if isinstance(p, int) else p for p in loc)
     for n in (3, 2, 1):
@@ -192,9 +198,13 @@ class _Tracer:
     folder: Path
     register_files: dict[str, dict[str, Any]] = field(default_factory=dict)
     origins: dict[Loc, list[dict[str, Any]]] = field(default_factory=dict)
+    paths: dict[Loc, str] = field(default_factory=dict)
 
     def path(self, loc: Loc) -> str:
-        return format_loc(self.report.display_loc(loc))
+        found = self.paths.get(loc)
+        if found is None:
+            found = self.paths[loc] = format_loc(self.report.display_loc(loc))
+        return found
 
     def value(self, loc: Loc) -> int | Decimal | None:
         if loc in self.stated:
@@ -204,7 +214,7 @@ class _Tracer:
             return found
         return None
 
-    def origin(self, loc: Loc, depth: int = 0) -> list[dict[str, Any]]:
+    def origin(self, loc: Loc) -> list[dict[str, Any]]:
         if loc in self.origins:
             return self.origins[loc]
         out: list[dict[str, Any]] = []
@@ -213,7 +223,7 @@ class _Tracer:
                         "rad": self.report.line_of(loc), "falt": self.path(loc),
                         "tal": _number(self.stated[loc])})
         else:
-            out.append(self.computed(loc, depth))
+            out.append(self.computed(loc))
         fig = self.counted.get(loc)
         if fig is not None:
             out.append(self.counted_origin(fig))
@@ -227,20 +237,19 @@ class _Tracer:
     def file_name(self) -> str | None:
         return Path(self.report.source).name if self.report.source else None
 
-    def computed(self, loc: Loc, depth: int) -> dict[str, Any]:
+    def computed(self, loc: Loc) -> dict[str, Any]:
         found = _formula(loc)
         if found is None:
             return {"typ": "beraknat", "formel": "räknat av slutrapport ur rapportens data",
                     "indata": []}
         formula, specs = found
+        given = [(at_, v) for at_ in _inputs(loc, specs, self.ctx)
+                 if (v := self.value(at_)) is not None]
         inputs = []
-        for input_loc in _inputs(loc, specs, self.ctx):
-            value = self.value(input_loc)
-            if value is None:
-                continue
+        for input_loc, value in given:
             entry: dict[str, Any] = {"id": self.path(input_loc), "tal": _number(value)}
-            if depth < 3:
-                entry["ursprung"] = self.origin(input_loc, depth + 1)
+            if len(given) <= _NESTED:
+                entry["ursprung"] = self.origin(input_loc)
             inputs.append(entry)
         return {"typ": "beraknat", "formel": formula, "indata": inputs}
 
@@ -339,6 +348,35 @@ class _Places:
     def __init__(self, root: etree._Element) -> None:
         # the elements themselves as keys: lxml makes a new proxy for an element no one holds
         self.tables = {t: n for n, t in enumerate(root.iter(f"{W}tbl"), start=1)}
+        self._grid: dict[etree._Element, tuple[dict[etree._Element, int], list[str],
+                                                str | None]] = {}
+        self._rows: dict[etree._Element, list[etree._Element]] = {}
+        self._headings: dict[etree._Element, str] = {}
+
+    def grid(self, tbl: etree._Element) -> tuple[dict[etree._Element, int], list[str],
+                                                 str | None]:
+        """A table's rows by element, its heading row's texts and its caption (once a table:
+        a long table's cells would otherwise each search all its rows)."""
+        found = self._grid.get(tbl)
+        if found is None:
+            rows = tbl.findall(f"{W}tr")
+            head = [_text_of(tc) for tc in rows[0].findall(f"{W}tc")] if rows else []
+            found = ({tr: i for i, tr in enumerate(rows)}, head, _caption_before(tbl))
+            self._grid[tbl] = found
+            self._rows[tbl] = rows
+        return found
+
+    def row_heading(self, tr: etree._Element, cells: list[etree._Element]) -> str:
+        """A row's first cell's text (once a row)."""
+        found = self._headings.get(tr)
+        if found is None:
+            found = self._headings[tr] = _text_of(cells[0])
+        return found
+
+    def rows(self, tbl: etree._Element) -> list[etree._Element]:
+        """A table's rows, in order."""
+        self.grid(tbl)
+        return self._rows[tbl]
 
     def of(self, el: etree._Element, part: str) -> dict[str, Any]:
         tc = _ancestor(el, "tc")
@@ -347,15 +385,14 @@ class _Places:
             tr = tc.getparent()
             tbl = tr.getparent() if tr is not None else None
             if tr is not None and tbl is not None:
-                rows = tbl.findall(f"{W}tr")
+                rows, head, caption = self.grid(tbl)
                 cells = tr.findall(f"{W}tc")
-                row, col = rows.index(tr), cells.index(tc)
-                head = rows[0].findall(f"{W}tc")
+                row, col = rows[tr], cells.index(tc)
                 place.update({
                     "typ": "tabell", "tabell": self.tables.get(tbl),
-                    "bildtext": _caption_before(tbl), "rad": row + 1, "kolumn": col + 1,
-                    "radrubrik": _text_of(cells[0]) if col else None,
-                    "kolumnrubrik": _text_of(head[col]) if row and col < len(head) else None})
+                    "bildtext": caption, "rad": row + 1, "kolumn": col + 1,
+                    "radrubrik": self.row_heading(tr, cells) if col else None,
+                    "kolumnrubrik": head[col] if row and col < len(head) else None})
                 return place
         p = el if el.tag == f"{W}p" else _ancestor(el, "p")
         place.update({"typ": "stycke", "stil": _style(p),
@@ -435,15 +472,14 @@ def trace(report: Slutrapport, template: str | Path | None = None, *,
         root = etree.fromstring(xml.encode("utf-8"),
                                 etree.XMLParser(huge_tree=True, resolve_entities=False))
         places = _Places(root)
-        for el in root.iter():
-            for text, tail in ((el.text, False), (el.tail, True)):
-                if not text or "\ue000" not in text:
-                    continue
-                holder = el.getparent() if tail else el
-                if holder is None:
-                    continue
-                for m in _GROUP.finditer(text):
-                    _records_of(t, m, holder, el if tail else None, part, places, meaning, add)
+        for text in root.xpath("//text()[contains(., '\ue000')]"):
+            el = text.getparent()
+            tail = bool(text.is_tail)
+            holder = el.getparent() if tail else el
+            if holder is None:
+                continue
+            for m in _GROUP.finditer(str(text)):
+                _records_of(t, m, holder, el if tail else None, part, places, meaning, add)
     if charts:
         _chart_records(t, records, add)
     doc: dict[str, Any] = {
@@ -490,16 +526,17 @@ def _records_of(t: _Tracer, m: re.Match[str], holder: etree._Element,
                              "tabell": places.tables.get(tbl) if tbl is not None else None,
                              "bildtext": _caption_before(tbl) if tbl is not None else None}
                     where.update(_cell_of(sub[len(loc):], loc[-1]))
-                    cell = _cell(tbl, where) if tbl is not None else None
+                    cell = _cell(places.rows(tbl), where) if tbl is not None else None
                     if cell is not None:
                         where.update(cell[1])
                     add(sub, where, cell[0] if cell is not None else _swedish(sub_value),
                         sub_value, t.origin(sub), t.path(sub))
 
 
-def _cell(tbl: etree._Element, where: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """The text of the table's cell at ``where`` (row ``summa``: the last), and its headings."""
-    rows = tbl.findall(f"{W}tr")
+def _cell(rows: list[etree._Element], where: dict[str, Any]
+          ) -> tuple[str, dict[str, Any]] | None:
+    """The text of the cell at ``where`` of a table's rows (row ``summa``: the last), and its
+    headings."""
     row, col = where.get("rad"), where.get("kolumn")
     if row == "summa":
         row = len(rows)
@@ -582,16 +619,18 @@ def _chart_records(t: _Tracer, records: list[dict[str, Any]], add: Any) -> None:
     """Each bar of each chart, as the same figure as the records of its section (a bar without
     a label of its own, whose figure another bar's label shows, is printed as "")."""
     report = t.report
+    by_value: dict[tuple[str, Decimal], list[dict[str, Any]]] = {}
+    for r in records:  # a section's table and text records by figure, once for all bars
+        if r["avsnitt"] and r["plats"]["typ"] != "diagram":
+            by_value.setdefault((r["avsnitt"]["id"], Decimal(r["tal"])), []).append(r)
     for section, name, bars, number in in_order(report.avsnitt):
         i = report.avsnitt.index(section)
-        mine = [r for r in records if r["avsnitt"] and r["avsnitt"]["id"] == section.name
-                and r["plats"]["typ"] != "diagram"]
         for k, series in enumerate(bars.series):
             which = f"[{k}]" if len(bars.series) > 1 else ""
             for j, category in enumerate(bars.categories):
                 label = bars.label(series, j)  # "" for a bar another label speaks for
                 value = series.values[j]
-                equal = [r for r in mine if Decimal(r["tal"]) == Decimal(value)]
+                equal = by_value.get((section.name, Decimal(value)), [])
                 in_row = [r for r in equal if r["plats"].get("radrubrik") is not None
                           and short_name(r["plats"]["radrubrik"]) == category]
                 in_column = [r for r in in_row if r["plats"].get("kolumnrubrik") == series.name]
