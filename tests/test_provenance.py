@@ -314,6 +314,13 @@ def test_ursprung_as_json_is_the_records_of_the_sidecar(nis60: Path,
         0, explain(record, "ekonomi.utfall"))
 
 
+def test_ursprung_without_a_path_lists_every_record(nis60: Path,
+                                                    record: dict[str, Any]) -> None:
+    """Without VÄG, --format json prints every record of the document, in order."""
+    result = CliRunner().invoke(main, ["ursprung", str(nis60), "--format", "json"])
+    assert (result.exit_code, json.loads(result.stdout)) == (0, record["tal"])
+
+
 def test_jamfor_names_the_figures_a_removed_register_row_changes(tmp_path: Path) -> None:
     """The ledger's last row (Externa tjänster) taken away: the category, the outcome and the
     sum computed from the categories are named, with the row and the new file."""
