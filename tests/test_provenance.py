@@ -452,3 +452,19 @@ def test_the_rows_a_register_left_out_stand_with_their_reasons(tmp_path: Path) -
          "blad": "Logg", "rader": 6, "raknade": 5, "forsta_rad": 2, "sista_rad": 7,
          "ej_raknade": [{"rad": 7, "skal": problem.message}]},
         [2, 3, 4], 1)
+
+
+def test_an_own_template_places_the_figures_where_it_prints_them(tmp_path: Path) -> None:
+    """With a template of two paragraphs, the budget printed by a formatting filter and through
+    Jinja's string filter: a record for each, at its paragraph, as printed."""
+    from docx import Document
+
+    template = Document()
+    template.add_paragraph("Budget: {{ ekonomi.budget|kr }}")
+    template.add_paragraph("Som text: {{ ekonomi.budget|string }}")
+    path = tmp_path / "mall.docx"
+    template.save(str(path))
+    doc = trace(load(ROOT / "fixtures" / "nis60.yaml"), path, charts=False)
+    assert [(r["id"], r["plats"]["text"], r["utskrivet"]) for r in doc["tal"]] == [
+        ("ekonomi.budget", "Budget: 16\u00a0713\u00a0030\u00a0kr", "16\u00a0713\u00a0030\u00a0kr"),
+        ("ekonomi.budget", "Som text: 16713030", "16713030")]

@@ -511,10 +511,13 @@ def _records_of(t: _Tracer, m: re.Match[str], holder: etree._Element,
             _text_records(t, loc, what, places.of(holder, part), add)
             continue
         value = t.value(loc)
-        if value is not None and printed is not None:
+        if value is not None and (printed is not None or not _is_table(holder, after)):
+            # printed by itself; or through a filter that passes its marker on without what it
+            # printed (a template's own ``|string``, ``|abs``): the figure as Python writes it
             where = places.of(holder, part)
-            shown = printed if len(marks) == 1 else _swedish(value)
-            if len(marks) > 1:
+            shown = (printed if len(marks) == 1 else _swedish(value)) if printed is not None \
+                else str(value)
+            if printed is not None and len(marks) > 1:
                 where["sammanhang"] = _clean(printed)
             add(loc, where, _clean(shown), value, t.origin(loc), t.path(loc))
         elif printed is None and what:  # a whole table made in Python, its marker after it
@@ -531,6 +534,11 @@ def _records_of(t: _Tracer, m: re.Match[str], holder: etree._Element,
                         where.update(cell[1])
                     add(sub, where, cell[0] if cell is not None else _swedish(sub_value),
                         sub_value, t.origin(sub), t.path(sub))
+
+
+def _is_table(holder: etree._Element, after: etree._Element | None) -> bool:
+    """Whether a marker stands right after a table (a whole table made in Python)."""
+    return (after is not None and after.tag == f"{W}tbl") or holder.tag == f"{W}body"
 
 
 def _cell(rows: list[etree._Element], where: dict[str, Any]
