@@ -971,7 +971,8 @@ def with_annex(report: Slutrapport, doc: dict[str, Any]) -> Slutrapport:
             "typ": "tabell", "id": free(f"bilaga_ursprung_{sid or 'rapporten'}"),
             "rubrik": f"Talens ursprung: {heading}",
             "bildtext": f"Talens ursprung: {heading}",
-            "kolumner": [{"rubrik": "Tal", "typ": "text"},
+            # "Talet", not "Tal": the general table sizes a short text column too narrow for "259"
+            "kolumner": [{"rubrik": "Talet", "typ": "text"},
                          {"rubrik": "Var det står", "typ": "text"},
                          {"rubrik": "Källa", "typ": "text"}],
             "rader": [list(row) for row in rows]}))
