@@ -468,3 +468,21 @@ def test_an_own_template_places_the_figures_where_it_prints_them(tmp_path: Path)
     assert [(r["id"], r["plats"]["text"], r["utskrivet"]) for r in doc["tal"]] == [
         ("ekonomi.budget", "Budget: 16\u00a0713\u00a0030\u00a0kr", "16\u00a0713\u00a0030\u00a0kr"),
         ("ekonomi.budget", "Som text: 16713030", "16713030")]
+
+
+def test_a_figure_from_one_register_row_is_told_in_the_singular(tmp_path: Path) -> None:
+    """A company's head count comes from one row of the company register: '1 rad', '1 unik'."""
+    path = make(tmp_path)
+    digest = hashlib.sha256((tmp_path / "foretag.xlsx").read_bytes()).hexdigest()[:12]
+    result = CliRunner().invoke(main, ["ursprung", str(path),
+                                       "program.effekt.foretag[0].anstallda_efter"])
+    assert (result.exit_code, result.stdout) == (0, (
+        "program.effekt.foretag[0].anstallda_efter = 4\n"
+        "  står i avsnittet Program för tillväxt, Tabell 2: Antal anställda i de deltagande "
+        "företagen: Alfa AB, Efter\n"
+        "  angivet i rapport.yaml, rad 28, fältet program.effekt.foretag[0].anstallda_efter: 4\n"
+        f"  räknat i företagsregistret (foretag.xlsx, blad Foretag, sha256 {digest}…): 4 "
+        "(stämmer)\n"
+        "    regel: företagets rad: Alfa AB, anställda efter\n"
+        "    1 rad: 2\n"
+        "    1 unik: Alfa AB\n"))

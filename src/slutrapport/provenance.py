@@ -718,11 +718,13 @@ def _origin_lines(origins: Sequence[dict[str, Any]], indent: str) -> Iterator[st
             yield (f"{indent}räknat i {o['namn']} ({o['fil']}{sheet}, sha256 "
                    f"{(o['sha256'] or '?')[:12]}…): {o['tal']} ({agree})")
             yield f"{indent}  regel: {o['regel']}"
-            yield f"{indent}  {o['antal_rader']} rader: {_runs(o['rader'])}"
+            yield f"{indent}  {_rows(o['antal_rader'])}: {_runs(o['rader'])}"
             if o.get("enheter"):
-                yield f"{indent}  {len(o['enheter'])} unika: {', '.join(o['enheter'])}"
+                units = len(o["enheter"])
+                yield f"{indent}  {units} {'unik' if units == 1 else 'unika'}: " \
+                      f"{', '.join(o['enheter'])}"
             if o.get("ej_raknade_i_registret"):
-                yield (f"{indent}  {o['ej_raknade_i_registret']} rader i registret räknades "
+                yield (f"{indent}  {_rows(o['ej_raknade_i_registret'])} i registret räknades "
                        "inte (se registrets fel)")
         elif kind == "beraknat":
             yield f"{indent}beräknat: {o['formel']}"
@@ -731,6 +733,11 @@ def _origin_lines(origins: Sequence[dict[str, Any]], indent: str) -> Iterator[st
                 yield from _origin_lines(entry.get("ursprung", []), indent + "    ")
         elif kind == "samma_som":
             yield f"{indent}samma tal som {', '.join(o['id']) or 'inget annat i avsnittet'}"
+
+
+def _rows(n: int) -> str:
+    """A count of rows, the noun agreeing with it: 1 rad, 2 rader."""
+    return f"{n} {'rad' if n == 1 else 'rader'}"
 
 
 def _runs(numbers: Sequence[int]) -> str:
@@ -922,7 +929,7 @@ def source_words(origins: Sequence[dict[str, Any]]) -> str:
         elif kind == "raknat":
             sheet = f", blad {o['blad']}" if o["blad"] else ""
             differs = "" if o["stammer"] else f" (räknat {o['tal']}, stämmer inte)"
-            parts.append(f"{o['namn']}{sheet}, {o['antal_rader']} rader: "
+            parts.append(f"{o['namn']}{sheet}, {_rows(o['antal_rader'])}: "
                          f"{_runs(o['rader'])}{differs}")
         elif kind == "beraknat":
             parts.append(f"beräknat: {o['formel']}")
@@ -956,7 +963,8 @@ def with_annex(report: Slutrapport, doc: dict[str, Any]) -> Slutrapport:
     bullets = [narrative.escape(
         f"{info['namn'].capitalize()}: {info['fil']}"
         + (f", blad {info['blad']}" if info["blad"] else "")
-        + f", {info['rader']} rader, {info['raknade']} räknade"
+        + f", {_rows(info['rader'])}, {info['raknade']} "
+        + ("räknad" if info["raknade"] == 1 else "räknade")
         + (f" (SHA-256 {info['sha256'][:16]}…)" if info["sha256"] else ""))
         for info in doc["register"].values()]
     text: dict[str, Any] = {"typ": "text", "id": free("bilaga_ursprung"), "rubrik": ANNEX_HEADING,
