@@ -500,6 +500,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                     read[loaded[n]] = registers_of(report, allow_outside=allow_outside)
                     traces[loaded[n]] = trace(report, template, registers=read[loaded[n]],
                                               charts=not no_charts)
+                    progress.stage(loaded[n], "väntar")
                 if annex:
                     reports = [with_annex(r, traces[loaded[n]]) for n, r in enumerate(reports)]
 
