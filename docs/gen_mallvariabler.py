@@ -30,8 +30,14 @@ COMPUTED = {
     "ekonomi.under_budget": "Angivet belopp, annars budget − utfall (negativt: över budget).",
     "ekonomi.budgetavvikelse": "Beloppet under eller över budget, utan tecken.",
     "ekonomi.budget_riktning": "`under` eller `över`.",
-    "ekonomi.summa_kostnader": "Angiven summa, annars kostnadernas summa.",
-    "ekonomi.summa_finansiering": "Angiven summa, annars finansieringens summa.",
+    "ekonomi.summa_kostnader": "Angiven summa, annars utfallet (aldrig en uträknad summa).",
+    "ekonomi.summa_finansiering": "Angiven summa, annars utfallet (aldrig en uträknad summa).",
+    "ekonomi.summarad_kostnader":
+        "Summaraden under kostnadstabellen: utfallet där raderna summerar till det (och till "
+        "en angiven summa), annars tom (`none`: ingen summarad som kunde visa ett annat tal).",
+    "ekonomi.summarad_finansiering":
+        "Summaraden under finansieringstabellen: utfallet där raderna summerar till det, "
+        "annars tom (`none`).",
     "ekonomi.kostnader[].markering": "Fotnotsmarkering (`*`, `**` …) eller tom.",
     "ekonomi.fotnoter[]": "Kostnadsposternas fotnoter, i ordning.",
     "ekonomi.fotnoter[].markering": "Fotnotens markering.",
@@ -462,6 +468,13 @@ def build() -> str:
         "30 som ökade mest. Bildtexten och `alt` säger vilket urval det är, tabellen visar alla,",
         "och `check` ger upplysningen `diagram-urval`. Standardmallen visar alltså både tabellen",
         "och ett läsbart diagram över det största.",
+        "",
+        "Diagrammets text har mallens typsnitt (Normal-formatets). Standardmallen skriver i Arial,",
+        "som varje Word har och som LibreOffice ersätter med den lika breda Liberation Sans",
+        "(`fonts-liberation`): raderna bryts lika och innehållsförteckningens sidnummer stämmer",
+        "i båda. Dokumentets författare är `projekt.projektagare`; saknas den lämnas fältet tomt",
+        "(NIS 6.0-exemplet anger ingen projektägare). Skapad och ändrad är rapportens datum",
+        "(`projekt.rapportdatum`, dess första dag), annars 2000-01-01.",
         "",
         "| typ | diagram |",
         "| --- | --- |",

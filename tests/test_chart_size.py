@@ -61,7 +61,7 @@ def test_costs_up_to_the_limit_are_all_shown_in_their_order() -> None:
 
 def test_more_costs_than_a_page_shows_become_the_largest_and_the_others() -> None:
     """Thirty-one categories: the 29 largest, largest first, and one bar for the other two;
-    shares of the whole sum; the title, the alt text and an info finding say so."""
+    shares of the outcome (their sum); the title, the alt text and an info finding say so."""
     report, economy = _with_costs(31)
     bars = economy.chart_facts()["kostnader"]
     assert bars is not None
@@ -78,7 +78,7 @@ def test_more_costs_than_a_page_shows_become_the_largest_and_the_others() -> Non
     parts.append(f"Övriga (2 kostnadsslag) 2{NBSP}001{NBSP}kr {shares[-1]}")
     assert bars.alt == (
         "Liggande stapeldiagram över de 29 största av 31 kostnadsslag, i fallande ordning, och "
-        f"de övriga sammanlagda, i kronor och andel av summan 31{NBSP}465{NBSP}kr: "
+        f"de övriga sammanlagda, i kronor och andel av utfallet 31{NBSP}465{NBSP}kr: "
         + ", ".join(parts[:-1]) + " och " + parts[-1] + ".")
     assert _urval(report) == [(
         "info", "ekonomi.kostnader",
@@ -99,7 +99,8 @@ def test_the_word_chart_and_its_workbook_hold_the_selection() -> None:
     assert (len(points), points[-1].findtext(f"{{{C}}}v"), len(rows), rows[-1],
             chart.bildtext) == (
         30, "Övriga (4\u00a0971 kostnadsslag)", 31,
-        ("Övriga (4\u00a0971 kostnadsslag)", sum(1000 + i for i in range(4971))),
+        ("Övriga (4\u00a0971 kostnadsslag)", sum(1000 + i for i in range(4971)),
+         "(99,0\u00a0%)"),
         "Diagram 4: Kostnader per kostnadsslag – de 29 största av 5\u00a0000, de övriga "
         "sammanlagda")
 
@@ -172,7 +173,8 @@ def _point_facts(space: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str
 
 def test_every_point_keeps_its_own_fill_and_label_in_order() -> None:
     """2 000 bars with alternating fills, notes and every third unlabelled: a fill for each bar
-    and a label for each labelled one, each with its own figure's format, in the points' order."""
+    and a label for each labelled one, each with its own figure's format (the note read from
+    its cell), in the points' order."""
     n = 2000
     values = tuple(Decimal(i) / 2 for i in range(n))
     fills = tuple(LIGHT if i % 2 else DARK for i in range(n))
@@ -187,7 +189,8 @@ def test_every_point_keeps_its_own_fill_and_label_in_order() -> None:
     size = str(int(bars.label_pt * 100))
     assert _point_facts(space) == (
         [(i, fill_of[fills[i]]) for i in range(n)],
-        [(i, wordcharts.point_format(bars, series, i), "outEnd", size) for i in labelled])
+        [(i, wordcharts.point_format(bars, series, i, cells=True), "outEnd", size)
+         for i in labelled])
     assert etree.iselement(space)
 
 

@@ -120,7 +120,7 @@ def test_nis_example_draws_the_four_charts_with_their_captions(
         ("ekonomi", "kostnader"): (
             "Diagram 4: Kostnader per kostnadsslag",
             "Liggande stapeldiagram över kostnaderna per kostnadsslag, i kronor och andel av "
-            "summan 15\xa0470\xa0694\xa0kr: Externa tjänster 2\xa0931\xa0397\xa0kr (18,9\xa0%), "
+            "utfallet 15\xa0470\xa0690\xa0kr: Externa tjänster 2\xa0931\xa0397\xa0kr (18,9\xa0%), "
             "Material och lokaler 565\xa0350\xa0kr (3,7\xa0%), Personal 7\xa0095\xa0150\xa0kr "
             "(45,9\xa0%), Resor o logi 120\xa0266\xa0kr (0,8\xa0%) och Schablonkostnader "
             "4\xa0758\xa0531\xa0kr (30,8\xa0%).",

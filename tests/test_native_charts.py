@@ -79,23 +79,39 @@ def _number(value: int | Decimal) -> int | float:
 
 
 def _expected_grids(report: slutrapport.Slutrapport) -> list[list[list[Any]]]:
-    """The figures each NIS chart shows, straight from the report's data."""
+    """The figures each NIS chart shows, straight from the report's data, and the words of
+    the labels that have them (a column per series, after the figures)."""
     d = report.section("horisontella_kriterier").deltagare
     program = report.section("program_for_tillvaxt").effekt
     ekonomi = report.section("ekonomi")
+    shares = ("(49,7\u00a0%)", "(50,3\u00a0%)")
+    cost_shares = [f"({s}\u00a0%)" for s in ("18,9", "3,7", "45,9", "0,8", "30,8")]
+
+    def figure(v: int | Decimal) -> str:
+        return str(v).replace(".", ",")
+
+    def words(c: Any) -> tuple[str, str]:  # 'before → after' at the longer bar
+        shrank = c.anstallda_fore > c.anstallda_efter
+        return ((f"→ {figure(c.anstallda_efter)}", "") if shrank
+                else ("", f"{figure(c.anstallda_fore)} →"))
+
     return [
-        [[None, "Deltagare"], ["Kvinnor", d.kvinnor], ["Män", d.man_beraknat]],
-        [[None, program.tabell.fore, program.tabell.efter],
-         *[[c.namn, _number(c.anstallda_fore), _number(c.anstallda_efter)]
-           for c in program.foretag]],
+        [[None, "Deltagare", "Etikett Deltagare"], ["Kvinnor", d.kvinnor, shares[0]],
+         ["Män", d.man_beraknat, shares[1]]],
+        [[None, program.tabell.fore, program.tabell.efter, f"Etikett {program.tabell.fore}",
+          f"Etikett {program.tabell.efter}"],
+         *[[c.namn, _number(c.anstallda_fore), _number(c.anstallda_efter),
+            *(w or None for w in words(c))] for c in program.foretag]],
         [[None, "Kronor"], ["Budget", ekonomi.budget], ["Utfall", ekonomi.utfall]],
-        [[None, "Kronor"], *[[p.kategori, p.belopp] for p in ekonomi.kostnader]],
+        [[None, "Kronor", "Etikett Kronor"],
+         *[[p.kategori, p.belopp, share] for p, share in zip(ekonomi.kostnader, cost_shares,
+                                                             strict=True)]],
     ]
 
 
 def _cell_range(grid: list[list[Any]], ref: str) -> list[Any]:
-    """The cells of a reference such as ``Sheet1!$B$2:$B$5`` (or one cell, ``Sheet1!$B$1``)."""
-    found = re.fullmatch(r"Sheet1!\$([A-Z])\$(\d+)(?::\$([A-Z])\$(\d+))?", ref)
+    """The cells of a reference such as ``Blad1!$B$2:$B$5`` (or one cell, ``Blad1!$B$1``)."""
+    found = re.fullmatch(r"Blad1!\$([A-Z])\$(\d+)(?::\$([A-Z])\$(\d+))?", ref)
     assert found, ref
     col = ord(found.group(1)) - ord("A")
     first, last = int(found.group(2)), int(found.group(4) or found.group(2))
@@ -192,26 +208,24 @@ def test_cached_values_are_the_workbooks_cells(nis_docx: bytes) -> None:
 
 def test_number_formats_are_swedish_and_labels_say_shares_and_earlier_figures(
         nis: slutrapport.Slutrapport, nis_docx: bytes) -> None:
-    """Axes and labels name the Swedish locale; shares and 'before →' are text in the format."""
+    """Axes and labels name the Swedish locale; a label's format is its figure's alone (the
+    shares and 'before →' are words from cells, see tests/test_chart_labels.py)."""
     charts = _charts_in(nis_docx)
     axes = [[f.get("formatCode") for f in etree.fromstring(c.blob).iterfind(
         ".//c:valAx/c:numFmt", NS)] for c in charts]
     assert axes == [["[$-41D]#,##0"]] * 4
     participants, employees, budget, costs = (_label_formats(c) for c in charts)
-    assert participants == [["[$-41D]#,##0", f'[$-41D]#,##0" (49,7{NBSP}%)"',
-                             f'[$-41D]#,##0" (50,3{NBSP}%)"']]
+    assert participants == [["[$-41D]#,##0"] * 3]
     assert budget == [[f'[$-41D]#,##0"{NBSP}kr"'] * 3]
-    assert costs == [[f'[$-41D]#,##0"{NBSP}kr"',
-                      *(f'[$-41D]#,##0"{NBSP}kr"" ({share}{NBSP}%)"'
-                        for share in ("18,9", "3,7", "45,9", "0,8", "30,8"))]]
+    assert costs == [[f'[$-41D]#,##0"{NBSP}kr"'] * 6]
     # one label a company, at its longer bar: '2,5 → 4' on the later bar, '19 → 17' on the earlier
     before, after = employees
     assert before[0] == after[0] == "[$-41D]#,##0.0"
-    assert after[1:3] == ['[$-41D]"2,5 → "#,##0', '[$-41D]"4 → "#,##0']
+    assert after[1:3] == ["[$-41D]#,##0", "[$-41D]#,##0"]
     assert before[1:3] == [None, None]
     names = [c.namn for c in nis.section("program_for_tillvaxt").effekt.foretag]
     hotell = 1 + names.index("Hotell Vännäs")
-    assert before[hotell] == '[$-41D]#,##0" → 17"' and after[hotell] is None
+    assert before[hotell] == "[$-41D]#,##0" and after[hotell] is None
     assert all((b is None) != (a is None) for b, a in zip(before[1:], after[1:], strict=True))
 
 
@@ -227,12 +241,16 @@ def test_text_of_a_chart_follows_the_templates_font_and_the_language_is_swedish(
 
 
 def test_embedded_workbooks_carry_a_fixed_date(nis_docx: bytes) -> None:
-    """A workbook's properties say 2000-01-01, as the document's do: same data, same bytes."""
+    """A workbook's properties say the report's date (2022-12 for NIS 6.0), as the document's
+    do: same data, same bytes."""
+    with zipfile.ZipFile(io.BytesIO(nis_docx)) as document:
+        own = document.read("docProps/core.xml").decode("utf-8")
+    dated = [("created", "2022-12-01T00:00:00Z"), ("modified", "2022-12-01T00:00:00Z")]
+    assert re.findall(r"<dcterms:(\w+)[^>]*>([^<]*)<", own) == dated
     for chart in _charts_in(nis_docx):
         with zipfile.ZipFile(io.BytesIO(_workbook_part(chart).blob)) as book:
             core = book.read("docProps/core.xml").decode("utf-8")
-        assert re.findall(r"<dcterms:(\w+)[^>]*>([^<]*)<", core) == [
-            ("created", "2000-01-01T00:00:00Z"), ("modified", "2000-01-01T00:00:00Z")]
+        assert re.findall(r"<dcterms:(\w+)[^>]*>([^<]*)<", core) == dated
 
 
 def test_native_and_picture_charts_are_numbered_alike_in_every_example() -> None:

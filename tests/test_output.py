@@ -179,12 +179,19 @@ def test_zip_members_have_fixed_dates_and_modes_in_a_stable_order(nis60_docx: by
 def test_document_dates_are_fixed_whatever_the_template_says(
     tmp_path: Path, nis60: slutrapport.Slutrapport
 ) -> None:
-    """A template created in 2013 still gives a document created and modified 2000-01-01."""
+    """A template created in 2013 still gives a document created and modified on the report's
+    date (NIS 6.0: 2022-12, so 2022-12-01), and one without a date 2000-01-01."""
     template = tmp_path / "mall.docx"
     document = docx.Document()  # python-docx's own template: created 2013-12-23
     document.add_paragraph("{{ projekt.namn }}")
     document.save(template)
     with zipfile.ZipFile(io.BytesIO(render_bytes(nis60, template=template, charts=False))) as z:
+        core = z.read("docProps/core.xml").decode("utf-8")
+    assert re.findall(r"<dcterms:(\w+)[^>]*>([^<]*)<", core) == [
+        ("created", "2022-12-01T00:00:00Z"), ("modified", "2022-12-01T00:00:00Z")]
+    undated = nis60.model_copy(deep=True)
+    undated.projekt.rapportdatum = None
+    with zipfile.ZipFile(io.BytesIO(render_bytes(undated, template=template, charts=False))) as z:
         core = z.read("docProps/core.xml").decode("utf-8")
     assert re.findall(r"<dcterms:(\w+)[^>]*>([^<]*)<", core) == [
         ("created", "2000-01-01T00:00:00Z"), ("modified", "2000-01-01T00:00:00Z")]

@@ -63,7 +63,7 @@ def test_rendered_report_matches_the_golden_outline(nis_docx: bytes) -> None:
         "| Automattolerans/Smejtec AB | 2,5 | 4 | 1,5 |",
         "| Summa antal anställda | 159,5 | 202 | 43,5 |",
         "| Schablonkostnader | 4\u00a0758\u00a0531* |",
-        "| Summa | 15\u00a0470\u00a0694 |",
+        "| Personal | 7\u00a0095\u00a0150 |",
         "[Subtitle] NIS 6.0 · 2019\u20132022",
         "[BodyText] december 2022",
     ],

@@ -199,6 +199,29 @@ def test_the_workbook_writer_keeps_names_as_text_and_widens_the_column() -> None
         "categories are written; slutrapport.seam.workbook_writer widens the column there")
 
 
+def test_the_workbook_writer_names_its_sheet_and_adds_the_label_columns() -> None:
+    """CategoryWorkbookWriter fills its sheet in _populate_worksheet and names it Sheet1 in its
+    references: the seam's writer names it Blad1, adds the label words after the series, and
+    sheet_reference renames python-pptx's references to match."""
+    from datetime import datetime
+
+    import openpyxl
+    from pptx.chart.data import CategoryChartData
+
+    data = CategoryChartData()
+    data.categories = ["a", "b"]
+    data.add_series("s", [1, 2])
+    writer = seam.workbook_writer(datetime(2020, 1, 1))(data)
+    writer.extra = [("Etikett s", ("=ord", ""))]
+    sheet = openpyxl.load_workbook(io.BytesIO(writer.xlsx_blob)).active
+    assert sheet is not None
+    assert (sheet.title, [[c.value for c in row] for row in sheet.iter_rows()]) == (
+        "Blad1", [[None, "s", "Etikett s"], ["a", 1, "=ord"], ["b", 2, None]]), (
+        f"{PPTX}: CategoryWorkbookWriter no longer fills its sheet in _populate_worksheet")
+    assert seam.sheet_reference(writer.values_ref(data[0])) == "Blad1!$B$2:$B$3", (
+        f"{PPTX}: the workbook writer's references no longer name Sheet1")
+
+
 def test_the_element_under_each_block_proxy_is_its_element_attribute() -> None:
     """A paragraph's, table's, row's and cell's lxml element is ``_element`` (the same object
     as ``_p``, ``_tbl``, ``_tr``, ``_tc``)."""

@@ -142,7 +142,7 @@ def test_the_document_says_what_it_is_and_nothing_of_python_docx() -> None:
             sorted(n for n in members if n.startswith("docProps/")),
             [n for n, blob in members.items() if n.startswith("docProps/")
              and b"python-docx" in blob]) == (
-        {"title": "P — Slutrapport", "subject": "Prov", "creator": "Vindelns kommun",
+        {"title": "P – Slutrapport", "subject": "Prov", "creator": "Vindelns kommun",
          "language": "sv-SE", "description": "", "lastModifiedBy": "", "keywords": "",
          "category": ""},
         "slutrapport", ["docProps/app.xml", "docProps/core.xml"], [])

@@ -119,4 +119,4 @@ def test_every_pdf_is_tagged_with_the_title_and_language(rendered: dict[str, Pat
         catalog = rendered[name].read_bytes()
         seen.append((fields["Tagged"].strip(), fields["Title"].strip(),
                      b"/Lang(sv-SE)" in catalog))
-    assert seen == [("yes", "P — Slutrapport", True)] * 2
+    assert seen == [("yes", "P – Slutrapport", True)] * 2

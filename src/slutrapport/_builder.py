@@ -17,7 +17,8 @@ from docx.text.paragraph import Paragraph
 
 from slutrapport.seam import element
 
-__all__ = ["GREY", "Builder", "cant_split", "field", "keep_with_next", "shade_cell", "table_width"]
+__all__ = ["GREY", "Builder", "cant_split", "field", "insert_in_order", "keep_with_next",
+           "shade_cell", "table_width"]
 
 GREY = "D9E2EC"
 
@@ -114,7 +115,8 @@ class Builder:
 
     def amount_table(self, rows: str, item: str, lead: str, caption: str, label: str,
                      name_cell: str, amount_cell: str, total: str) -> None:
-        """A lead-in, a caption and a two-column table of amounts with a sum row.
+        """A lead-in, a caption and a two-column table of amounts with a sum row where
+        ``total`` is not None (where the rows add up to the stated total).
 
         ``caption`` names the table's caption in the context (``a.tabeller.kostnader``). Opens
         ``{%p if rows %}``; the caller closes it (so it can add footnotes first).
@@ -126,7 +128,9 @@ class Builder:
         self.loop_row(t, "{%tr for " + item + " in " + rows + " %}")
         self.row(t, [(name_cell, False), (amount_cell, True)])
         self.loop_row(t, "{%tr endfor %}")
+        self.loop_row(t, "{%tr if " + total + " is not none %}")
         self.row(t, [("Summa", False), ("{{ " + total + "|tal }}", True)], bold=True, shade=GREY)
+        self.loop_row(t, "{%tr endif %}")
         self.end_table()
 
     def end_table(self) -> None:
@@ -158,17 +162,37 @@ class Builder:
         row.cells[0].paragraphs[0].text = tag
 
 
+# The children of w:tblPr in the schema's order (CT_TblPr): Word refuses them in another.
+TBL_PR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize",
+                "tblStyleColBandSize", "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders",
+                "shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription",
+                "tblPrChange")
+
+
+def insert_in_order(parent: Any, child: Any, order: tuple[str, ...]) -> None:
+    """Put ``child`` in ``parent`` at the place the schema's sequence ``order`` (local names of
+    the w: children) gives it, in place of any of its own name: OOXML is a sequence, not a bag.
+    """
+    name = child.tag.rsplit("}", 1)[-1]
+    for old in parent.findall(qn("w:" + name)):
+        parent.remove(old)
+    after = set(order[order.index(name) + 1:])
+    for existing in parent:
+        if isinstance(existing.tag, str) and existing.tag.rsplit("}", 1)[-1] in after:
+            existing.addprevious(child)
+            return
+    parent.append(child)
+
+
 def table_width(table: Table, widths_cm: list[float]) -> None:
     tbl_pr: Any = element(table).tblPr
     width = OxmlElement("w:tblW")
     width.set(qn("w:w"), str(int(sum(widths_cm) * 567)))
     width.set(qn("w:type"), "dxa")
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    tbl_pr.append(width)
+    insert_in_order(tbl_pr, width, TBL_PR_ORDER)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
+    insert_in_order(tbl_pr, layout, TBL_PR_ORDER)
     grid = element(table).tblGrid
     for col, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=True):
         col.set(qn("w:w"), str(int(w * 567)))

@@ -39,7 +39,7 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["OVERLAP_ROWS", "PART_ROWS", "PDF_PART_ROWS", "Split", "layout_copy"]
+__all__ = ["OVERLAP_ROWS", "PART_ROWS", "PDF_PART_ROWS", "Split", "chart_alts", "layout_copy"]
 
 PART_ROWS = 500
 """Rows per part for the contents' page numbers: on 10 000 rows 200–800 cost about the same
@@ -63,6 +63,33 @@ _SEPARATOR = (
 
 
 _ROW_PARTS = frozenset({f"{_W}trPr", f"{_W}tblPrEx", f"{_W}tc"})
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+
+
+def chart_alts(docx: bytes) -> list[str]:
+    """The alt text of each Word chart in the body, in document order.
+
+    LibreOffice (7.4) reads a chart's ``wp:docPr descr`` into nothing, so its tagged PDF has a
+    ``/Figure`` without ``/Alt`` for each chart (pictures keep theirs); the worker gives each
+    chart its text before it writes the PDF.
+    """
+    with zipfile.ZipFile(io.BytesIO(docx)) as source:
+        try:
+            xml = source.read("word/document.xml")
+        except KeyError:
+            return []
+    if _CHART_URI.encode() not in xml:
+        return []
+    root = etree.fromstring(xml)
+    alts = []
+    for drawing in root.iter(f"{_WP}inline", f"{_WP}anchor"):
+        data = drawing.find(f"{_A}graphic/{_A}graphicData")
+        described = drawing.find(f"{_WP}docPr")
+        if data is not None and data.get("uri") == _CHART_URI and described is not None:
+            alts.append(described.get("descr", ""))
+    return alts
 
 
 @dataclass(frozen=True)
@@ -159,8 +186,8 @@ def _split_table(table: Any, number: int, size: int, overlap: int,
         part = etree.Element(table.tag)
         for child in properties:
             part.append(copy.deepcopy(child))
-        for row in heads:
-            part.append(copy.deepcopy(row))
+        for row in heads:  # the first part's bookmark is in its header: one name, one id
+            part.append(_without_bookmarks(copy.deepcopy(row)))
         for row in chunk:
             part.append(row)
         if overlap:  # for a PDF: each part begins a page (see fix_joins)

@@ -273,6 +273,31 @@ def _update_indexes(doc: Any, times: int) -> None:
         doc.refresh()
 
 
+_CHART_CLSID = "12dcae26-281f-416f-a234-c3086127382e"
+"""The class id of a chart object embedded in a Writer document."""
+
+
+def _describe_charts(doc: Any, alts: list[str]) -> None:
+    """Give each chart its alt text (``alts``, in document order), which LibreOffice's import
+    leaves empty, so the tagged PDF's ``/Figure`` of each chart carries it as ``/Alt``.
+
+    Writer names the charts it reads ``Object1``, ``Object2`` … in the order it meets them;
+    when the number of charts differs from the number of texts, nothing is guessed.
+    """
+    objects = doc.getEmbeddedObjects()
+    charts = []
+    for name in objects.getElementNames():
+        obj = objects.getByName(name)
+        if str(obj.getPropertyValue("CLSID")).lower() == _CHART_CLSID:
+            digits = "".join(c for c in name if c.isdigit())
+            charts.append((int(digits) if digits else 0, name, obj))
+    if len(charts) != len(alts):
+        return
+    for (_, _, obj), alt in zip(sorted(charts, key=lambda c: (c[0], c[1])), alts, strict=True):
+        if alt and not obj.getPropertyValue("Description"):
+            obj.setPropertyValue("Description", alt)
+
+
 def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
     doc = desktop.loadComponentFromURL(_url(job["input"]), "_blank", 0, _props(Hidden=True))
     if doc is None:
@@ -300,6 +325,8 @@ def _run_job(desktop: Any, job: dict[str, Any]) -> dict[str, Any]:
         if job.get("pdf"):
             # uno: only in LibreOffice's Python (office.py imports this module without it)
             import uno
+
+            _describe_charts(doc, job.get("alts") or [])
 
             # Lossless pictures: the charts are line art, which JPEG smears (and re-encoding
             # them as JPEG was a third of the export's time). Tagged PDF: headings, table

@@ -37,8 +37,10 @@ from slutrapport._templateerrors import (
 )
 from slutrapport.charts import make_charts
 from slutrapport.context import build_context
+from slutrapport.docxzip import STAMP, stamp_of
 from slutrapport.environment import CHART_KEYS, environment
 from slutrapport.errors import TemplateError, UnsafeTemplateError, describe
+from slutrapport.fields import date_bounds
 from slutrapport.fields_word import ListNumbering, finish
 from slutrapport.models import Slutrapport
 from slutrapport.narrative import LIST_NUMBERING
@@ -84,6 +86,15 @@ def draw_charts(tpl: Any, report: Slutrapport, wanted: bool,
             charts.setdefault(section, {})[name] = dict(zip(CHART_KEYS, (
                 wordcharts.Placed(tpl, native, font), native.bildtext, native.alt), strict=True))
     return charts
+
+
+def report_stamp(report: Slutrapport) -> str:
+    """The document's created and modified date: the first day of the report's date
+    (``projekt.rapportdatum``), or :data:`~slutrapport.docxzip.STAMP` when it gives none; the
+    same report gives the same bytes either way."""
+    if report.projekt.rapportdatum is None:
+        return STAMP
+    return stamp_of(date_bounds(report.projekt.rapportdatum)[0])
 
 
 def render_bytes(
@@ -137,7 +148,7 @@ def render_bytes(
     refuse_fetched_links(tpl.docx.part.package, path)
     finish(tpl.docx.element)  # caption numbers, references, landscape pages
     refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
-    return seam.save(tpl)
+    return seam.save(tpl, report_stamp(report))
 
 
 def check_template_file(path: Path) -> None:

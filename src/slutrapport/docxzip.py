@@ -14,23 +14,37 @@ import re
 import zipfile
 from typing import Any
 
-__all__ = ["FixedZip", "normalize_docx", "zip_info"]
+__all__ = ["STAMP", "FixedZip", "normalize_docx", "stamp_of", "zip_info"]
 
 # The date every zip member carries, so the same input gives the same bytes.
 _ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+STAMP = "2000-01-01T00:00:00Z"
+"""The document's created and modified date when the report gives none (``projekt.rapportdatum``
+gives it otherwise: see :func:`stamp_of`)."""
+
+
+def stamp_of(first_day: Any) -> str:
+    """A date (the first day of the report's date) as the document's created/modified stamp.
+
+    >>> import datetime; stamp_of(datetime.date(2022, 12, 1))
+    '2022-12-01T00:00:00Z'
+    """
+    return f"{first_day.isoformat()}T00:00:00Z"
 
 
 class FixedZip:
     """python-docx's package writer, with fixed dates and modes, members in name order
     ([Content_Types].xml first) and pictures stored as they are."""
 
-    def __init__(self, buffer: io.BytesIO) -> None:
+    def __init__(self, buffer: io.BytesIO, stamp: str = STAMP) -> None:
         self._buffer = buffer
+        self._stamp = stamp
         self._members: dict[str, bytes] = {}
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         name: str = pack_uri.membername
-        self._members[name] = _fixed_core_dates(blob) if name == "docProps/core.xml" else blob
+        self._members[name] = (_fixed_core_dates(blob, self._stamp)
+                               if name == "docProps/core.xml" else blob)
 
     def close(self) -> None:
         with zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -48,8 +62,9 @@ def zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def normalize_docx(data: bytes) -> bytes:
-    """Rewrite a .docx with fixed timestamps and a stable member order, for identical bytes."""
+def normalize_docx(data: bytes, stamp: str = STAMP) -> bytes:
+    """Rewrite a .docx with fixed timestamps (the document's dated ``stamp``) and a stable
+    member order, for identical bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
     order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
@@ -59,14 +74,14 @@ def normalize_docx(data: bytes) -> bytes:
             info = zip_info(name)
             blob = source.read(name)
             if name == "docProps/core.xml":
-                blob = _fixed_core_dates(blob)
+                blob = _fixed_core_dates(blob, stamp)
             target.writestr(info, blob)
     return out.getvalue()
 
 
-def _fixed_core_dates(blob: bytes) -> bytes:
+def _fixed_core_dates(blob: bytes, stamp: str) -> bytes:
     return re.sub(
         rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
-        rb"\g<1>2000-01-01T00:00:00Z\g<2>",
+        rb"\g<1>" + stamp.encode("ascii") + rb"\g<2>",
         blob,
     )

@@ -36,12 +36,16 @@ import subprocess
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
+
+from slutrapport._layoutcopy import chart_alts
 from slutrapport._office_worker import RETIRE, remove_sockets
 from slutrapport.errors import ConversionError, OfficeStartError
 from slutrapport.formatting import format_decimal
@@ -257,7 +261,8 @@ def run_office(
     For many documents at once, :class:`OfficePool` shares them among several LibreOffices.
     """
     _check_timeout(timeout)
-    jobs = [OfficeJob(d, p, pdfa) for d, p in zip(docx_files, pdf_files, strict=True)]
+    jobs = [OfficeJob(d, p, pdfa, alts=_alts(d) if p else ())
+            for d, p in zip(docx_files, pdf_files, strict=True)]
     if not jobs:
         return []
     with OfficePool(1, timeout=timeout, folder=folder) as pool:
@@ -276,16 +281,26 @@ def run_office(
 @dataclass(frozen=True)
 class OfficeJob:
     """One document for LibreOffice: the .docx to open, the PDF to write (or None), whether the
-    PDF is PDF/A, and the split tables whose joins to move (see slutrapport._layoutcopy)."""
+    PDF is PDF/A, the split tables whose joins to move (see slutrapport._layoutcopy), and the
+    alt text of each chart in document order (for the PDF's structure tree)."""
 
     docx: Path
     pdf: Path | None = None
     pdfa: bool = False
     splits: Sequence[dict[str, Any]] = ()
+    alts: Sequence[str] = ()
 
     def request(self) -> dict[str, Any]:
         return {"input": str(self.docx), "pdf": str(self.pdf) if self.pdf else None,
-                "pdfa": self.pdfa, "splits": list(self.splits)}
+                "pdfa": self.pdfa, "splits": list(self.splits), "alts": list(self.alts)}
+
+
+def _alts(docx: Path) -> list[str]:
+    """The charts' alt texts of a .docx (none when it can't be read: LibreOffice says why)."""
+    try:
+        return chart_alts(Path(docx).read_bytes())
+    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return []
 
 
 RECYCLE = 25

@@ -18,7 +18,13 @@ from pathlib import Path
 
 from slutrapport import office
 from slutrapport._files import check_target, write_atomic
-from slutrapport._layoutcopy import OVERLAP_ROWS, PART_ROWS, PDF_PART_ROWS, layout_copy
+from slutrapport._layoutcopy import (
+    OVERLAP_ROWS,
+    PART_ROWS,
+    PDF_PART_ROWS,
+    chart_alts,
+    layout_copy,
+)
 from slutrapport.checks import Finding, check
 from slutrapport.contents import fill_contents
 from slutrapport.document import check_template_file, render_bytes
@@ -228,7 +234,8 @@ def render_many(
                             if pdf else layout_copy(document, rows=PART_ROWS))
             path = folder / f"rapport-{i}.docx"
             path.write_bytes(copy)
-            pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits]))
+            pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits],
+                                            chart_alts(copy) if pdf else ()))
             tell(i, "skriver PDF" if pdf else "fyller i innehållsförteckningen")
         if meanwhile is not None:
             meanwhile()

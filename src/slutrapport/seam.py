@@ -48,12 +48,13 @@ from lxml import etree
 from markupsafe import escape
 
 from slutrapport._templateerrors import broken_xml
-from slutrapport.docxzip import FixedZip, normalize_docx
+from slutrapport.docxzip import STAMP, FixedZip, normalize_docx
 from slutrapport.environment import environment
 from slutrapport.errors import TemplateError
 
-__all__ = ["chart", "current_part", "element", "label_element", "new_part", "open_template",
-           "picture", "point_element", "save", "set_blob", "template_sources", "workbook_writer"]
+__all__ = ["SHEET", "chart", "current_part", "element", "label_element", "new_part",
+           "open_template", "picture", "point_element", "save", "series_element", "set_blob",
+           "sheet_reference", "template_sources", "workbook_writer"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -196,23 +197,24 @@ def picture(tpl: Any, data: bytes, width_cm: float, alt: str) -> Any:
     return _picture_class()(tpl, data, width_cm, alt)
 
 
-def save(tpl: Any) -> bytes:
-    """The rendered document as reproducible .docx bytes (:mod:`slutrapport.docxzip`), zipped
-    once: python-docx's package writer writes its parts through :class:`FixedZip`."""
+def save(tpl: Any, stamp: str = STAMP) -> bytes:
+    """The rendered document as reproducible .docx bytes (:mod:`slutrapport.docxzip`), created
+    and modified at ``stamp``, zipped once: python-docx's package writer writes its parts
+    through :class:`FixedZip`."""
     # start-up: python-docx only when a document is saved
     from docx.opc.pkgwriter import PackageWriter
 
     if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
         buffer = io.BytesIO()  # docxtpl rewrites the zip itself for replaced media: let it
         tpl.save(buffer)
-        return normalize_docx(buffer.getvalue())
+        return normalize_docx(buffer.getvalue(), stamp)
     tpl.pre_processing()
     package = tpl.docx.part.package
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
     buffer = io.BytesIO()
-    writer: Any = FixedZip(buffer)
+    writer: Any = FixedZip(buffer, stamp)
     PackageWriter._write_content_types_stream(writer, parts)  # type: ignore[no-untyped-call]
     PackageWriter._write_pkg_rels(writer, package.rels)  # type: ignore[no-untyped-call]
     PackageWriter._write_parts(writer, parts)
@@ -265,12 +267,24 @@ def template_sources(tpl: Any) -> list[tuple[Any, str]]:
 # --- python-pptx --------------------------------------------------------------------------------
 
 
+SHEET = "Blad1"
+"""The name of a chart workbook's sheet, as a Swedish Word names it."""
+
+
 def workbook_writer(created: datetime) -> type:
     """python-pptx's workbook writer for a chart's data, made reproducible and quick: dated
-    ``created``, its category names as text (never formulas), its name column wide enough, and
-    its one level of categories written in order (python-pptx counts the categories before each,
-    the square of their number)."""
+    ``created``, its sheet named :data:`SHEET`, its category names as text (never formulas),
+    its name column wide enough, and its one level of categories written in order (python-pptx
+    counts the categories before each, the square of their number). An instance's ``extra``
+    (a list of (heading, texts)) is written as text columns after the series' columns.
+    python-pptx's references in the chart XML name ``Sheet1``: see :func:`sheet_reference`."""
     return _workbook_writer(created)
+
+
+def sheet_reference(formula: str) -> str:
+    """A reference python-pptx wrote (``Sheet1!$B$2:$B$3``) to the sheet :func:`workbook_writer`
+    names :data:`SHEET`."""
+    return formula.replace("Sheet1!", SHEET + "!")
 
 
 @functools.cache
@@ -285,9 +299,20 @@ def _workbook_writer(created: datetime) -> type:
             # category and series names are the report's texts: never a formula ('=…')
             book = Workbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False})
             book.set_properties({"created": created})
-            sheet = book.add_worksheet()
+            sheet = book.add_worksheet(SHEET)
             yield book, sheet
             book.close()
+
+        def _populate_worksheet(self, workbook: Any, worksheet: Any) -> None:
+            super()._populate_worksheet(workbook, worksheet)
+            first = 1 + len(self._chart_data)
+            for col, (heading, texts) in enumerate(getattr(self, "extra", ()), start=first):
+                worksheet.write_string(0, col, heading)
+                for row, text in enumerate(texts, start=1):
+                    if text:  # an unlabelled bar's cell stays empty
+                        worksheet.write_string(row, col, text)
+                longest = max((len(t) for t in texts), default=0)
+                worksheet.set_column(col, col, min(max(10, longest + 2), 60))
 
         def _write_categories(self, workbook: Any, worksheet: Any) -> None:
             categories = self._chart_data.categories
@@ -323,6 +348,11 @@ def chart(kind: Any, data: Any) -> tuple[Any, Any]:
 def point_element(series: Any, i: int) -> Any:
     """The ``c:dPt`` of a chart series' point ``i`` (made if missing), where its fill is set."""
     return series._element.get_or_add_dPt_for_point(i)
+
+
+def series_element(series: Any) -> Any:
+    """The ``c:ser`` element of a python-pptx chart series."""
+    return series._element
 
 
 def label_element(label: Any) -> Any:

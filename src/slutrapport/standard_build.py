@@ -17,8 +17,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TA
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
-from slutrapport._builder import Builder, cant_split, field, table_width
+from slutrapport._builder import Builder, cant_split, field, insert_in_order, table_width
 from slutrapport.docxzip import normalize_docx
 from slutrapport.kinds import Section, kinds
 from slutrapport.prune_styles import prune_styles
@@ -26,7 +27,10 @@ from slutrapport.seam import set_blob
 
 __all__ = ["build", "build_bytes"]
 
-FONT = "Liberation Sans"  # metric-compatible with Arial; Word substitutes Arial
+FONT = "Arial"  # every Word has it; LibreOffice uses its metric twin Liberation Sans (fc-match)
+_FONTS_KEPT = frozenset({FONT, "Symbol", "Calibri", "Cambria", "Times New Roman", "Courier"})
+"""The font table's fonts: the text's, the bullets', the theme's and the macro text style's
+(python-docx's default template also lists Japanese fonts nothing here uses)."""
 ACCENT = RGBColor(0x1F, 0x3A, 0x5F)
 TEXT_WIDTH_CM = 16.0
 
@@ -177,11 +181,29 @@ def _page(doc: Any) -> None:
     field(footer, "NUMPAGES", "1")
 
 
+# The children of w:settings in the schema's order (CT_Settings), from updateFields on: the
+# ones a settings part may hold after it.
+_SETTINGS_ORDER = ("updateFields", "hdrShapeDefaults", "footnotePr", "endnotePr", "compat",
+                   "docVars", "rsids", "mathPr", "attachedSchema", "themeFontLang",
+                   "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures",
+                   "forceUpgrade", "captions", "readModeInkLockDown", "smartTagType",
+                   "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags", "decimalSymbol",
+                   "listSeparator")
+_COMPATIBILITY_MODE = "15"  # Word 2013 and later: no "[Kompatibilitetsläge]" in the title bar
+
+
 def _update_fields_on_open(doc: Any) -> None:
     settings = doc.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
-    settings.append(update)
+    insert_in_order(settings, update, _SETTINGS_ORDER)
+    for setting in settings.iterfind(qn("w:compat") + "/" + qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), _COMPATIBILITY_MODE)
+    # python-docx's default template says its (empty) text was spell-checked: a leftover that
+    # would hide the report's own spelling marks in Word.
+    for el in settings.findall(qn("w:proofState")):
+        settings.remove(el)
     # Swedish settings: the theme's fonts' language, the decimal comma and the list separator
     # Word's field formulas read; no preview picture (nothing draws one).
     for name, value in (("w:themeFontLang", "sv-SE"), ("w:decimalSymbol", ","),
@@ -291,7 +313,7 @@ default), without counts of pages and words that would be wrong."""
 def _properties(doc: Any) -> None:
     """What the document is, filled in from the report: title, subject, author, language."""
     core = doc.core_properties
-    core.title = "{{ projekt.kortnamn }} — {{ projekt.rapporttyp }}"
+    core.title = "{{ projekt.kortnamn }} – {{ projekt.rapporttyp }}"  # the footer's dash
     core.subject = "{{ projekt.namn }}"
     core.author = "{{ projekt.projektagare }}"
     core.language = "sv-SE"
@@ -310,6 +332,13 @@ def _properties(doc: Any) -> None:
         # the styles; neither is the report's
         if rel.reltype.endswith(("/customXml", "/stylesWithEffects")):
             doc.part.rels.pop(rel.rId)
+        elif rel.reltype.endswith("/fontTable"):
+            fonts = etree.fromstring(rel.target_part.blob)
+            for font in fonts.findall(qn("w:font")):
+                if font.get(qn("w:name")) not in _FONTS_KEPT:
+                    fonts.remove(font)
+            set_blob(rel.target_part, etree.tostring(fonts, xml_declaration=True,
+                                                     encoding="UTF-8", standalone=True))
 
 
 def build_bytes(registry: dict[str, type[Section]] | None = None) -> bytes:

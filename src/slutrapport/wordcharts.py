@@ -16,9 +16,11 @@ language, square corners, no frame) is added here.
 Figures are Swedish however the reader's system is set: every number format names the Swedish
 locale (``[$-41D]#,##0``), which LibreOffice honours (``2 949``; a bare ``#,##0`` prints
 ``2,949`` there whatever the document's language) and Word shows with the separators of the
-reader's Swedish system. A share is part of its bar's label as text (``1 203 (40,8 %)``): the
-label's number format is the figure's followed by the share in quotes, so the figure still
-follows an edit of the data.
+reader's Swedish system. A label with words around its figure (``1 203 (40,8 %)``, ``19 → 25``)
+is two fields, as Word writes "value from cells": the figure, from its cell, and the words, from
+the series' label column in the workbook (``c15:datalabelsRange``, the words cached for
+LibreOffice), so an edit of either cell in Word changes the label with it. The workbook's sheet
+is ``Blad1``.
 
 The same report gives the same bytes: the parts are numbered in the order the template places
 them and the workbook carries a fixed date.
@@ -42,6 +44,7 @@ from pptx.util import Pt
 
 from slutrapport import seam
 from slutrapport.chartfacts import DARK, LIGHT, SINGLE, SMALL_PT, TEXT_PT, Bars, Series, in_order
+from slutrapport.fields import date_bounds
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
@@ -51,6 +54,7 @@ __all__ = [
     "LOCALE",
     "NativeChart",
     "chart_xml",
+    "label_columns",
     "make_native_charts",
     "number_format",
     "workbook",
@@ -65,6 +69,9 @@ LOCALE = "[$-41D]"
 """The Swedish locale (LCID 0x041D) at the head of every number format."""
 
 _C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+_C15 = "http://schemas.microsoft.com/office/drawing/2012/chart"
+_LABEL_EXT = "{CE6537A1-D6FC-4f65-9D91-7224C49458BB}"  # a data label's c15 extension
+_SERIES_EXT = "{02D57815-91ED-43cb-92C2-25804820EDAC}"  # a series' c15 extension
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -86,15 +93,20 @@ class NativeChart:
     bildtext: str
     alt: str
     width_cm: float
+    created: datetime = datetime(2000, 1, 1)
 
 
 def make_native_charts(report: Slutrapport) -> dict[str, dict[str, NativeChart]]:
     """The report's charts as Word charts, by section id and name: the charts and numbers
     :func:`slutrapport.charts.make_charts` draws as pictures."""
     out: dict[str, dict[str, NativeChart]] = {}
+    created = _CREATED
+    if report.projekt.rapportdatum is not None:  # the workbooks are dated as the document
+        first = date_bounds(report.projekt.rapportdatum)[0]
+        created = datetime(first.year, first.month, first.day)
     for section, name, bars, number in in_order(report.avsnitt):
         out.setdefault(section.name, {})[name] = NativeChart(
-            name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm)
+            name, bars, f"Diagram {number}: {bars.title}", bars.alt, bars.width_cm, created)
     return out
 
 
@@ -118,15 +130,18 @@ def _format(decimals: int, unit: str) -> str:
     return code + (_quoted(unit) if unit else "")
 
 
-def point_format(bars: Bars, series: Series, i: int) -> str:
-    r"""The number format of one bar's label: its figure's own decimals, with prefix and note.
+def point_format(bars: Bars, series: Series, i: int, cells: bool = False) -> str:
+    r"""The number format of one bar's label: its figure's own decimals, with prefix and note
+    (unless the label reads them from ``cells``).
 
     >>> s = Series("s", (Decimal("4"), Decimal("2.5")), ("ljus",) * 2, prefixes=("2,5 → ", "1 → "))
     >>> b = Bars("", "", True, ("a", "b"), (s,), "", 1.0, 1.0)
-    >>> point_format(b, s, 0), point_format(b, s, 1)
-    ('[$-41D]"2,5 → "#,##0', '[$-41D]"1 → "#,##0.0')
+    >>> point_format(b, s, 0), point_format(b, s, 1), point_format(b, s, 1, cells=True)
+    ('[$-41D]"2,5 → "#,##0', '[$-41D]"1 → "#,##0.0', '[$-41D]#,##0.0')
     """
     code = _format(min(2, _decimals(series.values[i])), bars.unit)
+    if cells:
+        return code
     if series.prefixes:
         code = LOCALE + _quoted(series.prefixes[i]) + code.removeprefix(LOCALE)
     if series.notes:
@@ -164,10 +179,45 @@ def _chart_data(bars: Bars) -> Any:
     return data
 
 
-def workbook(bars: Bars) -> bytes:
-    """The chart's workbook: categories in column A, a column per series, names in row 1."""
-    blob: bytes = seam.workbook_writer(_CREATED)(_chart_data(bars)).xlsx_blob
+def _in_cells(series: Series) -> bool:
+    """Whether a series' labels read their words from cells: a prefix or a note, not both."""
+    return (series.notes is None) != (series.prefixes is None)
+
+
+def label_columns(bars: Bars) -> list[tuple[int, str, tuple[str, ...]]]:
+    """The workbook's label columns: for each series whose labels have words around the figure
+    (a share, the other measurement), its index, the column's heading and each bar's words
+    (empty for an unlabelled bar). The labels show the figure (from its cell) and these words
+    (from theirs), as Word's "value from cells" does."""
+    out = []
+    for k, series in enumerate(bars.series):
+        if not _in_cells(series):
+            continue
+        words = series.prefixes or series.notes or ()
+        unlabelled = set(series.unlabelled)
+        out.append((k, f"Etikett {series.name}",
+                    tuple("" if i in unlabelled else w.strip() for i, w in enumerate(words))))
+    return out
+
+
+def workbook(bars: Bars, created: datetime = _CREATED) -> bytes:
+    """The chart's workbook: categories in column A, a column per series, names in row 1, then
+    a column of label words per series that has them (:func:`label_columns`); dated
+    ``created``."""
+    writer = seam.workbook_writer(created)(_chart_data(bars))
+    writer.extra = [(heading, texts) for _, heading, texts in label_columns(bars)]
+    blob: bytes = writer.xlsx_blob
     return blob
+
+
+def _column(n: int) -> str:
+    """A worksheet column's letters from its index (0: A)."""
+    letters = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 _EM = 0.56  # the width of a figure in Liberation Sans (Arial), in ems: an estimate for any font
@@ -319,17 +369,20 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
         label.position = XL_LABEL_POSITION.OUTSIDE_END
         label.font.size = _pt(bars.label_pt)
         first = seam.label_element(label)
+        cells = _in_cells(facts)
         code = etree.SubElement(first, f"{{{_C}}}numFmt",
-                                formatCode=point_format(bars, facts, labelled[0]),
+                                formatCode=point_format(bars, facts, labelled[0], cells),
                                 sourceLinked="0")
         first.idx.addnext(code)  # numFmt follows idx (and precedes spPr, txPr …)
         previous = first
         for i in labelled[1:]:
             dlbl = copy.deepcopy(first)
             dlbl.find(f"{{{_C}}}idx").set("val", str(i))
-            dlbl.find(f"{{{_C}}}numFmt").set("formatCode", point_format(bars, facts, i))
+            dlbl.find(f"{{{_C}}}numFmt").set("formatCode", point_format(bars, facts, i, cells))
             previous.addnext(dlbl)
             previous = dlbl
+        if cells:
+            _labels_from_cells(series, bars, facts)
 
     categories, values = chart.category_axis, chart.value_axis
     categories.reverse_order = bars.horizontal  # the first category on top, as it is read
@@ -368,7 +421,72 @@ def chart_xml(bars: Bars, *, font: str | None = None) -> Any:
     space.find(f"{{{_C}}}chart").addnext(frame)
     for run in space.iterfind(f".//{{{_A}}}endParaRPr[@lang]"):
         run.set("lang", "sv-SE")
+    # python-pptx numbers the axes below zero (PowerPoint's habit); the schema's axis id is an
+    # unsignedInt, and Word may call a negative one unreadable content.
+    for axis_id in space.iterfind(f".//{{{_C}}}axId"):
+        axis_id.set("val", str(abs(int(axis_id.get("val")))))
+    for axis_id in space.iterfind(f".//{{{_C}}}crossAx"):
+        axis_id.set("val", str(abs(int(axis_id.get("val")))))
+    for formula in space.iterfind(f".//{{{_C}}}f"):
+        formula.text = seam.sheet_reference(formula.text or "")
     return space
+
+
+def _field(kind: str, key: int, size: float) -> Any:
+    """A data label's field (``a:fld``): its figure (VALUE) or its cell's words (CELLRANGE)."""
+    which = 0 if kind == "VALUE" else 1
+    fld = etree.Element(f"{{{_A}}}fld", id=f"{{5E1A{which:04X}-0000-4000-8000-{key:012X}}}",
+                        type=kind)
+    etree.SubElement(fld, f"{{{_A}}}rPr", lang="sv-SE", sz=str(round(size * 100)))
+    etree.SubElement(fld, f"{{{_A}}}t").text = f"[{kind}]"
+    return fld
+
+
+def _labels_from_cells(series: Any, bars: Bars, facts: Series) -> None:
+    """Each labelled bar's label as Word writes "value from cells": a rich text of two fields,
+    its figure (its number format the figure's) and the words in its cell of the series' label
+    column, in the order they are read; the series names that column (``c15:datalabelsRange``,
+    with the words cached, which LibreOffice draws)."""
+    k = bars.series.index(facts)
+    columns = label_columns(bars)
+    column = next(i for i, (s, _, _) in enumerate(columns) if s == k)
+    texts = columns[column][2]
+    letter = _column(1 + len(bars.series) + column)
+    ser = seam.series_element(series)
+    size = bars.label_pt
+    for dlbl in ser.iterfind(f"{{{_C}}}dLbls/{{{_C}}}dLbl"):
+        i = int(dlbl.find(f"{{{_C}}}idx").get("val"))
+        rich = etree.Element(f"{{{_C}}}rich")
+        etree.SubElement(rich, f"{{{_A}}}bodyPr", wrap="none")
+        etree.SubElement(rich, f"{{{_A}}}lstStyle")
+        paragraph = etree.SubElement(rich, f"{{{_A}}}p")
+        etree.SubElement(etree.SubElement(paragraph, f"{{{_A}}}pPr"), f"{{{_A}}}defRPr",
+                         sz=str(round(size * 100)))
+        value, words = _field("VALUE", k * 100000 + i, size), _field("CELLRANGE", k * 100000 + i,
+                                                                      size)
+        space_run = etree.Element(f"{{{_A}}}r")
+        etree.SubElement(space_run, f"{{{_A}}}rPr", lang="sv-SE", sz=str(round(size * 100)))
+        etree.SubElement(space_run, f"{{{_A}}}t").text = " "
+        paragraph.extend([words, space_run, value] if facts.prefixes else
+                         [value, space_run, words])
+        tx = etree.Element(f"{{{_C}}}tx")
+        tx.append(rich)
+        dlbl.find(f"{{{_C}}}idx").addnext(tx)  # tx follows idx (and precedes numFmt …)
+        ext_list = etree.SubElement(dlbl, f"{{{_C}}}extLst")
+        ext = etree.SubElement(ext_list, f"{{{_C}}}ext", uri=_LABEL_EXT, nsmap={"c15": _C15})
+        etree.SubElement(ext, f"{{{_C15}}}showDataLabelsRange", val="1")
+    ext_list = etree.SubElement(ser, f"{{{_C}}}extLst")
+    ext = etree.SubElement(ext_list, f"{{{_C}}}ext", uri=_SERIES_EXT, nsmap={"c15": _C15})
+    labels = etree.SubElement(ext, f"{{{_C15}}}datalabelsRange")
+    n = len(texts)
+    etree.SubElement(labels, f"{{{_C15}}}f").text = (
+        f"{seam.SHEET}!${letter}$2:${letter}${n + 1}")
+    cache = etree.SubElement(labels, f"{{{_C15}}}dlblRangeCache")
+    etree.SubElement(cache, f"{{{_C}}}ptCount", val=str(n))
+    for i, text in enumerate(texts):
+        if text:
+            point = etree.SubElement(cache, f"{{{_C}}}pt", idx=str(i))
+            etree.SubElement(point, f"{{{_C}}}v").text = text
 
 
 # --------------------------------------------------------------------------------------------
@@ -379,7 +497,7 @@ def _add_chart(part: Any, chart: NativeChart, font: str | None) -> str:
     package = part.package
     chart_part = seam.new_part(package, "/word/charts/chart%d.xml", CHART_TYPE, b"")
     book = seam.new_part(package, "/word/embeddings/Microsoft_Excel_Worksheet%d.xlsx",
-                         WORKBOOK_TYPE, workbook(chart.bars))
+                         WORKBOOK_TYPE, workbook(chart.bars, chart.created))
     space = chart_xml(chart.bars, font=font)
     external = etree.SubElement(space, f"{{{_C}}}externalData")
     external.set(f"{{{_R}}}id", chart_part.relate_to(book, RT_PACKAGE))

@@ -84,7 +84,9 @@ class Ekonomi(Section):
     BESKRIVNING = "Ekonomin: budget, utfall, kostnader per slag och finansiering."
     DIAGRAM = ("budget", "kostnader")
     TABELLER = ("kostnader", "finansiering")
-    DERIVED: ClassVar[Derived] = {"budgetavvikelse": "under_budget"}
+    DERIVED: ClassVar[Derived] = {"budgetavvikelse": "under_budget",
+                                  "summarad_kostnader": "summa_kostnader",
+                                  "summarad_finansiering": "summa_finansiering"}
     CARRY = Carry(
         emptied={"preliminar": "valfritt: om finansieringen är preliminär: {per: …, text: …}",
                  "under_budget": COMPUTED, "summa_kostnader": COMPUTED,
@@ -204,10 +206,14 @@ class Ekonomi(Section):
             out["under_budget"] = self.budget - self.utfall
         out["budgetavvikelse"] = abs(out["under_budget"])
         out["budget_riktning"] = "under" if out["under_budget"] >= 0 else "över"
+        # The outcome is the stated total of the costs and of the financing: a sum left out is
+        # the outcome, never a computed one that could differ from it on the same page.
         if out["summa_kostnader"] is None:
-            out["summa_kostnader"] = sum(k.belopp for k in self.kostnader)
+            out["summa_kostnader"] = self.utfall
         if out["summa_finansiering"] is None:
-            out["summa_finansiering"] = sum(f.belopp for f in self.finansiering)
+            out["summa_finansiering"] = self.utfall
+        out["summarad_kostnader"] = self.sum_row(self.kostnader, self.summa_kostnader)
+        out["summarad_finansiering"] = self.sum_row(self.finansiering, self.summa_finansiering)
         notes: list[dict[str, Any]] = []
         for k in out["kostnader"]:
             k["markering"] = ""
@@ -216,6 +222,17 @@ class Ekonomi(Section):
                 marked = narrative.escape(k["markering"]) + k["fotnot"].text
                 notes.append({"markering": k["markering"], "text": Narrative(marked, link_id)})
         out["fotnoter"] = notes
+
+    def sum_row(self, rows: list[Kostnadspost] | list[Finansiering],
+                stated: int | None) -> int | None:
+        """The figure a table's sum row shows: the outcome, where the rows add up to it (and to
+        the table's own stated sum, if any); None (no sum row) where they don't: a sum row
+        that differs from the outcome printed above it would say two things of one quantity.
+        The rows that don't add up are ``check``'s error (or warning) all the same."""
+        total = sum(row.belopp for row in rows)
+        if total != self.utfall or (stated is not None and stated != self.utfall):
+            return None
+        return self.utfall
 
     def tables(self) -> dict[str, str]:
         titles = {"kostnader": "Kostnader per kostnadsslag (kr)",
@@ -249,9 +266,11 @@ class Ekonomi(Section):
         with more than :data:`~slutrapport.chartfacts.MAX_CATEGORIES`, the largest and one bar
         for the others."""
         posts = [(p.kategori, p.belopp) for p in self.kostnader]
-        total = sum(amount for _, amount in posts)
-        if not posts or total <= 0:
+        if not posts or sum(amount for _, amount in posts) <= 0:
             return None
+        # The shares are of the outcome the report states, which the text, the budget chart and
+        # the table's sum row show: never of a computed sum that may differ from it.
+        total = self.utfall or sum(amount for _, amount in posts)
         chosen = largest([amount for _, amount in posts])
         title = "Kostnader per kostnadsslag"
         scope = "kostnaderna per kostnadsslag"
@@ -272,7 +291,7 @@ class Ekonomi(Section):
                       for _, amount in posts)
         parts = [f"{name} {_kr(amount)} {note}"
                  for (name, amount), note in zip(posts, notes, strict=True)]
-        alt = (f"Liggande stapeldiagram över {scope}, i kronor och andel av summan "
+        alt = (f"Liggande stapeldiagram över {scope}, i kronor och andel av utfallet "
                f"{_kr(total)}: {format_list(parts)}.")
         n = len(posts)
         return Bars(
@@ -293,7 +312,7 @@ class Ekonomi(Section):
         b.amount_table(var + ".kostnader", "post", var + ".kostnader_ingress",
                        var + ".tabeller.kostnader", "Kostnadsslag",
                        "{{ post.kategori }}", "{{ post.belopp|tal }}{{ post.markering }}",
-                       var + ".summa_kostnader")
+                       var + ".summarad_kostnader")
         b.tag("{%p for fotnot in " + var + ".fotnoter %}")
         b.narrative("fotnot.text.stycken('Fotnot')")
         b.tag("{%p endfor %}")
@@ -301,7 +320,8 @@ class Ekonomi(Section):
         b.tag("{%p endif %}")
         b.amount_table(var + ".finansiering", "rad", var + ".finansiering_ingress",
                        var + ".tabeller.finansiering", "Finansiär",
-                       "{{ rad.finansiar }}", "{{ rad.belopp|tal }}", var + ".summa_finansiering")
+                       "{{ rad.finansiar }}", "{{ rad.belopp|tal }}",
+                       var + ".summarad_finansiering")
         b.tag("{%p endif %}")
         b.tag("{%p if " + var + ".preliminar %}")
         b.narrative(var + ".preliminar.text")

@@ -393,7 +393,7 @@ class Foretagsprogram(Section):
         g = var + ".strategigrupper"
         b.tag("{%p if " + g + " %}")
         b.narrative(g + ".ingress")
-        b.h("{{ " + g + ".rubrik }}", 3)
+        b.h("{{ " + g + ".rubrik }}", 2)
         b.narrative(g + ".text")
         b.tag("{%p if " + g + ".visa_grupper %}")
         b.p("Företag per grupp: {% for grupp in " + g + ".grupper %}{% if grupp.namn %}"
@@ -404,7 +404,7 @@ class Foretagsprogram(Section):
         b.tag("{%p endif %}")
         k = var + ".konsulter"
         b.tag("{%p if " + k + " %}")
-        b.h("{{ " + k + ".rubrik }}", 3)
+        b.h("{{ " + k + ".rubrik }}", 2)
         b.narrative(k + ".text")
         b.tag("{%p for omrade in " + k + ".omraden %}")
         b.p("{{ omrade }}", "List Bullet")
@@ -412,14 +412,14 @@ class Foretagsprogram(Section):
         b.narrative(k + ".text_efter")
         b.tag("{%p endif %}")
         b.tag("{%p for del in " + var + ".delar %}")
-        b.h("{{ del.rubrik }}", 3)
+        b.h("{{ del.rubrik }}", 2)
         b.narrative("del.text")
         b.tag("{%p for punkt in del.punkter %}")
         b.narrative("punkt.stycken('ListBullet')")
         b.tag("{%p endfor %}")
         b.tag("{%p endfor %}")
         e = var + ".effekt"
-        b.h("{{ " + e + ".rubrik }}", 3)
+        b.h("{{ " + e + ".rubrik }}", 2)
         b.narrative(e + ".text.stycken('Tabellingress')")
         b.tag("{%p if " + e + ".visa_okning_procent %}")
         b.p("Antalet anställda ökade med {{ " + e + ".okning_procent|procent }}.")
