@@ -26,6 +26,7 @@ from slutrapport.document import render_bytes
 from slutrapport.provenance import (
     ANNEX_HEADING,
     compare,
+    compare_text,
     explain,
     explain_text,
     to_json,
@@ -34,7 +35,7 @@ from slutrapport.provenance import (
 )
 from slutrapport.registers import read_registers
 from tests.docxread import outline
-from tests.registerdata import LOG, LOG_HEADER, D, make
+from tests.registerdata import LOG, LOG_HEADER, D, make, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -330,8 +331,8 @@ def test_ursprung_without_a_path_lists_every_record(nis60: Path,
 
 
 def test_jamfor_names_the_figures_a_removed_register_row_changes(tmp_path: Path) -> None:
-    """The ledger's last row (Externa tjänster) taken away: the category, the outcome and the
-    sum computed from the categories are named, with the row and the new file."""
+    """The ledger's last row (Externa tjänster) taken away: the register's new file, and the
+    category and the outcome, each with the row no longer counted and its new count."""
     report = with_registers(tmp_path)
     before = tmp_path / "forra.sparbarhet.json"
     before.write_text(to_json(trace(load(report))), encoding="utf-8")
@@ -344,11 +345,9 @@ def test_jamfor_names_the_figures_a_removed_register_row_changes(tmp_path: Path)
     assert (result.exit_code, result.stdout) == (0, (
         "register.kostnader (ändrat): huvudboken (register/nis60/huvudbok.csv) är en annan fil: "
         "588 → 587 rader, 588 → 587 räknade\n"
-        "3 tal har ändrats:\n"
+        "2 tal har ändrats:\n"
         f"  ekonomi.utfall (ändrat): {gone}; räknat 15470694 → 15442587\n"
-        f"  ekonomi.kostnader[0].belopp (ändrat): {gone}; räknat 2931397 → 2903290\n"
-        "  ekonomi.summa_kostnader (ändrat): indata ekonomi.kostnader[0].belopp "
-        f"({gone}; räknat 2931397 → 2903290)\n"))
+        f"  ekonomi.kostnader[0].belopp (ändrat): {gone}; räknat 2931397 → 2903290\n"))
 
 
 def test_the_same_record_compared_with_itself_changes_nothing(record: dict[str, Any]) -> None:
@@ -494,3 +493,29 @@ def test_a_figure_from_one_register_row_is_told_in_the_singular(tmp_path: Path) 
         "    regel: företagets rad: Alfa AB, anställda efter\n"
         "    1 rad: 2\n"
         "    1 unik: Alfa AB\n"))
+
+
+def test_jamfor_follows_a_removed_row_into_the_figures_computed_from_counted_ones(
+        tmp_path: Path) -> None:
+    """The activity log's last row (a meeting place, 250 women and 250 men) taken away: the
+    area, the participants counted and the men and their share computed from them are named,
+    each computed one with the inputs that moved."""
+    path = make(tmp_path)
+    before = trace(load(path))
+    write_xlsx(tmp_path / "logg.xlsx", "Logg", [LOG_HEADER, *LOG[:4]])
+    gone = "aktivitetsloggen: rader som inte längre räknas: 6"
+    total = f"indata horisontella_kriterier.deltagare.totalt ({gone}; räknat 1004 → 504)"
+    women = f"indata horisontella_kriterier.deltagare.kvinnor ({gone}; räknat 502 → 252)"
+    assert compare_text(compare(before, trace(load(path)))) == (
+        "register.aktivitetslogg (ändrat): aktivitetsloggen (logg.xlsx) är en annan fil: 5 → 4 "
+        "rader, 5 → 4 räknade\n"
+        "8 tal har ändrats:\n"
+        f"  aktiviteter.omraden[1].antal (ändrat): {gone}; räknat 2 → 1\n"
+        f"  horisontella_kriterier.deltagare.totalt (ändrat): {gone}; räknat 1004 → 504\n"
+        f"  horisontella_kriterier.deltagare.andel_kvinnor (ändrat): {gone}\n"
+        f"  horisontella_kriterier.deltagare.kvinnor (ändrat): {gone}; räknat 502 → 252\n"
+        f"  horisontella_kriterier.deltagare.andel_kvinnor (ändrat): {gone}\n"
+        f"  horisontella_kriterier.deltagare.man (ändrat): {total}; {women}\n"
+        "  horisontella_kriterier.deltagare.andel_man (ändrat): indata "
+        f"horisontella_kriterier.deltagare.man ({total}; {women}); {total}\n"
+        f"  horisontella_kriterier.deltagare.totalt (ändrat): {gone}; räknat 1004 → 504\n")
