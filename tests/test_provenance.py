@@ -18,6 +18,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from openxml_audit import FileFormat, OpenXmlValidator
 
 from slutrapport import load
 from slutrapport.checks import check
@@ -375,13 +376,19 @@ def test_participants_counted_as_persons_list_the_register_keys_only(tmp_path: P
 
 
 @pytest.mark.parametrize("name", ["nis60", "lappland20", "nis70"])
-def test_the_annex_renders_in_every_example_and_checks_like_the_rest(name: str) -> None:
+def test_the_annex_renders_in_every_example_and_checks_like_the_rest(name: str,
+                                                                     tmp_path: Path) -> None:
     """Each example with the annex: its heading and a table per section with figures stand last,
-    and the annex adds no finding to the report's own."""
+    the annex adds no finding to the report's own, and the document is valid OOXML (read by
+    openxml-audit, as Word would)."""
     report = load(ROOT / "fixtures" / f"{name}.yaml")
     doc = trace(report)
     annexed = with_annex(report, doc)
-    text = outline(render_bytes(annexed, charts=False))
+    data = render_bytes(annexed, charts=False)
+    (tmp_path / "bilaga.docx").write_bytes(data)
+    checked = OpenXmlValidator(file_format=FileFormat.OFFICE_2016, max_errors=0).validate(
+        tmp_path / "bilaga.docx")
+    text = outline(data)
     tail = text[text.index(f"[Heading1] {ANNEX_HEADING}"):]
     sections = list(dict.fromkeys((r["avsnitt"] or {"rubrik": "Rapporten"})["rubrik"]
                                   for r in doc["tal"]))
@@ -390,9 +397,9 @@ def test_the_annex_renders_in_every_example_and_checks_like_the_rest(name: str) 
     rows = [line for line in tail.splitlines() if line.startswith("| ")]
     before = [(f.code, f.path, f.message) for f in check(report)]
     after = [(f.code, f.path, f.message) for f in check(annexed)]
-    assert (headings, len(rows), after) == (
+    assert (headings, len(rows), after, [e.description for e in checked.errors]) == (
         [ANNEX_HEADING, *[f"Talens ursprung: {s}" for s in sections]],
-        len(doc["tal"]) + len(sections), before)
+        len(doc["tal"]) + len(sections), before, [])
 
 
 @pytest.mark.parametrize(("args", "message"), [
