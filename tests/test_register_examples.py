@@ -87,7 +87,7 @@ def _cells(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
 
 
-@pytest.mark.parametrize("name", EXAMPLES)
+@pytest.mark.parametrize("name", [*EXAMPLES, "nis70"])
 def test_the_script_makes_the_committed_registers(script: ModuleType, name: str) -> None:
     """Run again, the seeded script gives the same rows as the files in the repository, the
     ledger the same bytes and the register block the same lines."""
@@ -112,7 +112,9 @@ def test_every_row_of_the_example_registers_is_read_and_counted(
     assert [(p.code, p.severity) for p in registers.problem] == [
         ("register-rader", "info")] * len(registers.lasta)
     assert [r.ej_raknade for r in registers.lasta.values()] == [0] * len(registers.lasta)
-    assert list(registers.lasta) == ["aktivitetslogg", "foretag", "kostnader", "finansiering"]
+    participants = ["deltagare"] if registers.lasta.get("deltagare") else []
+    assert list(registers.lasta) == ["aktivitetslogg", *participants, "foretag", "kostnader",
+                                     "finansiering"]
 
 
 def _stated_counts(report: Slutrapport) -> dict[str, int]:
@@ -296,9 +298,91 @@ def test_after_fill_nis_agrees_with_its_registers(tmp_path: Path) -> None:
 
 
 def test_check_with_the_lappland_registers_adds_only_the_row_counts(tmp_path: Path) -> None:
-    """Lappland 2.0 agrees with its registers: they add only how many rows each had."""
+    """Lappland 2.0 agrees with its registers, its participant register too (each participant
+    a person of their own): they add only how many rows each had."""
     from slutrapport.checks import check
 
     findings = check(load(with_registers("lappland20", tmp_path)))
     assert [(f.code, f.severity) for f in findings if f.code.startswith("register-")] == [
-        ("register-rader", "info")] * 4
+        ("register-rader", "info")] * 5
+
+
+def test_every_example_company_has_its_own_valid_organisation_number(
+        example: tuple[Slutrapport, Registers]) -> None:
+    """Each company of the example registers has an organisation number (read, so its check
+    digit is right), no two the same: unique enterprises are the companies."""
+    from slutrapport.registers import unika_foretag
+
+    _, registers = example
+    numbers = [f.organisationsnummer for f in registers.foretag]
+    assert (None in numbers, len(set(numbers)), unika_foretag((), registers.foretag)) == (
+        False, len(registers.foretag), len(registers.foretag))
+
+
+def _nis70_counted_from_registers(folder: Path) -> Path:
+    """NIS 7.0 with its registers, its indicators RCO01 and RCR01 counted from the company
+    register (unique companies, their increase in head count)."""
+    path = with_registers("nis70", folder)
+    text = path.read_text(encoding="utf-8")
+    for old, new in [("        kalla: foretag_per_kommun.summa[5]\n",
+                      "        kalla: register.foretag\n"),
+                     ("        utfall: 38.5\n        malvarde: 35\n",
+                      "        utfall: 38.5\n        malvarde: 35\n"
+                      "        kalla: register.foretag.okning\n")]:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_nis70_registers_count_every_figure_they_can_and_agree(tmp_path: Path) -> None:
+    """NIS 7.0's own registers agree with the report: the four areas, Kompetenslyftet effort by
+    effort (two efforts of one name split by municipality), the horizontal participants as the
+    log's attendances, RCO01 (214 companies, by organisation number) and RCR01 (38,5 jobs), the
+    costs and the financing: check says only how many rows each register had."""
+    from slutrapport.checks import check
+
+    path = _nis70_counted_from_registers(tmp_path)
+    assert [(f.code, f.message) for f in check(load(path)) if f.code.startswith("register-")] == [
+        ("register-rader", f"{c}: {n} rader lästa, 0 räknades inte.")
+        for c, n in [("aktivitetsloggen (aktivitetslogg.xlsx, blad Logg)", 553),
+                     ("deltagarregistret (deltagare.xlsx, blad Deltagare)", 589),
+                     ("företagsregistret (foretag.xlsx, blad Foretag)", 214),
+                     ("huvudboken (huvudbok.csv)", 414),
+                     ("finansieringsregistret (finansiering.xlsx, blad Finansiering)", 21)]]
+
+
+def test_fill_writes_back_every_figure_nis70_s_registers_count(tmp_path: Path) -> None:
+    """With the areas' counts, every effort's occasions, hours and women and the two
+    indicators set to 0, fill writes each back from the registers: the file is the report
+    again, byte for byte."""
+    import re
+
+    from click.testing import CliRunner
+
+    from slutrapport.cli import main
+
+    path = _nis70_counted_from_registers(tmp_path)
+    original = path.read_text(encoding="utf-8")
+    start, end = original.index("  - typ: deltagarprogram"), original.index("    summa:\n")
+    programme = re.sub(r"(\n        (?:tillfallen|timmar|kvinnor): )[\d.]+", r"\g<1>0",
+                       original[start:end])
+    zeroed = original[:start] + programme + original[end:]
+    zeroed = re.sub(r"(\n        antal: )\d+", r"\g<1>0", zeroed)
+    zeroed = zeroed.replace("        utfall: 214\n", "        utfall: 0\n").replace(
+        "        utfall: 38.5\n", "        utfall: 0\n")
+    assert zeroed.count(": 0\n") == 27
+    path.write_text(zeroed, encoding="utf-8")
+    result = CliRunner().invoke(main, ["fill", str(path)])
+    assert (result.exit_code, path.read_text(encoding="utf-8")) == (0, original), result.output
+
+
+def test_lappland_s_participant_register_has_every_participant_once(
+        tmp_path: Path) -> None:
+    """Lappland 2.0's participant register: 1 886 persons, 1 012 women and 874 men, each once,
+    the horizontal criteria's participants counted as unique persons."""
+    from slutrapport.registers import unika_personer
+
+    registers = read_registers(load(with_registers("lappland20", tmp_path)))
+    counted = unika_personer(registers.deltagare)
+    assert (len(registers.deltagare), counted.kvinnor, counted.man) == (1886, 1012, 874)

@@ -46,13 +46,16 @@ LAYOUT: dict[str, tuple[list[str], list[str], list[tuple[str, float, str]]]] = {
                             [("A", 12, "yyyy-mm-dd"), ("B", 30, "General"), ("C", 16, "General"),
                              ("D", 40, "General"), ("E", 28, "General"), ("F", 10, "0"),
                              ("G", 10, "0")]),
-    "deltagare.xlsx": (["Deltagare", "Listor"], ["Person", "Kön", "Datum", "Område", "Kommun"],
+    "deltagare.xlsx": (["Deltagare", "Listor"],
+                       ["Person", "Kön", "Datum", "Område", "Kommun", "Insats", "Timmar"],
                        [("A", 24, "General"), ("B", 10, "General"), ("C", 12, "yyyy-mm-dd"),
-                        ("D", 30, "General"), ("E", 16, "General")]),
+                        ("D", 30, "General"), ("E", 16, "General"), ("F", 30, "General"),
+                        ("G", 10, "0.0")]),
     "foretag.xlsx": (["Foretag", "Listor"],
-                     ["Namn", "Kommun", "Anställda före", "Anställda efter"],
-                     [("A", 36, "General"), ("B", 16, "General"), ("C", 16, "0.0"),
-                      ("D", 16, "0.0")]),
+                     ["Namn", "Organisationsnummer", "Kommun", "Anställda före",
+                      "Anställda efter"],
+                     [("A", 36, "General"), ("B", 20, "General"), ("C", 16, "General"),
+                      ("D", 16, "0.0"), ("E", 16, "0.0")]),
     "huvudbok.xlsx": (["Huvudbok", "Listor"], ["Datum", "Verifikation", "Kategori", "Belopp"],
                       [("A", 12, "yyyy-mm-dd"), ("B", 14, "General"), ("C", 28, "General"),
                        ("D", 16, '#,##0.00 "kr"')]),
@@ -142,11 +145,12 @@ def test_without_a_report_the_drop_downs_refer_to_200_rows_of_listor(empty: Path
             (col("B"), "list", '"kvinna,man"', None, "stop"),
             (col("D"), "list", "Listor!$A$2:$A$201", None, warning),
             (col("E"), "list", "Listor!$D$2:$D$201", None, warning),
+            (col("G"), "decimal", "0", None, "stop"),
         ], [("Område", "Rubrik i rapporten", None, "Kommun")]),
         "foretag.xlsx": ([
-            (col("B"), "list", "Listor!$A$2:$A$201", None, warning),
-            (col("C"), "decimal", "0", None, "stop"),
+            (col("C"), "list", "Listor!$A$2:$A$201", None, warning),
             (col("D"), "decimal", "0", None, "stop"),
+            (col("E"), "decimal", "0", None, "stop"),
         ], [("Kommun",)]),
         "huvudbok.xlsx": ([(col("C"), "list", "Listor!$A$2:$A$201", None, warning)],
                           [("Kategori",)]),
@@ -200,11 +204,12 @@ def test_with_a_report_the_lists_are_its_areas_municipalities_categories_and_fin
             (col("B"), "list", '"kvinna,man"', None, "stop"),
             (col("C"), *dates),
             (col("D"), "list", "Listor!$A$2:$A$11", None, "warning"),
-            (col("E"), "list", "Listor!$D$2:$D$6", None, "warning")],
+            (col("E"), "list", "Listor!$D$2:$D$6", None, "warning"),
+            (col("G"), "decimal", "0", None, "stop")],
         "foretag.xlsx": [
-            (col("B"), "list", "Listor!$A$2:$A$6", None, "warning"),
-            (col("C"), "decimal", "0", None, "stop"),
-            (col("D"), "decimal", "0", None, "stop")],
+            (col("C"), "list", "Listor!$A$2:$A$6", None, "warning"),
+            (col("D"), "decimal", "0", None, "stop"),
+            (col("E"), "decimal", "0", None, "stop")],
         "huvudbok.xlsx": [
             (col("A"), *dates),
             (col("C"), "list", "Listor!$A$2:$A$6", None, "warning")],
@@ -440,7 +445,7 @@ def test_libreoffice_opens_every_register_with_its_header_and_drop_downs(nis: Pa
         "of:cell-content-is-in-list([$Listor.$D$2:.$D$6])",
         "of:cell-content-is-whole-number() and cell-content()&gt;=0",
         "of:cell-content-is-whole-number() and cell-content()&gt;=0"]
-    assert [len(conditions[n]) for n in FILES] == [5, 4, 3, 2, 2]
+    assert [len(conditions[n]) for n in FILES] == [5, 5, 3, 2, 2]
 
 
 def test_the_headers_are_the_columns_the_register_reader_knows() -> None:
@@ -460,15 +465,24 @@ def test_the_headers_are_the_columns_the_register_reader_knows() -> None:
 
 
 def test_check_reads_the_empty_registers_back_without_a_problem(tmp_path: Path) -> None:
-    """`new -o rapport.yaml --registers register`, the printed block added at the end: `check`
-    reads each register and says only that it had 0 rows."""
+    """`new -o rapport.yaml --registers register` writes the register block into the new
+    report: `check` reads each register and says only that it had 0 rows."""
     from slutrapport.checks import check
 
-    code, out, _ = _run("-o", "rapport.yaml", "--registers", "register", cwd=tmp_path)
+    code, _out, _ = _run("-o", "rapport.yaml", "--registers", "register", cwd=tmp_path)
     report = tmp_path / "rapport.yaml"
+    text = report.read_text(encoding="utf-8")
+    block = text[text.index("\nregister:\n") + 1:]
+    assert block == (
+        "register:\n  mapp: register    # relativt rapportfilen\n"
+        "  aktivitetslogg: aktivitetslogg.xlsx\n  deltagare: deltagare.xlsx\n"
+        "  foretag: foretag.xlsx\n  kostnader: huvudbok.xlsx\n"
+        "  finansiering: finansiering.xlsx\n"
+        "  # omraden:    # områdets id i registren: områdets rubrik i rapporten\n"
+        "  #   foretagsbesok: \"Uppsökande verksamhet hos företag\"\n")
+    report.write_text(text.replace(block, ""), encoding="utf-8")
     before = check(load(report))
-    report.write_text(report.read_text(encoding="utf-8") + out.split("(filen ändras inte "
-                      "här):\n\n", 1)[1], encoding="utf-8")
+    report.write_text(text, encoding="utf-8")
     after = check(load(report))
     called = ["aktivitetsloggen (aktivitetslogg.xlsx, blad Logg)",
               "deltagarregistret (deltagare.xlsx, blad Deltagare)",
@@ -478,3 +492,76 @@ def test_check_reads_the_empty_registers_back_without_a_problem(tmp_path: Path) 
     assert (code, [(f.code, f.severity, f.message) for f in after if f not in before]) == (
         0, [("register-rader", "info", f"{c}: 0 rader lästa, 0 räknades inte.")
             for c in called])
+
+
+def _with_block(folder: Path) -> Path:
+    """The Lappland example with its register block, as forra.yaml in folder."""
+    root = Path(__file__).parent.parent / "fixtures"
+    last = folder / "forra.yaml"
+    last.write_text((root / "lappland20.yaml").read_text(encoding="utf-8")
+                    + (root / "register" / "lappland20-register.yaml").read_text(
+                        encoding="utf-8"), encoding="utf-8")
+    return last
+
+
+def test_new_from_keeps_the_register_block_and_marks_its_paths(tmp_path: Path) -> None:
+    """`new --from` keeps the register block (paths, columns, labels) as it was and lists its
+    folder and files under granska."""
+    from slutrapport.scaffold import from_previous
+
+    last = _with_block(tmp_path)
+    old_block = last.read_text(encoding="utf-8").split("\nregister:\n", 1)[1]
+    text = from_previous(last, tmp_path / "ny.yaml")
+    assert text.split("\nregister:\n", 1)[1].split("\ngranska:")[0] == old_block
+    assert [line for line in text.split("\ngranska:", 1)[1].splitlines()
+            if line.startswith("  register.")] == [
+        "  register.mapp: register/lappland20",
+        "  register.aktivitetslogg: aktivitetslogg.xlsx",
+        "  register.deltagare: deltagare.xlsx",
+        "  register.foretag: foretag.xlsx",
+        "  register.kostnader: huvudbok.csv",
+        "  register.finansiering: finansiering.xlsx",
+    ]
+
+
+def test_new_from_with_registers_points_the_kept_block_at_the_new_registers(
+        tmp_path: Path) -> None:
+    """`new --from FÖRRA --registers MAPP -o NY.yaml` keeps the block's columns and labels and
+    names the new registers in it (mapp and every file), unmarked; check reads them."""
+    from slutrapport.checks import check
+
+    _with_block(tmp_path)
+    code, out, _ = _run("--from", "forra.yaml", "--registers", "nya", "-o", "ny.yaml",
+                        cwd=tmp_path)
+    text = (tmp_path / "ny.yaml").read_text(encoding="utf-8")
+    block = text.split("\nregister:\n", 1)[1].split("\n\n")[0]
+    assert (code, out.splitlines()[-1], block.splitlines()[:8]) == (
+        0, "Registren står under register: sist i ny.yaml.",
+        ["  mapp: nya", "  aktivitetslogg: aktivitetslogg.xlsx", "  deltagare: deltagare.xlsx",
+         "  foretag: foretag.xlsx", "  kostnader: huvudbok.xlsx",
+         "  finansiering: finansiering.xlsx", "  kolumner:",
+         "    kostnader: {Bokföringsdatum: datum, Kostnadsslag: kategori}"])
+    assert "register." not in text.split("\ngranska:", 1)[1]
+    assert [f.message for f in check(load(tmp_path / "ny.yaml"))
+            if f.code.startswith("register-")] == [
+        f"{c}: 0 rader lästa, 0 räknades inte."
+        for c in ["aktivitetsloggen (aktivitetslogg.xlsx, blad Logg)",
+                  "deltagarregistret (deltagare.xlsx, blad Deltagare)",
+                  "företagsregistret (foretag.xlsx, blad Foretag)",
+                  "huvudboken (huvudbok.xlsx, blad Huvudbok)",
+                  "finansieringsregistret (finansiering.xlsx, blad Finansiering)"]]
+
+
+def test_new_from_points_the_kept_mapp_at_the_same_folder_from_the_new_file(
+        tmp_path: Path) -> None:
+    """The new file one folder up: the kept block's mapp names the same registers from there
+    (sub/register/lappland20); a new file beside the old keeps it as written."""
+    from slutrapport.scaffold import from_previous
+
+    (tmp_path / "sub").mkdir()
+    last = _with_block(tmp_path / "sub")
+    up = from_previous(last, tmp_path / "ny.yaml")
+    beside = from_previous(last, tmp_path / "sub" / "ny.yaml")
+    assert [next(line for line in text.splitlines() if line.startswith("  mapp:"))
+            for text in (up, beside)] == ["  mapp: sub/register/lappland20",
+                                          "  mapp: register/lappland20"]

@@ -313,11 +313,11 @@ def test_an_unknown_area_or_municipality_is_an_error_naming_the_nearest(tmp_path
          "Deltagare, totalt: 1\u00a0004 angivet, aktivitetsloggen har 4 (blad Logg, rad 2–6)."),
         ("error", "register-okant", "register.aktivitetslogg", 46,
          "logg.xlsx, blad Logg, rad 5, kolumn B (Område): aktivitetsområdet 'motesplats' finns "
-         "inte i rapporten; närmast: motesplatser. Raden räknades inte "
+         "inte i rapporten; närmast: motesplatser (Mötesplatser). Raden räknades inte "
          "(register.etiketter.omrade kan ge registrets egna benämningar)."),
         ("error", "register-okant", "register.aktivitetslogg", 46,
          "logg.xlsx, blad Logg, rad 6, kolumn C (Kommun): kommunen 'Umeå' finns inte i "
-         "rapporten; rapporten har vannas, robertsfors. Raden räknades inte "
+         "rapporten; rapporten har Vännäs, Robertsfors. Raden räknades inte "
          "(register.etiketter.kommun kan ge registrets egna benämningar)."),
         info("aktivitetslogg", 5, 2), *INFOS[1:],
     ]
@@ -335,12 +335,15 @@ def test_a_date_outside_the_project_period_is_a_warning_and_counted(tmp_path: Pa
 
 
 def test_a_likely_duplicate_row_is_a_warning_and_counted(tmp_path: Path) -> None:
-    """Same date, area, municipality and counts as an earlier row: a warning, still counted."""
+    """Same date, area, municipality, company and activity as an earlier row: a warning naming
+    both rows, still counted."""
     log = [LOG_HEADER, *LOG[:4], LOG[3]]
     assert found(make(tmp_path, log=log)) == [
         ("warning", "register-dubblett", "register.aktivitetslogg", 46,
          "logg.xlsx, blad Logg, rad 6: troligen en dubblett av rad 5 (samma datum, område, "
-         "kommun och antal); raden räknas."),
+         "kommun, företag, aktivitet och antal); raden räknas. Är det inte samma, skriv något i "
+         "kolumnen Ej dubblett på den senare raden (eller ange den under "
+         "register.ej_dubbletter.aktivitetslogg)."),
         *INFOS,
     ]
 
@@ -366,15 +369,12 @@ def test_negative_and_non_numeric_counts_are_errors_and_not_counted(tmp_path: Pa
 
 def test_a_blank_row_in_the_middle_is_a_warning_and_blank_rows_at_the_end_are_not(
         tmp_path: Path) -> None:
-    """Blank rows between rows warn (once per run); trailing blank rows say nothing."""
+    """Blank rows between rows warn (once, naming them all); trailing blank rows say nothing."""
     log = [LOG_HEADER, LOG[0], [], [], LOG[1], LOG[2], [], LOG[3], LOG[4], [], []]
     assert found(make(tmp_path, log=log)) == [
         ("warning", "register-tom-rad", "register.aktivitetslogg", 46,
-         "logg.xlsx, blad Logg, rad 3–4: tomma rader mitt i registret; raderna efter räknas, "
-         "men ta bort den tomma raden."),
-        ("warning", "register-tom-rad", "register.aktivitetslogg", 46,
-         "logg.xlsx, blad Logg, rad 7: tom rad mitt i registret; raderna efter räknas, men ta "
-         "bort den tomma raden."),
+         "logg.xlsx, blad Logg, rad 3–4, 7: tomma rader mitt i registret; raderna efter räknas, "
+         "men ta bort de tomma raderna."),
         *INFOS,
     ]
 
@@ -427,8 +427,8 @@ def test_a_formula_never_calculated_is_an_error(tmp_path: Path) -> None:
     assert [f for f in found_ if f[1] not in ("register-antal", "register-deltagare")] == [
         ("error", "register-formel", "register.aktivitetslogg", 46,
          "logg.xlsx, blad Logg, rad 6, kolumn E (Kvinnor): cellen har en formel vars värde "
-         "aldrig räknats ut (filen är inte sparad av Excel eller LibreOffice); öppna den och "
-         "spara den igen. Raden räknades inte."),
+         "aldrig räknats ut (filen är inte sparad av Excel eller LibreOffice); öppna filen "
+         "och spara den igen. Raden räknades inte."),
         info("aktivitetslogg", 5, 1), *INFOS[1:],
     ]
 
@@ -587,13 +587,15 @@ def test_participants_that_differ_are_compared_field_by_field(tmp_path: Path) ->
     ]
 
 
-def test_the_company_table_is_compared_row_by_row_and_its_sums(tmp_path: Path) -> None:
-    """A company's head counts, its increase and the sums against the register; a company on
-    one side only is named."""
+def test_the_company_table_is_compared_row_by_row_and_a_company_on_one_side_is_named(
+        tmp_path: Path) -> None:
+    """A company's head counts and its increase against the register; a company on one side
+    only is named, once — the sums, which differ by it, are not compared as well."""
     companies = [COMPANY_HEADER, ["Alfa AB", "Vännäs", 2.5, 5], ["Gamma AB", "Vännäs", 1, 1]]
     assert found(make(tmp_path, companies=companies)) == [
         ("error", "register-foretag", "program.effekt.foretag", 27,
-         "Företagsregistret har Gamma AB (blad Foretag, rad 3), som företagstabellen saknar."),
+         "Företagsregistret har företaget Gamma AB (blad Foretag, rad 3), som företagstabellen "
+         "saknar; fill skriver in det."),
         ("error", "register-foretag", "program.effekt.foretag[0].anstallda_efter", 28,
          "Alfa AB, anställda efter: 4 angivet, företagsregistret har 5 (blad Foretag, rad 2)."),
         ("error", "register-foretag", "program.effekt.foretag[0].okning", 28,
@@ -601,6 +603,24 @@ def test_the_company_table_is_compared_row_by_row_and_its_sums(tmp_path: Path) -
         ("error", "register-foretag", "program.effekt.foretag[1].namn", 29,
          "Beta AB står i företagstabellen men inte i företagsregistret (blad Foretag, rad "
          "2–3)."),
+        *INFOS,
+    ]
+
+
+def test_the_company_sums_are_compared_when_both_sides_have_the_same_companies(
+        tmp_path: Path) -> None:
+    """With the same companies on both sides, the stated sums and the increase in per cent are
+    compared with the register's."""
+    companies = [COMPANY_HEADER, ["Alfa AB", "Vännäs", 2.5, 5], ["Beta AB", "Vännäs", 1, 1]]
+    assert found(make(tmp_path, companies=companies)) == [
+        ("error", "register-foretag", "program.effekt.foretag[0].anstallda_efter", 28,
+         "Alfa AB, anställda efter: 4 angivet, företagsregistret har 5 (blad Foretag, rad 2)."),
+        ("error", "register-foretag", "program.effekt.foretag[0].okning", 28,
+         "Alfa AB, ökning: 1,5 angivet, företagsregistret har 2,5 (blad Foretag, rad 2)."),
+        ("error", "register-foretag", "program.effekt.foretag[1].anstallda_efter", 29,
+         "Beta AB, anställda efter: 3 angivet, företagsregistret har 1 (blad Foretag, rad 3)."),
+        ("error", "register-foretag", "program.effekt.foretag[1].anstallda_fore", 29,
+         "Beta AB, anställda före: 3 angivet, företagsregistret har 1 (blad Foretag, rad 3)."),
         ("error", "register-foretag", "program.effekt.summa.efter", 30,
          "Summa (Efter): 7 angivet, företagsregistret har 6 (blad Foretag, rad 2–3)."),
         ("error", "register-foretag", "program.effekt.summa.fore", 30,
@@ -763,12 +783,13 @@ def test_check_on_the_command_line_reads_the_registers_and_exits_1_on_a_disagree
      "foretag, kostnader, finansiering"),
     ("  kolumner:\n    kostnader: {Konto: katgori}\n",
      "52: register.kolumner: 'Konto' ska vara en av kolumnerna i kostnader (datum, kategori, "
-     "belopp, verifikation), inte 'katgori' (menade du 'kategori'?)"),
+     "belopp, verifikation, konto, ej_dubblett), inte 'katgori' (menade du 'kategori'?)"),
     ("  etiketter:\n    datum: {x: y}\n",
      "52: register.etiketter: etiketter kan anges för kolumnerna omrade, kommun, kategori, "
      "finansiar, inte 'datum'"),
     ("  avsnitt:\n    deltagarna: x\n",
-     "52: register.avsnitt: avsnitt kan anges för deltagare, foretag, ekonomi, inte "
+     "52: register.avsnitt: avsnitt kan anges för deltagare, deltagarprogram, foretag, "
+     "ekonomi, inte "
      "'deltagarna' (menade du 'deltagare'?)"),
     ("  kostnader2: huvudbok.csv\n",
      "52: register.kostnader2: okänt fält 'kostnader2'; menade du 'kostnader'?"),

@@ -151,9 +151,10 @@ def test_fill_adds_the_count_of_an_area_that_states_none(tmp_path: Path) -> None
         "      - rubrik: Mötesplatser\n", "      - rubrik: Mötesplatser\n        antal: 2\n")
 
 
-def test_fill_names_what_it_leaves_for_the_user(tmp_path: Path) -> None:
-    """A company only the register has, and a link written across lines, are named; fill
-    writes the rest."""
+def test_fill_adds_a_company_only_the_register_has_and_names_what_it_leaves(
+        tmp_path: Path) -> None:
+    """A company only the register has becomes the table's last row (the sums follow); a link
+    written across lines is named for the user; fill writes the rest."""
     report = REPORT.replace('        text: "[3](tal:antal) företagsbesök."\n',
                             "        text: |-\n          Vi gjorde [3](tal:antal)\n"
                             "          besök och [3\n          ](tal:antal) till.\n")
@@ -162,18 +163,33 @@ def test_fill_names_what_it_leaves_for_the_user(tmp_path: Path) -> None:
     log = [LOG_HEADER, *LOG, [D(2022, 3, 7), "foretagsbesok", "Vännäs", None, 0, 0]]
     path = make(tmp_path, report=report, companies=companies, log=log)
     result = CliRunner().invoke(main, ["fill", str(path)])
-    assert (result.exit_code, result.output) == (0, (
-        f"{path}: 2 tal ändrades:\n"
+    assert (result.exit_code, result.output.replace("\u00a0", " ")) == (0, (
+        f"{path}: 8 tal ändrades:\n"
         "  aktiviteter.omraden[0].antal (rad 15): 3 → 4\n"
         "  aktiviteter.omraden[0].text (rad 16): [3](tal:antal) → [4](tal:antal)\n"
+        "  program.effekt.text (rad 29): [1,5](tal:program.effekt.summa.okning) → "
+        "[2,5](tal:program.effekt.summa.okning)\n"
+        "  program.effekt.foretag[2] (rad 30): — → Gamma AB: anställda 1 → 2 (blad Foretag, "
+        "rad 4)\n"
+        "  program.effekt.summa.efter (rad 33): 7 → 9\n"
+        "  program.effekt.summa.fore (rad 33): 5,5 → 6,5\n"
+        "  program.effekt.summa.okning (rad 33): 1,5 → 2,5\n"
+        "  program.effekt.okning_procent (rad 34): 27 % → 38 %\n"
         "Lämnas åt dig:\n"
-        "  program.effekt.foretag: Företagsregistret har Gamma AB (blad Foretag, rad 4), som "
-        "företagstabellen saknar.\n"
         "  aktiviteter.omraden[0].text: talet [3 ](tal:antal) ska nu vara [4 ](tal:antal), men "
         "länken står inte så i filen (radbruten eller med specialtecken); ändra den själv.\n"
         f"{WRITTEN_IN_PLACE.format(file=path)}"))
-    assert path.read_text(encoding="utf-8") == report.replace(
-        "antal: 3\n", "antal: 4\n").replace("Vi gjorde [3](tal:antal)", "Vi gjorde [4](tal:antal)")
+    expected = report
+    for old, new in [("antal: 3\n", "antal: 4\n"),
+                     ("Vi gjorde [3](tal:antal)", "Vi gjorde [4](tal:antal)"),
+                     ("[1,5](tal:program", "[2,5](tal:program"),
+                     ("anstallda_efter: 3}\n", "anstallda_efter: 3}\n        - {namn: Gamma AB, "
+                      "anstallda_fore: 1, anstallda_efter: 2}\n"),
+                     ("{fore: 5.5, efter: 7, okning: 1.5}", "{fore: 6.5, efter: 9, okning: 2.5}"),
+                     ("okning_procent: 27", "okning_procent: 38")]:
+        assert expected.count(old) == 1, old
+        expected = expected.replace(old, new)
+    assert path.read_text(encoding="utf-8") == expected
 
 
 def test_fill_without_registers_is_refused_with_exit_2(tmp_path: Path) -> None:
@@ -303,7 +319,7 @@ BAD_PRINTED = (
     "räknades inte.\n"
     "  FEL     rad 46   register.aktivitetslogg  [register-okant]\n"
     "                   logg.xlsx, blad Logg, rad 3, kolumn C (Kommun): kommunen 'Umeå' finns "
-    "inte i rapporten; rapporten har vannas, robertsfors. Raden räknades inte "
+    "inte i rapporten; rapporten har Vännäs, Robertsfors. Raden räknades inte "
     "(register.etiketter.kommun kan ge registrets egna benämningar).\n"
     f"{NOTES_EMPTY}"
     "{file}: 7 tal {verb}:\n"
@@ -614,3 +630,25 @@ def test_a_register_whose_rows_all_have_errors_counts_nothing_even_with_force(
         f"{path}: inga tal att ändra.\n"), "")
     assert (path.read_text(encoding="utf-8"), files(tmp_path)) == (
         REPORT, [*REGISTERS, "rapport.yaml"])
+
+
+def test_fill_leaves_a_company_for_a_table_written_in_blocks_and_says_so(
+        tmp_path: Path) -> None:
+    """A company only the register has, in a table whose rows span lines: fill writes the
+    figures it can and names the company for the user, with why it can't add the row."""
+    report = REPORT.replace(
+        "        - {namn: Alfa AB, anstallda_fore: 2.5, anstallda_efter: 4, okning: 1.5}\n"
+        "        - {namn: Beta AB, anstallda_fore: 3, anstallda_efter: 3}\n",
+        "        - namn: Alfa AB\n          anstallda_fore: 2.5\n          anstallda_efter: 4\n"
+        "          okning: 1.5\n"
+        "        - namn: Beta AB\n          anstallda_fore: 3\n          anstallda_efter: 3\n")
+    companies = [COMPANY_HEADER, ["Alfa AB", "Vännäs", 2.5, 4], ["Beta AB", "Robertsfors", 3, 3],
+                 ["Gamma AB", "Vännäs", 1, 2]]
+    path = make(tmp_path, report=report, companies=companies)
+    result = CliRunner().invoke(main, ["fill", str(path), "--dry-run"])
+    assert (result.exit_code, result.output) == (0, (
+        f"{path}: inga tal att ändra.\n"
+        "Lämnas åt dig:\n"
+        "  program.effekt.foretag: Företagsregistret har företaget Gamma AB (blad Foretag, "
+        "rad 4), som företagstabellen saknar; skriv in det själv (fill lägger bara till rader i "
+        "en lista vars rader står på en rad var, {…}).\n"))

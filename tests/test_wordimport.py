@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from docx import Document
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -96,6 +97,27 @@ def test_a_list_numbered_by_its_style_and_in_letters_is_numbered_with_digits(
     assert notes(result) == [("import-lista", "stycke 1 (”a”)",
                               "Listan numreras inte med siffror i Word (a, b, c eller i, ii, "
                               "iii); i rapporten numreras den med siffror.")]
+
+
+def test_list_styles_of_a_deeper_level_nest_under_the_item_before(tmp_path: Path) -> None:
+    """Word's List Bullet 2 and List Number 2 are one-level lists indented as a second level:
+    under an item they nest, and a list that starts with one is a list of its own."""
+    document = Document()
+    document.add_paragraph("Inledning.")
+    for text, style in [("ett", "List Bullet"), ("djupare", "List Bullet 2"),
+                        ("två", "List Bullet")]:
+        document.add_paragraph(text, style=style)
+    document.add_paragraph("Sedan.")
+    for text in ("a", "b"):
+        document.add_paragraph(text, style="List Bullet 2")
+    document.add_paragraph("Sist.")
+    for text, style in [("x", "List Number"), ("y", "List Number 2")]:
+        document.add_paragraph(text, style=style)
+    path = tmp_path / "listor.docx"
+    document.save(str(path))
+    assert import_docx(path).markdown == (
+        "Inledning.\n\n- ett\n  - djupare\n- två\n\nSedan.\n\n- a\n- b\n\nSist.\n\n"
+        "1. x\n   1. y")
 
 
 def test_links_line_breaks_tabs_and_unicode_are_kept_as_written(tmp_path: Path) -> None:

@@ -9,16 +9,25 @@ is compared with:
 - the activity log: every activity area with an id (its own, or given by ``register.omraden``),
   and every activity section with a count of its own (its id is the section's);
 - participants: the first ``horisontella_*`` section with ``deltagare`` (or the one that
-  ``register.avsnitt.deltagare`` names), against the activity log's attendances — or, without an
-  activity log, against the participant register's unique persons;
+  ``register.avsnitt.deltagare`` names), against the participant register's unique persons
+  when the report names one, else against the activity log's attendances
+  (``register.deltagare_som`` chooses: ``personer`` or ``besok``);
+- a participant programme (``deltagarprogram``): the participant register's rows whose area is
+  the programme's id, effort by effort (the ``insats`` column, and the municipality where the
+  report has two efforts of one name): occasions, hours, women, men and all (each person once
+  per effort);
 - companies: the first ``foretagsprogram`` section (or ``register.avsnitt.foretag``), row by row
-  by company name;
-- the ledger and the financing: the first ``ekonomi`` section (or ``register.avsnitt.ekonomi``).
+  (:func:`match_companies`: by name, else by organisation number);
+- the ledger and the financing: the first ``ekonomi`` section (or ``register.avsnitt.ekonomi``);
+- indicators whose ``kalla`` names a register figure (``register.foretag`` …,
+  :data:`~slutrapport.kinds.indikatorer.REGISTER_SOURCES`).
+
+A register that is read but counts nothing in the report says so (``register-oanvant``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,19 +36,26 @@ from slutrapport.fields import Loc
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
 from slutrapport.kinds import Raw, Section
 from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi
-from slutrapport.kinds.foretagsprogram import Foretagsprogram
-from slutrapport.names import name_key, nearest, same_name
+from slutrapport.kinds.foretagsprogram import Foretag, Foretagsprogram
+from slutrapport.kinds.indikatorer import Indikatorer, register_source
+from slutrapport.names import name_key, nearest, same_name, slug
 from slutrapport.numbers import round_like
 from slutrapport.registers import (
     REGISTERS,
+    Deltagarrad,
+    Foretagsrad,
+    Insatssiffror,
     Registers,
     aktiviteter_per_omrade,
     deltagare_totalt,
     finansiering_per_finansiar,
-    foretagstabell,
+    insatssiffror,
     kostnader_per_kategori,
     read_registers,
+    row_list,
+    unika_foretag,
     unika_personer,
 )
 from slutrapport.registers.files import clip
@@ -47,9 +63,11 @@ from slutrapport.registers.files import clip
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
 
-__all__ = ["Figure", "Unit", "chosen_section", "figures", "register_findings", "section_problems"]
+__all__ = ["EffortMatch", "Figure", "Unit", "chosen_section", "company_rows", "efforts",
+           "figures", "match_companies", "participants_as", "register_findings",
+           "section_problems"]
 
-Unit = Literal["antal", "kr", "anstallda", "procent"]
+Unit = Literal["antal", "kr", "anstallda", "procent", "timmar", "text"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +97,7 @@ class Figure:
         """A value of this figure in Swedish."""
         return _format(value, self.unit)
 
-    def message(self) -> str:
+    def message(self, note: str = "") -> str:
         assert self.stated is not None
         called = REGISTERS[self.register].called
         verb = "ger" if self.unit == "procent" else "har"
@@ -87,7 +105,7 @@ class Figure:
         if self.unit == "procent":
             counted = round_like(Decimal(counted), Decimal(self.stated))
         return (f"{self.label}: {self.shown(self.stated)} angivet, {called} {verb} "
-                f"{self.shown(counted)} ({self.where}).")
+                f"{self.shown(counted)} ({self.where}).{note}")
 
 
 def _format(value: int | Decimal, unit: Unit) -> str:
@@ -95,7 +113,7 @@ def _format(value: int | Decimal, unit: Unit) -> str:
         return format_amount(value)
     if unit == "procent":
         return format_percent(value)
-    if unit == "anstallda":
+    if unit in ("anstallda", "timmar"):
         return format_decimal(value, max_decimals=2)
     return format_integer(value)
 
@@ -121,7 +139,20 @@ def chosen_section(report: Slutrapport, what: str) -> tuple[int, Section] | None
             return i, s
         if what == "ekonomi" and isinstance(s, Ekonomi):
             return i, s
+        if what == "deltagarprogram" and isinstance(s, Deltagarprogram):
+            return i, s
     return None
+
+
+def participants_as(report: Slutrapport, registers: Registers) -> str | None:
+    """How the horizontal section's participants are counted: 'personer' (unique persons of
+    the participant register), 'besok' (the activity log's attendances), or None (neither
+    register to count them from)."""
+    block = report.register
+    given = block.deltagare_som if block is not None else None
+    if given == "personer" or (given is None and registers.usable("deltagare")):
+        return "personer" if registers.usable("deltagare") else None
+    return "besok" if registers.usable("aktivitetslogg") else None
 
 
 def section_problems(report: Slutrapport) -> Iterator[Raw]:
@@ -161,19 +192,29 @@ def section_problems(report: Slutrapport) -> Iterator[Raw]:
                    f"Kommunen '{name}' står inte bland projektets kommuner "
                    f"(projekt.kommuner){hint}.", close[0] if close else None, name)
     kinds = {"deltagare": "ett horisontella_*-avsnitt med deltagare",
-             "foretag": "ett foretagsprogram", "ekonomi": "ett ekonomiavsnitt"}
+             "foretag": "ett foretagsprogram", "ekonomi": "ett ekonomiavsnitt",
+             "deltagarprogram": "ett deltagarprogram"}
     for what, sid in block.avsnitt.items():
         section = report.section(sid)
         ok = section is not None and (
             (what == "deltagare" and section.TYP.startswith("horisontella_")
              and getattr(section, "deltagare", None) is not None)
             or (what == "foretag" and isinstance(section, Foretagsprogram))
-            or (what == "ekonomi" and isinstance(section, Ekonomi)))
+            or (what == "ekonomi" and isinstance(section, Ekonomi))
+            or (what == "deltagarprogram" and isinstance(section, Deltagarprogram)))
         if not ok:
             why = "inget avsnitt har det id:t" if section is None else \
                 f"det är inte {kinds[what]}"
             yield ("register-installning", "error", ("register", "avsnitt", what),
                    f"register.avsnitt.{what} är {sid}, men {why}.", kinds[what], sid)
+    wanted = {"personer": ("deltagare", "deltagarregistret"),
+              "besok": ("aktivitetslogg", "aktivitetsloggen")}
+    if block.deltagare_som is not None:
+        key, called = wanted[block.deltagare_som]
+        if getattr(block, key) is None:
+            yield ("register-installning", "error", ("register", "deltagare_som"),
+                   f"register.deltagare_som är {block.deltagare_som}, men rapporten anger inte "
+                   f"{called} (register.{key}).", key, block.deltagare_som)
 
 
 def figures(report: Slutrapport, registers: Registers) -> list[Figure]:
@@ -182,9 +223,12 @@ def figures(report: Slutrapport, registers: Registers) -> list[Figure]:
     if registers.usable("aktivitetslogg"):
         out += _areas(report, registers)
     out += _participants(report, registers)
+    if registers.usable("deltagare"):
+        out += _programmes(report, registers)
     if registers.usable("foretag"):
         out += _companies(report, registers)
     out += _economy(report, registers)
+    out += _indicators(report, registers)
     return out
 
 
@@ -225,10 +269,11 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
     d = getattr(section, "deltagare", None)
     if d is None:
         return []
-    if registers.usable("aktivitetslogg"):
+    mode = participants_as(report, registers)
+    if mode == "besok":
         key, counted = "aktivitetslogg", deltagare_totalt(registers.aktivitetslogg)
         rows = tuple(r.rad for r in registers.aktivitetslogg)
-    elif registers.usable("deltagare"):
+    elif mode == "personer":
         key, counted = "deltagare", unika_personer(registers.deltagare)
         rows = tuple(r.rad for r in registers.deltagare)
     else:
@@ -236,22 +281,153 @@ def _participants(report: Slutrapport, registers: Registers) -> list[Figure]:
     where = registers.where(key)
     base: Loc = ("avsnitt", i, "deltagare")
     out = []
-    for name, what, value in (("kvinnor", "kvinnor", counted.kvinnor),
-                              ("man", "män", counted.man),
-                              ("totalt", "totalt", counted.totalt)):
+    for name, label, value in (("kvinnor", "kvinnor", counted.kvinnor),
+                               ("man", "män", counted.man),
+                               ("totalt", "totalt", counted.totalt)):
         stated = getattr(d, name)
         if name == "kvinnor" or stated is not None:
-            out.append(Figure((*base, name), "register-deltagare", f"Deltagare, {what}", stated,
+            out.append(Figure((*base, name), "register-deltagare", f"Deltagare, {label}", stated,
                               value, key, where, "antal", rows))
     if counted.totalt:
-        for name, what, part in (("andel_kvinnor", "kvinnor", counted.kvinnor),
-                                 ("andel_man", "män", counted.man)):
+        for name, label, part in (("andel_kvinnor", "kvinnor", counted.kvinnor),
+                                  ("andel_man", "män", counted.man)):
             stated = getattr(d, name)
             if stated is not None:
                 exact = Decimal(part) / Decimal(counted.totalt) * 100
-                out.append(Figure((*base, name), "register-deltagare", f"Andel {what}", stated,
+                out.append(Figure((*base, name), "register-deltagare", f"Andel {label}", stated,
                                   exact, key, where, "procent", rows))
     return out
+
+
+# --- participant programmes -------------------------------------------------------------------
+
+
+@dataclass
+class EffortMatch:
+    """A programme's efforts against the participant register's: each report row with the
+    register's figures (or None), and the register's efforts the report lacks."""
+
+    section: int
+    programme: Deltagarprogram
+    matched: list[tuple[int, Insatssiffror | None]]
+    missing: list[tuple[str, str | None, Insatssiffror]]
+    """(name, municipality's name or None, figures) of each effort only the register has."""
+    rows: tuple[int, ...]
+
+
+def _municipality_names(report: Slutrapport) -> dict[str, str]:
+    """A municipality's id (as the registers give it) -> its name in projekt.kommuner."""
+    block = report.register
+    given = {name_key(n): i for i, n in (block.kommuner.items() if block else ())}
+    return {given.get(name_key(n)) or slug(n): n for n in report.projekt.kommuner}
+
+
+def efforts(report: Slutrapport, registers: Registers) -> list[EffortMatch]:
+    """Every participant programme with rows in the participant register, effort by effort.
+
+    An effort is the rows of one ``insats`` (names compared without case); where the report has
+    two efforts of one name, each with its municipality, the rows are split by municipality.
+    """
+    names = _municipality_names(report)
+    ids = {name_key(n): i for i, n in names.items()}
+    out = []
+    for i, section in enumerate(report.avsnitt):
+        if not isinstance(section, Deltagarprogram):
+            continue
+        mine = [r for r in registers.deltagare if r.omrade == section.name]
+        if not mine:
+            continue
+        by_name: dict[str, list[Deltagarrad]] = {}
+        for r in mine:
+            by_name.setdefault(name_key(r.insats or ""), []).append(r)
+        per_name: dict[str, int] = {}
+        for ins in section.insatser:
+            per_name[name_key(ins.namn)] = per_name.get(name_key(ins.namn), 0) + 1
+        used: set[tuple[str, str | None]] = set()
+        matched: list[tuple[int, Insatssiffror | None]] = []
+        for j, ins in enumerate(section.insatser):
+            key = name_key(ins.namn)
+            rows = by_name.get(key, [])
+            where: str | None = None
+            if per_name[key] > 1:
+                where = ids.get(name_key(ins.kommun or ""), slug(ins.kommun or "")) \
+                    if ins.kommun else None
+                rows = [r for r in rows if r.kommun == where]
+            used.add((key, where if per_name[key] > 1 else "*"))
+            matched.append((j, insatssiffror(rows) if rows else None))
+        missing: list[tuple[str, str | None, Insatssiffror]] = []
+        for key, rows in by_name.items():
+            if per_name.get(key, 0) > 1:
+                rest: dict[str | None, list[Deltagarrad]] = {}
+                for r in rows:
+                    if (key, r.kommun) not in used:
+                        rest.setdefault(r.kommun, []).append(r)
+                missing += [(rs[0].insats or "", names.get(m) if m else None, insatssiffror(rs))
+                            for m, rs in rest.items()]
+            elif (key, "*") not in used:
+                places = {r.kommun for r in rows}
+                only = next(iter(places)) if len(places) == 1 else None
+                missing.append((rows[0].insats or "", names.get(only) if only else None,
+                                insatssiffror(rows)))
+        out.append(EffortMatch(i, section, matched, missing, tuple(r.rad for r in mine)))
+    return out
+
+
+def _programmes(report: Slutrapport, registers: Registers) -> list[Figure]:
+    out = []
+    for match in efforts(report, registers):
+        base: Loc = ("avsnitt", match.section, "insatser")
+        for j, counted in match.matched:
+            if counted is None:
+                continue
+            ins = match.programme.insatser[j]
+            where = registers.where("deltagare", counted.rader)
+            label = f"{ins.namn}{f' ({ins.kommun})' if ins.kommun else ''}"
+            values: list[tuple[str, str, int | Decimal | None, int | Decimal, Unit]] = [
+                ("tillfallen", "tillfällen", ins.tillfallen, counted.tillfallen, "antal"),
+                ("kvinnor", "kvinnor", ins.kvinnor, counted.kvinnor, "antal"),
+                ("man", "män", ins.man, counted.man, "antal"),
+                ("totalt", "totalt", ins.totalt, counted.totalt, "antal"),
+            ]
+            if counted.timmar is not None:
+                values.insert(1, ("timmar", "timmar", ins.timmar, counted.timmar, "timmar"))
+            for name, what, stated, value, unit in values:
+                out.append(Figure((*base, j, name), "register-deltagarprogram",
+                                  f"{label}, {what}", stated, value, "deltagare", where, unit,
+                                  counted.rader))
+    return out
+
+
+# --- companies --------------------------------------------------------------------------------
+
+
+def company_rows(registers: Registers) -> list[Foretagsrad]:
+    """The company register's rows that make the table (a likely duplicate left out already)."""
+    return list(registers.foretag)
+
+
+def match_companies(stated: Sequence[Foretag], rows: Sequence[Foretagsrad]) -> tuple[
+        list[tuple[int, Foretagsrad]], list[int], list[Foretagsrad]]:
+    """The company table's rows against the register's: (report row, register row) pairs, the
+    report's rows the register lacks, and the register's rows the report lacks.
+
+    A row is matched by name (any case or spacing), else by organisation number (a company
+    renamed in the register keeps its row); each row once, in order.
+    """
+    free = list(range(len(rows)))
+    pairs: list[tuple[int, Foretagsrad]] = []
+    unmatched: list[int] = []
+    for j, f in enumerate(stated):
+        hit = next((k for k in free if name_key(rows[k].namn) == name_key(f.namn)), None)
+        if hit is None and f.organisationsnummer:
+            hit = next((k for k in free
+                        if rows[k].organisationsnummer == f.organisationsnummer), None)
+        if hit is None:
+            unmatched.append(j)
+        else:
+            free.remove(hit)
+            pairs.append((j, rows[hit]))
+    return pairs, unmatched, [rows[k] for k in free]
 
 
 def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
@@ -261,32 +437,29 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
         return []
     i, section = chosen
     assert isinstance(section, Foretagsprogram)
-    table = foretagstabell(registers.foretag)
-    by_key = {name_key(n): r for n, r in table.items()}
+    rows = company_rows(registers)
     eff = section.effekt
     base: Loc = ("avsnitt", i, "effekt")
     out = []
-    for j, f in enumerate(eff.foretag):
-        row = by_key.get(name_key(f.namn))
-        if row is None:
-            continue
+    pairs, report_only, register_only = match_companies(eff.foretag, rows)
+    for j, row in pairs:
+        f = eff.foretag[j]
         where = registers.where("foretag", [row.rad])
-        out.append(Figure((*base, "foretag", j, "anstallda_fore"), "register-foretag",
-                          f"{f.namn}, anställda före", f.anstallda_fore, row.anstallda_fore,
-                          "foretag", where, "anstallda", (row.rad,)))
-        out.append(Figure((*base, "foretag", j, "anstallda_efter"), "register-foretag",
-                          f"{f.namn}, anställda efter", f.anstallda_efter, row.anstallda_efter,
-                          "foretag", where, "anstallda", (row.rad,)))
+        for name, what, stated, value in (
+                ("anstallda_fore", "anställda före", f.anstallda_fore, row.anstallda_fore),
+                ("anstallda_efter", "anställda efter", f.anstallda_efter, row.anstallda_efter)):
+            out.append(Figure((*base, "foretag", j, name), "register-foretag", f"{f.namn}, {what}",
+                              stated, value, "foretag", where, "anstallda", (row.rad,)))
         if f.okning is not None:
             out.append(Figure((*base, "foretag", j, "okning"), "register-foretag",
                               f"{f.namn}, ökning", f.okning, row.okning, "foretag", where,
                               "anstallda", (row.rad,)))
-    if not registers.foretag:
-        return out
-    fore = sum((r.anstallda_fore for r in table.values()), Decimal(0))
-    efter = sum((r.anstallda_efter for r in table.values()), Decimal(0))
+    if not rows or report_only or register_only:
+        return out  # the sums differ by the companies one side lacks, named one by one
+    fore = sum((r.anstallda_fore for r in rows), Decimal(0))
+    efter = sum((r.anstallda_efter for r in rows), Decimal(0))
     where = registers.where("foretag")
-    numbers = tuple(r.rad for r in table.values())
+    numbers = tuple(r.rad for r in rows)
     for name, what, value in (("fore", eff.tabell.fore, fore), ("efter", eff.tabell.efter, efter),
                               ("okning", eff.tabell.okning, efter - fore)):
         stated = getattr(eff.summa, name)
@@ -299,6 +472,9 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
                           eff.okning_procent, (efter - fore) / fore * 100, "foretag", where,
                           "procent", numbers))
     return out
+
+
+# --- the economy --------------------------------------------------------------------------------
 
 
 def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
@@ -320,9 +496,9 @@ def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
                               k.kategori, k.belopp, sums.get(k.kategori, 0), "kostnader",
                               registers.where("kostnader", counted), "kr", tuple(counted)))
         listed = {k.kategori: k for k in economy.kostnader}
-        total = sum(sums.get(k, 0) for k in listed)
+        total = sum(sums.get(k.kategori, 0) for k in listed.values())
         where = registers.where("kostnader")
-        numbers = tuple(sorted(n for k in listed for n in rows.get(k, [])))
+        numbers = tuple(r.rad for r in registers.kostnader if r.kategori in listed)
         if economy.summa_kostnader is not None:
             out.append(Figure(("avsnitt", i, "summa_kostnader"), "register-kostnad",
                               "Summa kostnader", economy.summa_kostnader, total, "kostnader",
@@ -341,60 +517,240 @@ def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
                               sums.get(f.finansiar, 0), "finansiering",
                               registers.where("finansiering", counted), "kr", tuple(counted)))
         if economy.summa_finansiering is not None:
-            named = {f.finansiar: f for f in economy.finansiering}
-            total = sum(sums.get(f, 0) for f in named)
+            listed_f = {f.finansiar: f for f in economy.finansiering}
+            total = sum(sums.get(f.finansiar, 0) for f in listed_f.values())
             out.append(Figure(("avsnitt", i, "summa_finansiering"), "register-finansiering",
                               "Summa finansiering", economy.summa_finansiering, total,
                               "finansiering", registers.where("finansiering"), "kr",
-                              tuple(sorted(n for f in named for n in rows.get(f, [])))))
+                              tuple(r.rad for r in registers.finansiering
+                                    if r.finansiar in listed_f)))
     return out
 
 
+# --- indicators ---------------------------------------------------------------------------------
+
+
+def register_figure(kalla: str, registers: Registers) -> tuple[str, int | Decimal,
+                                                                tuple[int, ...]] | None:
+    """What a register figure ``kalla`` counts: (register, value, rows), or None when the
+    register it needs is not read (or ``kalla`` names no register figure)."""
+    source = register_source(kalla)
+    if source is None or not source[0]:
+        return None
+    what, detail = source
+    if what == "foretag":
+        if not registers.usable("foretag"):
+            return None
+        rows = company_rows(registers)
+        numbers = tuple(r.rad for r in rows)
+        if detail == "okning":
+            return "foretag", sum((r.okning for r in rows), Decimal(0)), numbers
+        log = registers.aktivitetslogg if registers.usable("aktivitetslogg") else []
+        return "foretag", unika_foretag(log, rows), numbers
+    if what == "deltagare":
+        if not registers.usable("deltagare"):
+            return None
+        persons = registers.deltagare
+        if detail not in (None, "kvinnor", "man"):
+            persons = [r for r in persons if r.omrade == detail]
+        counted = unika_personer(persons)
+        value = counted.kvinnor if detail == "kvinnor" else counted.man if detail == "man" \
+            else counted.totalt
+        if detail == "kvinnor":
+            persons = [r for r in persons if r.kon == "kvinna"]
+        elif detail == "man":
+            persons = [r for r in persons if r.kon == "man"]
+        return "deltagare", value, tuple(r.rad for r in persons)
+    if not registers.usable("aktivitetslogg"):
+        return None
+    log = registers.aktivitetslogg
+    if detail is not None:
+        log = [r for r in log if r.omrade == detail]
+    return "aktivitetslogg", len(log), tuple(r.rad for r in log)
+
+
+def _indicators(report: Slutrapport, registers: Registers) -> list[Figure]:
+    out = []
+    for i, section in enumerate(report.avsnitt):
+        if not isinstance(section, Indikatorer):
+            continue
+        for j, ind in enumerate(section.indikatorer):
+            if ind.kalla is None:
+                continue
+            counted = register_figure(ind.kalla, registers)
+            if counted is None:
+                continue
+            key, value, rows = counted
+            label = f"{ind.kod} {ind.namn}" if ind.kod else ind.namn
+            unit: Unit = "antal" if isinstance(value, int) else "anstallda"
+            out.append(Figure(("avsnitt", i, "indikatorer", j, "utfall"), "register-indikator",
+                              f"{label} ({ind.kalla})", ind.utfall, value, key,
+                              registers.where(key, rows) if rows else registers.where(key),
+                              unit, rows))
+    return out
+
+
+def _unknown_sources(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
+    """An indicator that counts a register the report doesn't name, or an area it lacks."""
+    areas = {r.omrade for r in registers.aktivitetslogg} | {r.omrade for r in registers.deltagare}
+    known = _area_ids(report)
+    for i, section in enumerate(report.avsnitt):
+        if not isinstance(section, Indikatorer):
+            continue
+        for j, ind in enumerate(section.indikatorer):
+            source = register_source(ind.kalla) if ind.kalla is not None else None
+            if source is None or not source[0]:
+                continue
+            what, detail = source
+            key = {"foretag": "foretag", "deltagare": "deltagare",
+                   "aktiviteter": "aktivitetslogg"}[what]
+            loc: Loc = ("avsnitt", i, "indikatorer", j, "kalla")
+            if not registers.usable(key):
+                called = REGISTERS[key].called
+                yield ("register-installning", "error", loc,
+                       f"{ind.namn}: utfallet räknas från {ind.kalla}, men {called} är inte "
+                       f"{'angivet' if key != 'aktivitetslogg' else 'angiven'} eller kunde "
+                       f"inte läsas (register.{key}).", key, ind.kalla)
+            elif what in ("deltagare", "aktiviteter") and detail not in (None, "kvinnor", "man") \
+                    and detail not in known and detail not in areas:
+                close = nearest(str(detail), sorted(known))
+                hint = f"; närmast: {close}" if close else ""
+                yield ("register-installning", "error", loc,
+                       f"{ind.namn}: {ind.kalla} nämner området '{detail}', som varken "
+                       f"rapporten eller registren har{hint}.", close, detail)
+
+
+def _area_ids(report: Slutrapport) -> set[str]:
+    block = report.register
+    ids = set(block.omraden) if block is not None else set()
+    for s in report.avsnitt:
+        if isinstance(s, Deltagarprogram):
+            ids.add(s.name)
+        if isinstance(s, Aktiviteter):
+            ids.add(s.name)
+            ids |= {a.id for a in s.omraden if a.id}
+    return ids
+
+
+# --- what one side has and the other lacks ----------------------------------------------------
+
+
 def _missing_rows(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
-    """Companies, categories and financiers that one side has and the other lacks."""
+    """Companies, efforts, categories and financiers that one side has and the other lacks."""
 
     chosen = chosen_section(report, "foretag")
     if registers.usable("foretag") and chosen is not None:
         i, section = chosen
         assert isinstance(section, Foretagsprogram)
-        table = foretagstabell(registers.foretag)
-        keys = {name_key(n) for n in table}
-        stated = {name_key(f.namn) for f in section.effekt.foretag}
-        for j, f in enumerate(section.effekt.foretag):
-            if name_key(f.namn) not in keys:
-                close = nearest(f.namn, list(table))
-                hint = f"; närmast: {clip(close)}" if close else ""
-                yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
-                       f"{f.namn} står i företagstabellen men inte i företagsregistret "
-                       f"({registers.where('foretag')}){hint}.", None, f.namn)
-        for name, row in table.items():
-            if name_key(name) not in stated:
-                yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag"),
-                       f"Företagsregistret har {clip(name)} "
-                       f"({registers.where('foretag', [row.rad])}), "
-                       "som företagstabellen saknar.", name, None)
+        rows = company_rows(registers)
+        _, report_only, register_only = match_companies(section.effekt.foretag, rows)
+        names = [r.namn for r in rows]
+        for j in report_only:
+            f = section.effekt.foretag[j]
+            close = nearest(f.namn, names, cutoff=0.75)  # 'Omega AB' is not 'Beta AB'
+            hint = f"; närmast: {clip(close)}" if close else ""
+            yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag", j, "namn"),
+                   f"{f.namn} står i företagstabellen men inte i företagsregistret "
+                   f"({registers.where('foretag')}){hint}.", None, f.namn)
+        if register_only:
+            shown = ", ".join(f"{clip(r.namn)} ({registers.where('foretag', [r.rad])})"
+                              for r in register_only[:8])
+            more = f" och {len(register_only) - 8} till" if len(register_only) > 8 else ""
+            many = len(register_only) > 1
+            yield ("register-foretag", "error", ("avsnitt", i, "effekt", "foretag"),
+                   f"Företagsregistret har {'företagen' if many else 'företaget'} {shown}{more}"
+                   f", som företagstabellen saknar; fill skriver in "
+                   f"{'dem' if many else 'det'}.",
+                   [r.namn for r in register_only], tuple(r.rad for r in register_only))
+    if registers.usable("deltagare"):
+        for match in efforts(report, registers):
+            base: Loc = ("avsnitt", match.section, "insatser")
+            for j, counted in match.matched:
+                if counted is None:
+                    ins = match.programme.insatser[j]
+                    yield ("register-deltagarprogram", "error", (*base, j, "namn"),
+                           f"Insatsen {ins.namn}{f' ({ins.kommun})' if ins.kommun else ''} "
+                           f"står i {match.programme.name} men deltagarregistret har inga rader "
+                           f"för den (kolumnen Insats, {registers.where('deltagare')}).",
+                           None, ins.namn)
+            if match.missing:
+                shown = ", ".join(
+                    f"{clip(n) if n else '(utan insats)'}{f' ({m})' if m else ''} "
+                    f"({row_list(c.rader)})"
+                    for n, m, c in match.missing)
+                yield ("register-deltagarprogram", "error", base,
+                       f"Deltagarregistret har insatser i {match.programme.name} som tabellen "
+                       f"saknar: {shown}; fill skriver in dem.",
+                       [n for n, _, _ in match.missing], None)
     chosen = chosen_section(report, "ekonomi")
     if chosen is None:
         return
     i, economy = chosen
     assert isinstance(economy, Ekonomi)
-    for key, rows, attr, what in (
+    for key, rows_, attr, what in (
             ("kostnader", registers.kostnader, "kategori", "kostnadsslaget"),
             ("finansiering", registers.finansiering, "finansiar", "finansiären")):
         if not registers.usable(key):
             continue
         listed = {getattr(x, attr) for x in getattr(economy, key)}
-        counted: dict[str, list[int]] = {}
-        for r in rows:
+        absent: dict[str, list[int]] = {}
+        for r in rows_:
             name = getattr(r, attr)
             if name not in listed:
-                counted.setdefault(name, []).append(r.rad)
-        for name, numbers in counted.items():
+                absent.setdefault(name, []).append(r.rad)
+        for name, numbers in absent.items():
             yield (f"register-{'kostnad' if key == 'kostnader' else 'finansiering'}", "error",
                    ("avsnitt", i, key),
                    f"{REGISTERS[key].called.capitalize()} har {what} {clip(name)} "
                    f"({registers.where(key, numbers)}), som tabellen i rapporten saknar.",
                    name, None)
+
+
+# --- registers that count nothing ---------------------------------------------------------------
+
+_COUNTS = {
+    "aktivitetslogg": "aktivitetsområden med id (eget id: eller under register.omraden), "
+                      "deltagarna i ett horisontellt avsnitt räknade som besök och indikatorer "
+                      "med kalla: register.aktiviteter",
+    "deltagare": "deltagarprogram (rader vars område är programmets id), deltagarna i ett "
+                 "horisontellt avsnitt räknade som unika personer och indikatorer med kalla: "
+                 "register.deltagare",
+    "foretag": "företagstabellen i ett foretagsprogram och indikatorer med kalla: "
+               "register.foretag",
+    "kostnader": "kostnadsslagen i ett ekonomiavsnitt",
+    "finansiering": "finansieringen i ett ekonomiavsnitt",
+}
+"""What each register can count, for the note on a register that counts nothing."""
+
+
+def _unused(report: Slutrapport, registers: Registers, figs: list[Figure]) -> Iterator[Raw]:
+    """A register read whose rows count no figure of the report: said, with why."""
+    used = {f.register for f in figs}
+    for key, read in registers.lasta.items():
+        if not registers.usable(key) or key in used or not read.rader:
+            continue  # an empty register counts nothing, and its row count says so
+        if key == "foretag" and chosen_section(report, "foretag") is not None:
+            continue  # a company table to fill from the register
+        if key in ("kostnader", "finansiering") and \
+                chosen_section(report, "ekonomi") is not None:
+            continue  # an economy section whose empty table names what the register has
+        if key == "deltagare" and any(
+                isinstance(s, Deltagarprogram) for s in report.avsnitt) and \
+                not registers.deltagare:
+            continue  # an empty register beside a programme: rows to come
+        why = _COUNTS[key]
+        extra = ""
+        if key == "deltagare" and participants_as(report, registers) == "besok":
+            extra = (" Deltagarna i det horisontella avsnittet räknas som besök ur "
+                     "aktivitetsloggen (register.deltagare_som: besok).")
+        elif key == "aktivitetslogg" and participants_as(report, registers) == "personer":
+            extra = (" Deltagarna i det horisontella avsnittet räknas som unika personer ur "
+                     "deltagarregistret (ange register.deltagare_som: besok för att räkna dem "
+                     "ur loggen).")
+        yield ("register-oanvant", "info", ("register", key),
+               f"{REGISTERS[key].called.capitalize()} ({read.fil}) räknar inget tal i "
+               f"rapporten: det räknar {why}, och rapporten har inget sådant.{extra}",
+               None, None)
 
 
 def register_findings(report: Slutrapport, registers: Registers | None = None, *,
@@ -405,6 +761,9 @@ def register_findings(report: Slutrapport, registers: Registers | None = None, *
     as they are. A report built in code (not loaded from a file) has no folder for its
     registers: they are compared only when given. ``allow_outside``: registers may lie outside
     the report's folder (see :func:`~slutrapport.registers.read_registers`).
+
+    A problem in a register's rows has the rows it is on as its ``actual`` (every one, in the
+    sheet's numbering).
     """
     if report.register is None:
         return
@@ -414,12 +773,20 @@ def register_findings(report: Slutrapport, registers: Registers | None = None, *
             return
         registers = read_registers(report, allow_outside=allow_outside)
     for p in registers.problem:
-        yield (p.code, p.severity, ("register", p.source), p.message, None, None)
-    for fig in figures(report, registers):
+        yield (p.code, p.severity, ("register", p.source), p.message, None, p.rows or None)
+    yield from _unknown_sources(report, registers)
+    every = figures(report, registers)
+    mode = participants_as(report, registers)
+    for fig in every:
         if not fig.agrees():
             counted: Any = fig.counted
             if fig.unit == "procent" and fig.stated is not None:
                 counted = round_like(Decimal(counted), Decimal(fig.stated))
-            yield (fig.code, "error", fig.loc, fig.message(), counted, fig.stated)
+            note = ""
+            if fig.code == "register-deltagare" and mode == "personer" and \
+                    registers.usable("aktivitetslogg"):
+                note = (" Räknas deltagarna som besök i aktivitetsloggen, ange "
+                        "register.deltagare_som: besok.")
+            yield (fig.code, "error", fig.loc, fig.message(note), counted, fig.stated)
     yield from _missing_rows(report, registers)
-
+    yield from _unused(report, registers, every)

@@ -48,7 +48,7 @@ from slutrapport.fill import FillRefusedError, changes_text, fill_file, refusal
 from slutrapport.loader import load
 from slutrapport.schema import schema_text
 from slutrapport.standard import default_template
-from slutrapport.wordimport import Mode, import_docx, new_from_docx, revision_line
+from slutrapport.wordimport import Mode, import_docx, import_report, new_from_docx, revision_line
 
 if TYPE_CHECKING:
     from slutrapport.checks import Finding
@@ -735,15 +735,24 @@ def new_command(previous: Path | None, output: Path | None, registers: Path | No
                                "tomma register.")
     if registers is not None:
         # start-up: XlsxWriter only when registers are written
-        from slutrapport.register_templates import new_registers, refuse_existing
+        from slutrapport.register_templates import (
+            block_entries,
+            new_registers,
+            refuse_existing,
+            register_block,
+        )
 
         if output is None and disposition is not None:
             raise click.UsageError("--disposition gäller datafilen; ange den med -o FIL.")
         try:
-            if output is not None:
+            if output is not None:  # the new report names its registers under register:
                 refuse_existing(registers, force=force)
-                _new_report(previous, output, disposition, force)
-            click.echo(new_registers(registers, previous, force=force, target=output), nl=False)
+                _new_report(previous, output, disposition, force,
+                            registers=block_entries(registers, output),
+                            block=register_block(registers, report=output)
+                            if previous is None else "")
+            click.echo(new_registers(registers, previous, force=force, target=output,
+                                     block_written=output is not None), nl=False)
         except SlutrapportError as exc:
             _fail(exc, debug)
         return
@@ -785,13 +794,16 @@ def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
 
 
 def _new_report(previous: Path | None, output: Path | None, disposition: str | None,
-                force: bool) -> None:
+                force: bool, *, registers: dict[str, str] | None = None,
+                block: str = "") -> None:
     """Write the new report's data file and say what to do next."""
     # start-up: ruamel.yaml and the skeletons only when 'new' writes a file
     from slutrapport.scaffold import write_new_file
 
     assert output is not None
-    written = write_new_file(output, previous, disposition=disposition, force=force)
+    written = write_new_file(output, previous, disposition=disposition, force=force,
+                             registers=registers if previous is not None else None,
+                             block=block)
     if previous is None:
         click.echo(f"Skrev {output}. Fyll i det som är märkt TODO och kontrollera med:")
     else:
@@ -814,9 +826,13 @@ def _new_report(previous: Path | None, output: Path | None, disposition: str | N
               help="Godta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
 @click.option("--forkasta-andringar", "reject", is_flag=True,
               help="Förkasta alla spårade ändringar i Word-filen (kommentarerna tas bort).")
+@click.option("--template", "template", type=click.Path(path_type=Path), default=None,
+              metavar="MALL.docx",
+              help="För en rapport som ändrats i Word: mallen den skrevs med (annars "
+                   "standardmallen).")
 @_debug_option
 def import_command(docx: Path, file: Path | None, till: str | None, dry_run: bool,
-                   accept: bool, reject: bool, debug: bool) -> None:
+                   accept: bool, reject: bool, template: Path | None, debug: bool) -> None:
     """För in en text skriven i Word (TEXT.docx) i rapportens löptext, som Markdown.
 
     Med FIL och --till skrivs texten in i den texten i FIL (originalet sparas som FIL.bak,
@@ -825,6 +841,11 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
     (tabeller, bilder, textrutor, fotnoter …) listas med sin plats; bilderna sparas i mappen
     bilder bredvid FIL.
 
+    Med FIL men utan --till är TEXT.docx en rapport som render skrev från FIL och som sedan
+    ändrats i Word: varje text som ändrats där skrivs tillbaka i FIL, och det som slutrapport
+    räknar fram ur datat (tabeller, rubriker, tal) och som ändrats i Word listas men förs aldrig
+    in.
+
     Har Word-filen spårade ändringar eller kommentarer förs inget in (slutkod 1) förrän du väljer
     --godta-andringar eller --forkasta-andringar.
 
@@ -832,6 +853,7 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
     slutrapport import robertsfors.docx                     (visa texten)
     slutrapport import robertsfors.docx rapport.yaml --till kommuner.Robertsfors
     slutrapport import inledning.docx rapport.yaml --till inledning --dry-run
+    slutrapport import rapport-granskad.docx rapport.yaml   (tillbaka från rapporten)
     """
 
     if accept and reject:
@@ -840,29 +862,19 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
         raise click.UsageError("--till anger en text i en datafil; ange datafilen (FIL.yaml) "
                                "efter Word-filen.")
     mode: Mode = "accept" if accept else "reject" if reject else "refuse"
+    if template is not None and (file is None or till is not None):
+        raise click.UsageError("--template gäller en rapport som ändrats i Word: ange "
+                               "datafilen (FIL.yaml) och inget --till.")
+    if file is not None and till is None:
+        _import_report(docx, file, mode, dry_run, template, debug)
+        return
     try:
         result = import_docx(docx, file, till=till, mode=mode, dry_run=dry_run)
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
-    if result.revisions:
-        changes = [r for r in result.revisions if r.kind != "comment"]
-        comments = [r for r in result.revisions if r.kind == "comment"]
-        verb = "Godtogs" if accept else "Förkastades"
-        if changes:
-            click.echo(f"{verb} ({'--godta-andringar' if accept else '--forkasta-andringar'}):",
-                       err=True)
-            for r in changes:
-                click.echo(f"  {revision_line(r)}", err=True)
-        if comments:
-            click.echo("Kommentarerna togs bort:", err=True)
-            for r in comments:
-                click.echo(f"  {revision_line(r)}", err=True)
-    if result.notes:
-        click.echo(f"{docx}: {len(result.notes)} "
-                   f"{'sak' if len(result.notes) == 1 else 'saker'} att se över:", err=True)
-        for note in result.notes:
-            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+    _decided(result.revisions, accept)
+    _to_look_at(docx, result.notes)
     if file is None or dry_run:
         click.echo(result.markdown)
         for title, text in result.subsections:
@@ -879,6 +891,68 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
         click.echo(f"Kontrollera med: slutrapport check {result.written}")
     else:
         click.echo("Inget skrevs (--dry-run).")
+
+
+def _decided(revisions: list[Any], accept: bool) -> None:
+    """The tracked changes accepted or rejected and the comments removed, on stderr."""
+    changes = [r for r in revisions if r.kind != "comment"]
+    comments = [r for r in revisions if r.kind == "comment"]
+    verb = "Godtogs" if accept else "Förkastades"
+    if changes:
+        click.echo(f"{verb} ({'--godta-andringar' if accept else '--forkasta-andringar'}):",
+                   err=True)
+        for r in changes:
+            click.echo(f"  {revision_line(r)}", err=True)
+    if comments:
+        click.echo("Kommentarerna togs bort:", err=True)
+        for r in comments:
+            click.echo(f"  {revision_line(r)}", err=True)
+
+
+def _to_look_at(docx: Path, notes: list[Any]) -> None:
+    if notes:
+        click.echo(f"{docx}: {len(notes)} {'sak' if len(notes) == 1 else 'saker'} att se över:",
+                   err=True)
+        for note in notes:
+            click.echo(f"  {note.place}: {note.message} [{note.code}]", err=True)
+
+
+def _import_report(docx: Path, file: Path, mode: Mode, dry_run: bool, template: Path | None,
+                   debug: bool) -> None:
+    """``import RAPPORT.docx FIL.yaml``: the round trip (exit 1 when something is reported)."""
+    try:
+        result = import_report(docx, file, mode=mode, dry_run=dry_run, template=template)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    _decided(result.revisions, mode == "accept")
+    _to_look_at(docx, result.notes)
+    if result.changes:
+        verb = "ändrades" if result.written else "skulle ändras"
+        click.echo(f"{file}: {len(result.changes)} "
+                   f"{'text' if len(result.changes) == 1 else 'texter'} {verb} i Word och "
+                   f"{'skrevs tillbaka' if result.written else 'skulle skrivas tillbaka'}:")
+        for line in result.changes:
+            click.echo(f"  {line}")
+    else:
+        click.echo(f"{file}: ingen text i rapporten ändrades i Word.")
+    if dry_run:
+        for place, text in result.texts:
+            click.echo(f"\n--- {place} ---\n{text}")
+    if result.reported:
+        click.echo(f"{docx}: skiljer sig från datat och förs inte in ({len(result.reported)}); "
+                   "tabeller, rubriker och tal skriver slutrapport från datat — ändra i "
+                   "datafilen eller registret:", err=True)
+        for line in result.reported:
+            click.echo(f"  {line}", err=True)
+    if result.written is not None:
+        click.echo(f"Skrev {result.written}.")
+        _backup_line(file, result.written, result.backup)
+        click.echo(f"Kontrollera med: slutrapport check {result.written}")
+    elif result.changes:
+        click.echo("Inget skrevs (--dry-run).")
+    if result.reported:
+        sys.exit(1)
 
 
 @main.command("migrate")

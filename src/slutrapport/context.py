@@ -32,34 +32,70 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from slutrapport import fields_word
-from slutrapport.narrative import LIST_NUMBERING, Narrative, markdown_fields, protect_braces
+from slutrapport.kinds import Section
+from slutrapport.narrative import (
+    LIST_NUMBERING,
+    Narrative,
+    markdown_fields,
+    protect_braces,
+    text_mark,
+)
 from slutrapport.paths import Loc, split_path, walk
 
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
 
-__all__ = ["LIST_NUMBERING", "Narrative", "build_context", "caption", "computed", "protect_braces",
-           "resolve_path", "resolving"]
+__all__ = ["LIST_NUMBERING", "Narrative", "build_context", "caption", "computed",
+           "narrative_texts", "protect_braces", "resolve_path", "resolving"]
 
 LinkId = Callable[[str], str]
 
 
-def _plain(model: BaseModel, link_id: LinkId | None) -> dict[str, Any]:
+def _plain(model: BaseModel, link_id: LinkId | None, path: str = "") -> dict[str, Any]:
     narrative = markdown_fields(type(model))
-    return {name: _value(getattr(model, name), name in narrative, link_id)
+    return {name: _value(getattr(model, name), name in narrative, link_id,
+                         f"{path}.{name}" if path else name)
             for name in type(model).model_fields}
 
 
-def _value(value: Any, md: bool, link_id: LinkId | None) -> Any:
+def _value(value: Any, md: bool, link_id: LinkId | None, path: str) -> Any:
     if isinstance(value, BaseModel):
-        return _plain(value, link_id)
+        return _plain(value, link_id, path)
     if isinstance(value, list):
-        return [_value(v, md, link_id) for v in value]
+        return [_value(v, md, link_id, _item_path(path, v, i)) for i, v in enumerate(value)]
     if isinstance(value, dict):
-        return {k: _value(v, md, link_id) for k, v in value.items()}
+        return {k: _value(v, md, link_id, f"{path}.{k}") for k, v in value.items()}
     if isinstance(value, str) and md:
-        return Narrative(value, link_id)
+        return Narrative(value, link_id, text_mark(path, value))
     return value
+
+
+def _item_path(path: str, item: Any, index: int) -> str:
+    """An item's place: a section by its id (``avsnitt.kommuner``), others by their index."""
+    return f"{path}.{item.name}" if isinstance(item, Section) else f"{path}[{index}]"
+
+
+def narrative_texts(report: Slutrapport) -> Iterator[tuple[Loc, str, str]]:
+    """Every narrative text of the report that the context prints with a mark (its
+    :attr:`Narrative.mark`): its place in the data, its place as the mark names it
+    (``avsnitt.kommuner.kommuner[2].text``) and the text."""
+
+    def walk(value: Any, md: bool, loc: Loc, path: str) -> Iterator[tuple[Loc, str, str]]:
+        if isinstance(value, BaseModel):
+            narrative = markdown_fields(type(value))
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name), name in narrative, (*loc, name),
+                                f"{path}.{name}" if path else name)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                yield from walk(item, md, (*loc, i), _item_path(path, item, i))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, md, (*loc, key), f"{path}.{key}")
+        elif isinstance(value, str) and md:
+            yield loc, path, value
+
+    yield from walk(report, False, (), "")
 
 
 def build_context(

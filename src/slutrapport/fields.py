@@ -43,6 +43,7 @@ from slutrapport.messages import (
     forbidden_message,
     problems_of,
 )
+from slutrapport.names import check_digit, org_number
 from slutrapport.narrative import MARKDOWN, Markdown, markdown_fields
 from slutrapport.numbers import MAX_TEXT_LENGTH, parse_number
 from slutrapport.paths import Loc
@@ -63,6 +64,7 @@ __all__ = [
     "Loc",
     "Markdown",
     "Modell",
+    "Organisationsnummer",
     "Period",
     "Procent",
     "Tal",
@@ -199,6 +201,25 @@ Procent = Annotated[Decimal, BeforeValidator(_percent), Field(ge=0, le=100)]
 """A share in per cent, 0 to 100."""
 Tal = Annotated[Decimal, BeforeValidator(read_number), Field(ge=-(10**12), le=10**12)]
 """Any figure (an indicator's outcome or target)."""
+def _org_number(value: Any) -> Any:
+    """An organisation number as written (``556036-0793``, ``5560360793``), checked: ten digits
+    whose last is the check digit of the others."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = f"{value:010d}"
+    if not isinstance(value, str):
+        return value
+    number = org_number(value)
+    if number is None:
+        raise ValueError(f"'{value}' är inget organisationsnummer; skriv det som NNNNNN-NNNN")
+    digit = check_digit(number)
+    if int(number[-1]) != digit:
+        raise ValueError(f"organisationsnumret {number} stämmer inte: kontrollsiffran (den sista) "
+                         f"ska vara {digit}; kontrollera numret")
+    return number
+
+
+Organisationsnummer = Annotated[str, BeforeValidator(_org_number)]
+"""A Swedish organisation number, ``NNNNNN-NNNN``, its check digit checked."""
 Datum = Annotated[
     str,
     BeforeValidator(_partial_date),

@@ -31,13 +31,18 @@ from lxml import etree
 __all__ = [
     "LANDSCAPE_END",
     "LANDSCAPE_START",
+    "TEXT_MARK",
     "ListNumbering",
     "bookmark_name",
     "caption_xml",
     "field_xml",
     "finish",
+    "mark_paragraphs",
     "number_xml",
+    "read_text_mark",
     "ref_xml",
+    "shown_digest",
+    "text_mark_name",
 ]
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -70,6 +75,77 @@ def bookmark_name(ref: str) -> str:
     readable = re.sub(r"[^A-Za-z0-9]+", "_", ref).strip("_")
     digest = hashlib.sha256(ref.encode("utf-8")).hexdigest()[:6]
     return f"_Ref_{readable[:28].rstrip('_')}_{digest}"
+
+
+TEXT_MARK = "_Txt_"
+"""How the bookmark around a narrative text starts (:func:`text_mark_name`)."""
+
+
+def text_mark_name(path: str, text: str, shown: str = "") -> str:
+    """The bookmark around a narrative text of the report: the text's place in the data
+    (``avsnitt.kommuner.kommuner[2].text``), what it held when it was rendered and what a reader
+    saw of it (``shown``: its plain text, blanks run together), so that ``slutrapport import``
+    finds it in a rendered report that was edited in Word, knows whether the data file's text
+    changed since, and whether the text in Word did.
+
+    Hidden (a leading ``_``) like Word's own, at most 40 characters: ``_Txt_``, the end of the
+    place (for a person reading the XML), 8 hex digits of the place, 6 of the text and 6 of
+    what was shown.
+
+    >>> text_mark_name("avsnitt.kommuner.kommuner[2].text", "Vi besökte …", "Vi besökte …")
+    '_Txt_2_text_11266c7f97f91197f911'
+    >>> max(len(text_mark_name("avsnitt." + "x" * n + ".text", "")) for n in range(60))
+    40
+    """
+    words = [w for w in re.split(r"[^A-Za-z0-9]+", path) if w]
+    readable = ""
+    for word in reversed(words):  # the last words of the place that fit in 14 characters
+        longer = f"{word[:14]}_{readable}" if readable else word[:14]
+        if len(longer) > 14:
+            break
+        readable = longer
+    where = hashlib.sha256(path.encode("utf-8")).hexdigest()[:8]
+    what = hashlib.sha256(text.encode("utf-8")).hexdigest()[:6]
+    seen = shown_digest(shown)
+    return f"{TEXT_MARK}{readable}_{where}{what}{seen}"
+
+
+def shown_digest(shown: str) -> str:
+    """6 hex digits of a text as a reader sees it, blanks (spaces, line and paragraph breaks)
+    run together, so that Word's paragraphs and the Markdown's give the same."""
+    return hashlib.sha256(" ".join(shown.split()).encode("utf-8")).hexdigest()[:6]
+
+
+_TEXT_MARK = re.compile(re.escape(TEXT_MARK)
+                        + r"(?:[A-Za-z0-9_]*_)?([0-9a-f]{8})([0-9a-f]{6})([0-9a-f]{6})")
+
+
+def read_text_mark(name: str) -> tuple[str, str, str] | None:
+    """The place's, the text's and the shown text's digests of a narrative's bookmark name,
+    or None if the bookmark is no such mark.
+
+    >>> read_text_mark(text_mark_name("avsnitt.inledning.text", "Hej", "Hej"))
+    ('00d8dc6b', '20ac4e', '20ac4e')
+    >>> read_text_mark("_Ref_tabell_ekonomi_kostnader_16f7e4") is None
+    True
+    """
+    found = _TEXT_MARK.fullmatch(name)
+    return (found.group(1), found.group(2), found.group(3)) if found else None
+
+
+def mark_paragraphs(xml: str, name: str) -> str:
+    """Paragraphs (``<w:p><w:pPr>…</w:pPr>…</w:p>…``, as :mod:`slutrapport.narrative` writes
+    them) in a bookmark named ``name``: it starts after the first paragraph's properties and
+    ends after the last paragraph's runs, where the schema puts bookmarks in a paragraph. It
+    shows nothing; Word and LibreOffice keep it when the text within is edited."""
+    first = xml.find("</w:pPr>")
+    last = xml.rfind("</w:p>")
+    if not xml.startswith("<w:p>") or first < 0 or last < first:
+        return xml
+    n = _bookmark_id(name)
+    at = first + len("</w:pPr>")
+    return (f'{xml[:at]}<w:bookmarkStart w:id="{n}" w:name="{_esc(name)}"/>{xml[at:last]}'
+            f'<w:bookmarkEnd w:id="{n}"/>{xml[last:]}')
 
 
 def _bookmark_id(ref: str) -> int:

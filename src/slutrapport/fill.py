@@ -12,14 +12,20 @@ as they were. What changes:
    (``andel_kvinnor``, ``andel_man``, as precise as stated), each company's stated increase, the
    company table's stated sums and increase in per cent, ``summa_kostnader``, ``utfall`` (the
    sum of the cost categories), ``under_budget`` (when the outcome changed),
-   ``summa_finansiering``, and an indicator's ``utfall`` that names a changed figure as its
-   source (``kalla``).
+   ``summa_finansiering``, and an indicator's ``utfall`` whenever the figure its ``kalla``
+   names differs from it (a register figure such as ``register.foretag``, or a path in the
+   data), not only when fill changed that figure.
+2b. Rows only a register has: a company of the company register the table lacks, an effort of
+   the participant register a programme lacks, each added at the end of its table (the
+   report's rows keep their order and comments; a row only the report has is named, never
+   removed), and a company's organisation number where the report has none.
 3. The text of each figure link that points at a changed figure (``[259](tal:antal)`` becomes
    ``[257](tal:antal)``), written the way the link was: with or without a thousands separator
    (and the same one), as many decimals, the same sign and what follows the number (``%``,
    `` kr``).
 
-What ``fill`` can't write — a company or category that only the register has, a link whose text
+What ``fill`` can't write — a category that only the register has, a company or effort in a
+table whose rows are not written one to a line, a link whose text
 the file writes across lines or with escapes, a count of an area whose heading spans lines — is
 named in :attr:`FillResult.left` for the user. The new text is read back and compared with what
 was planned before anything is written.
@@ -46,6 +52,7 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -61,7 +68,10 @@ from slutrapport._registercheck import (
     Figure,
     Unit,
     chosen_section,
+    company_rows,
+    efforts,
     figures,
+    match_companies,
     register_findings,
     section_problems,
 )
@@ -71,9 +81,10 @@ from slutrapport.errors import InputError, Problem, RefusedError
 from slutrapport.fields import Loc, date_bounds, read_number
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
 from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.kinds.foretagsprogram import Foretagsprogram
-from slutrapport.kinds.indikatorer import Indikatorer
+from slutrapport.kinds.indikatorer import Indikatorer, register_source
 from slutrapport.loader import from_data, load, parse_yaml
 from slutrapport.names import same_name
 from slutrapport.numbers import figure, round_like
@@ -234,6 +245,9 @@ class _Plan:
     inserts: set[Loc] = field(default_factory=set)
     left: list[str] = field(default_factory=list)
     notes: dict[Loc, str] = field(default_factory=dict)
+    rows: dict[Loc, list[tuple[dict[str, Any], str]]] = field(default_factory=dict)
+    """New rows at the end of a table, by the list's place: each row's data and how the change
+    shows it (a company or an effort that only the register has)."""
 
     def set(self, loc: Loc, value: Any, unit: Unit, *, insert: bool = False,
             note: str | None = None) -> None:
@@ -272,28 +286,42 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
                               f"{covered} täcker projektperioden {period.fran}–{period.till}")
             continue
         if fig.stated is None:
-            if fig.code == "register-antal" and fig.counted:
+            insertable = fig.code in ("register-antal", "register-indikator") or (
+                fig.code == "register-deltagarprogram" and fig.loc[-1] in ("tillfallen",
+                                                                          "timmar"))
+            if insertable and fig.counted:
                 if nodes.can_insert(fig.loc):
                     plan.set(fig.loc, counted, fig.unit, insert=True)
                 else:
                     plan.left.append(f"{_shown_path(report, fig.loc)}: {fig.label} står utan "
-                                     f"antal; aktivitetsloggen har {fig.shown(fig.counted)} — "
-                                     "skriv in det.")
+                                     f"{'antal' if fig.unit == 'antal' else 'tal'}; "
+                                     f"{_called(fig.register)} har "
+                                     f"{fig.shown(fig.counted)} — skriv in det.")
             continue
         if Decimal(fig.stated) != Decimal(fig.counted):
             plan.set(fig.loc, counted, fig.unit)
+    _new_rows(report, registers, nodes, plan)
     _left_rows(report, registers, plan)
-    new_data = _apply(data, plan.values)
+    new_data = _apply(data, plan.values, plan.rows)
     new = _report(new_data, lines, report)
     _dependents(report, new, registers, figs, plan)
-    new_data = _apply(data, plan.values)
+    new_data = _apply(data, plan.values, plan.rows)
     new = _report(new_data, lines, report)
     with resolving():
-        _indicators(report, new, plan)
-    new_data = _apply(data, plan.values)
+        _indicators(new, plan)
+    new_data = _apply(data, plan.values, plan.rows)
     new = _report(new_data, lines, report)
     result = FillResult(left=plan.left, notes=notes)
     edits: list[tuple[int, int, str]] = []
+    for seq, added in plan.rows.items():
+        start = len(walk(report, seq)[0] or [])
+        line = report.line_of(seq)
+        for n, (_row, shown) in enumerate(added):
+            result.changes.append(Change(f"{_shown_path(report, seq)}[{start + n}]", line, "—",
+                                         shown))
+        edit = nodes.append(seq, [row for row, _ in added])
+        assert edit is not None
+        edits.append(edit)
     for loc, value in plan.values.items():
         old = walk(report, loc)[0]
         unit = plan.units[loc]
@@ -310,7 +338,7 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
     result.changes.sort(key=lambda c: (c.line or 0, c.path))
     _refuse_split_aliases(report, nodes, data, {**plan.values, **expected_texts}, source)
     result.text = apply_edits(text, edits)
-    expected = _apply(data, {**plan.values, **expected_texts})
+    expected = _apply(data, {**plan.values, **expected_texts}, plan.rows)
     _verify(result.text, expected, source)
     return result
 
@@ -454,21 +482,86 @@ def _uncovered(report: Slutrapport, registers: Registers, fig: Figure) -> str:
 
 def _dependent(fig: Figure) -> bool:
     """Figures recomputed from the report's new figures rather than taken from the register."""
+    if fig.code == "register-indikator":
+        return False  # an indicator's outcome is the register's figure itself
     last = fig.loc[-1]
     return last in ("okning", "summa_kostnader", "utfall", "summa_finansiering") or \
         (len(fig.loc) >= 2 and fig.loc[-2] == "summa")
+
+
+def _new_rows(report: Slutrapport, registers: Registers, nodes: Nodes, plan: _Plan) -> None:
+    """The companies and efforts only the register has, as new rows at the end of their
+    table (the report's rows keep their order and comments), and an organisation number the
+    register has for a company the report names without one."""
+
+    chosen = chosen_section(report, "foretag")
+    if chosen is not None and _counted(registers, "foretag"):
+        i, section = chosen
+        assert isinstance(section, Foretagsprogram)
+        table = section.effekt.foretag
+        pairs, _, only = match_companies(table, company_rows(registers))
+        seq: Loc = ("avsnitt", i, "effekt", "foretag")
+        for j, row in pairs:
+            loc: Loc = (*seq, j, "organisationsnummer")
+            if row.organisationsnummer and table[j].organisationsnummer is None and \
+                    nodes.can_insert(loc):
+                plan.set(loc, row.organisationsnummer, "text", insert=True)
+        with_increase = bool(table) and all(f.okning is not None for f in table)
+        added = []
+        for row in only:
+            data: dict[str, Any] = {"namn": row.namn}
+            if row.organisationsnummer:
+                data["organisationsnummer"] = row.organisationsnummer
+            data["anstallda_fore"] = _plain(row.anstallda_fore)
+            data["anstallda_efter"] = _plain(row.anstallda_efter)
+            if with_increase:
+                data["okning"] = _plain(row.okning)
+            shown = (f"{row.namn}: anställda {_format(row.anstallda_fore, 'anstallda')} → "
+                     f"{_format(row.anstallda_efter, 'anstallda')} "
+                     f"({registers.where('foretag', [row.rad])})")
+            added.append((data, shown))
+        if added and nodes.append(seq, [d for d, _ in added]) is not None:
+            plan.rows[seq] = added
+    if not _counted(registers, "deltagare"):
+        return
+    for match in efforts(report, registers):
+        seq = ("avsnitt", match.section, "insatser")
+        added = []
+        for name, municipality, counted in match.missing:
+            data = {"namn": name or "(utan insats)"}
+            if municipality:
+                data["kommun"] = municipality
+            data["tillfallen"] = counted.tillfallen
+            if counted.timmar is not None:
+                data["timmar"] = _plain(counted.timmar)
+            data.update(kvinnor=counted.kvinnor, man=counted.man)
+            where = registers.where("deltagare", counted.rader)
+            shown = (f"{data['namn']}{f' ({municipality})' if municipality else ''}: "
+                     f"{counted.tillfallen} tillfällen, {counted.kvinnor} kvinnor, "
+                     f"{counted.man} män ({where})")
+            added.append((data, shown))
+        if added and nodes.append(seq, [d for d, _ in added]) is not None:
+            plan.rows[seq] = added
 
 
 def _left_rows(report: Slutrapport, registers: Registers, plan: _Plan) -> None:
     """What only the register has (or only the report): rows fill can't make up."""
 
     keys = {"register-foretag": "foretag", "register-kostnad": "kostnader",
-            "register-finansiering": "finansiering"}
+            "register-finansiering": "finansiering", "register-deltagarprogram": "deltagare"}
     for code, _severity, loc, message, _expected, _actual in register_findings(report,
                                                                                registers):
-        if code in keys and loc[-1] in ("foretag", "kostnader", "finansiering", "namn") and \
-                _counted(registers, keys[code]):
+        if code in keys and loc[-1] in ("foretag", "kostnader", "finansiering", "namn",
+                                        "insatser") and _counted(registers, keys[code]):
+            if loc in plan.rows:
+                continue  # the rows only the register has: written at the end of the table
+            message = _CANT_ADD.sub(lambda m: f"; skriv in {m.group(1)} själv (fill lägger "
+                                    "bara till rader i en lista vars rader står på en rad "
+                                    "var, {…}).", message)
             plan.left.append(f"{_shown_path(report, loc)}: {message}")
+
+
+_CANT_ADD = re.compile(r"; fill skriver in (det|dem)\.$")
 
 
 def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
@@ -505,6 +598,23 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
         if eff.okning_procent is not None and fore:
             _maybe(plan, (*base, "okning_procent"), eff.okning_procent,
                    _as_written((efter - fore) / fore * 100, eff.okning_procent), "procent")
+    if _counted(registers, "deltagare"):
+        for i, programme in enumerate(new.avsnitt):
+            changed = ("avsnitt", i) in compared or ("avsnitt", i, "insatser") in plan.rows
+            if not isinstance(programme, Deltagarprogram) or not changed:
+                continue
+            sums = programme.column_sums()
+            for name, column in sums.items():
+                stated = getattr(programme.summa, name)
+                if stated is not None and column is not None:
+                    _maybe(plan, ("avsnitt", i, "summa", name), stated, column,
+                           "timmar" if name == "timmar" else "antal")
+            women, men, total = programme.totals()
+            for name, part in (("andel_kvinnor", women), ("andel_man", men)):
+                stated = getattr(programme, name)
+                if stated is not None and total:
+                    value = _as_written(Decimal(part) / Decimal(total) * 100, stated)
+                    _maybe(plan, ("avsnitt", i, name), stated, value, "procent")
     chosen = chosen_section(new, "ekonomi")
     if chosen is not None:
         i, economy = chosen
@@ -545,18 +655,19 @@ def _as_written(value: Decimal, stated: Decimal) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _indicators(old: Slutrapport, new: Slutrapport, plan: _Plan) -> None:
-    """An indicator's outcome that names a changed figure as its source follows it."""
+def _indicators(new: Slutrapport, plan: _Plan) -> None:
+    """An indicator's outcome follows the figure its ``kalla`` names whenever they differ, not
+    only when fill changed the figure (an outcome left at 0 while its source says 9,5 is
+    written too). A register figure as ``kalla`` is one of :func:`figures`."""
 
     for i, section in enumerate(new.avsnitt):
         if not isinstance(section, Indikatorer):
             continue
         for j, ind in enumerate(section.indikatorer):
-            if ind.kalla is None:
+            if ind.kalla is None or register_source(ind.kalla) is not None:
                 continue
-            before = figure(resolve_path(old, ind.kalla, None)[0])
             after = figure(resolve_path(new, ind.kalla, None)[0])
-            if before is not None and after is not None and before != after:
+            if after is not None and after != ind.utfall:
                 unit: Unit = "procent" if (ind.enhet or "").strip() == "%" else "anstallda"
                 _maybe(plan, ("avsnitt", i, "indikatorer", j, "utfall"), ind.utfall, after, unit)
 
@@ -686,7 +797,37 @@ class Nodes:
         where = self._insert_at(loc)
         assert where is not None
         at, template = where
-        return at, at, template.replace("{}", _yaml_number(value))
+        shown = _yaml_text(value) if isinstance(value, str) else _yaml_number(value)
+        return at, at, template.replace("{}", shown)
+
+    def append(self, loc: Loc, rows: list[dict[str, Any]]) -> tuple[int, int, str] | None:
+        """The edit that adds ``rows`` at the end of the list at ``loc``, each a one-line
+        mapping (``- {namn: Gamma AB, anstallda_fore: 1}``) as the list's own rows are written;
+        None when the list is written another way (fill leaves the rows to the user).
+
+        A list written ``[]`` becomes a block list under its key.
+        """
+        entry = self.by_loc.get(loc)
+        if entry is None or not isinstance(entry[1], yaml.SequenceNode) or entry[0] is None:
+            return None
+        key, node, _ = entry
+        def lines(indent: str) -> str:
+            return "".join(f"{indent}- {_flow_mapping(row)}{self.newline}" for row in rows)
+
+        if node.flow_style:
+            start, end = node.start_mark.index, node.end_mark.index
+            if node.value or self.text[start:end] != "[]":
+                return None
+            indent = " " * (key.start_mark.column + 2)
+            return start, end, self.newline + lines(indent).rstrip("\r\n")
+        last = node.value[-1] if node.value else None
+        if not isinstance(last, yaml.MappingNode) or not last.flow_style or \
+                last.start_mark.line != last.end_mark.line:
+            return None
+        end = self.text.find("\n", last.end_mark.index)
+        if end < 0:
+            return None
+        return end + 1, end + 1, lines(" " * node.start_mark.column)
 
     def find_all(self, loc: Loc, source: str) -> list[int]:
         """Where a link's source text stands within the text value at ``loc``."""
@@ -730,6 +871,31 @@ def _yaml_number(value: Any) -> str:
     return format(number.normalize(), "f")
 
 
+_PLAIN_TEXT = re.compile(r"^[A-Za-zÅÄÖåäöÉéÜü0-9][\w .&/()'+-]*$")
+
+
+def _yaml_text(text: str) -> str:
+    """A text as a YAML flow mapping may hold it: plain when that reads back as the same text,
+    else double-quoted (JSON's quoting is YAML's)."""
+    if _PLAIN_TEXT.match(text) and not text.endswith(" ") and ": " not in text and \
+            " #" not in text:
+        try:
+            if yaml.safe_load(f"{{x: {text}}}") == {"x": text}:
+                return text
+        except yaml.YAMLError:
+            pass
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _flow_mapping(row: dict[str, Any]) -> str:
+    """``{namn: Gamma AB, anstallda_fore: 1, anstallda_efter: 2}``."""
+    parts = []
+    for key, value in row.items():
+        shown = _yaml_text(value) if isinstance(value, str) else _yaml_number(value)
+        parts.append(f"{key}: {shown}")
+    return "{" + ", ".join(parts) + "}"
+
+
 def _plain(value: int | Decimal) -> int | Decimal:
     number = Decimal(value)
     return int(number) if number == number.to_integral_value() else number
@@ -738,13 +904,15 @@ def _plain(value: int | Decimal) -> int | Decimal:
 def _format(value: Any, unit: Unit) -> str:
     if value is None:
         return "—"
+    if unit == "text":
+        return str(value)
     if unit == "kr":
         return format_amount(value)
     if unit == "procent":
         exponent = Decimal(value).as_tuple().exponent
         places = min(-exponent, 10) if isinstance(exponent, int) and exponent < 0 else 0
         return format_percent(value, decimals=places)
-    if unit == "anstallda":
+    if unit in ("anstallda", "timmar"):
         return format_decimal(value, max_decimals=2)
     return format_integer(value)
 
@@ -810,8 +978,16 @@ def _report(data: Any, lines: dict[Loc, int], like: Slutrapport) -> Slutrapport:
     return report
 
 
-def _apply(data: Any, values: dict[Loc, Any]) -> Any:
+def _apply(data: Any, values: dict[Loc, Any],
+           rows: dict[Loc, list[tuple[dict[str, Any], str]]] | None = None) -> Any:
     out = copy.deepcopy(data)
+    for seq, added in (rows or {}).items():
+        target = out
+        for part in seq[:-1]:
+            target = target[part]
+        if target.get(seq[-1]) is None:
+            target[seq[-1]] = []
+        target[seq[-1]].extend(copy.deepcopy(row) for row, _ in added)
     for loc, value in values.items():
         target = out
         for part in loc[:-1]:

@@ -14,7 +14,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-__all__ = ["CUTOFF", "ID_PATTERN", "name_key", "nearest", "same_name", "slug"]
+__all__ = ["CUTOFF", "ID_PATTERN", "check_digit", "name_key", "nearest", "org_number",
+           "same_name", "slug"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """An id: lower-case ASCII letters, digits and underscores, starting with a letter."""
@@ -123,3 +124,34 @@ def nearest(given: str, candidates: Iterable[str | tuple[str, ...]], *,
             if rank > best_rank or (best is None and rank[0] >= cutoff):
                 best, best_rank = spellings[0], rank
     return best
+
+
+_ORG_NUMBER = re.compile(r"(?:16)?(\d{6})[-\u2010\u2011\u2013 ]?(\d{4})")
+
+
+def org_number(text: str) -> str | None:
+    """A Swedish organisation number written as ``NNNNNN-NNNN`` (the way people write it: with or
+    without the hyphen, with the ``16`` prefix the tax agency adds), or None when the text is
+    not ten digits. Whether its check digit is right is :func:`check_digit`'s to say.
+
+    >>> org_number("556036-0793"), org_number("5560360793"), org_number("16556036-0793")
+    ('556036-0793', '556036-0793', '556036-0793')
+    >>> org_number("55603-0793") is None
+    True
+    """
+    found = _ORG_NUMBER.fullmatch(" ".join(str(text).split()))
+    return f"{found.group(1)}-{found.group(2)}" if found else None
+
+
+def check_digit(number: str) -> int:
+    """The check digit (Luhn's, over the first nine digits) an organisation number must end in.
+
+    >>> check_digit("556036-0793")
+    3
+    """
+    digits = [int(c) for c in number if c.isdigit()][:9]
+    total = 0
+    for i, digit in enumerate(digits):
+        doubled = digit * (2 if i % 2 == 0 else 1)
+        total += doubled - 9 if doubled > 9 else doubled
+    return (10 - total % 10) % 10

@@ -78,21 +78,24 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from slutrapport.fields_word import bookmark_name, ref_xml
+from slutrapport.fields_word import bookmark_name, mark_paragraphs, ref_xml, text_mark_name
 
 __all__ = [
     "LIST_NUMBERING",
     "MARKDOWN",
+    "MARKED",
     "Markdown",
     "Narrative",
     "Styles",
     "escape",
     "figure_links",
+    "figure_spans",
     "markdown_fields",
     "plain_text",
     "prints_anything",
     "protect_braces",
     "refs",
+    "text_mark",
     "to_paragraphs",
     "to_runs",
     "unsupported",
@@ -218,7 +221,8 @@ class _List:
 class _Walker:
     """Turns markdown-it's token stream into paragraphs of runs."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, figures_marked: bool = False) -> None:
+        self.figures_marked = figures_marked  # figure links' text between _FIGURE_BEGIN/_END
         self.lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         self.paragraphs: list[_Paragraph] = []
         self.unsupported: list[str] = []
@@ -368,6 +372,8 @@ class _Walker:
                 target = str(child.attrs.get("href", ""))
                 if target[: len(_FIGURE_SCHEME)].lower() == _FIGURE_SCHEME:
                     figure = []
+                    if self.figures_marked:
+                        runs.append(_Run(_FIGURE_BEGIN, bold > 0, italic > 0))
                     relative = _MD.normalizeLinkText(target)[len(_FIGURE_SCHEME) :]
                 elif target[: len(_REF_SCHEME)].lower() == _REF_SCHEME:
                     anchor = _MD.normalizeLinkText(target)[len(_REF_SCHEME) :].strip()
@@ -386,6 +392,8 @@ class _Walker:
                     anchor = None
                 elif figure is not None and relative is not None:
                     self.figure_links.append(("".join(figure), relative))
+                    if self.figures_marked:
+                        runs.append(_Run(_FIGURE_END, bold > 0, italic > 0))
                 elif relative is not None:
                     runs.append(_Run(f" ({relative})", bold > 0, italic > 0))
                 href = relative = figure = None
@@ -684,15 +692,53 @@ def plain_text(text: str) -> str:
     >>> plain_text("Vi nådde *fler* än [2 949](tal:deltagare.totalt) personer.\\n\\n- ett\\n- två")
     'Vi nådde fler än 2 949 personer.\\n\\nett\\ntvå'
     """
+    return _joined(_parse(text).paragraphs)
+
+
+def _joined(paragraphs: Iterable[_Paragraph]) -> str:
+    """Paragraphs' text, joined by a blank line, list items by a newline."""
     out: list[str] = []
     previous: _Paragraph | None = None
-    for paragraph in _parse(text).paragraphs:
+    for paragraph in paragraphs:
         if previous is not None:
             in_list = previous.kind != "body" and paragraph.kind != "body"
             out.append("\n" if in_list else "\n\n")
         out.append("".join(run.text for run in paragraph.runs))
         previous = paragraph
     return "".join(out)
+
+
+_FIGURE_BEGIN = "\ue000"
+_FIGURE_END = "\ue001"
+
+
+def figure_spans(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """What a reader sees (:func:`plain_text`) and where each figure link stands in it:
+    ``(start, end, path)``.
+
+    >>> figure_spans("Vi nådde [2 949](tal:deltagare.totalt) personer.\\n\\n- [4](tal:x) råd")
+    ('Vi nådde 2 949 personer.\\n\\n4 råd', [(9, 14, 'deltagare.totalt'), (26, 27, 'x')])
+    """
+    clean = text.replace(_FIGURE_BEGIN, "").replace(_FIGURE_END, "")
+    parsed = _Walker(clean, figures_marked=True).walk(_MD.parse(clean))
+    out: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    links = iter(parsed.figure_links)
+    start = 0
+    for char in _joined(parsed.paragraphs):
+        if char == _FIGURE_BEGIN:
+            start = len(out)
+        elif char == _FIGURE_END:
+            spans.append((start, len(out), next(links)[1]))
+        else:
+            out.append(char)
+    return "".join(out), spans
+
+
+def text_mark(path: str, text: str) -> str:
+    """The bookmark name a narrative text of the data at ``path`` is printed in (see
+    :func:`slutrapport.fields_word.text_mark_name`)."""
+    return text_mark_name(path, text, plain_text(text))
 
 
 def prints_anything(text: str) -> bool:
@@ -847,6 +893,13 @@ numbering (:class:`slutrapport.fields_word.ListNumbering`), so that every list s
 first item's number (1, unless the text wrote ``3.``)."""
 
 
+MARKED: ContextVar[dict[str, tuple[str | None, bool]] | None] = ContextVar("MARKED",
+                                                                         default=None)
+"""While a document is rendered, if set: each narrative text printed in a bookmark (its name)
+with the paragraph style and boldness the template gave it (``stycken(stil, fet)``), for the
+round trip of ``slutrapport import``, which reads the text back as the text's own."""
+
+
 def protect_braces(xml: str) -> str:
     """Keep docxtpl from turning ``{_{`` in the text into ``{{`` after rendering.
 
@@ -860,13 +913,18 @@ def protect_braces(xml: str) -> str:
 
 
 class Narrative:
-    """A narrative text for a template: ``{{p x }}`` prints it as Word paragraphs."""
+    """A narrative text for a template: ``{{p x }}`` prints it as Word paragraphs.
 
-    __slots__ = ("_link_id", "text")
+    ``mark`` names the bookmark its paragraphs are printed in (a text of the data file, see
+    :func:`slutrapport.fields_word.text_mark_name`; None for a text the report makes)."""
 
-    def __init__(self, text: str, link_id: Callable[[str], str] | None = None) -> None:
+    __slots__ = ("_link_id", "mark", "text")
+
+    def __init__(self, text: str, link_id: Callable[[str], str] | None = None,
+                 mark: str | None = None) -> None:
         self.text = text
         self._link_id = link_id
+        self.mark = mark
 
     def __html__(self) -> str:
         return self.stycken()
@@ -875,6 +933,11 @@ class Narrative:
         """The text as paragraphs; ``stil`` names the paragraph style of plain paragraphs."""
         xml = to_paragraphs(self.text, link_id=self._link_id, paragraph_style=stil,
                             run_props="<w:b/>" if fet else "", numbering=LIST_NUMBERING.get())
+        if self.mark is not None and xml:
+            xml = mark_paragraphs(xml, self.mark)
+            marked = MARKED.get()
+            if marked is not None:
+                marked.setdefault(self.mark, (stil, fet))
         return Markup(protect_braces(xml))
 
     def rader(self, fet: bool = False) -> Markup:

@@ -42,6 +42,7 @@ from slutrapport._files import os_error_text, write_file
 from slutrapport.errors import InputError, Problem
 from slutrapport.fields import date_bounds
 from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.loader import load, read_yaml
 from slutrapport.names import name_key, slug
@@ -65,7 +66,7 @@ __all__ = [
     "write_registers",
 ]
 
-Value = Literal["text", "date", "count", "halves", "kronor", "ore", "gender", "list"]
+Value = Literal["text", "date", "count", "halves", "hours", "kronor", "ore", "gender", "list"]
 """What a column holds: free text, a date, a whole count ≥ 0, a head count (halves allowed),
 whole kronor, kronor and öre, kvinna/man, or a choice from a list on the sheet ``Listor``."""
 
@@ -155,9 +156,15 @@ REGISTERS: tuple[Register, ...] = (
         Column("datum", "Datum", 12, "date", prompt="Dagen då personen deltog."),
         Column("omrade", "Område", 30, "list", "omrade", _AREA_PROMPT),
         Column("kommun", "Kommun", 16, "list", "kommun", _MUNICIPALITY_PROMPT),
+        Column("insats", "Insats", 30,
+               prompt="I ett deltagarprogram: insatsen, som rapporten namnger den."),
+        Column("timmar", "Timmar", 10, "hours",
+               prompt="I ett deltagarprogram: tillfällets längd i timmar (t.ex. 2,5)."),
     ), "en rad per deltagande person och tillfälle, med en nyckel per person"),
     Register("foretag", "foretag.xlsx", "Foretag", (
         Column("namn", "Namn", 36, prompt="Företagets namn."),
+        Column("organisationsnummer", "Organisationsnummer", 20,
+               prompt="NNNNNN-NNNN; med det räknas varje företag en gång."),
         Column("kommun", "Kommun", 16, "list", "kommun", _MUNICIPALITY_PROMPT),
         Column("anstallda_fore", "Anställda före", 16, "halves",
                prompt="Anställda vid första mätningen (halva tjänster går bra, t.ex. 2,5)."),
@@ -192,6 +199,7 @@ _FORMATS: dict[Value, str] = {
     "date": "yyyy-mm-dd",
     "count": "0",
     "halves": "0.0",
+    "hours": "0.0",
     "kronor": '#,##0 "kr"',
     "ore": '#,##0.00 "kr"',
 }
@@ -223,7 +231,12 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
         taken.add(value)
         areas.append(Choice(value, heading))
 
-    for section in (s for s in report.avsnitt if isinstance(s, Aktiviteter)):
+    for section in report.avsnitt:
+        if isinstance(section, Deltagarprogram):  # a programme's participants name it
+            add(section.rubrik, section.name)
+            continue
+        if not isinstance(section, Aktiviteter):
+            continue
         if section.antal is not None:
             add(section.rubrik, section.id)
         for area in section.omraden:
@@ -419,6 +432,9 @@ def _validation(ws: Worksheet, index: int, column: Column, lists: Lists,
         rule = {"validate": "decimal", "criteria": ">=", "value": 0,
                 "error_title": "Anställda",
                 "error_message": "Antalet anställda är 0 eller mer (t.ex. 2,5)."}
+    elif column.value == "hours":
+        rule = {"validate": "decimal", "criteria": ">=", "value": 0, "error_title": "Timmar",
+                "error_message": "Antalet timmar är 0 eller mer (t.ex. 2,5)."}
     elif column.value == "date" and lists.period is not None:
         start, end = lists.period
         rule = {"validate": "date", "criteria": "between", "minimum": _excel_date(start),
@@ -490,12 +506,15 @@ def _list_sheet(ws: Worksheet, names: Sequence[ListName], lists: Lists,
 
 
 def new_registers(folder: str | Path, report: str | Path | None = None, *,
-                  force: bool = False, target: str | Path | None = None) -> str:
+                  force: bool = False, target: str | Path | None = None,
+                  block_written: bool = False) -> str:
     """Write the registers into ``folder``, with the lists of ``report`` if given, and return
     what ``slutrapport new --registers`` prints: the files, and the ``register:`` lines to add
     to ``target`` (the report the registers belong to; by default ``report``).
 
-    Nothing is written to any report file.
+    Nothing is written to any report file here. ``block_written``: ``target`` is a new report
+    written with its ``register:`` block already (``new --registers MAPP -o NY.yaml``); only
+    what the block still lacks is printed.
     """
 
     lists = None
@@ -521,7 +540,13 @@ def new_registers(folder: str | Path, report: str | Path | None = None, *,
                 "kommunerna, kostnadsslagen och finansiärerna — det som står där blir "
                 "rullgardinslistorna."]
     block = register_block(folder, lists, report=target, existing=existing)
-    if not block:
+    if block_written:
+        out += ["", f"Registren står under register: sist i {target}."]
+        if any(line.strip() and not line.lstrip().startswith("#")
+               for line in block.splitlines()[1:]):
+            out += [f"Lägg till de här raderna under register: i {target}:", "",
+                    block.rstrip("\n")]
+    elif not block:
         out += ["", f"{target} har redan allt som behövs under register:."]
     elif target is None:
         out += ["", "Lägg till det här sist i rapportens datafil:", "", block.rstrip("\n")]
@@ -546,11 +571,7 @@ def register_block(folder: str | Path, lists: Lists | None = None, *,
     lists = lists or Lists()
     have = _mapping(existing)
     base = Path(report).parent if report is not None else None
-    where = str(folder)
-    if base is not None:
-        relative = os.path.relpath(Path(folder).resolve(), base.resolve())
-        far = relative.startswith(f"..{os.sep}..")
-        where = str(Path(folder).resolve()) if far else relative
+    where = folder_from(folder, report)
     lines = ["register:"]
     if "mapp" not in have:
         note = "relativt rapportfilen" if base is not None else "relativt rapportfilen — ändra " \
@@ -567,6 +588,24 @@ def register_block(folder: str | Path, lists: Lists | None = None, *,
         lines += ["  # omraden:    # områdets id i registren: områdets rubrik i rapporten",
                   "  #   foretagsbesok: \"Uppsökande verksamhet hos företag\""]
     return "" if len(lines) == 1 else "\n".join(lines) + "\n"
+
+
+def folder_from(folder: str | Path, report: str | Path | None) -> str:
+    """``register.mapp`` for the registers in ``folder``: relative to the report's folder (or
+    absolute when that would climb more than one folder up); as given without a report."""
+    if report is None:
+        return str(folder)
+    relative = os.path.relpath(Path(folder).resolve(), Path(report).parent.resolve())
+    if relative.startswith(f"..{os.sep}.."):
+        return str(Path(folder).resolve())
+    return relative
+
+
+def block_entries(folder: str | Path, report: str | Path) -> dict[str, str]:
+    """The ``register:`` entries that name the registers ``new --registers`` writes into
+    ``folder``, for the report at ``report``: ``mapp`` and each register's file."""
+    return {"mapp": Path(folder_from(folder, report)).as_posix(),
+            **{r.key: r.file for r in REGISTERS}}
 
 
 def _yaml_str(text: str) -> str:

@@ -39,11 +39,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 import re
 import tempfile
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from slutrapport.loader import from_data, load, read_yaml
 from slutrapport.models import MARKDOWN, Slutrapport
 from slutrapport.names import nearest
 from slutrapport.paths import at, format_loc
+from slutrapport.registers import REGISTERS
 from slutrapport.schema import field_metadata, validator_names
 
 __all__ = ["PLACEHOLDER", "from_previous", "skeleton", "write_new", "write_new_file"]
@@ -187,17 +189,38 @@ sammanfattning:
 # --- the next report from the last one --------------------------------------------------------
 
 
-def from_previous(previous: str | Path) -> str:
+def from_previous(previous: str | Path, target: str | Path | None = None, *,
+                  registers: Mapping[str, str] | None = None) -> str:
     """The YAML of the next report, made from the last one's data file (see the module doc).
 
     The old file must load (:func:`slutrapport.load`; a 0.1 file is refused, naming
     ``slutrapport migrate``); its findings do not matter, since its figures are cleared.
+
+    The ``register:`` block is kept (the registers' paths, columns and labels) and its paths are
+    listed under ``granska``. When the new file (``target``) lies in another folder, the
+    block's ``mapp`` is written so that it names the same folder from there. ``registers``:
+    entries that name the new project's registers (``mapp`` and the files, from ``new
+    --registers``), written into the block instead and not marked.
     """
     report = load(previous)  # refuses, with file and line, what the model would not accept
     yaml = _yaml()
     doc = yaml.load(Path(previous).read_text(encoding="utf-8-sig"))
     _strip_markers(doc)
-    clearing = _Clearing(report)
+    if registers:
+        if not isinstance(doc.get("register"), CommentedMap):
+            doc["register"] = CommentedMap()
+        block = doc["register"]
+        named = ("mapp", *REGISTERS)
+        for key, value in registers.items():
+            if key in block:
+                block[key] = value
+            else:  # after the entries that come before it in the block's order
+                at = [i + 1 for i, k in enumerate(block)
+                      if k in named and named.index(k) < named.index(key)]
+                block.insert(max(at, default=0), key, value)
+    elif target is not None and isinstance(doc.get("register"), CommentedMap):
+        _repoint(doc["register"], Path(previous), Path(target))
+    clearing = _Clearing(report, registers or ())
     clearing.report_root(doc)
     clearing.settle(doc, *_listed(yaml, doc, str(previous)))
     doc.ca.comment = None
@@ -232,8 +255,10 @@ class _Zero:
 class _Clearing:
     """One pass over the old file's data: clears, keeps and marks (see the module doc)."""
 
-    def __init__(self, report: Slutrapport) -> None:
+    def __init__(self, report: Slutrapport, fresh: Iterable[str] = ()) -> None:
         self.report = report
+        self.fresh = set(fresh)
+        """The register block's entries written anew (not carried over, not marked)."""
         self.marks: dict[str, Any] = {}
         self.zeros: list[_Zero] = []
         self.notes: dict[Loc, str] = {}
@@ -244,10 +269,9 @@ class _Clearing:
         """Clear the whole report, section by section."""
         if "granska" in doc:
             del doc["granska"]
-        if "register" in doc:
-            # the last project's registers: the next one keeps registers of its own
-            del doc["register"]
         for key in list(doc):
+            if key == "register":
+                continue
             if key == "avsnitt" and isinstance(doc[key], CommentedSeq):
                 for i, item in enumerate(doc[key]):
                     section = self.report.avsnitt[i]
@@ -258,6 +282,14 @@ class _Clearing:
                     self.model(item, type(section), ("avsnitt", i), (section.name,))
             elif key != "avsnitt":
                 self.field(doc, str(key), Slutrapport, (), ())
+        if isinstance(doc.get("register"), CommentedMap):
+            # the registers' block (their paths, columns and labels) is the project's way of
+            # keeping them: kept, and where they are marked for review (the next project's
+            # registers lie elsewhere, or start empty)
+            block = doc["register"]
+            for key in ("mapp", *REGISTERS):
+                if isinstance(block.get(key), str) and key not in self.fresh:
+                    self.marks[f"register.{key}"] = str(block[key])
 
     def model(self, node: Any, model: type[BaseModel], loc: Loc, shown: Loc) -> None:
         if isinstance(node, CommentedMap):
@@ -562,6 +594,27 @@ def _element(field: FieldInfo) -> type[BaseModel]:
     return base
 
 
+def _repoint(block: CommentedMap, previous: Path, target: Path) -> None:
+    """The register block's ``mapp`` as the new file must write it to name the same folder,
+    where that folder lies within the new file's (a data file reads registers only there); else
+    it stays as written, for the user to change (it is under ``granska``)."""
+    given = block.get("mapp")
+    if isinstance(given, str) and Path(given).is_absolute():
+        return
+    old_base = previous.resolve().parent
+    new_base = target.resolve().parent
+    if old_base == new_base:
+        return
+    folder = old_base / given if isinstance(given, str) else old_base
+    where = Path(os.path.relpath(folder, new_base)).as_posix()
+    if where.startswith(".."):
+        return
+    if "mapp" in block:
+        block["mapp"] = where
+    else:
+        block.insert(0, "mapp", where)
+
+
 def write_new(output: str | Path, previous: str | Path | None = None, *,
               disposition: str | None = None, force: bool = False) -> Path:
     """Write the next report's data file (see :func:`from_previous` and :func:`skeleton`).
@@ -576,8 +629,13 @@ def write_new(output: str | Path, previous: str | Path | None = None, *,
 
 
 def write_new_file(output: str | Path, previous: str | Path | None = None, *,
-                   disposition: str | None = None, force: bool = False) -> Written:
-    """:func:`write_new`, also telling where a data file written over was kept."""
+                   disposition: str | None = None, force: bool = False,
+                   registers: Mapping[str, str] | None = None, block: str = "") -> Written:
+    """:func:`write_new`, also telling where a data file written over was kept.
+
+    ``registers`` (with ``previous``): the ``register:`` entries of the new project's registers
+    (see :func:`from_previous`); ``block`` (without): a ``register:`` block to end the file with.
+    """
 
     if previous is not None and disposition is not None:
         raise InputError([Problem(
@@ -597,7 +655,9 @@ def write_new_file(output: str | Path, previous: str | Path | None = None, *,
     if target.parent != Path() and not target.parent.is_dir():
         raise InputError([Problem(f"mappen {target.parent} finns inte", file=str(target))])
     if previous is not None:
-        text = from_previous(previous)
+        text = from_previous(previous, target, registers=registers)
     else:
         text = skeleton(disposition or dispositioner.DEFAULT)
+        if block:
+            text = text.rstrip("\n") + "\n\n" + block
     return write_file(target, text.encode("utf-8"), data_file=True)

@@ -20,6 +20,7 @@ from slutrapport.fields import (
     Loc,
     Markdown,
     Modell,
+    Organisationsnummer,
     Period,
     Procent,
     date_bounds,
@@ -155,6 +156,9 @@ class Foretag(Modell):
     """A company in the growth programme and its head count before and after."""
 
     namn: str = Field(min_length=1, description="Företagets namn.")
+    organisationsnummer: Organisationsnummer | None = Field(
+        None, description="Organisationsnumret (NNNNNN-NNNN); med det hittar fill företaget i "
+                          "företagsregistret också om namnet ändrats.")
     anstallda_fore: Anstallda = Field(description="Anställda vid första mätningen (t.ex. 2019).")
     anstallda_efter: Anstallda = Field(description="Anställda vid sista mätningen (t.ex. okt-22).")
     okning: Forandring | None = Field(
@@ -195,7 +199,8 @@ class Effekt(Modell):
 
     CARRY = Carry(
         rows={"foretag":
-              "företagen, ett per rad: - {namn: …, anstallda_fore: …, anstallda_efter: …}"},
+              "företagen, ett per rad: - {namn: …, organisationsnummer: …, anstallda_fore: …, "
+              "anstallda_efter: …}"},
         emptied={"okning_procent": COMPUTED})
 
     rubrik: str = Field("Effekt", description="Avsnittets rubrik.")

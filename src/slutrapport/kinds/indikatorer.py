@@ -17,7 +17,21 @@ if TYPE_CHECKING:
     from slutrapport._builder import Builder
     from slutrapport.models import Slutrapport
 
-__all__ = ["Indikator", "Indikatorer"]
+__all__ = ["REGISTER_SOURCES", "Indikator", "Indikatorer", "register_source"]
+
+REGISTER_SOURCES = {
+    "register.foretag": "unika företag: företagsregistrets (efter organisationsnummer, annars "
+                        "namn) och företagen i aktivitetsloggen, varje företag en gång",
+    "register.foretag.okning": "företagsregistrets ökning av antalet anställda (efter − före)",
+    "register.deltagare": "unika personer i deltagarregistret",
+    "register.deltagare.kvinnor": "unika kvinnor i deltagarregistret",
+    "register.deltagare.man": "unika män i deltagarregistret",
+    "register.deltagare.OMRÅDE": "unika personer i ett område eller deltagarprogram (dess id)",
+    "register.aktiviteter": "aktiviteterna i aktivitetsloggen",
+    "register.aktiviteter.OMRÅDE": "aktiviteterna i ett område (dess id)",
+}
+"""What an indicator's ``kalla`` may name in the registers (OMRÅDE: an area's or programme's id);
+:mod:`slutrapport._registercheck` counts them."""
 
 Slag = Literal["aktivitetsindikator", "resultatindikator"]
 _GROUP_TITLES = {"aktivitetsindikator": "Aktivitetsindikatorer",
@@ -41,13 +55,34 @@ class Indikator(Modell):
     enhet: str | None = Field(None, description="Enhet, t.ex. företag, heltidstjänster eller %.")
     kalla: str | None = Field(
         None,
-        description="Sökväg till samma tal på annat ställe i datat; kontrolleras mot utfallet.",
+        description="Sökväg till samma tal på annat ställe i datat, eller en registersiffra "
+                    "(register.foretag, register.deltagare …); kontrolleras mot utfallet och "
+                    "fylls i av fill.",
     )
     text: Markdown = Field("", description="Meningen som redovisar indikatorn (Markdown).")
 
 
 def _n(value: int | Decimal) -> str:
     return format_decimal(value, max_decimals=2)
+
+
+def register_source(kalla: str) -> tuple[str, str | None] | None:
+    """A ``kalla`` that names a register figure, as (what, detail): ``register.foretag`` is
+    ('foretag', None), ``register.deltagare.kompetenslyft`` ('deltagare', 'kompetenslyft'); None
+    for a path in the data. A name :data:`REGISTER_SOURCES` lacks is ('', name).
+
+    >>> register_source("register.foretag.okning"), register_source("ekonomi.utfall")
+    (('foretag', 'okning'), None)
+    """
+    if not kalla.startswith("register."):
+        return None
+    parts = kalla.split(".")
+    what, detail = parts[1], ".".join(parts[2:]) or None
+    if what == "foretag" and detail in (None, "okning"):
+        return what, detail
+    if what in ("deltagare", "aktiviteter") and (detail is None or "." not in detail):
+        return what, detail
+    return "", kalla
 
 
 def with_unit(value: Decimal | None, unit: str | None) -> str:
@@ -62,6 +97,22 @@ def with_unit(value: Decimal | None, unit: str | None) -> str:
         return format_percent(value)
     number = format_decimal(value, max_decimals=2)
     return f"{number}{NBSP}{unit}" if unit else number
+
+
+def _register_source(ind: Indikator, loc: Loc, source: tuple[str, str | None],
+                     report: Slutrapport) -> Iterator[Raw]:
+    """A register figure as ``kalla``: a name the registers know (their comparison is
+    :mod:`slutrapport._registercheck`'s), and registers to count it from."""
+    what, detail = source
+    if not what:
+        known = ", ".join(REGISTER_SOURCES)
+        yield ("tal-okand-sokvag", "error", (*loc, "kalla"),
+               f"'{detail}' är ingen registersiffra; registersiffrorna är {known} (OMRÅDE: ett "
+               "områdes eller programs id).", known, detail)
+    elif getattr(report, "register", None) is None:
+        yield ("indikator-register", "info", (*loc, "utfall"),
+               f"{ind.namn}: utfallet räknas från {ind.kalla}, men rapporten anger inga register "
+               "(register:); det jämförs inte.", ind.kalla, ind.utfall)
 
 
 class Indikatorer(Section):
@@ -89,17 +140,20 @@ class Indikatorer(Section):
                        f"{ind.namn}: {show(ind.utfall)}{unit} mot målvärdet "
                        f"{show(ind.malvarde)}{unit} — {'uppfyllt' if met else 'inte uppfyllt'}.",
                        ind.malvarde, ind.utfall)
-            if ind.kalla is not None:
+            source = register_source(ind.kalla) if ind.kalla is not None else None
+            if source is not None:
+                yield from _register_source(ind, loc, source, report)
+            elif ind.kalla is not None:
                 target, found = report.resolve(ind.kalla)
                 if not found:
                     yield ("tal-okand-sokvag", "error", (*loc, "kalla"),
                            f"Sökvägen '{ind.kalla}' finns inte i datat.", ind.kalla, None)
                 else:
-                    source = figure(target)
-                    if source is not None and source != ind.utfall:
+                    value = figure(target)
+                    if value is not None and value != ind.utfall:
                         yield ("indikator-kalla", "error", (*loc, "utfall"),
                                f"{ind.namn}: utfallet anges till {show(ind.utfall)}, men "
-                               f"{ind.kalla} är {show(source)}.", source, ind.utfall)
+                               f"{ind.kalla} är {show(value)}.", value, ind.utfall)
 
     def unfilled(self) -> Iterator[tuple[Loc, str]]:
         for i, ind in enumerate(self.indikatorer):

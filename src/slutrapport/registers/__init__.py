@@ -48,6 +48,7 @@ take any list of rows, so code can count figures of its own (per municipality an
 from __future__ import annotations
 
 from slutrapport.registers.block import (
+    ALIASES,
     LABELLED,
     REGISTERS,
     SECTION_KEYS,
@@ -57,15 +58,18 @@ from slutrapport.registers.block import (
     RegisterSpec,
 )
 from slutrapport.registers.count import (
+    Insatssiffror,
     Konsfordelning,
     aktiviteter_per_ar,
     aktiviteter_per_kommun,
     aktiviteter_per_omrade,
+    company_key,
     deltagare_per_aktivitet,
     deltagare_per_omrade,
     deltagare_totalt,
     finansiering_per_finansiar,
     foretagstabell,
+    insatssiffror,
     kostnader_per_kategori,
     unika_foretag,
     unika_personer,
@@ -80,9 +84,11 @@ from slutrapport.registers.rows import (
     Lasning,
     RegisterProblem,
     Registers,
+    row_list,
 )
 
 __all__ = [
+    "ALIASES",
     "LABELLED",
     "REGISTERS",
     "SECTION_KEYS",
@@ -91,6 +97,7 @@ __all__ = [
     "Deltagarrad",
     "Finansieringsrad",
     "Foretagsrad",
+    "Insatssiffror",
     "Konsfordelning",
     "Kostnadsrad",
     "Lasning",
@@ -102,14 +109,17 @@ __all__ = [
     "aktiviteter_per_ar",
     "aktiviteter_per_kommun",
     "aktiviteter_per_omrade",
+    "company_key",
     "deltagare_per_aktivitet",
     "deltagare_per_omrade",
     "deltagare_totalt",
     "finansiering_per_finansiar",
     "foretagstabell",
+    "insatssiffror",
     "kostnader_per_kategori",
     "normalize_header",
     "read_registers",
+    "row_list",
     "unika_foretag",
     "unika_personer",
 ]

@@ -18,8 +18,8 @@ from pydantic import Field, field_validator
 from slutrapport.fields import Modell
 from slutrapport.names import ID_PATTERN, nearest
 
-__all__ = ["LABELLED", "REGISTERS", "SECTION_KEYS", "TITLES", "RegisterKey", "RegisterSpec",
-           "Registerfiler"]
+__all__ = ["ALIASES", "LABELLED", "REGISTERS", "SECTION_KEYS", "TITLES", "RegisterKey",
+           "RegisterSpec", "Registerfiler"]
 
 RegisterKey = Literal["aktivitetslogg", "deltagare", "foretag", "kostnader", "finansiering"]
 
@@ -48,15 +48,18 @@ REGISTERS: dict[str, RegisterSpec] = {
     s.key: s for s in (
         RegisterSpec("aktivitetslogg", "Logg", "aktivitetsloggen",
                      ("datum", "omrade", "kvinnor", "man"),
-                     ("kommun", "aktivitet", "totalt", "foretag"), neuter=False),
+                     ("kommun", "aktivitet", "totalt", "foretag", "ej_dubblett"), neuter=False),
         RegisterSpec("deltagare", "Deltagare", "deltagarregistret",
-                     ("person", "kon", "datum", "omrade"), ("kommun",), neuter=True),
+                     ("person", "kon", "datum", "omrade"),
+                     ("kommun", "insats", "timmar", "ej_dubblett"), neuter=True),
         RegisterSpec("foretag", "Foretag", "företagsregistret",
-                     ("namn", "anstallda_fore", "anstallda_efter"), ("kommun",), neuter=True),
+                     ("namn", "anstallda_fore", "anstallda_efter"),
+                     ("organisationsnummer", "kommun", "ej_dubblett"), neuter=True),
         RegisterSpec("kostnader", "Huvudbok", "huvudboken",
-                     ("datum", "kategori", "belopp"), ("verifikation",), neuter=False),
+                     ("datum", "kategori", "belopp"), ("verifikation", "konto", "ej_dubblett"),
+                     neuter=False),
         RegisterSpec("finansiering", "Finansiering", "finansieringsregistret",
-                     ("finansiar", "belopp"), ("datum",), neuter=True),
+                     ("finansiar", "belopp"), ("datum", "ej_dubblett"), neuter=True),
     )
 }
 """Every register a report can name, by its key under ``register:``."""
@@ -66,14 +69,23 @@ TITLES = {
     "kvinnor": "Kvinnor", "man": "Män", "totalt": "Totalt", "foretag": "Företag",
     "person": "Person", "kon": "Kön", "namn": "Namn", "anstallda_fore": "Anställda före",
     "anstallda_efter": "Anställda efter", "kategori": "Kategori", "belopp": "Belopp",
-    "verifikation": "Verifikation", "finansiar": "Finansiär",
+    "verifikation": "Verifikation", "finansiar": "Finansiär", "insats": "Insats",
+    "timmar": "Timmar", "organisationsnummer": "Organisationsnummer", "konto": "Konto",
+    "ej_dubblett": "Ej dubblett",
 }
 """Each column's title as messages (and new registers) write it."""
+
+ALIASES = {"orgnr": "organisationsnummer", "org_nr": "organisationsnummer",
+           "organisationsnr": "organisationsnummer", "org_nummer": "organisationsnummer",
+           "verifikationsnummer": "verifikation", "ver_nr": "verifikation",
+           "vernr": "verifikation", "kontonummer": "konto"}
+"""Other headers (as :func:`~slutrapport.registers.normalize_header` folds them) that name a
+column without a ``kolumner`` mapping: ``Org.nr`` is the organisation number."""
 
 LABELLED = ("omrade", "kommun", "kategori", "finansiar")
 """The columns whose values ``register.etiketter`` may map."""
 
-SECTION_KEYS = ("deltagare", "foretag", "ekonomi")
+SECTION_KEYS = ("deltagare", "deltagarprogram", "foretag", "ekonomi")
 """What ``register.avsnitt`` may name a section for."""
 
 
@@ -111,7 +123,16 @@ class Registerfiler(Modell):
     avsnitt: dict[str, str] = Field(
         default_factory=dict,
         description="Vilket avsnitt (id) registren jämförs med när flera kan komma i fråga: "
-                    "deltagare, foretag eller ekonomi.")
+                    "deltagare, deltagarprogram, foretag eller ekonomi.")
+    deltagare_som: Literal["personer", "besok"] | None = Field(
+        None,
+        description="Hur deltagarna i det horisontella avsnittet räknas: personer (unika, ur "
+                    "deltagarregistret) eller besok (ur aktivitetsloggen). Utan den: personer "
+                    "när det finns ett deltagarregister, annars besök.")
+    ej_dubbletter: dict[str, list[int]] = Field(
+        default_factory=dict,
+        description="Rader som liknar en annan rad men inte är dubbletter, per register, t.ex. "
+                    "kostnader: [14, 15] (radnumren på bladet).")
 
     @field_validator("aktivitetslogg", "deltagare", "foretag", "kostnader", "finansiering")
     @classmethod
@@ -162,6 +183,19 @@ class Registerfiler(Modell):
             if key not in SECTION_KEYS:
                 raise ValueError(f"avsnitt kan anges för {', '.join(SECTION_KEYS)}, inte "
                                  f"'{key}'{_hint(key, list(SECTION_KEYS))}")
+        return value
+
+    @field_validator("ej_dubbletter")
+    @classmethod
+    def _not_duplicates(cls, value: dict[str, list[int]]) -> dict[str, list[int]]:
+        for key, rows in value.items():
+            if key not in REGISTERS:
+                raise ValueError(f"okänt register '{key}'{_hint(key, list(REGISTERS))}; "
+                                 f"registren är {', '.join(REGISTERS)}")
+            for row in rows:
+                if row < 2:
+                    raise ValueError(f"rad {row} är ingen datarad i {key} (rubriken är rad 1, "
+                                     "den första dataraden rad 2)")
         return value
 
     def named(self) -> list[tuple[str, str]]:

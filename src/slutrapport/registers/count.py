@@ -21,10 +21,11 @@ from slutrapport.registers.rows import (
     Kostnadsrad,
 )
 
-__all__ = ["Konsfordelning", "aktiviteter_per_ar", "aktiviteter_per_kommun",
-           "aktiviteter_per_omrade", "deltagare_per_aktivitet", "deltagare_per_omrade",
-           "deltagare_totalt", "finansiering_per_finansiar", "foretagstabell",
-           "kostnader_per_kategori", "unika_foretag", "unika_personer"]
+__all__ = ["Insatssiffror", "Konsfordelning", "aktiviteter_per_ar", "aktiviteter_per_kommun",
+           "aktiviteter_per_omrade", "company_key", "deltagare_per_aktivitet",
+           "deltagare_per_omrade", "deltagare_totalt", "finansiering_per_finansiar",
+           "foretagstabell", "insatssiffror", "kostnader_per_kategori", "unika_foretag",
+           "unika_personer"]
 
 
 class Konsfordelning(BaseModel):
@@ -108,19 +109,63 @@ def unika_personer(rows: Iterable[Deltagarrad]) -> Konsfordelning:
     return Konsfordelning(kvinnor=women, man=len(seen) - women)
 
 
+def company_key(row: Foretagsrad) -> str:
+    """What tells enterprises apart: the organisation number, else the name (any case)."""
+    return row.organisationsnummer or name_key(row.namn)
+
+
 def unika_foretag(log: Iterable[Aktivitet] = (), companies: Iterable[Foretagsrad] = ()) -> int:
-    """Unique companies reached: the names in the log's ``foretag`` column and the company
-    register together, each once (whatever its case or spacing)."""
-    names = {name_key(r.foretag) for r in log if r.foretag}
-    names |= {name_key(c.namn) for c in companies}
-    return len(names)
+    """Unique enterprises reached, as the EU's guidance on multiple counting asks: the company
+    register's by organisation number (by name where it has none), and the names in the log's
+    ``foretag`` column that are no company of the register, each once (whatever its case or
+    spacing)."""
+    listed = list(companies)
+    keys = {company_key(c) for c in listed}
+    names = {name_key(c.namn) for c in listed}
+    keys |= {name_key(r.foretag) for r in log if r.foretag and name_key(r.foretag) not in names}
+    return len(keys)
+
+
+class Insatssiffror(BaseModel):
+    """An effort of a participant programme as its rows count it: occasions (dates), hours
+    (each occasion once), unique persons by gender, and the rows counted."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tillfallen: int
+    timmar: Decimal | None
+    kvinnor: int
+    man: int
+    rader: tuple[int, ...]
+
+    @property
+    def totalt(self) -> int:
+        """Unique persons, women and men."""
+        return self.kvinnor + self.man
+
+
+def insatssiffror(rows: Iterable[Deltagarrad]) -> Insatssiffror:
+    """One effort's figures from its rows: each date an occasion, whose hours are its first
+    row's (None when no row gives hours); each person once, with the gender of its first row."""
+    dates: dict[object, Decimal | None] = {}
+    persons: dict[str, str] = {}
+    numbers = []
+    for r in rows:
+        numbers.append(r.rad)
+        if dates.get(r.datum) is None:
+            dates[r.datum] = r.timmar
+        persons.setdefault(r.person, r.kon)
+    hours = [h for h in dates.values() if h is not None]
+    women = sum(1 for g in persons.values() if g == "kvinna")
+    return Insatssiffror(tillfallen=len(dates), timmar=sum(hours, Decimal(0)) if hours else None,
+                         kvinnor=women, man=len(persons) - women, rader=tuple(numbers))
 
 
 def foretagstabell(rows: Iterable[Foretagsrad]) -> dict[str, Foretagsrad]:
-    """The company table by name (the first row of each name)."""
+    """The company table by enterprise (:func:`company_key`; the first row of each)."""
     out: dict[str, Foretagsrad] = {}
     for r in rows:
-        out.setdefault(r.namn, r)
+        out.setdefault(company_key(r), r)
     return out
 
 

@@ -22,10 +22,11 @@ from typing import TYPE_CHECKING, Any, Literal
 from slutrapport.fields import date_bounds
 from slutrapport.kinds import Severity
 from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi
-from slutrapport.names import name_key, nearest, slug
+from slutrapport.names import check_digit, name_key, nearest, org_number, slug
 from slutrapport.numbers import parse_number
-from slutrapport.registers.block import REGISTERS, TITLES, Registerfiler, RegisterSpec
+from slutrapport.registers.block import ALIASES, REGISTERS, TITLES, Registerfiler, RegisterSpec
 from slutrapport.registers.files import Origin, clip, letters, locate, unusable
 from slutrapport.registers.rows import (
     Aktivitet,
@@ -36,7 +37,7 @@ from slutrapport.registers.rows import (
     Lasning,
     RegisterProblem,
     Registers,
-    row_span,
+    row_list,
 )
 from slutrapport.registers.sheets import Sheet, open_sheet
 
@@ -92,12 +93,16 @@ def normalize_header(text: Any) -> str:
 
 @dataclass
 class _Names:
-    """What a cell may name, and the id or name it stands for (keys folded with :func:`_key`)."""
+    """What a cell may name, and the id or name it stands for (keys folded with
+    :func:`~slutrapport.names.name_key`); what a suggestion may name (``*_choices``: the way to
+    write it first, then its other names)."""
 
     areas: dict[str, str]
     area_ids: list[str]
+    area_choices: list[tuple[str, ...]]
     municipalities: dict[str, str]
     municipality_ids: list[str]
+    municipality_choices: list[tuple[str, ...]]
     categories: dict[str, str]
     category_names: list[str]
     financiers: dict[str, str]
@@ -108,6 +113,7 @@ class _Names:
     def of(cls, report: Slutrapport, block: Registerfiler) -> _Names:
         areas: dict[str, str] = {}
         area_ids: list[str] = []
+        area_choices: list[tuple[str, ...]] = []
         by_heading = {name_key(h): i for i, h in block.omraden.items()}
 
         def add_area(heading: str, own: str | None) -> None:
@@ -118,22 +124,27 @@ class _Names:
             if area is None:
                 return
             area_ids.append(area)
+            area_choices.append((area, heading))
             for name in (area, mapped, heading, heading.rstrip(".")):
                 if name:
                     areas.setdefault(name_key(name), area)
 
-        for section in report.sections(Aktiviteter):
-            assert isinstance(section, Aktiviteter)
-            if section.antal is not None:
+        for section in report.avsnitt:
+            if isinstance(section, Aktiviteter):
+                if section.antal is not None:
+                    add_area(section.rubrik, section.name)
+                for area in section.omraden:
+                    add_area(area.rubrik, getattr(area, "id", None))
+            elif isinstance(section, Deltagarprogram):  # a programme's rows name the programme
                 add_area(section.rubrik, section.name)
-            for area in section.omraden:
-                add_area(area.rubrik, getattr(area, "id", None))
         given = {name_key(n): i for i, n in block.kommuner.items()}
         municipalities: dict[str, str] = {}
         municipality_ids: list[str] = []
+        municipality_choices: list[tuple[str, ...]] = []
         for name in report.projekt.kommuner:
             mid = given.get(name_key(name)) or slug(name)
             municipality_ids.append(mid)
+            municipality_choices.append((name, mid))
             municipalities.setdefault(name_key(mid), mid)
             municipalities.setdefault(name_key(name), mid)
         categories: dict[str, str] = {}
@@ -158,9 +169,10 @@ class _Names:
                 if target is not None or meant in known:
                     table[name_key(label)] = target or meant
         period = report.projekt.period
-        return cls(areas, area_ids, municipalities, municipality_ids, categories,
-                   category_names, financiers, financier_names,
+        return cls(areas, area_ids, area_choices, municipalities, municipality_ids,
+                   municipality_choices, categories, category_names, financiers, financier_names,
                    (date_bounds(period.fran)[0], date_bounds(period.till)[1]))
+
 
 def _read_one(spec: RegisterSpec, path: Path, shown: str, block: Registerfiler, names: _Names,
               report: Slutrapport, out: Registers) -> None:
@@ -195,8 +207,35 @@ class _Skip(Exception):
     """The row can't be counted (the problem is noted already)."""
 
 
+@dataclass
+class _Cause:
+    """One cause of problems and the rows it is on (0-based): one finding, however many rows."""
+
+    code: str
+    severity: Severity
+    column: str | None
+    what: str
+    """The problem on one row, without its place: "'abc' är inget antal"."""
+    group: str
+    """The problem on many rows, before their count: "Aktivitetsområdet 'x' finns inte …"."""
+    hint: str
+    counted: bool
+    after: str
+    rows: list[int]
+
+
+@dataclass(frozen=True)
+class _Pair:
+    """A likely duplicate: the earlier row, the later one (0-based) and what they share."""
+
+    earlier: int
+    later: int
+    same: str
+
+
 class _Reader:
-    """Reads one register's rows into typed rows, noting every problem with its place."""
+    """Reads one register's rows into typed rows, noting every problem with its place; the same
+    problem on many rows is noted once, with the rows (:class:`_Cause`)."""
 
     def __init__(self, spec: RegisterSpec, sheet: Sheet, block: Registerfiler, names: _Names,
                  notes: list[RegisterProblem]) -> None:
@@ -209,15 +248,78 @@ class _Reader:
         self.titles: dict[str, str] = {}
         self.blank_counts = 0
         self.persons: dict[str, tuple[str, int]] = {}
-        self.companies: dict[str, int] = {}
+        self.occasions: dict[Any, tuple[Decimal, int]] = {}
+        self.causes: dict[tuple[Any, ...], _Cause] = {}
+        self.pairs: list[_Pair] = []
+        self.not_duplicates = {row - 1 for row in block.ej_dubbletter.get(spec.key, [])}
         # values repeat down a register (areas, municipalities, dates, small counts): each
         # distinct cell value is read once (only values that read well are kept)
         self.cache: dict[str, dict[Any, Any]] = {}
 
     def note(self, code: str, severity: Severity, message: str, row: int | None = None) -> None:
+        """A problem of the whole register or its header (noted as it is, never grouped)."""
+        shown = None if row is None else row + 1
         self.notes.append(RegisterProblem(code=code, severity=severity, source=self.spec.key,
-                                          message=message,
-                                          row=None if row is None else row + 1))
+                                          message=message, row=shown,
+                                          rows=() if shown is None else (shown,)))
+
+    def problem(self, code: str, severity: Severity, r: int, column: str | None, what: str, *,
+                group: str | None = None, hint: str = "", counted: bool = False,
+                after: str = "") -> None:
+        """A problem on row ``r`` (0-based) in ``column``: rows with the same problem are one
+        finding (see :meth:`finish`). ``what`` says it of one row, ``group`` of many (``what``
+        with a capital if not given); ``hint`` what to do; ``counted`` whether the row counts
+        all the same; ``after`` a note after 'Raden räknades inte'."""
+        key = (code, column, group or what, hint, counted, after)
+        cause = self.causes.get(key)
+        if cause is None:
+            cause = self.causes[key] = _Cause(code, severity, column, what,
+                                              group or what[:1].upper() + what[1:], hint,
+                                              counted, after, [])
+        cause.rows.append(r)
+
+    def finish(self) -> None:
+        """Note every cause once, in the order first met: one row as before ("rad 5, kolumn B
+        (Område): …"), many with their count and rows ("…: 226 rader (rad 2–227)")."""
+        for cause in self.causes.values():
+            rows = cause.rows
+            col = None if cause.column is None else self.cols[cause.column]
+            title = "" if cause.column is None else self.titles[cause.column]
+            hint = f"; {cause.hint}" if cause.hint else ""
+            after = f" {cause.after}" if cause.after else ""
+            if len(rows) == 1:
+                tail = "; raden räknas." if cause.counted else f". Raden räknades inte{after}."
+                message = f"{self.sheet.place(rows[0], col, title)}: {cause.what}{hint}{tail}"
+            else:
+                tail = "; raderna räknas." if cause.counted else \
+                    f". Raderna räknades inte{after}."
+                message = (f"{self.sheet.place(None, col, title)}: {cause.group}: "
+                           f"{_rows(rows)}{hint}{tail}")
+            self.notes.append(RegisterProblem(
+                code=cause.code, severity=cause.severity, source=self.spec.key, message=message,
+                row=rows[0] + 1, rows=tuple(r + 1 for r in rows), counted=cause.counted))
+        by_what: dict[str, list[_Pair]] = {}
+        for pair in self.pairs:
+            by_what.setdefault(pair.same, []).append(pair)
+        company = self.spec.key == "foretag"
+        for same, pairs in by_what.items():
+            counted = "bara den första räknas" if company else "raden räknas"
+            mark = ("Är det inte samma, skriv något i kolumnen Ej dubblett på den senare raden "
+                    f"(eller ange den under register.ej_dubbletter.{self.spec.key})")
+            if len(pairs) == 1:
+                pair = pairs[0]
+                message = (f"{self.sheet.place(pair.later)}: troligen en dubblett av rad "
+                           f"{pair.earlier + 1} ({same}); {counted}. {mark}.")
+            else:
+                shown = ", ".join(f"rad {p.later + 1} (som rad {p.earlier + 1})"
+                                  for p in pairs[:6]) + (" …" if len(pairs) > 6 else "")
+                counted = "bara de första räknas" if company else "raderna räknas"
+                message = (f"{self.sheet.place()}: {len(pairs)} rader är troligen dubbletter av "
+                           f"tidigare rader ({same}): {shown}; {counted}. {mark}.")
+            both = tuple(sorted({r + 1 for p in pairs for r in (p.earlier, p.later)}))
+            self.notes.append(RegisterProblem(
+                code="register-dubblett", severity="warning", source=self.spec.key,
+                message=message, row=pairs[0].later + 1, rows=both, counted=not company))
 
     # header
 
@@ -232,7 +334,9 @@ class _Reader:
             norm = normalize_header(cell)
             if not norm:
                 continue
-            name = own.get(norm) or (norm if norm in known else None)
+            alias = ALIASES.get(norm)
+            name = own.get(norm) or (norm if norm in known else
+                                     alias if alias in known else None)
             if name is None:
                 continue
             if name in found:
@@ -323,11 +427,13 @@ class _Reader:
         parse = getattr(self, "_" + self.spec.key)
         out: list[Any] = []
         blank_run: list[int] = []
+        blanks: list[int] = []
         seen: dict[Any, int] = {}
         counted = skipped = 0
         first = last = None
         padding = [""] * width
         lead = used[0]
+        mark = self.cols.get("ej_dubblett")
         for r in range(start, len(rows)):
             row = rows[r]
             cell = row[lead] if lead < len(row) else None
@@ -337,11 +443,7 @@ class _Reader:
                 blank_run.append(r)
                 continue
             if blank_run:
-                self.note("register-tom-rad", "warning",
-                          f"{self.sheet.place()}, {row_span([b + 1 for b in blank_run])}: "
-                          f"{'tom rad' if len(blank_run) == 1 else 'tomma rader'} mitt i "
-                          "registret; raderna efter räknas, men ta bort den tomma raden.",
-                          blank_run[0])
+                blanks += blank_run
                 blank_run = []
             counted += 1
             if first is None:
@@ -354,34 +456,50 @@ class _Reader:
                             name = next(n for n, i in self.cols.items() if i == c)
                             self._fail(r, name, code="register-formel",
                                        why="cellen har en formel vars värde aldrig räknats ut "
-                                       "(filen är inte sparad av Excel eller LibreOffice); öppna "
-                                       "den och spara den igen")
+                                       "(filen är inte sparad av Excel eller LibreOffice)",
+                                       group="Formler vars värde aldrig räknats ut (filen är "
+                                       "inte sparad av Excel eller LibreOffice)",
+                                       hint="öppna filen och spara den igen")
                 padded = row if len(row) >= width else [*row, *padding[len(row):]]
-                item, dup = parse(r, padded)
+                item, keys = parse(r, padded)
             except _Skip:
                 skipped += 1
                 continue
-            if dup is not None:
-                earlier = seen.get(dup)
-                if earlier is not None:
-                    self.note("register-dubblett", "warning",
-                              f"{self.sheet.place(r)}: troligen en dubblett av rad "
-                              f"{earlier + 1} ({self._same_what()}); raden räknas.", r)
-                else:
-                    seen[dup] = r
+            intended = r in self.not_duplicates or (
+                mark is not None and mark < len(row) and _filled(row[mark]))
+            earlier = None
+            for key, same in keys:
+                if key in seen and earlier is None:
+                    earlier = (seen[key], same)
+            if earlier is not None and not intended:
+                self.pairs.append(_Pair(earlier[0], r, earlier[1]))
+                if self.spec.key == "foretag":  # one company, one row of the table
+                    continue
+            for key, _ in keys:
+                seen.setdefault(key, r)
             out.append(item)
+        if blanks:
+            self._blank_rows(blanks)
+        self.finish()
         read.rader, read.ej_raknade = counted, skipped
         read.forsta_rad, read.sista_rad = first, last
         return out
 
-    def _same_what(self) -> str:
-        return {"aktivitetslogg": "samma datum, område, kommun och antal",
-                "deltagare": "samma person, datum och område"}.get(self.spec.key, "")
+    def _blank_rows(self, blanks: list[int]) -> None:
+        """Blank rows between the rows: one warning, naming them all."""
+        shown = [b + 1 for b in blanks]
+        runs = row_list(shown)
+        one = len(shown) == 1
+        self.notes.append(RegisterProblem(
+            code="register-tom-rad", severity="warning", source=self.spec.key,
+            message=(f"{self.sheet.place()}, {runs}: {'tom rad' if one else 'tomma rader'} mitt "
+                     f"i registret; raderna efter räknas, men ta bort "
+                     f"{'den tomma raden' if one else 'de tomma raderna'}."),
+            row=shown[0], rows=tuple(shown)))
 
-    def _fail(self, r: int, name: str, why: str, code: str = "register-varde") -> None:
-        self.note(code, "error",
-                  f"{self.sheet.place(r, self.cols[name], self.titles[name])}: {why}. Raden "
-                  "räknades inte.", r)
+    def _fail(self, r: int, name: str, why: str, code: str = "register-varde", *,
+              group: str | None = None, hint: str = "") -> None:
+        self.problem(code, "error", r, name, why, group=group, hint=hint)
         raise _Skip
 
     def _cell(self, row: Sequence[Any], name: str) -> Any:
@@ -427,10 +545,10 @@ class _Reader:
         assert day is not None
         first, last = self.names.period
         if not first <= day <= last:
-            self.note("register-datum", "warning",
-                      f"{self.sheet.place(r, self.cols[name], self.titles[name])}: "
-                      f"{day.isoformat()} ligger utanför projektperioden {first.isoformat()}–"
-                      f"{last.isoformat()} (projekt.period); raden räknas.", r)
+            period = f"projektperioden {first.isoformat()}–{last.isoformat()} (projekt.period)"
+            self.problem("register-datum", "warning", r, name,
+                         f"{day.isoformat()} ligger utanför {period}",
+                         group=f"Datum utanför {period}", counted=True)
         return day
 
     def _count(self, r: int, row: Sequence[Any], name: str) -> int | None:
@@ -485,7 +603,10 @@ class _Reader:
         return number.normalize() if number == number.to_integral_value() else number
 
     def _named(self, r: int, row: Sequence[Any], name: str, table: dict[str, str],
-               known: list[str], required: bool, what: str) -> str | None:
+               known: Sequence[str | tuple[str, ...]], required: bool,
+               what: str) -> str | None:
+        """The id or name a cell names (``table``); an unknown one is an error suggesting the
+        nearest of ``known`` (each the way to write it first, then its other names)."""
         value = self._cell(row, name)
         seen = self.cache.setdefault(name, {})
         if type(value) is str and value in seen:
@@ -497,24 +618,38 @@ class _Reader:
         if found is None:
             if not known:
                 return text
-            close = nearest(text, known, cutoff=0.5)
-            if close:
-                hint = f"; närmast: {close}"
-            elif len(known) <= 10:
-                hint = f"; rapporten har {', '.join(known)}"
-            else:
-                hint = ""
-            self.note("register-okant", "error",
-                      f"{self.sheet.place(r, self.cols[name], self.titles[name])}: {what} "
-                      f"'{clip(text)}' finns inte i rapporten{hint}. Raden räknades inte "
-                      f"(register.etiketter.{name} kan ge registrets egna benämningar).", r)
+            self.problem("register-okant", "error", r, name,
+                         f"{what} '{clip(text)}' finns inte i rapporten",
+                         hint=self._suggestion(name, text, known),
+                         after=f"(register.etiketter.{name} kan ge registrets egna "
+                               "benämningar)")
             raise _Skip
         if type(value) is str:
             seen[value] = found
         return found
 
+    def _suggestion(self, name: str, text: str, known: Sequence[str | tuple[str, ...]]) -> str:
+        """'närmast: Skellefteå' — what to write instead, found on both names and ids (each
+        unknown value once)."""
+        misses = self.cache.setdefault("?" + name, {})
+        if text in misses:
+            return str(misses[text])
+        close = nearest(text, known, cutoff=0.5)
+        firsts = [k if isinstance(k, str) else k[0] for k in known]
+        if close is not None:
+            choice = next((k for k in known if not isinstance(k, str) and k[0] == close), None)
+            also = f" ({choice[1]})" if name == "omrade" and choice is not None and \
+                len(choice) > 1 and choice[1] != close else ""
+            hint = f"närmast: {close}{also}"
+        elif len(firsts) <= 10:
+            hint = f"rapporten har {', '.join(firsts)}"
+        else:
+            hint = ""
+        misses[text] = hint
+        return hint
+
     def _area(self, r: int, row: Sequence[Any]) -> str:
-        area = self._named(r, row, "omrade", self.names.areas, self.names.area_ids, True,
+        area = self._named(r, row, "omrade", self.names.areas, self.names.area_choices, True,
                            "aktivitetsområdet")
         assert area is not None
         return area
@@ -523,11 +658,11 @@ class _Reader:
         if "kommun" not in self.cols:
             return None
         return self._named(r, row, "kommun", self.names.municipalities,
-                           self.names.municipality_ids, False, "kommunen")
+                           self.names.municipality_choices, False, "kommunen")
 
-    # one parser per register: (row, key for likely duplicates)
+    # one parser per register: (row, keys for likely duplicates, each with what it means)
 
-    def _aktivitetslogg(self, r: int, row: Sequence[Any]) -> tuple[Aktivitet, Any]:
+    def _aktivitetslogg(self, r: int, row: Sequence[Any]) -> tuple[Aktivitet, _Keys]:
         day = self._date(r, row, "datum", True)
         assert day is not None
         area = self._area(r, row)
@@ -542,13 +677,16 @@ class _Reader:
             self._fail(r, "totalt", f"totalt {total}, men {women} "
                        f"{'kvinna' if women == 1 else 'kvinnor'} + {men} "
                        f"{'man' if men == 1 else 'män'} = {women + men}")
+        company = self._text(r, row, "foretag", False)
+        activity = self._text(r, row, "aktivitet", False)
         item = Aktivitet.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, datum=day, omrade=area,
-            kommun=municipality, aktivitet=self._text(r, row, "aktivitet", False),
-            foretag=self._text(r, row, "foretag", False), kvinnor=women, man=men)
-        return item, (day, area, municipality, women, men)
+            kommun=municipality, aktivitet=activity, foretag=company, kvinnor=women, man=men)
+        key = (day, area, municipality, name_key(company or ""), name_key(activity or ""),
+               women, men)
+        return item, ((key, "samma datum, område, kommun, företag, aktivitet och antal"),)
 
-    def _deltagare(self, r: int, row: Sequence[Any]) -> tuple[Deltagarrad, Any]:
+    def _deltagare(self, r: int, row: Sequence[Any]) -> tuple[Deltagarrad, _Keys]:
         person = self._text(r, row, "person", True)
         gender_text = self._text(r, row, "kon", True)
         gender = _GENDERS.get(name_key(gender_text or ""))
@@ -557,46 +695,93 @@ class _Reader:
         day = self._date(r, row, "datum", True)
         area = self._area(r, row)
         municipality = self._municipality(r, row)
+        effort = self._text(r, row, "insats", False) if "insats" in self.cols else None
+        hours = self._hours(r, row) if "timmar" in self.cols else None
         assert person is not None and day is not None
         assert gender is not None
         earlier = self.persons.get(person)
         if earlier is not None and earlier[0] != gender:
             self._fail(r, "kon", f"person {clip(person)} är {earlier[0]} på rad {earlier[1] + 1} "
                        f"men {gender} här")
+        if hours is not None:
+            occasion = (area, name_key(effort or ""), municipality, day)
+            before = self.occasions.get(occasion)
+            if before is not None and before[0] != hours:
+                self.problem("register-varde", "warning", r, "timmar",
+                             f"{_shown_number(hours)} timmar, men rad {before[1] + 1} ger samma "
+                             f"tillfälle {_shown_number(before[0])} timmar",
+                             hint=f"tillfällets timmar räknas från rad {before[1] + 1}",
+                             counted=True)
+            self.occasions.setdefault(occasion, (hours, r))
         self.persons.setdefault(person, (gender, r))
         item = Deltagarrad.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, person=person, kon=gender,
-            datum=day, omrade=area, kommun=municipality)
-        return item, (person, day, area)
+            datum=day, omrade=area, kommun=municipality, insats=effort, timmar=hours)
+        key = (person, day, area, name_key(effort or ""))
+        return item, ((key, "samma person, datum, område och insats"),)
 
-    def _foretag(self, r: int, row: Sequence[Any]) -> tuple[Foretagsrad, Any]:
+    def _hours(self, r: int, row: Sequence[Any]) -> Decimal | None:
+        """An occasion's hours: blank, or a number 0 or more (decimals allowed: 2,5)."""
+        if not _filled(self._cell(row, "timmar")):
+            return None
+        value, number = self._figure(r, row, "timmar", "antal timmar", "timmarna saknas")
+        if number < 0 or number > 10**4:
+            self._fail(r, "timmar", f"{_shown(value)} timmar är inget rimligt antal")
+        return number.normalize() if number == number.to_integral_value() else number
+
+    def _foretag(self, r: int, row: Sequence[Any]) -> tuple[Foretagsrad, _Keys]:
         name = self._text(r, row, "namn", True)
         assert name is not None
+        number = self._org_number(r, row) if "organisationsnummer" in self.cols else None
         before = self._heads(r, row, "anstallda_fore")
         after = self._heads(r, row, "anstallda_efter")
         municipality = self._municipality(r, row)
-        earlier = self.companies.get(name_key(name))
-        if earlier is not None:
-            self._fail(r, "namn", f"{clip(name)} står redan på rad {earlier + 1}")
-        self.companies[name_key(name)] = r
         item = Foretagsrad.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, namn=name,
-            kommun=municipality, anstallda_fore=before, anstallda_efter=after)
-        return item, None
+            organisationsnummer=number, kommun=municipality, anstallda_fore=before,
+            anstallda_efter=after)
+        keys: list[tuple[Any, str]] = []
+        if number is not None:
+            keys.append((("nr", number), "samma organisationsnummer"))
+        keys.append((("namn", name_key(name)), "samma namn"))
+        return item, tuple(keys)
 
-    def _kostnader(self, r: int, row: Sequence[Any]) -> tuple[Kostnadsrad, Any]:
+    def _org_number(self, r: int, row: Sequence[Any]) -> str | None:
+        """The organisation number, NNNNNN-NNNN, its check digit right; blank is None."""
+        text = self._text(r, row, "organisationsnummer", False)
+        if text is None:
+            return None
+        number = org_number(text)
+        if number is None:
+            self._fail(r, "organisationsnummer",
+                       f"'{_shown(text)}' är inget organisationsnummer (skriv NNNNNN-NNNN)")
+        assert number is not None
+        digit = check_digit(number)
+        if int(number[-1]) != digit:
+            self._fail(r, "organisationsnummer",
+                       f"organisationsnumret {number} stämmer inte: kontrollsiffran (den sista) "
+                       f"ska vara {digit}; kontrollera numret")
+        return number
+
+    def _kostnader(self, r: int, row: Sequence[Any]) -> tuple[Kostnadsrad, _Keys]:
         day = self._date(r, row, "datum", True)
         category = self._named(r, row, "kategori", self.names.categories,
                                self.names.category_names, True, "kostnadsslaget")
         amount = self._amount(r, row, "belopp")
         assert day is not None and category is not None
+        voucher = self._text(r, row, "verifikation", False)
+        account = self._text(r, row, "konto", False) if "konto" in self.cols else None
         item = Kostnadsrad.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, datum=day,
-            kategori=category, belopp=amount,
-            verifikation=self._text(r, row, "verifikation", False))
-        return item, None
+            kategori=category, belopp=amount, verifikation=voucher, konto=account)
+        booked = ("konto", account) if account is not None else ("kategori", category)
+        on = "konto" if account is not None else "kostnadsslag"
+        if voucher is not None:
+            return item, ((("v", voucher, booked, amount),
+                           f"samma verifikation, {on} och belopp"),)
+        return item, ((("d", day, booked, amount), f"samma datum, {on} och belopp"),)
 
-    def _finansiering(self, r: int, row: Sequence[Any]) -> tuple[Finansieringsrad, Any]:
+    def _finansiering(self, r: int, row: Sequence[Any]) -> tuple[Finansieringsrad, _Keys]:
         financier = self._named(r, row, "finansiar", self.names.financiers,
                                 self.names.financier_names, True, "finansiären")
         amount = self._amount(r, row, "belopp")
@@ -605,7 +790,20 @@ class _Reader:
         item = Finansieringsrad.model_construct(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, finansiar=financier,
             belopp=amount, datum=day)
-        return item, None
+        return item, (((financier, day, amount), "samma finansiär, datum och belopp"),)
+
+
+_Keys = tuple[tuple[Any, str], ...]
+"""A row's keys for likely duplicates, each with what two rows of the same key share."""
+
+
+def _rows(rows: Sequence[int]) -> str:
+    """'226 rader (rad 2–227)' for 0-based rows."""
+    return f"{len(rows)} rader ({row_list([r + 1 for r in rows])})"
+
+
+def _shown_number(value: Decimal) -> str:
+    return format(value, "f").replace(".", ",")
 
 
 _GENDERS: dict[str, Literal["kvinna", "man"]] = {

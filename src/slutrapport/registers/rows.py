@@ -55,14 +55,18 @@ class Deltagarrad(_Row):
     person: str = Field(description="Personens nyckel (samma för samma person).")
     kon: Literal["kvinna", "man"]
     datum: _dt.date
-    omrade: str = Field(description="Aktivitetsområdets id.")
+    omrade: str = Field(description="Aktivitetsområdets eller deltagarprogrammets id.")
     kommun: str | None = None
+    insats: str | None = Field(None, description="Programmets insats, som rapporten namnger den.")
+    timmar: Decimal | None = Field(None, description="Tillfällets längd i timmar.")
 
 
 class Foretagsrad(_Row):
     """A programme company and its head count before and after (halves allowed)."""
 
     namn: str
+    organisationsnummer: str | None = Field(
+        None, description="Organisationsnumret, NNNNNN-NNNN (kontrollsiffran stämmer).")
     kommun: str | None = None
     anstallda_fore: Decimal
     anstallda_efter: Decimal
@@ -80,6 +84,7 @@ class Kostnadsrad(_Row):
     kategori: str = Field(description="Kostnadsslaget, som rapporten skriver det.")
     belopp: Decimal = Field(description="Beloppet i kronor, med ören.")
     verifikation: str | None = None
+    konto: str | None = None
 
 
 class Finansieringsrad(_Row):
@@ -91,7 +96,11 @@ class Finansieringsrad(_Row):
 
 
 class RegisterProblem(BaseModel):
-    """Something wrong in a register, located: the message names file, sheet, row and column."""
+    """Something wrong in a register, located: the message names file, sheet, row and column.
+
+    One problem per cause: the same problem on many rows (an area the report lacks on 226 rows)
+    is one problem whose ``rows`` lists every row, and whose message counts them.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -99,7 +108,10 @@ class RegisterProblem(BaseModel):
     severity: Severity
     source: str = Field(description="The register's key (aktivitetslogg, deltagare …).")
     message: str
-    row: int | None = None
+    row: int | None = Field(None, description="The first row the problem is on.")
+    rows: tuple[int, ...] = Field((), description="Every row the problem is on, in order.")
+    counted: bool = Field(
+        True, description="Whether the rows were counted all the same (False: left out).")
 
 
 class Lasning(BaseModel):

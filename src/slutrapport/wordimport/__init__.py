@@ -29,15 +29,19 @@ from slutrapport.checks import PLACEHOLDER
 from slutrapport.errors import InputError, OutputError, Problem, RefusedError
 from slutrapport.kinds.text import Text
 from slutrapport.loader import from_data, load, parse_yaml
-from slutrapport.names import same_name
 from slutrapport.paths import format_loc
+from slutrapport.wordimport._compose import (
+    Composed,
+    Narrative,
+    compose,
+    narrative_markdown,
+    table_note,
+)
 from slutrapport.wordimport._figures import FigureLinker
-from slutrapport.wordimport._markdown import paragraphs_markdown
 from slutrapport.wordimport._outline import outline_text
 from slutrapport.wordimport._package import Package, open_package
 from slutrapport.wordimport._reader import (
     Block,
-    Inline,
     Mode,
     Note,
     Paragraph,
@@ -49,6 +53,7 @@ from slutrapport.wordimport._reader import (
     read_blocks,
     read_document,
 )
+from slutrapport.wordimport._roundtrip import RoundTrip, has_marks, round_trip
 from slutrapport.wordimport._target import edit_text, resolve_target
 
 __all__ = [
@@ -65,9 +70,11 @@ __all__ = [
     "Picture",
     "Reading",
     "Revision",
+    "RoundTrip",
     "Table",
     "compose",
     "import_docx",
+    "import_report",
     "narrative_markdown",
     "new_from_docx",
     "open_package",
@@ -126,109 +133,6 @@ class ChangesRefusedError(RefusedError):
                      "--forkasta-andringar (kommentarerna tas bort i båda fallen), eller gör det "
                      "i Word och spara filen igen.")
         Exception.__init__(self, "\n".join(lines))
-
-
-@dataclass
-class Composed:
-    """A reading split for a narrative: the text before the first heading, sub-sections (a
-    heading and its paragraphs), the tables, and notes."""
-
-    lead: list[Paragraph] = field(default_factory=list)
-    subsections: list[tuple[str, list[Paragraph]]] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
-    notes: list[Note] = field(default_factory=list)
-
-
-def compose(blocks: list[Block], *, subsections: bool, own_heading: str | None = None,
-            why_flat: str = "texten har inga underrubriker") -> Composed:
-    """Split blocks for a narrative: headings at the top level become sub-sections when
-    ``subsections``, others a bold line (noted, with ``why_flat``); a first heading that is the
-    narrative's own (``own_heading``), or that stands above every other heading, is left out
-    (noted); tables are set apart."""
-
-    out = Composed()
-    headings = [b for b in blocks if isinstance(b, Paragraph) and b.kind == "heading"]
-    first = next((b for b in blocks if isinstance(b, Paragraph)), None)
-    if own_heading is not None and first is not None and first.kind == "heading" and \
-            same_name(first.text, own_heading):
-        out.notes.append(Note("import-rubrik", first.place, f"Rubriken {quote(first.text)} är "
-                              "textens egen rubrik, som redan står i rapporten; den förs inte "
-                              "in en gång till."))
-        headings.remove(first)
-    elif own_heading is not None and first is not None and first.kind == "heading" and \
-            all(h.level > first.level for h in headings if h is not first):
-        out.notes.append(Note("import-rubrik", first.place, f"Rubriken {quote(first.text)} står "
-                              "överst i Word-filen och tas som textens egen rubrik, som i "
-                              f"rapporten är {quote(own_heading)}; ändra den i datafilen om "
-                              "Word-filens ska gälla."))
-        headings.remove(first)
-    else:
-        first = None
-    top = min((h.level for h in headings), default=0)
-    current = out.lead
-    for block in blocks:
-        if isinstance(block, Table):
-            out.tables.append(block)
-            continue
-        if block is first:
-            continue
-        if block.kind == "heading":
-            title = " ".join(block.text.split())
-            if subsections and block.level == top:
-                out.subsections.append((title, []))
-                current = out.subsections[-1][1]
-                continue
-            why = "den är en nivå djupare än delavsnittens rubriker" if subsections else why_flat
-            out.notes.append(Note("import-rubrik", block.place, f"Rubriken {quote(title)} blir "
-                                  f"en rad i fetstil: {why}."))
-            current.append(Paragraph("body", [Inline(title, bold=True)], block.place))
-            continue
-        current.append(block)
-    return out
-
-
-@dataclass
-class Narrative:
-    """Blocks as a narrative: its Markdown, sub-sections (heading, Markdown) and notes."""
-
-    markdown: str
-    subsections: list[tuple[str, str]]
-    notes: list[Note]
-
-
-def narrative_markdown(blocks: list[Block], *, subsections: bool = False,
-                       own_heading: str | None = None,
-                       why_flat: str = "löptexten har inga rubriker",
-                       linker: Any = None) -> Narrative:
-    """Blocks read from Word (:func:`read_blocks`: the whole body, or a range of its elements)
-    as narrative Markdown: headings split as :func:`compose` does, tables noted, figures linked
-    by ``linker`` (a :class:`slutrapport.wordimport._figures.FigureLinker`, or None)."""
-    composed = compose(blocks, subsections=subsections, own_heading=own_heading,
-                       why_flat=why_flat)
-    notes = composed.notes + [table_note(t) for t in composed.tables]
-    written = paragraphs_markdown(composed.lead, linker)
-    notes += written.notes
-    parts = []
-    for title, paragraphs in composed.subsections:
-        part = paragraphs_markdown(paragraphs, linker)
-        parts.append((title, part.text))
-        notes += part.notes
-    if linker is not None:
-        notes += linker.notes
-    return Narrative(written.text, parts, notes)
-
-
-def table_note(table: Table) -> Note:
-    """A table that a narrative can't hold, named with its size and first row."""
-    columns = max((sum(c.span for c in row) for row in table.rows), default=0)
-    first = " | ".join(c.text for c in table.rows[0]) if table.rows else ""
-    merged = any(c.span > 1 or c.merged for row in table.rows for c in row)
-    extra = ", med sammanslagna celler" if merged else ""
-    return Note("import-tabell", table.place,
-                f"Tabellen ({len(table.rows)} {'rad' if len(table.rows) == 1 else 'rader'}, "
-                f"{columns} {'kolumn' if columns == 1 else 'kolumner'}{extra}; första raden "
-                f"{quote(first)}) följer inte med: löptexten kan inte hålla tabeller. Lägg in "
-                "den som ett avsnitt av typen tabell.")
 
 
 @dataclass
@@ -419,6 +323,34 @@ def _extract(pictures: list[Picture], folder: Path, stem: str) -> list[Path]:
                                   f"({os_error_text(exc)})") from exc
         out.append(candidate)
     return out
+
+
+def import_report(docx: str | Path, data_file: str | Path, *, mode: Mode = "refuse",
+                  dry_run: bool = False, template: str | Path | None = None) -> RoundTrip:
+    """The round trip: bring the texts edited in ``docx``, a report that ``render`` wrote from
+    ``data_file`` and someone edited in Word, back into ``data_file`` (unless ``dry_run``), and
+    report every other difference without taking it (see
+    :mod:`slutrapport.wordimport._roundtrip`). ``template`` is the template the report was
+    rendered with (the default one if None).
+
+    Tracked changes and comments are handled as by :func:`import_docx`. A Word file that
+    ``render`` did not write (it has no marked texts) is an input error that points to
+    ``--till``.
+    """
+    source = Path(docx)
+    package = open_package(source)
+    if not has_marks(package):
+        raise InputError([Problem("Word-filen är ingen rapport som slutrapport har skrivit (den "
+                                  "saknar märkena runt rapportens texter); ange vilken text "
+                                  "den ska in i med --till AVSNITT[.FÄLT], t.ex. --till "
+                                  "kommuner.Robertsfors", file=str(source))])
+    reading = read_document(package, mode)
+    if reading.revisions and mode == "refuse":
+        raise ChangesRefusedError(source, reading.revisions)
+    result = round_trip(source, Path(data_file), mode=mode, dry_run=dry_run,
+                        template=Path(template) if template is not None else None)
+    result.revisions = reading.revisions
+    return result
 
 
 @dataclass

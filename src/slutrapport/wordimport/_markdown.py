@@ -62,6 +62,7 @@ class _Char:
     italic: bool
     href: str | None
     field: bool
+    ref: str | None = None
 
 
 @dataclass
@@ -73,7 +74,7 @@ class Written:
 
 
 def _chars(inlines: Sequence[Inline]) -> list[_Char]:
-    chars = [_Char(c, i.bold, i.italic, i.href, i.field) for i in inlines for c in i.text]
+    chars = [_Char(c, i.bold, i.italic, i.href, i.field, i.ref) for i in inlines for c in i.text]
     # ordinary spaces at a line's edges don't show (and Markdown drops them)
     out: list[_Char] = []
     line: list[_Char] = []
@@ -206,6 +207,13 @@ def _units(chars: list[_Char], figures: list[Figure]) -> list[_Unit]:
     i = 0
     while i < len(chars):
         c = chars[i]
+        if c.ref is not None:  # a reference to a caption: [](ref:…) shows its label and number
+            j = i
+            while j < len(chars) and chars[j].ref == c.ref:
+                j += 1
+            units.append(_Unit(f"[](ref:{c.ref})", text[i:j], c.bold, c.italic))
+            i = j
+            continue
         if i in at_figure:
             f = at_figure[i]
             shown = text[f.start:f.end]
@@ -229,7 +237,7 @@ def _units(chars: list[_Char], figures: list[Figure]) -> list[_Unit]:
             continue
         j = i
         while j < len(chars) and j not in at_figure and chars[j].href is None and \
-                (chars[j].bold, chars[j].italic) == (c.bold, c.italic):
+                chars[j].ref is None and (chars[j].bold, chars[j].italic) == (c.bold, c.italic):
             j += 1
         piece = "".join(ch.char for ch in chars[i:j])
         units.append(_Unit(_escape(piece, i, edge, start, text), piece, c.bold, c.italic))

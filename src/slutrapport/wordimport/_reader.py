@@ -21,7 +21,10 @@ for the round trip. What the walker decides, and why:
   ``w:startOverride`` starts an instance over. The format ``bullet`` is a bullet list, ``none``
   no list, every other format a numbered list.
 - **Fields**: the shown result is kept as text (a page number, "Tabell 3"); a ``HYPERLINK``
-  field is a link; a table of contents (``TOC``) and an index are left out; each is noted.
+  field is a link; a table of contents (``TOC``) and an index are left out; each is noted. Given
+  the report's captions (``refs``: bookmark → reference name, for a rendered report), a ``REF``
+  field to one is a reference again (``[](ref:…)``) and a link to one a link to it
+  (``[se diagrammet](ref:…)``).
 - **Special characters** are kept as the Unicode characters Word means: a soft hyphen
   (``w:softHyphen``) is U+00AD, a non-breaking hyphen (``w:noBreakHyphen``) U+2011, a symbol
   (``w:sym``) its character unless it is from a symbol font.
@@ -41,7 +44,7 @@ from urllib.parse import urlsplit
 from slutrapport.wordimport._package import NS, Package, on, plain, q, wval
 
 __all__ = ["Block", "Cell", "Inline", "Mode", "Note", "Paragraph", "Picture", "Reading",
-           "Revision", "Table", "read_blocks", "read_document"]
+           "Revision", "Table", "read_blocks", "read_document", "read_each"]
 
 Mode = Literal["refuse", "accept", "reject"]
 
@@ -56,6 +59,9 @@ class Inline:
     href: str | None = None
     field: bool = False
     """Shown by a field (a page number, 'Tabell 3'): never taken for a figure."""
+    ref: str | None = None
+    """A reference to a caption of the report by its name (``diagram.ekonomi.kostnader``): the
+    text is the name, as the narrative shows it until the field is filled in."""
 
 
 @dataclass
@@ -143,6 +149,8 @@ class Reading:
     pictures: list[Picture] = field(default_factory=list)
 
 
+_LIST_STYLE = re.compile(r"(?:list bullet|list number|punktlista|numrerad lista) ([2-9])",
+                         re.IGNORECASE)
 _HIDDEN_FIELDS = frozenset({"TOC", "INDEX", "TOA", "XE", "TC", "RD", "BIBLIOGRAPHY"})
 _QUOTE = 40
 
@@ -160,6 +168,9 @@ class _Field:
     result: str = ""
     swallowed: str = ""
     """Text (``w:t``) within the instruction: never shown, said if the field is broken."""
+    pending: Any = None
+    """The paragraph being read when the result began, and how many inlines it had then."""
+    shown_from: int = 0
 
     @property
     def kind(self) -> str:
@@ -194,9 +205,14 @@ class _Pending:
 
 
 class _Walker:
-    def __init__(self, package: Package, mode: Mode) -> None:
+    def __init__(self, package: Package, mode: Mode, refs: dict[str, str] | None = None) -> None:
         self.package = package
         self.mode = mode
+        self.refs = refs or {}
+        self.list_level: int | None = None
+        """The level of the paragraph just read if it was a list item."""
+        self.list_shift = 0
+        """The depth of a list style (List Bullet 2: 1) that the list's first item had."""
         self.reading = Reading()
         self.paragraphs = 0
         self.tables = 0
@@ -338,6 +354,7 @@ class _Walker:
         if heading is not None and cell is None:
             return Paragraph("heading", [Inline(text)], place, level=heading)
         listed = self.list_item(props, style, pending.inlines, place)
+        self.list_level = listed.level if listed is not None else None
         if listed is not None:
             return listed
         return Paragraph("body", pending.inlines, place)
@@ -357,6 +374,22 @@ class _Walker:
                 "import-format", place, f"{what} ({shown}) följer inte med: löptexten har bara "
                 "fet och kursiv stil; texten står kvar utan formatet."))
 
+    def list_style_depth(self, style: str | None) -> int:
+        """The level Word's list styles *List Bullet 2*, *List Number 3* … (in Swedish Word
+        *Punktlista 2*, *Numrerad lista 3*) stand for: each is a list of one level of its own,
+        indented as the second, third … level (0 for any other style)."""
+        seen: set[str] = set()
+        while style is not None and style not in seen:
+            seen.add(style)
+            found = self.package.styles.get(style)
+            if found is None:
+                break
+            named = _LIST_STYLE.fullmatch(found.name.strip())
+            if named:
+                return int(named.group(1)) - 1
+            style = found.based_on
+        return 0
+
     def list_item(self, props: Any, style: str | None, inlines: list[Inline],
                   place: str) -> Paragraph | None:
         num = props.find(q("w:numPr")) if props is not None else None
@@ -371,6 +404,14 @@ class _Walker:
             return None
         ilvl = int(ilvl_text) if ilvl_text and ilvl_text.isdigit() else 0
         ilvl = min(ilvl, 8)
+        # List Bullet 2 and its kind: a one-level list that stands for a deeper level, when it
+        # stands under an item of the list before it (alone it is a list of its own)
+        depth = self.list_style_depth(style) if num is None and ilvl_text is None else 0
+        if self.list_level is None:
+            self.list_shift = depth  # the list's first item is its outermost level
+        depth = max(depth - self.list_shift, 0)
+        if self.list_level is not None and depth > self.list_level + 1:
+            depth = self.list_level + 1
         found = self.package.numbering.level(num_id, ilvl, self.package.styles)
         if found is None:
             return None
@@ -388,7 +429,8 @@ class _Walker:
         for deeper in [k for k in counters if k > ilvl]:
             del counters[deeper]
         kind: Literal["bullet", "number"] = "bullet" if level.fmt == "bullet" else "number"
-        return Paragraph(kind, inlines, place, level=ilvl, number=counters[ilvl], fmt=level.fmt)
+        return Paragraph(kind, inlines, place, level=max(ilvl, depth), number=counters[ilvl],
+                         fmt=level.fmt)
 
     # --- inline content -----------------------------------------------------------------------
 
@@ -462,7 +504,8 @@ class _Walker:
             elif tag == q("w:hyperlink"):
                 self.content(el, removed, self.hyperlink(el) or link)
             elif tag == q("w:fldSimple"):
-                self.fields.append(_Field(wval(el, "instr") or "", "result"))
+                self.fields.append(_Field(wval(el, "instr") or "", "result", pending=self.current,
+                                          shown_from=len(self.current.inlines)))
                 self.hidden_note(self.fields[-1])
                 self.content(el, removed, link)
                 self.end_field()
@@ -495,6 +538,8 @@ class _Walker:
             if found is not None and found[1] == "external":
                 return found[0]
         anchor = wval(el, "anchor")
+        if anchor and anchor in self.refs:
+            return f"ref:{self.refs[anchor]}"
         if anchor:
             self.note("import-lank", f"Länken till {anchor} inom Word-dokumentet blir vanlig "
                       "text.")
@@ -507,6 +552,15 @@ class _Walker:
             return
         if kind in _HIDDEN_FIELDS:
             return  # noted where it began
+        words = done.instr.split()
+        if kind == "REF" and len(words) > 1 and words[1] in self.refs and \
+                done.pending is self.current and not self.hidden():
+            shown = self.current.inlines[done.shown_from:]
+            del self.current.inlines[done.shown_from:]
+            name = self.refs[words[1]]
+            first = shown[0] if shown else Inline("")
+            self.current.inlines.append(Inline(name, first.bold, first.italic, None, True, name))
+            return
         if done.result.strip() and not self.hidden():
             instr = " ".join(w for w in done.instr.split()[:3] if not w.startswith("\\"))
             self.note("import-falt", f"Fältet {instr} står kvar som den text det visade, "
@@ -629,6 +683,8 @@ class _Walker:
             self.fields.append(_Field())
         elif kind == "separate" and self.fields:
             self.fields[-1].phase = "result"
+            self.fields[-1].pending = self.current
+            self.fields[-1].shown_from = len(self.current.inlines)
             self.hidden_note(self.fields[-1])
         elif kind == "end" and self.fields:
             self.end_field()
@@ -752,6 +808,27 @@ def _text_of(el: Any) -> str:
 
 def _math(el: Any) -> str:
     return "".join(t.text or "" for t in el.iter(f"{{{NS['m']}}}t"))
+
+
+def read_each(package: Package, elements: Iterable[Any], mode: Mode = "refuse", *,
+              refs: dict[str, str] | None = None) -> list[Reading]:
+    """Read body elements as one text (lists count on, a paragraph mark removed joins the next
+    paragraph), and give what each element yielded: its blocks, notes, revisions, pictures.
+
+    ``refs`` maps the bookmark of each caption of a rendered report to the caption's reference
+    name: a ``REF`` field or a link to one is read back as a reference (see the module).
+    """
+    walker = _Walker(package, mode, refs)
+    out: list[Reading] = []
+    reading = walker.reading
+    for element in elements:
+        at = (len(reading.notes), len(reading.revisions), len(reading.pictures))
+        blocks = walker.blocks([element])
+        out.append(Reading(blocks, reading.notes[at[0]:], reading.revisions[at[1]:],
+                           reading.pictures[at[2]:]))
+    if walker.carried and out:  # the last paragraph mark was removed: its text stays a paragraph
+        out[-1].blocks.append(Paragraph("body", walker.carried, walker.after()))
+    return out
 
 
 def read_blocks(package: Package, elements: Iterable[Any], mode: Mode = "refuse", *,
