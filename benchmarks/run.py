@@ -26,6 +26,12 @@ that noise falls on both alike):
 6. Charts at any size (issue 24): fresh ``slutrapport render`` processes of NIS 6.0 with 500 and
    5 000 cost categories (``--smoke``: 50 and 500), and a Word chart of as many points built
    directly (``chart_xml`` and its workbook), whose growth shows that building is linear.
+8. The record of provenance (issue 23): ``render --sparbarhet``'s extra work — the record of NIS
+   6.0 with its registers (``provenance.trace`` with the registers the check reads, and the
+   JSON) — against the default ``slutrapport render -o X.docx`` of the same report (a fresh
+   process, LibreOffice filling the contents; without LibreOffice, ``--no-contents``) and against
+   the in-process ``rendering.render(contents=False)``; and the record with the 100 000-row
+   activity log of part 5 (``--smoke``: 100 rows).
 7. The template's time budget (issue 24): a template that loops for ever, rendered with
    ``SLUTRAPPORT_MALL_SEKUNDER=3`` (``--smoke``: 1) by ``render_bytes`` in the main thread and in
    another: how promptly the loop is stopped; and the whole command, for scale (not with
@@ -110,6 +116,10 @@ TARGETS: dict[str, tuple[float, str]] = {
     "costs_5000_vs_500": (10.0, "5 000 cost categories ≤ 10 × the time of 500 (linear at worst)"),
     "chart_points_5000_vs_500": (12.0, "a Word chart of 5 000 points ≤ 12 × one of 500 (linear)"),
     "template_budget_overshoot": (1.1, "a looping template stops within 10 % of its time budget"),
+    "provenance_vs_docx_render": (0.10, "the record of provenance of NIS 6.0 with its registers ≤ "
+                                        "10 % of its default .docx render (slutrapport render)"),
+    "provenance_100000_rows_seconds": (2.0, "the record of provenance with a 100 000-row "
+                                            "activity log ≤ 2 s extra"),
 }
 
 
@@ -1168,6 +1178,70 @@ def budget_part(plan: Plan, out: Path, results: Results) -> None:
 # --- the run --------------------------------------------------------------------------------------
 
 
+def provenance_part(plan: Plan, out: Path, results: Results) -> None:
+    """The record of provenance: NIS 6.0 with its registers, and a 100 000-row activity log."""
+    from slutrapport import example_path
+    from slutrapport.loader import from_data, load, read_yaml
+    from slutrapport.provenance import registers_of, to_json, trace
+    from slutrapport.rendering import render
+
+    say("\n8. The record of provenance (render --sparbarhet)")
+    root = Path(__file__).resolve().parents[1]
+    folder = out / "sparbarhet"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(root / "fixtures" / "register" / "nis60", folder / "register" / "nis60")
+    path = folder / "nis60.yaml"
+    path.write_text(example_path().read_text(encoding="utf-8")
+                    + (root / "fixtures" / "register" / "nis60-register.yaml")
+                    .read_text(encoding="utf-8"), encoding="utf-8")
+    report = load(path)
+    registers = registers_of(report)
+    reps = 1 if plan.name == "smoke" else 7
+
+    def record() -> None:
+        to_json(trace(report, registers=registers))
+
+    record()  # the template compiled once, as a render before it has
+    times = [timed(record) for _ in range(reps)]
+    inner = [timed(lambda: render(report, folder / "ut.docx", contents=False))
+             for _ in range(reps)]
+    contents = shutil.which("soffice") is not None and plan.name != "smoke"
+    args = ["render", path, "-o", folder / "ut.docx", "-q"] + ([] if contents else
+                                                                ["--no-contents"])
+    whole = [command(*args, cwd=folder) for _ in range(max(1, plan.user_reps))]
+    say(f"   NIS 6.0 with its registers: the record {spread(times)}; the default render "
+        f"{'(contents filled by LibreOffice) ' if contents else '(--no-contents) '}"
+        f"{spread(whole)}; rendering.render(contents=False) in process {spread(inner)}")
+    results.put("provenance_seconds", median(times))
+    results.put("provenance_vs_docx_render", median(times) / median(whole))
+    results.put("provenance_vs_render_in_process", median(times) / median(inner))
+    log = out / "aktivitetslogg.csv"
+    if not log.exists():
+        results.notes.append("provenance: part 5's activity log is missing; skipped")
+        return
+    data, lines = read_yaml(example_path())
+    areas: dict[str, str] = {}
+    for section in data["avsnitt"]:
+        for i, area in enumerate(section.get("omraden") or []):
+            if area.get("antal") is not None:
+                areas[f"omrade_{len(areas) + 1}_{i}"] = area["rubrik"]
+    data["register"] = {"aktivitetslogg": "aktivitetslogg.csv", "omraden": areas}
+    big = from_data(data, lines=lines, source=str(out / "rapport.yaml"))
+    big_registers = registers_of(big)
+    assert big_registers is not None
+    rows = len(big_registers.aktivitetslogg)
+
+    def big_record() -> int:
+        return len(to_json(trace(big, registers=big_registers)))
+
+    size = big_record()
+    extra = [timed(big_record) for _ in range(1 if plan.name == "smoke" else 3)]
+    say(f"   with a {_count(rows)}-row activity log: the record {spread(extra)} "
+        f"({size / 1e6:.1f} MB of JSON)")
+    results.put("provenance_100000_rows_seconds" if rows == 100_000 else
+                f"provenance_{rows}_rows_seconds", median(extra))
+
+
 def judge(results: Results) -> list[str]:
     """The targets missed (a target not measured is neither met nor missed)."""
     missed = []
@@ -1241,6 +1315,7 @@ def main(argv: list[str] | None = None) -> int:
         charts_part(plan, out, results)
         budget_part(plan, out, results)
         warm_part(plan, out, results)
+        provenance_part(plan, out, results)
     if hasattr(os, "getloadavg"):
         results.put("load_average_at_end", " / ".join(f"{x:.2f}" for x in os.getloadavg()))
     results.put("total_seconds", time.perf_counter() - started, "{:.1f}")

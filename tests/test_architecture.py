@@ -25,6 +25,7 @@ IN_FUNCTIONS = frozenset({
     ("slutrapport.cli", "slutrapport.register_templates"),
     ("slutrapport.cli", "slutrapport.scaffold"),
     ("slutrapport.cli", "slutrapport.migrate"),
+    ("slutrapport.cli", "slutrapport.provenance"),
     # the round trip renders the data file (jinja2, python-docx) only when a report comes back
     ("slutrapport.wordimport._roundtrip", "slutrapport.document"),
 })

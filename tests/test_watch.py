@@ -117,6 +117,16 @@ def test_watching_takes_one_report() -> None:
         2, "Fel i indata: --watch bevakar en rapport i taget; ange en FIL.\n")
 
 
+@pytest.mark.parametrize("option", ["--sparbarhet", "--bilaga-sparbarhet"])
+def test_watching_writes_no_provenance(tmp_path: Path, option: str) -> None:
+    """--watch with the record or the annex of provenance: exit 2, in Swedish, nothing written."""
+    result = CliRunner().invoke(main, ["render", str(LAPPLAND), "-o", str(tmp_path / "r.pdf"),
+                                       "--watch", option])
+    assert (result.exit_code, result.stderr, list(tmp_path.iterdir())) == (
+        2, "Fel i indata: --watch skriver bara rapporten; skriv spårbarheten (--sparbarhet, "
+           "--bilaga-sparbarhet) med en vanlig render utan --watch.\n", [])
+
+
 class _Stop(Exception):
     """Ends the loop in these tests, as Ctrl-C does for a user."""
 

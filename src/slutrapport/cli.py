@@ -27,11 +27,24 @@ import click
 from slutrapport import _watch, dispositioner
 from slutrapport._budget import shared_budgets
 from slutrapport._click_sv import install, swedish_metavars
-from slutrapport._files import BackupWarning, os_error_text, same_file, write_file
+from slutrapport._files import (
+    BackupWarning,
+    os_error_text,
+    same_file,
+    write_atomic,
+    write_file,
+)
 from slutrapport._safety import check_output
 from slutrapport._terminal import escaped
 from slutrapport.checks import check, has_errors
-from slutrapport.errors import BatchError, InputError, OutputError, RefusedError, SlutrapportError
+from slutrapport.errors import (
+    BatchError,
+    InputError,
+    OutputError,
+    Problem,
+    RefusedError,
+    SlutrapportError,
+)
 from slutrapport.fill import FillRefusedError, changes_text, fill_file, refusal
 from slutrapport.loader import load
 from slutrapport.schema import schema_text
@@ -366,13 +379,20 @@ def _backup_line(source: Path | None, written: Path, backup: Path | None) -> Non
 @click.option("--watch", "-w", is_flag=True,
               help="Skriv rapporten igen varje gång datafilen, ett register eller mallen sparas "
                    "(LibreOffice hålls igång emellan); avsluta med Ctrl-C.")
+@click.option("--sparbarhet", "trace_file", is_flag=True,
+              help="Skriv också var varje tal kommer ifrån, som JSON bredvid dokumentet "
+                   "(UT.sparbarhet.json; se docs/sparbarhet.md).")
+@click.option("--bilaga-sparbarhet", "annex", is_flag=True,
+              help="Lägg till bilagan 'Talens ursprung' sist i rapporten: varje tal, var det "
+                   "står och dess källa.")
 @_outside_option
 @_debug_option
 @_ended_by_signals()
 def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                    template: Path | None,
                    strict: bool, no_contents: bool, no_charts: bool, diagram: str, pdfa: bool,
-                   timeout: float, jobs: int | None, quiet: bool, watch: bool,
+                   timeout: float, jobs: int | None, quiet: bool, watch: bool, trace_file: bool,
+                   annex: bool,
                    allow_outside: bool, debug: bool) -> None:
     """Skriv rapporten i FIL (YAML) till Word eller PDF, efter att ha kontrollerat den.
 
@@ -393,6 +413,11 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     output = Path(output_text)
     if watch and len(files) > 1:
         click.echo("Fel i indata: --watch bevakar en rapport i taget; ange en FIL.", err=True)
+        sys.exit(2)
+    if watch and (trace_file or annex):
+        click.echo("Fel i indata: --watch skriver bara rapporten; skriv spårbarheten "
+                   "(--sparbarhet, --bilaga-sparbarhet) med en vanlig render utan --watch.",
+                   err=True)
         sys.exit(2)
 
     protect = [("datafilen", f) for f in files] + [("mallen", t) for t in [template] if t]
@@ -453,6 +478,8 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     try:  # at once: never the data file, the template, a device, a FIFO or a read-only file
         for out in outputs:
             check_output(out, protect)
+            if trace_file:
+                check_output(_trace_path(out), protect)
     except SlutrapportError as exc:
         _fail(exc, debug)
         return
@@ -482,6 +509,20 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                     failed[i] = exc
                     progress.stage(i, "misslyckades")
             findings: list[list[Finding]] = []
+            traces: dict[int, dict[str, Any]] = {}  # by file: the record of provenance
+            read: dict[int, Any] = {}  # by file: its registers, read once for record and check
+            if trace_file or annex:
+                # start-up: the provenance (and jinja2) only when it is asked for
+                from slutrapport.provenance import registers_of, trace, with_annex
+
+                for n, report in enumerate(reports):
+                    progress.stage(loaded[n], "spårar talen")
+                    read[loaded[n]] = registers_of(report, allow_outside=allow_outside)
+                    traces[loaded[n]] = trace(report, template, registers=read[loaded[n]],
+                                              charts=not no_charts)
+                    progress.stage(loaded[n], "väntar")
+                if annex:
+                    reports = [with_annex(r, traces[loaded[n]]) for n, r in enumerate(reports)]
 
             def run_checks() -> None:
                 """Check each report and print its findings (once)."""
@@ -489,6 +530,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                     was = progress.stage_of(loaded[n])  # LibreOffice may be at work on it
                     progress.stage(loaded[n], "kontrollerar")
                     findings.append(check(report, template=template,
+                                          registers=read.get(loaded[n]),
                                           allow_outside_registers=allow_outside))
                     if was not in ("väntar", "läser"):
                         progress.stage(loaded[n], was)
@@ -542,6 +584,17 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
             return
     for i in sorted(written):
         click.echo(f"Skrev {outputs[i]}")
+    if trace_file:
+        # start-up: the provenance (and jinja2) only when it is asked for
+        from slutrapport.provenance import to_json
+
+        for i in sorted(written):
+            try:
+                write_atomic(_trace_path(outputs[i]), to_json(traces[i]).encode("utf-8"),
+                             protect=protect)
+            except SlutrapportError as exc:
+                _fail(exc, debug)
+            click.echo(f"Skrev {_trace_path(outputs[i])}")
     if failed:
         _fail(BatchError([(str(files[i]), failed[i]) for i in sorted(failed)], len(files)),
               debug)
@@ -636,6 +689,81 @@ def _inputs_of(report: Any, file: Path, template: Path | None) -> list[Path]:
         paths += [folder / name for _, name in block.named()]
     paths.append(template if template is not None else default_template())
     return paths
+
+
+def _trace_path(output: Path) -> Path:
+    """Where ``render --sparbarhet`` writes the record: ``UT.sparbarhet.json`` beside UT."""
+    return output.with_name(f"{output.stem}.sparbarhet.json")
+
+
+@main.command("ursprung")
+@click.argument("file", required=False, type=click.Path(path_type=Path), metavar="FIL")
+@click.argument("path", required=False, metavar="VÄG")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Utdata som text eller som spårbarhetsfilens poster (JSON).")
+@click.option("--template", "template", type=click.Path(path_type=Path), default=None,
+              help="En egen Word-mall (var talen står beror på mallen); standardmallen annars.")
+@click.option("--jamfor", "compared", nargs=2, type=click.Path(path_type=Path), default=None,
+              metavar="GAMMAL NY",
+              help="Lista talen vars värde eller ursprung ändrats mellan två spårbarhetsfiler "
+                   "(eller datafiler).")
+@_outside_option
+@_debug_option
+def provenance_command(file: Path | None, path: str | None, fmt: str, template: Path | None,
+                       compared: tuple[Path, Path] | None, allow_outside: bool,
+                       debug: bool) -> None:
+    """Var kommer talet ifrån? Visar var talet vid VÄG står i rapporten och dess ursprung, ned
+    till registrens rader.
+
+    FIL är datafilen (YAML) eller en spårbarhetsfil som 'render --sparbarhet' skrev (.json).
+    Utan VÄG listas varje tal som dokumentet visar.
+
+    \b
+    slutrapport ursprung rapport.yaml aktiviteterna.omraden[0].antal
+    slutrapport ursprung rapport.sparbarhet.json ekonomi.utfall --format json
+    slutrapport ursprung --jamfor förra.sparbarhet.json rapport.yaml
+    """
+    # start-up: the provenance (and jinja2) only when it is asked for
+    from slutrapport.provenance import (
+        compare,
+        compare_text,
+        explain,
+        explain_text,
+        place_text,
+        read_record,
+        source_words,
+    )
+
+    try:
+        if compared is not None:
+            if file is not None:
+                raise InputError([Problem("med --jamfor ges bara de två filerna, efter "
+                                          "--jamfor (GAMMAL NY)")])
+            old, new = (read_record(p, template, allow_outside=allow_outside)
+                        for p in compared)
+            changes = compare(old, new)
+            if fmt == "json":
+                click.echo(json.dumps(changes, ensure_ascii=False, indent=1))
+            else:
+                click.echo(compare_text(changes), nl=False)
+            return
+        if file is None:
+            raise InputError([Problem("ange datafilen (eller en spårbarhetsfil) och talets väg, "
+                                      "till exempel: slutrapport ursprung rapport.yaml "
+                                      "ekonomi.utfall")])
+        doc = read_record(file, template, allow_outside=allow_outside)
+        records = explain(doc, path) if path is not None else doc["tal"]
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=1))
+    elif path is not None:
+        click.echo(explain_text(records), nl=False)
+    else:
+        for r in records:
+            click.echo(f"{r['id']} = {r['utskrivet']}: {source_words(r['ursprung'])} "
+                       f"— {place_text(r)}")
 
 
 @main.command("schema")

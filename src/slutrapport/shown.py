@@ -59,12 +59,13 @@ import importlib.util
 import marshal
 import re
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from slutrapport import _codecache, narrative
@@ -85,7 +86,8 @@ if TYPE_CHECKING:
 
     from slutrapport.models import Slutrapport
 
-__all__ = ["SECTION_CODE", "stated_figures", "unshown"]
+__all__ = ["PRINTED", "SECTION_CODE", "Meaning", "link_target", "marks_in", "stated_figures",
+           "traced", "unshown"]
 
 CODE = "tal-visas-inte"
 SECTION_CODE = "avsnitt-visas-inte"
@@ -136,7 +138,7 @@ def _figures_in(value: Any, loc: Loc) -> Iterator[tuple[Loc, int | Decimal]]:
 # --- figure links --------------------------------------------------------------------------------
 
 
-def _target(report: Slutrapport, path: str, owner: Loc) -> Loc | None:
+def link_target(report: Slutrapport, path: str, owner: Loc) -> Loc | None:
     """The place a figure link names, tried as :func:`checks.resolve_path` tries it: from the
     text's owner, then from the section the path's first name is the id of, then from the report
     (a place holding a figure before one left empty)."""
@@ -403,10 +405,23 @@ def _printing(fn: Callable[..., Any]) -> Callable[..., Any]:
     the figure looks like doesn't matter here, and formatting is most of a render's work)."""
     def carry(value: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(value, _Int | _Dec):
+            if _TRACING.get():
+                return _as_printed(fn(_plain(value), *args, **kwargs), value._mark)
             return Markup(value._mark)
         return fn(_plain(value), *args, **kwargs)
 
     return carry
+
+
+PRINTED = "\ue001"
+"""While :func:`traced` renders, what a marked figure prints stands between this character and
+its marker: ``\ue001 1 466 \ue000…``."""
+
+_TRACING: ContextVar[bool] = ContextVar("_TRACING", default=False)
+
+
+def _as_printed(text: Any, mark: str) -> Markup:
+    return Markup(PRINTED) + escape(str(text)) + Markup(mark)
 
 
 def _plain_args(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -422,7 +437,11 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, _Narr):
         return Markup(value.__html__())
     if isinstance(value, _Int | _Dec):
+        if _TRACING.get():
+            return _as_printed(finalize(_plain(value)), value._mark)
         return Markup(value._mark)
+    if isinstance(value, _Str) and _TRACING.get():
+        return _as_printed(str.__str__(value), value._mark)
     if isinstance(value, _Str | _Markup):
         return Markup(str.__str__(value) + value._mark)
     return finalize(value)
@@ -560,7 +579,7 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
             (shown.under if what else shown.exact).add(loc)
             continue
         for _, link in narrative.figure_links(what):
-            target = _target(report, link, loc)
+            target = link_target(report, link, loc)
             if target is not None:
                 shown.exact.add(target)
     return shown
@@ -568,6 +587,11 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
 
 def _output(report: Slutrapport, path: Path) -> tuple[str, _Marks]:
     """Every part of the template rendered with the report's marked context."""
+    parts, marks = _parts(report, path)
+    return "".join(out for _, out in parts), marks
+
+
+def _parts(report: Slutrapport, path: Path) -> tuple[list[tuple[str, str]], _Marks]:
     templates = compiled(path)
     stand_in = {"bild": "", "bildtext": "", "alt": ""}
     charts = {s.name: {name: dict(stand_in) for name in s.DIAGRAM} for s in report.avsnitt}
@@ -575,7 +599,36 @@ def _output(report: Slutrapport, path: Path) -> tuple[str, _Marks]:
     marks = _Marks()
     marks.wrap(report, context, ())
     marks.sections(context)
-    return "".join(t.render(context) for _, t in templates), marks
+    return [(name, t.render(context)) for name, t in templates], marks
+
+
+def marks_in(text: str) -> list[int]:
+    """The markers in a text, in order (a marker twice is there twice)."""
+    return [(ord(m[0]) - _PLANE) << 16 | (ord(m[1]) - _PLANE) for m in _MARKER.findall(text)]
+
+
+def traced(report: Slutrapport, template: str | Path | None = None
+           ) -> tuple[list[tuple[str, str]], list[Meaning]]:
+    """The template's parts (name, XML) filled with the report's marked context, and what each
+    marker stands for (its number is the index): a figure printed by itself stands as
+    ``PRINTED + text as printed + marker``, a narrative text as its marker alone. For the
+    record of where each figure stands (:mod:`slutrapport.provenance`); a template that can't
+    be filled raises as :func:`printed` does."""
+    path = Path(template) if template is not None else default_template()
+    token = _TRACING.set(True)
+    try:
+        with run(report, path):
+            try:
+                parts, marks = _parts(report, path)
+            except BudgetExceeded:
+                raise
+            except Exception as exc:  # what rendering says of it is the message
+                raise _as_rendering_says(report, path, exc) from None
+    except BudgetExceeded as exc:
+        raise TemplateError(f"{path}: {exc}") from None
+    finally:
+        _TRACING.reset(token)
+    return parts, marks.meaning
 
 
 def _as_rendering_says(report: Slutrapport, path: Path, exc: Exception) -> Exception:
