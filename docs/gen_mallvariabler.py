@@ -39,8 +39,8 @@ COMPUTED = {
         "Summaraden under finansieringstabellen: utfallet där raderna summerar till det, "
         "annars tom (`none`).",
     "ekonomi.finansiering[].andel":
-        "Finansiärens andel av finansieringsradernas summa, med en decimal (`50,0 %`), eller "
-        "`–` när summan är 0.",
+        "Finansiärens andel av finansieringsradernas summa i procent, med en decimal (`50.0`; "
+        "skrivs `{{ rad.andel|procent(1) }}`: `50,0 %`), eller `none` när summan är 0.",
     "ekonomi.finansiering_andel": "Summaradens andel: `100 %` (eller `–` när summan är 0).",
     "ekonomi.kostnader[].markering": "Fotnotsmarkering (`*`, `**` …) eller tom.",
     "ekonomi.fotnoter[]": "Kostnadsposternas fotnoter, i ordning.",

@@ -104,8 +104,9 @@ def _paragraph_text(p: etree._Element) -> str:
 def layout(body: etree._Element) -> Counter[Decimal]:
     """The numbers of the document that are layout, not figures: the title page's project facts
     (period, date, web address), caption numbers and the headings in captions, table heading
-    rows (the data's column titles, ``2019``) and the template's own ``100 %`` in the total row
-    of a table of participants."""
+    rows (the data's column titles, ``2019``), a cross-reference's number (``Bild 1``: a REF
+    field's result) and the template's own ``100 %`` in the total row of a table of
+    participants."""
     out: Counter[Decimal] = Counter()
     children = list(body.find(f"{W}body"))
     first_summary = next(i for i, el in enumerate(children)
@@ -118,6 +119,22 @@ def layout(body: etree._Element) -> Counter[Decimal]:
     for tr in body.iter(f"{W}tr"):
         if tr.find(f"{W}trPr/{W}tblHeader") is not None:
             out.update(numbers(" ".join(_paragraph_text(p) for p in tr.iter(f"{W}p"))))
+    for p in body.iter(f"{W}p"):
+        shown, instr = "", ""  # the runs between a REF field's separator and its end
+        for el in p.iter(f"{W}fldChar", f"{W}instrText", f"{W}t"):
+            if el.tag == f"{W}fldChar":
+                kind = el.get(f"{W}fldCharType")
+                if kind == "begin":
+                    instr, shown = "", ""
+                elif kind == "end" and instr.split()[:1] == ["REF"]:
+                    out.update(numbers(shown))
+                    instr = ""
+                elif kind == "separate":
+                    shown = ""
+            elif el.tag == f"{W}instrText":
+                instr += el.text or ""
+            elif instr:
+                shown += el.text or ""
     for tc in body.iter(f"{W}tc"):
         if " ".join(_paragraph_text(p) for p in tc.iter(f"{W}p")) == "100\u00a0%":
             out[Decimal(100)] += 1
@@ -444,7 +461,7 @@ def test_explain_text_names_each_place_a_figure_stands(record: dict[str, Any]) -
             "rapportens sammanfattning[5], texten: ”2949 personer har deltagit i någon av "
             "projektets aktiviteter.”",
             "avsnittet Horisontella kriterier, texten: ”(Redovisade deltagare vid NIS6.0:s "
-            "aktiviteter, totalt 2 949)”",
+            "aktiviteter, totalt 2\u00a0949)”",
             "avsnittet Horisontella kriterier, Tabell 1: Deltagare i projektets aktiviteter efter "
             "kön: Totalt, Antal",
             "avsnittet Resultatet, texten: ”1466 av 2949 deltagare.”")]

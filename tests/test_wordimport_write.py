@@ -147,9 +147,9 @@ def test_dry_run_writes_nothing_and_pictures_are_saved_beside_the_data_file(
     assert (tmp_path / "bilder" / "vindeln-image1.png").read_bytes() == b"en annan bild"
     assert (tmp_path / "bilder" / "vindeln-image1-2.png").read_bytes() == b"\x89PNG ny"
     assert done.notes == [Note(
-        "import-bild", "stycke 2", "Bilden image1.png följer inte med i texten: löptexten kan "
-        f"inte visa bilder ännu; den sparades som {tmp_path / 'bilder' / 'vindeln-image1-2.png'}"
-        ".")]
+        "import-bild", "stycke 2", "Bilden image1.png följer inte med i texten; den sparades "
+        f"som {tmp_path / 'bilder' / 'vindeln-image1-2.png'}; skriv ![beskrivning]"
+        "(bilder/vindeln-image1-2.png) i texten där den ska stå.")]
 
 
 @pytest.mark.parametrize(("till", "message"), [

@@ -91,10 +91,12 @@ _FORMULAS: dict[tuple[str, ...], tuple[str, tuple[str, ...]]] = {
                          ("^foretag[*].anstallda_efter",)),
     ("summa", "okning"): ("summa efter − summa före", ("efter", "fore")),
     ("okning_procent",): ("summa.okning / summa.fore × 100", ("summa.okning", "summa.fore")),
+    ("finansiering", "*", "andel"): ("belopp / summan av finansiärernas belopp × 100",
+                                     ("belopp", "^^finansiering[*].belopp")),
 }
 """What a figure the data leaves out is computed from, by the last names of its place (a list
 index as ``*``): the formula in words and its inputs, relative to the figure's parent (``^``:
-its grandparent; ``[*]``: every item of a list)."""
+its grandparent, ``^^`` the one above; ``[*]``: every item of a list)."""
 
 
 def _rule(fig: Figure) -> str:
@@ -154,7 +156,8 @@ def _formula(loc: Loc) -> tuple[str, tuple[str, ...]] | None:
 def _inputs(loc: Loc, specs: Sequence[str], ctx: dict[str, Any]) -> list[Loc]:
     out: list[Loc] = []
     for spec in specs:
-        base: Loc = loc[:-2] if spec.startswith("^") else loc[:-1]
+        ups = len(spec) - len(spec.lstrip("^"))  # each ^ one level further up
+        base: Loc = loc[:-1 - ups]
         spec = spec.lstrip("^")
         head, _, tail = spec.partition("[*]")
         head_loc = (*base, *head.split("."))
@@ -599,8 +602,11 @@ def _text_records(t: _Tracer, owner: Loc, text: str, where: dict[str, Any], add:
     taken: list[tuple[int, int]] = []
     pos = 0
     base = {"del": where["del"], "typ": "text", "falt": t.path(_text_field(report, owner, text))}
+    # a link's label as written ('2 949') is printed with no-break spaces ('2\u00a0949'): found
+    # with either space (the same length, so the places hold in the printed text)
+    spaced = plain.replace("\u00a0", " ")
     for label, path in links:
-        start = plain.find(label, pos) if label else -1
+        start = spaced.find(label.replace("\u00a0", " "), pos) if label else -1
         if start >= 0:
             taken.append((start, start + len(label)))
             pos = start + len(label)

@@ -70,6 +70,10 @@ class Finansiering(Modell):
     finansiar: str = Field(min_length=1, description="Finansiärens namn.")
     belopp: Kronor = Field(description="Belopp i kronor.")
 
+    DERIVED: ClassVar[Derived] = {"andel": "andel"}
+    """The share of the financing a row stands for, worked out in the section's context: a
+    figure of its own (its formula: :mod:`slutrapport.provenance`)."""
+
 
 class Preliminar(Modell):
     """A note that the financing figures are preliminary, and as of when."""
@@ -215,10 +219,11 @@ class Ekonomi(Section):
             out["summa_finansiering"] = self.utfall
         out["summarad_kostnader"] = self.sum_row(self.kostnader, self.summa_kostnader)
         out["summarad_finansiering"] = self.sum_row(self.finansiering, self.summa_finansiering)
-        # each financier's share of what the financing rows add up to, to a tenth
+        # each financier's share of what the financing rows add up to, to a tenth: a figure of
+        # its own (Finansiering.DERIVED), printed with procent(1)
         whole = sum(f.belopp for f in self.finansiering)
         for rad in out["finansiering"]:
-            rad["andel"] = format_share(rad["belopp"], whole) if whole > 0 else "–"
+            rad["andel"] = share(rad["belopp"], whole) if whole > 0 else None
         out["finansiering_andel"] = format_share(whole, whole) if whole > 0 else "–"
         notes: list[dict[str, Any]] = []
         for k in out["kostnader"]:
@@ -328,7 +333,8 @@ class Ekonomi(Section):
                        var + ".tabeller.finansiering", "Finansiär",
                        "{{ rad.finansiar }}", "{{ rad.belopp|tal }}",
                        var + ".summarad_finansiering",
-                       share=("{{ rad.andel }}", "{{ " + var + ".finansiering_andel }}"))
+                       share=("{{ rad.andel|procent(1) if rad.andel is not none else '–' }}",
+                              "{{ " + var + ".finansiering_andel }}"))
         b.tag("{%p endif %}")
         b.tag("{%p if " + var + ".preliminar %}")
         b.narrative(var + ".preliminar.text")
