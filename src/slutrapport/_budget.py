@@ -74,35 +74,30 @@ def limits() -> tuple[float, int]:
     return seconds, chars
 
 
-class _Output:
-    """The characters a render may still write (and capture)."""
+class _Allowance:
+    """The characters (or items) a render may still write, or its expressions still build."""
 
-    def __init__(self, chars: int) -> None:
+    def __init__(self, chars: int, refused: str) -> None:
         self.chars = chars
         self.left = chars
+        self.refused = refused  # the message past it, with {n} for the limit
 
     def take(self, size: int) -> None:
         self.left -= size
         if self.left < 0:
-            raise BudgetExceeded(
-                f"mallen skriver mer än {format_integer(self.chars)} tecken; den körs inte "
-                "(gränsen ändras med SLUTRAPPORT_MALL_TECKEN)")
+            raise BudgetExceeded(self.refused.format(n=format_integer(self.chars)))
 
 
-class _Built:
-    """The characters (and items) a render's expressions may still build."""
+def _output(chars: int) -> _Allowance:
+    """What a render may write (and capture)."""
+    return _Allowance(chars, "mallen skriver mer än {n} tecken; den körs inte (gränsen ändras "
+                             "med SLUTRAPPORT_MALL_TECKEN)")
 
-    def __init__(self, chars: int) -> None:
-        self.chars = chars
-        self.left = chars
 
-    def take(self, size: int) -> None:
-        self.left -= size
-        if self.left < 0:
-            raise BudgetExceeded(
-                f"mallen försöker bygga texter och listor på sammanlagt mer än "
-                f"{format_integer(self.chars)} tecken; det är mer än en rapport kan behöva, "
-                "och mallen körs inte")
+def _built(chars: int) -> _Allowance:
+    """What a render's expressions may build together."""
+    return _Allowance(chars, "mallen försöker bygga texter och listor på sammanlagt mer än {n} "
+                             "tecken; det är mer än en rapport kan behöva, och mallen körs inte")
 
 
 class _Budget:
@@ -121,9 +116,9 @@ class _Budget:
 
 _ACTIVE: contextvars.ContextVar[_Budget | None] = contextvars.ContextVar(
     "slutrapport_mall_tid", default=None)
-_OUTPUT: contextvars.ContextVar[_Output | None] = contextvars.ContextVar(
+_OUTPUT: contextvars.ContextVar[_Allowance | None] = contextvars.ContextVar(
     "slutrapport_mall_tecken", default=None)
-_BUILT: contextvars.ContextVar[_Built | None] = contextvars.ContextVar(
+_BUILT: contextvars.ContextVar[_Allowance | None] = contextvars.ContextVar(
     "slutrapport_mall_byggt", default=None)
 _SCOPE: contextvars.ContextVar[dict[tuple[int, str], tuple[_Budget, Any]] | None] = \
     contextvars.ContextVar("slutrapport_mall_budgetar", default=None)
@@ -149,7 +144,7 @@ def counted(pieces: Iterator[str], chars: int | None = None) -> str:
     (outside :func:`run`: ``chars``, or the budget in force, for this run alone)."""
     budget = _OUTPUT.get()
     if budget is None:
-        budget = _Output(chars if chars is not None else limits()[1])
+        budget = _output(chars if chars is not None else limits()[1])
     out: list[str] = []
     for piece in pieces:
         budget.take(len(piece))
@@ -195,8 +190,8 @@ def run(owner: Any = None, template: Any = None) -> Iterator[None]:
     is interrupted (see the module's description) and :class:`BudgetExceeded` raised.
     """
     seconds, chars = limits()
-    output = _OUTPUT.set(_Output(chars))
-    built = _BUILT.set(_Built(MAX_BUILT_CHARS))
+    output = _OUTPUT.set(_output(chars))
+    built = _BUILT.set(_built(MAX_BUILT_CHARS))
     try:
         active = _ACTIVE.get()
         if active is not None:
