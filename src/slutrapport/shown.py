@@ -62,7 +62,7 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jinja2 import StrictUndefined
 from markupsafe import Markup, escape
@@ -548,6 +548,25 @@ class Shown:
         return loc in self.exact or any(loc[:n] in self.under for n in range(1, len(loc) + 1))
 
 
+
+_T = TypeVar("_T")
+
+
+def _budgeted(report: Slutrapport, path: Path, make: Callable[[Slutrapport, Path], _T]) -> _T:
+    """``make(report, path)`` within the report's time budget — shared with its render when
+    both run within slutrapport._budget.shared_budgets() (the command line), and with the
+    render that words an error — and an error worded as rendering words it."""
+    try:
+        with run(report, path):
+            try:
+                return make(report, path)
+            except BudgetExceeded:
+                raise
+            except Exception as exc:  # what rendering says of it is the message
+                raise _as_rendering_says(report, path, exc) from None
+    except BudgetExceeded as exc:
+        raise TemplateError(f"{path}: {exc}") from None
+
 def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     """The places of the figures the report rendered with the template shows (see module doc).
 
@@ -555,19 +574,7 @@ def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     :class:`~slutrapport.errors.TemplateError` rendering would raise.
     """
     path = Path(template) if template is not None else default_template()
-    try:
-        # the report's time budget, shared with its render when both run within
-        # slutrapport._sandbox.shared_budgets() (the command line), and with the render that
-        # words an error below
-        with run(report, path):
-            try:
-                output, marks = _output(report, path)
-            except BudgetExceeded:
-                raise
-            except Exception as exc:  # what rendering says of it is the message
-                raise _as_rendering_says(report, path, exc) from None
-    except BudgetExceeded as exc:
-        raise TemplateError(f"{path}: {exc}") from None
+    output, marks = _budgeted(report, path, _output)
     shown = Shown()
     for n in _marks_in(output):
         loc, what = marks.meaning[n]
@@ -617,15 +624,7 @@ def traced(report: Slutrapport, template: str | Path | None = None
     path = Path(template) if template is not None else default_template()
     token = _TRACING.set(True)
     try:
-        with run(report, path):
-            try:
-                parts, marks = _parts(report, path)
-            except BudgetExceeded:
-                raise
-            except Exception as exc:  # what rendering says of it is the message
-                raise _as_rendering_says(report, path, exc) from None
-    except BudgetExceeded as exc:
-        raise TemplateError(f"{path}: {exc}") from None
+        parts, marks = _budgeted(report, path, _parts)
     finally:
         _TRACING.reset(token)
     return parts, marks.meaning
