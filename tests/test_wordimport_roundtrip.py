@@ -141,6 +141,22 @@ def test_two_texts_and_a_cell_edited_with_python_docx(rendered: bytes, data: Pat
     assert (second.changes, second.reported) == ([], [CELL])
 
 
+def test_an_edited_list_item_is_written_back_in_its_place(rendered: bytes, data: Path,
+                                                         tmp_path: Path) -> None:
+    """A point of a list edited in Word comes back as that item, its line and the rest of the
+    file as they were (a list item has no key to write after)."""
+
+    def edit(document: object) -> None:
+        _retype(document, "Projektledaren ansvarade", "planering, ekonomi", "planering")
+
+    edited = _python_docx(rendered, tmp_path / "punkt.docx", edit)
+    result = import_report(edited, data)
+    assert (result.reported, _changed(data)) == ([], [
+        "92:           - Projektledaren ansvarade för planering och rapportering till "
+        "Tillväxtverket."])
+    assert load(data).model_dump() != load(FIXTURE).model_dump()
+
+
 def test_unchanged_report_brings_nothing_back(rendered: bytes, data: Path,
                                               tmp_path: Path) -> None:
     """A rendered report saved as it is has no change and nothing to report."""

@@ -279,13 +279,18 @@ def _replace(text: str, nodes: Nodes, loc: Loc, value: Any, source: str,
     comment on the key's line is kept)."""
     key, node, parent = nodes.by_loc[loc]
     props = text[node.start_mark.index:nodes.value_start(node)].strip()
-    if key is None or len(nodes.sharing(loc)) > 1 or props:
+    item = key is None and isinstance(parent, yaml.SequenceNode)  # '- text' in a list
+    if (key is None and not item) or len(nodes.sharing(loc)) > 1 or props:
         raise InputError([Problem(
             f"{shown(loc)} står med ett ankare eller alias (&namn, *namn) eller en tagg "
             "(!!…) i filen, och import skriver inte över det; skriv ut värdet och kör import "
             "igen", file=source)])
-    indent = key.start_mark.column
-    colon = text.index(":", key.end_mark.index) + 1
+    if key is None:  # a list item: its value from where it begins, its lines under it
+        indent = node.start_mark.column - 2
+        colon = node.start_mark.index
+    else:
+        indent = key.start_mark.column
+        colon = text.index(":", key.end_mark.index) + 1
     if getattr(parent, "flow_style", False) and isinstance(value, str):
         return colon, node.end_mark.index, " " + _quoted(value)  # within { }: one line
     new = _value_text(value, indent)
@@ -293,6 +298,9 @@ def _replace(text: str, nodes: Nodes, loc: Loc, value: Any, source: str,
     head_end = len(text) if head_end < 0 else head_end
     flow = (isinstance(node, yaml.ScalarNode) and node.style not in ("|", ">")) or \
         bool(getattr(node, "flow_style", False))
+    if flow and isinstance(node, yaml.ScalarNode) and isinstance(value, str) and \
+            "\n" not in value:
+        new = plain_scalar(value)  # a one-line text stays on its line
     if flow:
         end = node.end_mark.index
         line_end = text.find("\n", end)
@@ -312,7 +320,7 @@ def _replace(text: str, nodes: Nodes, loc: Loc, value: Any, source: str,
     if comment:
         first, nl, rest = new.partition("\n")
         new = f"{first} {comment}{nl}{rest}" if first else f" {comment}{nl}{rest}"
-    return colon, end, new if new.startswith("\n") else " " + new
+    return colon, end, new if new.startswith("\n") or key is None else " " + new
 
 
 def _insert(text: str, nodes: Nodes, loc: Loc, value: Any, source: str,
