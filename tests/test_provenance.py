@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from lxml import etree
 from openxml_audit import FileFormat, OpenXmlValidator
 
-from slutrapport import load
+from slutrapport import example_path, load
 from slutrapport.checks import check
 from slutrapport.cli import main
 from slutrapport.document import render_bytes
@@ -371,6 +371,16 @@ def test_jamfor_names_the_figures_a_removed_register_row_changes(tmp_path: Path)
 def test_the_same_record_compared_with_itself_changes_nothing(record: dict[str, Any]) -> None:
     """Two equal records: no figure changed."""
     assert compare(record, record) == []
+
+
+def test_the_same_data_under_another_name_changes_nothing(tmp_path: Path) -> None:
+    """A copy of the data file under a new name (as `new --from` makes the next report) has the
+    same figures from the same origins: --jamfor says nothing changed."""
+    first, copy = tmp_path / "forra.yaml", tmp_path / "nasta.yaml"
+    shutil.copyfile(example_path("lappland20"), first)
+    shutil.copyfile(example_path("lappland20"), copy)
+    result = CliRunner().invoke(main, ["ursprung", "--jamfor", str(first), str(copy)])
+    assert (result.exit_code, result.stdout) == (0, "Inget tal har ändrats.\n")
 
 
 def test_participants_counted_as_persons_list_the_register_keys_only(tmp_path: Path) -> None:

@@ -794,9 +794,10 @@ def _keyed(doc: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
     return out
 
 
-_INCIDENTAL = frozenset({"sha256", "rad", "ej_raknade_i_registret"})
+_INCIDENTAL = frozenset({"sha256", "rad", "ej_raknade_i_registret", "fil"})
 """What may change in an origin without the figure's origin changing: a register file's hash
-(told once, for the register), the data file's line numbers (a line added above)."""
+and name (told once, for the register), the data file's line numbers (a line added above) and
+its name (the next report is a copy under a new name)."""
 
 
 def _essence(value: Any) -> Any:
