@@ -44,3 +44,26 @@ def test_usage_mistakes_are_explained_in_swedish(args: list[str], message: str) 
     """A missing argument, a misspelt command or a bad choice exits 2 with a Swedish message."""
     result = CliRunner().invoke(main, args)
     assert (result.exit_code, result.stderr) == (2, message)
+
+
+@pytest.mark.parametrize("command", [["ursprung"], ["schema"], ["check"]])
+def test_a_reader_that_stops_reading_gets_no_error(command: list[str]) -> None:
+    """Output piped to a reader that stops early (``| head -1``): no message on standard error,
+    and the exit a Unix tool ended by SIGPIPE has (141), never 'unusable input'."""
+    import subprocess
+    import sys
+
+    import slutrapport
+
+    args = [*command, str(slutrapport.example_path("nis60"))] if command != ["schema"] else \
+        command
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from slutrapport.cli import main; main()", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.readline()
+    child.stdout.close()  # as head does after its line
+    errors = child.stderr.read()
+    child.stderr.close()
+    code = child.wait(timeout=120)
+    assert (code in (0, 1, 141), errors) == (True, b"")

@@ -116,6 +116,13 @@ class _Group(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort,
                 SystemExit):
             raise
+        except BrokenPipeError:
+            # the reader stopped reading (| head): nothing to say, and nothing more to write;
+            # the exit a Unix tool that SIGPIPE ends has (128 + 13), neither 'errors found' nor
+            # 'unusable input'
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            sys.exit(141)
         except OSError as exc:  # the machine's answer (a full disk …), in Swedish, not a bug
 
             if "--debug" in sys.argv[1:]:
