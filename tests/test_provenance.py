@@ -383,6 +383,21 @@ def test_the_same_data_under_another_name_changes_nothing(tmp_path: Path) -> Non
     assert (result.exit_code, result.stdout) == (0, "Inget tal har ändrats.\n")
 
 
+def test_a_text_that_says_another_number_than_its_figure_is_named(tmp_path: Path) -> None:
+    """A figure link whose own text (212) is not the figure it names (214): ursprung shows both,
+    rather than the text's number as the figure's."""
+    data = tmp_path / "l.yaml"
+    text = example_path("lappland20").read_text(encoding="utf-8")
+    data.write_text(text.replace("[214](tal:resultat.indikatorer[0].utfall)",
+                                 "[212](tal:resultat.indikatorer[0].utfall)", 1),
+                    encoding="utf-8")
+    shutil.copytree(example_path("lappland20").parent / "bilder", tmp_path / "bilder")
+    result = CliRunner().invoke(main, ["ursprung", str(data), "resultat.indikatorer[0].utfall"])
+    assert (result.exit_code, result.stdout.splitlines()[0]) == (
+        0, "resultat.indikatorer[0].utfall = 212 — men talet är 214: texten säger något annat "
+           "än datat (check säger till)")
+
+
 def test_participants_counted_as_persons_list_the_register_keys_only(tmp_path: Path) -> None:
     """A participant count from the participant register lists each person key once — the key
     column, nothing else of the person."""

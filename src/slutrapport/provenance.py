@@ -778,10 +778,25 @@ def explain_text(records: Sequence[dict[str, Any]]) -> str:
     """The records of one figure for a reader: where it stands, and its origin, down to rows."""
     lines: list[str] = []
     for r in records:
-        lines.append(f"{r['id']} = {r['utskrivet']}")
+        lines.append(f"{r['id']} = {r['utskrivet']}{_disagreeing(r)}")
         lines.append(f"  står i {place_text(r)}")
         lines.extend(_origin_lines(r["ursprung"], "  "))
     return "\n".join(lines) + "\n"
+
+
+def _disagreeing(record: dict[str, Any]) -> str:
+    """' — men talet är 120 …' when what the place prints (a figure link's own text) is
+    another number than the figure it names; '' otherwise."""
+    found = _NUMBER.search(record["utskrivet"])
+    if found is None or "." in found.group(0):
+        return ""
+    printed = Decimal(found.group(0).replace("−", "-").replace(" ", "").replace("\u00a0", "")
+                      .replace(",", "."))
+    figure = Decimal(record["tal"])
+    if printed == figure:
+        return ""
+    return (f" — men talet är {_swedish(figure)}: texten säger något annat än datat "
+            "(check säger till)")
 
 
 def _keyed(doc: dict[str, Any]) -> dict[tuple[str, int], dict[str, Any]]:
