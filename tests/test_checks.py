@@ -210,6 +210,18 @@ def test_figure_link_that_disagrees_or_points_nowhere_is_an_error() -> None:
     ]
 
 
+def test_figure_link_written_with_a_decimal_point_is_told_the_swedish_way() -> None:
+    """A figure written 7.5 or 2.400.000 in a text (a point, as in English) is read as 7 and 2:
+    the finding says how Swedish text writes it."""
+    data = _base({"typ": "text", "id": "inledning", "rubrik": "I", "text": (
+        "Vi nådde [1.466](tal:horisontella_kriterier.deltagare.kvinnor).")},
+        {"typ": "horisontella_kriterier", "deltagare": {"kvinnor": 1466, "totalt": 2949}})
+    assert [(f.code, f.message) for f in check(from_data(data))] == [
+        ("tal-i-text", "Texten säger 1.466, men horisontella_kriterier.deltagare.kvinnor är "
+                       "1\u00a0466. Svensk text skriver decimalkomma och mellanslag mellan "
+                       "tusental (7,5 och 2 400 000), inte punkt.")]
+
+
 def test_figure_link_to_a_computed_figure_resolves() -> None:
     """A link to a figure the data leaves out (men) resolves to the computed value."""
     data = _base({"typ": "horisontella_kriterier",

@@ -80,6 +80,7 @@ register-rader            info      how many rows a register had and how many we
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass
@@ -263,9 +264,12 @@ def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
                        f"'{shown}' i texten är inget tal, men hänvisar till '{path}' "
                        f"({_n(stated_figure)}).", stated_figure, shown)
             elif round_like(stated_figure, stated) != stated:
+                dotted = re.search(r"\d\.\d", shown) is not None  # 7.5, 2.400.000
+                hint = (" Svensk text skriver decimalkomma och mellanslag mellan tusental "
+                        "(7,5 och 2 400 000), inte punkt." if dotted else "")
                 yield ("tal-i-text", "error", loc,
                        f"Texten säger {shown}, men {path} är "
-                       f"{_shown_like(stated_figure, shown)}.", stated_figure, stated)
+                       f"{_shown_like(stated_figure, shown)}.{hint}", stated_figure, stated)
 
 
 def _numbered_id(report: Slutrapport, path: str) -> str | None:
