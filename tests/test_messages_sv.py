@@ -702,3 +702,15 @@ def test_migrate_says_a_yaml_mistake_in_the_same_swedish_words(here: Path) -> No
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", (
         'Fel i indata: gammal.yaml:2: ett citattecken (") börjar här men stängs aldrig; sätt ett '
         '" där texten slutar\n'))
+
+
+def test_a_number_written_where_text_belongs_is_told_to_be_quoted(tmp_path: Path) -> None:
+    """A case number written bare (YAML reads it as a number) is named as written, ungrouped,
+    with the quotes that keep it as it stands."""
+    data = tmp_path / "r.yaml"
+    data.write_text(slutrapport.example_path("nis70").read_text(encoding="utf-8").replace(
+        'arendenummer: "20302741"', "arendenummer: 20302741", 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(data)])
+    assert (result.exit_code, result.stderr) == (2, (
+        f"Fel i indata: {data}:42: projekt.arendenummer: ska vara text (fick talet 20302741); "
+        'skriv det inom citattecken, "20302741", så står det som det är skrivet\n'))

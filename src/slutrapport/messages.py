@@ -360,6 +360,12 @@ def _swedish(err: Any, loc: Loc, root: Any) -> str:
         return _bound(kind, ctx, loc) + got
     if kind in {"too_short", "too_long"}:
         return _length(kind, ctx)
+    if kind == "string_type" and type(err.get("input")) is int and err["input"] >= 10_000:
+        # a case number, an organisation number written bare: YAML read it as a number (and
+        # would have dropped a leading zero), so it is said as written, ungrouped
+        written = str(err["input"])
+        return (f"ska vara text (fick talet {written}); skriv det inom citattecken, "
+                f"\"{written}\", så står det som det är skrivet")
     if kind == "string_unicode":
         # pydantic refuses a lone surrogate before our own validator sees it: say it the same way
         return forbidden_message(str(err.get("input", ""))) or "ska vara text" + got

@@ -161,7 +161,8 @@ class Projekt(Modell):
     rapportdatum: Datum | None = Field(None, description="När rapporten skrevs, t.ex. 2022-12.")
     arendenummer: str | None = Field(
         None, min_length=1, description="Ärendenumret (diarienumret) som finansiären arkiverar "
-        "rapporten under, t.ex. 20304567; står på titelsidan och i dokumentets egenskaper.")
+        "rapporten under, t.ex. \"20304567\" (inom citattecken, så att det läses som text); "
+        "står på titelsidan och i dokumentets egenskaper.")
     logotyper: list[Logotyp] = Field(
         default_factory=list, description="Logotyperna på titelsidan, i en rad: projektägarens "
         "och partnernas, var och en en bildfil med text.")
