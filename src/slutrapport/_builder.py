@@ -206,16 +206,22 @@ def table_width(table: Table, widths_cm: list[float]) -> None:
             cell.width = Cm(w)
 
 
+TR_PR_ORDER = ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter",
+               "cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden", "ins",
+               "del", "trPrChange")
+"""The children of a row's properties in the order ECMA-376 lists them (§17.4.79; the schema
+allows any order, but Word's own files and stricter validators keep this one)."""
+
+
 def repeat_header(row: object) -> None:
     tr_pr = element(row).get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    tr_pr.append(header)
+    insert_in_order(tr_pr, OxmlElement("w:tblHeader"), TR_PR_ORDER)
     cant_split(row)
 
 
 def cant_split(row: object) -> None:
     tr_pr = element(row).get_or_add_trPr()
-    tr_pr.append(OxmlElement("w:cantSplit"))
+    insert_in_order(tr_pr, OxmlElement("w:cantSplit"), TR_PR_ORDER)
 
 
 def shade_cell(cell: object, fill: str) -> None:

@@ -364,7 +364,7 @@ _STYLES = {(False, False): "Tabelltext", (False, True): "Tabelltal",
 
 def _row(cells: list[str], widths: list[int], numeric: list[bool], *, bold: bool,
          header: bool = False, keep: bool = True) -> str:
-    props = "<w:trPr>" + ("<w:tblHeader/>" if header else "") + "<w:cantSplit/></w:trPr>"
+    props = "<w:trPr><w:cantSplit/>" + ("<w:tblHeader/>" if header else "") + "</w:trPr>"
     body = "".join(
         _cell(text, width, _STYLES[bold, is_number], bold, keep)
         for text, width, is_number in zip(cells, widths, numeric, strict=True))
