@@ -53,6 +53,7 @@ from slutrapport.kinds.tabell import Tabell
 from slutrapport.kinds.text import Text
 from slutrapport.loader import load
 from slutrapport.names import nearest
+from slutrapport.numbers import parse_number
 from slutrapport.paths import at, format_loc, walk
 from slutrapport.registers import REGISTERS, Registers, read_registers
 from slutrapport.shown import PRINTED, link_target, marks_in, stated_figures, traced
@@ -620,8 +621,8 @@ def _text_records(t: _Tracer, owner: Loc, text: str, where: dict[str, Any], add:
         if "." in m.group(0) or _in_a_word(plain, m.start()) or \
                 any(a <= m.start() < b for a, b in taken):
             continue
-        value = Decimal(m.group(0).replace("−", "-").replace(" ", "").replace("\u00a0", "")
-                        .replace(",", "."))
+        value = parse_number(m.group(0))
+        assert value is not None  # _NUMBER matches only what it reads
         holder = _text_field(report, owner, text)
         origin = [{"typ": "text", "fil": t.data_file(), "rad": report.line_of(holder),
                    "falt": t.path(holder)}]
@@ -787,13 +788,9 @@ def explain_text(records: Sequence[dict[str, Any]]) -> str:
 def _disagreeing(record: dict[str, Any]) -> str:
     """' — men talet är 120 …' when what the place prints (a figure link's own text) is
     another number than the figure it names; '' otherwise."""
-    found = _NUMBER.search(record["utskrivet"])
-    if found is None or "." in found.group(0):
-        return ""
-    printed = Decimal(found.group(0).replace("−", "-").replace(" ", "").replace("\u00a0", "")
-                      .replace(",", "."))
+    printed = parse_number(record["utskrivet"], leading=True)
     figure = Decimal(record["tal"])
-    if printed == figure:
+    if printed is None or printed == figure:
         return ""
     return (f" — men talet är {_swedish(figure)}: texten säger något annat än datat "
             "(check säger till)")
