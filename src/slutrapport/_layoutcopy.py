@@ -83,21 +83,24 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 
-def chart_alts(docx: bytes) -> list[str]:
-    """The alt text of each Word chart in the body, in document order.
+def chart_alts(docx: bytes, root: Any = None) -> list[str]:
+    """The alt text of each Word chart in the body, in document order; read from ``root``, the
+    body's tree, when it is given (the copy's, as :func:`layout_copy` left it), else from the
+    .docx.
 
     LibreOffice (7.4) reads a chart's ``wp:docPr descr`` into nothing, so its tagged PDF has a
     ``/Figure`` without ``/Alt`` for each chart (pictures keep theirs); the worker gives each
     chart its text before it writes the PDF.
     """
-    with zipfile.ZipFile(io.BytesIO(docx)) as source:
-        try:
-            xml = source.read("word/document.xml")
-        except KeyError:
+    if root is None:
+        with zipfile.ZipFile(io.BytesIO(docx)) as source:
+            try:
+                xml = source.read("word/document.xml")
+            except KeyError:
+                return []
+        if _CHART_URI.encode() not in xml:
             return []
-    if _CHART_URI.encode() not in xml:
-        return []
-    root = etree.fromstring(xml)
+        root = etree.fromstring(xml)
     alts = []
     for drawing in root.iter(f"{_WP}inline", f"{_WP}anchor"):
         data = drawing.find(f"{_A}graphic/{_A}graphicData")
@@ -217,40 +220,55 @@ class Split:
 
 
 def layout_copy(docx: bytes, *, rows: int = PART_ROWS, overlap: int = 0,
-                placeholders: bool = False) -> tuple[bytes, list[Split]]:
+                placeholders: bool = False, root: Any = None,
+                body: bytes | None = None) -> tuple[bytes, list[Split]]:
     """The document with each body table of more than 1½ × ``rows`` rows split into parts, and
     with ``placeholders`` each Word chart an empty frame of its size (see the module's
     docstring).
 
+    ``root`` and ``body`` are the body's tree as rendering built it and its XML as written into
+    ``docx`` (:class:`slutrapport.document.Rendered`): given, neither is unzipped nor parsed
+    again, and the tree is split in place (it is the caller's, done with). The copy's bytes are
+    the same either way.
+
     Returns the document unchanged (the same bytes) and no splits when there is nothing to do.
     """
     source = zipfile.ZipFile(io.BytesIO(docx))
-    try:
-        xml = source.read("word/document.xml")
-    except KeyError:
-        return docx, []
-    changed = False
-    if placeholders:
-        xml, count = _CHART.subn(_frame, xml)
-        changed = count > 0
-    if len(re.findall(rb"<w:tr[ >]", xml)) <= rows + rows // 2:
+    if body is None or root is None:
+        root = None
+        try:
+            body = source.read("word/document.xml")
+        except KeyError:
+            return docx, []
+    if len(re.findall(rb"<w:tr[ >]", body)) <= rows + rows // 2:
         # no table can be long enough: spare the parse
-        return (_replaced(source, xml) if changed else docx), []
+        if placeholders:
+            body, count = _CHART.subn(_frame, body)
+            if count:
+                return _replaced(source, body), []
+        return docx, []
 
-    root = etree.fromstring(xml)
-    next_id = 1 + max((int(v) for v in root.xpath("//w:bookmarkStart/@w:id",
-                                                    namespaces={"w": _W_URI})
-                       if str(v).isdigit()), default=0)
+    if root is None:
+        root = etree.fromstring(body)
+    next_id = 1 + max((int(v) for v in _BOOKMARK_IDS(root) if str(v).isdigit()), default=0)
     splits: list[Split] = []
     for number, table in enumerate(list(root.iter(f"{_W}tbl"))):
         done = _split_table(table, number, rows, overlap, next_id)
         if done is not None:
             splits.append(done)
             next_id += len(done.parts)
-    if not splits:
-        return (_replaced(source, xml) if changed else docx), []
-    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return _replaced(source, document), splits
+    if splits:  # the tree is changed: its XML is written anew
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    count = 0
+    if placeholders:
+        body, count = _CHART.subn(_frame, body)
+    if not splits and not count:
+        return docx, []
+    return _replaced(source, body), splits
+
+
+_BOOKMARK_IDS = etree.XPath("//w:bookmarkStart/@w:id", namespaces={"w": _W_URI})
+"""The bookmarks' ids (a compiled XPath: python-docx's elements have an xpath of their own)."""
 
 
 def _replaced(source: zipfile.ZipFile, document: bytes) -> bytes:
