@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from slutrapport._layoutcopy import (
     chart_alts,
     layout_copy,
     legends_for_libreoffice,
+    write_layout_copy,
 )
 from slutrapport.document import Rendered, render_bytes, render_document
 from slutrapport.docxzip import replaced_docx
@@ -112,3 +114,14 @@ def test_the_copy_split_from_the_tree_equals_the_copy_parsed_again(
     again = copy(None, rendered.data)
     assert again[1], "the table is long enough to be split"
     assert copy(rendered, rendered.data) == again
+
+
+def test_the_copy_written_to_a_file_is_the_copy_in_memory(
+        long_table: Slutrapport, tmp_path: Path) -> None:
+    """write_layout_copy writes into the file the members and splits layout_copy gives."""
+    rendered = render_document(long_table)
+    made, splits = layout_copy(rendered.data, rows=PART_ROWS, placeholders=True)
+    target = tmp_path / "kopia.docx"
+    written = write_layout_copy(target, rendered.data, rows=PART_ROWS, placeholders=True,
+                                root=rendered.root, body=rendered.body)
+    assert (_members(target.read_bytes()), written) == (_members(made), splits)

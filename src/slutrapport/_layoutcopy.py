@@ -42,7 +42,8 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from lxml import etree
 
@@ -54,6 +55,7 @@ __all__ = [
     "chart_alts",
     "layout_copy",
     "legends_for_libreoffice",
+    "write_layout_copy",
 ]
 
 PART_ROWS = 500
@@ -233,20 +235,33 @@ def layout_copy(docx: bytes, *, rows: int = PART_ROWS, overlap: int = 0,
 
     Returns the document unchanged (the same bytes) and no splits when there is nothing to do.
     """
+    out = io.BytesIO()
+    splits = write_layout_copy(out, docx, rows=rows, overlap=overlap,
+                               placeholders=placeholders, root=root, body=body)
+    return (out.getvalue() or docx), splits
+
+
+def write_layout_copy(target: str | Path | IO[bytes], docx: bytes, *, rows: int = PART_ROWS,
+                      overlap: int = 0, placeholders: bool = False, root: Any = None,
+                      body: bytes | None = None) -> list[Split]:
+    """:func:`layout_copy`, written into ``target`` (a file's path, or a binary stream) as it
+    is made rather than held as bytes: the copy's splits. Nothing is written to a stream when
+    the copy would be ``docx`` itself; a path gets ``docx`` then."""
     source = zipfile.ZipFile(io.BytesIO(docx))
     if body is None or root is None:
         root = None
         try:
             body = source.read("word/document.xml")
         except KeyError:
-            return docx, []
+            return _unchanged(target, docx)
     if len(re.findall(rb"<w:tr[ >]", body)) <= rows + rows // 2:
         # no table can be long enough: spare the parse
         if placeholders:
             body, count = _CHART.subn(_frame, body)
             if count:
-                return _replaced(source, body), []
-        return docx, []
+                _replaced(source, body, target)
+                return []
+        return _unchanged(target, docx)
 
     if root is None:
         root = etree.fromstring(body)
@@ -258,28 +273,36 @@ def layout_copy(docx: bytes, *, rows: int = PART_ROWS, overlap: int = 0,
             splits.append(done)
             next_id += len(done.parts)
     if splits:  # the tree is changed: its XML is written anew
+        body = None
         body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     count = 0
     if placeholders:
         body, count = _CHART.subn(_frame, body)
     if not splits and not count:
-        return docx, []
-    return _replaced(source, body), splits
+        return _unchanged(target, docx)
+    _replaced(source, body, target)
+    return splits
+
+
+def _unchanged(target: str | Path | IO[bytes], docx: bytes) -> list[Split]:
+    """No splits; a path gets the document as it is."""
+    if isinstance(target, str | Path):
+        Path(target).write_bytes(docx)
+    return []
 
 
 _BOOKMARK_IDS = etree.XPath("//w:bookmarkStart/@w:id", namespaces={"w": _W_URI})
 """The bookmarks' ids (a compiled XPath: python-docx's elements have an xpath of their own)."""
 
 
-def _replaced(source: zipfile.ZipFile, document: bytes) -> bytes:
-    """The package with ``word/document.xml`` replaced (stored, not compressed: read once,
-    at once)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+def _replaced(source: zipfile.ZipFile, document: bytes,
+              target: str | Path | IO[bytes]) -> None:
+    """The package with ``word/document.xml`` replaced, written into ``target`` (stored, not
+    compressed: read once, at once)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
         for info in source.infolist():
             data = document if info.filename == "word/document.xml" else source.read(info)
-            target.writestr(info.filename, data)
-    return out.getvalue()
+            out.writestr(info.filename, data)
 
 
 _CHART = re.compile(

@@ -23,8 +23,8 @@ from slutrapport._layoutcopy import (
     PART_ROWS,
     PDF_PART_ROWS,
     chart_alts,
-    layout_copy,
     legends_for_libreoffice,
+    write_layout_copy,
 )
 from slutrapport.checks import Finding, check
 from slutrapport.contents import Plan, fill_contents, plan
@@ -276,16 +276,16 @@ def render_many(
             rendered.release()
             if pdf is None and root is not None:
                 plans[i] = plan(root)
-            copy, splits = (layout_copy(legends_for_libreoffice(document), rows=PDF_PART_ROWS,
-                                        overlap=OVERLAP_ROWS, root=root, body=body)
-                            if pdf else layout_copy(document, rows=PART_ROWS, placeholders=True,
-                                                    root=root, body=body))
-            del body
-            alts = chart_alts(copy, root) if pdf else ()
-            del root
             path = folder / f"rapport-{i}.docx"
-            path.write_bytes(copy)
-            del copy
+            splits = (write_layout_copy(path, legends_for_libreoffice(document),
+                                        rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS, root=root,
+                                        body=body)
+                      if pdf else write_layout_copy(path, document, rows=PART_ROWS,
+                                                    placeholders=True, root=root, body=body))
+            del body
+            alts = (chart_alts(b"", root) if root is not None else chart_alts(path.read_bytes())
+                    ) if pdf else ()
+            del root
             pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits],
                                             alts))
             tell(i, "skriver PDF" if pdf else "fyller i innehållsförteckningen")
