@@ -117,11 +117,14 @@ def test_the_copy_split_from_the_tree_equals_the_copy_parsed_again(
 
 
 def test_the_copy_written_to_a_file_is_the_copy_in_memory(
-        long_table: Slutrapport, tmp_path: Path) -> None:
-    """write_layout_copy writes into the file the members and splits layout_copy gives."""
-    rendered = render_document(long_table)
-    made, splits = layout_copy(rendered.data, rows=PART_ROWS, placeholders=True)
-    target = tmp_path / "kopia.docx"
-    written = write_layout_copy(target, rendered.data, rows=PART_ROWS, placeholders=True,
-                                root=rendered.root, body=rendered.body)
-    assert (_members(target.read_bytes()), written) == (_members(made), splits)
+        long_table: Slutrapport, with_lists: Slutrapport, tmp_path: Path) -> None:
+    """write_layout_copy, given the tree alone (as rendering gives it), writes into the file the
+    members and splits layout_copy gives: a long table split, and NIS 6.0's charts framed."""
+    for n, report in enumerate((long_table, with_lists)):
+        rendered = render_document(report)
+        made, splits = layout_copy(rendered.data, rows=PART_ROWS, placeholders=True)
+        target = tmp_path / f"kopia-{n}.docx"
+        written = write_layout_copy(target, rendered.data, rows=PART_ROWS, placeholders=True,
+                                    root=rendered.root)
+        assert (_members(target.read_bytes()), written) == (_members(made), splits)
+        assert made != rendered.data

@@ -228,10 +228,10 @@ def layout_copy(docx: bytes, *, rows: int = PART_ROWS, overlap: int = 0,
     with ``placeholders`` each Word chart an empty frame of its size (see the module's
     docstring).
 
-    ``root`` and ``body`` are the body's tree as rendering built it and its XML as written into
-    ``docx`` (:class:`slutrapport.document.Rendered`): given, neither is unzipped nor parsed
-    again, and the tree is split in place (it is the caller's, done with). The copy's bytes are
-    the same either way.
+    ``root`` is the body's tree as rendering built it (:class:`slutrapport.document.Rendered`):
+    given, the body is neither parsed nor (where a table is split) unzipped again, and the tree is
+    split in place (it is the caller's, done with); ``body``, its XML as written into ``docx``,
+    spares the unzip otherwise. The copy's bytes are the same either way.
 
     Returns the document unchanged (the same bytes) and no splits when there is nothing to do.
     """
@@ -248,23 +248,26 @@ def write_layout_copy(target: str | Path | IO[bytes], docx: bytes, *, rows: int 
     is made rather than held as bytes: the copy's splits. Nothing is written to a stream when
     the copy would be ``docx`` itself; a path gets ``docx`` then."""
     source = zipfile.ZipFile(io.BytesIO(docx))
-    if body is None or root is None:
-        root = None
+    if root is None:
         try:
             body = source.read("word/document.xml")
         except KeyError:
             return _unchanged(target, docx)
-    if len(re.findall(rb"<w:tr[ >]", body)) <= rows + rows // 2:
-        # no table can be long enough: spare the parse
+    rows_in_all = (len(re.findall(rb"<w:tr[ >]", body)) if body is not None
+                   else sum(1 for _ in root.iter(f"{_W}tr")))
+    if rows_in_all <= rows + rows // 2:
+        # no table can be long enough: spare the parse (and the body is short: unzip it)
         if placeholders:
-            body, count = _CHART.subn(_frame, body)
+            body, count = _CHART.subn(_frame, body or source.read("word/document.xml"))
             if count:
                 _replaced(source, body, target)
                 return []
         return _unchanged(target, docx)
 
     if root is None:
+        assert body is not None  # read above
         root = etree.fromstring(body)
+    body = None  # the tree is what is split; the body is written from it, or read again
     next_id = 1 + max((int(v) for v in _BOOKMARK_IDS(root) if str(v).isdigit()), default=0)
     splits: list[Split] = []
     for number, table in enumerate(list(root.iter(f"{_W}tbl"))):
@@ -273,8 +276,11 @@ def write_layout_copy(target: str | Path | IO[bytes], docx: bytes, *, rows: int 
             splits.append(done)
             next_id += len(done.parts)
     if splits:  # the tree is changed: its XML is written anew
-        body = None
         body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    elif not placeholders:
+        return _unchanged(target, docx)
+    else:
+        body = source.read("word/document.xml")
     count = 0
     if placeholders:
         body, count = _CHART.subn(_frame, body)

@@ -272,17 +272,15 @@ def render_many(
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
             # one tree: the copy is split from the tree rendering built (the .docx is written
             # already), and the contents' plan read from it first — nothing is parsed again
-            root, body = rendered.root, rendered.body
-            rendered.release()
+            root = rendered.root
+            rendered.release()  # its body too: the copy is written from the tree
             if pdf is None and root is not None:
                 plans[i] = plan(root)
             path = folder / f"rapport-{i}.docx"
             splits = (write_layout_copy(path, legends_for_libreoffice(document),
-                                        rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS, root=root,
-                                        body=body)
+                                        rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS, root=root)
                       if pdf else write_layout_copy(path, document, rows=PART_ROWS,
-                                                    placeholders=True, root=root, body=body))
-            del body
+                                                    placeholders=True, root=root))
             alts = (chart_alts(b"", root) if root is not None else chart_alts(path.read_bytes())
                     ) if pdf else ()
             del root
