@@ -71,6 +71,7 @@ from slutrapport.registers.count import (
     foretagstabell,
     insatssiffror,
     kostnader_per_kategori,
+    round_to_total,
     unika_foretag,
     unika_personer,
 )
@@ -119,6 +120,7 @@ __all__ = [
     "kostnader_per_kategori",
     "normalize_header",
     "read_registers",
+    "round_to_total",
     "row_list",
     "unika_foretag",
     "unika_personer",
