@@ -532,8 +532,8 @@ class Money:
                 if why is not None]
         if kept:
             shown = ", ".join(f"{clip(n)} {format_amount(s)}" for n, s in kept)
-            parts.append(f"med {shown} som rapporten anger ({called} har inga rader för "
-                         f"{'det' if len(kept) == 1 else 'dem'})")
+            parts.append(f"med {shown} som rapporten anger, då {called} inte har några rader "
+                         f"för {'det' if len(kept) == 1 else 'dem'}")
         if self.outside:
             by_name: dict[str, list[tuple[int, Decimal]]] = {}
             for name, row, amount in self.outside:
