@@ -365,12 +365,13 @@ def test_the_header_tells_changed_figures_from_added_ones_and_rows() -> None:
     result = FillResult(changes=[
         Change("a", 1, "1", "2"), Change("b", 2, "3", "4"),
         Change("c", 3, "—", "5", added="tal"), Change("d", 4, "—", "556036-0793",
-                                                      added="uppgift"),
+                                                      added="organisationsnummer"),
         Change("e[2]", 5, "—", "Gamma AB", added="rad"),
         Change("e[3]", 5, "—", "Delta AB", added="rad")])
     assert changes_header(result) == (
-        "2 tal skulle ändras, 1 tal skulle läggas till, 1 uppgift skulle läggas till och 2 "
-        "rader skulle läggas till")
+        "2 tal skulle ändras, 1 tal skulle läggas till, 1 organisationsnummer skulle läggas till "
+        "och 2 rader skulle läggas till")
     result.written = True
     assert changes_header(result) == (
-        "2 tal ändrades, 1 tal lades till, 1 uppgift lades till och 2 rader lades till")
+        "2 tal ändrades, 1 tal lades till, 1 organisationsnummer lades till och 2 rader lades "
+        "till")

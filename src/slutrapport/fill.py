@@ -114,8 +114,8 @@ class Change:
     note: str | None = None
     """Why the new value is what it is, where that needs saying (a 0 for an area without rows)."""
     added: str | None = None
-    """What was added where nothing stood: 'tal' (a figure), 'uppgift' (a text such as an
-    organisation number) or 'rad' (a row of a table); None for a value changed."""
+    """What was added where nothing stood: 'tal' (a figure), 'organisationsnummer', 'uppgift'
+    (another text) or 'rad' (a row of a table); None for a value changed."""
 
 
 @dataclass
@@ -331,8 +331,8 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
                                      if loc not in plan.inserts else report.line_of(loc[:-1]),
                                      "—" if loc in plan.inserts else _format(old, unit),
                                      _format(value, unit), plan.notes.get(loc),
-                                     added=(("uppgift" if unit == "text" else "tal")
-                                            if loc in plan.inserts else None)))
+                                     added=(_added(loc, unit) if loc in plan.inserts
+                                            else None)))
         edits.append(nodes.insert(loc, value) if loc in plan.inserts
                      else nodes.replace(loc, value))
     with resolving():
@@ -954,24 +954,29 @@ def _shown_path(report: Slutrapport, loc: Loc) -> str:
     return format_loc(report.display_loc(loc))
 
 
+def _added(loc: Loc, unit: Unit) -> str:
+    """What a value added where none stood is called in fill's header."""
+    if unit != "text":
+        return "tal"
+    return "organisationsnummer" if loc[-1] == "organisationsnummer" else "uppgift"
+
+
+_KINDS = {"tal": ("tal", "tal"), "organisationsnummer": ("organisationsnummer",) * 2,
+          "uppgift": ("uppgift", "uppgifter"), "rad": ("rad", "rader")}
+"""What fill's header calls what it added (one, many)."""
+
+
 def changes_header(result: FillResult) -> str:
     """What fill did, counted by kind: '3 tal ändrades, 1 tal lades till och 2 rader lades
     till' ('skulle ändras', 'skulle läggas till' when nothing was written)."""
-    changed = sum(1 for c in result.changes if c.added is None)
-    counts = {kind: sum(1 for c in result.changes if c.added == kind)
-              for kind in ("tal", "uppgift", "rad")}
     done = result.written
-    add = "lades till" if done else "skulle läggas till"
-    parts = []
-    if changed:
-        parts.append(f"{changed} tal {'ändrades' if done else 'skulle ändras'}")
-    if counts["tal"]:
-        parts.append(f"{counts['tal']} tal {add}")
-    if counts["uppgift"]:
-        parts.append(f"{counts['uppgift']} {'uppgift' if counts['uppgift'] == 1 else 'uppgifter'}"
-                     f" {add}")
-    if counts["rad"]:
-        parts.append(f"{counts['rad']} {'rad' if counts['rad'] == 1 else 'rader'} {add}")
+    changed = sum(1 for c in result.changes if c.added is None)
+    parts = [f"{changed} tal {'ändrades' if done else 'skulle ändras'}"] if changed else []
+    for kind, (one, many) in _KINDS.items():
+        n = sum(1 for c in result.changes if c.added == kind)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many} "
+                         f"{'lades till' if done else 'skulle läggas till'}")
     return format_list(parts)
 
 
