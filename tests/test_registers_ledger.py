@@ -375,3 +375,47 @@ def test_the_header_tells_changed_figures_from_added_ones_and_rows() -> None:
     assert changes_header(result) == (
         "2 tal ändrades, 1 tal lades till, 1 organisationsnummer lades till och 2 rader lades "
         "till")
+
+
+def test_a_financing_row_not_counted_is_named_with_the_sum_it_is_missing_from(
+        tmp_path: Path) -> None:
+    """The financing is counted the same way: an unknown financier's row is an error naming the
+    report's financiers, and the stated sum's finding and fill's change both name the row and
+    its amount."""
+    report = REPORT.replace("      - {finansiar: Region Västerbotten, belopp: 50000}\n",
+                            "      - {finansiar: Region Västerbotten, belopp: 50000}\n"
+                            "    summa_finansiering: 150000\n")
+    financing = [["Finansiär", "Belopp", "Datum"], ["Tillväxtverket", 100000, None],
+                 ["Region Västerbotten", 50004, None], ["Almi", 5000, None]]
+    path = make(tmp_path, report=report, financing=financing)
+    unknown = ("finansiering.xlsx, blad Finansiering, rad 4, kolumn A (Finansiär): finansiären "
+               "'Almi' finns inte i rapporten; rapporten har Tillväxtverket, Region "
+               "Västerbotten. Raden räknades inte (register.etiketter.finansiar kan ge "
+               "registrets egna benämningar).")
+    assert found(path) == [
+        ("error", "register-finansiering", "ekonomi.finansiering[1].belopp", 42,
+         f"Region Västerbotten: 50{NB}000{NB}kr angivet, finansieringsregistret har "
+         f"50{NB}004{NB}kr (blad Finansiering, rad 3)."),
+        ("error", "register-finansiering", "ekonomi.summa_finansiering", 43,
+         f"Summa finansiering: 150{NB}000{NB}kr angivet, finansieringsregistret har "
+         f"150{NB}004{NB}kr (blad Finansiering, rad 2–4). Utan rad 4 med 5{NB}000{NB}kr, som "
+         "inte räknades: raden har fel."),
+        ("error", "register-okant", "register.finansiering", 50, unknown),
+        *[(*i[:3], (i[3] or 0) + 1, i[4]) for i in INFOS[:3]],
+        ("info", "register-rader", "register.finansiering", 50,
+         "finansieringsregistret (finansiering.xlsx, blad Finansiering): 3 rader lästa, 1 "
+         "räknades inte."),
+    ]
+    assert fill_output(path) == (1, (
+        "{file}: registren: 1 fel, 0 varningar, 0 upplysningar\n"
+        "  FEL     rad 50   register.finansiering  [register-okant]\n"
+        f"                   {unknown}\n"
+        "{file}: 2 tal skulle ändras:\n"
+        "  ekonomi.finansiering[1].belopp (rad 42): 50 000 kr → 50 004 kr\n"
+        "  ekonomi.summa_finansiering (rad 43): 150 000 kr → 150 004 kr (utan rad 4 med "
+        "5 000 kr, som inte räknades: raden har fel)\n"
+        "Inget skrevs (--dry-run).\n"
+        "Stoppad: utan --dry-run skrivs inget, eftersom registren har 1 fel: "
+        "finansieringsregistret rad 4 [register-okant] (se ovan). En rad med fel räknas inte, "
+        "så talen från registren kan bli fel. Rätta registren och kör fill igen, eller skriv "
+        "ändå med --force.\n"))
