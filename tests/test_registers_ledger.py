@@ -419,3 +419,15 @@ def test_a_financing_row_not_counted_is_named_with_the_sum_it_is_missing_from(
         "finansieringsregistret rad 4 [register-okant] (se ovan). En rad med fel räknas inte, "
         "så talen från registren kan bli fel. Rätta registren och kör fill igen, eller skriv "
         "ändå med --force.\n"))
+
+
+def test_a_category_listed_twice_is_one_sum_counted_once_by_both(tmp_path: Path) -> None:
+    """A table naming Personal twice shows the ledger's Personal on both rows and counts it
+    once in the outcome, in check and in fill alike."""
+    report = REPORT.replace("      - {kategori: Externa tjänster, belopp: 50000}\n",
+                            "      - {kategori: Externa tjänster, belopp: 50000}\n"
+                            "      - {kategori: Personal, belopp: 100000}\n")
+    path = make(tmp_path, report=report, ledger=csv_bytes(BASE))
+    assert figures_of_check(path) == figures_of_fill(path) == {
+        "utfall": 150004, "summa_kostnader": 150004, "kostnader[0]": 100000,
+        "kostnader[1]": 50004, "kostnader[2]": 100000}

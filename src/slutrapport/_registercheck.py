@@ -604,15 +604,17 @@ def money(report: Slutrapport, registers: Registers, key: str) -> Money | None:
         left.append(None if told else why)
         zero.append(why if told else None)
     exact = tuple(sums.get(n, Decimal(0)) for n in names)
-    told_exact = [e for e, why in zip(exact, left, strict=True) if why is None]
-    shares, total_told = round_to_total(told_exact)
-    spread = iter(shares)
-    counted = tuple(next(spread) if why is None else s
-                    for s, why in zip(stated, left, strict=True))
-    kept = sum(s for s, why in zip(stated, left, strict=True) if why is not None)
+    # a name the table has twice is one sum, shown on both rows and counted once in the total
+    first = {n: j for j, n in reversed(list(enumerate(names)))}
+    tellable = sorted(j for j in first.values() if left[j] is None)
+    shares, total_told = round_to_total([exact[j] for j in tellable])
+    by_name = {names[j]: share for j, share in zip(tellable, shares, strict=True)}
+    counted = tuple(by_name.get(n, s) for n, s in zip(names, stated, strict=True))
+    kept = sum(stated[j] for j in first.values() if left[j] is not None)
     return Money(key, i, names, stated, exact, counted,
                  tuple(tuple(rows.get(n, ())) for n in names), tuple(left), tuple(zero),
-                 total_told + kept, sum(told_exact, Decimal(0)), tuple(outside), uncounted)
+                 total_told + kept, sum((exact[j] for j in tellable), Decimal(0)), tuple(outside),
+                 uncounted)
 
 
 def _absence(report: Slutrapport, registers: Registers, key: str, name: str,
