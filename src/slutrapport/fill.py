@@ -8,11 +8,13 @@ as they were. What changes:
    participants (women, men, all), the company table's head counts, cost categories and
    financing rows. A count of an area that the report doesn't state yet is added under the
    area's heading.
+   The economy's sums (``summa_kostnader``, ``utfall``, ``summa_finansiering``) are figures too,
+   counted once with check's (:func:`slutrapport._registercheck.money`: öre summed, rounded once;
+   a category the ledger can't tell kept as stated; what they lack said in the change's note).
 2. What depends on them, recomputed from the new figures: the participants' shares
    (``andel_kvinnor``, ``andel_man``, as precise as stated), each company's stated increase, the
-   company table's stated sums and increase in per cent, ``summa_kostnader``, ``utfall`` (the
-   sum of the cost categories), ``under_budget`` (when the outcome changed),
-   ``summa_finansiering``, and an indicator's ``utfall`` whenever the figure its ``kalla``
+   company table's stated sums and increase in per cent, ``under_budget`` (when the outcome
+   changed), and an indicator's ``utfall`` whenever the figure its ``kalla``
    names differs from it (a register figure such as ``register.foretag``, or a path in the
    data), not only when fill changed that figure.
 2b. Rows only a register has: a company of the company register the table lacks, an effort of
