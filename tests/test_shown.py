@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -293,3 +294,76 @@ def test_a_second_process_reads_the_compiled_template_without_docxtpl(tmp_path: 
     runs = [subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
                            text=True, check=True).stdout for _ in range(2)]
     assert runs == ["True\n", "False\n"]
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The templates the check runs (each run of the marked template, by its path), with the
+    answers kept in this process forgotten first."""
+    runs: list[Path] = []
+    anew = shown._printed_anew
+
+    def spy(report: slutrapport.Slutrapport, path: Path) -> shown.Shown:
+        runs.append(path)
+        return anew(report, path)
+
+    monkeypatch.setattr(shown, "_printed_anew", spy)
+    monkeypatch.setattr(shown, "_answers", {})
+    return runs
+
+
+def _seen(answer: shown.Shown) -> tuple[set[Any], set[Any], set[Any]]:
+    return answer.exact, answer.under, answer.sections
+
+
+def test_the_same_data_and_template_are_checked_with_one_template_run(
+        tmp_path: Path, counted: list[Path]) -> None:
+    """A second check of the same data with the same template, in this process or a fresh one
+    (the answer read back from the signed cache), runs the template no more and finds the same."""
+    path = template(tmp_path, "{{ ekonomi.budget }}")
+    first = check(slutrapport.from_data(data()), template=path)
+    again = check(slutrapport.from_data(data()), template=path)
+    shown._answers.clear()  # as a fresh process: only the cache on disk remains
+    fresh = check(slutrapport.from_data(data()), template=path)
+    assert counted == [path]
+    assert again == first and fresh == first
+    assert [f.path for f in first if f.code == "tal-visas-inte"] == [
+        "aktiviteterna.omraden[0].antal", "aktiviteterna.omraden[1].antal", "ekonomi.utfall",
+        "horisontella_kriterier.deltagare.kvinnor", "horisontella_kriterier.deltagare.totalt"]
+
+
+def test_changed_data_or_a_changed_template_is_worked_out_again(
+        tmp_path: Path, counted: list[Path]) -> None:
+    """Each change the answer depends on — a figure link taken out of a text, the template
+    edited in place — runs the template again, and the answer follows the change."""
+    texts = "{%for o in aktiviteterna.omraden %}{{ o.text }}{% endfor %}"
+    path = template(tmp_path, "{{ ekonomi.budget }}" + texts)
+    report = slutrapport.from_data(data())
+    before = _seen(shown.printed(report, path))
+    report.avsnitt[1].omraden[0].text = "Fem besök."  # type: ignore[union-attr]
+    unlinked = _seen(shown.printed(report, path))
+    template(tmp_path, "{{ ekonomi.budget }} {{ ekonomi.utfall }}" + texts)
+    reprinted = _seen(shown.printed(report, path))
+    assert counted == [path, path, path]
+    assert ("avsnitt", 1, "omraden", 0, "antal") in before[0] - unlinked[0]
+    assert reprinted[0] - unlinked[0] == {("avsnitt", 0, "utfall")}
+    assert reprinted == _seen(shown._printed_anew(report, path))  # as if nothing were kept
+
+
+def test_a_kind_made_in_code_without_a_source_file_keeps_no_answer(
+        tmp_path: Path, counted: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A section kind whose module has no file (made in code) can change unseen: with it
+    registered, every check runs the template."""
+    from slutrapport.kinds import unregister
+    source = (Path(__file__).with_name("tidplan.py")).read_text(encoding="utf-8")
+    module = types.ModuleType("tidplan_i_kod")  # no __file__: nothing to read its source from
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(source, "<gjord i kod>", "exec"), module.__dict__)
+    assert module.register().__module__ == "tidplan_i_kod"
+    try:
+        path = template(tmp_path, "{{ ekonomi.budget }}")
+        report = slutrapport.from_data(data())
+        assert _seen(shown.printed(report, path)) == _seen(shown.printed(report, path))
+        assert counted == [path, path]
+    finally:
+        unregister("tidplan")

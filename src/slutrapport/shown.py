@@ -56,8 +56,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
+import inspect
 import marshal
+import os
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from decimal import Decimal
@@ -76,7 +79,7 @@ from slutrapport.environment import FILTERS, code_stamp, environment, finalize
 from slutrapport.errors import SlutrapportError, TemplateError, describe
 from slutrapport.fields import Loc, Modell
 from slutrapport.formatting import format_decimal
-from slutrapport.kinds import Raw
+from slutrapport.kinds import Raw, kinds
 from slutrapport.paths import first_found, format_loc, split_path
 from slutrapport.standard import default_template
 
@@ -570,10 +573,111 @@ def _budgeted(report: Slutrapport, path: Path, make: Callable[[Slutrapport, Path
 def printed(report: Slutrapport, template: str | Path | None = None) -> Shown:
     """The places of the figures the report rendered with the template shows (see module doc).
 
+    The answer is kept (in memory, and on disk in the signed cache, one entry per data file and
+    template that is overwritten, never added to) under a digest of everything it depends on:
+    the report's data, the template's bytes and the code — every module of slutrapport, each
+    section kind's module, Jinja, docxtpl, Python. ``slutrapport render`` after ``check`` of the
+    same data, or a render of unchanged data, does not run the template a second time.
+
     A template that can't be read or filled raises the
     :class:`~slutrapport.errors.TemplateError` rendering would raise.
     """
     path = Path(template) if template is not None else default_template()
+    keys = _answer_keys(report, path)
+    if keys is not None:
+        kept = _recall(*keys)
+        if kept is not None:
+            return kept
+    shown = _printed_anew(report, path)
+    if keys is not None:
+        _keep(*keys, shown)
+    return shown
+
+
+_ANSWER_FORMAT = "1"
+_answers: dict[str, tuple[str, Shown]] = {}
+
+
+@functools.cache
+def _package_stamp() -> str:
+    """The bytes of every module of slutrapport, read once per process."""
+    digest = hashlib.sha256()
+    root = Path(__file__).parent
+    for module in sorted(root.rglob("*.py")):
+        digest.update(module.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(module.read_bytes())
+    return digest.hexdigest()
+
+
+def _kinds_stamp() -> str | None:
+    """The source of each section kind defined outside slutrapport (a project's own kind); None
+    when one has no source file to read (made in code at run time): then nothing is kept."""
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for name, kind in sorted(kinds().items()):
+        digest.update(f"{name}\0{kind.__module__}\0{kind.__qualname__}\0".encode())
+        try:
+            source = inspect.getsourcefile(kind)
+            where = Path(source).resolve() if source else None
+            if where is not None and where.is_relative_to(root):
+                continue
+            if where is None or not where.is_file():
+                return None
+            digest.update(where.read_bytes())
+        except (OSError, TypeError):
+            return None
+    return digest.hexdigest()
+
+
+def _answer_keys(report: Slutrapport, path: Path) -> tuple[str, str] | None:
+    """Where the answer for this data file and template is kept (its slot), and the digest of
+    everything the answer depends on; None when that can't be told (then it is worked out)."""
+    kinds_stamp = _kinds_stamp()
+    try:
+        template = hashlib.sha256(path.read_bytes()).hexdigest()
+        data = report.model_dump_json().encode("utf-8")
+    except (OSError, ValueError, TypeError):
+        return None
+    source = os.path.abspath(report.source) if report.source else ""
+    slot = "\n".join(("shown-answer", _ANSWER_FORMAT, source, str(path.resolve())))
+    digest = hashlib.sha256()
+    for part in (_ANSWER_FORMAT, _package_stamp(), kinds_stamp or "", code_stamp(),
+                 _docxtpl_stamp(), template):
+        digest.update(part.encode("utf-8") + b"\0")
+    digest.update(data)
+    return (slot, digest.hexdigest()) if kinds_stamp is not None else None
+
+
+def _recall(slot: str, digest: str) -> Shown | None:
+    """The answer kept in the slot, if it is the one for this digest."""
+    if slot in _answers and _answers[slot][0] == digest:
+        return _answers[slot][1]
+    blob = _codecache.read(slot)  # signed and from a private folder only: marshal is not safe
+    if blob is None:
+        return None
+    try:
+        kept, exact, under, sections = marshal.loads(zlib.decompress(blob))
+        if kept != digest:
+            return None
+        shown = Shown()
+        shown.exact = {tuple(loc) for loc in exact}
+        shown.under = {tuple(loc) for loc in under}
+        shown.sections = {tuple(loc) for loc in sections}
+    except (ValueError, EOFError, TypeError, zlib.error):
+        return None
+    _answers.clear()
+    _answers[slot] = (digest, shown)
+    return shown
+
+
+def _keep(slot: str, digest: str, shown: Shown) -> None:
+    _answers.clear()
+    _answers[slot] = (digest, shown)
+    _codecache.write(slot, zlib.compress(marshal.dumps(
+        (digest, list(shown.exact), list(shown.under), list(shown.sections))), 1))
+
+
+def _printed_anew(report: Slutrapport, path: Path) -> Shown:
     output, marks = _budgeted(report, path, _output)
     shown = Shown()
     for n in _marks_in(output):
