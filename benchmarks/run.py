@@ -905,41 +905,82 @@ def user_part(plan: Plan, out: Path, results: Results) -> None:
             results.put(f"user_{kind}_30000_seconds", largest)
             results.put(f"user_{kind}_30000_vs_10000", largest / large, "{:.2f}")
 
+    batch_part(plan, work, results)
+    nis_process = [command("render", example_path(), "-o", "nis.docx", "--no-contents", "-q",
+                           cwd=work) for _ in range(plan.user_reps)]
+    say(f"   NIS 6.0 --no-contents (a whole process, for scale): {spread(nis_process)}")
+    results.put("nis_no_contents_process_seconds", median(nis_process))
+
+
+def batch_part(plan: Plan, work: Path, results: Results) -> None:
+    """Many NIS 6.0 reports in one call: 20 PDFs against one (and 100 against 20 with
+    ``--full``), in time and in processor time, and a .docx batch's processor time per
+    document against a PDF batch's."""
+    from slutrapport import example_path, office
+
     nis = [work / f"nis{i:02d}.yaml" for i in range(100 if plan.name == "full" else 20)]
     for path in nis:
         shutil.copy(example_path(), path)
     ones: list[float] = []
     twenties: list[float] = []
+    cpu: dict[str, list[float]] = {"one": [], "twenty": []}
     for rep in range(plan.user_reps):
         order = ("one", "twenty") if rep % 2 == 0 else ("twenty", "one")
         for step in order:
+            before = _children_cpu()
             if step == "one":
                 ones.append(command("render", nis[0], "-o", "en.pdf", "-q", cwd=work))
             else:
                 twenties.append(command("render", *nis[:20], "-o", "tjugo", "--to", "pdf", "-q",
                                         cwd=work))
+            cpu[step].append(_children_cpu() - before)
     ratio = median(twenties) / median(ones)
     say(f"   one NIS 6.0 PDF: {spread(ones)}")
     say(f"   20 PDFs in one call ({office.default_workers()} LibreOffices): {spread(twenties)}; "
-        f"{ratio:.2f} × one")
+        f"{ratio:.2f} × one; {(median(twenties) - median(ones)) / 19:.3f} s more per PDF")
+    # processor time does not stretch with the load as the clock does: what each PDF costs
+    extra_cpu = (median(cpu["twenty"]) - median(cpu["one"])) / 19
+    say(f"   processor time (slutrapport and its LibreOffices): one PDF "
+        f"{median(cpu['one']):.2f} s, 20 PDFs {median(cpu['twenty']):.2f} s, "
+        f"{extra_cpu:.3f} s more per PDF")
     results.put("pdf_1_seconds", median(ones))
     results.put("pdf_20_seconds", median(twenties))
     results.put("pdf_20_vs_1", ratio, "{:.2f}")
+    results.put("pdf_20_extra_seconds_per_pdf", (median(twenties) - median(ones)) / 19)
+    results.put("pdf_20_extra_cpu_seconds_per_pdf", extra_cpu)
+    # where only page numbers are needed (a .docx), LibreOffice lays out empty frames in place
+    # of the Word charts: what each more document costs there, against a PDF
+    docx_cpu: dict[int, list[float]] = {1: [], 20: []}
+    for rep in range(plan.user_reps):
+        for count in (1, 20) if rep % 2 == 0 else (20, 1):
+            before = _children_cpu()
+            command("render", *nis[:count], "-o", "en.docx" if count == 1 else "tjugo-docx",
+                    *(["--to", "docx"] if count > 1 else []), "-q", cwd=work)
+            docx_cpu[count].append(_children_cpu() - before)
+    extra_docx = (median(docx_cpu[20]) - median(docx_cpu[1])) / 19
+    say(f"   processor time per more .docx (contents filled) in a batch: {extra_docx:.3f} s, "
+        f"{extra_docx / extra_cpu:.2f} × a PDF's")
+    results.put("docx_20_extra_cpu_seconds_per_docx", extra_docx)
+    results.put("docx_vs_pdf_cpu_per_document", extra_docx / extra_cpu, "{:.2f}")
     if len(nis) == 100:
         hundred, peak = command_rss("render", *nis, "-o", "hundra", "--to", "pdf", "-q",
                                     cwd=work)
         twenty, peak_20 = command_rss("render", *nis[:20], "-o", "tjugo", "--to", "pdf", "-q",
                                       cwd=work)
         say(f"   100 PDFs in one call: {hundred:.2f} s, {hundred / twenty:.2f} × 20 "
-            f"({twenty:.2f} s); peak RSS of slutrapport {peak:.0f} MB (20: {peak_20:.0f} MB)")
+            f"({twenty:.2f} s; {(hundred - twenty) / 80:.3f} s more per PDF); peak RSS of "
+            f"slutrapport {peak:.0f} MB (20: {peak_20:.0f} MB)")
         results.put("pdf_100_seconds", hundred)
         results.put("pdf_100_vs_20", hundred / twenty, "{:.2f}")
         results.put("pdf_100_maxrss_mb", peak, "{:.0f}")
         results.put("pdf_20_maxrss_mb", peak_20, "{:.0f}")
-    nis_process = [command("render", nis[0], "-o", "nis.docx", "--no-contents", "-q", cwd=work)
-                   for _ in range(plan.user_reps)]
-    say(f"   NIS 6.0 --no-contents (a whole process, for scale): {spread(nis_process)}")
-    results.put("nis_no_contents_process_seconds", median(nis_process))
+
+
+def _children_cpu() -> float:
+    """Processor seconds (user and system) of the finished child processes so far: a command's
+    own and its LibreOffices' (each process waits for its children), whatever the load."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def command_rss(*args: str | Path, cwd: Path) -> tuple[float, float]:

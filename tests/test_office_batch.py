@@ -169,3 +169,54 @@ def test_the_quota_is_the_argument_else_the_environment_else_25(
     monkeypatch.setenv("SLUTRAPPORT_LO_DOKUMENT", "")
     found.append(office.documents_per_office(None))
     assert found == [25, 7, 4, 7, 25]
+
+
+@needs_office
+@pytest.mark.libreoffice
+def test_a_retiring_libreoffices_successor_starts_during_its_last_document_on_its_own_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With two documents per LibreOffice and three waiting, the second LibreOffice is started
+    as the first takes its last document (so the third need not wait for a start), on a profile
+    of its own; ready() takes only answers that have come, results() the rest, each once; and
+    nothing is left in the temporary folder."""
+    run_tmp = tmp_path / "tmp"
+    run_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(run_tmp))
+    profiles: list[Path] = []
+    real = office._Worker.__init__
+
+    def counting(self: office._Worker, *args: Any, **kwargs: Any) -> None:
+        real(self, *args, **kwargs)
+        profiles.append(self.profile.path)
+
+    monkeypatch.setattr(office._Worker, "__init__", counting)
+    document = render_bytes(slutrapport.load(LAPPLAND), charts=False)
+    jobs = []
+    for n in range(3):
+        (tmp_path / f"r{n}.docx").write_bytes(document)
+        jobs.append(office.OfficeJob(tmp_path / f"r{n}.docx"))
+    # key, LibreOffices started by then (by the second answer: the successor), an answer
+    answered: list[tuple[int, int | None, bool]] = []
+    with office.OfficePool(1, recycle=2) as pool:
+        for key, job in enumerate(jobs):
+            pool.submit(key, job)
+        before_any = list(pool.ready())  # LibreOffice is still starting
+        for key, answer in pool.results():
+            answered.append((key, len(profiles) if key else None,
+                             isinstance(answer, office.OfficeResult)))
+        after_all = list(pool.ready()) + list(pool.results())
+    assert (before_any, answered, len(set(profiles)), after_all, list(run_tmp.iterdir())) == (
+        [], [(0, None, True), (1, 2, True), (2, 2, True)], 2, [], [])
+
+
+def test_a_batch_that_keeps_nothing_writes_every_output_and_returns_empty_bytes(
+    tmp_path: Path
+) -> None:
+    """keep=False (the command line's batches): each report is written as render_bytes makes
+    it, and render_many returns b"" for each rather than holding every output."""
+    report = slutrapport.load(LAPPLAND)
+    outputs = [tmp_path / "a.docx", tmp_path / "b.docx"]
+    returned = render_many([report] * 2, outputs, contents=False, charts=False, keep=False)
+    expected = render_bytes(report, charts=False)
+    assert (returned, [p.read_bytes() == expected for p in outputs]) == ([b"", b""], [True, True])

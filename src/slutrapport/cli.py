@@ -578,7 +578,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                             timeout=timeout, formats=[kind] * len(reports), pdfa=pdfa,
                             jobs=jobs, names=[str(files[i]) for i in loaded],
                             progress=lambda n, stage: progress.stage(loaded[n], stage),
-                            meanwhile=run_checks)
+                            meanwhile=run_checks, keep=False)
                     written = list(loaded)
                 except BatchError as exc:
                     names = {str(files[i]): i for i in loaded}

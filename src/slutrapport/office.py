@@ -533,17 +533,34 @@ class OfficePool:
         self._jobs.put((key, job))
 
     def results(self) -> Iterator[tuple[Any, OfficeResult | ConversionError]]:
-        """Each submitted document's answer, as it comes (call after the last ``submit``)."""
-        with self._lock:
-            waiting = self._submitted
-            self._submitted = 0
-        for _ in range(waiting):
+        """Each submitted document's answer not yet taken, as it comes (call after the last
+        ``submit``)."""
+        while True:
+            with self._lock:
+                if self._submitted == 0:
+                    return
+                self._submitted -= 1
             while True:
                 try:
                     yield self._done.get(timeout=0.2)  # wakes up for Ctrl-C and signals
                     break
                 except queue.Empty:
                     continue
+
+    def ready(self) -> Iterator[tuple[Any, OfficeResult | ConversionError]]:
+        """The answers that have come and are not yet taken, without waiting for more: a caller
+        that still submits takes each finished document's answer (and lets go of what it holds
+        for it) as it goes, rather than all at the end."""
+        while True:
+            with self._lock:
+                if self._submitted == 0:
+                    return
+                try:
+                    answer = self._done.get_nowait()
+                except queue.Empty:
+                    return
+                self._submitted -= 1
+            yield answer
 
     def close(self, *, graceful: bool = False) -> None:
         """End every LibreOffice and remove its folder: all told at once, so it is quick;
@@ -580,6 +597,7 @@ class OfficePool:
             self._live.discard(worker)
 
     def _serve(self, worker: _Worker | None) -> None:
+        successor: _Worker | None = None  # started while ``worker`` does its last document
         try:
             while True:
                 item = self._jobs.get()
@@ -588,7 +606,10 @@ class OfficePool:
                 key, job = item
                 try:
                     if worker is None and self._start_failure is None:
-                        worker = self._new_worker()  # after a failure or RECYCLE documents
+                        # after a failure or RECYCLE documents
+                        worker, successor = successor or self._new_worker(), None
+                    if successor is None and self._succeed(worker):
+                        successor = self._new_worker()
                     result = self._convert_one(worker, job)
                 except Exception as exc:  # never leave results() waiting for an answer
                     result = ConversionError(f"LibreOffice misslyckades: {exc}")
@@ -600,10 +621,20 @@ class OfficePool:
                     self._retire(worker)  # its own folder only: the answer is used meanwhile
                     worker = None
                 if worker is None and self.keep_warm and self._start_failure is None:
-                    worker = self._new_worker()
+                    worker, successor = successor or self._new_worker(), None
         finally:
-            if worker is not None:
-                self._retire(worker, graceful=True)
+            for left in (worker, successor):
+                if left is not None:
+                    self._retire(left, graceful=True)
+
+    def _succeed(self, worker: _Worker | None) -> bool:
+        """Whether to start ``worker``'s successor now, as it takes its last document before
+        retiring: LibreOffice's start (most of a second) then overlaps that document's work
+        rather than holding up the next. Only while enough documents wait that every worker
+        will take another (a successor started for nothing costs a start); a keep-warm pool
+        replaces a retired one at once anyway."""
+        return (worker is not None and not self.keep_warm and self._start_failure is None
+                and worker.done + 1 >= self.recycle and self._jobs.qsize() >= self.workers)
 
     def _convert_one(self, worker: _Worker | None,
                      job: OfficeJob) -> OfficeResult | ConversionError:

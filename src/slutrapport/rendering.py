@@ -163,6 +163,7 @@ def render_many(
     progress: Callable[[int, str], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
     warm: Warm | None = None,
+    keep: bool = True,
 ) -> list[bytes]:
     """Render several reports; LibreOffice (contents, PDF) works on them side by side.
 
@@ -177,11 +178,13 @@ def render_many(
     while LibreOffice works on them. ``warm`` (a :class:`Warm` entered) is a LibreOffice kept
     running between calls, used instead of starting one.
 
-    Each output is written as soon as its report is done. A report that fails doesn't stop the
-    others: they are written, and then one report's error is raised as it is, several reports'
-    as :class:`~slutrapport.errors.BatchError` naming each (by ``names``, the outputs, or
-    'rapport N'). A .docx never fails for LibreOffice's sake: its contents are then left for
-    Word, with a :class:`ContentsNotFilledWarning` saying why.
+    Each output is written as soon as its report is done (also while later reports are still
+    being rendered). With ``keep=False`` the outputs are written and let go: the list returned
+    holds ``b""`` for each, and a batch of any size holds no more than a few reports at once.
+    A report that fails doesn't stop the others: they are written, and then one report's error
+    is raised as it is, several reports' as :class:`~slutrapport.errors.BatchError` naming each
+    (by ``names``, the outputs, or 'rapport N'). A .docx never fails for LibreOffice's sake: its
+    contents are then left for Word, with a :class:`ContentsNotFilledWarning` saying why.
     """
     if strict:
         if findings is None:  # only strict reads them: without it, checking is wasted work
@@ -219,14 +222,37 @@ def render_many(
     plans: dict[int, Plan | None] = {}  # what each .docx's contents fill needs of its tree
 
     def finish(i: int, data: bytes) -> None:
-        """Keep a report's result and write it at once."""
-        results[i] = data
+        """Keep a report's result (if asked) and write it at once."""
+        results[i] = data if keep else b""
         out = outputs[i]
         if out is not None:
             try:
                 write_atomic(out, data, protect=protect)
             except SlutrapportError as exc:
                 failures[i] = exc
+
+    rendered_docs: dict[int, bytes] = {}  # by report: the .docx LibreOffice fills the contents of
+
+    def settle(i: int, answer: office.OfficeResult | ConversionError) -> None:
+        """Take LibreOffice's answer for a report: write it, and let go of what it held."""
+        document = rendered_docs.pop(i)
+        # the copy and the PDF are done with: a batch of any size takes no more room
+        (folder / f"rapport-{i}.docx").unlink(missing_ok=True)
+        pdf = folder / f"rapport-{i}.pdf"
+        if isinstance(answer, ConversionError):
+            pdf.unlink(missing_ok=True)
+            if kinds[i] == "pdf":
+                failures[i] = answer
+                tell(i, "misslyckades")
+                return
+            unfilled.setdefault(str(answer), []).append(i)
+            finish(i, document)
+        elif kinds[i] == "pdf":
+            finish(i, pdf.read_bytes())
+            pdf.unlink()
+        else:
+            finish(i, fill_contents(document, answer.entries, answer.lists, plans.pop(i, None)))
+        tell(i, "klar")
 
     with contextlib.ExitStack() as stack:
         pool: office.OfficePool | None = None
@@ -268,7 +294,6 @@ def render_many(
                 finish(i, document)
                 tell(i, "klar")
                 continue
-            results[i] = document
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
             # one tree: the copy is split from the tree rendering built (the .docx is written
             # already), and the contents' plan read from it first — nothing is parsed again
@@ -284,33 +309,19 @@ def render_many(
             alts = (chart_alts(b"", root) if root is not None else chart_alts(path.read_bytes())
                     ) if pdf else ()
             del root
+            # a PDF's document is done with once LibreOffice has its copy; a .docx's is kept
+            # until its contents are filled
+            rendered_docs[i] = b"" if pdf else document
             pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits],
                                             alts))
+            del document
             tell(i, "skriver PDF" if pdf else "fyller i innehållsförteckningen")
+            for done, answer in pool.ready():  # written while the next ones are rendered
+                settle(done, answer)
         if meanwhile is not None:
             meanwhile()
         for i, answer in pool.results() if pool is not None else ():
-            document = results[i]
-            assert document is not None
-            # the copy and the PDF are done with: a batch of any size takes no more room
-            (folder / f"rapport-{i}.docx").unlink(missing_ok=True)
-            pdf = folder / f"rapport-{i}.pdf"
-            if isinstance(answer, ConversionError):
-                pdf.unlink(missing_ok=True)
-                if kinds[i] == "pdf":
-                    failures[i] = answer
-                    results[i] = None
-                    tell(i, "misslyckades")
-                    continue
-                unfilled.setdefault(str(answer), []).append(i)
-                finish(i, document)
-            elif kinds[i] == "pdf":
-                finish(i, pdf.read_bytes())
-                pdf.unlink()
-            else:
-                finish(i, fill_contents(document, answer.entries, answer.lists,
-                                        plans.pop(i, None)))
-            tell(i, "klar")
+            settle(i, answer)
     for why, which in unfilled.items():
         who = "" if len(reports) == 1 else f" ({', '.join(labels[i] for i in sorted(which))})"
         warnings.warn(ContentsNotFilledWarning(
