@@ -132,7 +132,9 @@ class Finding:
         return data
 
 
-Check = Callable[[Slutrapport], Iterator[Raw]]
+Placed = tuple[str, Severity, Loc, str, Any, Any, int]
+"""A finding with its own line, finer than its field's (a picture's line in a text)."""
+Check = Callable[[Slutrapport], Iterator[Raw | Placed]]
 CHECKS: list[Check] = []
 """Checks of the whole report (narrative, to-do list, review marks); each kind has its own too."""
 
@@ -169,9 +171,11 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
         every: list[Check] = [*CHECKS, lambda r: unshown(r, template)]
         with resolving():
             for fn in every:
-                for code, severity, loc, message, expected, actual in fn(report):
+                for raw in fn(report):
+                    code, severity, loc, message, expected, actual = raw[:6]
+                    line = raw[6] if len(raw) == 7 else report.line_of(loc)
                     findings.append(Finding(code, severity, format_loc(report.display_loc(loc)),
-                                            message, expected, actual, report.line_of(loc)))
+                                            message, expected, actual, line))
     finally:
         _REGISTERS.reset(given)
         _OUTSIDE.reset(outside)
@@ -321,26 +325,33 @@ def _references(report: Slutrapport) -> Iterator[Raw]:
 
 
 @_check
-def _pictures(report: Slutrapport) -> Iterator[Raw]:
+def _pictures(report: Slutrapport) -> Iterator[Raw | Placed]:
     """Every picture of the texts and the title page: a file the report can use, with an
     alternative text; each one used is listed (info), so the author sees what goes in."""
     base = Path(report.source).parent if report.source else Path.cwd()
     for used in pictures.used_pictures(report, base, report.logos()):
-        if used.error is not None:
-            yield ("bild-fil", "error", used.loc, f"Bilden kan inte användas: {used.error}.",
-                   None, used.src)
-            continue
-        for problem in used.ref.problems if used.ref is not None else ():
-            yield ("bild-attribut", "error", used.loc, f"Bilden {used.src}: {problem}.",
-                   None, used.src)
-        if not used.alt.strip():
-            yield ("bild-alt", "warning", used.loc,
-                   f"Bilden {used.src} saknar alternativtext, som en skärmläsare läser upp i "
-                   "stället för bilden: skriv den inom hakparentesen, ![Så här ser bilden "
-                   "ut](…).", None, used.src)
-        if used.file is not None:
-            yield ("bild", "info", used.loc, f"Bilden {pictures.describe(used.file)} används.",
-                   None, used.src)
+        line = report.line_in_text(used.loc, used.ref.line) if used.ref is not None else None
+        for raw in _picture_findings(used):
+            yield raw if line is None else (*raw, line)
+
+
+def _picture_findings(used: pictures.Used) -> Iterator[Raw]:
+    """What there is to say about one picture (see :func:`_pictures`)."""
+    if used.error is not None:
+        yield ("bild-fil", "error", used.loc, f"Bilden kan inte användas: {used.error}.",
+               None, used.src)
+        return
+    for problem in used.ref.problems if used.ref is not None else ():
+        yield ("bild-attribut", "error", used.loc, f"Bilden {used.src}: {problem}.",
+               None, used.src)
+    if not used.alt.strip():
+        yield ("bild-alt", "warning", used.loc,
+               f"Bilden {used.src} saknar alternativtext, som en skärmläsare läser upp i "
+               "stället för bilden: skriv den inom hakparentesen, ![Så här ser bilden "
+               "ut](…).", None, used.src)
+    if used.file is not None:
+        yield ("bild", "info", used.loc, f"Bilden {pictures.describe(used.file)} används.",
+               None, used.src)
 
 
 # --- det som återstår att fylla i ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from slutrapport.errors import InputError, Problem
 from slutrapport.messages import problems
 from slutrapport.models import Slutrapport
 from slutrapport.names import ID_PATTERN
-from slutrapport.paths import Loc, format_loc, line_at
+from slutrapport.paths import TEXT_START, Loc, format_loc, line_at
 
 __all__ = [
     "MAX_DEPTH",
@@ -267,6 +267,8 @@ def _from_node(node: Any, loc: Loc, lines: dict[Loc, int], seen: set[int],
         chars[0] += len(node.value)
         if chars[0] > MAX_EXPANDED_CHARS:
             raise _TooMuchText(loc)
+        if node.style == "|":  # its text's lines are the file's, from the line after the '|'
+            lines[(*loc, TEXT_START)] = node.start_mark.line + 2
         return _scalar(node)
     if len(loc) > MAX_DEPTH:
         raise _TooDeep(loc)
