@@ -237,6 +237,27 @@ def test_render_refuses_an_unusable_picture_with_file_line_and_field(
     assert not (folder / "r.docx").exists()
 
 
+def test_a_caption_under_a_picture_or_chart_is_centred_and_a_table_caption_is_not(
+        folder: Path) -> None:
+    """The captions under a centred picture and a centred chart are centred; a table's caption,
+    above its table at the left margin, stays left (all in the Caption style)."""
+    report = from_data({"projekt": PROJEKT, "avsnitt": [
+        {"typ": "text", "id": "inledning", "rubrik": "Inledning",
+         "text": '![Karta](bilder/bra.png "Kommunerna"){bredd=4cm}'},
+        {"typ": "horisontella_kriterier", "rubrik": "Kriterier",
+         "deltagare": {"kvinnor": 6, "totalt": 15}}]}, source=str(folder / "r.yaml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    captions = [("".join(t.text or "" for t in p.iter(f"{w}t")),
+                 next((jc.get(f"{w}val") for jc in p.iterfind(f"{w}pPr/{w}jc")), None))
+                for p in document(render_bytes(report)).iter(f"{w}p")
+                if p.find(f"{w}pPr/{w}pStyle[@{w}val='Caption']") is not None]
+    assert captions == [
+        ("Bild 1: Kommunerna", "center"),
+        ("Tabell 1: Deltagare i projektets aktiviteter efter kön", None),
+        ("Diagram 1: Deltagare i projektets aktiviteter efter kön", "center"),
+    ]
+
+
 @pytest.fixture(scope="module")
 def nis70_docx() -> bytes:
     return render_bytes(load(NIS70), charts=False)

@@ -818,7 +818,9 @@ def _picture_xml(ref: PictureRef, styles: Styles,
            f"{drawing}</w:p>")
     if ref.title:
         caption = caption_xml(PICTURE_LABEL, 0, ref.title.translate(_XML_CLEAN), ref.name)
-        out += f'<w:p><w:pPr><w:pStyle w:val="{_attr(styles.caption)}"/></w:pPr>{caption}</w:p>'
+        # centred under the centred picture (a table's caption, the same style, stays left)
+        out += (f'<w:p><w:pPr><w:pStyle w:val="{_attr(styles.caption)}"/><w:jc w:val="center"/>'
+                f"</w:pPr>{caption}</w:p>")
     return out
 
 
