@@ -36,6 +36,8 @@ granska                   info      carried over from the last report and not ye
 indikator-uppfyllt        info      an indicator met its target
 indikator-ej-uppfyllt     info      an indicator did not meet its target
 indikator-kalla           error     an indicator's outcome differs from the figure it names
+indikator-register        info      an indicator's outcome names a register figure, but the report
+                                    names no registers; it isn't compared
 strategigrupper-platser   warning   seats in the strategy groups ≠ companies in the programme
 tal-i-text                error     a figure in narrative differs from the data field it links to
 tal-okand-sokvag          error     a figure link in narrative names a path that does not exist
@@ -59,6 +61,9 @@ register-antal            error     an activity area's count differs from the ac
 register-deltagare        error     participants (women, men, all, shares) differ from the register
 register-foretag          error     a company row or sum differs from the company register, or a
                                     company stands on one side only
+register-deltagarprogram  error    a programme effort's figure differs from the participants
+                                    register, or an effort stands on one side only
+register-indikator        error     an indicator's outcome differs from the register figure it names
 register-kostnad          error     a cost category, the cost sum or the outcome ≠ the ledger
 register-finansiering     error     a financier's amount or the financing sum ≠ the register
 register-installning      error     the register block names an area, municipality or section the
@@ -73,6 +78,7 @@ register-formel           error     a formula cell whose value was never calcula
 register-datum            warning   a row's date lies outside the project period (still counted)
 register-dubblett         warning   a row is likely a duplicate of an earlier one (still counted)
 register-tom-rad          warning   a blank row between a register's rows
+register-oanvant          info      a register read that counts no figure of the report, and why
 register-kodning          info      a .csv register isn't UTF-8 and was read as Windows-1252
 register-rader            info      how many rows a register had and how many weren't counted
 ========================  ========  ================================================================
