@@ -112,7 +112,7 @@ def test_a_finding_about_a_picture_points_at_the_line_of_the_picture_in_its_text
     assert [(f.line, f.code, f.path, f.message) for f in check(report)
             if f.code.startswith("bild") and f.severity != "info"] == [
         (12, "bild-fil", "inledning.text", "Bilden kan inte användas: bilden bilder/saknas.png "
-         f"finns inte (sökt i {folder})."),
+         f"finns inte (sökt i {folder / 'bilder'})."),
         (14, "bild-fil", "inledning.text", f"Bilden kan inte användas: bilden bilder/stor.png är "
          f"för stor (21,0{NBSP}MB); en bild får vara högst 20,0{NBSP}MB."),
         (16, "bild-fil", "inledning.text", "Bilden kan inte användas: bilden bilder/text.png är "
@@ -123,7 +123,7 @@ def test_a_finding_about_a_picture_points_at_the_line_of_the_picture_in_its_text
         (23, "bild-attribut", "inledning.text", "Bilden bilder/bra.png: bredden bredd=80cm ska "
          "vara mellan 0,5 och 50 cm."),
         (33, "bild-fil", "vikt.text", "Bilden kan inte användas: bilden "
-         f"bilder/borta.png finns inte (sökt i {folder})."),
+         f"bilder/borta.png finns inte (sökt i {folder / 'bilder'}; menade du bilder/bra.png?)."),
         (25, "bild-alt", "inledning.text", "Bilden bilder/bra.png saknar alternativtext, som en "
          "skärmläsare läser upp i stället för bilden: skriv den inom hakparentesen, ![Så här ser "
          "bilden ut](…)."),
