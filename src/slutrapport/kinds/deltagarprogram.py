@@ -246,7 +246,9 @@ class Deltagarprogram(Section):
             out["andel_kvinnor"] = self.andel_kvinnor_beraknat
         if out["andel_man"] is None:
             out["andel_man"] = self.andel_man_beraknat
-        out["andel_decimaler"] = column_places(self.andel_kvinnor, self.andel_man)
+        # no one to count: the shares are placeholders, shown as they are (0 %)
+        out["andel_decimaler"] = column_places(self.andel_kvinnor, self.andel_man) \
+            if self.totals()[2] else None
         out["med_kommun"] = any(ins.kommun for ins in self.insatser)
 
     def tables(self) -> dict[str, str]:

@@ -77,7 +77,9 @@ def participant_context(d: Deltagare, out: dict[str, Any]) -> None:
     out["man"] = d.man_beraknat
     out["totalt"] = d.totalt_beraknat
     out["andel_kvinnor"], out["andel_man"] = participant_shares(d)
-    out["andel_decimaler"] = column_places(d.andel_kvinnor, d.andel_man)
+    # no one to count: the shares are placeholders, shown as they are (0 %)
+    out["andel_decimaler"] = column_places(d.andel_kvinnor, d.andel_man) \
+        if d.totalt_beraknat else None
 
 
 def participants_bars(d: Deltagare) -> Bars | None:
