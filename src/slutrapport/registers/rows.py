@@ -124,6 +124,10 @@ class Lasning(BaseModel):
     forsta_rad: int | None = Field(None, description="Första dataraden.")
     sista_rad: int | None = Field(None, description="Sista dataraden.")
     kolumner: bool = Field(True, description="Om registrets kolumner kunde hittas.")
+    ej_raknade_belopp: dict[int, Decimal | None] = Field(
+        default_factory=dict,
+        description="Huvudbokens och finansieringens rader som inte räknades, med beloppet "
+                    "(None: beloppet kan inte läsas), så att en summa kan säga vad den saknar.")
 
 
 class Registers(BaseModel):
