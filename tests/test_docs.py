@@ -98,8 +98,8 @@ def _is_severity(node: ast.expr) -> bool:
 def emitted_codes() -> set[str]:
     """Every finding code the source can give, read from the code: a finding's tuple (code,
     severity, place, …), a register's problem (``note(code, severity, …)``, ``code=…`` or a
-    ``code`` parameter's default) or figure (``Figure(place, code, …)``), and a module's
-    ``…CODE = "…"``."""
+    ``code`` parameter's default) or figure (``Figure(place, code, …)``, also from a loop over
+    rows naming ``code``), and a module's ``…CODE = "…"``."""
     codes: set[str] = set()
     for path in SRC.rglob("*.py"):
         if path.name == "templatecheck.py":  # template check's own codes, in its own output
@@ -119,6 +119,12 @@ def emitted_codes() -> set[str]:
             elif isinstance(node, ast.Assign) and any(
                     isinstance(t, ast.Name) and t.id.endswith("CODE") for t in node.targets):
                 codes.update(_codes_in(node.value))
+            elif isinstance(node, ast.For) and isinstance(node.target, ast.Tuple) and \
+                    isinstance(node.iter, ast.Tuple):  # for key, code, … in (("…", "…"), …)
+                at = [i for i, t in enumerate(node.target.elts)
+                      if isinstance(t, ast.Name) and t.id == "code"]
+                codes.update(c for row in node.iter.elts if isinstance(row, ast.Tuple)
+                             for i in at if i < len(row.elts) for c in _codes_in(row.elts[i]))
             elif isinstance(node, ast.arguments):  # a default: code: str = "register-varde"
                 given = [*node.posonlyargs, *node.args][-len(node.defaults):] \
                     if node.defaults else []

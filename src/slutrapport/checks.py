@@ -78,6 +78,7 @@ register-formel           error     a formula cell whose value was never calcula
 register-datum            warning   a row's date lies outside the project period (still counted)
 register-dubblett         warning   a row is likely a duplicate of an earlier one (still counted)
 register-tom-rad          warning   a blank row between a register's rows
+register-oren             warning   amounts with öre in a register make a figure round (rows named)
 register-oanvant          info      a register read that counts no figure of the report, and why
 register-kodning          info      a .csv register isn't UTF-8 and was read as Windows-1252
 register-rader            info      how many rows a register had and how many weren't counted
