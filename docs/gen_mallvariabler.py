@@ -26,6 +26,8 @@ from slutrapport.templatecheck import Shape, reference
 
 OUT = Path(__file__).with_name("mallvariabler.md")
 
+_SHARE_PLACES = ("Decimalerna andelarna i tabellen visas med, alla lika: den noggrannaste "
+                 "andelens (`|procent(…andel_decimaler)`).")
 COMPUTED = {
     "ekonomi.under_budget": "Angivet belopp, annars budget − utfall (negativt: över budget).",
     "ekonomi.budgetavvikelse": "Beloppet under eller över budget, utan tecken.",
@@ -66,12 +68,16 @@ COMPUTED = {
         "Andel kvinnor i procent; uträknad om den saknas (en decimal, eller så många som den "
         "angivna andelen män har).",
     "horisontella_kriterier.deltagare.andel_man": "Andel män i procent; uträknad om den saknas.",
+    "horisontella_kriterier.deltagare.andel_decimaler":
+        _SHARE_PLACES,
     "horisontella_principer.deltagare.man": "Antal män; uträknat (totalt − kvinnor) om det saknas.",
     "horisontella_principer.deltagare.totalt": "Alla deltagare; uträknat om det saknas.",
     "horisontella_principer.deltagare.andel_kvinnor":
         "Andel kvinnor i procent; uträknad om den saknas (en decimal, eller så många som den "
         "angivna andelen män har).",
     "horisontella_principer.deltagare.andel_man": "Andel män i procent; uträknad om den saknas.",
+    "horisontella_principer.deltagare.andel_decimaler":
+        _SHARE_PLACES,
     "deltagarprogram.insatser[].man": "Angivet antal män, annars totalt − kvinnor.",
     "deltagarprogram.insatser[].totalt": "Angivet antal deltagare, annars kvinnor + män.",
     "deltagarprogram.summa.tillfallen": "Angiven summa, annars kolumnens summa.",
@@ -85,6 +91,8 @@ COMPUTED = {
     "deltagarprogram.andel_man":
         "Angiven andel, annars männen i procent av alla deltagare (en decimal, eller så många "
         "som den angivna andelen kvinnor har).",
+    "deltagarprogram.andel_decimaler":
+        _SHARE_PLACES,
     "deltagarprogram.med_kommun": "Ja om någon insats anger kommun (då behövs kolumnen Kommun).",
     "indikatorer.indikatorer[].utfall_text": "Utfallet med enhet (`503 företag`, `49,7 %`).",
     "indikatorer.indikatorer[].malvarde_text": "Målvärdet med enhet, eller `–`.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 from pathlib import Path
@@ -73,3 +74,73 @@ def test_the_guides_outline_examples_load_and_check_without_errors(tmp_path: Pat
         path.write_text(facts + block, encoding="utf-8")
         found.append([(f.code, f.path) for f in check(load(path)) if f.severity != "info"])
     assert found == [[], []]
+
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "slutrapport"
+SEVERITIES = {"error", "warning", "info"}
+
+
+def _codes_in(node: ast.expr) -> list[str]:
+    """The codes a code's expression can be: a text, or either text of a conditional."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.IfExp):
+        return _codes_in(node.body) + _codes_in(node.orelse)
+    return []
+
+
+def _is_severity(node: ast.expr) -> bool:
+    return (isinstance(node, ast.Constant) and node.value in SEVERITIES) or \
+        (isinstance(node, ast.Name) and node.id == "severity") or \
+        (isinstance(node, ast.IfExp) and _is_severity(node.body) and _is_severity(node.orelse))
+
+
+def emitted_codes() -> set[str]:
+    """Every finding code the source can give, read from the code: a finding's tuple (code,
+    severity, place, …), a register's problem (``note(code, severity, …)``, ``code=…`` or a
+    ``code`` parameter's default) or figure (``Figure(place, code, …)``, also from a loop over
+    rows naming ``code``), and a module's ``…CODE = "…"``."""
+    codes: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        if path.name == "templatecheck.py":  # template check's own codes, in its own output
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Tuple) and len(node.elts) >= 3 and \
+                    _is_severity(node.elts[1]):
+                codes.update(c for c in _codes_in(node.elts[0]) if c not in SEVERITIES)
+            elif isinstance(node, ast.Call):
+                codes.update(c for kw in node.keywords if kw.arg == "code"
+                             for c in _codes_in(kw.value))
+                if len(node.args) >= 2 and _is_severity(node.args[1]):  # note(code, severity…)
+                    codes.update(_codes_in(node.args[0]))
+                if isinstance(node.func, ast.Name) and node.func.id == "Figure" and \
+                        len(node.args) >= 2:
+                    codes.update(_codes_in(node.args[1]))
+            elif isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id.endswith("CODE") for t in node.targets):
+                codes.update(_codes_in(node.value))
+            elif isinstance(node, ast.For) and isinstance(node.target, ast.Tuple) and \
+                    isinstance(node.iter, ast.Tuple):  # for key, code, … in (("…", "…"), …)
+                at = [i for i, t in enumerate(node.target.elts)
+                      if isinstance(t, ast.Name) and t.id == "code"]
+                codes.update(c for row in node.iter.elts if isinstance(row, ast.Tuple)
+                             for i in at if i < len(row.elts) for c in _codes_in(row.elts[i]))
+            elif isinstance(node, ast.arguments):  # a default: code: str = "register-varde"
+                given = [*node.posonlyargs, *node.args][-len(node.defaults):] \
+                    if node.defaults else []
+                codes.update(c for a, d in zip(given, node.defaults, strict=True)
+                             if a.arg == "code" for c in _codes_in(d))
+    return {c for c in codes if re.fullmatch(r"[a-z]+(?:-[a-z0-9]+)*", c)}
+
+
+def test_every_finding_code_the_code_can_give_stands_in_the_guides_table() -> None:
+    """The guide's table of codes ("| `kod` | allvar | …") names every code a check, a register
+    or the template check can give, and no code that none gives: it can't drift again."""
+    guide = (DOCS / "guide.md").read_text(encoding="utf-8")
+    table = guide[guide.index("| kod | allvar | vad den betyder |"):]
+    table = table[:table.index("\n\n")]
+    listed = re.findall(r"^\| `([a-z0-9-]+)` \| (?:fel|varning|upplysning|[a-z ,]+) \|",
+                        table, re.MULTILINE)
+    emitted = emitted_codes()
+    assert (sorted(emitted - set(listed)), sorted(set(listed) - emitted),
+            len(listed) == len(set(listed))) == ([], [], True)

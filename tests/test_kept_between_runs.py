@@ -4,7 +4,8 @@ Compiled templates are kept signed in a private folder (:mod:`slutrapport._codec
 planted or altered there, a folder open to others, or an entry under another key is refused, and
 the template compiled again. LibreOffice's profiles are kept as locked slots (``office
 .take_profile``): a slot held by a running process is never handed out twice, a profile not left
-whole is made afresh, and a folder that is not the user's own keeps nothing.
+whole is made afresh, a folder that is not the user's own keeps nothing, and the slots of a
+LibreOffice version gone are removed (``office.remove_stale_profiles``).
 """
 
 from __future__ import annotations
@@ -150,6 +151,71 @@ def test_a_profiles_folder_open_to_others_keeps_no_profile(
     assert (profile.path, profile.fd, profile.reused) == (tmp_path / "egen", None, False)
 
 
+def _tree(folder: Path) -> list[str]:
+    """Every path under ``folder``, relative, a link marked with '->' (not followed)."""
+    return sorted(f"{path.relative_to(folder)}{' ->' if path.is_symlink() else ''}"
+                  for path in folder.rglob("*"))
+
+
+def _slot(folder: Path, n: int, *, whole: bool = True) -> None:
+    (folder / f"profil-{n}" / "user").mkdir(parents=True)
+    (folder / f"profil-{n}" / "user" / "registrymodifications.xcu").write_text("<x/>")
+    (folder / f"profil-{n}.lock").touch()
+    if whole:
+        (folder / f"profil-{n}.klar").touch()
+
+
+def test_profiles_of_another_libreoffice_version_are_removed_safely(
+    cache: Path, tmp_path: Path
+) -> None:
+    """Taking a profile removes the slots kept for a LibreOffice that is gone or upgraded since
+    (a folder naming another installation, or naming none): only slots no process holds, only
+    slutrapport's own files, never through a link; an installation still there keeps its own,
+    and a folder emptied goes too."""
+    import fcntl
+
+    ours = office.profiles_folder(SOFFICE)
+    assert ours is not None
+    kept = ours.parent
+    other_soffice = tmp_path / "annan" / "soffice"  # another LibreOffice, still installed
+    other_soffice.parent.mkdir()
+    other_soffice.write_text("#!/bin/sh\n")
+    other = office.profiles_folder(str(other_soffice))
+    assert other is not None
+    _slot(other, 0)
+    upgraded = kept / "0123456789abcdef"  # its soffice was upgraded: the key differs
+    upgraded.mkdir(mode=0o700)
+    (upgraded / "installation").write_text(os.path.realpath(SOFFICE))
+    _slot(upgraded, 0)
+    _slot(upgraded, 1, whole=False)
+    (upgraded / "anteckning.txt").write_text("inte vår")  # not slutrapport's: stays
+    unnamed = kept / "fedcba9876543210"  # made before folders named their installation
+    unnamed.mkdir(mode=0o700)
+    _slot(unnamed, 0)
+    held = kept / "00000000000000aa"  # an old LibreOffice still runs on its slot
+    held.mkdir(mode=0o700)
+    _slot(held, 0)
+    elsewhere = tmp_path / "utanfor"
+    _slot(elsewhere, 0)
+    (kept / "11111111111111bb").symlink_to(elsewhere)  # a link is never followed
+    lock = os.open(held / "profil-0.lock", os.O_RDWR)
+    fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        profile = office.take_profile(SOFFICE, tmp_path / "egen")
+        profile.release()
+    finally:
+        os.close(lock)
+    slot = ["profil-0", "profil-0.klar", "profil-0.lock", "profil-0/user",
+            "profil-0/user/registrymodifications.xcu"]
+    assert (_tree(kept), _tree(elsewhere)) == (sorted([
+        "00000000000000aa", *(f"00000000000000aa/{name}" for name in slot),
+        "0123456789abcdef", "0123456789abcdef/anteckning.txt", "0123456789abcdef/installation",
+        "11111111111111bb ->",
+        ours.name, f"{ours.name}/installation", f"{ours.name}/profil-0.lock",
+        other.name, f"{other.name}/installation", *(f"{other.name}/{name}" for name in slot),
+    ]), slot)
+
+
 @pytest.mark.skipif(not office.available(), reason="LibreOffice (soffice och python3-uno) saknas")
 @pytest.mark.libreoffice
 def test_a_second_render_uses_the_profile_the_first_left_whole(cache: Path, tmp_path: Path) -> None:
@@ -162,8 +228,8 @@ def test_a_second_render_uses_the_profile_the_first_left_whole(cache: Path, tmp_
     first = sorted(p.name for p in folder.iterdir())
     slutrapport.render(report)
     assert (first, sorted(p.name for p in folder.iterdir())) == (
-        ["profil-0", "profil-0.klar", "profil-0.lock"],
-        ["profil-0", "profil-0.klar", "profil-0.lock"])
+        ["installation", "profil-0", "profil-0.klar", "profil-0.lock"],
+        ["installation", "profil-0", "profil-0.klar", "profil-0.lock"])
 
 
 @pytest.mark.skipif(not office.available(), reason="LibreOffice (soffice och python3-uno) saknas")

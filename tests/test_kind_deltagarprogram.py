@@ -72,6 +72,14 @@ def test_shares_are_compared_at_the_precision_they_are_stated() -> None:
     assert found(report_with(andel_kvinnor=57, andel_man=43)) == []
 
 
+def test_the_share_row_shows_one_precision_stated_or_computed() -> None:
+    """A stated 57 % beside a computed share of men: both with one decimal (57,0 %, 42,7 %),
+    not 57 % beside 42,7 %; the whole stays 100 %."""
+    text = outline(render_bytes(report_with(andel_kvinnor=57, andel_man=None), charts=False))
+    assert [line for line in text.splitlines() if line.startswith("| Andel")] == [
+        "| Andel |  |  |  | 57,0\u00a0% | 42,7\u00a0% | 100\u00a0% |"]
+
+
 def test_a_row_whose_women_and_men_differ_from_its_total_is_an_error() -> None:
     """14 + 9 ≠ 24 is an error on the row, and the total column no longer sums to 75."""
     assert found(report_with(insatser=rows(r0={"totalt": 24}))) == [

@@ -455,8 +455,35 @@ YAML: dict[str, tuple[str, str]] = {
     "text_after_quote": ('projekt:\n  namn: "T" AB\n', "rapport.yaml:2: text efter det "
                          "avslutande citattecknet; sätt hela texten inom citattecknen"),
     "indentation": ("projekt:\n    namn: T\n   kortnamn: K\n", "rapport.yaml:3: indraget "
-                    "stämmer inte med raderna ovanför (eller har ett citattecken längre upp inte "
-                    "stängts?)"),
+                    "fel: nyckeln 'kortnamn' på rad 3 har 3 blanksteg, raden ovanför 4; "
+                    "nycklarna i en samling ska stå rakt under varandra"),
+    "indentation_too_deep": (
+        "projekt:\n  namn: T\n  kortnamn: K\n   rapporttyp: R\n  period: x\n",
+        "rapport.yaml:4: indraget fel: nyckeln 'rapporttyp' på rad 4 har 3 blanksteg, raderna "
+        "ovanför 2; nycklarna i en samling ska stå rakt under varandra"),
+    "indentation_in_list_of_fields_too_deep": (
+        "avsnitt:\n  - id: a\n    rubrik: R\n     text: x\n  - id: b\n",
+        "rapport.yaml:4: indraget fel: nyckeln 'text' på rad 4 har 5 blanksteg, raderna ovanför "
+        "4 (räknat till nyckeln, efter '- '); nycklarna i en samling ska stå rakt under "
+        "varandra"),
+    "indentation_in_list_of_fields_too_shallow": (
+        "avsnitt:\n  - id: a\n    rubrik: R\n   text: x\n  - id: b\n",
+        "rapport.yaml:4: indraget fel: nyckeln 'text' på rad 4 har 3 blanksteg, raderna ovanför "
+        "4 (räknat till nyckeln, efter '- '); nycklarna i en samling ska stå rakt under "
+        "varandra"),
+    "indentation_of_first_key_too_shallow": (
+        "projekt:\n namn: T\n  kortnamn: K\n  rapporttyp: R\n",
+        "rapport.yaml:2: indraget fel: nyckeln 'namn' på rad 2 har 1 blanksteg, raderna under "
+        "2; nycklarna i en samling ska stå rakt under varandra"),
+    "indentation_of_first_key_too_deep": (
+        "projekt:\n  namn: T\n  period:\n     fran: a\n    till: b\n  kortnamn: K\n",
+        "rapport.yaml:4: indraget fel: nyckeln 'fran' på rad 4 har 5 blanksteg, raderna under "
+        "4; nycklarna i en samling ska stå rakt under varandra"),
+    "indentation_after_a_text_block": (
+        "avsnitt:\n  - id: a\n    text: |\n      Ett stycke.\n   rubrik: R\n",
+        "rapport.yaml:5: indraget fel: nyckeln 'rubrik' på rad 5 har 3 blanksteg, raderna "
+        "ovanför 4 (räknat till nyckeln, efter '- '); nycklarna i en samling ska stå rakt under "
+        "varandra"),
     "list_item_indentation": ("projekt:\n  kommuner:\n    - A\n   - B\n",
                               "rapport.yaml:4: listraden ('- ') har inte samma indrag som "
                               "raderna ovanför (eller har ett citattecken längre upp inte "

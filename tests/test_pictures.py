@@ -87,6 +87,52 @@ def test_png_and_jpeg_are_read_with_their_size_in_pixels(folder: Path) -> None:
         ("png", 40, 20, "image/png"), ("jpeg", 64, 48, "image/jpeg")]
 
 
+def test_a_finding_about_a_picture_points_at_the_line_of_the_picture_in_its_text(
+        folder: Path) -> None:
+    """Each class of picture finding (a file missing, too large, of an unknown format, an SVG, a
+    wrong attribute, no alternative text) stands at the line of the picture's own reference in a
+    '|' text; a text written on one line, or folded ('>'), at the text's line."""
+    data = folder / "r.yaml"
+    data.write_text(
+        "projekt:\n  namn: Prov\n  kortnamn: P\n  period: {fran: '2023', till: '2026'}\n"
+        "avsnitt:\n  - typ: text\n    id: inledning\n    rubrik: Inledning\n    text: |-\n"
+        "      Se kartan.\n\n"                                   # 10, 11
+        "      ![Saknas](bilder/saknas.png)\n\n"                 # 12
+        "      ![Stor](bilder/stor.png)\n\n"                     # 14
+        "      ![Text](bilder/text.png)\n\n"                     # 16
+        "      ![Ritning](bilder/ritning.svg)\n\n"               # 18
+        "      Ett stycke\n      på två rader.\n\n"             # 20, 21
+        "      ![Bred](bilder/bra.png){bredd=80cm}\n\n"          # 23
+        "      ![](bilder/bra.png)\n"                             # 25
+        "  - typ: text\n    id: kort\n    rubrik: Kort\n"
+        "    text: '![](bilder/foto.jpg)'\n"                      # 29
+        "  - typ: text\n    id: vikt\n    rubrik: Vikt\n    text: >-\n"  # 33
+        "      Först.\n\n\n      ![Saknas](bilder/borta.png)\n", encoding="utf-8")
+    report = load(data)
+    assert [(f.line, f.code, f.path, f.message) for f in check(report)
+            if f.code.startswith("bild") and f.severity != "info"] == [
+        (12, "bild-fil", "inledning.text", "Bilden kan inte användas: bilden bilder/saknas.png "
+         f"finns inte (sökt i {folder / 'bilder'})."),
+        (14, "bild-fil", "inledning.text", f"Bilden kan inte användas: bilden bilder/stor.png är "
+         f"för stor (21,0{NBSP}MB); en bild får vara högst 20,0{NBSP}MB."),
+        (16, "bild-fil", "inledning.text", "Bilden kan inte användas: bilden bilder/text.png är "
+         "ingen PNG- eller JPEG-bild."),
+        (18, "bild-fil", "inledning.text", "Bilden kan inte användas: bilden bilder/ritning.svg "
+         "är en SVG-bild, som inte stöds än; spara den som PNG (i bildens eget program eller "
+         "med Exportera i LibreOffice Draw)."),
+        (23, "bild-attribut", "inledning.text", "Bilden bilder/bra.png: bredden bredd=80cm ska "
+         "vara mellan 0,5 och 50 cm."),
+        (33, "bild-fil", "vikt.text", "Bilden kan inte användas: bilden "
+         f"bilder/borta.png finns inte (sökt i {folder / 'bilder'}; menade du bilder/bra.png?)."),
+        (25, "bild-alt", "inledning.text", "Bilden bilder/bra.png saknar alternativtext, som en "
+         "skärmläsare läser upp i stället för bilden: skriv den inom hakparentesen, ![Så här ser "
+         "bilden ut](…)."),
+        (29, "bild-alt", "kort.text", "Bilden bilder/foto.jpg saknar alternativtext, som "
+         "en skärmläsare läser upp i stället för bilden: skriv den inom hakparentesen, ![Så här "
+         "ser bilden ut](…)."),
+    ]
+
+
 @pytest.mark.parametrize(("src", "message"), [
     ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder}/bilder)"),
     ("bilder/fotot.jpg", "bilden bilder/fotot.jpg finns inte (sökt i {folder}/bilder; menade du "
@@ -188,10 +234,31 @@ def test_render_refuses_an_unusable_picture_with_file_line_and_field(
     said = message.format(folder=folder)
     assert (result.exit_code, result.output) == (2, (
         f"{data}: 1 fel, 0 varningar, 0 upplysningar\n"
-        "  FEL     rad 9    inledning.text  [bild-fil]\n"
+        "  FEL     rad 12   inledning.text  [bild-fil]\n"
         f"                   Bilden kan inte användas: {said}.\n"
-        f"Fel i indata: {data}:9: inledning.text: {said}\n"))
+        f"Fel i indata: {data}:12: inledning.text: {said}\n"))
     assert not (folder / "r.docx").exists()
+
+
+def test_a_caption_under_a_picture_or_chart_is_centred_and_a_table_caption_is_not(
+        folder: Path) -> None:
+    """The captions under a centred picture and a centred chart are centred; a table's caption,
+    above its table at the left margin, stays left (all in the Caption style)."""
+    report = from_data({"projekt": PROJEKT, "avsnitt": [
+        {"typ": "text", "id": "inledning", "rubrik": "Inledning",
+         "text": '![Karta](bilder/bra.png "Kommunerna"){bredd=4cm}'},
+        {"typ": "horisontella_kriterier", "rubrik": "Kriterier",
+         "deltagare": {"kvinnor": 6, "totalt": 15}}]}, source=str(folder / "r.yaml"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    captions = [("".join(t.text or "" for t in p.iter(f"{w}t")),
+                 next((jc.get(f"{w}val") for jc in p.iterfind(f"{w}pPr/{w}jc")), None))
+                for p in document(render_bytes(report)).iter(f"{w}p")
+                if p.find(f"{w}pPr/{w}pStyle[@{w}val='Caption']") is not None]
+    assert captions == [
+        ("Bild 1: Kommunerna", "center"),
+        ("Tabell 1: Deltagare i projektets aktiviteter efter kön", None),
+        ("Diagram 1: Deltagare i projektets aktiviteter efter kön", "center"),
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -24,6 +24,7 @@ from slutrapport import example_path, load
 from slutrapport.checks import check
 from slutrapport.cli import main
 from slutrapport.document import render_bytes
+from slutrapport.loader import from_data
 from slutrapport.provenance import (
     ANNEX_HEADING,
     compare,
@@ -138,7 +139,14 @@ def layout(body: etree._Element) -> Counter[Decimal]:
     for tc in body.iter(f"{W}tc"):
         if " ".join(_paragraph_text(p) for p in tc.iter(f"{W}p")) == "100\u00a0%":
             out[Decimal(100)] += 1
+    for p in body.iter(f"{W}p"):  # years in running text ('från 2019 till 2022'): times
+        if not any(a.tag == f"{W}tc" for a in p.iterancestors()):
+            out.update(Decimal(y) for y in YEAR.findall(_paragraph_text(p)))
     return out
+
+
+YEAR = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0])((?:19|20)\d\d)(?![\d\u00a0]| ?%| kr|,\d)")
+"""A year in running text, as the document writes one: four digits, no group space, no unit."""
 
 
 def _every_number_has_a_record(document: bytes, record: dict[str, Any]) -> None:
@@ -416,6 +424,37 @@ def test_participants_counted_as_persons_list_the_register_keys_only(tmp_path: P
     [women] = [r for r in explain(doc, "horisontella_kriterier.deltagare.kvinnor")
                if r["plats"]["typ"] == "tabell"]
     assert [o.get("enheter") for o in women["ursprung"]] == [None, ["P-03", "P-09", "P-17"]]
+
+
+def test_years_and_dates_in_a_text_are_no_figures_of_the_annex(record: dict[str, Any]) -> None:
+    """A year or a date in NIS 6.0's texts ('från 2019 till 2022', 'maj 2020 till september
+    2022', 'årsskiftet 2021/2022') is a time, not a figure: the record and its annex list the
+    sentences' figures only ('27%', '43,5'), and no year at all."""
+    def written(sentence: str) -> list[str]:
+        return [r["utskrivet"] for r in record["tal"] if r["plats"].get("mening") == sentence]
+
+    in_texts = [r["utskrivet"] for r in record["tal"] if r["plats"]["typ"] == "text"]
+    assert ([y for y in in_texts if YEAR.fullmatch(y)],
+            written("En tydlig koppling finns dock mellan projektet och de företag som ingått i "
+                    "aktiviteten Program för tillväxt där antalet anställda har ökat med 27% "
+                    "eller 43,5 anställningar under projektperioden från 2019 till 2022."),
+            written("Aktiviteterna inom programmet pågick under perioden maj 2020 till september "
+                    "2022."),
+            written("Vid årsskiftet 2021/2022 gjordes en justering av budgeten och resurser "
+                    "fördes över för att stärka aktiviteten Program för tillväxt.")) == (
+        [], ["27%", "43,5"], [], [])
+
+
+def test_a_number_like_a_year_with_a_unit_or_a_group_space_is_a_figure(tmp_path: Path) -> None:
+    """'2022 kr', '2019 %' and '2 022 deltagare' are figures written in the text (a year has no
+    unit and no group space), and an ISO date's parts are not read as negative numbers."""
+    report = from_data({"projekt": {"namn": "Prov", "kortnamn": "P",
+                                    "period": {"fran": "2023", "till": "2026"}},
+                        "sammanfattning": [
+                            "Kostnaden var 2022 kr den 2023-05-31, en ökning med 2019 % sedan "
+                            "2020, och 2 022 deltagare kom."]})
+    assert [r["utskrivet"] for r in trace(report, charts=False)["tal"]
+            if r["plats"]["typ"] == "text"] == ["2022", "2019", "2 022"]
 
 
 @pytest.mark.parametrize("name", ["nis60", "lappland20", "nis70"])

@@ -91,7 +91,7 @@ def test_the_third_example_checks_with_information_only(report: Slutrapport) -> 
          "Bilden bilder/logo-vannas.png (PNG, 496 × 165 bildpunkter) används."),
         ("bild", "info", "projekt.logotyper[2].fil", 48,
          "Bilden bilder/logo-region.png (PNG, 496 × 165 bildpunkter) används."),
-        ("bild", "info", "arbetssatt.text", 81,
+        ("bild", "info", "arbetssatt.text", 86,
          "Bilden bilder/nis70-maltrad.png (PNG, 1259 × 787 bildpunkter) används."),
         ("indikator-uppfyllt", "info", "resultat.indikatorer[0].utfall", 238,
          "Företag som får stöd: 214 företag mot målvärdet 180 företag — uppfyllt."),

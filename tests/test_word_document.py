@@ -107,6 +107,33 @@ def test_the_chart_labels_show_the_shares_as_the_table_does() -> None:
     assert bars is not None and bars.series[0].notes == ("(0,05\u00a0%)", "(99,95\u00a0%)")
 
 
+@pytest.mark.parametrize(("deltagare", "shown"), [
+    ({"kvinnor": 6, "totalt": 15, "andel_kvinnor": 40}, ["40,0\u00a0%", "60,0\u00a0%"]),
+    ({"kvinnor": 7, "totalt": 15, "andel_man": 53.33},
+     ["46,67\u00a0%", "53,33\u00a0%"]),
+    ({"kvinnor": 6, "totalt": 15, "andel_kvinnor": 40, "andel_man": 60},
+     ["40\u00a0%", "60\u00a0%"]),
+    ({"kvinnor": 6, "totalt": 15, "andel_kvinnor": 40, "andel_man": "60,0"},
+     ["40\u00a0%", "60\u00a0%"]),
+])
+def test_the_shares_of_a_participants_table_show_one_precision_as_its_most_precise(
+        deltagare: dict[str, Any], shown: list[str]) -> None:
+    """A column of shares, stated or computed, shows the decimals of its most precise share
+    (a computed one has one, or as many as a stated one): never 40 % beside 53,3 %; the table
+    and the chart's labels alike, and the whole stays 100 %."""
+    report = from_data({"projekt": PROJEKT, "avsnitt": [
+        {"typ": "horisontella_kriterier", "rubrik": "Kriterier", "deltagare": deltagare}]})
+    lines = outline(render_bytes(report, charts=False)).splitlines()
+    bars = participants_bars(report.avsnitt[0].deltagare)
+    assert ([line for line in lines if "%" in line],
+            bars.series[0].notes if bars is not None else None) == (
+        [f"| Kvinnor | 6 | {shown[0]} |" if deltagare["kvinnor"] == 6 else
+         f"| Kvinnor | 7 | {shown[0]} |",
+         f"| Män | {15 - deltagare['kvinnor']} | {shown[1]} |",
+         "| Totalt | 15 | 100\u00a0% |"],
+        (f"({shown[0]})", f"({shown[1]})"))
+
+
 @pytest.mark.parametrize(("stated", "computed"), [
     ({"andel_kvinnor": "49,75"}, {"andel_kvinnor": Decimal("49.75"),
                                   "andel_man": Decimal("50.25")}),

@@ -303,6 +303,26 @@ def test_headings_renamed_or_removed_in_word_are_reported(rendered: bytes, data:
     ]
 
 
+def test_a_paragraph_edited_outside_the_texts_is_reported_with_the_edit_in_view(
+        rendered: bytes, data: Path, tmp_path: Path) -> None:
+    """A sentence slutrapport writes, edited late in Word, is reported with the edited passage
+    and about 40 characters around it ('…' only where cut), so the edit shows on both sides."""
+
+    def edit(document: object) -> None:
+        _retype(document, "Utfallet blev", "under budget", "lägre än budgeten")
+        _retype(document, "*Indirekta kostnader", "*Indirekta", "*De indirekta")
+
+    edited = _python_docx(rendered, tmp_path / "mening.docx", edit)
+    result = import_report(edited, data)
+    assert (result.changes, result.written) == ([], None)
+    assert result.reported == [
+        "Stycket ”… 11 862 418 kr, det vill säga 537 582 kr under budget.” lyder ”… 11 862 418 "
+        "kr, det vill säga 537 582 kr lägre än budgeten.” i Word",
+        "Stycket ”*Indirekta kostnader är en schablon på 15 procent …” lyder ”*De indirekta "
+        "kostnader är en schablon på 15 procent …” i Word",
+    ]
+
+
 def test_paragraph_added_after_a_text_belongs_to_it(rendered: bytes, data: Path,
                                                     tmp_path: Path) -> None:
     """A paragraph typed after a text's last paragraph (outside its mark) joins that text."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
@@ -147,7 +148,9 @@ class Builder:
         chart = var + ".diagram." + name
         self.tag("{%p if " + chart + " %}")
         self.p("{{ " + chart + ".bild }}", "Figur")
-        self.p("{{r " + chart + ".bildtext_falt }}", "Caption")
+        # centred under the centred chart; a table's caption (the same style) stays left
+        self.p("{{r " + chart + ".bildtext_falt }}", "Caption").alignment = \
+            WD_ALIGN_PARAGRAPH.CENTER
         self.tag("{%p endif %}")
 
     def caption(self, var: str) -> Paragraph:

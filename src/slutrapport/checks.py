@@ -36,6 +36,8 @@ granska                   info      carried over from the last report and not ye
 indikator-uppfyllt        info      an indicator met its target
 indikator-ej-uppfyllt     info      an indicator did not meet its target
 indikator-kalla           error     an indicator's outcome differs from the figure it names
+indikator-register        info      an indicator's outcome names a register figure, but the report
+                                    names no registers; it isn't compared
 strategigrupper-platser   warning   seats in the strategy groups ≠ companies in the programme
 tal-i-text                error     a figure in narrative differs from the data field it links to
 tal-okand-sokvag          error     a figure link in narrative names a path that does not exist
@@ -59,6 +61,9 @@ register-antal            error     an activity area's count differs from the ac
 register-deltagare        error     participants (women, men, all, shares) differ from the register
 register-foretag          error     a company row or sum differs from the company register, or a
                                     company stands on one side only
+register-deltagarprogram  error    a programme effort's figure differs from the participants
+                                    register, or an effort stands on one side only
+register-indikator        error     an indicator's outcome differs from the register figure it names
 register-kostnad          error     a cost category, the cost sum or the outcome ≠ the ledger
 register-finansiering     error     a financier's amount or the financing sum ≠ the register
 register-installning      error     the register block names an area, municipality or section the
@@ -73,6 +78,8 @@ register-formel           error     a formula cell whose value was never calcula
 register-datum            warning   a row's date lies outside the project period (still counted)
 register-dubblett         warning   a row is likely a duplicate of an earlier one (still counted)
 register-tom-rad          warning   a blank row between a register's rows
+register-oren             warning   amounts with öre in a register make a figure round (rows named)
+register-oanvant          info      a register read that counts no figure of the report, and why
 register-kodning          info      a .csv register isn't UTF-8 and was read as Windows-1252
 register-rader            info      how many rows a register had and how many weren't counted
 ========================  ========  ================================================================
@@ -132,7 +139,9 @@ class Finding:
         return data
 
 
-Check = Callable[[Slutrapport], Iterator[Raw]]
+Placed = tuple[str, Severity, Loc, str, Any, Any, int]
+"""A finding with its own line, finer than its field's (a picture's line in a text)."""
+Check = Callable[[Slutrapport], Iterator[Raw | Placed]]
 CHECKS: list[Check] = []
 """Checks of the whole report (narrative, to-do list, review marks); each kind has its own too."""
 
@@ -169,9 +178,11 @@ def check(report: Slutrapport, *, template: str | Path | None = None,
         every: list[Check] = [*CHECKS, lambda r: unshown(r, template)]
         with resolving():
             for fn in every:
-                for code, severity, loc, message, expected, actual in fn(report):
+                for raw in fn(report):
+                    code, severity, loc, message, expected, actual = raw[:6]
+                    line = raw[6] if len(raw) == 7 else report.line_of(loc)
                     findings.append(Finding(code, severity, format_loc(report.display_loc(loc)),
-                                            message, expected, actual, report.line_of(loc)))
+                                            message, expected, actual, line))
     finally:
         _REGISTERS.reset(given)
         _OUTSIDE.reset(outside)
@@ -322,26 +333,33 @@ def _references(report: Slutrapport) -> Iterator[Raw]:
 
 
 @_check
-def _pictures(report: Slutrapport) -> Iterator[Raw]:
+def _pictures(report: Slutrapport) -> Iterator[Raw | Placed]:
     """Every picture of the texts and the title page: a file the report can use, with an
     alternative text; each one used is listed (info), so the author sees what goes in."""
     base = Path(report.source).parent if report.source else Path.cwd()
     for used in pictures.used_pictures(report, base, report.logos()):
-        if used.error is not None:
-            yield ("bild-fil", "error", used.loc, f"Bilden kan inte användas: {used.error}.",
-                   None, used.src)
-            continue
-        for problem in used.ref.problems if used.ref is not None else ():
-            yield ("bild-attribut", "error", used.loc, f"Bilden {used.src}: {problem}.",
-                   None, used.src)
-        if not used.alt.strip():
-            yield ("bild-alt", "warning", used.loc,
-                   f"Bilden {used.src} saknar alternativtext, som en skärmläsare läser upp i "
-                   "stället för bilden: skriv den inom hakparentesen, ![Så här ser bilden "
-                   "ut](…).", None, used.src)
-        if used.file is not None:
-            yield ("bild", "info", used.loc, f"Bilden {pictures.describe(used.file)} används.",
-                   None, used.src)
+        line = report.line_in_text(used.loc, used.ref.line) if used.ref is not None else None
+        for raw in _picture_findings(used):
+            yield raw if line is None else (*raw, line)
+
+
+def _picture_findings(used: pictures.Used) -> Iterator[Raw]:
+    """What there is to say about one picture (see :func:`_pictures`)."""
+    if used.error is not None:
+        yield ("bild-fil", "error", used.loc, f"Bilden kan inte användas: {used.error}.",
+               None, used.src)
+        return
+    for problem in used.ref.problems if used.ref is not None else ():
+        yield ("bild-attribut", "error", used.loc, f"Bilden {used.src}: {problem}.",
+               None, used.src)
+    if not used.alt.strip():
+        yield ("bild-alt", "warning", used.loc,
+               f"Bilden {used.src} saknar alternativtext, som en skärmläsare läser upp i "
+               "stället för bilden: skriv den inom hakparentesen, ![Så här ser bilden "
+               "ut](…).", None, used.src)
+    if used.file is not None:
+        yield ("bild", "info", used.loc, f"Bilden {pictures.describe(used.file)} används.",
+               None, used.src)
 
 
 # --- det som återstår att fylla i ----------------------------------------------------------------

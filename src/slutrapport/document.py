@@ -101,7 +101,8 @@ def picture_files(report: Slutrapport) -> dict[str, PictureFile]:
     files: dict[str, PictureFile] = {}
     for used in used_pictures(report, base, report.logos()):
         where = format_loc(report.display_loc(used.loc))
-        line = report.line_of(used.loc)
+        line = report.line_in_text(used.loc, used.ref.line) if used.ref is not None \
+            else report.line_of(used.loc)
         for message in [used.error, *(used.ref.problems if used.ref else ())]:
             if message:
                 problems.append(Problem(message, where, line, report.source))

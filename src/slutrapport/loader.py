@@ -23,7 +23,7 @@ from slutrapport.errors import InputError, Problem
 from slutrapport.messages import problems
 from slutrapport.models import Slutrapport
 from slutrapport.names import ID_PATTERN
-from slutrapport.paths import Loc, format_loc, line_at
+from slutrapport.paths import TEXT_START, Loc, format_loc, line_at
 
 __all__ = [
     "MAX_DEPTH",
@@ -267,6 +267,8 @@ def _from_node(node: Any, loc: Loc, lines: dict[Loc, int], seen: set[int],
         chars[0] += len(node.value)
         if chars[0] > MAX_EXPANDED_CHARS:
             raise _TooMuchText(loc)
+        if node.style == "|":  # its text's lines are the file's, from the line after the '|'
+            lines[(*loc, TEXT_START)] = node.start_mark.line + 2
         return _scalar(node)
     if len(loc) > MAX_DEPTH:
         raise _TooDeep(loc)
@@ -408,6 +410,11 @@ def _yaml_words(exc: yaml.MarkedYAMLError) -> tuple[str, Any]:
         shown = char.group(1) if char else "?"
         return (f"ett värde kan inte börja med tecknet '{shown}' (det har en egen betydelse i "
                 f"YAML); {_QUOTE_IT}", here)
+    if problem == "mapping values are not allowed here" or (
+            problem.startswith("expected <block end>") and token in _INDENT_TOKENS):
+        slip = _indent_slip(at)
+        if slip is not None:
+            return slip
     if problem == "mapping values are not allowed here":
         return ("kolon på fel ställe (saknas ett mellanslag efter kolon, eller citattecken runt "
                 "texten?)", here)
@@ -464,6 +471,140 @@ def _yaml_words(exc: yaml.MarkedYAMLError) -> tuple[str, Any]:
         return "filen får bara innehålla ett YAML-dokument; ta bort raden '---'", here
     return ("filen kan inte läsas som YAML här; kontrollera indrag, kolon och citattecken på "
             "raden och raden ovanför", here)
+
+
+_INDENT_TOKENS = ("?", "<scalar>", "<block mapping start>")
+"""What the parser finds on a key line indented less than its siblings (deeper than the parent)."""
+_KEY_LINE = re.compile(r"( *)(- +)?([^\s#:\-?'\"\[\]{}|>&*!%@`][^:#]*?):(?:[ \t]|$)")
+"""A line 'key: …' (or '- key: …'): its indentation, the list dash, the key."""
+
+
+def _key_column(line: str) -> tuple[int, str, bool] | None:
+    """Where a line's key starts (counting the '- ' of a list row), the key, and whether the line
+    starts a list row; None for a line that is not 'key: …'."""
+    found = _KEY_LINE.match(line)
+    if found is None:
+        return None
+    return len(found.group(1)) + len(found.group(2) or ""), found.group(3), bool(found.group(2))
+
+
+def _indent_slip(at: Any) -> tuple[str, Any] | None:
+    """A key indented one way or the other from the keys of its own collection, said as such at
+    the line whose indentation is the odd one, or None if the mistake is something else.
+
+    PyYAML notices a slip a line late when the first key of a collection is the odd one (that
+    key sets the indentation, the next line then disagrees), and calls a key indented too deep
+    "a colon in the wrong place" (the key continues the text above). The keys of the collection
+    open above the error line are read from PyYAML's own tokens, so text in a '|' block and
+    keys of nested collections are never taken for siblings.
+    """
+    buffer = getattr(at, "buffer", None)
+    if not isinstance(buffer, str) or at is None:
+        return None
+    text = buffer.rstrip("\0")
+    lines = text.split("\n")
+    if at.line >= len(lines):
+        return None
+    here = _key_column(lines[at.line])
+    if here is None or here[2]:
+        return None  # a list row ('- ') misplaced has its own message
+    column, key, _ = here
+    if at.column not in (column, column + len(key)):
+        return None  # a colon later in the line: a colon inside a text, not indentation
+    siblings = _open_keys(text, at.line, column)
+    if not siblings:
+        return None
+    above = siblings[0][1]
+    if above == column:
+        return None
+    below = _next_key_column(lines, at.line, max(column, above))
+    dash = any(lines[line].lstrip(" ").startswith("-") for line, _ in siblings)
+    counted = " (räknat till nyckeln, efter '- ')" if dash else ""
+    rule = "nycklarna i en samling ska stå rakt under varandra"
+    if len(siblings) == 1 and (below == column or _steps_off(lines, siblings[0][0], column)):
+        first, _ = siblings[0]
+        first_key = _key_column(lines[first])
+        name = first_key[1] if first_key else ""
+        return (f"indraget fel: nyckeln '{name}' på rad {first + 1} har {above} blanksteg"
+                f"{counted}, raderna under {column}; {rule}", types.SimpleNamespace(line=first))
+    rows = "raden" if len(siblings) == 1 else "raderna"
+    return (f"indraget fel: nyckeln '{key}' på rad {at.line + 1} har {column} blanksteg, {rows} "
+            f"ovanför {above}{counted}; {rule}", at)
+
+
+def _open_keys(text: str, before: int, column: int) -> list[tuple[int, int]]:
+    """The keys (line, column; 0-based lines) of the innermost block mapping open at the start of
+    line ``before``, from PyYAML's scanner (which reads on past the parser's complaints); none
+    when a list open there has its rows at ``column`` (a key among a list's rows)."""
+    scanner = yaml.SafeLoader(text)
+    stack: list[tuple[int, list[tuple[int, int]] | None]] = []
+    try:
+        while True:
+            token = scanner.get_token()  # type: ignore[no-untyped-call]
+            if token is None or token.start_mark.line >= before:
+                break
+            if isinstance(token, yaml.BlockMappingStartToken):
+                stack.append((token.start_mark.column, []))
+            elif isinstance(token, (yaml.BlockSequenceStartToken, yaml.FlowMappingStartToken,
+                                    yaml.FlowSequenceStartToken)):
+                stack.append((token.start_mark.column, None))
+            elif isinstance(token, (yaml.BlockEndToken, yaml.FlowMappingEndToken,
+                                    yaml.FlowSequenceEndToken)) and stack:
+                stack.pop()
+            elif isinstance(token, yaml.KeyToken) and stack and stack[-1][1] is not None:
+                stack[-1][1].append((token.start_mark.line, token.start_mark.column))
+    except yaml.YAMLError:
+        pass  # the tokens read so far are the ones that count
+    finally:
+        scanner.dispose()
+    for at, keys in reversed(stack):
+        if keys is not None:
+            return keys
+        if at == column:
+            return []
+    return []
+
+
+def _steps_off(lines: list[str], first: int, other: int) -> bool:
+    """Whether the first key of a collection (on line ``first``) is indented from its parent by
+    a step the file uses nowhere else while ``other`` is indented by the file's usual step."""
+    mine = _key_column(lines[first])
+    if mine is None or mine[2]:
+        return False
+    parent = next((len(line) - len(line.lstrip(" ")) for line in reversed(lines[:first])
+                   if line.strip() and not line.lstrip(" ").startswith("#")
+                   and len(line) - len(line.lstrip(" ")) < mine[0]), None)
+    if parent is None or lines[first - 1].strip() == "" or not lines[first - 1].rstrip().endswith(
+            ":"):
+        return False
+    steps: dict[int, int] = {}
+    before: int | None = None
+    for line in lines:
+        key = _key_column(line)
+        if key is None:
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if before is not None and indent > before:
+            steps[indent - before] = steps.get(indent - before, 0) + 1
+        before = key[0] if key[2] else indent
+    if not steps:
+        return False
+    usual = max(steps, key=lambda step: steps[step])
+    return mine[0] - parent != usual and other - parent == usual
+
+
+def _next_key_column(lines: list[str], after: int, deepest: int) -> int | None:
+    """The key column of the first 'key:' line below ``after`` no deeper than ``deepest``
+    (deeper lines are text or a nested collection), or None."""
+    for line in lines[after + 1:]:
+        if not line.strip() or line.lstrip(" ").startswith("#"):
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        if indent > deepest:
+            continue
+        found = _key_column(line)
+        return found[0] if found is not None and not found[2] else None
+    return None
 
 
 def _char_at(mark: Any) -> str:

@@ -55,7 +55,7 @@ from slutrapport.kinds.indikatorer import Indikator, Indikatorer
 from slutrapport.kinds.kommuner import Kommun, Kommuner
 from slutrapport.kinds.text import Delavsnitt, Text
 from slutrapport.messages import problems_of
-from slutrapport.paths import line_at
+from slutrapport.paths import TEXT_START, line_at
 from slutrapport.registers.block import Registerfiler
 
 __all__ = [
@@ -303,6 +303,12 @@ class Slutrapport(Modell):
         """The YAML line of a field, or of its nearest ancestor that has one; None if not loaded."""
         found = line_at(self._lines, loc)
         return found if found is not None else self._lines.get((), None)
+
+    def line_in_text(self, loc: Loc, line: int) -> int | None:
+        """The YAML line of a text's ``line`` (0-based) where the text is a literal block
+        (``text: |``), whose lines are the file's; else the text's own line (:meth:`line_of`)."""
+        start = self._lines.get((*loc, TEXT_START))
+        return start + line if start is not None else self.line_of(loc)
 
     def resolve(self, path: str, owner: BaseModel | None = None,
                 owner_loc: Loc | None = None) -> tuple[Any, bool]:

@@ -75,6 +75,7 @@ cannot appear in a Word document and are dropped from the output.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import types
@@ -171,6 +172,8 @@ class PictureRef:
     """The width the text gives as a share of the text's width (``bredd=60%`` is 0.6), or None."""
     problems: tuple[str, ...] = ()
     """What is wrong with its attributes (Swedish), for the checks."""
+    line: int = field(default=0, compare=False)
+    """The line of the text (0-based) its paragraph starts on, so a message can point at it."""
 
 
 # Names (Swedish, for the user) of the constructs outside the subset.
@@ -297,6 +300,8 @@ class _Walker:
             if kind == "paragraph_open":
                 picture = None if self.items else _picture(tokens[i + 1])
                 if picture is not None:
+                    if token.map is not None:
+                        picture = dataclasses.replace(picture, line=token.map[0])
                     self.pictures.append(picture)
                     self.paragraphs.append(_Paragraph("picture", 0, (), picture=picture))
                 else:
@@ -813,7 +818,9 @@ def _picture_xml(ref: PictureRef, styles: Styles,
            f"{drawing}</w:p>")
     if ref.title:
         caption = caption_xml(PICTURE_LABEL, 0, ref.title.translate(_XML_CLEAN), ref.name)
-        out += f'<w:p><w:pPr><w:pStyle w:val="{_attr(styles.caption)}"/></w:pPr>{caption}</w:p>'
+        # centred under the centred picture (a table's caption, the same style, stays left)
+        out += (f'<w:p><w:pPr><w:pStyle w:val="{_attr(styles.caption)}"/><w:jc w:val="center"/>'
+                f"</w:pPr>{caption}</w:p>")
     return out
 
 

@@ -24,7 +24,10 @@ its LibreOffice inherit, so the slot is held exactly as long as either lives —
 one. A profile counts as whole only when the LibreOffice that used it last quit by itself (a
 mark beside it); one that was killed, or that LibreOffice can't start with, is removed and made
 afresh. With the cache off (``SLUTRAPPORT_CACHE=0``), every slot held or no ``flock`` (Windows),
-a worker makes a fresh profile in its run folder, as before. The folders a pool's workers share —
+a worker makes a fresh profile in its run folder, as before. The slots kept for a LibreOffice
+that is gone or upgraded since are removed when a profile is taken (:func:`remove_stale_profiles`:
+each folder names its installation; only slots no process holds, only slutrapport's own files).
+The folders a pool's workers share —
 the documents of a batch, a caller's folder — are removed by the watchdogs only when this process
 is gone, and by their owner otherwise. What a ``kill -9`` of everything leaves (folders named
 ``slutrapport-lo-<pid>-…`` whose process is gone) the next pool removes (:func:`remove_leftovers`).
@@ -70,8 +73,8 @@ except ImportError:  # Windows: no flock, so no profile is kept between runs
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["INSTALL_HINT", "OfficeJob", "OfficePool", "OfficeResult", "available",
-           "default_workers", "find_soffice", "remove_folder", "remove_leftovers", "run_folder",
-           "run_office"]
+           "default_workers", "find_soffice", "remove_folder", "remove_leftovers",
+           "remove_stale_profiles", "run_folder", "run_office"]
 
 INSTALL_HINT = (
     "Installera LibreOffice med dess Python-brygga, t.ex. "
@@ -245,12 +248,119 @@ def profiles_folder(soffice: str) -> Path | None:
     if base is None or fcntl is None:
         return None
     real = os.path.realpath(soffice)
+    folder = base / "libreoffice" / _installation_key(real)
+    if not private_folder(folder):
+        return None
+    marker = folder / _INSTALLATION
+    if not marker.is_file():  # which installation the slots are for, for remove_stale_profiles
+        with contextlib.suppress(OSError):
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                         | getattr(os, "O_NOFOLLOW", 0), 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(real)
+    return folder
+
+
+_INSTALLATION = "installation"
+"""The file in a folder of kept profiles that names the soffice they were made by."""
+_KEY = re.compile(r"[0-9a-f]{16}")
+
+
+def _installation_key(real: str) -> str:
+    """The name of the profiles folder of the LibreOffice at ``real`` (a resolved path): it
+    changes with its path and with an upgrade (the stamps of soffice and soffice.bin)."""
     marks = [real, str(_stamp(real))]
     binary = os.path.join(os.path.dirname(real), "soffice.bin")
     if os.path.exists(binary):
         marks += [binary, str(_stamp(binary))]
-    folder = base / "libreoffice" / hashlib.sha256("\0".join(marks).encode()).hexdigest()[:16]
-    return folder if private_folder(folder) else None
+    return hashlib.sha256("\0".join(marks).encode()).hexdigest()[:16]
+
+
+def remove_stale_profiles(current: Path) -> list[Path]:
+    """Remove the kept profiles of other LibreOffice versions: the folders beside ``current``
+    (this installation's) made for an installation that is gone or upgraded since (its
+    ``installation`` file names it; a folder without one was made before slutrapport named
+    them). Only what slutrapport makes there goes — each slot no running process holds (its
+    lock taken first), then the folder if nothing else is left in it; a link, a folder that is
+    not the user's own or a file of another name is left as it is. What was removed is
+    returned."""
+    removed: list[Path] = []
+    if fcntl is None or not hasattr(os, "getuid"):
+        return removed
+    try:
+        others = sorted(current.parent.iterdir())
+    except OSError:
+        return removed
+    for folder in others:
+        if folder == current or not _KEY.fullmatch(folder.name) or not _ours(folder) or \
+                _still_installed(folder):
+            continue
+        slots = {m.group(1) for m in (re.fullmatch(r"(profil-\d+)(?:\.klar|\.lock)?", p.name)
+                                        for p in _entries(folder)) if m}
+        for slot in sorted(slots):
+            if _remove_slot(folder, slot):
+                removed.append(folder / slot)
+        if not [p for p in _entries(folder) if p.name != _INSTALLATION]:
+            with contextlib.suppress(OSError):
+                (folder / _INSTALLATION).unlink()
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+    return removed
+
+
+def _entries(folder: Path) -> list[Path]:
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
+
+
+def _ours(path: Path) -> bool:
+    """A real folder (not a link) of this user's."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+
+
+def _still_installed(folder: Path) -> bool:
+    """Whether the installation a profiles folder names is there, unchanged since."""
+    try:
+        fd = os.open(folder / _INSTALLATION, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return False
+    with os.fdopen(fd, encoding="utf-8", errors="replace") as named:
+        real = named.read(4096)
+    return os.path.isabs(real) and os.path.exists(real) and _installation_key(real) == folder.name
+
+
+def _remove_slot(folder: Path, slot: str) -> bool:
+    """Remove one kept profile and its mark, holding its lock (not if a process holds it), and
+    then the lock file; whether it was removed."""
+    assert fcntl is not None
+    lock = folder / f"{slot}.lock"
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        return False
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a LibreOffice of that version still runs on it
+            return False
+        profile = folder / slot
+        if profile.is_symlink():
+            with contextlib.suppress(OSError):
+                profile.unlink()  # the link, never what it points to
+        else:
+            remove_folder(profile, patience=0)
+        for leftover in (folder / f"{slot}.klar", lock):  # the lock last, while it is held
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        return not os.path.lexists(profile)
+    finally:
+        os.close(fd)
 
 
 def take_profile(soffice: str, fallback: Path) -> Profile:
@@ -260,6 +370,7 @@ def take_profile(soffice: str, fallback: Path) -> Profile:
     folder = profiles_folder(soffice)
     if folder is None or fcntl is None:
         return Profile(fallback)
+    remove_stale_profiles(folder)
     for slot in range(PROFILE_SLOTS):
         try:
             fd = os.open(folder / f"profil-{slot}.lock",

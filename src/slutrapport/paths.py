@@ -41,6 +41,12 @@ def format_loc(loc: Loc) -> str:
     return out
 
 
+TEXT_START = "|"
+"""In a map of lines (see :func:`line_at`), the key after a text's place under which the line of
+its first line stands, for a text written as a literal block (``text: |``), whose lines are the
+file's lines one for one (no field is named so: the place of a text has no fields)."""
+
+
 def line_at(lines: Mapping[Loc, int], loc: Loc) -> int | None:
     """The line (in ``lines``, a place's line in its file) of a place, or of its nearest
     ancestor that has one; None if none has.

@@ -73,6 +73,12 @@ _MARKS = re.compile(f"{PRINTED}|\ue000[\U000F0000-\U000FFFFF]{{2}}")
 _NUMBER = re.compile(r"\d+(?:\.\d+)+|[−-]?\d+(?:[ \u00a0]\d{3})*(?:,\d+)?")
 """A number as Swedish text writes it (``1 466``, ``49,7``, ``−2``); a dotted one (``6.0``,
 a version or a name) is matched so as to be passed over."""
+_DATE = re.compile(r"(?<![\d,.])(?<!\d[ \u00a0])(?:19|20)\d{2}(?:-\d{2}(?:-\d{2})?)?"
+                   r"(?!\d|,\d|[ \u00a0]?(?:%|kr\b|st\b|\d{3}\b))")
+"""A year or a date in a text (``2022``, ``2019–2022``, ``2021/2022``, ``oktober 2022``,
+``2022-12-31``): a time, not a figure to trace. A four-digit number from 1900 to 2099 written
+without a group space and followed by no unit (``2022 kr``, ``2022 %``) is read as a year; a
+count that large is written ``2 022``."""
 _SENTENCE_END = re.compile(r"(?<=[.!?])[ \t\r\n]+|\n+")
 
 # --- computed figures: the formula and its inputs --------------------------------------------
@@ -618,9 +624,11 @@ def _text_records(t: _Tracer, owner: Loc, text: str, where: dict[str, Any], add:
             continue
         add(target, {**base, "tallank": path, "mening": _sentence(plain, max(start, 0))},
             label or _swedish(value), value, t.origin(target), t.path(target), owner)
+    dates = [(d.start(), d.end()) for d in _DATE.finditer(plain)]
     for m in _NUMBER.finditer(plain):
         if "." in m.group(0) or _in_a_word(plain, m.start()) or \
-                any(a <= m.start() < b for a, b in taken):
+                any(a <= m.start() < b for a, b in taken) or \
+                any(a <= m.start() + (m.group(0)[0] in "-−") < b for a, b in dates):
             continue
         value = parse_number(m.group(0))
         assert value is not None  # _NUMBER matches only what it reads

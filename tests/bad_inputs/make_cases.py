@@ -100,18 +100,46 @@ def cases() -> list[Case]:
         ["citattecken"], line=line_of('fran: "2019"', within="\nprojekt:\n"),
 
     ))
+    line = line_of('till: "2022"', within="\nprojekt:\n")
     add(Case(
         "yaml_bad_indentation",
         "a key indented less than its sibling (3 spaces instead of 4)",
         swap('    till: "2022"', '   till: "2022"', within="\nprojekt:\n"),
-        ["indraget"], line=line_of('till: "2022"', within="\nprojekt:\n"),
-
+        ["indraget fel"], line=line,
+        exact=f"Fel i indata: yaml_bad_indentation.yaml:{line}: indraget fel: nyckeln 'till' på "
+              f"rad {line} har 3 blanksteg, raden ovanför 4; nycklarna i en samling ska stå rakt "
+              "under varandra\n",
     ))
+    line = line_of("  kortnamn:")
     add(Case(
         "yaml_indent_too_deep",
         "a key indented more than its sibling, so it continues the text above",
         swap("  kortnamn: NIS 6.0\n", "   kortnamn: NIS 6.0\n"),
-        ["kolon på fel ställe"], line=line_of("  kortnamn:"),
+        ["indraget fel"], line=line,
+        exact=f"Fel i indata: yaml_indent_too_deep.yaml:{line}: indraget fel: nyckeln 'kortnamn' "
+              f"på rad {line} har 3 blanksteg, raden ovanför 2; nycklarna i en samling ska stå "
+              "rakt under varandra\n",
+    ))
+    line = line_of("  namn: Näringsliv")
+    add(Case(
+        "yaml_first_key_indent",
+        "the first key of a collection indented one space too few; the parser notices on the "
+        "next line, but the message names the first key's line",
+        swap("  namn: Näringsliv", " namn: Näringsliv", within="\nprojekt:\n"),
+        ["indraget fel"], line=line,
+        exact=f"Fel i indata: yaml_first_key_indent.yaml:{line}: indraget fel: nyckeln 'namn' på "
+              f"rad {line} har 1 blanksteg, raderna under 2; nycklarna i en samling ska stå rakt "
+              "under varandra\n",
+    ))
+    line = line_of("        antal: 259")
+    add(Case(
+        "yaml_list_of_fields_indent",
+        "a key in a list of fields (a row '- rubrik: …') indented one space too deep",
+        swap("        antal: 259", "         antal: 259"),
+        ["indraget fel"], line=line,
+        exact=f"Fel i indata: yaml_list_of_fields_indent.yaml:{line}: indraget fel: nyckeln "
+              f"'antal' på rad {line} har 9 blanksteg, raden ovanför 8 (räknat till nyckeln, "
+              "efter '- '); nycklarna i en samling ska stå rakt under varandra\n",
     ))
     line = line_of("rubrik: Coronapandemin.")
     add(Case(

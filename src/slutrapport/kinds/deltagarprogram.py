@@ -52,7 +52,7 @@ from slutrapport.formatting import (
 from slutrapport.kinds import LinkId, Raw, Section
 from slutrapport.kinds.foretagsprogram import period_within
 from slutrapport.names import same_name
-from slutrapport.numbers import round_like, share, share_places
+from slutrapport.numbers import column_places, round_like, share, share_places
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -246,6 +246,9 @@ class Deltagarprogram(Section):
             out["andel_kvinnor"] = self.andel_kvinnor_beraknat
         if out["andel_man"] is None:
             out["andel_man"] = self.andel_man_beraknat
+        # no one to count: the shares are placeholders, shown as they are (0 %)
+        out["andel_decimaler"] = column_places(self.andel_kvinnor, self.andel_man) \
+            if self.totals()[2] else None
         out["med_kommun"] = any(ins.kommun for ins in self.insatser)
 
     def tables(self) -> dict[str, str]:
@@ -354,8 +357,10 @@ def _table(b: Builder, var: str, *, with_municipality: bool) -> None:
     b.row(t, [("Summa", False), *([("", False)] if with_municipality else []),
               *[("{{ " + s + name + " }}", True) for name, _ in _COLUMNS]], bold=True, shade=b.GREY)
     b.row(t, [("Andel", False), *([("", False)] if with_municipality else []), ("", True),
-              ("", True), ("{{ " + var + ".andel_kvinnor|procent }}", True),
-              ("{{ " + var + ".andel_man|procent }}", True), ("{{ 100|procent }}", True)],
+              ("", True), ("{{ " + var + ".andel_kvinnor|procent(" + var + ".andel_decimaler) }}",
+                           True),
+              ("{{ " + var + ".andel_man|procent(" + var + ".andel_decimaler) }}", True),
+              ("{{ 100|procent }}", True)],
           bold=True, shade=b.GREY)
     # A table this small reads best on one page: every row but the last keeps with the next.
     for row in list(t.rows)[:-1]:

@@ -12,7 +12,7 @@ from slutrapport.chartfacts import DARK, HALF_WIDTH_CM, LIGHT, Bars, Series
 from slutrapport.fields import Antal, Carry, Deltagare, Loc, Markdown, Procent
 from slutrapport.formatting import format_integer, format_percent
 from slutrapport.kinds import LinkId, Raw, Section
-from slutrapport.numbers import round_like, share, share_places
+from slutrapport.numbers import column_places, round_like, share, share_places
 from slutrapport.paths import linked
 
 if TYPE_CHECKING:
@@ -77,6 +77,9 @@ def participant_context(d: Deltagare, out: dict[str, Any]) -> None:
     out["man"] = d.man_beraknat
     out["totalt"] = d.totalt_beraknat
     out["andel_kvinnor"], out["andel_man"] = participant_shares(d)
+    # no one to count: the shares are placeholders, shown as they are (0 %)
+    out["andel_decimaler"] = column_places(d.andel_kvinnor, d.andel_man) \
+        if d.totalt_beraknat else None
 
 
 def participants_bars(d: Deltagare) -> Bars | None:
@@ -84,9 +87,10 @@ def participants_bars(d: Deltagare) -> Bars | None:
     women, men, total = d.kvinnor, d.man_beraknat, d.totalt_beraknat
     if total <= 0 or men < 0:
         return None
-    # The shares as the table prints them: as stated (with the decimals the data gives),
-    # computed where the report states none.
-    notes = tuple(f"({format_percent(s)})" for s in participant_shares(d))
+    # The shares as the table prints them: as stated, computed where the report states none,
+    # both with the decimals of the most precise (see column_places).
+    places = column_places(d.andel_kvinnor, d.andel_man)
+    notes = tuple(f"({format_percent(s, places)})" for s in participant_shares(d))
     labels = [f"{format_integer(v)} {note}" for v, note in zip((women, men), notes, strict=True)]
     alt = ("Liggande stapeldiagram över deltagarna i projektets aktiviteter efter kön: "
            f"{labels[0]} kvinnor och {labels[1]} män, totalt {format_integer(total)} deltagare.")
@@ -106,9 +110,9 @@ def participant_table(b: Builder, var: str) -> None:
     b.caption(var + ".tabeller.deltagare")
     t = b.table([("Deltagare", False), ("Antal", True), ("Andel", True)], [8.0, 3.5, 3.5])
     b.row(t, [("Kvinnor", False), ("{{ " + d + ".kvinnor|tal }}", True),
-              ("{{ " + d + ".andel_kvinnor|procent }}", True)])
+              ("{{ " + d + ".andel_kvinnor|procent(" + d + ".andel_decimaler) }}", True)])
     b.row(t, [("Män", False), ("{{ " + d + ".man|tal }}", True),
-              ("{{ " + d + ".andel_man|procent }}", True)])
+              ("{{ " + d + ".andel_man|procent(" + d + ".andel_decimaler) }}", True)])
     b.row(t, [("Totalt", False), ("{{ " + d + ".totalt|tal }}", True),
               ("{{ 100|procent }}", True)], bold=True)
     b.end_table()

@@ -353,6 +353,50 @@ def _compare_table(name: str, word: Table, data: Table) -> list[str]:
     return lines
 
 
+_AROUND = 40
+"""How many characters of unchanged text an edited passage shows on each side of the edit."""
+
+
+def edited_passage(old: str, new: str) -> tuple[str, str]:
+    """Two versions of a text, quoted so the edit shows: from :data:`_AROUND` characters before
+    the first changed character to as many after the last, widened to whole words (and whole
+    figures), with '…' only where something is cut.
+
+    >>> edited_passage("Ett två tre", "Ett två fyra")
+    ('”Ett två tre”', '”Ett två fyra”')
+    >>> edited_passage("ord " * 20 + "gammalt slut", "ord " * 20 + "nytt slut")[1]
+    '”… ord ord ord ord ord ord ord ord ord ord nytt slut”'
+    """
+    a, b = " ".join(old.split()), " ".join(new.split())
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - same and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start = max(0, same - _AROUND)
+    if start > 0:  # back to the start of a word (of a figure)
+        before = _spaces(a, 0, start + 1)
+        start = before[-1] + 1 if before else 0
+    return _passage(a, start, len(a) - tail), _passage(b, start, len(b) - tail)
+
+
+def _spaces(text: str, start: int, end: int) -> list[int]:
+    """The spaces in ``text[start:end]`` a passage may be cut at: not those inside a figure
+    (``11 862 418``, its spaces hard or not)."""
+    return [i for i in range(start, end) if text[i] == " "
+            and not (text[i - 1:i].isdigit() and text[i + 1:i + 2].isdigit())]
+
+
+def _passage(text: str, start: int, changed_end: int) -> str:
+    end = min(len(text), changed_end + _AROUND)
+    if end < len(text):  # on to the end of a word (of a figure)
+        after = _spaces(text, end, len(text))
+        end = after[0] if after else len(text)
+    body = text[start:end].strip()
+    return f"”{'… ' if start > 0 else ''}{body}{' …' if end < len(text) else ''}”"
+
+
 def _shown(text: str) -> str:
     flat = " ".join(text.split())
     return flat if flat and len(flat) <= 40 and _NUMBER.fullmatch(flat) else quote(flat)
@@ -389,7 +433,8 @@ def _compare_outside(word: list[_Item], data: list[_Item]) -> tuple[list[str], s
                                                                              strict=True)):
             for o, n in zip(olds, news, strict=True):
                 what = "Rubriken" if o.kind == "rubrik" else "Stycket"
-                lines.append(f"{what} {quote(o.text)} lyder {quote(n.text)} i Word")
+                was, now = edited_passage(o.text, n.text)
+                lines.append(f"{what} {was} lyder {now} i Word")
             continue
         for k, o in enumerate(olds):
             if o.kind == "rubrik":
