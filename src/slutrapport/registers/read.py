@@ -256,7 +256,6 @@ class _Reader:
         # values repeat down a register (areas, municipalities, dates, small counts): each
         # distinct cell value is read once (only values that read well are kept)
         self.cache: defaultdict[str, dict[Any, Any]] = defaultdict(dict)
-        self.name_keys: dict[str, str] = {}  # name_key of each distinct text
 
     def note(self, code: str, severity: Severity, message: str, row: int | None = None) -> None:
         """A problem of the whole register or its header (noted as it is, never grouped)."""
@@ -518,15 +517,14 @@ class _Reader:
         self.problem(code, "error", r, name, why, group=group, hint=hint)
         raise _Skip
 
-    def _key(self, text: str | None) -> str:
-        """The :func:`~slutrapport.names.name_key` of a cell's text ('' for none), each
-        distinct text folded once."""
+    @staticmethod
+    def _key(text: str | None) -> str:
+        """The :func:`~slutrapport.names.name_key` of a text :meth:`_text` gave ('' for none):
+        such a text is stripped, its words one space apart, so unless it holds another kind of
+        space (a no-break space, a line break …: none is printable) it is only folded."""
         if text is None:
             return ""
-        key = self.name_keys.get(text)
-        if key is None:
-            key = self.name_keys[text] = name_key(text)
-        return key
+        return text.casefold() if text.isprintable() else name_key(text)
 
     def _cell(self, row: Sequence[Any], name: str) -> Any:
         i = self.cols.get(name)
@@ -693,13 +691,39 @@ class _Reader:
     # one parser per register: (row, keys for likely duplicates, each with what it means)
 
     def _aktivitetslogg(self, r: int, row: Sequence[Any]) -> tuple[Aktivitet, _Keys]:
-        day = self._date(r, row, "datum", True)
-        assert day is not None
-        area = self._area(r, row)
-        municipality = self._municipality(r, row)
-        women = self._count(r, row, "kvinnor")
-        men = self._count(r, row, "man")
-        total = self._count(r, row, "totalt") if "totalt" in self.cols else None
+        # The usual cell is taken as it is here (a date in the period, an area or municipality
+        # met on a row before, a whole count); any other goes to its helper, which reads it
+        # and says what is wrong: the same rows, the same problems, in the same order.
+        cols, cache = self.cols, self.cache
+        value = row[cols["datum"]]
+        day = value if type(value) is _dt.date else \
+            cache["datum"].get(value) if type(value) is str else None
+        first, last = self.names.period
+        if day is None or not first <= day <= last:
+            day = self._date(r, row, "datum", True)
+            assert day is not None
+        value = row[cols["omrade"]]
+        area = cache["omrade"].get(value) if type(value) is str else None
+        if area is None:
+            area = self._area(r, row)
+        at = cols.get("kommun")
+        municipality = None
+        if at is not None:
+            value = row[at]
+            municipality = cache["kommun"].get(value) if type(value) is str else None
+            if municipality is None:
+                municipality = self._municipality(r, row)
+        value = row[cols["kvinnor"]]
+        women = value if type(value) is int and 0 <= value <= 10**9 else \
+            cache["kvinnor"].get(value) if type(value) is str else None
+        if women is None:
+            women = self._count(r, row, "kvinnor")
+        value = row[cols["man"]]
+        men = value if type(value) is int and 0 <= value <= 10**9 else \
+            cache["man"].get(value) if type(value) is str else None
+        if men is None:
+            men = self._count(r, row, "man")
+        total = self._count(r, row, "totalt") if "totalt" in cols else None
         if women is None and men is None:
             self.blank_counts += 1
         women, men = women or 0, men or 0
@@ -707,8 +731,8 @@ class _Reader:
             self._fail(r, "totalt", f"totalt {total}, men {women} "
                        f"{'kvinna' if women == 1 else 'kvinnor'} + {men} "
                        f"{'man' if men == 1 else 'män'} = {women + men}")
-        company = self._text(r, row, "foretag", False)
-        activity = self._text(r, row, "aktivitet", False)
+        company = self._text(r, row, "foretag", False) if "foretag" in cols else None
+        activity = self._text(r, row, "aktivitet", False) if "aktivitet" in cols else None
         item = Aktivitet.trusted(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, datum=day, omrade=area,
             kommun=municipality, aktivitet=activity, foretag=company, kvinnor=women, man=men)
