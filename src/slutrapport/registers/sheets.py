@@ -187,24 +187,21 @@ def _csv_rows(text: str, delimiter: str, shown: str) -> list[list[Any]]:
     rows: list[list[Any]] = []
     fields = 0
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise unusable(_csv_problem(str(exc), delimiter), shown,
-                           row=len(rows) + 1) from None
-        fields += len(row)
-        if fields > MAX_CELLS:
-            raise unusable(f"filen har fler än {format_integer(MAX_CELLS)} fält, gränsen för ett "
-                           "register; registret läses inte", shown, row=len(rows) + 1)
-        if row and max(map(len, row)) > MAX_CELL_CHARS:
-            col = next(i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
-            raise unusable(f"fältet har {format_integer(len(row[col]))} tecken, fler än de "
-                           f"{format_integer(MAX_CELL_CHARS)} som en cell rymmer; registret läses "
-                           "inte", shown, row=len(rows) + 1, where=f"kolumn {col + 1}")
-        rows.append(row)
+    try:
+        for row in reader:
+            fields += len(row)
+            if fields > MAX_CELLS:
+                raise unusable(f"filen har fler än {format_integer(MAX_CELLS)} fält, gränsen "
+                               "för ett register; registret läses inte", shown,
+                               row=len(rows) + 1)
+            if row and max(map(len, row)) > MAX_CELL_CHARS:
+                col = next(i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
+                raise unusable(f"fältet har {format_integer(len(row[col]))} tecken, fler än de "
+                               f"{format_integer(MAX_CELL_CHARS)} som en cell rymmer; registret "
+                               "läses inte", shown, row=len(rows) + 1, where=f"kolumn {col + 1}")
+            rows.append(row)
+    except csv.Error as exc:  # the row being read is the one after those read
+        raise unusable(_csv_problem(str(exc), delimiter), shown, row=len(rows) + 1) from None
     return rows
 
 
