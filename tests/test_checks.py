@@ -210,6 +210,24 @@ def test_figure_link_that_disagrees_or_points_nowhere_is_an_error() -> None:
     ]
 
 
+def test_figure_link_to_a_missing_an_empty_or_a_textual_field_says_which() -> None:
+    """A link to a path the data lacks, to a figure left empty and to a text field: each error
+    says which of the three it is."""
+    data = _base({"typ": "text", "id": "inledning", "rubrik": "I", "text": (
+        "[7](tal:projekt.finns_inte), [45](tal:aktiviteter.antal) och "
+        "[3](tal:aktiviteter.rubrik).")},
+        {"typ": "aktiviteter", "omraden": [{"rubrik": "Besök", "antal": 45, "text": "Ja."}]})
+    assert [(f.code, f.message) for f in check(from_data(data))
+            if f.code == "tal-okand-sokvag"] == [
+        ("tal-okand-sokvag", "Talet '7' i texten hänvisar till 'projekt.finns_inte', som inte "
+                             "finns i datat."),
+        ("tal-okand-sokvag", "Talet '45' i texten hänvisar till 'aktiviteter.antal', som inte "
+                             "är ifyllt."),
+        ("tal-okand-sokvag", "Talet '3' i texten hänvisar till 'aktiviteter.rubrik', som inte "
+                             "är något tal."),
+    ]
+
+
 def test_figure_link_written_with_a_decimal_point_is_told_the_swedish_way() -> None:
     """A figure written 7.5 or 2.400.000 in a text (a point, as in English) is read as 7 and 2:
     the finding says how Swedish text writes it."""

@@ -85,9 +85,10 @@ def test_names_match_whatever_their_case_and_spacing() -> None:
 
 
 def test_a_financier_missing_from_the_rows_and_a_row_of_another_are_both_named() -> None:
-    """A financing row under a name the title page lacks gives two warnings, one at each place."""
+    """A financing row under a name nothing on the title page is near gives two warnings, one
+    at each place."""
     def mutate(data: dict[str, Any]) -> None:
-        _section(data, "ekonomi")["finansiering"][1]["finansiar"] = "Region Norrbotten"
+        _section(data, "ekonomi")["finansiering"][1]["finansiar"] = "Almi Företagspartner"
 
     data, lines = _load("nis60.yaml")
     index = data["avsnitt"].index(_section(data, "ekonomi"))
@@ -95,14 +96,69 @@ def test_a_financier_missing_from_the_rows_and_a_row_of_another_are_both_named()
     assert _findings("nis60.yaml", mutate) == _with(
         "nis60.yaml",
         Finding("finansiar-okand", "warning", "ekonomi.finansiering[1].finansiar",
-                "Region Norrbotten står i finansieringen men inte bland projektets finansiärer "
-                "(projekt.finansiarer).", named, "Region Norrbotten",
+                "Almi Företagspartner står i finansieringen men inte bland projektets "
+                "finansiärer (projekt.finansiarer).", named, "Almi Företagspartner",
                 lines[("avsnitt", index, "finansiering", 1, "finansiar")]),
         Finding("finansiar-saknas", "warning", "ekonomi.finansiering",
                 "Region Västerbotten står bland projektets finansiärer "
                 "(projekt.finansiarer[1]) men har ingen rad i finansieringen.",
                 "Region Västerbotten", None, lines[("avsnitt", index, "finansiering")]),
     )
+
+
+@pytest.mark.parametrize(("written", "listed"), [
+    ("Region Västerbottten", "Region Västerbotten"),  # a letter too many
+    ("Region Norrbotten", "Region Västerbotten"),  # the region next door
+    ("region västerbotten län", "Region Västerbotten"),  # a word more
+])
+def test_a_misspelt_financier_is_one_warning_naming_the_one_it_likely_means(
+        written: str, listed: str) -> None:
+    """A financing row whose name is near a listed financier without a row is one warning at
+    the row, asking whether that financier is meant — not a second one for the 'missing' row."""
+    def mutate(data: dict[str, Any]) -> None:
+        _section(data, "ekonomi")["finansiering"][1]["finansiar"] = written
+
+    data, lines = _load("nis60.yaml")
+    index = data["avsnitt"].index(_section(data, "ekonomi"))
+    named = data["projekt"]["finansiarer"]
+    assert named[1] == listed
+    assert _findings("nis60.yaml", mutate) == _with(
+        "nis60.yaml",
+        Finding("finansiar-okand", "warning", "ekonomi.finansiering[1].finansiar",
+                f"{written} står i finansieringen men inte bland projektets finansiärer "
+                f"(projekt.finansiarer). Menade du {listed} (projekt.finansiarer[1]), som "
+                "saknar rad i finansieringen?", named, written,
+                lines[("avsnitt", index, "finansiering", 1, "finansiar")]),
+    )
+
+
+def test_a_misspelt_municipality_is_one_warning_naming_the_one_it_likely_means() -> None:
+    """A story of 'Vindlen' where Vindeln has none is one warning asking whether Vindeln is
+    meant."""
+    def mutate(data: dict[str, Any]) -> None:
+        _section(data, "kommuner")["kommuner"][1]["namn"] = "Vindlen"
+
+    data, lines = _load("nis60.yaml")
+    index = data["avsnitt"].index(_section(data, "kommuner"))
+    assert _findings("nis60.yaml", mutate) == _with(
+        "nis60.yaml",
+        Finding("kommun-okand", "warning", "kommuner.kommuner[1].namn",
+                "Vindlen har en berättelse men står inte bland projektets kommuner "
+                "(projekt.kommuner). Menade du Vindeln (projekt.kommuner[1]), som saknar "
+                "berättelse?",
+                ["Robertsfors", "Vindeln", "Vännäs", "Bjurholm", "Nordmaling"], "Vindlen",
+                lines[("avsnitt", index, "kommuner", 1, "namn")]),
+    )
+
+
+def test_a_name_left_unfilled_is_not_called_unknown() -> None:
+    """A story whose name is still the new report's '…' is left to the unfilled info, not
+    called a municipality the project doesn't list."""
+    def mutate(data: dict[str, Any]) -> None:
+        _section(data, "kommuner")["kommuner"].append({"namn": "…", "text": "…"})
+
+    assert {f.code for f in _findings("nis60.yaml", mutate)} - {
+        f.code for f in _infos("nis60.yaml")} == {"ej-ifyllt"}
 
 
 @pytest.mark.parametrize(("fran", "till", "shown"), [

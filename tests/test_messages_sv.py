@@ -358,6 +358,34 @@ def test_each_error_type_a_file_can_raise_is_a_swedish_message_at_its_line(
     assert _check(HEAD + body) == (2, "", f"Fel i indata: {message}\n")
 
 
+@pytest.mark.parametrize(("body", "message"), [
+    ("  - typ: ekonomi\n    budget: 1 200 000 kr\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '1 200 000 kr'); skriv beloppet "
+     "i hela kronor utan enhet: 1 200 000"),
+    ("  - typ: ekonomi\n    budget: 1,2 mkr\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '1,2 mkr'); skriv beloppet i "
+     "hela kronor utan enhet: 1 200 000"),
+    ("  - typ: ekonomi\n    budget: 16 713 tkr\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '16 713 tkr'); skriv beloppet "
+     "i hela kronor utan enhet: 16 713 000"),
+    ("  - typ: ekonomi\n    budget: '2 500:-'\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '2 500:-'); skriv beloppet i "
+     "hela kronor utan enhet: 2 500"),
+    ("  - typ: indikatorer\n    indikatorer:\n      - {namn: Företag, utfall: 45 st}\n",
+     "rapport.yaml:8: indikatorer.indikatorer[0].utfall: ska vara ett tal (fick '45 st'); skriv "
+     "bara talet: 45"),
+    ("  - typ: ekonomi\n    budget: ungefär 2 miljoner\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick 'ungefär 2 miljoner')"),
+    ("  - typ: ekonomi\n    budget: 12,5 kr\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '12,5 kr')"),
+])
+def test_a_figure_written_with_its_unit_is_told_the_figure_to_write(
+        body: str, message: str, here: Path) -> None:
+    """A figure given with its unit (kr, :-, tkr, mkr, st) is refused with the figure to write
+    instead, in whole kronor where the unit scales it; words or öre get no guess."""
+    assert _check(HEAD + body) == (2, "", f"Fel i indata: {message}\n")
+
+
 def test_a_misspelt_indicator_kind_names_the_kinds_and_the_nearest(here: Path) -> None:
     """An indicator's 'slag' misspelt lists both kinds and suggests the one meant."""
     body = ("  - typ: indikatorer\n    indikatorer:\n"

@@ -88,7 +88,10 @@ def test_png_and_jpeg_are_read_with_their_size_in_pixels(folder: Path) -> None:
 
 
 @pytest.mark.parametrize(("src", "message"), [
-    ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder})"),
+    ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder}/bilder)"),
+    ("bilder/fotot.jpg", "bilden bilder/fotot.jpg finns inte (sökt i {folder}/bilder; menade du "
+                         "bilder/foto.jpg?)"),
+    ("bild/bra.png", "bilden bild/bra.png finns inte (mappen {folder}/bild finns inte)"),
     ("bilder/mapp.png", "bilden bilder/mapp.png är en mapp, inte en bildfil"),
     ("bilder/ror.png", "bilden bilder/ror.png är ingen vanlig fil"),
     ("bilder/text.png", "bilden bilder/text.png är ingen PNG- eller JPEG-bild"),
@@ -110,9 +113,9 @@ def test_png_and_jpeg_are_read_with_their_size_in_pixels(folder: Path) -> None:
 ])
 def test_each_kind_of_unusable_picture_has_its_swedish_message(folder: Path, src: str,
                                                                message: str) -> None:
-    """A missing file, a folder, a pipe, a non-picture, an SVG, a file over 20 MB or 50
-    megapixels, an address, an absolute path, a path out of the folder and no file at all: each
-    says what is wrong."""
+    """A missing file (with the nearest name beside it, or a missing folder), a folder, a pipe,
+    a non-picture, an SVG, a file over 20 MB or 50 megapixels, an address, an absolute path, a
+    path out of the folder and no file at all: each says what is wrong."""
     with pytest.raises(PictureError) as caught:
         read_picture(src, folder)
     assert str(caught.value) == message.format(folder=folder)
@@ -151,7 +154,7 @@ def test_check_lists_the_pictures_and_finds_each_problem(folder: Path) -> None:
         ("bild-fil", "error", "inledning.text", "Bilden kan inte användas: bilden "
          "bilder/text.png är ingen PNG- eller JPEG-bild."),
         ("bild-fil", "error", "projekt.logotyper[0].fil", "Bilden kan inte användas: bilden "
-         f"bilder/saknas.png finns inte (sökt i {folder})."),
+         f"bilder/saknas.png finns inte (sökt i {folder}/bilder)."),
         ("bild-alt", "warning", "inledning.text", "Bilden bilder/foto.jpg saknar "
          "alternativtext, som en skärmläsare läser upp i stället för bilden: skriv den inom "
          "hakparentesen, ![Så här ser bilden ut](…)."),
@@ -165,7 +168,7 @@ def test_check_lists_the_pictures_and_finds_each_problem(folder: Path) -> None:
 
 
 @pytest.mark.parametrize(("src", "message"), [
-    ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder})"),
+    ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder}/bilder)"),
     ("bilder/stor.png", f"bilden bilder/stor.png är för stor (21,0{NBSP}MB); en bild får vara "
                         f"högst 20,0{NBSP}MB"),
     ("bilder/text.png", "bilden bilder/text.png är ingen PNG- eller JPEG-bild"),

@@ -254,7 +254,8 @@ def _figures_in_text(report: Slutrapport) -> Iterator[Raw]:
             value, found = resolve_path(report, path, owner, owner_loc)
             stated_figure = figure(value)
             if not found or stated_figure is None:
-                what = "inte finns i datat" if not found else "inte är något tal"
+                what = ("inte finns i datat" if not found else
+                        "inte är ifyllt" if value is None else "inte är något tal")
                 yield ("tal-okand-sokvag", "error", loc,
                        f"Talet '{shown}' i texten hänvisar till '{path}', som {what}.", path, None)
                 continue

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from slutrapport.errors import Problem
 from slutrapport.formatting import format_decimal
 from slutrapport.names import ID_PATTERN, nearest
+from slutrapport.numbers import parse_number
 from slutrapport.paths import Loc, format_loc, line_at
 
 __all__ = ["FORBIDDEN_CHARACTERS", "as_written", "clean_text", "forbidden_message", "problems",
@@ -408,8 +409,42 @@ def _swedish(err: Any, loc: Loc, root: Any) -> str:
     if kind == "uuid_version":
         return f"ska vara ett UUID av version {ctx.get('expected_version')}" + got
     if kind in _PLAIN:
-        return _PLAIN[kind] + got
+        return _PLAIN[kind] + got + _unit_hint(kind, err.get("input"))
     return "värdet kan inte användas här" + got
+
+
+_WRITTEN_UNIT = re.compile(
+    r"(?P<number>[+\-\u2212]?\d[\d\s\u00a0\u202f]*(?:,\d+)?)\s*"
+    r"(?P<unit>kr|kronor|sek|:-|tkr|tusen(?: kr| kronor)?|mkr|milj(?:oner|\.)?(?: kr| kronor)?"
+    r"|st|stycken|personer|företag|timmar|tim|h|%|procent)\.?", re.IGNORECASE)
+_SCALE = {"tkr": 1000, "tusen": 1000, "mkr": 1_000_000, "milj": 1_000_000}
+
+
+def _unit_hint(kind: str, given: Any) -> str:
+    """How to write a figure the user gave with its unit (``1 200 000 kr``, ``1,2 mkr``,
+    ``45 st``): the figure alone, in whole kronor where the unit scales it.
+
+    >>> _unit_hint("int_parsing", "1,2 mkr"), _unit_hint("int_parsing", "45 st")
+    ('; skriv beloppet i hela kronor utan enhet: 1 200 000', '; skriv bara talet: 45')
+    >>> _unit_hint("int_parsing", "många")
+    ''
+    """
+    if kind not in {"int_parsing", "decimal_parsing", "float_parsing"} or \
+            not isinstance(given, str):
+        return ""
+    found = _WRITTEN_UNIT.fullmatch(given.strip())
+    number = parse_number(found.group("number")) if found else None
+    if found is None or number is None:
+        return ""
+    unit = found.group("unit").casefold()
+    scale = next((factor for prefix, factor in _SCALE.items() if unit.startswith(prefix)), 1)
+    value = number * scale
+    if value != value.to_integral_value():
+        return ""
+    written = f"{int(value):,}".replace(",", " ").replace("-", "\u2212")
+    if scale != 1 or unit in {"kr", "kronor", "sek", ":-"}:
+        return f"; skriv beloppet i hela kronor utan enhet: {written}"
+    return f"; skriv bara talet: {written}"
 
 
 def _section_kind(err: Any, kind: str, ctx: Mapping[str, Any], kinds: list[str]) -> str:

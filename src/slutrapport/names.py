@@ -12,10 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-__all__ = ["CUTOFF", "ID_PATTERN", "check_digit", "name_key", "nearest", "org_number",
-           "same_name", "slug"]
+__all__ = ["CUTOFF", "ID_PATTERN", "Pairing", "check_digit", "name_key", "nearest",
+           "org_number", "pair_names", "same_name", "slug"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """An id: lower-case ASCII letters, digits and underscores, starting with a letter."""
@@ -41,6 +42,50 @@ def same_name(a: str, b: str) -> bool:
     True
     """
     return name_key(a) == name_key(b)
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """Names written in a section's rows set against the names a list gives (:func:`pair_names`).
+
+    ``unknown`` holds each row whose name is not on the list, with the listed name it most
+    likely means (the index of a listed name no row has), or None; ``missing`` the listed names
+    no row has and no unknown row is taken to mean — so a misspelt name is one finding, not an
+    unknown row and a missing one.
+    """
+
+    unknown: tuple[tuple[int, int | None], ...]
+    missing: tuple[int, ...]
+
+
+def pair_names(written: Sequence[str], listed: Sequence[str], *,
+               unfilled: str = "\u2026") -> Pairing:
+    """Rows' names (``written``) against a list of names (``listed``), both ways; a name left as
+    ``unfilled`` (the new report's "…") is neither unknown nor missing — it is not filled in.
+
+    >>> pair_names(["Region Norrbottten", "Tillväxtverket"],
+    ...            ["Tillväxtverket", "Region Norrbotten", "Piteå kommun"])
+    Pairing(unknown=((0, 1),), missing=(2,))
+    >>> pair_names(["…"], ["Umeå"]), pair_names(["Umeå"], ["…"])
+    (Pairing(unknown=(), missing=(0,)), Pairing(unknown=((0, None),), missing=()))
+    """
+    filled = [i for i, name in enumerate(listed) if name.strip() != unfilled]
+    keys = {name_key(listed[i]) for i in filled}
+    written_keys = {name_key(name) for name in written}
+    free = [i for i in filled if name_key(listed[i]) not in written_keys]
+    unknown: list[tuple[int, int | None]] = []
+    for row, name in enumerate(written):
+        if name.strip() == unfilled or name_key(name) in keys:
+            continue
+        close = nearest(name, [listed[i] for i in free])
+        meant = next((i for i in free if listed[i] == close), None)
+        if meant is not None:
+            free.remove(meant)
+        unknown.append((row, meant))
+    taken = {meant for _, meant in unknown}
+    missing = tuple(i for i in filled
+                    if name_key(listed[i]) not in written_keys and i not in taken)
+    return Pairing(tuple(unknown), missing)
 
 
 def slug(text: str) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from slutrapport.fields import Loc
+from slutrapport.names import nearest
 from slutrapport.narrative import PictureRef, pictures
 from slutrapport.paths import narratives
 
@@ -116,6 +117,26 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}".replace(".", ",") + "\u00a0MB"
 
 
+_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".svg"})
+"""The files a missing picture's name is compared with."""
+
+
+def _nearby(path: Path, where: Path) -> str:
+    """Where a missing picture was looked for, and the file beside it whose name is nearest
+    (a picture saved as ``träff.png`` and written ``trff.png``)."""
+    if not where.is_dir():
+        return f" (mappen {where} finns inte)"
+    try:
+        names = sorted(entry.name for entry in where.iterdir()
+                       if entry.suffix.lower() in _SUFFIXES and entry.is_file())
+    except OSError:
+        names = []
+    close = nearest(path.name, names)
+    if close is None:
+        return f" (sökt i {where})"
+    return f" (sökt i {where}; menade du {(path.parent / close).as_posix()}?)"
+
+
 def read_picture(src: str, base: Path) -> PictureFile:
     """The picture ``src`` names, relative to the folder ``base`` (the data file's), read and
     checked; :class:`PictureError` (Swedish, naming the file) when it can't be used."""
@@ -146,7 +167,7 @@ def read_picture(src: str, base: Path) -> PictureFile:
         with full.open("rb") as file:
             data = file.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise PictureError(f"bilden {src} finns inte (sökt i {base})") from None
+        raise PictureError(f"bilden {src} finns inte{_nearby(path, full.parent)}") from None
     except PermissionError:
         raise PictureError(f"bilden {src} kan inte läsas: behörighet saknas") from None
     except OSError as exc:

@@ -43,7 +43,7 @@ from slutrapport.formatting import (
     format_share,
 )
 from slutrapport.kinds import LinkId, Raw, Section, Severity
-from slutrapport.names import same_name
+from slutrapport.names import pair_names
 from slutrapport.narrative import Narrative
 from slutrapport.numbers import share
 
@@ -139,16 +139,18 @@ class Ekonomi(Section):
         """The financiers on the title page against the financing rows, both ways."""
         if not named or not self.finansiering:
             return
-        for i, row in enumerate(self.finansiering):
-            if not any(same_name(row.finansiar, n) for n in named):
-                yield ("finansiar-okand", "warning", ("finansiering", i, "finansiar"),
-                       f"{row.finansiar} står i finansieringen men inte bland projektets "
-                       "finansiärer (projekt.finansiarer).", named, row.finansiar)
-        for i, name in enumerate(named):
-            if not any(same_name(row.finansiar, name) for row in self.finansiering):
-                yield ("finansiar-saknas", "warning", ("finansiering",),
-                       f"{name} står bland projektets finansiärer (projekt.finansiarer[{i}]) "
-                       "men har ingen rad i finansieringen.", name, None)
+        pairing = pair_names([row.finansiar for row in self.finansiering], named)
+        for i, meant in pairing.unknown:
+            row = self.finansiering[i]
+            hint = ("" if meant is None else f" Menade du {named[meant]} "
+                    f"(projekt.finansiarer[{meant}]), som saknar rad i finansieringen?")
+            yield ("finansiar-okand", "warning", ("finansiering", i, "finansiar"),
+                   f"{row.finansiar} står i finansieringen men inte bland projektets "
+                   f"finansiärer (projekt.finansiarer).{hint}", named, row.finansiar)
+        for i in pairing.missing:
+            yield ("finansiar-saknas", "warning", ("finansiering",),
+                   f"{named[i]} står bland projektets finansiärer (projekt.finansiarer[{i}]) "
+                   "men har ingen rad i finansieringen.", named[i], None)
 
     def _costs(self) -> Iterator[Raw]:
         if not self.kostnader:

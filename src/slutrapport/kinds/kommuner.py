@@ -9,7 +9,7 @@ from pydantic import Field
 
 from slutrapport.fields import Markdown, Modell
 from slutrapport.kinds import LinkId, Raw, Section
-from slutrapport.names import same_name
+from slutrapport.names import pair_names
 
 if TYPE_CHECKING:
     from slutrapport._builder import Builder
@@ -43,16 +43,18 @@ class Kommuner(Section):
         named = report.projekt.kommuner
         if not named:
             return
-        for i, kommun in enumerate(self.kommuner):
-            if not any(same_name(kommun.namn, n) for n in named):
-                yield ("kommun-okand", "warning", ("kommuner", i, "namn"),
-                       f"{kommun.namn} har en berättelse men står inte bland projektets kommuner "
-                       "(projekt.kommuner).", named, kommun.namn)
-        for i, name in enumerate(named):
-            if not any(same_name(k.namn, name) for k in self.kommuner):
-                yield ("kommun-saknas", "warning", ("kommuner",),
-                       f"{name} står bland projektets kommuner (projekt.kommuner[{i}]) men har "
-                       "ingen berättelse här.", name, None)
+        pairing = pair_names([k.namn for k in self.kommuner], named)
+        for i, meant in pairing.unknown:
+            kommun = self.kommuner[i]
+            hint = ("" if meant is None else f" Menade du {named[meant]} "
+                    f"(projekt.kommuner[{meant}]), som saknar berättelse?")
+            yield ("kommun-okand", "warning", ("kommuner", i, "namn"),
+                   f"{kommun.namn} har en berättelse men står inte bland projektets kommuner "
+                   f"(projekt.kommuner).{hint}", named, kommun.namn)
+        for i in pairing.missing:
+            yield ("kommun-saknas", "warning", ("kommuner",),
+                   f"{named[i]} står bland projektets kommuner (projekt.kommuner[{i}]) men har "
+                   "ingen berättelse här.", named[i], None)
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
         for k in out["kommuner"]:
