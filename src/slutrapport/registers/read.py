@@ -692,8 +692,9 @@ class _Reader:
 
     def _aktivitetslogg(self, r: int, row: Sequence[Any]) -> tuple[Aktivitet, _Keys]:
         # The usual cell is taken as it is here (a date in the period, an area or municipality
-        # met on a row before, a whole count); any other goes to its helper, which reads it
-        # and says what is wrong: the same rows, the same problems, in the same order.
+        # met on a row before, a whole count, which a workbook gives as 21.0); any other goes
+        # to its helper, which reads it and says what is wrong: the same rows, the same
+        # problems, in the same order.
         cols, cache = self.cols, self.cache
         value = row[cols["datum"]]
         day = value if type(value) is _dt.date else \
@@ -715,12 +716,14 @@ class _Reader:
                 municipality = self._municipality(r, row)
         value = row[cols["kvinnor"]]
         women = value if type(value) is int and 0 <= value <= 10**9 else \
-            cache["kvinnor"].get(value) if type(value) is str else None
+            int(value) if type(value) is float and value.is_integer() and 0 <= value <= 1e9 \
+            else cache["kvinnor"].get(value) if type(value) is str else None
         if women is None:
             women = self._count(r, row, "kvinnor")
         value = row[cols["man"]]
         men = value if type(value) is int and 0 <= value <= 10**9 else \
-            cache["man"].get(value) if type(value) is str else None
+            int(value) if type(value) is float and value.is_integer() and 0 <= value <= 1e9 \
+            else cache["man"].get(value) if type(value) is str else None
         if men is None:
             men = self._count(r, row, "man")
         total = self._count(r, row, "totalt") if "totalt" in cols else None
