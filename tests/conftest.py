@@ -175,7 +175,8 @@ def _keep(folder: Path, data: bytes) -> None:
 def every_rendered_document_is_valid(
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """The .docx files the library makes while the suite runs — each save of a rendered report
-    (``seam.save``) and each document whose contents LibreOffice filled
+    (``seam.saved``, which ``seam.save`` goes through) and each document whose contents
+    LibreOffice filled
     (``rendering.fill_contents``) — are validated at the end of the session with openxml-audit
     (Office 2016): one error fails the session (at the teardown of a worker's last test),
     naming the test that rendered the document, the part, the path in it and the rule. With
@@ -189,11 +190,11 @@ def every_rendered_document_is_valid(
     from slutrapport import rendering, seam
 
     folder = tmp_path_factory.mktemp("renderade")
-    save, fill = seam.save, rendering.fill_contents
+    save, fill = seam.saved, rendering.fill_contents
 
-    def saving(*args: object, **kwargs: object) -> bytes:
-        data: bytes = save(*args, **kwargs)
-        _keep(folder, data)
+    def saving(*args: object, **kwargs: object) -> tuple[bytes, bytes | None]:
+        data: tuple[bytes, bytes | None] = save(*args, **kwargs)
+        _keep(folder, data[0])
         return data
 
     def filling(*args: object, **kwargs: object) -> bytes:
@@ -201,11 +202,11 @@ def every_rendered_document_is_valid(
         _keep(folder, data)
         return data
 
-    seam.save, rendering.fill_contents = saving, filling  # type: ignore[assignment]
+    seam.saved, rendering.fill_contents = saving, filling  # type: ignore[assignment]
     try:
         yield
     finally:
-        seam.save, rendering.fill_contents = save, fill
+        seam.saved, rendering.fill_contents = save, fill
     started = time.perf_counter()
     validator = OpenXmlValidator(file_format=FileFormat.OFFICE_2016, max_errors=0)
     errors = []

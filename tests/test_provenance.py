@@ -232,8 +232,8 @@ def test_the_4_kr_difference_stands_as_stated_against_counted(nis60: Path,
         {"typ": "raknat", "register": "kostnader", "namn": "huvudboken",
          "fil": "register/nis60/huvudbok.csv",
          "sha256": hashlib.sha256(ledger.read_bytes()).hexdigest(), "blad": None,
-         "regel": "Utfall: summan av beloppen för de slag rapporten har, vart och ett avrundat "
-                  "till hela kronor",
+         "regel": "Utfall: summan av beloppen för de slag rapporten har, i ören, avrundad en "
+                  "gång till hela kronor",
          "rader": list(range(2, 590)), "antal_rader": 588, "tal": "15470694", "stammer": False},
     ]
 
@@ -328,7 +328,8 @@ def test_ursprung_answers_for_a_counted_figure_down_to_the_rows(nis60: Path) -> 
         "  angivet i nis60.yaml, rad 515, fältet ekonomi.kostnader[3].belopp: 120266\n"
         f"  räknat i huvudboken (register/nis60/huvudbok.csv, sha256 {digest}…): 120266 "
         "(stämmer)\n"
-        "    regel: summan av beloppen för ”Resor o logi”, avrundad till hela kronor\n"
+        "    regel: summan av beloppen för ”Resor o logi”, i ören, avrundad till hela kronor "
+        "så att tabellens rader summerar till summan\n"
         f"    {len(rows)} rader: {runs(rows)}\n"))
 
 

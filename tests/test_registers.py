@@ -306,7 +306,10 @@ def test_an_unknown_area_or_municipality_is_an_error_naming_the_nearest(tmp_path
            [D(2022, 1, 17), "Mötesplatser", "Umeå", None, 250, 250]]
     assert found(make(tmp_path, log=log)) == [
         ("error", "register-antal", "aktiviteter.omraden[1].antal", 18,
-         "Mötesplatser: 2 angivet, aktivitetsloggen har 0 (blad Logg, inga rader)."),
+         "Mötesplatser: 2 angivet, aktivitetsloggen har 0 (blad Logg, inga rader). "
+         "Aktivitetsloggen har inga rader för Mötesplatser, men dess rader går från 2020-03-02 "
+         "till 2021-05-03 och täcker inte projektperioden (2020–2022); 2 lämnas. Skriv 0 själv "
+         "om det stämmer."),
         ("error", "register-deltagare", "horisontella_kriterier.deltagare.kvinnor", 22,
          "Deltagare, kvinnor: 502 angivet, aktivitetsloggen har 2 (blad Logg, rad 2–6)."),
         ("error", "register-deltagare", "horisontella_kriterier.deltagare.totalt", 22,
@@ -675,6 +678,12 @@ def test_costs_outcome_and_financing_are_compared_with_ledger_and_register(
          "finansiering.xlsx, blad Finansiering, rad 5, kolumn A (Finansiär): finansiären 'Almi' "
          "finns inte i rapporten; rapporten har Tillväxtverket, Region Västerbotten. Raden "
          "räknades inte (register.etiketter.finansiar kan ge registrets egna benämningar)."),
+        ("warning", "register-oren", "register.finansiering", 49,
+         "Finansieringsregistret har belopp med ören: 1 rad (blad Finansiering, rad 4). "
+         "Beloppen summeras i ören och varje summa avrundas en gång till hela kronor (50 öre "
+         "uppåt; tabellens rader så att de summerar till summan): Region Västerbotten "
+         "49\u00a0999,50\u00a0kr → 50\u00a0000\u00a0kr; summan 149\u00a0999,50\u00a0kr → "
+         "150\u00a0000\u00a0kr."),
         *INFOS[:3],
         info("finansiering", 4, 1),
     ]

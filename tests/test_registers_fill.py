@@ -139,12 +139,13 @@ def test_fill_keeps_a_byte_order_mark_and_windows_line_ends(tmp_path: Path) -> N
 
 
 def test_fill_adds_the_count_of_an_area_that_states_none(tmp_path: Path) -> None:
-    """An area with an id but no count gets one, under its heading, at the heading's indent."""
+    """An area with an id but no count gets one, under its heading, at the heading's indent;
+    the header says a figure was added, not changed."""
     report = REPORT.replace("        antal: 2  # träffar\n", "")
     path = make(tmp_path, report=report)
     result = CliRunner().invoke(main, ["fill", str(path)])
     assert (result.exit_code, result.output) == (0, (
-        f"{path}: 1 tal ändrades:\n"
+        f"{path}: 1 tal lades till:\n"
         "  aktiviteter.omraden[1].antal (rad 17): — → 2\n"
         f"{WRITTEN_IN_PLACE.format(file=path)}"))
     assert path.read_text(encoding="utf-8") == report.replace(
@@ -153,8 +154,9 @@ def test_fill_adds_the_count_of_an_area_that_states_none(tmp_path: Path) -> None
 
 def test_fill_adds_a_company_only_the_register_has_and_names_what_it_leaves(
         tmp_path: Path) -> None:
-    """A company only the register has becomes the table's last row (the sums follow); a link
-    written across lines is named for the user; fill writes the rest."""
+    """A company only the register has becomes the table's last row (the sums follow, the
+    header counts it as a row added); a link written across lines is named for the user; fill
+    writes the rest."""
     report = REPORT.replace('        text: "[3](tal:antal) företagsbesök."\n',
                             "        text: |-\n          Vi gjorde [3](tal:antal)\n"
                             "          besök och [3\n          ](tal:antal) till.\n")
@@ -164,7 +166,7 @@ def test_fill_adds_a_company_only_the_register_has_and_names_what_it_leaves(
     path = make(tmp_path, report=report, companies=companies, log=log)
     result = CliRunner().invoke(main, ["fill", str(path)])
     assert (result.exit_code, result.output.replace("\u00a0", " ")) == (0, (
-        f"{path}: 8 tal ändrades:\n"
+        f"{path}: 7 tal ändrades och 1 rad lades till:\n"
         "  aktiviteter.omraden[0].antal (rad 15): 3 → 4\n"
         "  aktiviteter.omraden[0].text (rad 16): [3](tal:antal) → [4](tal:antal)\n"
         "  program.effekt.text (rad 29): [1,5](tal:program.effekt.summa.okning) → "

@@ -42,7 +42,8 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from lxml import etree
 
@@ -54,6 +55,7 @@ __all__ = [
     "chart_alts",
     "layout_copy",
     "legends_for_libreoffice",
+    "write_layout_copy",
 ]
 
 PART_ROWS = 500
@@ -83,21 +85,24 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _CHART_URI = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 
 
-def chart_alts(docx: bytes) -> list[str]:
-    """The alt text of each Word chart in the body, in document order.
+def chart_alts(docx: bytes, root: Any = None) -> list[str]:
+    """The alt text of each Word chart in the body, in document order; read from ``root``, the
+    body's tree, when it is given (the copy's, as :func:`layout_copy` left it), else from the
+    .docx.
 
     LibreOffice (7.4) reads a chart's ``wp:docPr descr`` into nothing, so its tagged PDF has a
     ``/Figure`` without ``/Alt`` for each chart (pictures keep theirs); the worker gives each
     chart its text before it writes the PDF.
     """
-    with zipfile.ZipFile(io.BytesIO(docx)) as source:
-        try:
-            xml = source.read("word/document.xml")
-        except KeyError:
+    if root is None:
+        with zipfile.ZipFile(io.BytesIO(docx)) as source:
+            try:
+                xml = source.read("word/document.xml")
+            except KeyError:
+                return []
+        if _CHART_URI.encode() not in xml:
             return []
-    if _CHART_URI.encode() not in xml:
-        return []
-    root = etree.fromstring(xml)
+        root = etree.fromstring(xml)
     alts = []
     for drawing in root.iter(f"{_WP}inline", f"{_WP}anchor"):
         data = drawing.find(f"{_A}graphic/{_A}graphicData")
@@ -217,51 +222,93 @@ class Split:
 
 
 def layout_copy(docx: bytes, *, rows: int = PART_ROWS, overlap: int = 0,
-                placeholders: bool = False) -> tuple[bytes, list[Split]]:
+                placeholders: bool = False, root: Any = None,
+                body: bytes | None = None) -> tuple[bytes, list[Split]]:
     """The document with each body table of more than 1½ × ``rows`` rows split into parts, and
     with ``placeholders`` each Word chart an empty frame of its size (see the module's
     docstring).
 
+    ``root`` is the body's tree as rendering built it (:class:`slutrapport.document.Rendered`):
+    given, the body is neither parsed nor (where a table is split) unzipped again, and the tree is
+    split in place (it is the caller's, done with); ``body``, its XML as written into ``docx``,
+    spares the unzip otherwise. The copy's bytes are the same either way.
+
     Returns the document unchanged (the same bytes) and no splits when there is nothing to do.
     """
-    source = zipfile.ZipFile(io.BytesIO(docx))
-    try:
-        xml = source.read("word/document.xml")
-    except KeyError:
-        return docx, []
-    changed = False
-    if placeholders:
-        xml, count = _CHART.subn(_frame, xml)
-        changed = count > 0
-    if len(re.findall(rb"<w:tr[ >]", xml)) <= rows + rows // 2:
-        # no table can be long enough: spare the parse
-        return (_replaced(source, xml) if changed else docx), []
+    out = io.BytesIO()
+    splits = write_layout_copy(out, docx, rows=rows, overlap=overlap,
+                               placeholders=placeholders, root=root, body=body)
+    return (out.getvalue() or docx), splits
 
-    root = etree.fromstring(xml)
-    next_id = 1 + max((int(v) for v in root.xpath("//w:bookmarkStart/@w:id",
-                                                    namespaces={"w": _W_URI})
-                       if str(v).isdigit()), default=0)
+
+def write_layout_copy(target: str | Path | IO[bytes], docx: bytes, *, rows: int = PART_ROWS,
+                      overlap: int = 0, placeholders: bool = False, root: Any = None,
+                      body: bytes | None = None) -> list[Split]:
+    """:func:`layout_copy`, written into ``target`` (a file's path, or a binary stream) as it
+    is made rather than held as bytes: the copy's splits. Nothing is written to a stream when
+    the copy would be ``docx`` itself; a path gets ``docx`` then."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    if root is None:
+        try:
+            body = source.read("word/document.xml")
+        except KeyError:
+            return _unchanged(target, docx)
+    rows_in_all = (len(re.findall(rb"<w:tr[ >]", body)) if body is not None
+                   else sum(1 for _ in root.iter(f"{_W}tr")))
+    if rows_in_all <= rows + rows // 2:
+        # no table can be long enough: spare the parse (and the body is short: unzip it)
+        if placeholders:
+            body, count = _CHART.subn(_frame, body or source.read("word/document.xml"))
+            if count:
+                _replaced(source, body, target)
+                return []
+        return _unchanged(target, docx)
+
+    if root is None:
+        assert body is not None  # read above
+        root = etree.fromstring(body)
+    body = None  # the tree is what is split; the body is written from it, or read again
+    next_id = 1 + max((int(v) for v in _BOOKMARK_IDS(root) if str(v).isdigit()), default=0)
     splits: list[Split] = []
     for number, table in enumerate(list(root.iter(f"{_W}tbl"))):
         done = _split_table(table, number, rows, overlap, next_id)
         if done is not None:
             splits.append(done)
             next_id += len(done.parts)
-    if not splits:
-        return (_replaced(source, xml) if changed else docx), []
-    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return _replaced(source, document), splits
+    if splits:  # the tree is changed: its XML is written anew
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    elif not placeholders:
+        return _unchanged(target, docx)
+    else:
+        body = source.read("word/document.xml")
+    count = 0
+    if placeholders:
+        body, count = _CHART.subn(_frame, body)
+    if not splits and not count:
+        return _unchanged(target, docx)
+    _replaced(source, body, target)
+    return splits
 
 
-def _replaced(source: zipfile.ZipFile, document: bytes) -> bytes:
-    """The package with ``word/document.xml`` replaced (stored, not compressed: read once,
-    at once)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+def _unchanged(target: str | Path | IO[bytes], docx: bytes) -> list[Split]:
+    """No splits; a path gets the document as it is."""
+    if isinstance(target, str | Path):
+        Path(target).write_bytes(docx)
+    return []
+
+
+_BOOKMARK_IDS = etree.XPath("//w:bookmarkStart/@w:id", namespaces={"w": _W_URI})
+"""The bookmarks' ids (a compiled XPath: python-docx's elements have an xpath of their own)."""
+
+
+def _replaced(source: zipfile.ZipFile, document: bytes,
+              target: str | Path | IO[bytes]) -> None:
+    """The package with ``word/document.xml`` replaced, written into ``target`` (stored, not
+    compressed: read once, at once)."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as out:
         for info in source.infolist():
             data = document if info.filename == "word/document.xml" else source.read(info)
-            target.writestr(info.filename, data)
-    return out.getvalue()
+            out.writestr(info.filename, data)
 
 
 _CHART = re.compile(

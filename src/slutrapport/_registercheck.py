@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from slutrapport.fields import Loc
+from slutrapport.fields import Loc, date_bounds
 from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
 from slutrapport.kinds import Raw, Section
 from slutrapport.kinds.aktiviteter import Aktiviteter
@@ -50,10 +50,9 @@ from slutrapport.registers import (
     Registers,
     aktiviteter_per_omrade,
     deltagare_totalt,
-    finansiering_per_finansiar,
     insatssiffror,
-    kostnader_per_kategori,
     read_registers,
+    round_to_total,
     row_list,
     unika_foretag,
     unika_personer,
@@ -63,9 +62,9 @@ from slutrapport.registers.files import clip
 if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
 
-__all__ = ["EffortMatch", "Figure", "Unit", "chosen_section", "company_rows", "efforts",
-           "figures", "match_companies", "participants_as", "register_findings",
-           "section_problems"]
+__all__ = ["EffortMatch", "Figure", "Money", "Unit", "chosen_section", "company_rows",
+           "coverage", "efforts", "figures", "match_companies", "money", "participants_as",
+           "register_findings", "rounding", "section_problems", "uncovered"]
 
 Unit = Literal["antal", "kr", "anstallda", "procent", "timmar", "text"]
 
@@ -84,6 +83,12 @@ class Figure:
     where: str
     unit: Unit
     rows: tuple[int, ...] = field(default=(), compare=False)
+    left: str | None = field(default=None, compare=False)
+    """Why the register can't tell this figure, so ``fill`` leaves the stated one (a thing it
+    has no rows for while its rows don't cover the project period); None: it can."""
+    note: str = field(default="", compare=False)
+    """What the counted figure is made of beyond the register's rows, or why it is 0: said by
+    ``check`` with the figure and by ``fill`` with the change (a clause, no full stop)."""
 
     def agrees(self) -> bool:
         """Whether the stated figure is the counted one (a share as precise as it is stated)."""
@@ -104,8 +109,10 @@ class Figure:
         counted = self.counted
         if self.unit == "procent":
             counted = round_like(Decimal(counted), Decimal(self.stated))
+        said = self.left or self.note
+        told = f" {said[:1].upper()}{said[1:].rstrip('.')}." if said else ""
         return (f"{self.label}: {self.shown(self.stated)} angivet, {called} {verb} "
-                f"{self.shown(counted)} ({self.where}).{note}")
+                f"{self.shown(counted)} ({self.where}).{told}{note}")
 
 
 def _format(value: int | Decimal, unit: Unit) -> str:
@@ -244,9 +251,12 @@ def _areas(report: Slutrapport, registers: Registers) -> list[Figure]:
 
     def add(loc: Loc, area_id: str, heading: str, stated: int | None) -> None:
         counted = rows.get(area_id, [])
+        told, why = _absence(report, registers, "aktivitetslogg", _label(heading), stated,
+                             bool(counted), format_integer(stated or 0))
         out.append(Figure(loc, "register-antal", _label(heading), stated, counts.get(area_id, 0),
                           "aktivitetslogg", registers.where("aktivitetslogg", counted), "antal",
-                          tuple(counted)))
+                          tuple(counted), left=None if told else why,
+                          note=(why or "") if told else ""))
 
     for i, s in enumerate(report.avsnitt):
         if not isinstance(s, Aktiviteter):
@@ -477,53 +487,256 @@ def _companies(report: Slutrapport, registers: Registers) -> list[Figure]:
 # --- the economy --------------------------------------------------------------------------------
 
 
-def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
+@dataclass(frozen=True)
+class Money:
+    """One money register (the ledger or the financing) against the economy's table, counted
+    once for ``check`` and ``fill`` alike (:func:`money`), so that the two can never disagree.
 
+    Amounts are summed exactly, in öre; the table's rows are rounded to whole kronor so that they
+    add up to the exact sum rounded once, half up (the largest remainders get the kronor: each
+    row is within a krona of its exact sum). A row of the table the register can't tell (no
+    rows, and the register's rows don't cover the project period) keeps the figure the report
+    states, and the total counts it as stated, saying so.
+    """
+
+    key: str
+    """``kostnader`` or ``finansiering``."""
+    section: int
+    names: tuple[str, ...]
+    """The table's rows (categories or financiers), in the report's order."""
+    stated: tuple[int, ...]
+    exact: tuple[Decimal, ...]
+    """Each row's exact sum of the register's counted rows."""
+    counted: tuple[int, ...]
+    """Each row in whole kronor (the stated figure for a row the register can't tell)."""
+    rows: tuple[tuple[int, ...], ...]
+    left: tuple[str | None, ...]
+    """Why the register can't tell a row (None: it can)."""
+    zero: tuple[str | None, ...]
+    """Why a row without register rows is 0 (the register covers the period), else None."""
+    total: int
+    """The table's total: the told rows' exact sum rounded once, and the others as stated."""
+    total_exact: Decimal
+    """The told rows' exact sum."""
+    outside: tuple[tuple[str, int, Decimal], ...]
+    """Register rows counted but in no row of the table: (name, row, amount)."""
+    uncounted: tuple[tuple[int, Decimal | None], ...]
+    """Register rows not counted (an error on the row): (row, amount; None if unreadable)."""
+
+    def total_note(self) -> str:
+        """What the total is made of beyond the register's counted rows ('' or a clause, said
+        by check's finding and fill's change): rows kept as stated, money left out, rounding."""
+        called = REGISTERS[self.key].called
+        parts = []
+        kept = [(n, s) for n, s, why in zip(self.names, self.stated, self.left, strict=True)
+                if why is not None]
+        if kept:
+            shown = ", ".join(f"{clip(n)} {format_amount(s)}" for n, s in kept)
+            parts.append(f"med {shown} som rapporten anger, då {called} inte har några rader "
+                         f"för {'det' if len(kept) == 1 else 'dem'}")
+        if self.outside:
+            by_name: dict[str, list[tuple[int, Decimal]]] = {}
+            for name, row, amount in self.outside:
+                by_name.setdefault(name, []).append((row, amount))
+            shown = ", ".join(
+                f"{clip(n)} {_kr(sum((a for _, a in rs), Decimal(0)))} "
+                f"({row_list([r for r, _ in rs])})" for n, rs in by_name.items())
+            parts.append(f"utan {shown}, som tabellen saknar")
+        if self.uncounted:
+            known = [(r, a) for r, a in self.uncounted if a is not None]
+            unknown = [r for r, a in self.uncounted if a is None]
+            said = []
+            if known:
+                money_ = sum((a for _, a in known), Decimal(0))
+                said.append(f"{row_list([r for r, _ in known])} med "
+                            f"{_kr(money_)}")
+            if unknown:
+                said.append(f"{row_list(unknown)} vars belopp inte kan läsas")
+            parts.append(f"utan {' och '.join(said)}, som inte räknades: raden har fel")
+        if self.total_exact != self.total_exact.to_integral_value():
+            parts.append(f"summan {_kr(self.total_exact)} i ören avrundad en "
+                         "gång till hela kronor")
+        return "; ".join(parts)
+
+
+def _kr(amount: Decimal) -> str:
+    """An amount as it is shown: whole kronor as such, else with its öre ('60 000,40 kr')."""
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if cents == cents.to_integral_value():
+        return format_amount(int(cents))
+    sign = "\u2212" if cents < 0 else ""
+    whole = format_amount(int(abs(cents)), unit="")
+    return f"{sign}{whole},{int(abs(cents) * 100) % 100:02d}\u00a0kr"
+
+
+def money(report: Slutrapport, registers: Registers, key: str) -> Money | None:
+    """The economy's table for ``key`` (``kostnader`` or ``finansiering``) as its register
+    counts it, or None when there is no economy section, no such table or no such register."""
     chosen = chosen_section(report, "ekonomi")
-    if chosen is None:
-        return []
+    if chosen is None or not registers.usable(key):
+        return None
     i, economy = chosen
     assert isinstance(economy, Ekonomi)
+    attr = "kategori" if key == "kostnader" else "finansiar"
+    table = getattr(economy, key)
+    if not table:
+        return None
+    names = tuple(getattr(x, attr) for x in table)
+    stated = tuple(x.belopp for x in table)
+    sums: dict[str, Decimal] = {}
+    rows: dict[str, list[int]] = {}
+    outside: list[tuple[str, int, Decimal]] = []
+    listed = set(names)
+    for r in getattr(registers, key):
+        name = getattr(r, attr)
+        if name in listed:
+            sums[name] = sums.get(name, Decimal(0)) + r.belopp
+            rows.setdefault(name, []).append(r.rad)
+        else:
+            outside.append((name, r.rad, r.belopp))
+    read = registers.lasta[key]
+    uncounted = tuple(sorted(read.ej_raknade_belopp.items()))
+    left: list[str | None] = []
+    zero: list[str | None] = []
+    for name, value in zip(names, stated, strict=True):
+        told, why = _absence(report, registers, key, name, value, bool(rows.get(name)),
+                             format_amount(value))
+        left.append(None if told else why)
+        zero.append(why if told else None)
+    exact = tuple(sums.get(n, Decimal(0)) for n in names)
+    # a name the table has twice is one sum, shown on both rows and counted once in the total
+    first = {n: j for j, n in reversed(list(enumerate(names)))}
+    tellable = sorted(j for j in first.values() if left[j] is None)
+    shares, total_told = round_to_total([exact[j] for j in tellable])
+    by_name = {names[j]: share for j, share in zip(tellable, shares, strict=True)}
+    counted = tuple(by_name.get(n, s) for n, s in zip(names, stated, strict=True))
+    kept = sum(stated[j] for j in first.values() if left[j] is not None)
+    return Money(key, i, names, stated, exact, counted,
+                 tuple(tuple(rows.get(n, ())) for n in names), tuple(left), tuple(zero),
+                 total_told + kept, sum((exact[j] for j in tellable), Decimal(0)), tuple(outside),
+                 uncounted)
+
+
+def _absence(report: Slutrapport, registers: Registers, key: str, name: str,
+             stated: int | Decimal | None, has_rows: bool, shown: str) -> tuple[bool, str | None]:
+    """Whether the register tells a figure it has no rows for, and why: a register with counted
+    rows that cover the project period counts an absence as 0 (``(True, why)``); otherwise the
+    stated figure stays (``(False, why)``). A figure with rows, or stated 0, is told plainly."""
+    if has_rows or not stated:
+        return True, None
+    called = REGISTERS[key].called
+    rows = getattr(registers, key)
+    period = report.projekt.period
+    if not rows:
+        read = registers.lasta[key]
+        what = "inga rader" if not read.rader else \
+            f"inga rader som räknades ({read.ej_raknade} med fel)"
+        return False, f"{called} har {what}; {shown} lämnas"
+    covered = coverage(report, rows)
+    if covered is not None:
+        return True, (f"{called} har inga rader för {clip(name)}; dess rader {covered} täcker "
+                      f"projektperioden {period.fran}–{period.till}")
+    return False, uncovered(report, key, rows, clip(name), shown)
+
+
+def coverage(report: Slutrapport, rows: Sequence[Any]) -> str | None:
+    """'2020-01-08–2022-11-30' when the dated rows reach into (or past) the project period's
+    first and last year — then a thing the register has no row for had none — else None."""
+    dates = [d for r in rows if (d := getattr(r, "datum", None)) is not None]
+    if not dates:
+        return None
+    period = report.projekt.period
+    first, last = date_bounds(period.fran)[0], date_bounds(period.till)[1]
+    low, high = min(dates), max(dates)
+    if low.year > first.year or high.year < last.year:
+        return None
+    return f"{low.isoformat()}–{high.isoformat()}"
+
+
+def uncovered(report: Slutrapport, key: str, rows: Sequence[Any], label: str,
+              stated: str) -> str:
+    """Why a figure the register has no row for is not taken as 0."""
+    period = report.projekt.period
+    called = REGISTERS[key].called
+    dates = [d for r in rows if (d := getattr(r, "datum", None)) is not None]
+    if not dates:
+        span = "dess rader har inga datum, så det syns inte om de täcker projektperioden"
+    elif min(dates) == max(dates):
+        span = (f"alla dess rader är från {min(dates).isoformat()}, vilket inte täcker "
+                "projektperioden")
+    else:
+        span = (f"dess rader går från {min(dates).isoformat()} till {max(dates).isoformat()} "
+                "och täcker inte projektperioden")
+    return (f"{called} har inga rader för {label}, men {span} ({period.fran}–{period.till}); "
+            f"{stated} lämnas. Skriv 0 själv om det stämmer")
+
+
+def rounding(report: Slutrapport, registers: Registers) -> Iterator[Raw]:
+    """A warning per money register whose öre change a figure of the report when rounded to
+    whole kronor: the rows with öre, how they were counted, and each rounding (the same for
+    ``check`` and ``fill``)."""
+    for key in ("kostnader", "finansiering"):
+        counted = money(report, registers, key)
+        if counted is None:
+            continue
+        rounded = [(n, e, c) for n, e, c, why in zip(counted.names, counted.exact,
+                                                      counted.counted, counted.left, strict=True)
+                   if why is None and e != c]
+        whole = counted.total_exact == counted.total_exact.to_integral_value()
+        if not rounded and whole:
+            continue
+        told = {n for n, why in zip(counted.names, counted.left, strict=True) if why is None}
+        attr = "kategori" if key == "kostnader" else "finansiar"
+        rows = [r.rad for r in getattr(registers, key)
+                if getattr(r, attr) in told and r.belopp != r.belopp.to_integral_value()]
+        shown = "; ".join(f"{clip(n)} {_kr(e)} → {format_amount(c)}"
+                          for n, e, c in rounded)
+        total = "" if whole else (
+            f"{'; ' if shown else ''}summan {_kr(counted.total_exact)} → "
+            f"{format_amount(round_to_total([counted.total_exact])[1])}")
+        called = REGISTERS[key].called
+        many = len(rows) != 1
+        yield ("register-oren", "warning", ("register", key),
+               f"{called.capitalize()} har belopp med ören: {len(rows)} "
+               f"{'rader' if many else 'rad'} ({registers.where(key, rows)}). Beloppen "
+               "summeras i ören och varje summa avrundas en gång till hela kronor (50 öre "
+               f"uppåt; tabellens rader så att de summerar till summan): {shown}{total}.",
+               None, tuple(rows))
+
+
+def _economy(report: Slutrapport, registers: Registers) -> list[Figure]:
     out = []
-    if registers.usable("kostnader") and economy.kostnader:
-        sums = kostnader_per_kategori(registers.kostnader)
-        rows: dict[str, list[int]] = {}
-        for r in registers.kostnader:
-            rows.setdefault(r.kategori, []).append(r.rad)
-        for j, k in enumerate(economy.kostnader):
-            counted = rows.get(k.kategori, [])
-            out.append(Figure(("avsnitt", i, "kostnader", j, "belopp"), "register-kostnad",
-                              k.kategori, k.belopp, sums.get(k.kategori, 0), "kostnader",
-                              registers.where("kostnader", counted), "kr", tuple(counted)))
-        listed = {k.kategori: k for k in economy.kostnader}
-        total = sum(sums.get(k.kategori, 0) for k in listed.values())
-        where = registers.where("kostnader")
-        numbers = tuple(r.rad for r in registers.kostnader if r.kategori in listed)
-        if economy.summa_kostnader is not None:
-            out.append(Figure(("avsnitt", i, "summa_kostnader"), "register-kostnad",
-                              "Summa kostnader", economy.summa_kostnader, total, "kostnader",
-                              where, "kr", numbers))
-        out.append(Figure(("avsnitt", i, "utfall"), "register-kostnad", "Utfall",
-                          economy.utfall, total, "kostnader", where, "kr", numbers))
-    if registers.usable("finansiering") and economy.finansiering:
-        sums = finansiering_per_finansiar(registers.finansiering)
-        rows = {}
-        for f_row in registers.finansiering:
-            rows.setdefault(f_row.finansiar, []).append(f_row.rad)
-        for j, f in enumerate(economy.finansiering):
-            counted = rows.get(f.finansiar, [])
-            out.append(Figure(("avsnitt", i, "finansiering", j, "belopp"),
-                              "register-finansiering", f.finansiar, f.belopp,
-                              sums.get(f.finansiar, 0), "finansiering",
-                              registers.where("finansiering", counted), "kr", tuple(counted)))
-        if economy.summa_finansiering is not None:
-            listed_f = {f.finansiar: f for f in economy.finansiering}
-            total = sum(sums.get(f.finansiar, 0) for f in listed_f.values())
-            out.append(Figure(("avsnitt", i, "summa_finansiering"), "register-finansiering",
-                              "Summa finansiering", economy.summa_finansiering, total,
-                              "finansiering", registers.where("finansiering"), "kr",
-                              tuple(r.rad for r in registers.finansiering
-                                    if r.finansiar in listed_f)))
+    for key, code, total_name, total_label in (
+            ("kostnader", "register-kostnad", "summa_kostnader", "Summa kostnader"),
+            ("finansiering", "register-finansiering", "summa_finansiering",
+             "Summa finansiering")):
+        counted = money(report, registers, key)
+        if counted is None:
+            continue
+        i = counted.section
+        economy = report.avsnitt[i]
+        assert isinstance(economy, Ekonomi)
+        for j, name in enumerate(counted.names):
+            rows = counted.rows[j]
+            exact = counted.exact[j]
+            note = ""
+            if counted.left[j] is None and exact != exact.to_integral_value():
+                note = (f"{_kr(exact)} i ören, avrundat till hela kronor så "
+                        "att raderna summerar till summan avrundad en gång")
+            out.append(Figure(("avsnitt", i, key, j, "belopp"), code, name, counted.stated[j],
+                              counted.counted[j] if counted.left[j] is None else 0, key,
+                              registers.where(key, rows), "kr", rows, left=counted.left[j],
+                              note=counted.zero[j] or note))
+        numbers = tuple(sorted(r for rs in counted.rows for r in rs))
+        where = registers.where(key)
+        note = counted.total_note()
+        stated_total = getattr(economy, total_name)
+        if stated_total is not None:
+            out.append(Figure(("avsnitt", i, total_name), code, total_label, stated_total,
+                              counted.total, key, where, "kr", numbers, note=note))
+        if key == "kostnader":
+            out.append(Figure(("avsnitt", i, "utfall"), code, "Utfall", economy.utfall,
+                              counted.total, key, where, "kr", numbers, note=note))
     return out
 
 
@@ -774,6 +987,7 @@ def register_findings(report: Slutrapport, registers: Registers | None = None, *
         registers = read_registers(report, allow_outside=allow_outside)
     for p in registers.problem:
         yield (p.code, p.severity, ("register", p.source), p.message, None, p.rows or None)
+    yield from rounding(report, registers)
     yield from _unknown_sources(report, registers)
     every = figures(report, registers)
     mode = participants_as(report, registers)

@@ -45,7 +45,13 @@ from slutrapport.errors import (
     RefusedError,
     SlutrapportError,
 )
-from slutrapport.fill import FillRefusedError, changes_text, fill_file, refusal
+from slutrapport.fill import (
+    FillRefusedError,
+    changes_header,
+    changes_text,
+    fill_file,
+    refusal,
+)
 from slutrapport.loader import load
 from slutrapport.schema import schema_text
 from slutrapport.standard import default_template
@@ -322,8 +328,7 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
     elif not result.changes:
         click.echo(f"{file}: inga tal att ändra.")
     else:
-        verb = "ändrades" if result.written else "skulle ändras"
-        click.echo(f"{file}: {len(result.changes)} tal {verb}:")
+        click.echo(f"{file}: {changes_header(result)}:")
     for line in changes_text(result):
         click.echo(line)
     if refused is not None:

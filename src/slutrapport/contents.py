@@ -13,35 +13,81 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from lxml import etree
 
-from slutrapport.docxzip import normalize_docx
+from slutrapport.docxzip import replaced_docx
 
-__all__ = ["fill_contents"]
+__all__ = ["Plan", "fill_contents", "plan"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What filling the contents needs to know of a document, read from the tree rendering built
+    (:func:`plan`) so that the fill need not parse the whole body again: each heading's level,
+    and how many index fields (``TOC``) the body has."""
+
+    levels: dict[str, int]
+    fields: int
+
+
+def plan(root: Any) -> Plan | None:
+    """The fill's :class:`Plan` of a body's tree (its root, ``w:document``), before anything
+    changes it; None when the body is not written as the fill expects (then it parses)."""
+    if root.prefix != "w" or root.nsmap.get("w") != _W[1:-1]:
+        return None
+    return Plan(_heading_levels(root), len(_index_fields(root)))
+
+
 def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]],
-                  lists: Mapping[str, Sequence[tuple[str, int]]] | None = None) -> bytes:
+                  lists: Mapping[str, Sequence[tuple[str, int]]] | None = None,
+                  known: Plan | None = None) -> bytes:
     """Write a contents field's result: one line per heading with its page number; and the
     results of the lists of captions (``TOC \\c "Tabell"``) from ``lists`` (by label).
 
     The fields stay fields (Word can still update them); only their shown results are filled,
     and Word is no longer asked to update fields on opening. Levels come from the headings'
     styles; a list's lines have Word's style for it (``TableofFigures``).
+
+    With ``known`` (:func:`plan` of the document's tree) only the paragraphs that hold the
+    fields are parsed and rewritten, in the body's bytes; the result is the same.
     """
     lists = lists or {}
     if not entries and not any(lists.values()):
         return docx
     source = zipfile.ZipFile(io.BytesIO(docx))
-    root = etree.fromstring(source.read("word/document.xml"))
-    levels = _heading_levels(root)
-    filled = contents = False
-    for instr in [el for el in root.iter(f"{_W}instrText")
-                  if (el.text or "").strip().startswith("TOC")]:
+    xml = source.read("word/document.xml")
+    document = _spliced(xml, entries, lists, known) if known is not None else None
+    if document is None:
+        root = etree.fromstring(xml)
+        if not _fill_fields(root, entries, lists, _heading_levels(root)):
+            return docx
+        document = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                  standalone=True)
+    elif document is xml:
+        return docx
+    del xml
+    settings = re.sub(rb"<w:updateFields[^>]*/>", b"", source.read("word/settings.xml"))
+    return replaced_docx(docx, {"word/document.xml": document, "word/settings.xml": settings})
+
+
+def _index_fields(root: Any) -> list[Any]:
+    """The instructions of the index fields (``TOC …``) under ``root``, in document order."""
+    return [el for el in root.iter(f"{_W}instrText")
+            if (el.text or "").strip().startswith("TOC")]
+
+
+def _fill_fields(root: Any, entries: Sequence[tuple[str, int]],
+                 lists: Mapping[str, Sequence[tuple[str, int]]], levels: dict[str, int],
+                 contents: bool = False) -> bool:
+    """Fill the index fields under ``root`` (in place); whether any was filled. ``contents``:
+    the contents field is filled already (in a paragraph before these)."""
+    filled = False
+    for instr in _index_fields(root):
         label = re.search(r'\\c\s+"([^"]*)"', instr.text or "")
         if label is not None:
             lines = lists.get(label.group(1), ())
@@ -54,20 +100,93 @@ def fill_contents(docx: bytes, entries: Sequence[tuple[str, int]],
             continue
         if lines and _fill_field(instr, lines, styles):
             filled = True
-    if not filled:
-        return docx
-    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    settings = re.sub(rb"<w:updateFields[^>]*/>", b"", source.read("word/settings.xml"))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            blob = source.read(name)
-            if name == "word/document.xml":
-                blob = document
-            elif name == "word/settings.xml":
-                blob = settings
-            target.writestr(name, blob)
-    return normalize_docx(out.getvalue())
+    return filled
+
+
+_INSTR = re.compile(rb"<w:instrText(?:\s[^>]*)?>\s*TOC")
+"""An index field's instruction, in the body as written (``w:`` is the prefix :func:`plan`
+saw)."""
+_ROOT = re.compile(rb"<w:document(?:\s[^>]*)?>")
+_PARAGRAPH = re.compile(rb"<w:p(?=[\s>/])[^>]*>|</w:p>")
+"""A paragraph's start (or an empty one, ``<w:p/>``) or end tag."""
+
+
+def _spliced(xml: bytes, entries: Sequence[tuple[str, int]],
+             lists: Mapping[str, Sequence[tuple[str, int]]],
+             known: Plan) -> bytes | None:
+    """The body with its index fields filled, only the paragraphs that hold one parsed and
+    written anew (``xml`` itself when none is filled); None when the body is not as expected."""
+    top = _ROOT.search(xml)
+    spans: list[tuple[int, int]] = []
+    for instr in _INSTR.finditer(xml):
+        if spans and instr.start() < spans[-1][1]:
+            continue  # another field in the paragraph just taken
+        span = _paragraph_around(xml, instr.start())
+        if span is None:
+            return None
+        spans.append(span)
+    if top is None:
+        return None
+    if not spans:
+        return xml if known.fields == 0 else None
+    pieces: list[bytes] = []
+    at = 0
+    contents = False
+    fields = 0
+    for start, end in spans:
+        wrapper = etree.fromstring(top.group() + b"<w:body>" + xml[start:end]
+                                   + b"</w:body></w:document>")
+        body = wrapper[0]
+        if len(body) != 1 or body[0].tag != f"{_W}p":
+            return None
+        before = contents
+        found = _index_fields(body)
+        fields += len(found)
+        contents = contents or any(not re.search(r'\\c\s+"', el.text or "") for el in found)
+        if not _fill_fields(body, entries, lists, known.levels, before):
+            continue
+        written = etree.tostring(wrapper, encoding="UTF-8")
+        inner = written[written.index(b"<w:body>") + len(b"<w:body>"):
+                        written.rindex(b"</w:body>")]
+        pieces += [xml[at:start], inner]
+        at = end
+    if fields != known.fields:
+        return None  # a field the search missed (or found twice): parse the whole body
+    if not pieces:
+        return xml
+    pieces.append(xml[at:])
+    return b"".join(pieces)
+
+
+def _paragraph_around(xml: bytes, at: int) -> tuple[int, int] | None:
+    """The span of the innermost paragraph (``<w:p …>…</w:p>``) around the position ``at``."""
+    depth = 0
+    start = -1
+    end = at
+    while start < 0:  # back to the paragraph's start, over whole paragraphs before it
+        opened = max(xml.rfind(b"<w:p>", 0, end), xml.rfind(b"<w:p ", 0, end))
+        closed = xml.rfind(b"</w:p>", 0, end)
+        if opened < 0:
+            return None
+        if closed > opened:
+            depth += 1
+            end = closed
+        elif xml[xml.index(b">", opened) - 1:xml.index(b">", opened)] == b"/":
+            end = opened  # an empty paragraph
+        elif depth:
+            depth -= 1
+            end = opened
+        else:
+            start = opened
+    depth = 0
+    for tag in _PARAGRAPH.finditer(xml, start):
+        if tag.group() == b"</w:p>":
+            depth -= 1
+            if depth == 0:
+                return start, tag.end()
+        elif not tag.group().endswith(b"/>"):
+            depth += 1
+    return None
 
 
 def _fill_field(instr: Any, lines: Sequence[tuple[str, int]], styles: Sequence[str]) -> bool:

@@ -50,8 +50,8 @@ from slutrapport.paths import format_loc
 from slutrapport.pictures import PictureFile, used_pictures
 from slutrapport.standard import default_template
 
-__all__ = ["DIAGRAM_FORMS", "Part", "check_template_file", "draw_charts", "picture_files",
-           "render_bytes", "template_parts"]
+__all__ = ["DIAGRAM_FORMS", "Part", "Rendered", "check_template_file", "draw_charts",
+           "picture_files", "render_bytes", "render_document", "template_parts"]
 
 DIAGRAM_FORMS = ("diagram", "bild")
 """How charts are placed: as Word charts (``diagram``, the default) or as pictures (``bild``)."""
@@ -182,6 +182,36 @@ def render_bytes(
     Word charts, their figures in an embedded workbook (``diagram="diagram"``), or pictures
     (``diagram="bild"``).
     """
+    return render_document(report, template=template, extra=extra, charts=charts,
+                           diagram=diagram).data
+
+
+@dataclass
+class Rendered:
+    """A rendered document: its .docx bytes, and — for the work that follows at once, the copy
+    LibreOffice lays out and the contents' plan — the body's tree as rendering built it and the
+    body as written into the bytes, so that neither is unzipped or parsed again. The tree is the
+    caller's to change (the .docx is written already); :meth:`release` lets both go."""
+
+    data: bytes
+    root: Any | None
+    body: bytes | None
+
+    def release(self) -> None:
+        """Let the tree and the body go (they are large for a long table)."""
+        self.root = None
+        self.body = None
+
+
+def render_document(
+    report: Slutrapport,
+    *,
+    template: str | Path | None = None,
+    extra: dict[str, Any] | None = None,
+    charts: bool = True,
+    diagram: str = "diagram",
+) -> Rendered:
+    """:func:`render_bytes`, with the body's tree and XML kept (see :class:`Rendered`)."""
     files = picture_files(report)  # a picture that can't be used stops the render at once
     path = Path(template) if template is not None else default_template()
     check_template_file(path)
@@ -225,7 +255,8 @@ def render_bytes(
     fit_columns(tpl.docx.element)  # column widths from the text now in the tables
     keep_short_tables(tpl.docx.element)  # a table of up to 15 rows on one page
     refuse_fetching_fields(tpl.docx.part.package, path)  # one the template's expressions wrote
-    return seam.save(tpl, report_stamp(report))
+    data, body = seam.saved(tpl, report_stamp(report))
+    return Rendered(data, tpl.docx.element if body is not None else None, body)
 
 
 def check_template_file(path: Path) -> None:

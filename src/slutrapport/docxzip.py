@@ -14,7 +14,8 @@ import re
 import zipfile
 from typing import Any
 
-__all__ = ["STAMP", "FixedZip", "normalize_docx", "stamp_of", "zip_info"]
+__all__ = ["STAMP", "FixedZip", "normalize_docx", "replaced_docx", "stamp_of", "write_members",
+           "zip_info"]
 
 # The date every zip member carries, so the same input gives the same bytes.
 _ZIP_DATE = (2000, 1, 1, 0, 0, 0)
@@ -39,17 +40,16 @@ class FixedZip:
     def __init__(self, buffer: io.BytesIO, stamp: str = STAMP) -> None:
         self._buffer = buffer
         self._stamp = stamp
-        self._members: dict[str, bytes] = {}
+        self.members: dict[str, bytes] = {}
+        """The members written, by name (until :meth:`close` has written them)."""
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
         name: str = pack_uri.membername
-        self._members[name] = (_fixed_core_dates(blob, self._stamp)
-                               if name == "docProps/core.xml" else blob)
+        self.members[name] = (_fixed_core_dates(blob, self._stamp)
+                              if name == "docProps/core.xml" else blob)
 
     def close(self) -> None:
-        with zipfile.ZipFile(self._buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name in sorted(self._members, key=lambda n: (n != "[Content_Types].xml", n)):
-                archive.writestr(zip_info(name), self._members[name])
+        write_members(self._buffer, self.members)
 
 
 def zip_info(name: str) -> zipfile.ZipInfo:
@@ -62,12 +62,37 @@ def zip_info(name: str) -> zipfile.ZipInfo:
     return info
 
 
+def _order(name: str) -> tuple[bool, str]:
+    return (name != "[Content_Types].xml", name)
+
+
+def write_members(buffer: io.BytesIO, members: dict[str, bytes]) -> None:
+    """Write a package's members (dates already fixed) as a reproducible zip into ``buffer``."""
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(members, key=_order):
+            archive.writestr(zip_info(name), members[name])
+
+
+def replaced_docx(data: bytes, replace: dict[str, bytes], stamp: str = STAMP) -> bytes:
+    """The .docx with some members replaced, written as :func:`normalize_docx` writes it (the
+    same bytes as replacing them in any zip and normalizing that), zipped once."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist(), key=_order):
+            blob = replace[name] if name in replace else source.read(name)
+            if name == "docProps/core.xml":
+                blob = _fixed_core_dates(blob, stamp)
+            target.writestr(zip_info(name), blob)
+    return out.getvalue()
+
+
 def normalize_docx(data: bytes, stamp: str = STAMP) -> bytes:
     """Rewrite a .docx with fixed timestamps (the document's dated ``stamp``) and a stable
     member order, for identical bytes."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = source.namelist()
-    order = sorted(names, key=lambda n: (n != "[Content_Types].xml", n))
+    order = sorted(names, key=_order)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in order:

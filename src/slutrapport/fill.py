@@ -8,11 +8,13 @@ as they were. What changes:
    participants (women, men, all), the company table's head counts, cost categories and
    financing rows. A count of an area that the report doesn't state yet is added under the
    area's heading.
+   The economy's sums (``summa_kostnader``, ``utfall``, ``summa_finansiering``) are figures too,
+   counted once with check's (:func:`slutrapport._registercheck.money`: öre summed, rounded once;
+   a category the ledger can't tell kept as stated; what they lack said in the change's note).
 2. What depends on them, recomputed from the new figures: the participants' shares
    (``andel_kvinnor``, ``andel_man``, as precise as stated), each company's stated increase, the
-   company table's stated sums and increase in per cent, ``summa_kostnader``, ``utfall`` (the
-   sum of the cost categories), ``under_budget`` (when the outcome changed),
-   ``summa_finansiering``, and an indicator's ``utfall`` whenever the figure its ``kalla``
+   company table's stated sums and increase in per cent, ``under_budget`` (when the outcome
+   changed), and an indicator's ``utfall`` whenever the figure its ``kalla``
    names differs from it (a register figure such as ``register.foretag``, or a path in the
    data), not only when fill changed that figure.
 2b. Rows only a register has: a company of the company register the table lacks, an effort of
@@ -50,7 +52,6 @@ is too low) stop the writing: :func:`fill_file` raises :class:`FillRefusedError`
 from __future__ import annotations
 
 import copy
-import datetime as _dt
 import itertools
 import json
 import re
@@ -73,20 +74,25 @@ from slutrapport._registercheck import (
     figures,
     match_companies,
     register_findings,
+    rounding,
     section_problems,
 )
 from slutrapport.checks import Finding
 from slutrapport.context import resolve_path, resolving
 from slutrapport.errors import InputError, Problem, RefusedError
-from slutrapport.fields import Loc, date_bounds, read_number
-from slutrapport.formatting import format_amount, format_decimal, format_integer, format_percent
-from slutrapport.kinds.aktiviteter import Aktiviteter
+from slutrapport.fields import Loc, read_number
+from slutrapport.formatting import (
+    format_amount,
+    format_decimal,
+    format_integer,
+    format_list,
+    format_percent,
+)
 from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.kinds.foretagsprogram import Foretagsprogram
 from slutrapport.kinds.indikatorer import Indikatorer, register_source
 from slutrapport.loader import from_data, load, parse_yaml
-from slutrapport.names import same_name
 from slutrapport.numbers import figure, round_like
 from slutrapport.paths import format_loc, narratives, walk
 from slutrapport.registers import REGISTERS, read_registers
@@ -95,8 +101,8 @@ if TYPE_CHECKING:
     from slutrapport.models import Slutrapport
     from slutrapport.registers import Registers
 
-__all__ = ["Change", "FillRefusedError", "FillResult", "Nodes", "apply_edits", "fill_file",
-           "format_like", "refusal"]
+__all__ = ["Change", "FillRefusedError", "FillResult", "Nodes", "apply_edits", "changes_header",
+           "fill_file", "format_like", "refusal"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,9 @@ class Change:
     new: str
     note: str | None = None
     """Why the new value is what it is, where that needs saying (a 0 for an area without rows)."""
+    added: str | None = None
+    """What was added where nothing stood: 'tal' (a figure), 'organisationsnummer', 'uppgift'
+    (another text) or 'rad' (a row of a table); None for a value changed."""
 
 
 @dataclass
@@ -230,6 +239,10 @@ def _register_problems(report: Slutrapport, registers: Registers) -> list[Findin
         loc: Loc = ("register", p.source)
         out.append(Finding(p.code, p.severity, format_loc(loc), p.message, None, p.row,
                            report.line_of(loc)))
+    for code, severity, raw_loc, message, _expected, actual in rounding(report, registers):
+        first = actual[0] if isinstance(actual, tuple) and actual else None
+        out.append(Finding(code, severity, format_loc(raw_loc), message, None, first,
+                           report.line_of(raw_loc)))
     return out
 
 
@@ -273,17 +286,8 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
         if fig.unit == "procent" or _dependent(fig):
             continue
         counted = _plain(fig.counted)
-        if fig.stated is not None and fig.stated != 0 and fig.counted == 0 and \
-                not _has_rows(report, registers, fig):
-            covered = _coverage(report, registers, fig.register)
-            called = _called(fig.register)
-            if covered is None:
-                plan.left.append(_uncovered(report, registers, fig))
-            else:
-                period = report.projekt.period
-                plan.set(fig.loc, counted, fig.unit,
-                         note=f"{called} har inga rader för {fig.label}; dess rader "
-                              f"{covered} täcker projektperioden {period.fran}–{period.till}")
+        if fig.left is not None:  # the register can't tell it: the stated figure stays
+            plan.left.append(f"{_shown_path(report, fig.loc)}: {fig.left.rstrip('.')}.")
             continue
         if fig.stated is None:
             insertable = fig.code in ("register-antal", "register-indikator") or (
@@ -299,7 +303,7 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
                                      f"{fig.shown(fig.counted)} — skriv in det.")
             continue
         if Decimal(fig.stated) != Decimal(fig.counted):
-            plan.set(fig.loc, counted, fig.unit)
+            plan.set(fig.loc, counted, fig.unit, note=fig.note or None)
     _new_rows(report, registers, nodes, plan)
     _left_rows(report, registers, plan)
     new_data = _apply(data, plan.values, plan.rows)
@@ -318,7 +322,7 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
         line = report.line_of(seq)
         for n, (_row, shown) in enumerate(added):
             result.changes.append(Change(f"{_shown_path(report, seq)}[{start + n}]", line, "—",
-                                         shown))
+                                         shown, added="rad"))
         edit = nodes.append(seq, [row for row, _ in added])
         assert edit is not None
         edits.append(edit)
@@ -328,7 +332,9 @@ def fill_text(text: str, report: Slutrapport, registers: Registers) -> FillResul
         result.changes.append(Change(_shown_path(report, loc), report.line_of(loc)
                                      if loc not in plan.inserts else report.line_of(loc[:-1]),
                                      "—" if loc in plan.inserts else _format(old, unit),
-                                     _format(value, unit), plan.notes.get(loc)))
+                                     _format(value, unit), plan.notes.get(loc),
+                                     added=(_added(loc, unit) if loc in plan.inserts
+                                            else None)))
         edits.append(nodes.insert(loc, value) if loc in plan.inserts
                      else nodes.replace(loc, value))
     with resolving():
@@ -414,79 +420,14 @@ def _empty_registers(report: Slutrapport, registers: Registers, figs: list[Figur
     return out
 
 
-def _has_rows(report: Slutrapport, registers: Registers, fig: Figure) -> bool:
-    """Whether the register has a row for what the figure counts (an area, a cost category, a
-    financier); True for every other figure."""
-
-    if len(fig.loc) < 3:
-        return True
-    section = report.avsnitt[int(fig.loc[1])]
-    if fig.code == "register-antal" and isinstance(section, Aktiviteter):
-        if fig.loc[2] == "antal":
-            area_id: str | None = section.name
-        else:
-            area = section.omraden[int(fig.loc[3])]
-            block = report.register
-            assert block is not None
-            area_id = area.id or next(
-                (k for k, h in block.omraden.items() if same_name(h, area.rubrik)), None)
-        return any(r.omrade == area_id for r in registers.aktivitetslogg)
-    if fig.code == "register-kostnad" and isinstance(section, Ekonomi) and \
-            fig.loc[2] == "kostnader":
-        name = section.kostnader[int(fig.loc[3])].kategori
-        return any(r.kategori == name for r in registers.kostnader)
-    if fig.code == "register-finansiering" and isinstance(section, Ekonomi) and \
-            fig.loc[2] == "finansiering":
-        name = section.finansiering[int(fig.loc[3])].finansiar
-        return any(r.finansiar == name for r in registers.finansiering)
-    return True
-
-
-def _period(report: Slutrapport) -> tuple[_dt.date, _dt.date]:
-
-    period = report.projekt.period
-    return date_bounds(period.fran)[0], date_bounds(period.till)[1]
-
-
-def _coverage(report: Slutrapport, registers: Registers, key: str) -> str | None:
-    """'2020-01-08–2022-11-30' when the register's dated rows reach into (or past) the project
-    period's first and last year — then a thing it has no row for had none — else None."""
-    dates = [d for r in getattr(registers, key) if (d := getattr(r, "datum", None)) is not None]
-    if not dates:
-        return None
-    first, last = _period(report)
-    low, high = min(dates), max(dates)
-    if low.year > first.year or high.year < last.year:
-        return None
-    return f"{low.isoformat()}–{high.isoformat()}"
-
-
-def _uncovered(report: Slutrapport, registers: Registers, fig: Figure) -> str:
-    """Why a figure the register has no row for is not written as 0."""
-    period = report.projekt.period
-    called = _called(fig.register)
-    dates = [d for r in getattr(registers, fig.register)
-             if (d := getattr(r, "datum", None)) is not None]
-    if not dates:
-        span = "dess rader har inga datum, så det syns inte om de täcker projektperioden"
-    elif min(dates) == max(dates):
-        span = (f"alla dess rader är från {min(dates).isoformat()}, vilket inte täcker "
-                "projektperioden")
-    else:
-        span = (f"dess rader går från {min(dates).isoformat()} till {max(dates).isoformat()} "
-                "och täcker inte projektperioden")
-    return (f"{_shown_path(report, fig.loc)}: {called} har inga rader för {fig.label}, men "
-            f"{span} ({period.fran}–{period.till}); {fig.shown(fig.stated or 0)} lämnas. Skriv "
-            "0 själv om det stämmer.")
-
-
 def _dependent(fig: Figure) -> bool:
     """Figures recomputed from the report's new figures rather than taken from the register."""
     if fig.code == "register-indikator":
         return False  # an indicator's outcome is the register's figure itself
+    if fig.code in ("register-kostnad", "register-finansiering"):
+        return False  # the sums too are counted, once, by _registercheck.money
     last = fig.loc[-1]
-    return last in ("okning", "summa_kostnader", "utfall", "summa_finansiering") or \
-        (len(fig.loc) >= 2 and fig.loc[-2] == "summa")
+    return last == "okning" or (len(fig.loc) >= 2 and fig.loc[-2] == "summa")
 
 
 def _new_rows(report: Slutrapport, registers: Registers, nodes: Nodes, plan: _Plan) -> None:
@@ -621,19 +562,10 @@ def _dependents(old: Slutrapport, new: Slutrapport, registers: Registers,
         assert isinstance(economy, Ekonomi)
         old_economy = old.avsnitt[i]
         assert isinstance(old_economy, Ekonomi)
-        if _counted(registers, "kostnader") and economy.kostnader:
-            total = sum(k.belopp for k in economy.kostnader)
-            if economy.summa_kostnader is not None:
-                _maybe(plan, ("avsnitt", i, "summa_kostnader"), economy.summa_kostnader, total,
-                       "kr")
-            _maybe(plan, ("avsnitt", i, "utfall"), economy.utfall, total, "kr")
-            if economy.under_budget is not None and total != old_economy.utfall:
-                _maybe(plan, ("avsnitt", i, "under_budget"), economy.under_budget,
-                       economy.budget - total, "kr")
-        if _counted(registers, "finansiering") and economy.finansiering and \
-                economy.summa_finansiering is not None:
-            _maybe(plan, ("avsnitt", i, "summa_finansiering"), economy.summa_finansiering,
-                   sum(f.belopp for f in economy.finansiering), "kr")
+        if _counted(registers, "kostnader") and economy.kostnader and \
+                economy.under_budget is not None and economy.utfall != old_economy.utfall:
+            _maybe(plan, ("avsnitt", i, "under_budget"), economy.under_budget,
+                   economy.budget - economy.utfall, "kr")
 
 
 def _maybe(plan: _Plan, loc: Loc, stated: Any, value: Any, unit: Unit) -> None:
@@ -1022,6 +954,32 @@ def _same(a: Any, b: Any) -> bool:
 
 def _shown_path(report: Slutrapport, loc: Loc) -> str:
     return format_loc(report.display_loc(loc))
+
+
+def _added(loc: Loc, unit: Unit) -> str:
+    """What a value added where none stood is called in fill's header."""
+    if unit != "text":
+        return "tal"
+    return "organisationsnummer" if loc[-1] == "organisationsnummer" else "uppgift"
+
+
+_KINDS = {"tal": ("tal", "tal"), "organisationsnummer": ("organisationsnummer",) * 2,
+          "uppgift": ("uppgift", "uppgifter"), "rad": ("rad", "rader")}
+"""What fill's header calls what it added (one, many)."""
+
+
+def changes_header(result: FillResult) -> str:
+    """What fill did, counted by kind: '3 tal ändrades, 1 tal lades till och 2 rader lades
+    till' ('skulle ändras', 'skulle läggas till' when nothing was written)."""
+    done = result.written
+    changed = sum(1 for c in result.changes if c.added is None)
+    parts = [f"{changed} tal {'ändrades' if done else 'skulle ändras'}"] if changed else []
+    for kind, (one, many) in _KINDS.items():
+        n = sum(1 for c in result.changes if c.added == kind)
+        if n:
+            parts.append(f"{n} {one if n == 1 else many} "
+                         f"{'lades till' if done else 'skulle läggas till'}")
+    return format_list(parts)
 
 
 def changes_text(result: FillResult) -> Iterator[str]:

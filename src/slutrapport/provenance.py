@@ -117,9 +117,10 @@ def _rule(fig: Figure) -> str:
         return f"företagets rad: {fig.label}"
     if fig.code in ("register-kostnad", "register-finansiering"):
         if "kostnader" in fig.loc or "finansiering" in fig.loc:
-            return f"summan av beloppen för ”{fig.label}”, avrundad till hela kronor"
-        return (f"{fig.label}: summan av beloppen för de slag rapporten har, vart och ett "
-                "avrundat till hela kronor")
+            return (f"summan av beloppen för ”{fig.label}”, i ören, avrundad till hela kronor "
+                    "så att tabellens rader summerar till summan")
+        return (f"{fig.label}: summan av beloppen för de slag rapporten har, i ören, avrundad "
+                "en gång till hela kronor")
     return f"{fig.label}: räknat ur {REGISTERS[fig.register].called} ({fig.where})"
 
 

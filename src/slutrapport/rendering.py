@@ -23,12 +23,12 @@ from slutrapport._layoutcopy import (
     PART_ROWS,
     PDF_PART_ROWS,
     chart_alts,
-    layout_copy,
     legends_for_libreoffice,
+    write_layout_copy,
 )
 from slutrapport.checks import Finding, check
-from slutrapport.contents import fill_contents
-from slutrapport.document import check_template_file, render_bytes
+from slutrapport.contents import Plan, fill_contents, plan
+from slutrapport.document import check_template_file, render_bytes, render_document
 from slutrapport.docxzip import normalize_docx
 from slutrapport.environment import FILTERS, environment
 from slutrapport.errors import (
@@ -216,6 +216,7 @@ def render_many(
     results: list[bytes | None] = [None] * len(reports)
     failures: dict[int, SlutrapportError] = {}
     unfilled: dict[str, list[int]] = {}  # why the contents are left for Word -> the reports
+    plans: dict[int, Plan | None] = {}  # what each .docx's contents fill needs of its tree
 
     def finish(i: int, data: bytes) -> None:
         """Keep a report's result and write it at once."""
@@ -253,27 +254,38 @@ def render_many(
         for i, report in enumerate(reports):
             tell(i, "skriver")
             try:
-                document = render_bytes(report, template=template, charts=charts,
-                                        diagram=diagram)
+                rendered = render_document(report, template=template, charts=charts,
+                                           diagram=diagram)
             except SlutrapportError as exc:
                 if len(reports) == 1:
                     raise
                 failures[i] = exc
                 tell(i, "misslyckades")
                 continue
+            document = rendered.data
             if pool is None or not wants_office[i]:
+                rendered.release()
                 finish(i, document)
                 tell(i, "klar")
                 continue
             results[i] = document
             pdf = folder / f"rapport-{i}.pdf" if kinds[i] == "pdf" else None
-            copy, splits = (layout_copy(legends_for_libreoffice(document), rows=PDF_PART_ROWS,
-                                        overlap=OVERLAP_ROWS)
-                            if pdf else layout_copy(document, rows=PART_ROWS, placeholders=True))
+            # one tree: the copy is split from the tree rendering built (the .docx is written
+            # already), and the contents' plan read from it first — nothing is parsed again
+            root = rendered.root
+            rendered.release()  # its body too: the copy is written from the tree
+            if pdf is None and root is not None:
+                plans[i] = plan(root)
             path = folder / f"rapport-{i}.docx"
-            path.write_bytes(copy)
+            splits = (write_layout_copy(path, legends_for_libreoffice(document),
+                                        rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS, root=root)
+                      if pdf else write_layout_copy(path, document, rows=PART_ROWS,
+                                                    placeholders=True, root=root))
+            alts = (chart_alts(b"", root) if root is not None else chart_alts(path.read_bytes())
+                    ) if pdf else ()
+            del root
             pool.submit(i, office.OfficeJob(path, pdf, pdfa, [s.as_dict() for s in splits],
-                                            chart_alts(copy) if pdf else ()))
+                                            alts))
             tell(i, "skriver PDF" if pdf else "fyller i innehållsförteckningen")
         if meanwhile is not None:
             meanwhile()
@@ -296,7 +308,8 @@ def render_many(
                 finish(i, pdf.read_bytes())
                 pdf.unlink()
             else:
-                finish(i, fill_contents(document, answer.entries, answer.lists))
+                finish(i, fill_contents(document, answer.entries, answer.lists,
+                                        plans.pop(i, None)))
             tell(i, "klar")
     for why, which in unfilled.items():
         who = "" if len(reports) == 1 else f" ({', '.join(labels[i] for i in sorted(which))})"

@@ -55,7 +55,8 @@ from slutrapport.environment import environment
 from slutrapport.errors import TemplateError
 
 __all__ = ["SHEET", "chart", "current_part", "element", "label_element", "new_part",
-           "open_template", "picture", "picture_run", "point_element", "save", "series_element",
+           "open_template", "picture", "picture_run", "point_element", "save", "saved",
+           "series_element",
            "set_blob", "sheet_reference", "template_sources", "workbook_writer"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -218,13 +219,19 @@ def save(tpl: Any, stamp: str = STAMP) -> bytes:
     """The rendered document as reproducible .docx bytes (:mod:`slutrapport.docxzip`), created
     and modified at ``stamp``, zipped once: python-docx's package writer writes its parts
     through :class:`FixedZip`."""
+    return saved(tpl, stamp)[0]
+
+
+def saved(tpl: Any, stamp: str = STAMP) -> tuple[bytes, bytes | None]:
+    """:func:`save`'s bytes, and the body (``word/document.xml``) as written into them, so that
+    what comes after need not unzip it again (None when docxtpl wrote the zip itself)."""
     # start-up: python-docx only when a document is saved
     from docx.opc.pkgwriter import PackageWriter
 
     if tpl.crc_to_new_media or tpl.crc_to_new_embedded or tpl.zipname_to_replace:
         buffer = io.BytesIO()  # docxtpl rewrites the zip itself for replaced media: let it
         tpl.save(buffer)
-        return normalize_docx(buffer.getvalue(), stamp)
+        return normalize_docx(buffer.getvalue(), stamp), None
     tpl.pre_processing()
     package = tpl.docx.part.package
     parts = list(package.parts)
@@ -237,7 +244,9 @@ def save(tpl: Any, stamp: str = STAMP) -> bytes:
     PackageWriter._write_parts(writer, parts)
     writer.close()
     tpl.is_saved = True
-    return buffer.getvalue()
+    body = writer.members.get(str(tpl.docx.part.partname).lstrip("/"))
+    writer.members.clear()
+    return buffer.getvalue(), body
 
 
 # --- python-docx --------------------------------------------------------------------------------

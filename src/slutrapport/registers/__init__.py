@@ -37,8 +37,12 @@ How the registers are read:
   saved in Excel or LibreOffice) reads as an empty cell; in an .xlsx file the sheet's XML is
   searched for formula cells without a value, and each one in a column the register uses is an
   error. (An .ods file always holds the calculated values when LibreOffice saved it.)
-- Amounts in the ledger and the financing may have öre: they are summed per category or
-  financier and the sum is rounded half-up to whole kronor.
+- Amounts in the ledger and the financing may have öre: they are summed exactly, per category
+  or financier and in all, and each sum is rounded once, half up, to whole kronor (the
+  categories so that they add up to the total: :func:`round_to_total`); ``check`` and ``fill``
+  say so when the rounding changes a figure (``register-oren``).
+- A row that is not counted keeps its amount (when it can be read) in
+  :attr:`Lasning.ej_raknade_belopp`, so that a sum can say what it lacks.
 
 The functions below (:func:`aktiviteter_per_omrade`, :func:`deltagare_totalt`,
 :func:`unika_personer`, :func:`kostnader_per_kategori` …) count the figures from the rows; they
@@ -71,6 +75,7 @@ from slutrapport.registers.count import (
     foretagstabell,
     insatssiffror,
     kostnader_per_kategori,
+    round_to_total,
     unika_foretag,
     unika_personer,
 )
@@ -119,6 +124,7 @@ __all__ = [
     "kostnader_per_kategori",
     "normalize_header",
     "read_registers",
+    "round_to_total",
     "row_list",
     "unika_foretag",
     "unika_personer",

@@ -6,8 +6,8 @@ and year, say); the checks (:mod:`slutrapport._registercheck`) and ``fill`` coun
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable, Sequence
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -24,8 +24,8 @@ from slutrapport.registers.rows import (
 __all__ = ["Insatssiffror", "Konsfordelning", "aktiviteter_per_ar", "aktiviteter_per_kommun",
            "aktiviteter_per_omrade", "company_key", "deltagare_per_aktivitet",
            "deltagare_per_omrade", "deltagare_totalt", "finansiering_per_finansiar",
-           "foretagstabell", "insatssiffror", "kostnader_per_kategori", "unika_foretag",
-           "unika_personer"]
+           "foretagstabell", "insatssiffror", "kostnader_per_kategori", "round_to_total",
+           "unika_foretag", "unika_personer"]
 
 
 class Konsfordelning(BaseModel):
@@ -171,6 +171,27 @@ def foretagstabell(rows: Iterable[Foretagsrad]) -> dict[str, Foretagsrad]:
 
 def _kronor(amount: Decimal) -> int:
     return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def round_to_total(amounts: Sequence[Decimal]) -> tuple[list[int], int]:
+    """Exact amounts in whole kronor that add up to their exact sum rounded once (half up):
+    each is its exact amount rounded down, and the kronor left go to the largest remainders
+    (the first of equal ones) — so each is within a krona of its exact amount, and amounts
+    that are whole stay as they are.
+
+    >>> round_to_total([Decimal("0.50"), Decimal("0.50")])
+    ([1, 0], 1)
+    >>> round_to_total([Decimal("100000.50"), Decimal("7")])
+    ([100001, 7], 100008)
+    """
+    total = _kronor(sum(amounts, Decimal(0)))
+    floors = [int(a.to_integral_value(rounding=ROUND_FLOOR)) for a in amounts]
+    extra = total - sum(floors)
+    order = sorted(range(len(amounts)), key=lambda i: (-(amounts[i] - floors[i]), i))
+    out = list(floors)
+    for i in order[:extra]:
+        out[i] += 1
+    return out, total
 
 
 def kostnader_per_kategori(rows: Iterable[Kostnadsrad]) -> dict[str, int]:

@@ -436,6 +436,7 @@ class _Reader:
         lead = used[0]
         mark = self.cols.get("ej_dubblett")
         company = self.spec.key == "foretag"
+        money = self.spec.key in ("kostnader", "finansiering")
         for r in range(start, len(rows)):
             row = rows[r]
             cell = row[lead] if lead < len(row) else None
@@ -451,6 +452,7 @@ class _Reader:
             if first is None:
                 first = r + 1
             last = r + 1
+            padded = row if len(row) >= width else [*row, *padding[len(row):]]
             try:
                 if formulas:
                     for c in used:
@@ -462,10 +464,13 @@ class _Reader:
                                        group="Formler vars värde aldrig räknats ut (filen är "
                                        "inte sparad av Excel eller LibreOffice)",
                                        hint="öppna filen och spara den igen")
-                padded = row if len(row) >= width else [*row, *padding[len(row):]]
                 item, keys = parse(r, padded)
             except _Skip:
                 skipped += 1
+                if money:  # what a sum left without this row lacks
+                    amount = _as_number(self._cell(padded, "belopp"))
+                    read.ej_raknade_belopp[r + 1] = \
+                        amount if amount is not None and abs(amount) < 10**12 else None
                 continue
             if len(keys) == 1:  # the row's one key, looked up and kept at once
                 key, same = keys[0]
