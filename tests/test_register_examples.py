@@ -386,3 +386,23 @@ def test_lappland_s_participant_register_has_every_participant_once(
     registers = read_registers(load(with_registers("lappland20", tmp_path)))
     counted = unika_personer(registers.deltagare)
     assert (len(registers.deltagare), counted.kvinnor, counted.man) == (1886, 1012, 874)
+
+
+def test_the_rows_read_are_the_rows_their_models_validate(tmp_path: Path) -> None:
+    """Every row of NIS 7.0's five registers is what its model makes of the same values with
+    full validation: the same fields, in the model's order, all of them given."""
+    registers = read_registers(load(with_registers("nis70", tmp_path)))
+    rows = [*registers.aktivitetslogg, *registers.deltagare, *registers.foretag,
+            *registers.kostnader, *registers.finansiering]
+    assert {type(row).__name__ for row in rows} == {
+        "Aktivitet", "Deltagarrad", "Foretagsrad", "Kostnadsrad", "Finansieringsrad"}
+    for row in rows:
+        model = type(row)
+        validated = model.model_validate(row.model_dump())
+        assert (row, repr(row), list(row.__dict__), row.model_fields_set) == \
+            (validated, repr(validated), list(model.model_fields), set(model.model_fields))
+    first = rows[0]  # the rows of a model share their set of fields: a copy gets its own
+    assert (first.model_copy(update={"ny": 1}).model_fields_set, first.model_fields_set,
+            rows[1].model_fields_set) == ({*type(first).model_fields, "ny"},
+                                          set(type(first).model_fields),
+                                          set(type(first).model_fields))

@@ -351,6 +351,25 @@ def test_a_likely_duplicate_row_is_a_warning_and_counted(tmp_path: Path) -> None
     ]
 
 
+def test_activities_written_in_another_case_or_with_other_spaces_are_likely_duplicates(
+        tmp_path: Path) -> None:
+    """An activity differing from an earlier row's only in case (ß as ss too) or in the kind of
+    space between its words (a no-break space, an em space) is the same activity."""
+    day, area, municipality = LOG[0][:3]
+    log = [LOG_HEADER, *LOG, [day, area, municipality, "BESÖK HOS ALFA AB", 1, 0],
+           [day, area, municipality, "besök\u00a0hos alfa\u2003ab", 1, 0],
+           [day, area, municipality, "Besök hos Straße AB", 1, 0],
+           [day, area, municipality, "besök hos STRASSE ab", 1, 0]]
+    assert [f for f in found(make(tmp_path, log=log)) if f[1] == "register-dubblett"] == [
+        ("warning", "register-dubblett", "register.aktivitetslogg", 46,
+         "logg.xlsx, blad Logg: 3 rader är troligen dubbletter av tidigare rader (samma datum, "
+         "område, kommun, företag, aktivitet och antal): rad 7 (som rad 2), rad 8 (som rad 2), "
+         "rad 10 (som rad 9); raderna räknas. Är det inte samma, skriv något i kolumnen Ej "
+         "dubblett på den senare raden (eller ange den under "
+         "register.ej_dubbletter.aktivitetslogg)."),
+    ]
+
+
 def test_negative_and_non_numeric_counts_are_errors_and_not_counted(tmp_path: Path) -> None:
     """A negative count, text in a count column and a half person: each row is not counted."""
     log = [LOG_HEADER, LOG[0], LOG[1], LOG[2],

@@ -67,6 +67,7 @@ from slutrapport.names import name_key
 __all__ = [
     "CHILD_MEMORY_BYTES",
     "CHILD_SECONDS",
+    "FORMULA_TAG",
     "MAX_CELLS",
     "MAX_CELL_CHARS",
     "MAX_FILE_BYTES",
@@ -283,6 +284,13 @@ class WorkbookRead:
     sheet: str
     rows: list[list[Any]]
     merged: list[tuple[tuple[int, int], tuple[int, int]]]
+    formulas: bool = True
+    """Whether a part of the file may hold a formula (False: every part was searched for
+    :data:`FORMULA_TAG` and none holds one, so no cell can be an uncalculated formula)."""
+
+
+FORMULA_TAG = re.compile(rb"<f[\s/>]")
+"""A formula's tag (``<f>``) in a sheet's XML."""
 
 
 def read_workbook(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
@@ -294,9 +302,9 @@ def read_workbook(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookR
             names = set(archive.namelist())
             xlsx = "xl/workbook.xml" in names and "content.xml" not in names \
                 and "xl/workbook.bin" not in names
-            told = _check_parts(archive, shown, suffix, sheets=xlsx)
+            told, formulas = _check_parts(archive, shown, suffix, sheets=xlsx)
         if xlsx and told:
-            return _read_here(raw, shown, suffix, wanted)
+            return _read_here(raw, shown, suffix, wanted, formulas)
     elif suffix in (".xlsx", ".xlsm", ".ods"):
         raise unusable(f"filen är inget läsbart kalkylark ({suffix}): den är inget zip-arkiv, "
                        "som en sådan fil är", shown)
@@ -313,10 +321,13 @@ def _zip(raw: bytes) -> zipfile.ZipFile | None:
         return None
 
 
-def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: bool) -> bool:
+def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *,
+                 sheets: bool) -> tuple[bool, bool]:
     """Refuse a zip of too many parts, or one that unpacks too far (declared, then counted);
     with ``sheets``, search each part for the cells python-calamine would lay out. True if
-    every sheet's cells could be told (see :func:`_check_sheet_xml`)."""
+    every sheet's cells could be told (see :func:`_check_sheet_xml`); and whether a part may
+    hold a formula (searched with ``sheets``, while the part is at hand: the sheet need not be
+    unpacked again to look for uncalculated formulas when none has one)."""
     infos = archive.infolist()
     if len(infos) > MAX_PARTS:
         raise unusable(f"kalkylarket består av {format_integer(len(infos))} delar, fler än gränsen "
@@ -330,6 +341,7 @@ def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: b
     names = _sheet_names(archive, shown) if sheets else {}
     unpacked = 0
     told = True
+    formulas = not sheets
     shared: list[int] | None = []
     early: dict[str, bytes] = {}
     if sheets:  # the shared texts first: a sheet's cells are counted with their lengths
@@ -350,7 +362,8 @@ def _check_parts(archive: zipfile.ZipFile, shown: str, suffix: str, *, sheets: b
         if sheets:
             told = _check_sheet_xml(data, shown, info.filename, names.get(info.filename),
                                     shared) and told
-    return told
+            formulas = formulas or FORMULA_TAG.search(data) is not None
+    return told, formulas
 
 
 def _is_shared_strings(name: str) -> bool:
@@ -667,7 +680,8 @@ def _check_extent(rows: int, cols: int, shown: str, sheet: str, *, declared: boo
         "det igen", shown, sheet)
 
 
-def _read_here(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead:
+def _read_here(raw: bytes, shown: str, suffix: str, wanted: str,
+               formulas: bool) -> WorkbookRead:
     """An .xlsx whose parts and sheets passed the checks, read by python-calamine here."""
 
     try:
@@ -686,7 +700,7 @@ def _read_here(raw: bytes, shown: str, suffix: str, wanted: str) -> WorkbookRead
     finally:
         book.close()
     check_cells(rows, shown, chosen)
-    return WorkbookRead(chosen, rows, merged)
+    return WorkbookRead(chosen, rows, merged, formulas)
 
 
 def _choose(names: Iterable[str], wanted: str, shown: str) -> str:

@@ -13,6 +13,7 @@ import datetime as _dt
 import gc
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -254,7 +255,7 @@ class _Reader:
         self.not_duplicates = {row - 1 for row in block.ej_dubbletter.get(spec.key, [])}
         # values repeat down a register (areas, municipalities, dates, small counts): each
         # distinct cell value is read once (only values that read well are kept)
-        self.cache: dict[str, dict[Any, Any]] = {}
+        self.cache: defaultdict[str, dict[Any, Any]] = defaultdict(dict)
 
     def note(self, code: str, severity: Severity, message: str, row: int | None = None) -> None:
         """A problem of the whole register or its header (noted as it is, never grouped)."""
@@ -434,6 +435,7 @@ class _Reader:
         padding = [""] * width
         lead = used[0]
         mark = self.cols.get("ej_dubblett")
+        company = self.spec.key == "foretag"
         money = self.spec.key in ("kostnader", "finansiering")
         for r in range(start, len(rows)):
             row = rows[r]
@@ -470,15 +472,22 @@ class _Reader:
                     read.ej_raknade_belopp[r + 1] = \
                         amount if amount is not None and abs(amount) < 10**12 else None
                 continue
-            intended = r in self.not_duplicates or (
-                mark is not None and mark < len(row) and _filled(row[mark]))
+            if len(keys) == 1:  # the row's one key, looked up and kept at once
+                key, same = keys[0]
+                before = seen.setdefault(key, r)
+                if before != r and not self._intended(r, row, mark):
+                    self.pairs.append(_Pair(before, r, same))
+                    if company:  # one company, one row of the table
+                        continue
+                out.append(item)
+                continue
             earlier = None
             for key, same in keys:
                 if key in seen and earlier is None:
                     earlier = (seen[key], same)
-            if earlier is not None and not intended:
+            if earlier is not None and not self._intended(r, row, mark):
                 self.pairs.append(_Pair(earlier[0], r, earlier[1]))
-                if self.spec.key == "foretag":  # one company, one row of the table
+                if company:
                     continue
             for key, _ in keys:
                 seen.setdefault(key, r)
@@ -489,6 +498,12 @@ class _Reader:
         read.rader, read.ej_raknade = counted, skipped
         read.forsta_rad, read.sista_rad = first, last
         return out
+
+    def _intended(self, r: int, row: Sequence[Any], mark: int | None) -> bool:
+        """Whether row ``r`` is marked as no duplicate (a text in its column Ej dubblett, or
+        the row under register.ej_dubbletter)."""
+        return r in self.not_duplicates or (
+            mark is not None and mark < len(row) and _filled(row[mark]))
 
     def _blank_rows(self, blanks: list[int]) -> None:
         """Blank rows between the rows: one warning, naming them all."""
@@ -507,12 +522,22 @@ class _Reader:
         self.problem(code, "error", r, name, why, group=group, hint=hint)
         raise _Skip
 
+    @staticmethod
+    def _key(text: str | None) -> str:
+        """The :func:`~slutrapport.names.name_key` of a text :meth:`_text` gave ('' for none):
+        such a text is stripped, its words one space apart, so unless it holds another kind of
+        space (a no-break space, a line break …: none is printable) it is only folded."""
+        if text is None:
+            return ""
+        return text.casefold() if text.isprintable() else name_key(text)
+
     def _cell(self, row: Sequence[Any], name: str) -> Any:
         i = self.cols.get(name)
         return None if i is None else row[i]
 
     def _text(self, r: int, row: Sequence[Any], name: str, required: bool) -> str | None:
-        value = self._cell(row, name)
+        i = self.cols.get(name)
+        value = None if i is None else row[i]
         if type(value) is str:
             text = value.strip()
             if text and "  " not in text and "\n" not in text and "\t" not in text:
@@ -528,10 +553,11 @@ class _Reader:
         return " ".join(str(value).split())
 
     def _date(self, r: int, row: Sequence[Any], name: str, required: bool) -> _dt.date | None:
-        value = self._cell(row, name)
+        i = self.cols.get(name)
+        value = None if i is None else row[i]
         if type(value) is _dt.date:
             day: _dt.date | None = value
-        elif type(value) is str and value in self.cache.setdefault(name, {}):
+        elif type(value) is str and value in self.cache[name]:
             day = self.cache[name][value]
         else:
             if not _filled(value):
@@ -557,12 +583,13 @@ class _Reader:
         return day
 
     def _count(self, r: int, row: Sequence[Any], name: str) -> int | None:
-        value = self._cell(row, name)
+        i = self.cols.get(name)
+        value = None if i is None else row[i]
         if type(value) is int and 0 <= value <= 10**9:
             return value
         if type(value) is float and value.is_integer() and 0 <= value <= 1e9:
             return int(value)
-        cached = self.cache.setdefault(name, {}).get(value) if type(value) is str else None
+        cached = self.cache[name].get(value) if type(value) is str else None
         if cached is not None:
             return int(cached)
         if not _filled(value):
@@ -612,8 +639,9 @@ class _Reader:
                what: str) -> str | None:
         """The id or name a cell names (``table``); an unknown one is an error suggesting the
         nearest of ``known`` (each the way to write it first, then its other names)."""
-        value = self._cell(row, name)
-        seen = self.cache.setdefault(name, {})
+        i = self.cols.get(name)
+        value = None if i is None else row[i]
+        seen = self.cache[name]
         if type(value) is str and value in seen:
             return str(seen[value])
         text = self._text(r, row, name, required)
@@ -636,7 +664,7 @@ class _Reader:
     def _suggestion(self, name: str, text: str, known: Sequence[str | tuple[str, ...]]) -> str:
         """'närmast: Skellefteå' — what to write instead, found on both names and ids (each
         unknown value once)."""
-        misses = self.cache.setdefault("?" + name, {})
+        misses = self.cache["?" + name]
         if text in misses:
             return str(misses[text])
         close = nearest(text, known, cutoff=0.5)
@@ -668,13 +696,42 @@ class _Reader:
     # one parser per register: (row, keys for likely duplicates, each with what it means)
 
     def _aktivitetslogg(self, r: int, row: Sequence[Any]) -> tuple[Aktivitet, _Keys]:
-        day = self._date(r, row, "datum", True)
-        assert day is not None
-        area = self._area(r, row)
-        municipality = self._municipality(r, row)
-        women = self._count(r, row, "kvinnor")
-        men = self._count(r, row, "man")
-        total = self._count(r, row, "totalt") if "totalt" in self.cols else None
+        # The usual cell is taken as it is here (a date in the period, an area or municipality
+        # met on a row before, a whole count, which a workbook gives as 21.0); any other goes
+        # to its helper, which reads it and says what is wrong: the same rows, the same
+        # problems, in the same order.
+        cols, cache = self.cols, self.cache
+        value = row[cols["datum"]]
+        day = value if type(value) is _dt.date else \
+            cache["datum"].get(value) if type(value) is str else None
+        first, last = self.names.period
+        if day is None or not first <= day <= last:
+            day = self._date(r, row, "datum", True)
+            assert day is not None
+        value = row[cols["omrade"]]
+        area = cache["omrade"].get(value) if type(value) is str else None
+        if area is None:
+            area = self._area(r, row)
+        at = cols.get("kommun")
+        municipality = None
+        if at is not None:
+            value = row[at]
+            municipality = cache["kommun"].get(value) if type(value) is str else None
+            if municipality is None:
+                municipality = self._municipality(r, row)
+        value = row[cols["kvinnor"]]
+        women = value if type(value) is int and 0 <= value <= 10**9 else \
+            int(value) if type(value) is float and value.is_integer() and 0 <= value <= 1e9 \
+            else cache["kvinnor"].get(value) if type(value) is str else None
+        if women is None:
+            women = self._count(r, row, "kvinnor")
+        value = row[cols["man"]]
+        men = value if type(value) is int and 0 <= value <= 10**9 else \
+            int(value) if type(value) is float and value.is_integer() and 0 <= value <= 1e9 \
+            else cache["man"].get(value) if type(value) is str else None
+        if men is None:
+            men = self._count(r, row, "man")
+        total = self._count(r, row, "totalt") if "totalt" in cols else None
         if women is None and men is None:
             self.blank_counts += 1
         women, men = women or 0, men or 0
@@ -682,19 +739,18 @@ class _Reader:
             self._fail(r, "totalt", f"totalt {total}, men {women} "
                        f"{'kvinna' if women == 1 else 'kvinnor'} + {men} "
                        f"{'man' if men == 1 else 'män'} = {women + men}")
-        company = self._text(r, row, "foretag", False)
-        activity = self._text(r, row, "aktivitet", False)
-        item = Aktivitet.model_construct(
+        company = self._text(r, row, "foretag", False) if "foretag" in cols else None
+        activity = self._text(r, row, "aktivitet", False) if "aktivitet" in cols else None
+        item = Aktivitet.trusted(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, datum=day, omrade=area,
             kommun=municipality, aktivitet=activity, foretag=company, kvinnor=women, man=men)
-        key = (day, area, municipality, name_key(company or ""), name_key(activity or ""),
-               women, men)
+        key = (day, area, municipality, self._key(company), self._key(activity), women, men)
         return item, ((key, "samma datum, område, kommun, företag, aktivitet och antal"),)
 
     def _deltagare(self, r: int, row: Sequence[Any]) -> tuple[Deltagarrad, _Keys]:
         person = self._text(r, row, "person", True)
         gender_text = self._text(r, row, "kon", True)
-        gender = _GENDERS.get(name_key(gender_text or ""))
+        gender = _GENDERS.get(self._key(gender_text))
         if gender is None:
             self._fail(r, "kon", f"'{clip(gender_text)}' är inget kön (skriv kvinna eller man)")
         day = self._date(r, row, "datum", True)
@@ -709,7 +765,7 @@ class _Reader:
             self._fail(r, "kon", f"person {clip(person)} är {earlier[0]} på rad {earlier[1] + 1} "
                        f"men {gender} här")
         if hours is not None:
-            occasion = (area, name_key(effort or ""), municipality, day)
+            occasion = (area, self._key(effort), municipality, day)
             before = self.occasions.get(occasion)
             if before is not None and before[0] != hours:
                 self.problem("register-varde", "warning", r, "timmar",
@@ -719,10 +775,10 @@ class _Reader:
                              counted=True)
             self.occasions.setdefault(occasion, (hours, r))
         self.persons.setdefault(person, (gender, r))
-        item = Deltagarrad.model_construct(
+        item = Deltagarrad.trusted(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, person=person, kon=gender,
             datum=day, omrade=area, kommun=municipality, insats=effort, timmar=hours)
-        key = (person, day, area, name_key(effort or ""))
+        key = (person, day, area, self._key(effort))
         return item, ((key, "samma person, datum, område och insats"),)
 
     def _hours(self, r: int, row: Sequence[Any]) -> Decimal | None:
@@ -741,14 +797,14 @@ class _Reader:
         before = self._heads(r, row, "anstallda_fore")
         after = self._heads(r, row, "anstallda_efter")
         municipality = self._municipality(r, row)
-        item = Foretagsrad.model_construct(
+        item = Foretagsrad.trusted(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, namn=name,
             organisationsnummer=number, kommun=municipality, anstallda_fore=before,
             anstallda_efter=after)
         keys: list[tuple[Any, str]] = []
         if number is not None:
             keys.append((("nr", number), "samma organisationsnummer"))
-        keys.append((("namn", name_key(name)), "samma namn"))
+        keys.append((("namn", self._key(name)), "samma namn"))
         return item, tuple(keys)
 
     def _org_number(self, r: int, row: Sequence[Any]) -> str | None:
@@ -776,7 +832,7 @@ class _Reader:
         assert day is not None and category is not None
         voucher = self._text(r, row, "verifikation", False)
         account = self._text(r, row, "konto", False) if "konto" in self.cols else None
-        item = Kostnadsrad.model_construct(
+        item = Kostnadsrad.trusted(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, datum=day,
             kategori=category, belopp=amount, verifikation=voucher, konto=account)
         booked = ("konto", account) if account is not None else ("kategori", category)
@@ -792,7 +848,7 @@ class _Reader:
         amount = self._amount(r, row, "belopp")
         day = self._date(r, row, "datum", False) if "datum" in self.cols else None
         assert financier is not None
-        item = Finansieringsrad.model_construct(
+        item = Finansieringsrad.trusted(
             fil=self.sheet.file, blad=self.sheet.sheet, rad=r + 1, finansiar=financier,
             belopp=amount, datum=day)
         return item, (((financier, day, amount), "samma finansiär, datum och belopp"),)

@@ -22,6 +22,7 @@ from typing import Any
 from slutrapport.formatting import format_integer
 from slutrapport.registers.block import RegisterSpec
 from slutrapport.registers.files import (
+    FORMULA_TAG,
     MAX_CELL_CHARS,
     MAX_CELLS,
     clip,
@@ -85,14 +86,13 @@ def _workbook_sheet(raw: bytes, shown: str, spec: RegisterSpec) -> Sheet:
     suffix = Path(shown).suffix.lower()
     read = read_workbook(raw, shown, suffix, spec.sheet)
     formulas = None
-    if raw.startswith(b"PK") and suffix != ".ods":
+    if raw.startswith(b"PK") and suffix != ".ods" and read.formulas:
         def formulas() -> set[tuple[int, int]]:
             return _uncalculated_formulas(raw, read.sheet)
     return Sheet(shown, read.sheet, read.rows, read.merged, formulas)
 
 
 _CELL = re.compile(rb"<c\b[^>]*?\br=\"([A-Z]+)([0-9]+)\"[^>]*?(/>|>(.*?)</c>)", re.S)
-_FORMULA = re.compile(rb"<f[\s/>]")
 _VALUE = re.compile(rb"<v>[^<]+</v>|<is>")
 
 
@@ -100,8 +100,9 @@ def _uncalculated_formulas(raw: bytes, sheet: str) -> set[tuple[int, int]]:
     """Formula cells without a stored value in an .xlsx sheet (0-based row and column).
 
     calamine reads such a cell as empty, as if nothing were written there; the sheet's XML tells
-    the two apart (``<f>`` without ``<v>``). The XML is only searched when it holds a formula at
-    all, so a sheet without formulas costs one scan of its bytes.
+    the two apart (``<f>`` without ``<v>``). Asked only when a part of the file holds a formula
+    (:attr:`~slutrapport.registers.files.WorkbookRead.formulas`: the check of its parts looked);
+    the sheet's cells are searched only when the sheet itself holds one.
     """
     try:  # the parts were counted as they unpacked (slutrapport.registers.files): within limits
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
@@ -111,12 +112,12 @@ def _uncalculated_formulas(raw: bytes, sheet: str) -> set[tuple[int, int]]:
             data = z.read(part)
     except Exception:  # the parts unpacked once already; if not now, there is nothing to add
         return set()
-    if not _FORMULA.search(data):
+    if not FORMULA_TAG.search(data):
         return set()
     out: set[tuple[int, int]] = set()
     for m in _CELL.finditer(data):
         body = m.group(4) or b""
-        if _FORMULA.search(body) and not _VALUE.search(body):
+        if FORMULA_TAG.search(body) and not _VALUE.search(body):
             out.add((int(m.group(2)) - 1, column(m.group(1)) - 1))
     return out
 
@@ -187,24 +188,21 @@ def _csv_rows(text: str, delimiter: str, shown: str) -> list[list[Any]]:
     rows: list[list[Any]] = []
     fields = 0
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise unusable(_csv_problem(str(exc), delimiter), shown,
-                           row=len(rows) + 1) from None
-        fields += len(row)
-        if fields > MAX_CELLS:
-            raise unusable(f"filen har fler än {format_integer(MAX_CELLS)} fält, gränsen för ett "
-                           "register; registret läses inte", shown, row=len(rows) + 1)
-        if row and max(map(len, row)) > MAX_CELL_CHARS:
-            col = next(i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
-            raise unusable(f"fältet har {format_integer(len(row[col]))} tecken, fler än de "
-                           f"{format_integer(MAX_CELL_CHARS)} som en cell rymmer; registret läses "
-                           "inte", shown, row=len(rows) + 1, where=f"kolumn {col + 1}")
-        rows.append(row)
+    try:
+        for row in reader:
+            fields += len(row)
+            if fields > MAX_CELLS:
+                raise unusable(f"filen har fler än {format_integer(MAX_CELLS)} fält, gränsen "
+                               "för ett register; registret läses inte", shown,
+                               row=len(rows) + 1)
+            if row and max(map(len, row)) > MAX_CELL_CHARS:
+                col = next(i for i, cell in enumerate(row) if len(cell) > MAX_CELL_CHARS)
+                raise unusable(f"fältet har {format_integer(len(row[col]))} tecken, fler än de "
+                               f"{format_integer(MAX_CELL_CHARS)} som en cell rymmer; registret "
+                               "läses inte", shown, row=len(rows) + 1, where=f"kolumn {col + 1}")
+            rows.append(row)
+    except csv.Error as exc:  # the row being read is the one after those read
+        raise unusable(_csv_problem(str(exc), delimiter), shown, row=len(rows) + 1) from None
     return rows
 
 
