@@ -106,6 +106,8 @@ TARGETS: dict[str, tuple[float, str]] = {
                                       "10 000 rows (--full)"),
     "user_pdf_30000_vs_10000": (3.1, "slutrapport render -o X.pdf: 30 000 rows ≤ 3.1 × 10 000 "
                                      "rows (--full)"),
+    "user_docx_rss_kb_per_row": (15.0, "peak RSS of the slutrapport process ≤ 15 KB per row "
+                                       "(30 000 minus 1 000 rows, contents filled; --full)"),
     "pdf_100_vs_20": (5.5, "100 PDFs in one call ≤ 5.5 × 20 (--full)"),
     "pdf_20_vs_1": (3.5, "20 PDFs in one call ≤ 3.5 × one PDF (2 cores)"),
     "registers_xlsx_seconds": (2.0, "read and count a 100 000-row activity log (.xlsx) ≤ 2 s"),
@@ -904,6 +906,13 @@ def user_part(plan: Plan, out: Path, results: Results) -> None:
                 f"{largest / large:.2f} × 10 000 rows")
             results.put(f"user_{kind}_30000_seconds", largest)
             results.put(f"user_{kind}_30000_vs_10000", largest / large, "{:.2f}")
+    if 30000 in files:  # memory per row: the peak RSS of the slutrapport process alone
+        _, small_rss = command_rss("render", files[1000], "-o", "m1000.docx", "-q", cwd=work)
+        _, large_rss = command_rss("render", files[30000], "-o", "m30000.docx", "-q", cwd=work)
+        per_row = (large_rss - small_rss) * 1024 / 29_000
+        say(f"   peak RSS of slutrapport, contents filled: 1 000 rows {small_rss:.0f} MB, "
+            f"30 000 rows {large_rss:.0f} MB; {per_row:.1f} KB per row")
+        results.put("user_docx_rss_kb_per_row", per_row, "{:.1f}")
 
     batch_part(plan, work, results)
     nis_process = [command("render", example_path(), "-o", "nis.docx", "--no-contents", "-q",
