@@ -995,10 +995,13 @@ def _children_cpu() -> float:
 def command_rss(*args: str | Path, cwd: Path) -> tuple[float, float]:
     """Seconds a fresh ``slutrapport`` process takes and its peak RSS in MB (the slutrapport
     process alone, not LibreOffice: it is measured in a child that runs the command line)."""
-    code = ("import resource, sys; from slutrapport.cli import main\n"
+    # VmHWM, the process's own peak: ru_maxrss would carry over the peak of this (large)
+    # process, from which the child is forked
+    code = ("import sys; from slutrapport.cli import main\n"
             "try:\n    main()\nfinally:\n"
-            "    sys.stderr.write('maxrss=%d\\n' % resource.getrusage(resource.RUSAGE_SELF)"
-            ".ru_maxrss)")
+            "    hwm = [l.split()[1] for l in open('/proc/self/status')\n"
+            "           if l.startswith('VmHWM:')]\n"
+            "    sys.stderr.write('maxrss=%s\\n' % (hwm[0] if hwm else 0))")
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, *map(str, args)], cwd=cwd,
                           capture_output=True, text=True, check=False)

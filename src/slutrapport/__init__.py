@@ -9,28 +9,52 @@ Load a report's data, check its totals and cross-references, and render it into 
         print(finding.severity, finding.path, finding.message)
     slutrapport.render(report, "rapport.docx")
 
-The package root exports a short list of names; everything heavy (docxtpl, matplotlib) is imported
-only when a report is rendered.
+The package root exports a short list of names, each imported when it is first used (PEP 562):
+``import slutrapport`` and ``slutrapport --help`` load neither the report model nor the checks,
+and everything heavy (docxtpl, matplotlib) only when a report is rendered.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from slutrapport.checks import Finding, check
 from slutrapport.errors import (
     InputError,
     RefusedError,
     SlutrapportError,
     TemplateError,
 )
-from slutrapport.loader import from_data, load
-from slutrapport.models import Slutrapport, clean_text
-from slutrapport.resources import example_path
-from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from slutrapport.checks import Finding, check
+    from slutrapport.loader import from_data, load
+    from slutrapport.models import Slutrapport, clean_text
+    from slutrapport.resources import example_path
+    from slutrapport.standard import default_template
+
+_WHERE = {
+    "Finding": "slutrapport.checks", "check": "slutrapport.checks",
+    "from_data": "slutrapport.loader", "load": "slutrapport.loader",
+    "Slutrapport": "slutrapport.models", "clean_text": "slutrapport.models",
+    "example_path": "slutrapport.resources", "default_template": "slutrapport.standard",
+}
+"""The module each exported name is read from, when it is first asked for."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'slutrapport' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_WHERE})
 
 __all__ = [
     "Finding",

@@ -36,7 +36,6 @@ from slutrapport._files import (
 )
 from slutrapport._safety import check_output
 from slutrapport._terminal import escaped
-from slutrapport.checks import check, has_errors
 from slutrapport.errors import (
     BatchError,
     InputError,
@@ -45,20 +44,16 @@ from slutrapport.errors import (
     RefusedError,
     SlutrapportError,
 )
-from slutrapport.fill import (
-    FillRefusedError,
-    changes_header,
-    changes_text,
-    fill_file,
-    refusal,
-)
-from slutrapport.loader import load
-from slutrapport.schema import schema_text
 from slutrapport.standard import default_template
-from slutrapport.wordimport import Mode, import_docx, import_report, new_from_docx, revision_line
 
 if TYPE_CHECKING:
     from slutrapport.checks import Finding
+    from slutrapport.fill import FillRefusedError
+    from slutrapport.wordimport import Mode
+
+# The commands' own work (checks, fill, the Word import and the report model under them) is
+# imported in each command, not here: 'slutrapport --help' and a mistyped option answer without
+# loading it (start-up, issue 7: --help ≤ 0,5 s).
 
 __all__ = ["main"]
 
@@ -224,6 +219,8 @@ def check_command(file: Path, fmt: str, template: Path | None, allow_outside: bo
 
     Listar också tal som står i datat men inte syns i rapporten (tal-visas-inte).
     """
+    from slutrapport.checks import check, has_errors
+    from slutrapport.loader import load
 
     try:
         report = load(file)
@@ -308,6 +305,7 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
     slutrapport fill rapport.yaml
     slutrapport fill rapport.yaml -o ny.yaml
     """
+    from slutrapport.fill import FillRefusedError, changes_header, changes_text, fill_file, refusal
 
     refused: FillRefusedError | None = None
     try:
@@ -418,6 +416,8 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     Med flera FIL skrivs varje rapport som går; de som inte går listas sist (slutkod 2).
     --timeout gäller varje rapport för sig. På en terminal visas efter en sekund vad som görs.
     """
+    from slutrapport.checks import check
+    from slutrapport.loader import load
 
     # start-up: jinja2 and the rendering only when a report is rendered
     from slutrapport.rendering import ContentsNotFilledWarning, render_many
@@ -618,6 +618,9 @@ def _render_watched(file: Path, output: Path, *, kind: str, template: Path | Non
     """``render --watch``: render now and at every save of the data file, a register it names or
     the template, with one LibreOffice kept running; the findings each time; Ctrl-C ends it (exit
     0), LibreOffice and its folders with it. Bad input is said and the watching goes on."""
+    from slutrapport.checks import check
+    from slutrapport.loader import load
+
     # start-up: jinja2 and the rendering only when a report is rendered
     from slutrapport.rendering import ContentsNotFilledWarning, Warm, render_many
 
@@ -788,6 +791,7 @@ def schema_command(output: Path | None, debug: bool) -> None:
     \b
     slutrapport schema -o slutrapport.schema.json
     """
+    from slutrapport.schema import schema_text
 
     text = schema_text()
     if output is None:
@@ -889,6 +893,7 @@ def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
                    registers: Path | None, disposition: str | None, force: bool, accept: bool,
                    reject: bool, debug: bool) -> None:
     """``new --from-docx``: the outline of a report that exists only in Word."""
+    from slutrapport.wordimport import new_from_docx, revision_line
 
     if output is None:
         raise click.UsageError("Ange -o FIL för den nya datafilen.")
@@ -978,6 +983,7 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
     slutrapport import inledning.docx rapport.yaml --till inledning --dry-run
     slutrapport import rapport-granskad.docx rapport.yaml   (tillbaka från rapporten)
     """
+    from slutrapport.wordimport import import_docx
 
     if accept and reject:
         raise click.UsageError("Välj en av --godta-andringar och --forkasta-andringar.")
@@ -1018,6 +1024,7 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
 
 def _decided(revisions: list[Any], accept: bool) -> None:
     """The tracked changes accepted or rejected and the comments removed, on stderr."""
+    from slutrapport.wordimport import revision_line
     changes = [r for r in revisions if r.kind != "comment"]
     comments = [r for r in revisions if r.kind == "comment"]
     verb = "Godtogs" if accept else "Förkastades"
@@ -1043,6 +1050,7 @@ def _to_look_at(docx: Path, notes: list[Any]) -> None:
 def _import_report(docx: Path, file: Path, mode: Mode, dry_run: bool, template: Path | None,
                    debug: bool) -> None:
     """``import RAPPORT.docx FIL.yaml``: the round trip (exit 1 when something is reported)."""
+    from slutrapport.wordimport import import_report
     try:
         result = import_report(docx, file, mode=mode, dry_run=dry_run, template=template)
     except SlutrapportError as exc:
