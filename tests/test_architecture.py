@@ -26,6 +26,13 @@ IN_FUNCTIONS = frozenset({
     ("slutrapport.cli", "slutrapport.scaffold"),
     ("slutrapport.cli", "slutrapport.migrate"),
     ("slutrapport.cli", "slutrapport.provenance"),
+    # ... and the report model, the checks, fill and the Word import (the model and its kinds
+    # are most of a fresh process's start-up): 'slutrapport --help' answers without them
+    ("slutrapport.cli", "slutrapport.checks"),
+    ("slutrapport.cli", "slutrapport.loader"),
+    ("slutrapport.cli", "slutrapport.fill"),
+    ("slutrapport.cli", "slutrapport.schema"),
+    ("slutrapport.cli", "slutrapport.wordimport"),
     # the round trip renders the data file (jinja2, python-docx) only when a report comes back
     ("slutrapport.wordimport._roundtrip", "slutrapport.document"),
 })

@@ -219,6 +219,7 @@ def check_command(file: Path, fmt: str, template: Path | None, allow_outside: bo
 
     Listar också tal som står i datat men inte syns i rapporten (tal-visas-inte).
     """
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.checks import check, has_errors
     from slutrapport.loader import load
 
@@ -305,6 +306,7 @@ def fill_command(file: Path, output: Path | None, dry_run: bool, force: bool,
     slutrapport fill rapport.yaml
     slutrapport fill rapport.yaml -o ny.yaml
     """
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.fill import FillRefusedError, changes_header, changes_text, fill_file, refusal
 
     refused: FillRefusedError | None = None
@@ -416,6 +418,7 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     Med flera FIL skrivs varje rapport som går; de som inte går listas sist (slutkod 2).
     --timeout gäller varje rapport för sig. På en terminal visas efter en sekund vad som görs.
     """
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.checks import check
     from slutrapport.loader import load
 
@@ -618,6 +621,7 @@ def _render_watched(file: Path, output: Path, *, kind: str, template: Path | Non
     """``render --watch``: render now and at every save of the data file, a register it names or
     the template, with one LibreOffice kept running; the findings each time; Ctrl-C ends it (exit
     0), LibreOffice and its folders with it. Bad input is said and the watching goes on."""
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.checks import check
     from slutrapport.loader import load
 
@@ -791,6 +795,7 @@ def schema_command(output: Path | None, debug: bool) -> None:
     \b
     slutrapport schema -o slutrapport.schema.json
     """
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.schema import schema_text
 
     text = schema_text()
@@ -893,6 +898,7 @@ def _new_from_docx(docx: Path, output: Path | None, previous: Path | None,
                    registers: Path | None, disposition: str | None, force: bool, accept: bool,
                    reject: bool, debug: bool) -> None:
     """``new --from-docx``: the outline of a report that exists only in Word."""
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.wordimport import new_from_docx, revision_line
 
     if output is None:
@@ -983,6 +989,7 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
     slutrapport import inledning.docx rapport.yaml --till inledning --dry-run
     slutrapport import rapport-granskad.docx rapport.yaml   (tillbaka från rapporten)
     """
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.wordimport import import_docx
 
     if accept and reject:
@@ -1024,6 +1031,7 @@ def import_command(docx: Path, file: Path | None, till: str | None, dry_run: boo
 
 def _decided(revisions: list[Any], accept: bool) -> None:
     """The tracked changes accepted or rejected and the comments removed, on stderr."""
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.wordimport import revision_line
     changes = [r for r in revisions if r.kind != "comment"]
     comments = [r for r in revisions if r.kind == "comment"]
@@ -1050,6 +1058,7 @@ def _to_look_at(docx: Path, notes: list[Any]) -> None:
 def _import_report(docx: Path, file: Path, mode: Mode, dry_run: bool, template: Path | None,
                    debug: bool) -> None:
     """``import RAPPORT.docx FIL.yaml``: the round trip (exit 1 when something is reported)."""
+    # start-up: the command's work only when it runs, not for --help
     from slutrapport.wordimport import import_report
     try:
         result = import_report(docx, file, mode=mode, dry_run=dry_run, template=template)
