@@ -16,12 +16,15 @@ template's typeface, metric-compatible with each other), bold a tenth wider.
 
 from __future__ import annotations
 
+from itertools import repeat
 from typing import Any
 
 __all__ = ["SHORT_TABLE_ROWS", "fit_columns", "keep_short_tables", "text_width_twips"]
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DRAWING = f"{_W}drawing"
+_P, _T, _B, _VAL = f"{_W}p", f"{_W}t", f"{_W}b", f"{_W}val"
+_STYLE = f"{_W}pPr/{_W}pStyle"
 
 # Advance widths in thousandths of an em (Arial / Liberation Sans).
 _WIDTHS: dict[str, int] = {
@@ -45,25 +48,35 @@ def text_width_twips(text: str, bold: bool = False, size_pt: float = _SIZE_PT) -
     >>> text_width_twips("heltidstjänster")
     1172
     """
-    em = sum(_WIDTHS.get(ch, _DEFAULT) for ch in text) / 1000
-    return round(em * size_pt * 20 * (1.1 if bold else 1.0))
+    return _twips(_units(text), bold, size_pt)
+
+
+def _units(text: str) -> int:
+    """A text's advance width in thousandths of an em."""
+    return sum(map(_WIDTHS.get, text, repeat(_DEFAULT)))
+
+
+def _twips(units: int, bold: bool, size_pt: float = _SIZE_PT) -> int:
+    return round(units / 1000 * size_pt * 20 * (1.1 if bold else 1.0))
 
 
 def _cell_words(tc: Any) -> tuple[int, int]:
     """A cell's longest word and longest line (paragraph), in twips, padding included."""
     word = line = 0
-    for p in tc.iter(f"{_W}p"):
-        style = p.find(f"{_W}pPr/{_W}pStyle")
-        bold = style is not None and "rubrik" in (style.get(f"{_W}val") or "").lower()
+    for p in tc.iter(_P):
+        style = p.find(_STYLE)
+        bold = style is not None and "rubrik" in (style.get(_VAL) or "").lower()
         text = ""
-        for el in p.iter(f"{_W}t", f"{_W}b"):
-            if el.tag == f"{_W}b" and el.get(f"{_W}val") not in ("0", "false"):
-                bold = True
-            elif el.tag == f"{_W}t":
+        for el in p.iter(_T, _B):
+            if el.tag == _B:
+                if el.get(_VAL) not in ("0", "false"):
+                    bold = True
+            else:
                 text += el.text or ""
-        line = max(line, text_width_twips(text, bold))
-        for piece in text.split(" "):  # a no-break space joins: a figure and its unit
-            word = max(word, text_width_twips(piece, bold))
+        # a no-break space joins: a figure and its unit; the line is its words and spaces
+        pieces = [_units(piece) for piece in text.split(" ")]
+        line = max(line, _twips(sum(pieces) + _WIDTHS[" "] * (len(pieces) - 1), bold))
+        word = max(word, _twips(max(pieces), bold))
     return word + _PAD_TWIPS, line + _PAD_TWIPS
 
 
