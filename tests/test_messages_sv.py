@@ -376,13 +376,18 @@ def test_each_error_type_a_file_can_raise_is_a_swedish_message_at_its_line(
      "bara talet: 45"),
     ("  - typ: ekonomi\n    budget: ungefär 2 miljoner\n    utfall: 1\n",
      "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick 'ungefär 2 miljoner')"),
-    ("  - typ: ekonomi\n    budget: 12,5 kr\n    utfall: 1\n",
-     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '12,5 kr')"),
+    ("  - typ: ekonomi\n    budget: 12 500,50 kr\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '12 500,50 kr'); belopp skrivs i "
+     "hela kronor, utan enhet och ören"),
+    ("  - typ: ekonomi\n    budget: 1.200.000\n    utfall: 1\n",
+     "rapport.yaml:7: ekonomi.budget: ska vara ett heltal (fick '1.200.000'); skriv tusental med "
+     "mellanslag, inte punkt: 1 200 000"),
 ])
 def test_a_figure_written_with_its_unit_is_told_the_figure_to_write(
         body: str, message: str, here: Path) -> None:
     """A figure given with its unit (kr, :-, tkr, mkr, st) is refused with the figure to write
-    instead, in whole kronor where the unit scales it; words or öre get no guess."""
+    instead, in whole kronor where the unit scales it, and thousands grouped by points the
+    Swedish way; öre are told to go, words get no guess."""
     assert _check(HEAD + body) == (2, "", f"Fel i indata: {message}\n")
 
 

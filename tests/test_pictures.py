@@ -137,7 +137,12 @@ def test_a_finding_about_a_picture_points_at_the_line_of_the_picture_in_its_text
     ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder}/bilder)"),
     ("bilder/fotot.jpg", "bilden bilder/fotot.jpg finns inte (sökt i {folder}/bilder; menade du "
                          "bilder/foto.jpg?)"),
-    ("bild/bra.png", "bilden bild/bra.png finns inte (mappen {folder}/bild finns inte)"),
+    ("bild/bra.png", "bilden bild/bra.png finns inte (mappen {folder}/bild finns inte; menade "
+                     "du bilder/bra.png?)"),
+    ("Bilder/Bra.png", "bilden Bilder/Bra.png finns inte (mappen {folder}/Bilder finns inte; "
+                       "menade du bilder/bra.png?)"),
+    ("ritningar/bra.png", "bilden ritningar/bra.png finns inte (mappen {folder}/ritningar finns "
+                          "inte)"),
     ("bilder/mapp.png", "bilden bilder/mapp.png är en mapp, inte en bildfil"),
     ("bilder/ror.png", "bilden bilder/ror.png är ingen vanlig fil"),
     ("bilder/text.png", "bilden bilder/text.png är ingen PNG- eller JPEG-bild"),

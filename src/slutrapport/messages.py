@@ -417,6 +417,7 @@ _WRITTEN_UNIT = re.compile(
     r"(?P<number>[+\-\u2212]?\d[\d\s\u00a0\u202f]*(?:,\d+)?)\s*"
     r"(?P<unit>kr|kronor|sek|:-|tkr|tusen(?: kr| kronor)?|mkr|milj(?:oner|\.)?(?: kr| kronor)?"
     r"|st|stycken|personer|företag|timmar|tim|h|%|procent)\.?", re.IGNORECASE)
+_POINT_GROUPS = re.compile(r"[+\-\u2212]?\d{1,3}(?:\.\d{3}){2,}")
 _SCALE = {"tkr": 1000, "tusen": 1000, "mkr": 1_000_000, "milj": 1_000_000}
 
 
@@ -432,6 +433,11 @@ def _unit_hint(kind: str, given: Any) -> str:
     if kind not in {"int_parsing", "decimal_parsing", "float_parsing"} or \
             not isinstance(given, str):
         return ""
+    if _POINT_GROUPS.fullmatch(given.strip()):  # 1.200.000: thousands grouped by points
+        sign = "\u2212" if given.strip()[0] in "-\u2212" else ""
+        digits = int(given.strip().lstrip("+-\u2212").replace(".", ""))
+        grouped = f"{digits:,}".replace(",", " ")
+        return f"; skriv tusental med mellanslag, inte punkt: {sign}{grouped}"
     found = _WRITTEN_UNIT.fullmatch(given.strip())
     number = parse_number(found.group("number")) if found else None
     if found is None or number is None:
@@ -440,7 +446,8 @@ def _unit_hint(kind: str, given: Any) -> str:
     scale = next((factor for prefix, factor in _SCALE.items() if unit.startswith(prefix)), 1)
     value = number * scale
     if value != value.to_integral_value():
-        return ""
+        money = scale != 1 or unit in {"kr", "kronor", "sek", ":-"}
+        return "; belopp skrivs i hela kronor, utan enhet och ören" if money else ""
     written = f"{int(value):,}".replace(",", " ").replace("-", "\u2212")
     if scale != 1 or unit in {"kr", "kronor", "sek", ":-"}:
         return f"; skriv beloppet i hela kronor utan enhet: {written}"

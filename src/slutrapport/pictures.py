@@ -125,16 +125,28 @@ def _nearby(path: Path, where: Path) -> str:
     """Where a missing picture was looked for, and the file beside it whose name is nearest
     (a picture saved as ``träff.png`` and written ``trff.png``)."""
     if not where.is_dir():
-        return f" (mappen {where} finns inte)"
-    try:
-        names = sorted(entry.name for entry in where.iterdir()
-                       if entry.suffix.lower() in _SUFFIXES and entry.is_file())
-    except OSError:
-        names = []
-    close = nearest(path.name, names)
+        folder = _near_entry(where.parent, where.name, dirs=True)
+        close = _near_entry(where.parent / folder, path.name) if folder else None
+        if folder is None or close is None:
+            return f" (mappen {where} finns inte)"
+        return (f" (mappen {where} finns inte; menade du "
+                f"{(path.parent.parent / folder / close).as_posix()}?)")
+    close = _near_entry(where, path.name)
     if close is None:
         return f" (sökt i {where})"
     return f" (sökt i {where}; menade du {(path.parent / close).as_posix()}?)"
+
+
+def _near_entry(folder: Path, name: str, *, dirs: bool = False) -> str | None:
+    """The picture file (or the folder, ``dirs``) in ``folder`` whose name is nearest to
+    ``name``, if one is near enough."""
+    try:
+        names = sorted(entry.name for entry in folder.iterdir()
+                       if (entry.is_dir() if dirs else
+                           entry.suffix.lower() in _SUFFIXES and entry.is_file()))
+    except OSError:
+        return None
+    return nearest(name, names)
 
 
 def read_picture(src: str, base: Path) -> PictureFile:
