@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from slutrapport import load
 from slutrapport.cli import main
 from slutrapport.errors import InputError
-from slutrapport.loader import read_yaml
+from slutrapport.loader import from_data, read_yaml
 from slutrapport.register_templates import (
     lists_from_report,
     register_block,
@@ -227,6 +227,21 @@ def test_with_a_report_the_lists_are_its_areas_municipalities_categories_and_fin
         ("Finansiär",), ("Tillväxtverket",), ("Region Västerbotten",), ("Robertsfors kommun",),
         ("Vindelns kommun",), ("Nordmalings kommun",), ("Vännäs kommun",),
         ("Bjurholms kommun",)]
+
+
+def test_a_misspelt_or_unfilled_financier_is_no_choice_in_the_drop_down() -> None:
+    """A financing row whose name is a slip of a listed financier ('Region Västerbottten'), or
+    still '…', gives no choice of its own; a financier only the financing names is one."""
+    data, _ = read_yaml(NIS)
+    assert isinstance(data, dict)
+    economy = next(s for s in data["avsnitt"] if s.get("typ") == "ekonomi")
+    economy["finansiering"][1]["finansiar"] = "Region Västerbottten"
+    economy["finansiering"].append({"finansiar": "Almi Företagspartner", "belopp": 1})
+    economy["finansiering"].append({"finansiar": "…", "belopp": 0})
+    lists = lists_from_report(from_data(data))
+    assert [c.value for c in lists.finansiar] == [
+        "Tillväxtverket", "Region Västerbotten", "Robertsfors kommun", "Vindelns kommun",
+        "Nordmalings kommun", "Vännäs kommun", "Bjurholms kommun", "Almi Företagspartner"]
 
 
 def test_the_report_s_own_register_block_gives_the_area_ids(tmp_path: Path) -> None:

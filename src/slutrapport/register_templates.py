@@ -45,7 +45,7 @@ from slutrapport.kinds.aktiviteter import Aktiviteter
 from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.loader import load, read_yaml
-from slutrapport.names import name_key, slug
+from slutrapport.names import name_key, pair_names, slug
 
 if TYPE_CHECKING:
     from slutrapport._files import Protect, Written
@@ -247,8 +247,14 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
 
     for economy in (s for s in report.avsnitt if isinstance(s, Ekonomi)):
         categories += [k.kategori for k in economy.kostnader if k.kategori not in categories]
-        financiers += [f.finansiar for f in economy.finansiering
-                       if not any(name_key(f.finansiar) == name_key(n) for n in financiers)]
+        # a financing row's name near a listed financier is a slip (check says which): it is
+        # no choice of its own; one left as "…" is not filled in
+        pairing = pair_names([f.finansiar for f in economy.finansiering],
+                             report.projekt.finansiarer)
+        slips = {i for i, meant in pairing.unknown if meant is not None}
+        financiers += [f.finansiar for i, f in enumerate(economy.finansiering)
+                       if i not in slips and f.finansiar.strip() != "\u2026"
+                       and not any(name_key(f.finansiar) == name_key(n) for n in financiers)]
     period = report.projekt.period
     return Lists(
         omrade=tuple(areas), kommun=municipalities,
