@@ -433,25 +433,30 @@ def _unit_hint(kind: str, given: Any) -> str:
     if kind not in {"int_parsing", "decimal_parsing", "float_parsing"} or \
             not isinstance(given, str):
         return ""
-    if _POINT_GROUPS.fullmatch(given.strip()):  # 1.200.000: thousands grouped by points
-        sign = "\u2212" if given.strip()[0] in "-\u2212" else ""
-        digits = int(given.strip().lstrip("+-\u2212").replace(".", ""))
-        grouped = f"{digits:,}".replace(",", " ")
-        return f"; skriv tusental med mellanslag, inte punkt: {sign}{grouped}"
-    found = _WRITTEN_UNIT.fullmatch(given.strip())
+    text = given.strip()
+    if _POINT_GROUPS.fullmatch(text):  # 1.200.000: thousands grouped by points
+        grouped = parse_number(text, grouping=True)
+        return (f"; skriv tusental med mellanslag, inte punkt: {_typed(grouped)}"
+                if grouped is not None else "")
+    found = _WRITTEN_UNIT.fullmatch(text)
     number = parse_number(found.group("number")) if found else None
     if found is None or number is None:
         return ""
     unit = found.group("unit").casefold()
     scale = next((factor for prefix, factor in _SCALE.items() if unit.startswith(prefix)), 1)
+    money = scale != 1 or unit in {"kr", "kronor", "sek", ":-"}
     value = number * scale
     if value != value.to_integral_value():
-        money = scale != 1 or unit in {"kr", "kronor", "sek", ":-"}
         return "; belopp skrivs i hela kronor, utan enhet och ören" if money else ""
-    written = f"{int(value):,}".replace(",", " ").replace("-", "\u2212")
-    if scale != 1 or unit in {"kr", "kronor", "sek", ":-"}:
-        return f"; skriv beloppet i hela kronor utan enhet: {written}"
-    return f"; skriv bara talet: {written}"
+    if money:
+        return f"; skriv beloppet i hela kronor utan enhet: {_typed(value)}"
+    return f"; skriv bara talet: {_typed(value)}"
+
+
+def _typed(value: Decimal) -> str:
+    """A whole number as the user types it in the data file: groups of three apart by a plain
+    space (YAML reads it back), the minus sign U+2212."""
+    return f"{int(value):,}".replace(",", " ").replace("-", "\u2212")
 
 
 def _section_kind(err: Any, kind: str, ctx: Mapping[str, Any], kinds: list[str]) -> str:
