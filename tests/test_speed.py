@@ -372,6 +372,20 @@ def test_render_refuses_a_format_it_does_not_know() -> None:
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\r")
 
 
+def yaml_text(data: Any) -> str:
+    """Data as the YAML a user writes (a Decimal as its Swedish text)."""
+    import yaml
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value).replace(".", ",")
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return [plain(v) for v in value] if isinstance(value, list) else value
+
+    return str(yaml.safe_dump(plain(data), allow_unicode=True))
+
+
 def run_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
     """Run the CLI with stderr on a pseudo-terminal; its exit code and what the terminal got."""
     import pty
@@ -400,17 +414,7 @@ def run_on_a_terminal(args: list[str], cwd: Path) -> tuple[int, str]:
 def test_a_render_over_a_second_shows_its_stage_on_a_terminal(tmp_path: Path) -> None:
     """On a terminal, filling the contents of 3 000 rows (seconds) shows the report's name and
     stage."""
-    import yaml
-
-    def plain(value: Any) -> Any:  # Decimal as the Swedish text a data file holds
-        if isinstance(value, Decimal):
-            return str(value).replace(".", ",")
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items()}
-        return [plain(v) for v in value] if isinstance(value, list) else value
-
-    (tmp_path / "stor.yaml").write_text(
-        yaml.safe_dump(plain(companies_data(3000)), allow_unicode=True), encoding="utf-8")
+    (tmp_path / "stor.yaml").write_text(yaml_text(companies_data(3000)), encoding="utf-8")
     code, shown = run_on_a_terminal(["render", "stor.yaml", "-o", "r.docx", "--no-charts"],
                                     tmp_path)
     assert code == 0
@@ -420,10 +424,11 @@ def test_a_render_over_a_second_shows_its_stage_on_a_terminal(tmp_path: Path) ->
 @needs_office
 @pytest.mark.libreoffice
 def test_a_batch_shows_a_bar_per_report_on_a_terminal(tmp_path: Path) -> None:
-    """Two reports to PDF: each has its line with a bar and its stage."""
-    files = [tmp_path / "a.yaml", tmp_path / "b.yaml"]
-    for f in files:
-        shutil.copy(LAPPLAND, f)
+    """Two reports to PDF, of 1 000 rows each (LibreOffice writes each for a second or more,
+    past the display's first second): each has its line with a bar and its stage."""
+    text = yaml_text(companies_data(1000))
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
     code, shown = run_on_a_terminal(["render", "a.yaml", "b.yaml", "-o", "ut", "--to", "pdf",
                                      "--no-charts"], tmp_path)
     lines = [re.sub(r" +", " ", line) for line in shown.splitlines()]

@@ -288,7 +288,7 @@ def render_many(
             splits = (write_layout_copy(path, legends_for_libreoffice(document),
                                         rows=PDF_PART_ROWS, overlap=OVERLAP_ROWS, root=root)
                       if pdf else write_layout_copy(path, document, rows=PART_ROWS,
-                                                    placeholders=True, root=root))
+                                                    placeholders=True, slim=True, root=root))
             alts = (chart_alts(b"", root) if root is not None else chart_alts(path.read_bytes())
                     ) if pdf else ()
             del root
