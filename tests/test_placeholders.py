@@ -113,3 +113,62 @@ def test_page_numbers_counted_with_placeholders_are_the_pdfs(which: str, tmp_pat
     assert (found["platshållare"], found["platshållare, smala rader"],
             found["platshållare, delad som PDF"]) == (found["diagram"], found["diagram"],
                                                       found["pdf"])
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _cell(text: str, *, width: int = 1417, style: str = "Tabelltal", run: str = "",
+          cell: str = "", extra: str = "") -> str:
+    return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/>{cell}</w:tcPr><w:p><w:pPr>'
+            f'<w:pStyle w:val="{style}"/></w:pPr><w:r>{run}<w:t xml:space="preserve">{text}'
+            f'</w:t></w:r>{extra}</w:p></w:tc>')
+
+
+SLIM_ROWS = {
+    "vanlig rad": (_cell("Företag AB", width=4819, style="Tabelltext")
+                   + _cell("12,5") + _cell("−3")),
+    "för bred text": (_cell("Företag AB", width=4819, style="Tabelltext")
+                      + _cell("12,5") + _cell("en text som inte ryms på en rad")),
+    "större stil": (_cell("Företag AB", width=4819, style="Tabelltext")
+                    + _cell("12,5") + _cell("7", run='<w:rPr><w:sz w:val="28"/></w:rPr>')),
+    "fet text bara sist": (_cell("Företag AB", width=4819, style="Tabelltext")
+                           + _cell("12,5") + _cell("7", run="<w:rPr><w:b/></w:rPr>")),
+    "egna marginaler": (_cell("Företag AB", width=4819, style="Tabelltext")
+                        + _cell("12,5") + _cell("7", cell='<w:tcMar><w:top w:w="400" '
+                                                'w:type="dxa"/></w:tcMar>')),
+    "radbrytning": (_cell("Företag AB", width=4819, style="Tabelltext")
+                    + _cell("12,5") + _cell("7", extra="<w:r><w:br/></w:r>")),
+    "två stycken": (_cell("Företag AB", width=4819, style="Tabelltext") + _cell("12,5")
+                    + _cell("7").replace("</w:p></w:tc>", "</w:p><w:p/></w:tc>")),
+}
+"""Rows of a long table, each with a last cell of one kind: a plain one-line figure (it goes,
+and so does the one before it), and each thing that keeps the last cell (and so the row)."""
+
+
+def test_a_long_tables_cells_that_only_repeat_their_rows_height_are_left_out_and_no_others(
+) -> None:
+    """In the page-number copy (slim), a row keeps its first cell and loses the one-line plain
+    cells at its end; a cell whose text is too wide, whose size, weight or margins differ, that
+    breaks a line or holds two paragraphs is kept, and the row with it."""
+    docx = render_bytes(slutrapport.load(slutrapport.example_path("lappland20")), charts=False)
+    filler = SLIM_ROWS["vanlig rad"]
+    rows = [filler] * 400 + list(SLIM_ROWS.values()) + [filler] * 400
+    body = (f'<w:document xmlns:w="{_W_NS}"><w:body><w:tbl><w:tblPr><w:tblW w:w="7653" '
+            'w:type="dxa"/><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid><w:gridCol '
+            'w:w="4819"/><w:gridCol w:w="1417"/><w:gridCol w:w="1417"/></w:tblGrid>'
+            + "".join(f"<w:tr>{row}</w:tr>" for row in rows)
+            + "</w:tbl><w:p/></w:body></w:document>")
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as package:
+        for info in source.infolist():
+            package.writestr(info, body.encode() if info.filename == "word/document.xml"
+                             else source.read(info))
+    copy_, splits = layout_copy(out.getvalue(), rows=PART_ROWS, placeholders=True, slim=True)
+    cells = [row.count("<w:tc>") for row in re.findall(r"<w:tr>.*?</w:tr>", _document(copy_))]
+    assert (len(splits), cells[:400] == [1] * 400,
+            dict(zip(SLIM_ROWS, cells[400:407], strict=True))) == (
+        1, True, {"vanlig rad": 1, "för bred text": 3, "större stil": 3,
+                  "fet text bara sist": 3, "egna marginaler": 3, "radbrytning": 3,
+                  "två stycken": 3})

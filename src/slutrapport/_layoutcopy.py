@@ -481,6 +481,8 @@ _WIDE_PARAGRAPH = frozenset({f"{_W}ind", f"{_W}numPr", f"{_W}framePr", f"{_W}sec
                              f"{_W}tabs"})
 """Paragraph properties that take from a line's width (or move the paragraph out of the flow):
 a cell whose paragraph has one of them is not counted one line."""
+_MARKS = frozenset({f"{_W}bookmarkStart", f"{_W}bookmarkEnd"})
+"""What a kept cell's paragraph may hold besides runs of text."""
 _ARIAL_LIKE = frozenset({"Arial", "Liberation Sans", "Helvetica", "Arimo"})
 """Typefaces with the advance widths _columns estimates by."""
 
@@ -550,8 +552,10 @@ class _Heights:
 
     def line(self, paragraph: Any) -> tuple[Any, ...]:
         """What a line of ``paragraph`` is as high as: its paragraph properties (alignment
-        aside) and the character properties of its mark and each of its runs, resolved, and
-        whether it holds nothing but runs of text (only then can it be counted one line)."""
+        aside) and the character properties of its mark and each of its runs, resolved; what
+        it holds — "text" (runs of text alone: only then can it be counted one line), "marked"
+        (and bookmarks: it may be kept for such a line) or "" (anything else) — and the
+        measures its text is estimated by."""
         children = list(paragraph)
         ppr = children[0] if children and children[0].tag == _PPR else None
         runs = children[1:] if ppr is not None else children
@@ -569,10 +573,11 @@ class _Heights:
         chars = [_merged(*r_base, mark), *(_merged(*r_base, run.find(_RPR)) for run in runs)]
         keys = frozenset(tuple(sorted((t, _key(e)) for t, e in props.items()))
                          for props in chars)
-        plain = (all(r.tag == _R for r in runs)
-                 and all(c.tag in (_RPR, _T) for r in runs for c in r)
+        texts = (all(r.tag in _MARKS or all(c.tag in (_RPR, _T) for c in r) for r in runs)
+                 and all(r.tag in _MARKS or r.tag == _R for r in runs)
                  and not _WIDE_PARAGRAPH & p_props.keys())
-        line = (tuple(sorted((t, _key(e)) for t, e in p_props.items())), keys, plain,
+        kind = ("marked" if any(r.tag in _MARKS for r in runs) else "text") if texts else ""
+        line = (tuple(sorted((t, _key(e)) for t, e in p_props.items())), keys, kind,
                 _text_metrics(chars))
         self._lines[raw] = line
         return line
@@ -584,13 +589,14 @@ class _Heights:
         cells = [c for c in row if c.tag == _TC]
         paragraphs = [_only_paragraph(cell) for cell in cells]
         full = [self.line(p) if p is not None else None for p in paragraphs]
-        lines = [line[:3] if line is not None else None for line in full]
+        # a kept cell's paragraph may hold bookmarks too (a part's first row has one)
+        lines = [line[:2] if line is not None and line[2] else None for line in full]
         end = len(cells)
         while end > 1:
             paragraph, line = paragraphs[end - 1], full[end - 1]
             if paragraph is None or line is None:
                 break
-            if not line[2] or line[:3] not in lines[:end - 1]:
+            if line[2] != "text" or line[:2] not in lines[:end - 1]:
                 break
             size, bold, factor = line[3]
             text = "".join(t.text or "" for t in paragraph.iter(_T))
