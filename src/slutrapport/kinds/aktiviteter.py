@@ -9,7 +9,7 @@ from pydantic import Field
 
 from slutrapport.fields import Antal, Loc, Markdown, Modell
 from slutrapport.kinds import LinkId, Section
-from slutrapport.names import ID_PATTERN
+from slutrapport.names import ID_PATTERN, called
 from slutrapport.paths import linked
 
 if TYPE_CHECKING:
@@ -53,7 +53,8 @@ class Aktiviteter(Section):
     def unfilled(self) -> Iterator[tuple[Loc, str]]:
         for a, area in enumerate(self.omraden):
             if area.antal == 0:
-                yield ("omraden", a, "antal"), f"Antalet i '{area.rubrik}' är 0 — inte ifyllt?"
+                where = called(area.rubrik, "området (ännu utan rubrik)")
+                yield ("omraden", a, "antal"), f"Antalet i {where} är 0 — inte ifyllt?"
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
         # What the text already shows as a figure link is not printed again (visa_… false).
