@@ -33,6 +33,10 @@ IN_FUNCTIONS = frozenset({
     ("slutrapport.cli", "slutrapport.fill"),
     ("slutrapport.cli", "slutrapport.schema"),
     ("slutrapport.cli", "slutrapport.wordimport"),
+    ("slutrapport.cli", "slutrapport.standard"),
+    # ... and LibreOffice's machinery only when a render needs it (started before the rest of
+    # the render's imports, so that its start overlaps them)
+    ("slutrapport.cli", "slutrapport.office"),
     # the round trip renders the data file (jinja2, python-docx) only when a report comes back
     ("slutrapport.wordimport._roundtrip", "slutrapport.document"),
 })

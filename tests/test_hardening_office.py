@@ -599,3 +599,59 @@ def test_the_leftovers_of_processes_that_are_gone_are_removed_and_no_others(
                 False)
         finally:
             held.unlink(missing_ok=True)
+
+
+# --- LibreOffice started before the data is read -----------------------------------------------
+
+BAD_AFTER_START = {
+    "trasig YAML": ("namn: [\n", ["render"], 2),
+    "fel i datat": ("projekt: 12\n", ["render"], 2),
+    "--strict vägrar": (None, ["render", "--strict"], 1),
+}
+"""Input found unusable (or refused) only after LibreOffice was started for the render: what
+each data file holds (None: the NIS 6.0 example, with its published errors), the command and the
+exit code."""
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="behöver /proc (Linux)")
+@needs_office
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("case", list(BAD_AFTER_START))
+def test_input_refused_after_libreoffice_started_leaves_no_process_and_no_folder(
+    tmp_path: Path, case: str
+) -> None:
+    """A render starts LibreOffice before it reads the data file; broken YAML, data that is no
+    report and a --strict refusal each end it with their exit code, nothing written and no
+    process or folder of the run left once slutrapport has ended."""
+    text, command, code = BAD_AFTER_START[case]
+    data = tmp_path / "rapport.yaml"
+    if text is None:
+        data.write_bytes(slutrapport.example_path().read_bytes())
+    else:
+        data.write_text(text, encoding="utf-8")
+    run_tmp = tmp_path / "tmp"
+    run_tmp.mkdir()
+    out = tmp_path / "rapport.pdf"
+    env = {**os.environ, "TMPDIR": str(run_tmp), "SLUTRAPPORT_CACHE": str(cache_of(run_tmp))}
+    done = subprocess.run([sys.executable, "-c", CLI, *command, str(data), "-o", str(out), "-q"],
+                          env=env, capture_output=True, check=False)
+    assert (done.returncode, out.exists(), run_processes(str(run_tmp)), files_in(run_tmp)) == (
+        code, False, {}, [])
+
+
+@needs_office
+@pytest.mark.libreoffice
+def test_a_kept_profile_starts_libreoffice_without_its_render_tests_the_second_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """LibreOffice takes a profile's first start of its version for an upgrade and runs its
+    graphics render tests (most of its start); a kept profile notes the version, so its next
+    start runs none."""
+    monkeypatch.setenv("SLUTRAPPORT_CACHE", str(tmp_path / "cache"))
+    docx = tmp_path / "r.docx"
+    docx.write_bytes(render_bytes(slutrapport.load(LAPPLAND), charts=False))
+    office.run_office([docx], [tmp_path / "r1.pdf"])
+    [log] = (tmp_path / "cache").glob("libreoffice/*/profil-0/user/GraphicsRenderTests.log")
+    log.unlink()  # written by the first start, on the profile made for it
+    office.run_office([docx], [tmp_path / "r2.pdf"])
+    assert (log.exists(), (tmp_path / "r2.pdf").read_bytes()[:5]) == (False, b"%PDF-")

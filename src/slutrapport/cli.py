@@ -44,11 +44,11 @@ from slutrapport.errors import (
     RefusedError,
     SlutrapportError,
 )
-from slutrapport.standard import default_template
 
 if TYPE_CHECKING:
     from slutrapport.checks import Finding
     from slutrapport.fill import FillRefusedError
+    from slutrapport.office import Started
     from slutrapport.wordimport import Mode
 
 # The commands' own work (checks, fill, the Word import and the report model under them) is
@@ -418,13 +418,6 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     Med flera FIL skrivs varje rapport som går; de som inte går listas sist (slutkod 2).
     --timeout gäller varje rapport för sig. På en terminal visas efter en sekund vad som görs.
     """
-    # start-up: the command's work only when it runs, not for --help
-    from slutrapport.checks import check
-    from slutrapport.loader import load
-
-    # start-up: jinja2 and the rendering only when a report is rendered
-    from slutrapport.rendering import ContentsNotFilledWarning, render_many
-
     output = Path(output_text)
     if watch and len(files) > 1:
         click.echo("Fel i indata: --watch bevakar en rapport i taget; ange en FIL.", err=True)
@@ -504,99 +497,109 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
                         pdfa=pdfa, timeout=timeout, quiet=quiet, allow_outside=allow_outside,
                         debug=debug)
         return
-    # start-up: rich only when a render may show its progress
-    from slutrapport._progress import Progress
-
     failed: dict[int, SlutrapportError] = {}  # a report of several that could not be written
     written: list[int] = []
-    with Progress([str(f) for f in files], enabled=not quiet) as progress:
-        try:
-            loaded: list[int] = []
-            reports = []
-            for i, f in enumerate(files):
-                try:
-                    progress.stage(i, "läser")
-                    reports.append(load(f))
-                    loaded.append(i)
-                except SlutrapportError as exc:
-                    if not many:
+    # LibreOffice first, when the outputs need it: its start (most of a second) then overlaps
+    # reading, checking and filling the template instead of following them
+    with _office_ahead(kind == "pdf" or not no_contents, len(files), jobs, timeout,
+                       debug) as ahead:
+        # start-up: the command's work only when it runs, not for --help
+        # start-up: rich only when a render may show its progress
+        from slutrapport._progress import Progress
+        from slutrapport.checks import check
+        from slutrapport.loader import load
+
+        # start-up: jinja2 and the rendering only when a report is rendered
+        from slutrapport.rendering import ContentsNotFilledWarning, render_many
+
+        with Progress([str(f) for f in files], enabled=not quiet) as progress:
+            try:
+                loaded: list[int] = []
+                reports = []
+                for i, f in enumerate(files):
+                    try:
+                        progress.stage(i, "läser")
+                        reports.append(load(f))
+                        loaded.append(i)
+                    except SlutrapportError as exc:
+                        if not many:
+                            raise
+                        failed[i] = exc
+                        progress.stage(i, "misslyckades")
+                findings: list[list[Finding]] = []
+                traces: dict[int, dict[str, Any]] = {}  # by file: the record of provenance
+                read: dict[int, Any] = {}  # by file: its registers, read once for record and check
+                if trace_file or annex:
+                    # start-up: the provenance (and jinja2) only when it is asked for
+                    from slutrapport.provenance import registers_of, trace, with_annex
+
+                    for n, report in enumerate(reports):
+                        progress.stage(loaded[n], "spårar talen")
+                        read[loaded[n]] = registers_of(report, allow_outside=allow_outside)
+                        traces[loaded[n]] = trace(report, template, registers=read[loaded[n]],
+                                                  charts=not no_charts)
+                        progress.stage(loaded[n], "väntar")
+                    if annex:
+                        reports = [with_annex(r, traces[loaded[n]]) for n, r in enumerate(reports)]
+
+                def run_checks() -> None:
+                    """Check each report and print its findings (once)."""
+                    for n, report in enumerate(reports[len(findings):], start=len(findings)):
+                        was = progress.stage_of(loaded[n])  # LibreOffice may be at work on it
+                        progress.stage(loaded[n], "kontrollerar")
+                        findings.append(check(report, template=template,
+                                              registers=read.get(loaded[n]),
+                                              allow_outside_registers=allow_outside))
+                        if was not in ("väntar", "läser"):
+                            progress.stage(loaded[n], was)
+                        click.echo(format_findings(findings[-1], str(files[loaded[n]]),
+                                                   errors_only=quiet), nl=False, err=True)
+
+                if strict:  # --strict reads the findings before anything is written
+                    run_checks()
+                    if many:  # each report for itself: the refused ones are listed, not the batch
+                        # start-up: jinja2 and the rendering only when a report is rendered
+                        from slutrapport.rendering import STRICT_CODES
+
+                        keep = [n for n, fs in enumerate(findings)
+                                if not any(f.severity == "error" or f.code in STRICT_CODES
+                                           for f in fs)]
+                        for n, i in enumerate(loaded):
+                            if n not in keep:
+                                failed[i] = RefusedError(findings[n])
+                                progress.stage(i, "misslyckades")
+                        reports = [reports[n] for n in keep]
+                        findings = [findings[n] for n in keep]
+                        loaded = [loaded[n] for n in keep]
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always", ContentsNotFilledWarning)
+                    warnings.simplefilter("always", BackupWarning)
+                    try:
+                        if reports:
+                            # without --strict the checks run while LibreOffice works
+                            render_many(
+                                reports, [outputs[i] for i in loaded], template=template,
+                                strict=strict, findings=findings if strict else None,
+                                contents=not no_contents, charts=not no_charts, diagram=diagram,
+                                timeout=timeout, formats=[kind] * len(reports), pdfa=pdfa,
+                                jobs=jobs, names=[str(files[i]) for i in loaded],
+                                progress=lambda n, stage: progress.stage(loaded[n], stage),
+                                meanwhile=run_checks, keep=False, warm=ahead)
+                        written = list(loaded)
+                    except BatchError as exc:
+                        names = {str(files[i]): i for i in loaded}
+                        for name, error in exc.failures:
+                            failed[names[name]] = error
+                        written = [i for i in loaded if i not in failed]
+                    except SlutrapportError:
+                        run_checks()  # the findings too when the render failed before LibreOffice
                         raise
-                    failed[i] = exc
-                    progress.stage(i, "misslyckades")
-            findings: list[list[Finding]] = []
-            traces: dict[int, dict[str, Any]] = {}  # by file: the record of provenance
-            read: dict[int, Any] = {}  # by file: its registers, read once for record and check
-            if trace_file or annex:
-                # start-up: the provenance (and jinja2) only when it is asked for
-                from slutrapport.provenance import registers_of, trace, with_annex
-
-                for n, report in enumerate(reports):
-                    progress.stage(loaded[n], "spårar talen")
-                    read[loaded[n]] = registers_of(report, allow_outside=allow_outside)
-                    traces[loaded[n]] = trace(report, template, registers=read[loaded[n]],
-                                              charts=not no_charts)
-                    progress.stage(loaded[n], "väntar")
-                if annex:
-                    reports = [with_annex(r, traces[loaded[n]]) for n, r in enumerate(reports)]
-
-            def run_checks() -> None:
-                """Check each report and print its findings (once)."""
-                for n, report in enumerate(reports[len(findings):], start=len(findings)):
-                    was = progress.stage_of(loaded[n])  # LibreOffice may be at work on it
-                    progress.stage(loaded[n], "kontrollerar")
-                    findings.append(check(report, template=template,
-                                          registers=read.get(loaded[n]),
-                                          allow_outside_registers=allow_outside))
-                    if was not in ("väntar", "läser"):
-                        progress.stage(loaded[n], was)
-                    click.echo(format_findings(findings[-1], str(files[loaded[n]]),
-                                               errors_only=quiet), nl=False, err=True)
-
-            if strict:  # --strict reads the findings before anything is written
-                run_checks()
-                if many:  # each report for itself: the refused ones are listed, not the batch
-                    # start-up: jinja2 and the rendering only when a report is rendered
-                    from slutrapport.rendering import STRICT_CODES
-
-                    keep = [n for n, fs in enumerate(findings)
-                            if not any(f.severity == "error" or f.code in STRICT_CODES
-                                       for f in fs)]
-                    for n, i in enumerate(loaded):
-                        if n not in keep:
-                            failed[i] = RefusedError(findings[n])
-                            progress.stage(i, "misslyckades")
-                    reports = [reports[n] for n in keep]
-                    findings = [findings[n] for n in keep]
-                    loaded = [loaded[n] for n in keep]
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ContentsNotFilledWarning)
-                warnings.simplefilter("always", BackupWarning)
-                try:
-                    if reports:
-                        # without --strict the checks run while LibreOffice works
-                        render_many(
-                            reports, [outputs[i] for i in loaded], template=template,
-                            strict=strict, findings=findings if strict else None,
-                            contents=not no_contents, charts=not no_charts, diagram=diagram,
-                            timeout=timeout, formats=[kind] * len(reports), pdfa=pdfa,
-                            jobs=jobs, names=[str(files[i]) for i in loaded],
-                            progress=lambda n, stage: progress.stage(loaded[n], stage),
-                            meanwhile=run_checks, keep=False)
-                    written = list(loaded)
-                except BatchError as exc:
-                    names = {str(files[i]): i for i in loaded}
-                    for name, error in exc.failures:
-                        failed[names[name]] = error
-                    written = [i for i in loaded if i not in failed]
-                except SlutrapportError:
-                    run_checks()  # the findings too when the render failed before LibreOffice
-                    raise
-                run_checks()
-            for warning in caught:
-                click.echo(f"Obs: {warning.message}", err=True)
-        except SlutrapportError as exc:
-            _fail(exc, debug)
-            return
+                    run_checks()
+                for warning in caught:
+                    click.echo(f"Obs: {warning.message}", err=True)
+            except SlutrapportError as exc:
+                _fail(exc, debug)
+                return
     for i in sorted(written):
         click.echo(f"Skrev {outputs[i]}")
     if trace_file:
@@ -613,6 +616,28 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
     if failed:
         _fail(BatchError([(str(files[i]), failed[i]) for i in sorted(failed)], len(files)),
               debug)
+
+
+@contextlib.contextmanager
+def _office_ahead(wanted: bool, count: int, jobs: int | None, timeout: float,
+                  debug: bool) -> Iterator[Started | None]:
+    """LibreOffice started now for a render that will need it (``wanted``: a PDF, or contents
+    to fill) — as many as the reports may use at once — and ended on the way out; None when it
+    is not wanted or not installed (the render then says what that means). A setting it can't
+    start with (``SLUTRAPPORT_LO_DOKUMENT``) ends the command as unusable input."""
+    # start-up: the LibreOffice machinery only when a render needs it
+    from slutrapport import office
+
+    if not wanted or not office.available():
+        yield None
+        return
+    try:
+        ahead = office.Started(min(jobs or office.default_workers(), count), timeout=timeout)
+    except SlutrapportError as exc:
+        _fail(exc, debug)
+        return
+    with ahead:
+        yield ahead
 
 
 def _render_watched(file: Path, output: Path, *, kind: str, template: Path | None, strict: bool,
@@ -701,6 +726,9 @@ def _render_watched(file: Path, output: Path, *, kind: str, template: Path | Non
 def _inputs_of(report: Any, file: Path, template: Path | None) -> list[Path]:
     """The files a render of ``report`` reads: the data file, the registers it names (by
     ``register.mapp``, relative to the data file) and the template."""
+    # start-up: the report's kinds (the default template's parts) only when a command runs
+    from slutrapport.standard import default_template
+
     paths = [file]
     block = getattr(report, "register", None)
     if block is not None:
@@ -1141,6 +1169,8 @@ def template_check_command(template: Path | None, debug: bool) -> None:
     och de avsnitt som mallen aldrig använder. Slutkod 1 om något namn är okänt.
     """
     # start-up: jinja2 only when a template is checked
+    # start-up: the report's kinds (the default template's parts) only when a command runs
+    from slutrapport.standard import default_template
     from slutrapport.templatecheck import (
         check_template,
         format_template_findings,

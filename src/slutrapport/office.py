@@ -773,6 +773,39 @@ class OfficePool:
                              for label, entries in answer.get("lists", {}).items()})
 
 
+class Started:
+    """LibreOffice started ahead of the work that needs it: a pool of ``workers`` LibreOffices
+    and the folder the documents they open go in, for :func:`slutrapport.rendering.render_many`
+    (its ``warm``). The command line starts it before it reads the data file, so LibreOffice's
+    start — most of a second — overlaps reading, checking and filling the template instead of
+    following them; ``render --watch`` keeps one (``keep_warm``) between saves. Use it as a
+    context manager: leaving the block ends every LibreOffice and removes the folders, and a
+    block left without an exception (with ``graceful`` still true) lets each quit by itself
+    first, which keeps its profile whole for the next run."""
+
+    def __init__(self, workers: int = 1, *, timeout: float = 180, recycle: int | None = None,
+                 keep_warm: bool = False) -> None:
+        self.folder = folder_name()
+        self.pool = OfficePool(workers, timeout=timeout, recycle=recycle, documents=self.folder,
+                               keep_warm=keep_warm)
+        self.graceful = True
+
+    def __enter__(self) -> Started:
+        self.pool.__enter__()
+        try:
+            self.folder.mkdir(mode=0o700)
+        except BaseException:
+            self.pool.close()
+            raise
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        try:
+            self.pool.close(graceful=kind is None and self.graceful)
+        finally:
+            remove_folder(self.folder)
+
+
 class _Worker:
     """One worker process (``_office_worker.py``) and its LibreOffice, in a run folder of its own
     (made in ``folder``, else in the temporary folder); ``also`` are the folders it shares with

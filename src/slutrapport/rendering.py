@@ -80,7 +80,7 @@ def render(
     diagram: str = "diagram",
     timeout: float = 180,
     pdfa: bool = False,
-    warm: Warm | None = None,
+    warm: office.Started | None = None,
 ) -> bytes:
     """Check and render a report; write it to output (atomically) if given; return the bytes.
 
@@ -107,7 +107,7 @@ def render(
                        formats=[to] if to is not None else None, pdfa=pdfa, warm=warm)[0]
 
 
-class Warm:
+class Warm(office.Started):
     """LibreOffice kept running between renders, for a writer who saves and looks again
     (``render --watch``): use it as a context manager and pass it to :func:`render_many` (or
     :func:`render`) as ``warm``. One LibreOffice (``jobs``) is started at once, kept, and started
@@ -116,25 +116,7 @@ class Warm:
     keeps its profile whole for the next run)."""
 
     def __init__(self, *, jobs: int = 1, timeout: float = 180) -> None:
-        self.folder = office.folder_name()
-        self.pool = office.OfficePool(jobs, timeout=timeout, documents=self.folder,
-                                      keep_warm=True)
-        self.graceful = True
-
-    def __enter__(self) -> Warm:
-        self.pool.__enter__()
-        try:
-            self.folder.mkdir(mode=0o700)
-        except BaseException:
-            self.pool.close()
-            raise
-        return self
-
-    def __exit__(self, kind: object, *exc: object) -> None:
-        try:
-            self.pool.close(graceful=kind is None and self.graceful)
-        finally:
-            office.remove_folder(self.folder)
+        super().__init__(jobs, timeout=timeout, keep_warm=True)
 
 
 FORMATS = ("docx", "pdf")
@@ -162,7 +144,7 @@ def render_many(
     names: Sequence[str] | None = None,
     progress: Callable[[int, str], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
-    warm: Warm | None = None,
+    warm: office.Started | None = None,
     keep: bool = True,
 ) -> list[bytes]:
     """Render several reports; LibreOffice (contents, PDF) works on them side by side.
@@ -175,8 +157,9 @@ def render_many(
     a batch of any size. ``timeout`` is per report. Long tables are split in the copy LibreOffice
     lays out (slutrapport._layoutcopy); the .docx keeps them whole. ``progress(index, stage)``
     hears each report's :data:`STAGES`; ``meanwhile()`` is called once every report is rendered,
-    while LibreOffice works on them. ``warm`` (a :class:`Warm` entered) is a LibreOffice kept
-    running between calls, used instead of starting one.
+    while LibreOffice works on them. ``warm`` (a :class:`Warm` or
+    :class:`slutrapport.office.Started`, entered) is LibreOffice started ahead — kept running
+    between calls, or started before the data was read — used instead of starting one.
 
     Each output is written as soon as its report is done (also while later reports are still
     being rendered). With ``keep=False`` the outputs are written and let go: the list returned
