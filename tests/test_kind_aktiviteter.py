@@ -64,6 +64,16 @@ def test_a_key_figure_whose_name_cannot_be_spelt_is_not_printed_and_check_says_h
           "mallen.")])
 
 
+def test_a_word_the_texts_write_with_an_accent_keeps_it() -> None:
+    """'nya_ideer' prints as 'Nya idéer' when a heading writes 'idéer'."""
+    data = _report({"rubrik": "Nya idéer", "text": "Förslagen samlades in.",
+                    "nyckeltal": {"nya_ideer": 3}})
+    report = from_data(data)
+    lines = outline(render_bytes(report, charts=False)).splitlines()
+    assert (lines[lines.index("[Heading2] Nya idéer") + 1:], check(report)) == (
+        ["[BodyText] Förslagen samlades in.", "[BodyText] Nya idéer: 3."], [])
+
+
 def test_a_word_the_texts_spell_two_ways_is_not_guessed() -> None:
     """'man' written both 'man' and 'män' leaves 'antal_man' unnamed rather than guessed."""
     data = _report({"text": "Män och kvinnor deltog; man träffades ofta.",

@@ -12,6 +12,7 @@ name: the default template leaves the figure out and the check says how to name 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -67,7 +68,8 @@ _FOLDS_TO = frozenset("ao")
 
 
 def _fold(word: str) -> str:
-    return word.translate(str.maketrans("åäöÅÄÖ", "aaoAAO")).lower()
+    """A word as a key writes it: lower case, its accents dropped (as ids are made)."""
+    return unicodedata.normalize("NFKD", word.lower()).encode("ascii", "ignore").decode("ascii")
 
 
 def unfolded(key: str, words: Mapping[str, frozenset[str]]) -> str | None:
@@ -81,6 +83,8 @@ def unfolded(key: str, words: Mapping[str, frozenset[str]]) -> str | None:
     ('Företagsfrämjande aktörer', None)
     >>> unfolded("webbkunder_2", words), unfolded("nya_företag", {"nya": frozenset({"nya"})})
     ('Webbkunder 2', 'Nya företag')
+    >>> unfolded("nya_ideer", {"nya": frozenset({"nya"}), "ideer": frozenset({"idéer"})})
+    'Nya idéer'
     >>> unfolded("antal_man", words), unfolded("nya_paket", words)
     (None, None)
     """
