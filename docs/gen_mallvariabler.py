@@ -93,6 +93,9 @@ COMPUTED = {
         "som den angivna andelen kvinnor har).",
     "deltagarprogram.andel_decimaler":
         _SHARE_PLACES,
+    "aktiviteter.omraden[].visa_nyckeltal[]":
+        "Nycklarna i `omraden[].nyckeltal` som standardmallen skriver ut: texten visar dem inte "
+        "redan med en tallänk, och de har ett namn i `omraden[].nyckeltal_namn`.",
     "deltagarprogram.med_kommun": "Ja om någon insats anger kommun (då behövs kolumnen Kommun).",
     "indikatorer.indikatorer[].utfall_text": "Utfallet med enhet (`503 företag`, `49,7 %`).",
     "indikatorer.indikatorer[].malvarde_text": "Målvärdet med enhet, eller `–`.",

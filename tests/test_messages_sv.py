@@ -21,12 +21,14 @@ from typing import Any
 
 import docx
 import pytest
+import yaml
 from click.testing import CliRunner
 from pydantic import BaseModel
 from pydantic_core import ValidationError
 from pydantic_core.core_schema import ErrorType
 
 import slutrapport
+from slutrapport import loader
 from slutrapport.cli import main
 from slutrapport.errors import InputError
 from slutrapport.loader import read_yaml
@@ -482,7 +484,7 @@ YAML: dict[str, tuple[str, str]] = {
         "2; nycklarna i en samling ska stå rakt under varandra"),
     "indentation_of_first_key_too_deep": (
         "projekt:\n  namn: T\n  period:\n     fran: a\n    till: b\n  kortnamn: K\n",
-        "rapport.yaml:4: indraget fel: nyckeln 'fran' på rad 4 har 5 blanksteg, raderna under "
+        "rapport.yaml:4: indraget fel: nyckeln 'fran' på rad 4 har 5 blanksteg, raden under "
         "4; nycklarna i en samling ska stå rakt under varandra"),
     "indentation_after_a_text_block": (
         "avsnitt:\n  - id: a\n    text: |\n      Ett stycke.\n   rubrik: R\n",
@@ -491,8 +493,34 @@ YAML: dict[str, tuple[str, str]] = {
         "varandra"),
     "list_item_indentation": ("projekt:\n  kommuner:\n    - A\n   - B\n",
                               "rapport.yaml:4: listraden ('- ') har inte samma indrag som "
-                              "raderna ovanför (eller har ett citattecken längre upp inte "
+                              "raden ovanför (eller har ett citattecken längre upp inte "
                               "stängts?)"),
+    "list_item_indentation_below_rows": (
+        "projekt:\n  kommuner:\n    - A\n    # en kommun till\n    - B\n  - C\n",
+        "rapport.yaml:6: listraden ('- ') har inte samma indrag som raderna ovanför (eller har "
+        "ett citattecken längre upp inte stängts?)"),
+    "list_item_among_keys": (
+        "projekt:\n  namn: T\n  - A\n",
+        "rapport.yaml:3: en listrad ('- ') kan inte stå här, bland nycklarna i en samling fält; "
+        "ska den stå indragen under en nyckel? (eller har ett citattecken längre upp inte "
+        "stängts?)"),
+    "list_item_after_its_list_closed": (
+        "projekt:\n  kommuner:\n    - A\n    - B\n  namn: x\n - C\n",
+        "rapport.yaml:6: en listrad ('- ') kan inte stå här, bland nycklarna i en samling fält; "
+        "ska den stå indragen under en nyckel? (eller har ett citattecken längre upp inte "
+        "stängts?)"),
+    "alias_indented_out_of_line_below_one_key": (
+        "projekt:\n  namn: T\n *x\n",
+        "rapport.yaml:3: indraget stämmer inte med raden ovanför (eller har ett citattecken "
+        "längre upp inte stängts?)"),
+    "text_indented_out_of_line_below_two_keys": (
+        "projekt: P\nperiod: [1]\n  g\n",
+        "rapport.yaml:3: indraget stämmer inte med raderna ovanför (eller har ett citattecken "
+        "längre upp inte stängts?)"),
+    "indentation_of_first_key_too_deep_above_two": (
+        "projekt:\n  period:\n     fran: a\n    till: b\n    mer: c\n",
+        "rapport.yaml:3: indraget fel: nyckeln 'fran' på rad 3 har 5 blanksteg, raderna under "
+        "4; nycklarna i en samling ska stå rakt under varandra"),
     "list_item_after_key": ("projekt:\n  kommuner: - A\n", "rapport.yaml:2: '- ' (en rad i en "
                             "lista) kan inte stå här; listans rader börjar var och en på en egen "
                             "rad, under nyckeln och med samma indrag"),
@@ -553,6 +581,16 @@ def test_each_kind_of_yaml_mistake_is_said_in_swedish_at_its_line(
     """A YAML syntax error exits 2 with a Swedish message and a hint, at the likely line."""
     text, message = YAML[mistake]
     assert _check(text) == (2, "", f"Fel i indata: {message}\n")
+
+
+def test_a_yaml_complaint_unknown_to_this_version_is_said_at_its_line_naming_one_line_above(
+) -> None:
+    """A complaint PyYAML may add later is still Swedish: check this line and the one above."""
+    mark = yaml.Mark("rapport.yaml", 0, 2, 0, "", 0)
+    error = yaml.MarkedYAMLError(problem="found something new", problem_mark=mark)
+    assert str(loader._yaml_problem(error, "rapport.yaml")) == (
+        "rapport.yaml:3: filen kan inte läsas som YAML här; kontrollera indrag, kolon och "
+        "citattecken på den här raden och raden ovanför")
 
 
 # --- Word templates ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from slutrapport.cli import main
 from slutrapport.errors import InputError
 from slutrapport.loader import from_data, read_yaml
 from slutrapport.register_templates import (
+    Choice,
     lists_from_report,
     register_block,
     write_registers,
@@ -381,6 +382,39 @@ def test_new_registers_from_a_report_says_which_lines_to_add_and_leaves_it_alone
                 + "".join(f"  {f:<{width}}  {w}\n" for f, w in zip(files, WHAT, strict=True))
                 + "\nLägg till de här raderna sist i rapport.yaml (filen ändras inte här):\n\n"
                 + nis_block("register")), "", True)
+
+
+def test_new_registers_leaves_out_an_area_still_headed_placeholder_and_says_so(
+        tmp_path: Path) -> None:
+    """An area headed '…' gets no made-up id in the block or drop-down; a comment names it."""
+    report = tmp_path / "rapport.yaml"
+    report.write_text(
+        "projekt: {namn: P, kortnamn: P 1, period: {fran: 2023, till: 2025}}\n"
+        "avsnitt:\n"
+        "  - typ: aktiviteter\n"
+        "    omraden:\n"
+        "      - rubrik: …\n"
+        "      - rubrik: Företagsbesök\n"
+        "      - rubrik: …\n", encoding="utf-8")
+    files = [f"reg/{n}" for n in FILES]
+    width = max(map(len, files))
+    assert (_run("--registers", "reg", "--from", "rapport.yaml", cwd=tmp_path),
+            lists_from_report(load(report)).omrade) == ((0, (
+                "Skrev 5 register i reg med listorna från rapport.yaml:\n"
+                + "".join(f"  {f:<{width}}  {w}\n" for f, w in zip(files, WHAT, strict=True))
+                + "\nLägg till de här raderna sist i rapport.yaml (filen ändras inte här):\n\n"
+                  "register:\n"
+                  "  mapp: reg    # relativt rapportfilen\n"
+                  "  aktivitetslogg: aktivitetslogg.xlsx\n  deltagare: deltagare.xlsx\n"
+                  "  foretag: foretag.xlsx\n  kostnader: huvudbok.xlsx\n"
+                  "  finansiering: finansiering.xlsx\n"
+                  "  omraden:\n"
+                  "    foretagsbesok: \"Företagsbesök\"\n"
+                  "  # 2 aktivitetsområden har ännu rubriken '…' och står inte här; när de "
+                  "har fått en\n"
+                  "  # rubrik: skriv id och rubrik på bladet Listor och här under omraden "
+                  "(id: rubrik)\n"), ""),
+                (Choice("foretagsbesok", "Företagsbesök"),))
 
 
 def test_new_registers_refuses_existing_files_with_exit_2(tmp_path: Path) -> None:

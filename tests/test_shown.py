@@ -273,6 +273,7 @@ def test_the_default_template_prints_key_figures_and_programme_counts_left_unlin
     """Key figures, the programme's company counts and group sizes print when no link does."""
     raw = data()
     raw["avsnitt"][1]["omraden"][1]["nyckeltal"] = {"nya_paket": 12}
+    raw["avsnitt"][1]["omraden"][1]["text"] = "Sju träffar gav nya paket."  # the name's words
     raw["avsnitt"].append({"typ": "foretagsprogram", "foretag_start": 4, "foretag_slut": 6,
                            "strategigrupper": {"grupper": [{"antal_foretag": 2},
                                                            {"namn": "Norr", "antal_foretag": 4}]}})

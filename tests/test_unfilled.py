@@ -62,6 +62,66 @@ def test_placeholders_in_lists_and_an_empty_summary_are_listed_to_fill_in() -> N
     ]
 
 
+def test_a_zero_beside_a_name_left_as_placeholder_says_what_it_is_not_its_name() -> None:
+    """An area, indicator, activity, cost or financier still named '…' is said unnamed."""
+    data = _report(
+        {"typ": "aktiviteter", "rubrik": "A", "omraden": [{"rubrik": "…", "antal": 0}]},
+        {"typ": "indikatorer", "indikatorer": [{"namn": "…", "utfall": 0}]},
+        {"typ": "deltagarprogram", "insatser": [{"namn": "…", "kvinnor": 0, "man": 0}]},
+        {"typ": "ekonomi", "budget": 10, "utfall": 10,
+         "kostnader": [{"kategori": "…", "belopp": 0}, {"kategori": "Resor", "belopp": 10}],
+         "finansiering": [{"finansiar": "…", "belopp": 0},
+                          {"finansiar": "Region", "belopp": 10}]},
+        projekt={"finansiarer": ["Region"]})
+    assert _listed(data) == [
+        ("ej-ifyllt", "info", "aktiviteter.omraden[0].antal",
+         "Antalet i området (ännu utan rubrik) är 0 — inte ifyllt?"),
+        ("ej-ifyllt", "info", "aktiviteter.omraden[0].rubrik", "Texten är inte ifylld."),
+        ("ej-ifyllt", "info", "deltagarprogram.insatser[0]",
+         "Insatsen (ännu utan namn) har inga deltagare ifyllda."),
+        ("ej-ifyllt", "info", "deltagarprogram.insatser[0].namn", "Texten är inte ifylld."),
+        ("ej-ifyllt", "info", "ekonomi.finansiering[0].belopp",
+         "Beloppet från finansiären (ännu utan namn) är 0 — inte ifyllt?"),
+        ("ej-ifyllt", "info", "ekonomi.finansiering[0].finansiar", "Texten är inte ifylld."),
+        ("ej-ifyllt", "info", "ekonomi.kostnader[0].belopp",
+         "Kostnaden för kostnadsslaget (ännu utan namn) är 0 — inte ifyllt?"),
+        ("ej-ifyllt", "info", "ekonomi.kostnader[0].kategori", "Texten är inte ifylld."),
+        ("ej-ifyllt", "info", "indikatorer.indikatorer[0].namn", "Texten är inte ifylld."),
+        ("ej-ifyllt", "info", "indikatorer.indikatorer[0].utfall",
+         "Utfallet för indikatorn (ännu utan namn) är 0 — inte ifyllt?"),
+    ]
+
+
+def test_a_finding_that_opens_on_a_name_left_as_placeholder_says_what_it_is() -> None:
+    """A row's own check (sums, municipality, target) names an unnamed row by what it is."""
+    data = _report(
+        {"typ": "indikatorer", "indikatorer": [{"namn": "…", "utfall": 3, "malvarde": 5}]},
+        {"typ": "deltagarprogram", "insatser": [{"namn": "…", "kvinnor": 2, "man": 1,
+                                                  "totalt": 4, "kommun": "Umeå"}]},
+        {"typ": "foretagsprogram", "effekt": {"foretag": [
+            {"namn": "…", "anstallda_fore": 2, "anstallda_efter": 3, "okning": 2,
+             "kommun": "Umeå"}]}},
+        projekt={"kommuner": ["Vindeln"]})
+    assert _listed(data) == [
+        ("deltagarprogram-rad", "error", "deltagarprogram.insatser[0].totalt",
+         "Insatsen (ännu utan namn): 2 kvinnor + 1 man = 3, men totalt anges 4."),
+        ("foretag-okning", "error", "foretagsprogram.effekt.foretag[0].okning",
+         "Företaget (ännu utan namn): 2 → 3 anställda är en ökning med 1, men ökningen anges "
+         "till 2."),
+        ("deltagarprogram-kommun", "warning", "deltagarprogram.insatser[0].kommun",
+         "Insatsen (ännu utan namn) hölls i Umeå, som inte står bland projektets kommuner "
+         "(projekt.kommuner)."),
+        ("foretag-kommun", "warning", "foretagsprogram.effekt.foretag[0].kommun",
+         "Företaget (ännu utan namn) ligger i Umeå, som inte står bland projektets kommuner "
+         "(projekt.kommuner)."),
+        ("ej-ifyllt", "info", "deltagarprogram.insatser[0].namn", "Texten är inte ifylld."),
+        ("ej-ifyllt", "info", "foretagsprogram.effekt.foretag[0].namn", "Texten är inte ifylld."),
+        ("ej-ifyllt", "info", "indikatorer.indikatorer[0].namn", "Texten är inte ifylld."),
+        ("indikator-ej-uppfyllt", "info", "indikatorer.indikatorer[0].utfall",
+         "Indikatorn (ännu utan namn): 3 mot målvärdet 5 — inte uppfyllt."),
+    ]
+
+
 def test_a_text_left_out_is_not_reported_as_unfilled() -> None:
     """An optional text, list or figure that the data leaves out is not something to fill in."""
     data = _report({"typ": "text", "id": "inledning", "rubrik": "Start"},

@@ -52,6 +52,10 @@ bild-attribut             error     a picture's attributes ({bredd=…} {#namn})
 bild-alt                  warning   a picture has no alternative text
 bild                      info      a picture the report uses (file, kind, size in pixels)
 tal-visas-inte            info      a stated figure the rendered report shows nowhere (shown.py)
+nyckeltal-namn-saknas     warning   a key figure the default template can't name (its key's words
+                                    with a or o are nowhere in the section's texts, or are spelt
+                                    two ways) and the text doesn't link: it is left out
+nyckeltal-namn-okant      warning   a name under nyckeltal_namn for a key figure the area lacks
 avsnitt-visas-inte        warning   a section the template shows nothing of: no part for its kind,
                                     and its id is not named (shown.py)
 diagram-urval             info      a chart has more bars than a page can show readably: it shows

@@ -326,6 +326,9 @@ class Carry:
     """The fields kept and marked for review (None: the headings and names, by field name)."""
     renewed: frozenset[str] = frozenset()
     """Periods asked anew, each end a TODO that names the last report's period."""
+    names_of: Mapping[str, str] = field(default_factory=dict)
+    """Mappings that name the entries of a mapping of figures (the field → the figures'
+    field): kept, but an entry whose figure is left out goes with it, named in its comment."""
 
 
 class Modell(BaseModel):

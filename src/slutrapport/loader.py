@@ -470,7 +470,7 @@ def _yaml_words(exc: yaml.MarkedYAMLError) -> tuple[str, Any]:
     if problem == "found unexpected document separator":
         return "filen får bara innehålla ett YAML-dokument; ta bort raden '---'", here
     return ("filen kan inte läsas som YAML här; kontrollera indrag, kolon och citattecken på "
-            "raden och raden ovanför", here)
+            "den här raden och raden ovanför", here)
 
 
 _INDENT_TOKENS = ("?", "<scalar>", "<block mapping start>")
@@ -525,11 +525,28 @@ def _indent_slip(at: Any) -> tuple[str, Any] | None:
         first, _ = siblings[0]
         first_key = _key_column(lines[first])
         name = first_key[1] if first_key else ""
+        under = "raden under" if _keys_below(lines, first, column) == 1 else "raderna under"
         return (f"indraget fel: nyckeln '{name}' på rad {first + 1} har {above} blanksteg"
-                f"{counted}, raderna under {column}; {rule}", types.SimpleNamespace(line=first))
+                f"{counted}, {under} {column}; {rule}", types.SimpleNamespace(line=first))
     rows = "raden" if len(siblings) == 1 else "raderna"
     return (f"indraget fel: nyckeln '{key}' på rad {at.line + 1} har {column} blanksteg, {rows} "
             f"ovanför {above}{counted}; {rule}", at)
+
+
+def _keys_below(lines: list[str], after: int, column: int) -> int:
+    """How many keys stand at ``column`` below line ``after`` (0-based) in one collection: lines
+    deeper are text or nested collections; one to the left ends it."""
+    count = 0
+    for text in lines[after + 1:]:
+        stripped = text.lstrip(" ")
+        if not stripped.strip() or stripped.startswith("#"):
+            continue
+        key = _key_column(text)
+        indent = key[0] if key is not None else len(text) - len(stripped)
+        if indent < column:
+            break
+        count += key is not None and indent == column
+    return count
 
 
 def _open_keys(text: str, before: int, column: int) -> list[tuple[int, int]]:
@@ -631,14 +648,51 @@ def _block_end(token: str, at: Any) -> tuple[str, Any]:
         quoted = _after_quote(at)
         if quoted is not None:
             return quoted
+    unclosed = "(eller har ett citattecken längre upp inte stängts?)"
+    buffer = getattr(at, "buffer", None)
+    lines = buffer.rstrip("\0").split("\n") if isinstance(buffer, str) else []
+    line = getattr(at, "line", len(lines))
     if token in ("-", "<block sequence start>"):
-        return ("listraden ('- ') har inte samma indrag som raderna ovanför (eller har ett "
-                "citattecken längre upp inte stängts?)", at)
+        rows = _list_rows_above(lines, line)
+        if rows == 0:
+            return ("en listrad ('- ') kan inte stå här, bland nycklarna i en samling fält; ska "
+                    f"den stå indragen under en nyckel? {unclosed}", at)
+        return (f"listraden ('- ') har inte samma indrag som {_above(rows)} {unclosed}", at)
     if token == "?":
         return ("en rad utan '- ' bland listans rader; indraget stämmer inte, eller saknas "
                 "'- ' först på raden?", at)
-    return ("indraget stämmer inte med raderna ovanför (eller har ett citattecken längre upp "
-            "inte stängts?)", at)
+    column = len(lines[line]) - len(lines[line].lstrip(" ")) if line < len(lines) else 0
+    rows = len(_open_keys("\n".join(lines), line, column)) or _list_rows_above(lines, line)
+    return f"indraget stämmer inte med {_above(rows)} {unclosed}", at
+
+
+def _above(rows: int) -> str:
+    """The rows above that a line out of line is measured against: one, or several."""
+    return "raden ovanför" if rows == 1 else "raderna ovanför"
+
+
+def _list_rows_above(lines: list[str], line: int) -> int:
+    """How many rows ('- ') the list open above line ``line`` (0-based) has; 0 when no list is
+    open there (a key at or left of a list's rows, between them and the line, closes it)."""
+    keys_from = len(lines[line]) if line < len(lines) else 0  # the leftmost key seen so far
+    column: int | None = None
+    count = 0
+    for text in reversed(lines[:line]):
+        stripped = text.lstrip(" ")
+        if not stripped.strip() or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(stripped)
+        dash = stripped.startswith("-") and stripped[1:2] in ("", " ")
+        if column is None:
+            if dash and indent < keys_from:
+                column, count = indent, 1
+            elif not dash:
+                keys_from = min(keys_from, indent)
+            continue
+        if indent < column or (indent == column and not dash):
+            break
+        count += indent == column
+    return count
 
 
 def _after_quote(at: Any) -> tuple[str, Any] | None:

@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["CUTOFF", "ID_PATTERN", "Pairing", "check_digit", "name_key", "nearest",
-           "org_number", "pair_names", "same_name", "slug"]
+__all__ = ["CUTOFF", "ID_PATTERN", "UNFILLED", "Pairing", "called", "check_digit", "name_key",
+           "nearest", "org_number", "pair_names", "same_name", "slug", "unfilled"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 """An id: lower-case ASCII letters, digits and underscores, starting with a letter."""
@@ -24,6 +24,32 @@ ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 CUTOFF = 0.6
 """How alike (0–1) a name must be to be suggested: the share of letters, or of a word's
 letters, the two have in common (difflib's ratio)."""
+
+
+UNFILLED = "\u2026"
+"""What ``new`` writes where a name or text is still to be filled in ("…")."""
+
+
+def unfilled(name: str) -> bool:
+    """Whether a name is not filled in yet: still ``…``, or blank.
+
+    >>> unfilled(" … "), unfilled(""), unfilled("Umeå")
+    (True, True, False)
+    """
+    return name.strip() in ("", UNFILLED)
+
+
+def called(name: str, unnamed: str, *, quoted: bool = True) -> str:
+    """A thing's name as a message gives it (in quotes unless ``quoted`` is false); ``unnamed``
+    (what the thing is, said without a name) when the name is not filled in yet, so '…' never
+    reads as a name.
+
+    >>> called("Besök", "området (ännu utan rubrik)"), called("…", "området (ännu utan rubrik)")
+    ("'Besök'", 'området (ännu utan rubrik)')
+    """
+    if unfilled(name):
+        return unnamed
+    return f"'{name}'" if quoted else name
 
 
 def name_key(text: str) -> str:
@@ -59,7 +85,7 @@ class Pairing:
 
 
 def pair_names(written: Sequence[str], listed: Sequence[str], *,
-               unfilled: str = "\u2026") -> Pairing:
+               unfilled: str = UNFILLED) -> Pairing:
     """Rows' names (``written``) against a list of names (``listed``), both ways; a name left as
     ``unfilled`` (the new report's "…") is neither unknown nor missing — it is not filled in.
 

@@ -45,7 +45,7 @@ from slutrapport.kinds.aktiviteter import Aktiviteter
 from slutrapport.kinds.deltagarprogram import Deltagarprogram
 from slutrapport.kinds.ekonomi import Ekonomi
 from slutrapport.loader import load, read_yaml
-from slutrapport.names import name_key, pair_names, slug
+from slutrapport.names import name_key, pair_names, slug, unfilled
 
 if TYPE_CHECKING:
     from slutrapport._files import Protect, Written
@@ -128,6 +128,9 @@ class Lists:
     period: tuple[_dt.date, _dt.date] | None = None
     ids_in_report: frozenset[str] = field(default_factory=frozenset)
     """Area ids the report gives already (``register.omraden`` or the area's ``id``)."""
+    unnamed_areas: int = 0
+    """Activity areas left out: their heading is still '…' and they have no id of their own,
+    so nothing names them yet."""
 
     def of(self, name: ListName) -> tuple[Choice, ...]:
         """The list by its name."""
@@ -213,8 +216,10 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
 
     An area's id is the one ``register.omraden`` maps to its heading, else the area's own
     ``id``, else one made from the heading (:func:`area_id`). An activity section with a count of
-    its own (NIS 6.0's ``Samverkan Umeå``) is an area too, with the section's id. ``raw`` is the
-    report file's data as read (for its ``register:`` block).
+    its own (NIS 6.0's ``Samverkan Umeå``) is an area too, with the section's id. An area whose
+    heading is still '…' and that has no id is left out (counted in ``unnamed_areas``): an id
+    made from '…' would name nothing. ``raw`` is the report file's data as read (for its
+    ``register:`` block).
     """
 
     block = _mapping((raw or {}).get("register"))
@@ -222,9 +227,14 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
     areas: list[Choice] = []
     in_report: set[str] = set()
     taken: set[str] = set()
+    unnamed = 0
 
     def add(heading: str, own_id: str | None) -> None:
+        nonlocal unnamed
         given = given_areas.get(name_key(heading)) or own_id
+        if not given and unfilled(heading):
+            unnamed += 1
+            return
         if given:
             in_report.add(given)
         value = given or area_id(heading, taken)
@@ -253,7 +263,7 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
                              report.projekt.finansiarer)
         slips = {i for i, meant in pairing.unknown if meant is not None}
         financiers += [f.finansiar for i, f in enumerate(economy.finansiering)
-                       if i not in slips and f.finansiar.strip() != "\u2026"
+                       if i not in slips and not unfilled(f.finansiar)
                        and not any(name_key(f.finansiar) == name_key(n) for n in financiers)]
     period = report.projekt.period
     return Lists(
@@ -261,7 +271,7 @@ def lists_from_report(report: Slutrapport, raw: Mapping[str, Any] | None = None)
         kategori=tuple(Choice(c) for c in categories),
         finansiar=tuple(Choice(f) for f in financiers),
         period=(date_bounds(period.fran)[0], date_bounds(period.till)[1]),
-        ids_in_report=frozenset(in_report))
+        ids_in_report=frozenset(in_report), unnamed_areas=unnamed)
 
 
 def area_id(heading: str, taken: Iterable[str] = ()) -> str:
@@ -590,7 +600,14 @@ def register_block(folder: str | Path, lists: Lists | None = None, *,
     if areas:
         lines.append("  omraden:" if "omraden" not in have else "  omraden:    # lägg till:")
         lines += [f"    {c.value}: {_yaml_str(c.means)}" for c in areas]
-    elif not lists.omrade and "omraden" not in have:
+    if lists.unnamed_areas:
+        n = lists.unnamed_areas
+        which, they = ("ett aktivitetsområde", "det") if n == 1 else \
+            (f"{n} aktivitetsområden", "de")
+        lines += [f"  # {which} har ännu rubriken '…' och står inte här; när {they} har fått en",
+                  "  # rubrik: skriv id och rubrik på bladet Listor och här under omraden "
+                  "(id: rubrik)"]
+    if not areas and not lists.omrade and "omraden" not in have:
         lines += ["  # omraden:    # områdets id i registren: områdets rubrik i rapporten",
                   "  #   foretagsbesok: \"Uppsökande verksamhet hos företag\""]
     return "" if len(lines) == 1 else "\n".join(lines) + "\n"

@@ -270,6 +270,8 @@ class _Clearing:
         self.notes: dict[Loc, str] = {}
         self.hints: dict[Loc, str] = {}
         self.rows: set[Loc] = set()
+        self.names_of: dict[Loc, Loc] = {}
+        """A mapping of figures' place → the place of the mapping that names its entries."""
 
     def report_root(self, doc: CommentedMap) -> None:
         """Clear the whole report, section by section."""
@@ -329,6 +331,8 @@ class _Clearing:
                 self.notes[here] = carry.emptied[key]
         elif value is None or key in carry.kept:
             pass
+        elif key in carry.names_of:
+            self.names_of[(*loc, carry.names_of[key])] = here
         elif _strip_optional(info.annotation) is Period:
             node[key] = None
             old = _period_text(value)
@@ -359,6 +363,22 @@ class _Clearing:
         marked = carry.marked if carry.marked is not None else _MARKED_NAMES
         if node[key] is not None and key in marked:
             self.mark(shown_here, node[key], info)
+
+    def named_too(self, doc: CommentedMap, loc: Loc, names: list[str]) -> list[str]:
+        """The figures left out of the mapping at ``loc``, each with the name the mapping that
+        names them gave it (``inventerade_aktorer (Inventerade aktörer)``), which goes too;
+        that mapping, once empty, goes as well."""
+        named_at = self.names_of.get(loc)
+        if named_at is None:
+            return names
+        parent, key = _at(doc, named_at[:-1]), named_at[-1]
+        given = parent.get(key)
+        if not isinstance(given, CommentedMap):
+            return names
+        out = [f"{name} ({given.pop(name)})" if name in given else name for name in names]
+        if not given:
+            del parent[key]
+        return out
 
     def mark(self, shown: Loc, value: Any, info: FieldInfo) -> None:
         """Mark a kept heading, name or address (a text, or a list of texts) for review."""
@@ -400,6 +420,7 @@ class _Clearing:
             else:
                 self.notes[zero.loc] = _FILL_IN
         for loc, (names, about) in emptied_maps.items():
+            names[:] = self.named_too(doc, loc, names)
             if not _at(doc, loc):
                 _at(doc, loc[:-1])[loc[-1]] = CommentedMap()
             self.notes[loc] = f"valfritt: {about}; förra: {', '.join(names)}"

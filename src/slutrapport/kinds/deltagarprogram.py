@@ -51,7 +51,7 @@ from slutrapport.formatting import (
 )
 from slutrapport.kinds import LinkId, Raw, Section
 from slutrapport.kinds.foretagsprogram import period_within
-from slutrapport.names import same_name
+from slutrapport.names import called, same_name
 from slutrapport.numbers import column_places, round_like, share, share_places
 
 if TYPE_CHECKING:
@@ -62,6 +62,11 @@ __all__ = ["DeltagarSumma", "Deltagarprogram", "Insats", "Timmar"]
 
 Timmar = Annotated[Tal, Field(ge=0)]
 """A number of hours, 0 or more; may have decimals (1,5 timmar)."""
+
+
+def _called(ins: Insats) -> str:
+    """The activity as a message opens on it: its name, or what it is while unnamed."""
+    return called(ins.namn, "Insatsen (ännu utan namn)", quoted=False)
 
 
 def _n(value: int | Decimal) -> str:
@@ -177,7 +182,7 @@ class Deltagarprogram(Section):
             if named and ins.kommun is not None and not any(same_name(ins.kommun, n)
                                                             for n in named):
                 yield ("deltagarprogram-kommun", "warning", ("insatser", i, "kommun"),
-                       f"{ins.namn} hölls i {ins.kommun}, som inte står bland projektets "
+                       f"{_called(ins)} hölls i {ins.kommun}, som inte står bland projektets "
                        "kommuner (projekt.kommuner).", named, ins.kommun)
 
     def _rows(self) -> Iterator[Raw]:
@@ -186,14 +191,14 @@ class Deltagarprogram(Section):
             if ins.man is not None and ins.totalt is not None:
                 if ins.kvinnor + ins.man != ins.totalt:
                     yield ("deltagarprogram-rad", "error", loc,
-                           f"{ins.namn}: {format_integer(ins.kvinnor)} "
+                           f"{_called(ins)}: {format_integer(ins.kvinnor)} "
                            f"{'kvinna' if ins.kvinnor == 1 else 'kvinnor'} + "
                            f"{format_integer(ins.man)} {'man' if ins.man == 1 else 'män'} = "
                            f"{format_integer(ins.kvinnor + ins.man)}, men totalt anges "
                            f"{format_integer(ins.totalt)}.", ins.kvinnor + ins.man, ins.totalt)
             elif ins.totalt is not None and ins.totalt < ins.kvinnor:
                 yield ("deltagarprogram-rad", "error", loc,
-                       f"{ins.namn}: totalt anges {format_integer(ins.totalt)}, färre än "
+                       f"{_called(ins)}: totalt anges {format_integer(ins.totalt)}, färre än "
                        + ("1 kvinna." if ins.kvinnor == 1 else
                           f"de {format_integer(ins.kvinnor)} kvinnorna."),
                        ins.kvinnor, ins.totalt)
@@ -232,7 +237,8 @@ class Deltagarprogram(Section):
             yield ("insatser",), "Inga insatser är ifyllda."
         for i, ins in enumerate(self.insatser):
             if ins.totalt_beraknat == 0:
-                yield ("insatser", i), f"Insatsen '{ins.namn}' har inga deltagare ifyllda."
+                name = called(ins.namn, "(ännu utan namn)")
+                yield ("insatser", i), f"Insatsen {name} har inga deltagare ifyllda."
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
         for ins, row in zip(self.insatser, out["insatser"], strict=True):

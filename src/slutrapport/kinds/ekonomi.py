@@ -43,7 +43,7 @@ from slutrapport.formatting import (
     format_share,
 )
 from slutrapport.kinds import LinkId, Raw, Section, Severity
-from slutrapport.names import pair_names
+from slutrapport.names import called, pair_names
 from slutrapport.narrative import Narrative
 from slutrapport.numbers import share
 
@@ -200,9 +200,11 @@ class Ekonomi(Section):
     def unfilled(self) -> Iterator[tuple[Loc, str]]:
         zero: list[tuple[Loc, int, str]] = [
             (("budget",), self.budget, "Budgeten"), (("utfall",), self.utfall, "Utfallet")]
-        zero += [(("kostnader", i, "belopp"), k.belopp, f"Kostnaden för '{k.kategori}'")
+        zero += [(("kostnader", i, "belopp"), k.belopp,
+                  "Kostnaden för " + called(k.kategori, "kostnadsslaget (ännu utan namn)"))
                  for i, k in enumerate(self.kostnader)]
-        zero += [(("finansiering", i, "belopp"), f.belopp, f"Beloppet från '{f.finansiar}'")
+        zero += [(("finansiering", i, "belopp"), f.belopp,
+                  "Beloppet från " + called(f.finansiar, "finansiären (ännu utan namn)"))
                  for i, f in enumerate(self.finansiering)]
         for loc, value, what in zero:
             if value == 0:

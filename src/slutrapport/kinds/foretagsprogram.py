@@ -35,7 +35,7 @@ from slutrapport.formatting import (
 )
 from slutrapport.kinds import LinkId, Raw, Section
 from slutrapport.kinds.text import Delavsnitt
-from slutrapport.names import same_name
+from slutrapport.names import called, same_name
 from slutrapport.narrative import Narrative
 from slutrapport.numbers import round_like, share
 from slutrapport.paths import linked
@@ -75,6 +75,11 @@ def period_within(period: Period | None, report: Slutrapport, loc: Loc,
                f"{whose} period {format_period(period.fran, period.till)} ligger utanför "
                f"projektets period {format_period(project.fran, project.till)} (projekt.period).",
                format_period(project.fran, project.till), format_period(period.fran, period.till))
+
+
+def _called(company: Foretag) -> str:
+    """The company as a message opens on it: its name, or what it is while unnamed."""
+    return called(company.namn, "Företaget (ännu utan namn)", quoted=False)
 
 
 def _n(value: int | Decimal) -> str:
@@ -260,7 +265,7 @@ class Foretagsprogram(Section):
         for i, f in enumerate(self.effekt.foretag):
             if named and f.kommun is not None and not any(same_name(f.kommun, n) for n in named):
                 yield ("foretag-kommun", "warning", ("effekt", "foretag", i, "kommun"),
-                       f"{f.namn} ligger i {f.kommun}, som inte står bland projektets kommuner "
+                       f"{_called(f)} ligger i {f.kommun}, som inte står bland projektets kommuner "
                        "(projekt.kommuner).", named, f.kommun)
 
     def _company_table(self) -> Iterator[Raw]:
@@ -269,9 +274,9 @@ class Foretagsprogram(Section):
         for i, f in enumerate(eff.foretag):
             if f.okning is not None and f.okning != f.okning_beraknad:
                 yield ("foretag-okning", "error", (*base, "foretag", i, "okning"),
-                       f"{f.namn}: {_n(f.anstallda_fore)} → {_n(f.anstallda_efter)} anställda är "
-                       f"en ökning med {_n(f.okning_beraknad)}, men ökningen anges till "
-                       f"{_n(f.okning)}.", f.okning_beraknad, f.okning)
+                       f"{_called(f)}: {_n(f.anstallda_fore)} → {_n(f.anstallda_efter)} "
+                       f"anställda är en ökning med {_n(f.okning_beraknad)}, men ökningen anges "
+                       f"till {_n(f.okning)}.", f.okning_beraknad, f.okning)
         fore, efter, okning = eff.column_sums()
         columns = (("fore", fore, eff.tabell.fore), ("efter", efter, eff.tabell.efter),
                    ("okning", okning, eff.tabell.okning))

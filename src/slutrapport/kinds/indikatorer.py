@@ -11,6 +11,7 @@ from pydantic import Field
 from slutrapport.fields import Carry, Derived, Loc, Markdown, Modell, Tal
 from slutrapport.formatting import NBSP, format_decimal, format_percent
 from slutrapport.kinds import LinkId, Raw, Section
+from slutrapport.names import called
 from slutrapport.numbers import figure
 
 if TYPE_CHECKING:
@@ -62,6 +63,11 @@ class Indikator(Modell):
     text: Markdown = Field("", description="Meningen som redovisar indikatorn (Markdown).")
 
 
+def _called(ind: Indikator) -> str:
+    """The indicator as a message opens on it: its name, or what it is while unnamed."""
+    return called(ind.namn, "Indikatorn (ännu utan namn)", quoted=False)
+
+
 def _n(value: int | Decimal) -> str:
     return format_decimal(value, max_decimals=2)
 
@@ -111,8 +117,8 @@ def _register_source(ind: Indikator, loc: Loc, source: tuple[str, str | None],
                "områdes eller programs id).", known, detail)
     elif getattr(report, "register", None) is None:
         yield ("indikator-register", "info", (*loc, "utfall"),
-               f"{ind.namn}: utfallet räknas från {ind.kalla}, men rapporten anger inga register "
-               "(register:); det jämförs inte.", ind.kalla, ind.utfall)
+               f"{_called(ind)}: utfallet räknas från {ind.kalla}, men rapporten anger inga "
+               "register (register:); det jämförs inte.", ind.kalla, ind.utfall)
 
 
 class Indikatorer(Section):
@@ -137,7 +143,7 @@ class Indikatorer(Section):
                 met = ind.utfall >= ind.malvarde
                 yield ("indikator-uppfyllt" if met else "indikator-ej-uppfyllt", "info",
                        (*loc, "utfall"),
-                       f"{ind.namn}: {show(ind.utfall)}{unit} mot målvärdet "
+                       f"{_called(ind)}: {show(ind.utfall)}{unit} mot målvärdet "
                        f"{show(ind.malvarde)}{unit} — {'uppfyllt' if met else 'inte uppfyllt'}.",
                        ind.malvarde, ind.utfall)
             source = register_source(ind.kalla) if ind.kalla is not None else None
@@ -152,13 +158,14 @@ class Indikatorer(Section):
                     value = figure(target)
                     if value is not None and value != ind.utfall:
                         yield ("indikator-kalla", "error", (*loc, "utfall"),
-                               f"{ind.namn}: utfallet anges till {show(ind.utfall)}, men "
+                               f"{_called(ind)}: utfallet anges till {show(ind.utfall)}, men "
                                f"{ind.kalla} är {show(value)}.", value, ind.utfall)
 
     def unfilled(self) -> Iterator[tuple[Loc, str]]:
         for i, ind in enumerate(self.indikatorer):
             if ind.utfall == 0:
-                yield ("indikatorer", i, "utfall"), f"Utfallet för '{ind.namn}' är 0 — inte ifyllt?"
+                which = called(ind.namn, "indikatorn (ännu utan namn)")
+                yield ("indikatorer", i, "utfall"), f"Utfallet för {which} är 0 — inte ifyllt?"
 
     def context(self, out: dict[str, Any], link_id: LinkId | None) -> None:
         groups: dict[str | None, list[dict[str, Any]]] = {}
