@@ -37,7 +37,7 @@ def _stamps(paths: list[Path]) -> dict[Path, Stamp]:
 
 def watch(inputs: Callable[[], list[Path]], work: Callable[[], None], *,
           saved: Callable[[list[Path]], None] = lambda paths: None,
-          interval: float = 0.1, settle: float = 0.15) -> None:
+          interval: float = 0.05, settle: float = 0.1) -> None:
     """Run ``work`` now and after every save of a file ``inputs`` names (``saved`` hears which
     files changed first); see the module's docstring."""
     before = _stamps(inputs())
