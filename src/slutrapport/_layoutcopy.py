@@ -50,6 +50,7 @@ that are not header rows. The page numbers are those of the whole rows (a test c
 from __future__ import annotations
 
 import copy
+import html
 import io
 import re
 import zipfile
@@ -537,6 +538,7 @@ class _Heights:
                     self.default_p = style
         self._chains: dict[str | None, list[Any]] = {}
         self._lines: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._candidates: dict[bytes, list[tuple[int, int, tuple[float, bool, float]]]] = {}
 
     def _chain(self, style_id: str | None) -> list[Any]:
         """The paragraph style and those it is based on, the most basic first."""
@@ -585,26 +587,51 @@ class _Heights:
     def slim(self, row: Any, margins: int) -> None:
         """Leave out the cells at the end of ``row`` that only repeat its height: one line of
         text in a plain cell, where a plain cell kept before it holds one paragraph of the same
-        line (see the module's docstring); ``margins`` are its table's cell margins, in twips."""
+        line (see the module's docstring); ``margins`` are its table's cell margins, in twips.
+
+        Rows made by one template loop differ only in their text: which cells could go is
+        worked out once per row shape (the row's XML without its text), and each row then only
+        has its texts measured."""
+        xml = etree.tostring(row, encoding="utf-8")
+        shape = _TEXT.sub(rb"\1\3", xml)
+        candidates = self._candidates.get(shape)
+        if candidates is None:
+            candidates = self._candidates[shape] = (
+                [] if b"<w:tbl" in shape else self._could_go(row))
+        if not candidates:
+            return
+        segments = xml.split(b"</w:tc>")
+        gone = 0
+        for index, room, (size, bold, factor) in candidates:
+            text = html.unescape(b"".join(m.group(2) for m in _TEXT.finditer(segments[index]))
+                                 .decode("utf-8"))
+            if text_width_twips(text, bold, size) * factor + margins > room:
+                break
+            gone += 1
+        if gone:
+            cells = row.findall(_TC)
+            for cell in cells[len(cells) - gone:]:
+                row.remove(cell)
+
+    def _could_go(self, row: Any) -> list[tuple[int, int, tuple[float, bool, float]]]:
+        """The cells at the end of ``row`` that could go if their text is one line, last first:
+        each cell's index, its width and how its text is measured."""
         cells = [c for c in row if c.tag == _TC]
         paragraphs = [_only_paragraph(cell) for cell in cells]
         full = [self.line(p) if p is not None else None for p in paragraphs]
         # a kept cell's paragraph may hold bookmarks too (a part's first row has one)
         lines = [line[:2] if line is not None and line[2] else None for line in full]
-        end = len(cells)
-        while end > 1:
-            paragraph, line = paragraphs[end - 1], full[end - 1]
-            if paragraph is None or line is None:
+        found = []
+        for end in range(len(cells), 1, -1):
+            line = full[end - 1]
+            if line is None or line[2] != "text" or line[:2] not in lines[:end - 1]:
                 break
-            if line[2] != "text" or line[:2] not in lines[:end - 1]:
-                break
-            size, bold, factor = line[3]
-            text = "".join(t.text or "" for t in paragraph.iter(_T))
-            if text_width_twips(text, bold, size) * factor + margins > _cell_width(cells[end - 1]):
-                break
-            end -= 1
-        for cell in cells[end:]:
-            row.remove(cell)
+            found.append((end - 1, _cell_width(cells[end - 1]), line[3]))
+        return found
+
+
+_TEXT = re.compile(rb"(<w:t(?:\s[^>]*)?>)([^<]*)(</w:t>)")
+"""A run's text in a row's XML (the prefix ``w`` is the one the package uses)."""
 
 
 def _run_shape(run: Any) -> tuple[Any, ...]:
