@@ -1053,9 +1053,13 @@ def warm_part(plan: Plan, out: Path, results: Results) -> None:
                                     "from slutrapport.cli import main; main()"]
     original = data.read_text(encoding="utf-8")
     saves: list[float] = []
+    # Ctrl-C as a terminal gives it, also when the benchmark itself runs in the background
+    # (where a shell starts it with SIGINT ignored, and the child would inherit that)
     with subprocess.Popen([*base, "render", str(data), "-o", "nis.pdf", "--watch", "-q"],
                           cwd=work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                          text=True, encoding="utf-8") as child:
+                          text=True, encoding="utf-8",
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
+                          ) as child:
         assert child.stdout is not None
         try:
             child.stdout.readline()  # the first render, LibreOffice started
