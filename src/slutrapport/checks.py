@@ -108,7 +108,7 @@ from slutrapport.fields import Loc, date_bounds
 from slutrapport.formatting import format_date, format_decimal, format_percent
 from slutrapport.kinds import Raw, Severity
 from slutrapport.models import Slutrapport, markdown_fields
-from slutrapport.names import nearest
+from slutrapport.names import UNFILLED, nearest
 from slutrapport.numbers import figure, parse_number, round_like
 from slutrapport.paths import format_loc, narratives, split_path
 
@@ -368,8 +368,8 @@ def _picture_findings(used: pictures.Used) -> Iterator[Raw]:
 
 # --- det som återstår att fylla i ----------------------------------------------------------------
 
-PLACEHOLDER = "…"
-"""What ``slutrapport new`` leaves where a text must be written."""
+PLACEHOLDER = UNFILLED
+"""What ``slutrapport new`` leaves where a text must be written (:data:`names.UNFILLED`)."""
 
 
 def _texts_to_fill(model: BaseModel, loc: Loc) -> Iterator[Loc]:

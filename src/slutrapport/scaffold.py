@@ -63,15 +63,16 @@ from slutrapport.fields import Carry, Loc, Modell, Period
 from slutrapport.kinds import kinds
 from slutrapport.loader import from_data, load, read_yaml
 from slutrapport.models import MARKDOWN, Slutrapport
-from slutrapport.names import nearest
+from slutrapport.names import UNFILLED, nearest
 from slutrapport.paths import at, format_loc
 from slutrapport.registers import REGISTERS
 from slutrapport.schema import field_metadata, validator_names
 
 __all__ = ["PLACEHOLDER", "from_previous", "skeleton", "write_new", "write_new_file"]
 
-PLACEHOLDER = "…"
-"""The text a field holds until it is filled in; ``check`` lists it as ``ej-ifyllt``."""
+PLACEHOLDER = UNFILLED
+"""The text a field holds until it is filled in (:data:`names.UNFILLED`); ``check`` lists it as
+``ej-ifyllt``."""
 
 _MARKED_NAMES = frozenset({"rubrik", "namn", "kategori", "finansiar", "bildtext"})
 """Headings, names and addresses kept and marked for review, by field name in every model
