@@ -243,3 +243,34 @@ def test_the_api_refuses_an_output_name_that_contradicts_its_format(
         slutrapport.render(slutrapport.load(slutrapport.example_path("lappland20")), out, to=to,
                            contents=False, charts=False)
     assert (str(refused.value), os.listdir(tmp_path)) == (message.format(out=out), [])
+
+
+UNWRITABLE_FOLDERS = {
+    "mappen saknas": ("saknas/r.pdf", "mappen {tmp}/saknas finns inte"),
+    "mappen är en fil": ("fil.txt/r.pdf", "en del av sökvägen är ingen mapp"),
+}
+"""Outputs whose folder can't take a file, and the reason said: a missing folder, and a file
+where the folder should be."""
+
+
+@pytest.mark.parametrize("case", list(UNWRITABLE_FOLDERS))
+def test_an_output_whose_folder_cannot_take_it_is_refused_before_the_report_is_read(
+    tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PDF into a missing folder, or through a file named as a folder, is refused at once
+    (exit 2, the reason said), before the data is read or LibreOffice started."""
+    import slutrapport.loader
+
+    (tmp_path / "fil.txt").write_text("x", encoding="utf-8")
+    name, why = UNWRITABLE_FOLDERS[case]
+    out = tmp_path / name
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rapporten lästes")
+
+    monkeypatch.setattr(slutrapport.loader, "load", never)
+    result = CliRunner().invoke(main, ["render", str(slutrapport.example_path()), "-o", str(out),
+                                       "-q"])
+    assert (result.exit_code, result.stderr) == (
+        2, f"Kan inte skriva: {out}: kan inte skrivas ({why.format(tmp=tmp_path)})\n")
+    assert list(tmp_path.iterdir()) == [tmp_path / "fil.txt"]

@@ -25,6 +25,7 @@ The rules, the same for ``render``, ``fill``, ``migrate``, ``new`` (also ``--reg
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -38,8 +39,9 @@ from pathlib import Path
 from slutrapport._safety import check_output
 from slutrapport.errors import OutputError
 
-__all__ = ["BackupWarning", "Written", "check_target", "is_data_file", "os_error_text",
-           "refuse_backup", "same_file", "write_atomic", "write_file", "write_over"]
+__all__ = ["BackupWarning", "Written", "check_folder", "check_target", "is_data_file",
+           "os_error_text", "refuse_backup", "same_file", "write_atomic", "write_file",
+           "write_over"]
 
 Protect = Iterable[tuple[str, str | Path]]
 """Pairs of a label and a path an output must not be: ``("datafilen", "rapport.yaml")``."""
@@ -192,6 +194,22 @@ def check_target(path: str | Path, protect: Protect = (), *, data_file: bool = F
     if not data_file and is_data_file(target):
         raise OutputError(f"{target}: är en datafil med en rapport och skrivs inte över med en "
                           "annan sorts fil; välj ett annat namn för utfilen")
+
+
+def check_folder(path: str | Path) -> None:
+    """Refuse, before any work, an output whose folder can't take a new file — missing, no
+    folder, read-only, full or not the user's to write in — by making an empty file there and
+    removing it again (what the folder says is what counts, not what its mode seems to say): an
+    :class:`~slutrapport.errors.OutputError` with the same words the write would fail with."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".slutrapport-", suffix=".prov")
+    except OSError as exc:
+        raise _cannot_write(target, exc) from exc
+    os.close(fd)
+    with contextlib.suppress(OSError):
+        os.unlink(probe)
 
 
 def refuse_backup(path: str | Path, sources: Protect) -> None:

@@ -30,6 +30,7 @@ from slutrapport._budget import shared_budgets
 from slutrapport._click_sv import install, swedish_metavars
 from slutrapport._files import (
     BackupWarning,
+    check_folder,
     os_error_text,
     same_file,
     write_atomic,
@@ -484,9 +485,10 @@ def render_command(files: tuple[Path, ...], output_text: str, fmt: str | None,
         except SlutrapportError as exc:
             _fail(exc, debug)
             return
-    try:  # at once: never the data file, the template, a device, a FIFO or a read-only file
-        for out in outputs:
+    try:  # at once: never the data file, the template, a device, a FIFO or a read-only file,
+        for out in outputs:  # nor into a folder that can't take it
             check_output(out, protect)
+            check_folder(out)
             if trace_file:
                 check_output(_trace_path(out), protect)
     except SlutrapportError as exc:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from slutrapport import office
-from slutrapport._files import check_target, write_atomic
+from slutrapport._files import check_folder, check_target, write_atomic
 from slutrapport._layoutcopy import (
     OVERLAP_ROWS,
     PART_ROWS,
@@ -186,6 +186,7 @@ def render_many(
     for out in outputs:  # at once, before any work: never the data, the template, a device …
         if out is not None:
             check_target(out, protect)
+            check_folder(out)  # … nor a folder that can't take the file
     for n, out in enumerate(outputs):  # the name and the format agree, or nothing is written
         suffix = Path(out).suffix.lower() if out is not None else ""
         wanted = formats[n] if formats is not None else None
