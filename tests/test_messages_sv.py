@@ -535,6 +535,18 @@ YAML: dict[str, tuple[str, str]] = {
                        "rapport.yaml:2: samlingen som börjar med '{' här stängs aldrig med '}' "
                        "(eller står ett kolon i en text i samlingen? sätt texten inom "
                        "citattecken)"),
+    "bracket_left_open_at_the_end_of_the_file": (
+        "projekt:\n  namn: 'T [a'  # en kommentar [\n  kommuner: [\n",
+        "rapport.yaml:3: listan som börjar med '[' här stängs aldrig med ']' (eller står ett "
+        "kolon i en text i listan? sätt texten inom citattecken)"),
+    "brace_left_open_at_the_end_of_the_file_after_a_closed_list": (
+        "projekt:\n  period: {fran: 2023, till: [2026],\n",
+        "rapport.yaml:2: samlingen som börjar med '{' här stängs aldrig med '}' (eller står ett "
+        "kolon i en text i samlingen? sätt texten inom citattecken)"),
+    "file_ending_in_a_list_opened_after_a_tag": (
+        "projekt:\n  namn: T\n  kommuner: !lista [\n",
+        "rapport.yaml:4: filen tar slut mitt i ett värde; stängs alla citattecken och "
+        "parenteser?"),
     "colon_in_bracket_list": ("projekt:\n  kommuner: [A, B: C: D]\n", "rapport.yaml:2: ett "
                               'kolon i en text inom [ ]; sätt texten inom citattecken ("…")'),
     "extra_closing_bracket": ("projekt:\n  kommuner: [A, B]]\n", "rapport.yaml:2: ']' stänger "

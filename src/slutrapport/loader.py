@@ -430,6 +430,13 @@ def _yaml_words(exc: yaml.MarkedYAMLError) -> tuple[str, Any]:
         return _block_end(token, at)
     if problem.startswith(("expected ',' or ']'", "expected ',' or '}'")):
         return _flow_unclosed("{" if "'}'" in problem else "[", token, at, opened)
+    if problem.startswith("expected the node content") and token == "<stream end>":
+        # the file ends inside [ ] or { } (a half-typed save): said where it was opened
+        opened_at = _unclosed_flow(getattr(at, "buffer", None))
+        if opened_at is not None:
+            return _flow_unclosed(opened_at[0], token, at,
+                                  types.SimpleNamespace(line=opened_at[1]))
+        return "filen tar slut mitt i ett värde; stängs alla citattecken och parenteser?", here
     if problem.startswith("expected the node content"):
         return (f"ett värde kan inte börja med '{token}' här; om tecknet hör till texten: "
                 f"{_QUOTE_IT}", here)
@@ -714,6 +721,52 @@ def _after_quote(at: Any) -> tuple[str, Any] | None:
             return (f"ett citattecken ({quote}) börjar här men stängs inte på raden; sätt ett "
                     f"{quote} där texten slutar", types.SimpleNamespace(line=at.line - back))
     return None
+
+
+def _unclosed_flow(buffer: object) -> tuple[str, int] | None:
+    """The innermost '[' or '{' that opens a list or fields and is never closed in ``buffer``
+    (the whole file), and its line (0-based); None when there is none. Texts in quotes and
+    comments are passed over, and a bracket counts only where a value can begin (after ': ',
+    '- ', ',', another opener or the indentation), not inside a text ('Företag [AB]')."""
+    if not isinstance(buffer, str):
+        return None
+    stack: list[tuple[str, int]] = []
+    line, quote = 0, ""
+    i = 0
+    while i < len(buffer):
+        char = buffer[i]
+        previous = buffer[i - 1] if i else "\n"
+        if char == "\n":
+            line += 1
+        if quote:
+            if quote == '"' and char == "\\":
+                i += 2
+                continue
+            if char == quote:
+                if quote == "'" and buffer[i + 1:i + 2] == "'":
+                    i += 2
+                    continue
+                quote = ""
+        elif char == "#" and previous in " \t\n":
+            while i < len(buffer) and buffer[i] != "\n":
+                i += 1
+            continue
+        elif char in "\"'" and _value_starts(buffer, i):
+            quote = char
+        elif char in "[{" and _value_starts(buffer, i):
+            stack.append((char, line))
+        elif char in "]}" and stack:
+            stack.pop()
+        i += 1
+    return stack[-1] if stack else None
+
+
+def _value_starts(buffer: str, at: int) -> bool:
+    """Whether a value can begin at ``at``: what stands before it on its line, spaces aside, is
+    nothing, ': ', '- ', ',' or an opener."""
+    start = buffer.rfind("\n", 0, at) + 1
+    before = buffer[start:at].rstrip()
+    return before == "" or before.endswith((":", "-", ",", "[", "{"))
 
 
 def _flow_unclosed(opener: str, token: str, at: Any, opened: Any) -> tuple[str, Any]:
