@@ -137,6 +137,10 @@ def test_a_finding_about_a_picture_points_at_the_line_of_the_picture_in_its_text
     ("bilder/saknas.png", "bilden bilder/saknas.png finns inte (sökt i {folder}/bilder)"),
     ("bilder/fotot.jpg", "bilden bilder/fotot.jpg finns inte (sökt i {folder}/bilder; menade du "
                          "bilder/foto.jpg?)"),
+    ("bilder/brak.png", "bilden bilder/brak.png finns inte (sökt i {folder}/bilder; menade du "
+                        "bilder/bra.png?)"),
+    # only '.png' and a letter in common with stor.png: no suggestion (an outside review)
+    ("bilder/vikt.png", "bilden bilder/vikt.png finns inte (sökt i {folder}/bilder)"),
     ("bild/bra.png", "bilden bild/bra.png finns inte (mappen {folder}/bild finns inte; menade "
                      "du bilder/bra.png?)"),
     ("Bilder/Bra.png", "bilden Bilder/Bra.png finns inte (mappen {folder}/Bilder finns inte; "

@@ -139,14 +139,24 @@ def _nearby(path: Path, where: Path) -> str:
 
 def _near_entry(folder: Path, name: str, *, dirs: bool = False) -> str | None:
     """The picture file (or the folder, ``dirs``) in ``folder`` whose name is nearest to
-    ``name``, if one is near enough."""
+    ``name``, if one is near enough. Files are compared by their names without the suffix, and
+    more strictly than other names: '.png' in common, or a short word alike by chance
+    ('saknas' and 'logo-vannas'), is no likeness of two pictures."""
     try:
         names = sorted(entry.name for entry in folder.iterdir()
                        if (entry.is_dir() if dirs else
                            entry.suffix.lower() in _SUFFIXES and entry.is_file()))
     except OSError:
         return None
-    return nearest(name, names)
+    if dirs:
+        return nearest(name, names)
+    stem = nearest(Path(name).stem, [Path(n).stem for n in names], cutoff=_FILE_CUTOFF)
+    return None if stem is None else next(n for n in names if Path(n).stem == stem)
+
+
+_FILE_CUTOFF = 0.75
+"""How alike a picture file's name (without its suffix) must be to be suggested: a letter
+left out or changed ('trff' for 'traff', 'kart' for 'karta') is near enough."""
 
 
 def read_picture(src: str, base: Path) -> PictureFile:
