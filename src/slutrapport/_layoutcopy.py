@@ -75,7 +75,8 @@ __all__ = [
 
 PART_ROWS = 500
 """Rows per part for the contents' page numbers: on 10 000 rows 200–800 cost about the same
-(LibreOffice 5,2–5,4 s); 500 is in between."""
+(LibreOffice 5,2–5,4 s when measured; with slim rows 250–1 000 do, 30 000 rows too); 500 is in
+between."""
 
 PDF_PART_ROWS = 1000
 """Rows per part for a PDF, where each join costs a little layout: on 10 000 rows a PDF took
