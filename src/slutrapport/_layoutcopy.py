@@ -290,13 +290,13 @@ def write_layout_copy(target: str | Path | IO[bytes], docx: bytes, *, rows: int 
     heights: _Heights | None = None
     for number, table in enumerate(list(root.iter(f"{_W}tbl"))):
         body_rows = _body_rows(table) if slim else []  # before splitting adds header rows
-        margins = _margins(table) if slim else 0
         done = _split_table(table, number, rows, overlap, next_id)
         if done is not None:
             splits.append(done)
             next_id += len(done.parts)
             if slim:
                 heights = heights or _Heights(source)
+                margins = _margins(table)  # the first part keeps the table's properties
                 for row in body_rows:
                     heights.slim(row, margins)
     if splits:  # the tree is changed: its XML is written anew
@@ -576,8 +576,8 @@ class _Heights:
         chars = [_merged(*r_base, mark), *(_merged(*r_base, run.find(_RPR)) for run in runs)]
         keys = frozenset(tuple(sorted((t, _key(e)) for t, e in props.items()))
                          for props in chars)
-        texts = (all(r.tag in _MARKS or all(c.tag in (_RPR, _T) for c in r) for r in runs)
-                 and all(r.tag in _MARKS or r.tag == _R for r in runs)
+        texts = (all(r.tag in _MARKS or (r.tag == _R and all(c.tag in (_RPR, _T) for c in r))
+                     for r in runs)
                  and not _WIDE_PARAGRAPH & p_props.keys())
         kind = ("marked" if any(r.tag in _MARKS for r in runs) else "text") if texts else ""
         line = (tuple(sorted((t, _key(e)) for t, e in p_props.items())), keys, kind,

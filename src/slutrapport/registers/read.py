@@ -234,6 +234,16 @@ class _Pair:
     same: str
 
 
+def _usual_count(value: Any, known: dict[Any, Any]) -> int | None:
+    """A count cell as it usually is — a whole number (a workbook gives 21 as 21.0) or a text
+    met on a row before (``known``) — else None, for the reader's helper to read and judge."""
+    if type(value) is int and 0 <= value <= 10**9:
+        return value
+    if type(value) is float and value.is_integer() and 0 <= value <= 1e9:
+        return int(value)
+    return known.get(value) if type(value) is str else None
+
+
 class _Reader:
     """Reads one register's rows into typed rows, noting every problem with its place; the same
     problem on many rows is noted once, with the rows (:class:`_Cause`)."""
@@ -719,16 +729,10 @@ class _Reader:
             municipality = cache["kommun"].get(value) if type(value) is str else None
             if municipality is None:
                 municipality = self._municipality(r, row)
-        value = row[cols["kvinnor"]]
-        women = value if type(value) is int and 0 <= value <= 10**9 else \
-            int(value) if type(value) is float and value.is_integer() and 0 <= value <= 1e9 \
-            else cache["kvinnor"].get(value) if type(value) is str else None
+        women = _usual_count(row[cols["kvinnor"]], cache["kvinnor"])
         if women is None:
             women = self._count(r, row, "kvinnor")
-        value = row[cols["man"]]
-        men = value if type(value) is int and 0 <= value <= 10**9 else \
-            int(value) if type(value) is float and value.is_integer() and 0 <= value <= 1e9 \
-            else cache["man"].get(value) if type(value) is str else None
+        men = _usual_count(row[cols["man"]], cache["man"])
         if men is None:
             men = self._count(r, row, "man")
         total = self._count(r, row, "totalt") if "totalt" in cols else None
